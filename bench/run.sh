@@ -1,0 +1,319 @@
+#!/bin/bash
+# bench/run.sh — check_tls_smtp and check_tls_pgsql side by side with their peers,
+# on the same private listeners on loopback, in one run.
+#
+#   bash bench/run.sh [RUNS]          RUNS per command, default 20
+#
+# Pairs (A = ours, B = the peer), each run alternately A B A B ... after one
+# warm-up run of each:
+#   smtp   check_tls_smtp (chain + name verified)  vs  check_smtp -S -D (expiry only)
+#   smtp   check_tls_smtp                           vs  check_ssl_cert -P smtp
+#   pgsql  check_tls_pgsql                          vs  check_ssl_cert -P postgres
+# Prints, per command, the median wall time, CPU time (user + system) and peak
+# RSS, and per pair the ratios A/B of the medians.
+#
+# Environment:
+#   TLSCHECK_BUILDDIR   where plugins/check_tls_* are built (default: the source
+#                       tree, i.e. an in-tree build)
+#   CHECK_SMTP, CHECK_SSL_CERT   the peers (default: Debian's paths)
+#
+# Needs root: PostgreSQL is started as user postgres (runuser), as the
+# integration tests do.
+
+set -u
+export LC_ALL=C
+
+SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+RUNS=${1:-20}
+CERT_NAME=bench.tlscheck.test
+CHECK_SMTP=${CHECK_SMTP:-/usr/lib/nagios/plugins/check_smtp}
+CHECK_SSL_CERT=${CHECK_SSL_CERT:-/usr/lib/nagios/plugins/check_ssl_cert}
+GNU_TIME=/usr/bin/time
+
+die() {
+	printf 'bench: %s\n' "$*" >&2
+	exit 1
+}
+
+case $RUNS in
+'' | *[!0-9]*) die "usage: bash bench/run.sh [RUNS]  (RUNS: a positive integer, default 20)" ;;
+esac
+[ "$RUNS" -ge 1 ] || die "RUNS must be at least 1"
+
+TLSCHECK_BUILDDIR=$(cd "${TLSCHECK_BUILDDIR:-$SRC}" 2>/dev/null && pwd) ||
+	die "TLSCHECK_BUILDDIR=${TLSCHECK_BUILDDIR:-} is not a directory"
+TLSCHECK_SRCDIR=$SRC
+export TLSCHECK_BUILDDIR TLSCHECK_SRCDIR
+
+# shellcheck source-path=SCRIPTDIR source=../tests/integration/lib.sh
+. "$SRC/tests/integration/lib.sh" || die "cannot read tests/integration/lib.sh"
+
+# ---------------------------------------------------------------------------
+# What must be there before anything starts
+
+# need_prog PROGRAM PACKAGE: PROGRAM (a path or a name in PATH) is runnable.
+need_prog() {
+	if [ "${1#/}" != "$1" ]; then
+		[ -x "$1" ] && return 0
+	elif command -v "$1" >/dev/null 2>&1; then
+		return 0
+	fi
+	die "$1 not found: install the Debian package $2"
+}
+
+check_requirements() {
+	local plugin
+	[ "$(id -u)" -eq 0 ] || die "run as root: PostgreSQL is started as user postgres"
+	for plugin in "$CHECK_TLS_SMTP" "$CHECK_TLS_PGSQL"; do
+		[ -x "$plugin" ] ||
+			die "$plugin is not built: run make (or set TLSCHECK_BUILDDIR to the build directory)"
+	done
+	need_prog "$CHECK_SMTP" 'monitoring-plugins-basic (pulled in by monitoring-plugins-standard)'
+	need_prog "$CHECK_SSL_CERT" monitoring-plugins-contrib
+	# check_ssl_cert answers UNKNOWN at once without these.
+	need_prog openssl openssl
+	need_prog host bind9-host
+	need_prog bc bc
+	need_prog file file
+	need_prog "$GNU_TIME" time
+	need_prog certtool gnutls-bin
+	need_prog "$PYTHON" python3
+	"$PYTHON" -c 'import aiosmtpd' 2>/dev/null || die "aiosmtpd not found: install python3-aiosmtpd"
+	pg_find_bin || die "PostgreSQL server not found: install postgresql"
+}
+
+# ---------------------------------------------------------------------------
+# Measuring
+
+TIMEFORMAT='%3U %3S'
+
+# measure KEY CMD...: one run of CMD in TEST_DIR. Appends "wall_ms cpu_ms rss_kib
+# exit" to KEY.runs; leaves stdout in KEY.out.
+#
+# GNU time gives the peak RSS (%M) and the exit code (%x); its %e %U %S have only
+# 10 ms resolution, too coarse for a run of a few milliseconds, so the wall time is
+# taken from EPOCHREALTIME (microseconds) and the CPU time from the shell's `time`
+# (getrusage of the children, milliseconds). Both include GNU time's own fork and
+# exec: see the "floor" row.
+measure() {
+	local key=$1 t0 t1 cpu rusage
+	shift
+	t0=$EPOCHREALTIME
+	{ time "$GNU_TIME" -f '%x %M' -o "$key.rusage" "$@" </dev/null >"$key.out" 2>"$key.err"; } \
+		2>"$key.cpu"
+	t1=$EPOCHREALTIME
+	cpu=$(<"$key.cpu")
+	# After a non-zero exit GNU time writes a line of its own before the format.
+	rusage=$(tail -n 1 "$key.rusage")
+	awk -v t0="$t0" -v t1="$t1" -v cpu="$cpu" -v ru="$rusage" 'BEGIN {
+		split(cpu, c, " "); split(ru, r, " ")
+		printf "%.3f %.3f %d %d\n", (t1 - t0) * 1000, (c[1] + c[2]) * 1000, r[2], r[1]
+	}' >>"$key.runs"
+}
+
+# The exit code of KEY's last run.
+last_exit() {
+	tail -n 1 "$1.runs" | awk '{ print $4 }'
+}
+
+# warm_up KEY LABEL CMD...: one run, not counted; show what the command answers.
+# A check that does not say OK is not measured: it would time a failure.
+warm_up() {
+	local key=$1 label=$2 rc
+	shift 2
+	: >"$key.runs"
+	measure "$key" "$@"
+	rc=$(last_exit "$key")
+	printf '  %-30s exit %s  %s\n' "$label" "$rc" "$(head -n 1 "$key.out")"
+	printf '%s\n' "$label" >"$key.label"
+	show_cmd "$@" >"$key.cmd"
+	if [ "$rc" != 0 ]; then
+		printf '  command: %s\n' "$(<"$key.cmd")"
+		sed 's/^/  | /' "$key.out" "$key.err" | head -n 20
+		die "$label did not answer OK (exit $rc): nothing to benchmark"
+	fi
+	: >"$key.runs"
+}
+
+# The command as one line a reader can paste (quoted only where needed).
+show_cmd() {
+	local arg sep=
+	for arg in "$@"; do
+		if [[ $arg =~ ^[A-Za-z0-9_./,:=@%+-]+$ ]]; then
+			printf '%s%s' "$sep" "$arg"
+		else
+			printf '%s%q' "$sep" "$arg"
+		fi
+		sep=' '
+	done
+}
+
+# median FILE COLUMN
+median() {
+	awk -v col="$2" '{ print $col }' "$1" | sort -g | awk '
+		{ v[NR] = $1 }
+		END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# Runs of KEY that did not exit 0 (a check that failed while being measured).
+failed_runs() {
+	awk '$4 != 0 { n++ } END { print n + 0 }' "$1.runs"
+}
+
+# ---------------------------------------------------------------------------
+# Reporting
+
+row() {
+	local key=$1
+	printf '  %-34s %9.2f %9.2f %12.0f %s\n' "$(<"$key.label")" \
+		"$(median "$key.runs" 1)" "$(median "$key.runs" 2)" "$(median "$key.runs" 3)" \
+		"$(failures_note "$key")"
+}
+
+failures_note() {
+	local n
+	n=$(failed_runs "$1")
+	[ "$n" -eq 0 ] || printf '(%s runs failed)' "$n"
+}
+
+ratio_row() {
+	local a=$1 b=$2
+	awk -v aw="$(median "$a.runs" 1)" -v ac="$(median "$a.runs" 2)" \
+		-v am="$(median "$a.runs" 3)" -v bw="$(median "$b.runs" 1)" \
+		-v bc="$(median "$b.runs" 2)" -v bm="$(median "$b.runs" 3)" -v name="$(<"$a.label")" '
+	function ratio(x, y) { return y > 0 ? x / y : 0 }
+	function speed(x, y,   r) {
+		if (x <= 0 || y <= 0) return "n/a"
+		r = y / x
+		return r >= 1 ? sprintf("%.2fx faster", r) : sprintf("%.2fx slower", 1 / r)
+	}
+	BEGIN {
+		printf "  %-34s %9.3f %9.3f %12.3f\n", "ratio A/B", ratio(aw, bw), ratio(ac, bc), ratio(am, bm)
+		printf "  => A (%s) is %s in wall time, %s in CPU time\n", name, speed(aw, bw),
+			speed(ac, bc)
+	}'
+}
+
+# run_pair TITLE A_KEY B_KEY: RUNS runs of each, alternating A B A B ... The
+# commands are the arrays named after the keys (a warm-up run was done already).
+run_pair() {
+	local title=$1 a=$2 b=$3 i
+	local -n a_cmd=$a b_cmd=$b
+	printf '%s: %d runs each, alternating...\n' "$title" "$RUNS" >&2
+	for ((i = 0; i < RUNS; i++)); do
+		measure "$a" "${a_cmd[@]}"
+		measure "$b" "${b_cmd[@]}"
+	done
+}
+
+print_pair() {
+	local title=$1 a=$2 b=$3
+	printf '\n%s\n' "$title"
+	printf '  A %s\n  B %s\n' "$(<"$a.cmd")" "$(<"$b.cmd")"
+	row "$a"
+	row "$b"
+	ratio_row "$a" "$b"
+}
+
+# The performance targets of DESIGN.md, judged on this run's medians.
+targets() {
+	awk -v aw="$(median ours_smtp.runs 1)" -v ac="$(median ours_smtp.runs 2)" \
+		-v am="$(median ours_smtp.runs 3)" -v bw="$(median check_smtp.runs 1)" \
+		-v bc="$(median check_smtp.runs 2)" -v bm="$(median check_smtp.runs 3)" \
+		-v sw="$(median ours_smtp2.runs 1)" -v cw="$(median ssl_cert_smtp.runs 1)" '
+	function verdict(ok) { return ok ? "met" : "NOT met" }
+	BEGIN {
+		print "\ntargets (DESIGN.md), check_tls_smtp on the SMTP listener:"
+		printf "  median wall <= check_smtp -S -D     %-8s (%.2f vs %.2f ms)\n",
+			verdict(aw <= bw), aw, bw
+		printf "  median CPU <= check_smtp -S -D      %-8s (%.2f vs %.2f ms)\n",
+			verdict(ac <= bc), ac, bc
+		printf "  peak RSS <= check_smtp -S -D        %-8s (%d vs %d KiB)\n",
+			verdict(am <= bm), am, bm
+		printf "  >= 100x faster than check_ssl_cert  %-8s (%.1fx in wall time)\n",
+			verdict(sw > 0 && cw / sw >= 100), (sw > 0 ? cw / sw : 0)
+	}'
+}
+
+machine() {
+	local cpu debian
+	cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+	debian=$(cat /etc/debian_version 2>/dev/null || echo unknown)
+	printf '%s CPUs (%s), Debian %s, Linux %s, load average %s\n' "$(nproc)" "$cpu" \
+		"$debian" "$(uname -r)" "$(cut -d ' ' -f 1-3 /proc/loadavg)"
+}
+
+# ---------------------------------------------------------------------------
+
+main() {
+	local smtp_port pg_port failed=0 key i
+	check_requirements
+	lib_init
+	cd "$TEST_DIR" || die "cannot enter $TEST_DIR"
+
+	make_ca ca || die "certtool could not make the CA"
+	make_leaf leaf ca "$CERT_NAME" "$CERT_NAME" '-1 day' '+90 days' ||
+		die "certtool could not make the leaf certificate"
+	start_smtpd starttls "$TEST_DIR/leaf.pem" "$TEST_DIR/leaf.key" ||
+		die "aiosmtpd did not start (log: $SERVER_LOG)"
+	smtp_port=$SERVER_PORT
+	start_postgres "$TEST_DIR/leaf.pem" "$TEST_DIR/leaf.key" || die "PostgreSQL did not start"
+	pg_port=$PG_PORT # set by lib.sh's start_postgres
+
+	# check_ssl_cert verifies the chain with --rootcert-file and the name with -m;
+	# --ignore-sct because a private CA's certificates carry no CT timestamps.
+	# shellcheck disable=SC2034 # used through run_pair's namerefs
+	{
+		ours_smtp=("$CHECK_TLS_SMTP" -H 127.0.0.1 -p "$smtp_port" -C ca.pem -N "$CERT_NAME")
+		ours_smtp2=("${ours_smtp[@]}")
+		check_smtp=("$CHECK_SMTP" -H 127.0.0.1 -p "$smtp_port" -S -D '14,7')
+		ssl_cert_smtp=("$CHECK_SSL_CERT" -H 127.0.0.1 -p "$smtp_port" -P smtp
+			--rootcert-file ca.pem -m "$CERT_NAME" --ignore-sct)
+		ours_pgsql=("$CHECK_TLS_PGSQL" -H 127.0.0.1 -p "$pg_port" -C ca.pem -N "$CERT_NAME")
+		ssl_cert_pgsql=("$CHECK_SSL_CERT" -H 127.0.0.1 -p "$pg_port" -P postgres
+			--rootcert-file ca.pem -m "$CERT_NAME" --ignore-sct)
+		floor=(/bin/true)
+	}
+
+	echo "tlscheck bench, $(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "machine: $(machine)"
+	echo "listeners: aiosmtpd STARTTLS 127.0.0.1:$smtp_port," \
+		"PostgreSQL $(basename "$(dirname "$PG_BIN")") ssl=on 127.0.0.1:$pg_port;" \
+		"leaf '$CERT_NAME' (ECDSA P-256) signed by a private root in ca.pem"
+	echo "runs: $RUNS per command, A and B alternating, after one warm-up run each"
+	echo
+	echo "warm-up (exit code, first line of output):"
+	warm_up ours_smtp check_tls_smtp "${ours_smtp[@]}"
+	warm_up check_smtp 'check_smtp -S -D' "${check_smtp[@]}"
+	warm_up ours_smtp2 check_tls_smtp "${ours_smtp2[@]}"
+	warm_up ssl_cert_smtp 'check_ssl_cert -P smtp' "${ssl_cert_smtp[@]}"
+	warm_up ours_pgsql check_tls_pgsql "${ours_pgsql[@]}"
+	warm_up ssl_cert_pgsql 'check_ssl_cert -P postgres' "${ssl_cert_pgsql[@]}"
+	warm_up floor 'floor: /bin/true' "${floor[@]}"
+
+	run_pair 'SMTP STARTTLS' ours_smtp check_smtp
+	run_pair 'SMTP STARTTLS' ours_smtp2 ssl_cert_smtp
+	run_pair 'PostgreSQL SSLRequest' ours_pgsql ssl_cert_pgsql
+	for ((i = 0; i < RUNS; i++)); do
+		measure floor "${floor[@]}"
+	done
+
+	echo
+	printf '  %-34s %9s %9s %12s\n' 'median of each command' 'wall ms' 'CPU ms' 'peak RSS KiB'
+	print_pair 'SMTP STARTTLS, chain + name verified vs expiry only' ours_smtp check_smtp
+	print_pair 'SMTP STARTTLS, both verify chain + name' ours_smtp2 ssl_cert_smtp
+	print_pair 'PostgreSQL SSLRequest, both verify chain + name' ours_pgsql ssl_cert_pgsql
+	targets
+	printf '\nthe harness alone (GNU time + fork/exec of /bin/true), included in every row:\n'
+	row floor
+	echo
+	echo 'CPU = user + system of the check and every process it starts; peak RSS = the'
+	echo 'largest single process (GNU time %M), not a sum over a script'"'"'s children.'
+
+	for key in ours_smtp check_smtp ours_smtp2 ssl_cert_smtp ours_pgsql ssl_cert_pgsql; do
+		[ "$(failed_runs "$key")" -eq 0 ] || failed=1
+	done
+	[ "$failed" -eq 0 ] || die "some measured runs did not exit 0: see the table"
+}
+
+main

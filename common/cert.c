@@ -1,0 +1,257 @@
+#include <config.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gnutls/gnutls.h>
+
+#include "cert.h"
+
+/* A DNS name is at most 253 octets; a longer SAN entry is skipped, not truncated,
+ * so a shortened name can never match by accident. */
+#define SAN_MAX 256
+/* RFC 5280 allows 20 octets of serial; keep room for non-conforming ones. */
+#define SERIAL_RAW_MAX 64
+#define SHA256_SIZE    32
+
+typedef int (*dn_reader)(gnutls_x509_crt_t crt, gnutls_datum_t *dn, unsigned flags);
+
+/* Names come from the peer and end up on a monitoring status line: a control
+ * character (a newline above all) would forge or cut that line. */
+static void make_printable(char *s)
+{
+	for (; *s != '\0'; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+	}
+}
+
+/* Lowercase hex of as many bytes of IN as fit in OUT (which is always terminated). */
+static void hex_encode(char *out, size_t out_size, const unsigned char *in, size_t len)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < len && 2 * i + 2 < out_size; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 0x0f];
+	}
+	out[2 * i] = '\0';
+}
+
+/* The DN as allocated text; a DN GnuTLS cannot render reads as empty rather than
+ * failing the check. NULL only when out of memory. */
+static char *read_dn(gnutls_x509_crt_t crt, dn_reader reader)
+{
+	gnutls_datum_t dn = {NULL, 0};
+	char *text;
+
+	if (reader(crt, &dn, 0) < 0) {
+		gnutls_free(dn.data);
+		return strdup("");
+	}
+	text = strndup((const char *)dn.data, dn.size);
+	gnutls_free(dn.data);
+	if (text != NULL)
+		make_printable(text);
+	return text;
+}
+
+/* One SAN entry as text in OUT, or false when it is neither a DNS name nor an IP
+ * address (or is malformed). */
+static bool san_text(int type, const unsigned char *san, size_t size, char *out, size_t out_size)
+{
+	if (type == GNUTLS_SAN_DNSNAME) {
+		if (size == 0 || size >= out_size)
+			return false;
+		memcpy(out, san, size);
+		out[size] = '\0';
+		make_printable(out);
+		return true;
+	}
+	if (type == GNUTLS_SAN_IPADDRESS && size == 4)
+		return inet_ntop(AF_INET, san, out, out_size) != NULL;
+	if (type == GNUTLS_SAN_IPADDRESS && size == 16)
+		return inet_ntop(AF_INET6, san, out, out_size) != NULL;
+	return false;
+}
+
+static int read_sans(struct cert_info *c, struct fault *f)
+{
+	unsigned char san[SAN_MAX];
+	char text[SAN_MAX];
+	unsigned seq;
+	size_t size;
+	int type;
+
+	for (seq = 0; c->san_count < CERT_MAX_SANS; seq++) {
+		size = sizeof(san);
+		type = gnutls_x509_crt_get_subject_alt_name(c->crt, seq, san, &size, NULL);
+		if (type == GNUTLS_E_SHORT_MEMORY_BUFFER)
+			continue;
+		/* The end of the list, or a malformed extension: keep what was read. */
+		if (type < 0)
+			break;
+		if (!san_text(type, san, size, text, sizeof(text)))
+			continue;
+		c->sans[c->san_count] = strdup(text);
+		if (c->sans[c->san_count] == NULL) {
+			fault_set(f, FAULT_INTERNAL, "out of memory");
+			return -1;
+		}
+		c->san_count++;
+	}
+	return 0;
+}
+
+static void read_label(struct cert_info *c)
+{
+	char cn[CERT_LABEL_SIZE - 3];
+	size_t size = sizeof(cn);
+
+	if (gnutls_x509_crt_get_dn_by_oid(c->crt, GNUTLS_OID_X520_COMMON_NAME, 0, 0, cn, &size) ==
+	            0 &&
+	    size < sizeof(cn)) {
+		cn[size] = '\0';
+		make_printable(cn);
+		snprintf(c->label, sizeof(c->label), "CN=%s", cn);
+	} else if (c->subject[0] != '\0') {
+		snprintf(c->label, sizeof(c->label), "%s", c->subject);
+	} else if (c->san_count > 0) {
+		/* A subject-less certificate is named by its SANs alone (RFC 5280 4.2.1.6). */
+		snprintf(c->label, sizeof(c->label), "%s", c->sans[0]);
+	} else {
+		snprintf(c->label, sizeof(c->label), "(empty subject)");
+	}
+}
+
+static void read_serial(struct cert_info *c)
+{
+	unsigned char raw[SERIAL_RAW_MAX];
+	size_t size = sizeof(raw);
+
+	/* As GnuTLS and certtool show it: the DER integer's bytes, sign octet included. */
+	if (gnutls_x509_crt_get_serial(c->crt, raw, &size) == 0)
+		hex_encode(c->serial, sizeof(c->serial), raw, size);
+	else
+		c->serial[0] = '\0';
+}
+
+static int read_sha256(struct cert_info *c, struct fault *f)
+{
+	unsigned char digest[SHA256_SIZE];
+	size_t size = sizeof(digest);
+	int ret;
+
+	ret = gnutls_x509_crt_get_fingerprint(c->crt, GNUTLS_DIG_SHA256, digest, &size);
+	if (ret < 0) {
+		fault_set(f, FAULT_INTERNAL, "cannot compute a SHA-256 fingerprint: %s",
+		          gnutls_strerror(ret));
+		return -1;
+	}
+	hex_encode(c->sha256, sizeof(c->sha256), digest, size);
+	return 0;
+}
+
+static enum cert_role role_at(gnutls_x509_crt_t crt, size_t index)
+{
+	if (index == 0)
+		return CERT_LEAF;
+	if (gnutls_x509_crt_check_issuer(crt, crt) != 0)
+		return CERT_ROOT;
+	return CERT_INTERMEDIATE;
+}
+
+static int load_one(struct cert_info *c, const gnutls_datum_t *der, size_t index, struct fault *f)
+{
+	int ret;
+
+	ret = gnutls_x509_crt_init(&c->crt);
+	if (ret < 0) {
+		c->crt = NULL;
+		fault_set(f, FAULT_INTERNAL, "cannot allocate a certificate: %s",
+		          gnutls_strerror(ret));
+		return -1;
+	}
+	ret = gnutls_x509_crt_import(c->crt, der, GNUTLS_X509_FMT_DER);
+	if (ret < 0) {
+		fault_set(f, FAULT_PEER, "certificate %zu of the served chain cannot be parsed: %s",
+		          index + 1, gnutls_strerror(ret));
+		return -1;
+	}
+	c->subject = read_dn(c->crt, gnutls_x509_crt_get_dn3);
+	c->issuer = read_dn(c->crt, gnutls_x509_crt_get_issuer_dn3);
+	if (c->subject == NULL || c->issuer == NULL) {
+		fault_set(f, FAULT_INTERNAL, "out of memory");
+		return -1;
+	}
+	if (read_sans(c, f) < 0 || read_sha256(c, f) < 0)
+		return -1;
+	read_label(c);
+	read_serial(c);
+	c->role = role_at(c->crt, index);
+	c->not_before = gnutls_x509_crt_get_activation_time(c->crt);
+	c->not_after = gnutls_x509_crt_get_expiration_time(c->crt);
+	return 0;
+}
+
+int cert_chain_load(struct cert_chain *chain, const gnutls_datum_t *der, size_t count,
+                    struct fault *f)
+{
+	size_t kept = count < CERT_MAX_CHAIN ? count : CERT_MAX_CHAIN;
+	size_t i;
+	int rc = -1;
+
+	for (i = 0; i < kept; i++) {
+		/* Counted before it is filled, so a clear releases a half-read element. */
+		chain->count = i + 1;
+		if (load_one(&chain->items[i], &der[i], i, f) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	if (rc < 0)
+		cert_chain_clear(chain);
+	return rc;
+}
+
+void cert_chain_clear(struct cert_chain *chain)
+{
+	size_t i, j;
+
+	for (i = 0; i < chain->count; i++) {
+		struct cert_info *c = &chain->items[i];
+
+		if (c->crt != NULL)
+			gnutls_x509_crt_deinit(c->crt);
+		free(c->subject);
+		free(c->issuer);
+		for (j = 0; j < c->san_count; j++)
+			free(c->sans[j]);
+	}
+	memset(chain, 0, sizeof(*chain));
+}
+
+bool cert_matches_name(const struct cert_info *c, const char *ascii_name)
+{
+	if (c->crt == NULL || ascii_name == NULL || ascii_name[0] == '\0')
+		return false;
+	/* GnuTLS applies RFC 6125: SANs first, the CN only without DNS SANs, a wildcard
+	 * for one leftmost label, IP literals against IP SANs. */
+	return gnutls_x509_crt_check_hostname2(c->crt, ascii_name, 0) != 0;
+}
+
+size_t cert_chain_earliest_expiry(const struct cert_chain *chain)
+{
+	size_t earliest = 0;
+	size_t i;
+
+	for (i = 1; i < chain->count; i++) {
+		if (chain->items[i].not_after < chain->items[earliest].not_after)
+			earliest = i;
+	}
+	return earliest;
+}

@@ -1,0 +1,57 @@
+/* cert — facts about the certificates of a served chain, read with the
+ * gnutls_x509_crt_* API (dates, names and fingerprints are never parsed by hand). */
+#ifndef TLSCHECK_COMMON_CERT_H
+#define TLSCHECK_COMMON_CERT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include <gnutls/x509.h>
+
+#include "fault.h"
+
+#define CERT_MAX_CHAIN  16
+#define CERT_MAX_SANS   32
+#define CERT_LABEL_SIZE 256
+
+enum cert_role { CERT_LEAF, CERT_INTERMEDIATE, CERT_ROOT };
+
+struct cert_info {
+	gnutls_x509_crt_t crt;
+	enum cert_role role;         /* by position; ROOT = self-signed, not first */
+	char *subject;               /* RFC 4514 DN, allocated */
+	char *issuer;                /* RFC 4514 DN, allocated */
+	char label[CERT_LABEL_SIZE]; /* "CN=db1.example.com", or the DN when no CN */
+	char serial[64];             /* lowercase hex, colon-free */
+	char sha256[65];             /* lowercase hex of the DER */
+	time_t not_before;
+	time_t not_after;
+	char *sans[CERT_MAX_SANS]; /* DNS names and IP addresses as text, allocated */
+	size_t san_count;
+};
+
+struct cert_chain {
+	struct cert_info items[CERT_MAX_CHAIN];
+	size_t count;
+};
+
+/* Import COUNT DER certificates (leaf first) into CHAIN, which must be zeroed or
+ * cleared. A chain longer than CERT_MAX_CHAIN keeps its first CERT_MAX_CHAIN.
+ * Returns 0, or -1 with FAULT_PEER ("certificate 2 of the served chain cannot be
+ * parsed: ...") or FAULT_INTERNAL. On failure CHAIN is cleared. */
+int cert_chain_load(struct cert_chain *chain, const gnutls_datum_t *der, size_t count,
+                    struct fault *f);
+
+/* Release everything CHAIN holds and zero it. Safe on a zeroed chain. */
+void cert_chain_clear(struct cert_chain *chain);
+
+/* Does the certificate match NAME (ASCII: A-labels, or an IP literal)? SAN first,
+ * the CN only when there is no DNS/IP SAN; wildcards only in the leftmost label. */
+bool cert_matches_name(const struct cert_info *c, const char *ascii_name);
+
+/* The chain element that expires first (ties: the one nearer the leaf). The chain
+ * must not be empty. */
+size_t cert_chain_earliest_expiry(const struct cert_chain *chain);
+
+#endif

@@ -1,0 +1,183 @@
+#include <config.h>
+
+#include <stdio.h>
+#include <unistd.h>
+
+#include "cert.h"
+#include "check.h"
+#include "deadline.h"
+#include "net.h"
+#include "probe.h"
+#include "report.h"
+#include "trust.h"
+#include "verdict.h"
+
+/* Everything one run learns; owned by check_main() and released in one place. */
+struct check_run {
+	struct deadline deadline;
+	struct net_address_list addresses;
+	const char *address; /* the one connected to */
+	int fd;
+	struct tls_probe *probe;
+	struct cert_chain chain;
+	struct verdict verdict;
+	struct expiry_summary expiry;
+};
+
+/* Try each resolved address in turn, under the one deadline, until one answers. */
+static int connect_any(const struct check_config *cfg, struct check_run *run, struct fault *f)
+{
+	if (net_resolve(cfg->host_ascii, cfg->port, cfg->family, &run->deadline, &run->addresses,
+	                f) < 0)
+		return -1;
+	for (size_t i = 0; i < run->addresses.count; i++) {
+		if (net_connect(&run->addresses.items[i], &run->deadline, &run->fd, f) == 0) {
+			run->address = run->addresses.items[i].text;
+			return 0;
+		}
+		if (f->kind == FAULT_TIMEOUT)
+			break;
+	}
+	return -1;
+}
+
+/* Speak the protocol up to its go-ahead, then make sure it left nothing behind:
+ * plaintext queued after "ready to start TLS" would be read as if it came over TLS. */
+static int upgrade(const struct check_config *cfg, struct check_run *run, struct fault *f)
+{
+	struct net_conn conn;
+	size_t extra;
+
+	if (protocol_tls_on_connect(cfg->protocol, cfg->port, cfg->implicit_tls))
+		return 0;
+	net_conn_init(&conn, run->fd, &run->deadline);
+	if (cfg->protocol->upgrade(&conn, &cfg->protocol_options, f) < 0)
+		return -1;
+	extra = net_buffered(&conn);
+	if (extra) {
+		fault_set(f, FAULT_PEER,
+		          "server sent %zu byte%s of plaintext after its go-ahead for TLS "
+		          "(injection risk); refusing",
+		          extra, extra == 1 ? "" : "s");
+		return -1;
+	}
+	return 0;
+}
+
+static int handshake(const struct check_config *cfg, struct check_run *run, struct fault *f)
+{
+	struct probe_options options = {.sni = cfg->sni[0] ? cfg->sni : NULL};
+
+	if (probe_run(run->fd, &options, &run->deadline, &run->probe, f) < 0)
+		return -1;
+	if (probe_chain_length(run->probe) == 0) {
+		fault_set(f, FAULT_PEER, "server sent no certificate");
+		return -1;
+	}
+	return cert_chain_load(&run->chain, probe_chain(run->probe), probe_chain_length(run->probe),
+	                       f);
+}
+
+static int probe_service(const struct check_config *cfg, struct check_run *run, struct fault *f)
+{
+	if (connect_any(cfg, run, f) < 0)
+		return -1;
+	if (upgrade(cfg, run, f) < 0)
+		return -1;
+	return handshake(cfg, run, f);
+}
+
+static void judge_trust(const struct check_config *cfg, struct check_run *run)
+{
+	struct trust_result result;
+	struct fault f;
+
+	if (!cfg->verify_trust)
+		return;
+	fault_clear(&f);
+	if (trust_verify(&run->chain, &cfg->store, &result, &f) < 0)
+		verdict_judge_fault(&run->verdict, &f, cfg->timeout_state);
+	else
+		verdict_judge_trust(&run->verdict, &result);
+}
+
+static void judge_chain(const struct check_config *cfg, struct check_run *run)
+{
+	const struct cert_info *leaf = &run->chain.items[0];
+	const char *handshake_error = probe_handshake_error(run->probe);
+
+	verdict_judge_expiry(&run->verdict, &run->chain, cfg->now, &cfg->warning, &cfg->critical,
+	                     &run->expiry);
+	if (cfg->verify_name[0])
+		verdict_judge_name(&run->verdict, leaf, cfg->verify_name_display,
+		                   cert_matches_name(leaf, cfg->verify_name));
+	judge_trust(cfg, run);
+	if (handshake_error)
+		verdict_add(&run->verdict, STATE_CRITICAL, "%s", handshake_error);
+	if (probe_tls_version(run->probe))
+		verdict_add(&run->verdict, STATE_OK, "%s", probe_tls_version(run->probe));
+}
+
+static int report(const struct check_config *cfg, struct check_run *run)
+{
+	struct report_data data = {
+	        .host = cfg->host,
+	        .port = cfg->port,
+	        .protocol = cfg->protocol->name,
+	        .address = run->address,
+	        .verdict = &run->verdict,
+	        .chain = &run->chain,
+	        .expiry = &run->expiry,
+	        .elapsed = deadline_elapsed(&run->deadline),
+	        .now = cfg->now,
+	        .verbosity = cfg->verbosity,
+	};
+
+	if (run->probe) {
+		data.tls.version = probe_tls_version(run->probe);
+		data.tls.cipher = probe_cipher(run->probe);
+		data.tls.group = probe_group(run->probe);
+		data.tls.alpn = probe_alpn(run->probe);
+	}
+	verdict_sort(&run->verdict);
+	return report_emit(stdout, cfg->output, &data);
+}
+
+static void release(struct check_run *run)
+{
+	cert_chain_clear(&run->chain);
+	if (run->probe)
+		probe_free(run->probe);
+	if (run->fd >= 0)
+		close(run->fd);
+}
+
+int check_main(const struct cli_plugin *plugin, int argc, char **argv)
+{
+	struct check_config cfg;
+	struct check_run run = {.fd = -1};
+	struct fault f;
+	int exit_code;
+
+	switch (cli_parse(plugin, argc, argv, &cfg, &f)) {
+	case CLI_DONE:
+		return STATE_UNKNOWN;
+	case CLI_BAD:
+		printf("%s: %s\n", plugin->name, f.text);
+		if (f.kind == FAULT_USAGE)
+			cli_print_usage(stdout, plugin);
+		return STATE_UNKNOWN;
+	case CLI_RUN:
+		break;
+	}
+	deadline_start(&run.deadline, cfg.timeout);
+	verdict_init(&run.verdict);
+	fault_clear(&f);
+	if (probe_service(&cfg, &run, &f) < 0)
+		verdict_judge_fault(&run.verdict, &f, cfg.timeout_state);
+	else
+		judge_chain(&cfg, &run);
+	exit_code = report(&cfg, &run);
+	release(&run);
+	return exit_code;
+}

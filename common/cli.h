@@ -1,0 +1,64 @@
+/* cli — the shared command line: one getopt_long table, validation, --help.
+ *
+ * Every plugin takes the options of DESIGN.md; a protocol's own options (--ehlo)
+ * are accepted by the plugin of that protocol and by check_tls, which reaches every
+ * protocol with -P. Parsing does no network or file work beyond checking that
+ * named files can be opened, so a bad argument costs nothing.
+ */
+#ifndef TLSCHECK_COMMON_CLI_H
+#define TLSCHECK_COMMON_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "fault.h"
+#include "hostname.h"
+#include "protocol.h"
+#include "report.h"
+#include "state.h"
+#include "threshold.h"
+#include "trust.h"
+
+struct cli_plugin {
+	const char *name;     /* "check_tls_smtp" */
+	const char *protocol; /* "smtp"; NULL for check_tls, where -P chooses */
+};
+
+struct check_config {
+	const struct tls_protocol *protocol;
+	struct protocol_options protocol_options;
+	const char *host;              /* as given */
+	char host_ascii[HOSTNAME_MAX]; /* A-labels, lowercase */
+	unsigned port;
+	int family;                      /* AF_UNSPEC, AF_INET, AF_INET6 */
+	bool implicit_tls;               /* --implicit-tls */
+	const char *sni_display;         /* SNI as given; NULL = none */
+	char sni[HOSTNAME_MAX];          /* ASCII; empty = none */
+	const char *verify_name_display; /* name as given; NULL = --no-verify-name */
+	char verify_name[HOSTNAME_MAX];  /* ASCII; empty = do not verify */
+	bool verify_trust;
+	struct trust_store store;
+	struct threshold_time warning;
+	struct threshold_time critical;
+	double timeout;
+	enum plugin_state timeout_state;
+	time_t now; /* --at, else the clock at start */
+	enum report_format output;
+	int verbosity;
+};
+
+enum cli_outcome {
+	CLI_RUN,  /* CFG is complete: run the check */
+	CLI_DONE, /* --help or --version was printed: exit 3 */
+	CLI_BAD,  /* F says what is wrong (FAULT_USAGE/FAULT_INTERNAL): exit 3 */
+};
+
+/* Parse and validate ARGV into CFG. */
+enum cli_outcome cli_parse(const struct cli_plugin *plugin, int argc, char **argv,
+                           struct check_config *cfg, struct fault *f);
+
+/* The short usage, printed after the one-line error for a bad argument. */
+void cli_print_usage(FILE *out, const struct cli_plugin *plugin);
+
+#endif

@@ -1,0 +1,484 @@
+#include <config.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "net.h"
+
+#include "hostname.h"
+
+/* --- resolving --------------------------------------------------------------- */
+
+/* Everything getaddrinfo_a() keeps pointers to, in one block: a request that
+ * cannot be cancelled is abandoned to the resolver thread together with it. */
+struct resolve_request {
+	struct gaicb cb;
+	struct addrinfo hints;
+	char host[NI_MAXHOST];
+	char service[8];
+};
+
+static void address_text(const struct sockaddr *sa, char *text, size_t size)
+{
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)(const void *)sa;
+	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)(const void *)sa;
+	const void *raw = sa->sa_family == AF_INET6 ? (const void *)&sin6->sin6_addr
+	                                            : (const void *)&sin->sin_addr;
+	char scope[IF_NAMESIZE];
+	size_t used;
+
+	if (inet_ntop(sa->sa_family, raw, text, (socklen_t)size) == NULL) {
+		snprintf(text, size, "?");
+		return;
+	}
+	if (sa->sa_family != AF_INET6 || sin6->sin6_scope_id == 0)
+		return;
+	used = strlen(text);
+	if (if_indextoname(sin6->sin6_scope_id, scope) != NULL)
+		snprintf(text + used, size - used, "%%%s", scope);
+	else
+		snprintf(text + used, size - used, "%%%u", (unsigned)sin6->sin6_scope_id);
+}
+
+static bool address_listed(const struct net_address_list *list, const struct addrinfo *ai)
+{
+	for (size_t i = 0; i < list->count; i++) {
+		const struct net_address *a = &list->items[i];
+
+		if (a->len == ai->ai_addrlen && memcmp(&a->sa, ai->ai_addr, a->len) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void collect_addresses(const struct addrinfo *res, struct net_address_list *out)
+{
+	out->count = 0;
+	for (const struct addrinfo *ai = res; ai != NULL; ai = ai->ai_next) {
+		struct net_address *a;
+
+		if (out->count == NET_MAX_ADDRESSES)
+			break;
+		if (ai->ai_addrlen > sizeof(a->sa) || address_listed(out, ai))
+			continue;
+		a = &out->items[out->count++];
+		memset(a, 0, sizeof(*a));
+		memcpy(&a->sa, ai->ai_addr, ai->ai_addrlen);
+		a->len = ai->ai_addrlen;
+		address_text(ai->ai_addr, a->text, sizeof(a->text));
+	}
+}
+
+static void fill_hints(struct addrinfo *hints, int family, int flags)
+{
+	memset(hints, 0, sizeof(*hints));
+	hints->ai_family = family;
+	hints->ai_socktype = SOCK_STREAM;
+	hints->ai_protocol = IPPROTO_TCP;
+	/* No AI_ADDRCONFIG: it hides ::1 and 127.0.0.1 on hosts with only loopback. */
+	hints->ai_flags = AI_NUMERICSERV | flags;
+}
+
+static int resolve_result(int rc, const char *host, struct addrinfo *res,
+                          struct net_address_list *out, struct fault *f)
+{
+	if (rc != 0) {
+		fault_set(f, FAULT_RESOLVE, "cannot resolve '%s': %s", host, gai_strerror(rc));
+		return -1;
+	}
+	collect_addresses(res, out);
+	if (out->count == 0) {
+		fault_set(f, FAULT_RESOLVE, "cannot resolve '%s': no usable address", host);
+		return -1;
+	}
+	return 0;
+}
+
+/* A literal needs no resolver, and so no thread. */
+static int resolve_literal(const char *host, const char *service, int family,
+                           struct net_address_list *out, struct fault *f)
+{
+	struct addrinfo hints;
+	struct addrinfo *res = NULL;
+	int rc;
+
+	fill_hints(&hints, family, AI_NUMERICHOST);
+	rc = getaddrinfo(host, service, &hints, &res);
+	rc = resolve_result(rc, host, res, out, f);
+	if (res != NULL)
+		freeaddrinfo(res);
+	return rc;
+}
+
+/* Wait for the request until the deadline. Returns its gai_error() status,
+ * EAI_INPROGRESS when the deadline passed first. */
+static int wait_for_request(struct gaicb *cb, const struct deadline *dl)
+{
+	const struct gaicb *list[1] = {cb};
+	int status;
+
+	while ((status = gai_error(cb)) == EAI_INPROGRESS) {
+		int left = deadline_left_ms(dl);
+		struct timespec ts = {left / 1000, (long)(left % 1000) * 1000000L};
+
+		if (left == 0)
+			break;
+		gai_suspend(list, 1, &ts);
+	}
+	return status;
+}
+
+static int resolve_name(const char *host, const char *service, int family,
+                        const struct deadline *dl, struct net_address_list *out, struct fault *f)
+{
+	struct resolve_request *req = calloc(1, sizeof(*req));
+	struct gaicb *list[1];
+	int status;
+	int rc = -1;
+
+	if (req == NULL) {
+		fault_set(f, FAULT_INTERNAL, "out of memory resolving '%s'", host);
+		goto out;
+	}
+	snprintf(req->host, sizeof(req->host), "%s", host);
+	snprintf(req->service, sizeof(req->service), "%s", service);
+	fill_hints(&req->hints, family, 0);
+	req->cb.ar_name = req->host;
+	req->cb.ar_service = req->service;
+	req->cb.ar_request = &req->hints;
+	list[0] = &req->cb;
+	status = getaddrinfo_a(GAI_NOWAIT, list, 1, NULL);
+	if (status != 0) {
+		fault_set(f, FAULT_RESOLVE, "cannot resolve '%s': %s", host, gai_strerror(status));
+		goto out;
+	}
+	status = wait_for_request(&req->cb, dl);
+	if (status == EAI_INPROGRESS) {
+		fault_set(f, FAULT_TIMEOUT, "timeout resolving '%s'", host);
+		/* Still running: the resolver thread owns REQ now; leave it to it. */
+		if (gai_cancel(&req->cb) == EAI_NOTCANCELED)
+			req = NULL;
+		goto out;
+	}
+	rc = resolve_result(status, host, req->cb.ar_result, out, f);
+out:
+	if (req != NULL && req->cb.ar_result != NULL)
+		freeaddrinfo(req->cb.ar_result);
+	free(req);
+	return rc;
+}
+
+int net_resolve(const char *host, unsigned port, int family, const struct deadline *dl,
+                struct net_address_list *out, struct fault *f)
+{
+	char service[8];
+
+	out->count = 0;
+	if (port > 65535) {
+		fault_set(f, FAULT_USAGE, "port %u is out of range", port);
+		return -1;
+	}
+	if (strlen(host) >= NI_MAXHOST) {
+		fault_set(f, FAULT_RESOLVE, "cannot resolve '%.64s...': name too long", host);
+		return -1;
+	}
+	snprintf(service, sizeof(service), "%u", port);
+	if (hostname_is_ip_literal(host))
+		return resolve_literal(host, service, family, out, f);
+	return resolve_name(host, service, family, dl, out, f);
+}
+
+/* --- waiting ----------------------------------------------------------------- */
+
+/* Wait until FD is ready for EVENTS or the deadline passes. Returns 1 when ready,
+ * 0 on timeout, -1 with errno on failure. Never waits once the deadline passed. */
+static int wait_ready(int fd, short events, const struct deadline *dl)
+{
+	for (;;) {
+		struct pollfd p = {.fd = fd, .events = events};
+		int left = deadline_left_ms(dl);
+		int n;
+
+		if (left == 0)
+			return 0;
+		n = poll(&p, 1, left);
+		if (n > 0)
+			return 1;
+		if (n < 0 && errno != EINTR)
+			return -1;
+	}
+}
+
+/* --- connecting -------------------------------------------------------------- */
+
+static unsigned address_port(const struct net_address *addr)
+{
+	const struct sockaddr *sa = (const struct sockaddr *)&addr->sa;
+
+	if (sa->sa_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)(const void *)sa)->sin6_port);
+	return ntohs(((const struct sockaddr_in *)(const void *)sa)->sin_port);
+}
+
+static void connect_fault(const struct net_address *addr, int err, struct fault *f)
+{
+	unsigned port = address_port(addr);
+
+	switch (err) {
+	case ECONNREFUSED:
+		fault_set(f, FAULT_CONNECT, "connection refused by %s port %u", addr->text, port);
+		break;
+	case ENETUNREACH:
+	case EHOSTUNREACH:
+		fault_set(f, FAULT_CONNECT, "no route to %s port %u", addr->text, port);
+		break;
+	case ETIMEDOUT:
+		fault_set(f, FAULT_CONNECT, "connection to %s port %u timed out", addr->text, port);
+		break;
+	default:
+		fault_set(f, FAULT_CONNECT, "cannot connect to %s port %u: %s", addr->text, port,
+		          strerror(err));
+		break;
+	}
+}
+
+/* Finish a connect() that is in progress. Returns 0 or -1 with F set. */
+static int finish_connect(int fd, const struct net_address *addr, const struct deadline *dl,
+                          struct fault *f)
+{
+	int err = 0;
+	socklen_t len = sizeof(err);
+	int ready = wait_ready(fd, POLLOUT, dl);
+
+	if (ready == 0) {
+		fault_set(f, FAULT_TIMEOUT, "timeout connecting to %s port %u", addr->text,
+		          address_port(addr));
+		return -1;
+	}
+	if (ready < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		err = errno;
+	if (err != 0) {
+		connect_fault(addr, err, f);
+		return -1;
+	}
+	return 0;
+}
+
+int net_connect(const struct net_address *addr, const struct deadline *dl, int *fd, struct fault *f)
+{
+	int family = ((const struct sockaddr *)&addr->sa)->sa_family;
+	int s = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int rc = -1;
+
+	if (s < 0) {
+		fault_set(f, FAULT_CONNECT, "cannot create a socket for %s: %s", addr->text,
+		          strerror(errno));
+		goto out;
+	}
+	if (connect(s, (const struct sockaddr *)&addr->sa, addr->len) < 0) {
+		/* EINTR: the connection still completes in the background. */
+		if (errno != EINPROGRESS && errno != EINTR) {
+			connect_fault(addr, errno, f);
+			goto out;
+		}
+		if (finish_connect(s, addr, dl, f) < 0)
+			goto out;
+	}
+	*fd = s;
+	s = -1;
+	rc = 0;
+out:
+	if (s >= 0)
+		close(s);
+	return rc;
+}
+
+/* --- buffered I/O ------------------------------------------------------------ */
+
+void net_conn_init(struct net_conn *c, int fd, const struct deadline *dl)
+{
+	c->fd = fd;
+	c->deadline = dl;
+	c->head = 0;
+	c->tail = 0;
+}
+
+size_t net_buffered(const struct net_conn *c)
+{
+	return c->tail - c->head;
+}
+
+static void compact(struct net_conn *c)
+{
+	if (c->head == 0)
+		return;
+	memmove(c->buf, c->buf + c->head, c->tail - c->head);
+	c->tail -= c->head;
+	c->head = 0;
+}
+
+static void read_fault(int err, const char *what, struct fault *f)
+{
+	if (err == ECONNRESET)
+		fault_set(f, FAULT_PEER, "server reset the connection while we waited for %s",
+		          what);
+	else
+		fault_set(f, FAULT_PEER, "cannot read %s: %s", what, strerror(err));
+}
+
+/* Receive more bytes into the buffer (which must have room after compacting).
+ * Returns 0, or -1 with F set on timeout, end of stream or error. */
+static int fill(struct net_conn *c, const char *what, struct fault *f)
+{
+	compact(c);
+	if (c->tail == sizeof(c->buf)) {
+		fault_set(f, FAULT_INTERNAL, "no room to read %s", what);
+		return -1;
+	}
+	for (;;) {
+		int ready = wait_ready(c->fd, POLLIN, c->deadline);
+		ssize_t n;
+
+		if (ready == 0) {
+			fault_set(f, FAULT_TIMEOUT, "timeout waiting for %s", what);
+			return -1;
+		}
+		if (ready < 0) {
+			read_fault(errno, what, f);
+			return -1;
+		}
+		n = recv(c->fd, c->buf + c->tail, sizeof(c->buf) - c->tail, MSG_DONTWAIT);
+		if (n > 0) {
+			c->tail += (size_t)n;
+			return 0;
+		}
+		if (n == 0) {
+			fault_set(f, FAULT_PEER,
+			          "server closed the connection while we waited for %s", what);
+			return -1;
+		}
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+			read_fault(errno, what, f);
+			return -1;
+		}
+	}
+}
+
+/* Hand out the line ending at the '\n' at EOL, or fail if it breaks a limit. */
+static int take_line(struct net_conn *c, const unsigned char *eol, char *line, size_t limit,
+                     const char *what, struct fault *f)
+{
+	const unsigned char *start = c->buf + c->head;
+	size_t len = (size_t)(eol - start);
+
+	if (len > 0 && start[len - 1] == '\r')
+		len--;
+	if (len > limit) {
+		fault_set(f, FAULT_PEER, "%s: line longer than %zu bytes", what, limit);
+		return -1;
+	}
+	if (memchr(start, '\0', len) != NULL) {
+		fault_set(f, FAULT_PEER, "%s: NUL byte in line", what);
+		return -1;
+	}
+	memcpy(line, start, len);
+	line[len] = '\0';
+	c->head += (size_t)(eol - start) + 1;
+	return 0;
+}
+
+int net_read_line(struct net_conn *c, char *line, size_t size, const char *what, struct fault *f)
+{
+	/* The longest line we accept: it must fit in LINE, and with CR LF in the buffer. */
+	size_t limit;
+
+	if (size == 0) {
+		fault_set(f, FAULT_INTERNAL, "no room to read %s", what);
+		return -1;
+	}
+	limit = size - 1 < NET_BUFFER_SIZE - 2 ? size - 1 : NET_BUFFER_SIZE - 2;
+	for (;;) {
+		size_t pending = net_buffered(c);
+		const unsigned char *eol = memchr(c->buf + c->head, '\n', pending);
+
+		if (eol != NULL)
+			return take_line(c, eol, line, limit, what, f);
+		/* Even if a CR ends what we have, the line is already too long. */
+		if (pending > limit + 1) {
+			fault_set(f, FAULT_PEER, "%s: line longer than %zu bytes", what, limit);
+			return -1;
+		}
+		if (fill(c, what, f) < 0)
+			return -1;
+	}
+}
+
+int net_read_exact(struct net_conn *c, void *out, size_t len, const char *what, struct fault *f)
+{
+	unsigned char *dst = out;
+	size_t done = 0;
+
+	for (;;) {
+		size_t take = net_buffered(c);
+
+		if (take > len - done)
+			take = len - done;
+		memcpy(dst + done, c->buf + c->head, take);
+		c->head += take;
+		done += take;
+		if (done == len)
+			return 0;
+		if (fill(c, what, f) < 0)
+			return -1;
+	}
+}
+
+static void write_fault(int err, const char *what, struct fault *f)
+{
+	if (err == EPIPE || err == ECONNRESET)
+		fault_set(f, FAULT_PEER, "server closed the connection while we sent %s", what);
+	else
+		fault_set(f, FAULT_PEER, "cannot send %s: %s", what, strerror(err));
+}
+
+int net_write_all(struct net_conn *c, const void *data, size_t len, const char *what,
+                  struct fault *f)
+{
+	const unsigned char *src = data;
+	size_t done = 0;
+
+	while (done < len) {
+		/* MSG_NOSIGNAL: a peer that hung up must not kill us with SIGPIPE. */
+		ssize_t n = send(c->fd, src + done, len - done, MSG_NOSIGNAL | MSG_DONTWAIT);
+		int ready;
+
+		if (n >= 0) {
+			done += (size_t)n;
+			continue;
+		}
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+			write_fault(errno, what, f);
+			return -1;
+		}
+		ready = wait_ready(c->fd, POLLOUT, c->deadline);
+		if (ready == 0) {
+			fault_set(f, FAULT_TIMEOUT, "timeout sending %s", what);
+			return -1;
+		}
+		if (ready < 0) {
+			write_fault(errno, what, f);
+			return -1;
+		}
+	}
+	return 0;
+}

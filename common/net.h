@@ -1,0 +1,78 @@
+/* net — resolve, connect and buffered reads/writes, all under one deadline.
+ *
+ * Sockets are non-blocking from the start; every wait is a poll() bounded by the
+ * run's deadline. Reads are buffered (lines may arrive split across segments or
+ * several in one) with hard size limits, and the buffer is visible so that the
+ * caller can refuse plaintext left over after a STARTTLS go-ahead.
+ * No state outside the structs the caller owns.
+ */
+#ifndef TLSCHECK_COMMON_NET_H
+#define TLSCHECK_COMMON_NET_H
+
+#include <stddef.h>
+#include <sys/socket.h>
+
+#include "deadline.h"
+#include "fault.h"
+
+#define NET_MAX_ADDRESSES 16
+#define NET_ADDRESS_TEXT  64 /* an IPv6 literal with scope, NUL-terminated */
+#define NET_BUFFER_SIZE   8192
+
+struct net_address {
+	struct sockaddr_storage sa;
+	socklen_t len;
+	char text[NET_ADDRESS_TEXT]; /* "192.0.2.1" or "2001:db8::1", no brackets */
+};
+
+struct net_address_list {
+	struct net_address items[NET_MAX_ADDRESSES];
+	size_t count;
+};
+
+/* Resolve HOST (an IP literal or an ASCII name, A-labels already applied) for
+ * PORT, restricted to FAMILY (AF_UNSPEC, AF_INET or AF_INET6). Keeps at most
+ * NET_MAX_ADDRESSES addresses, duplicates dropped, in resolver order.
+ * Returns 0, or -1 with FAULT_RESOLVE ("cannot resolve 'HOST': ...") or
+ * FAULT_TIMEOUT if the deadline passes first. */
+int net_resolve(const char *host, unsigned port, int family, const struct deadline *dl,
+                struct net_address_list *out, struct fault *f);
+
+/* Connect a non-blocking TCP socket to ADDR. On success *FD is the connected
+ * socket (still non-blocking; the caller closes it). Returns 0, or -1 with
+ * FAULT_CONNECT ("connection refused by 192.0.2.1 port 25") or FAULT_TIMEOUT. */
+int net_connect(const struct net_address *addr, const struct deadline *dl, int *fd,
+                struct fault *f);
+
+/* A connected socket with a read buffer. The caller owns it (stack is fine) and
+ * the fd; net_conn_init() does not take ownership. */
+struct net_conn {
+	int fd;
+	const struct deadline *deadline;
+	unsigned char buf[NET_BUFFER_SIZE];
+	size_t head; /* first unread byte */
+	size_t tail; /* one past the last received byte */
+};
+
+void net_conn_init(struct net_conn *c, int fd, const struct deadline *dl);
+
+/* Send all of DATA. Returns 0, or -1 with FAULT_PEER (peer closed/reset) or
+ * FAULT_TIMEOUT. WHAT says what was being sent, for the message
+ * ("timeout sending STARTTLS"). */
+int net_write_all(struct net_conn *c, const void *data, size_t len, const char *what,
+                  struct fault *f);
+
+/* Read one line, up to and including '\n', into LINE without the CR/LF,
+ * NUL-terminated. A line that does not fit in SIZE-1 bytes, or holds a NUL byte,
+ * is a FAULT_PEER ("SMTP greeting line longer than 511 bytes"). End of stream
+ * before '\n' is FAULT_PEER ("server closed the connection ..."). WHAT names what
+ * is awaited, for those messages ("the SMTP greeting"). Returns 0 or -1. */
+int net_read_line(struct net_conn *c, char *line, size_t size, const char *what, struct fault *f);
+
+/* Read exactly LEN bytes. Errors as net_read_line(). */
+int net_read_exact(struct net_conn *c, void *out, size_t len, const char *what, struct fault *f);
+
+/* Bytes received but not yet consumed by a read. */
+size_t net_buffered(const struct net_conn *c);
+
+#endif

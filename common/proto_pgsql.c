@@ -1,0 +1,44 @@
+#include <config.h>
+
+#include <stddef.h>
+
+#include "protocol.h"
+
+/* PostgreSQL "SSL Session Encryption": the SSLRequest packet, length 8 and the
+ * request code 80877103, answered by exactly one byte. */
+static const unsigned char ssl_request[8] = {0x00, 0x00, 0x00, 0x08, 0x04, 0xd2, 0x16, 0x2f};
+
+static int pgsql_upgrade(struct net_conn *c, const struct protocol_options *o, struct fault *f)
+{
+	unsigned char answer;
+
+	(void)o;
+	if (net_write_all(c, ssl_request, sizeof(ssl_request), "the SSLRequest", f) < 0)
+		return -1;
+	/* One byte only: anything after it is plaintext the caller must refuse
+	 * (CVE-2021-23222), so it stays in the buffer. */
+	if (net_read_exact(c, &answer, 1, "the answer to the SSLRequest", f) < 0)
+		return -1;
+	switch (answer) {
+	case 'S':
+		return 0;
+	case 'N':
+		fault_set(f, FAULT_NO_TLS, "server does not offer TLS (SSLRequest answered 'N')");
+		return -1;
+	case 'E':
+		/* Never show its text: a client must not trust it (CVE-2024-10977). */
+		fault_set(f, FAULT_PEER, "server answered the SSLRequest with an error message");
+		return -1;
+	default:
+		fault_set(f, FAULT_PEER, "unexpected answer to the SSLRequest: 0x%02x", answer);
+		return -1;
+	}
+}
+
+const struct tls_protocol protocol_pgsql = {
+        .name = "pgsql",
+        .description = "PostgreSQL SSLRequest (5432)",
+        .port = 5432,
+        .implicit_port = 0,
+        .upgrade = pgsql_upgrade,
+};

@@ -1,0 +1,461 @@
+#include <config.h>
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "when.h"
+#include "report.h"
+
+#define NUMBER_SIZE 48
+
+/* Numbers are printed from integers ("%lld" never localises) so the decimal
+ * point is '.' whatever LC_NUMERIC says. Values are clamped first so that the
+ * conversions to long long stay defined; nothing real comes near the bounds. */
+#define SCALED_LIMIT 1e15
+
+static double clamp(double value)
+{
+	if (isnan(value))
+		return 0.0;
+	if (value > SCALED_LIMIT)
+		return SCALED_LIMIT;
+	if (value < -SCALED_LIMIT)
+		return -SCALED_LIMIT;
+	return value;
+}
+
+/* SCALED / 10^DECIMALS as text; with TRIM, trailing zeros and a bare point go. */
+static void format_fixed(long long scaled, int decimals, bool trim, char *out, size_t size)
+{
+	long long divisor = 1, magnitude = scaled < 0 ? -scaled : scaled, whole, fraction;
+
+	for (int i = 0; i < decimals; i++)
+		divisor *= 10;
+	whole = magnitude / divisor;
+	fraction = magnitude % divisor;
+	while (trim && decimals > 0 && fraction % 10 == 0) {
+		fraction /= 10;
+		decimals--;
+	}
+	if (decimals == 0)
+		snprintf(out, size, "%s%lld", scaled < 0 ? "-" : "", whole);
+	else
+		snprintf(out, size, "%s%lld.%0*lld", scaled < 0 ? "-" : "", whole, decimals,
+		         fraction);
+}
+
+/* Days left floored to hundredths: 13.999 days is "13.99", never "14.00" while
+ * a 14d warning holds; -0.001 is "-0.01". floor(s) / 864 is the same floor as
+ * s * 100 / 86400, computed exactly in integers. */
+static void format_days(double seconds, char *out, size_t size)
+{
+	long long whole_seconds = (long long)floor(clamp(seconds));
+	long long hundredths = whole_seconds / 864;
+
+	if (whole_seconds % 864 != 0 && whole_seconds < 0)
+		hundredths--;
+	format_fixed(hundredths, 2, false, out, size);
+}
+
+void report_format_number(double value, char *out, size_t size)
+{
+	format_fixed(llround(clamp(value) * 100.0), 2, true, out, size);
+}
+
+static void format_elapsed(double seconds, char *out, size_t size)
+{
+	format_fixed(llround(clamp(seconds) * 1000.0), 3, false, out, size);
+}
+
+static const char *role_name(enum cert_role role)
+{
+	switch (role) {
+	case CERT_LEAF:
+		return "leaf";
+	case CERT_INTERMEDIATE:
+		return "intermediate";
+	case CERT_ROOT:
+		return "root";
+	}
+	return "unknown";
+}
+
+static const char *text_or_empty(const char *text)
+{
+	return text == NULL ? "" : text;
+}
+
+static size_t finding_count(const struct report_data *d)
+{
+	return d->verdict == NULL ? 0 : d->verdict->count;
+}
+
+static enum plugin_state worst_state(const struct report_data *d)
+{
+	return d->verdict == NULL ? STATE_OK : verdict_worst(d->verdict);
+}
+
+static bool has_days(const struct report_data *d)
+{
+	return d->expiry != NULL && d->expiry->valid;
+}
+
+/* ------------------------------------------------------------------ nagios */
+
+/* Plugin output is line-oriented and '|' starts the perfdata, so neither a
+ * control character nor a '|' from a certificate may pass through. */
+static void put_plain(FILE *out, const char *text)
+{
+	for (const unsigned char *p = (const unsigned char *)text_or_empty(text); *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			fputc('?', out);
+		else if (*p == '|')
+			fputc('/', out);
+		else
+			fputc(*p, out);
+	}
+}
+
+static void put_endpoint(FILE *out, const struct report_data *d)
+{
+	const char *host = text_or_empty(d->host);
+	bool bracket = strchr(host, ':') != NULL && host[0] != '[';
+
+	fprintf(out, "%s", bracket ? "[" : "");
+	put_plain(out, host);
+	fprintf(out, "%s:%u ", bracket ? "]" : "", d->port);
+	put_plain(out, d->protocol);
+}
+
+static void put_perfdata(FILE *out, const struct report_data *d)
+{
+	char days[NUMBER_SIZE], warning[NUMBER_SIZE], critical[NUMBER_SIZE], elapsed[NUMBER_SIZE];
+
+	if (has_days(d)) {
+		format_days(d->expiry->seconds_left, days, sizeof(days));
+		report_format_number(d->expiry->warning_seconds / 86400.0, warning,
+		                     sizeof(warning));
+		report_format_number(d->expiry->critical_seconds / 86400.0, critical,
+		                     sizeof(critical));
+		fprintf(out, "days_left=%s;%s;%s;0; ", days, warning, critical);
+	}
+	format_elapsed(d->elapsed, elapsed, sizeof(elapsed));
+	fprintf(out, "time=%ss;;;0;", elapsed);
+}
+
+static void put_status_line(FILE *out, const struct report_data *d)
+{
+	fprintf(out, "TLS %s - ", state_name(worst_state(d)));
+	put_endpoint(out, d);
+	fprintf(out, ": ");
+	if (finding_count(d) == 0)
+		fprintf(out, "no findings");
+	for (size_t i = 0; i < finding_count(d); i++) {
+		fprintf(out, "%s", i == 0 ? "" : "; ");
+		put_plain(out, d->verdict->items[i].text);
+	}
+	fprintf(out, " | ");
+	put_perfdata(out, d);
+	fprintf(out, "\n");
+}
+
+static void format_remaining(const struct cert_info *c, time_t now, char *out, size_t size)
+{
+	char span[32];
+
+	if (now < c->not_before) {
+		when_format_duration(difftime(c->not_before, now), span, sizeof(span));
+		snprintf(out, size, "not valid for another %s", span);
+	} else if (now >= c->not_after) {
+		when_format_duration(difftime(now, c->not_after), span, sizeof(span));
+		snprintf(out, size, "expired %s ago", span);
+	} else {
+		when_format_duration(difftime(c->not_after, now), span, sizeof(span));
+		snprintf(out, size, "%s left", span);
+	}
+}
+
+static void put_element_line(FILE *out, size_t index, const struct cert_info *c, time_t now)
+{
+	char from[32], to[32], remaining[64];
+
+	when_format(c->not_before, from, sizeof(from));
+	when_format(c->not_after, to, sizeof(to));
+	format_remaining(c, now, remaining, sizeof(remaining));
+	fprintf(out, "[%zu] %s ", index, role_name(c->role));
+	put_plain(out, c->label);
+	fprintf(out, ": valid %s to %s (%s)", from, to, remaining);
+	if (c->issuer != NULL) {
+		fprintf(out, ", issuer ");
+		put_plain(out, c->issuer);
+	}
+	if (c->sha256[0] != '\0')
+		fprintf(out, ", sha256 %s", c->sha256);
+	for (size_t i = 0; i < c->san_count; i++) {
+		fprintf(out, "%s", i == 0 ? ", SANs: " : ", ");
+		put_plain(out, c->sans[i]);
+	}
+	fprintf(out, "\n");
+}
+
+static void put_tls_line(FILE *out, const struct report_tls *tls)
+{
+	const char *parts[] = {tls->version, tls->cipher, tls->group, tls->alpn};
+	const size_t alpn_part = 3;
+	bool any = false;
+
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		if (parts[i] == NULL || parts[i][0] == '\0')
+			continue;
+		fprintf(out, "%s%s", any ? ", " : "TLS: ", i == alpn_part ? "ALPN " : "");
+		put_plain(out, parts[i]);
+		any = true;
+	}
+	if (any)
+		fprintf(out, "\n");
+}
+
+static void emit_nagios(FILE *out, const struct report_data *d)
+{
+	put_status_line(out, d);
+	if (d->verbosity < 1)
+		return;
+	for (size_t i = 0; d->chain != NULL && i < d->chain->count; i++)
+		put_element_line(out, i, &d->chain->items[i], d->now);
+	put_tls_line(out, &d->tls);
+}
+
+/* -------------------------------------------------------------------- json */
+
+/* Length of the well-formed UTF-8 sequence at P (RFC 3629: no overlongs, no
+ * surrogates, nothing above U+10FFFF), or 0 when it is not one. */
+static size_t utf8_sequence_length(const unsigned char *p)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t length;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		length = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		length = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		length = 4;
+	else
+		return 0;
+	if (p[0] == 0xe0)
+		lo = 0xa0;
+	else if (p[0] == 0xed)
+		hi = 0x9f;
+	else if (p[0] == 0xf0)
+		lo = 0x90;
+	else if (p[0] == 0xf4)
+		hi = 0x8f;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	/* A NUL terminator is never a continuation byte, so this stops at the end. */
+	for (size_t i = 2; i < length; i++) {
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	}
+	return length;
+}
+
+/* TEXT's characters inside a JSON string: '"' and '\' escaped, control
+ * characters as \u00XX, invalid UTF-8 replaced by U+FFFD so the output always
+ * parses. */
+static void put_json_chars(FILE *out, const char *text)
+{
+	const unsigned char *p = (const unsigned char *)text;
+
+	while (*p) {
+		size_t length = utf8_sequence_length(p);
+
+		if (length == 0) {
+			fputs("\xef\xbf\xbd", out);
+			p++;
+		} else if (*p == '"' || *p == '\\') {
+			fprintf(out, "\\%c", *p++);
+		} else if (*p < 0x20) {
+			fprintf(out, "\\u%04x", *p++);
+		} else {
+			fwrite(p, 1, length, out);
+			p += length;
+		}
+	}
+}
+
+static void put_json_string(FILE *out, const char *text)
+{
+	if (text == NULL) {
+		fputs("null", out);
+		return;
+	}
+	fputc('"', out);
+	put_json_chars(out, text);
+	fputc('"', out);
+}
+
+static void put_json_key(FILE *out, bool first, const char *key)
+{
+	fprintf(out, "%s\"%s\":", first ? "" : ",", key);
+}
+
+static void put_json_time(FILE *out, time_t t)
+{
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL) {
+		fputs("null", out);
+		return;
+	}
+	fprintf(out, "\"%04d-%02d-%02dT%02d:%02d:%02dZ\"", tm.tm_year + 1900, tm.tm_mon + 1,
+	        tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+static void put_json_summary(FILE *out, const struct report_data *d)
+{
+	fputc('"', out);
+	if (finding_count(d) == 0)
+		fputs("no findings", out);
+	for (size_t i = 0; i < finding_count(d); i++) {
+		fputs(i == 0 ? "" : "; ", out);
+		put_json_chars(out, d->verdict->items[i].text);
+	}
+	fputc('"', out);
+}
+
+static void put_json_findings(FILE *out, const struct report_data *d)
+{
+	fputc('[', out);
+	for (size_t i = 0; i < finding_count(d); i++) {
+		const struct finding *f = &d->verdict->items[i];
+
+		fprintf(out, "%s{\"state\":\"%s\",\"text\":", i == 0 ? "" : ",",
+		        state_name(f->state));
+		put_json_string(out, f->text);
+		fputc('}', out);
+	}
+	fputc(']', out);
+}
+
+static void put_json_element(FILE *out, const struct cert_info *c, time_t now)
+{
+	char days[NUMBER_SIZE];
+
+	format_days(difftime(c->not_after, now), days, sizeof(days));
+	fputc('{', out);
+	put_json_key(out, true, "role");
+	put_json_string(out, role_name(c->role));
+	put_json_key(out, false, "subject");
+	put_json_string(out, c->subject);
+	put_json_key(out, false, "issuer");
+	put_json_string(out, c->issuer);
+	put_json_key(out, false, "serial");
+	put_json_string(out, c->serial);
+	put_json_key(out, false, "not_before");
+	put_json_time(out, c->not_before);
+	put_json_key(out, false, "not_after");
+	put_json_time(out, c->not_after);
+	fprintf(out, ",\"days_left\":%s", days);
+	put_json_key(out, false, "sha256");
+	put_json_string(out, c->sha256);
+	fputs(",\"sans\":[", out);
+	for (size_t i = 0; i < c->san_count; i++) {
+		fputs(i == 0 ? "" : ",", out);
+		put_json_string(out, c->sans[i]);
+	}
+	fputs("]}", out);
+}
+
+static void put_json_chain(FILE *out, const struct report_data *d)
+{
+	fputc('[', out);
+	for (size_t i = 0; d->chain != NULL && i < d->chain->count; i++) {
+		fputs(i == 0 ? "" : ",", out);
+		put_json_element(out, &d->chain->items[i], d->now);
+	}
+	fputc(']', out);
+}
+
+static void put_json_tls(FILE *out, const struct report_tls *tls)
+{
+	fputc('{', out);
+	put_json_key(out, true, "version");
+	put_json_string(out, tls->version);
+	put_json_key(out, false, "cipher");
+	put_json_string(out, tls->cipher);
+	put_json_key(out, false, "group");
+	put_json_string(out, tls->group);
+	put_json_key(out, false, "alpn");
+	put_json_string(out, tls->alpn);
+	fputc('}', out);
+}
+
+static void emit_json(FILE *out, const struct report_data *d)
+{
+	enum plugin_state worst = worst_state(d);
+	char number[NUMBER_SIZE];
+
+	fputc('{', out);
+	put_json_key(out, true, "host");
+	put_json_string(out, d->host);
+	fprintf(out, ",\"port\":%u", d->port);
+	put_json_key(out, false, "protocol");
+	put_json_string(out, d->protocol);
+	put_json_key(out, false, "address");
+	put_json_string(out, d->address);
+	fprintf(out, ",\"state\":\"%s\",\"exit_code\":%d", state_name(worst), (int)worst);
+	put_json_key(out, false, "summary");
+	put_json_summary(out, d);
+	put_json_key(out, false, "days_left");
+	if (has_days(d)) {
+		format_days(d->expiry->seconds_left, number, sizeof(number));
+		fputs(number, out);
+	} else {
+		fputs("null", out);
+	}
+	format_elapsed(d->elapsed, number, sizeof(number));
+	fprintf(out, ",\"time\":%s", number);
+	put_json_key(out, false, "findings");
+	put_json_findings(out, d);
+	put_json_key(out, false, "chain");
+	put_json_chain(out, d);
+	put_json_key(out, false, "tls");
+	put_json_tls(out, &d->tls);
+	fputs("}\n", out);
+}
+
+/* -------------------------------------------------------------------- days */
+
+static void emit_days(FILE *out, const struct report_data *d)
+{
+	char days[NUMBER_SIZE];
+
+	if (!has_days(d)) {
+		fputs(REPORT_DAYS_FAILED "\n", out);
+		return;
+	}
+	format_days(d->expiry->seconds_left, days, sizeof(days));
+	fprintf(out, "%s\n", days);
+}
+
+int report_emit(FILE *out, enum report_format format, const struct report_data *d)
+{
+	switch (format) {
+	case REPORT_NAGIOS:
+		emit_nagios(out, d);
+		return (int)worst_state(d);
+	case REPORT_JSON:
+		emit_json(out, d);
+		return (int)worst_state(d);
+	case REPORT_DAYS:
+		emit_days(out, d);
+		return 0;
+	}
+	return (int)STATE_UNKNOWN;
+}

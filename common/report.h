@@ -1,0 +1,53 @@
+/* report — the only code that writes a check's result to stdout.
+ *
+ * nagios: "TLS STATE - HOST:PORT PROTO: finding; finding | perfdata", then with -v
+ *         one line per chain element.
+ * json:   one object (host, port, protocol, address, state, findings, chain, tls).
+ * days:   the days left on the earliest-expiring element only, or
+ *         REPORT_DAYS_FAILED when there was no chain; always exit 0.
+ * Numbers use '.' whatever the locale (never call setlocale(LC_NUMERIC)).
+ */
+#ifndef TLSCHECK_COMMON_REPORT_H
+#define TLSCHECK_COMMON_REPORT_H
+
+#include <stdio.h>
+#include <time.h>
+
+#include "cert.h"
+#include "state.h"
+#include "verdict.h"
+
+#define REPORT_DAYS_FAILED "-65535"
+
+enum report_format { REPORT_NAGIOS, REPORT_JSON, REPORT_DAYS };
+
+struct report_tls {
+	const char *version; /* NULL when unknown */
+	const char *cipher;
+	const char *group;
+	const char *alpn;
+};
+
+struct report_data {
+	const char *host; /* as the operator gave it */
+	unsigned port;
+	const char *protocol;           /* "smtp" */
+	const char *address;            /* the address connected to; NULL if none */
+	const struct verdict *verdict;  /* sorted */
+	const struct cert_chain *chain; /* may be empty */
+	const struct expiry_summary *expiry;
+	struct report_tls tls;
+	double elapsed; /* seconds, whole run */
+	time_t now;
+	int verbosity;
+};
+
+/* Write the report in FORMAT to OUT. Returns the exit code: the worst state for
+ * nagios and json, 0 for days. */
+int report_emit(FILE *out, enum report_format format, const struct report_data *d);
+
+/* Perfdata value formatting shared by the report: "9.17", "14", "7.5". Exposed for
+ * the unit tests. */
+void report_format_number(double value, char *out, size_t size);
+
+#endif

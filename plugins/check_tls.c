@@ -1,0 +1,14 @@
+/* check_tls — TLS from the first byte, or any protocol with -P. */
+#include <config.h>
+
+#include "check.h"
+
+static const struct cli_plugin plugin = {
+        .name = "check_tls",
+        .protocol = NULL,
+};
+
+int main(int argc, char **argv)
+{
+	return check_main(&plugin, argc, argv);
+}

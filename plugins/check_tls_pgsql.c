@@ -1,0 +1,14 @@
+/* check_tls_pgsql — PostgreSQL: SSLRequest, then TLS. */
+#include <config.h>
+
+#include "check.h"
+
+static const struct cli_plugin plugin = {
+        .name = "check_tls_pgsql",
+        .protocol = "pgsql",
+};
+
+int main(int argc, char **argv)
+{
+	return check_main(&plugin, argc, argv);
+}

@@ -1,0 +1,44 @@
+#!/bin/bash
+# Install what tlscheck needs to build, and every server its tests and demo start,
+# from Debian 12's own packages. Run as root; safe to run again.
+set -eu
+
+packages=(
+	# build
+	build-essential autoconf automake pkg-config
+	libgnutls28-dev libidn2-dev libcmocka-dev
+	# the source format check
+	clang-format
+	# certificates at test time, and the plain-TLS test server
+	gnutls-bin
+	# real servers the integration tests start on loopback
+	postgresql python3 python3-aiosmtpd
+	# scripted hostile peers
+	python3-minimal
+)
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps.sh: run as root (it calls apt-get)" >&2
+	exit 1
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ "${#missing[@]}" -eq 0 ] && exit 0
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# Package scripts must not start system-wide services on the test machine: the tests
+# start their own private instances on loopback.
+policy=/usr/sbin/policy-rc.d
+created_policy=
+if [ ! -e "$policy" ]; then
+	printf '#!/bin/sh\nexit 101\n' >"$policy"
+	chmod 755 "$policy"
+	created_policy=1
+fi
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+[ -n "$created_policy" ] && rm -f "$policy"
+exit 0

@@ -1,0 +1,69 @@
+#!/bin/bash
+# The whole test suite: install what it needs, build with warnings as errors and
+# AddressSanitizer + UndefinedBehaviorSanitizer, run every unit and integration test,
+# then `make distcheck` (a plain build from the release tarball, tested again).
+# Ends with one line: "N passed, N failed, N skipped". With CI=true a skipped test
+# counts as a failure: every server is installed, so nothing may be skipped.
+set -u
+cd "$(dirname "$0")/.." || exit 1
+top=$(pwd)
+jobs=$(nproc 2>/dev/null || echo 2)
+
+bash scripts/install-deps.sh || { echo "0 passed, 1 failed"; exit 1; }
+autoreconf -fi >/dev/null 2>&1 || { echo "autoreconf failed"; echo "0 passed, 1 failed"; exit 1; }
+
+build=$top/_build-sanitize
+rm -rf "$build" && mkdir -p "$build" && cd "$build" || exit 1
+san="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+if ! ../configure -q --enable-werror CFLAGS="-O1 -g $san" LDFLAGS="$san" ||
+	! make -s -j"$jobs"; then
+	echo "build failed"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+make -j"$jobs" check >"$build/check.out" 2>&1
+grep -E '^(PASS|FAIL|XFAIL|XPASS|SKIP|ERROR):' "$build/check.out" | grep -v '^PASS' || true
+count() { sed -n "s/^# $1: *//p" "$build/check.out" | tail -n 1; }
+passed=$(count PASS)
+failed=$(( $(count FAIL) + $(count ERROR) + $(count XPASS) ))
+skipped=$(count SKIP)
+passed=${passed:-0} skipped=${skipped:-0}
+[ -n "$(count TOTAL)" ] || { echo "make check did not run"; failed=$((failed + 1)); }
+for log in $(grep -lE '^(not ok|Bail out)' $(find "$build/tests" -name '*.log') 2>/dev/null); do
+	echo "--- $log"
+	cat "$log"
+done
+
+cd "$top" || exit 1
+# The committed .clang-format is the style: every C file must already follow it.
+unformatted=$(for f in common/*.[ch] plugins/*.c tests/unit/*.c; do
+	clang-format "$f" | cmp -s - "$f" || echo "$f"
+done)
+if [ -z "$unformatted" ]; then
+	echo "PASS: clang-format"
+	passed=$((passed + 1))
+else
+	echo "FAIL: clang-format: $unformatted"
+	failed=$((failed + 1))
+fi
+
+plain=$top/_build-distcheck
+rm -rf "$plain" && mkdir -p "$plain" && cd "$plain" || exit 1
+if ../configure -q && make -s -j"$jobs" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror \
+	>"$plain/distcheck.out" 2>&1; then
+	echo "PASS: make distcheck"
+	passed=$((passed + 1))
+else
+	tail -n 40 "$plain/distcheck.out"
+	echo "FAIL: make distcheck"
+	failed=$((failed + 1))
+fi
+
+if [ "${CI:-}" = true ] && [ "$skipped" -gt 0 ]; then
+	echo "CI: $skipped skipped test(s) count as failures"
+	failed=$((failed + skipped))
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

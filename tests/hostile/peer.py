@@ -1,0 +1,200 @@
+#!/usr/bin/python3
+"""peer.py - a scripted TCP peer that misbehaves on purpose, for the hostile tests.
+
+Listens on 127.0.0.1 on a port the kernel picks, writes that port to --port-file,
+serves each connection in MODE, and exits by itself after --lifetime seconds (at
+most 30), whatever its clients do. Standard library only.
+
+Modes:
+  silent         accept, then say nothing
+  slow-banner    an SMTP greeting trickled one byte per second
+  garbage        random bytes (fixed seed), then wait for the client to go
+  huge-line      "220 " and 1 MiB without a newline
+  close          accept, then close at once
+  smtp-plaintext-after-starttls
+                 a plausible ESMTP dialogue whose "220 go" to STARTTLS carries
+                 an injected plaintext reply in the same segment
+  pg-S-plus-bytes
+                 answers the PostgreSQL SSLRequest with 'S' plus plaintext bytes
+                 in the same segment
+  tls-alert      reads the ClientHello, answers a fatal handshake_failure alert
+"""
+
+import argparse
+import os
+import random
+import socket
+import sys
+import threading
+import time
+
+MAX_LIFETIME = 30.0
+HUGE_LINE = 1024 * 1024
+GARBAGE = 64 * 1024
+# TLS record: alert, TLS 1.2, length 2, level fatal, handshake_failure (40).
+TLS_FATAL_ALERT = bytes.fromhex("15030300020228")
+
+
+class Peer:
+    """One client connection, bounded by the process deadline."""
+
+    def __init__(self, conn, deadline, seed):
+        self.conn = conn
+        self.deadline = deadline
+        self.buffer = b""
+        self.rng = random.Random(seed)
+
+    def remaining(self):
+        return max(0.01, self.deadline - time.monotonic())
+
+    def send(self, data):
+        self.conn.settimeout(self.remaining())
+        self.conn.sendall(data)
+
+    def recv(self, limit=4096):
+        self.conn.settimeout(self.remaining())
+        return self.conn.recv(limit)
+
+    def read_line(self, limit=4096):
+        """A line without its CRLF, or None when the client went away."""
+        while b"\n" not in self.buffer:
+            if len(self.buffer) > limit:
+                return None
+            data = self.recv()
+            if not data:
+                return None
+            self.buffer += data
+        line, _, self.buffer = self.buffer.partition(b"\n")
+        return line.rstrip(b"\r")
+
+    def read_exactly(self, count):
+        while len(self.buffer) < count:
+            data = self.recv()
+            if not data:
+                return None
+            self.buffer += data
+        head, self.buffer = self.buffer[:count], self.buffer[count:]
+        return head
+
+    def drain(self):
+        """Read and discard until the client closes or time runs out."""
+        while time.monotonic() < self.deadline:
+            if not self.recv():
+                return
+
+
+def mode_silent(p):
+    p.drain()
+
+
+def mode_slow_banner(p):
+    for byte in b"220 slow.hostile.test ESMTP a greeting that takes its time\r\n":
+        p.send(bytes([byte]))
+        time.sleep(1.0)
+    p.drain()
+
+
+def mode_garbage(p):
+    p.send(p.rng.randbytes(GARBAGE))
+    p.drain()
+
+
+def mode_huge_line(p):
+    p.send(b"220 " + b"A" * HUGE_LINE)
+    p.drain()
+
+
+def mode_close(p):
+    pass
+
+
+def mode_smtp_plaintext_after_starttls(p):
+    p.send(b"220 hostile.test ESMTP\r\n")
+    while True:
+        line = p.read_line()
+        if line is None:
+            return
+        verb = line.split(b" ", 1)[0].upper()
+        if verb in (b"EHLO", b"HELO", b"LHLO"):
+            p.send(b"250-hostile.test\r\n250-PIPELINING\r\n250 STARTTLS\r\n")
+        elif verb == b"STARTTLS":
+            # One send: the go-ahead and the injected reply share a segment.
+            p.send(b"220 go\r\n250-injected.hostile.test\r\n250 AUTH PLAIN\r\n")
+            p.drain()
+            return
+        elif verb == b"QUIT":
+            p.send(b"221 bye\r\n")
+            return
+        else:
+            p.send(b"250 ok\r\n")
+
+
+def mode_pg_s_plus_bytes(p):
+    if p.read_exactly(8) is None:
+        return
+    p.send(b"S" + b"plaintext that must never reach the TLS layer")
+    p.drain()
+
+
+def mode_tls_alert(p):
+    if not p.recv():
+        return
+    p.send(TLS_FATAL_ALERT)
+
+
+MODES = {
+    "silent": mode_silent,
+    "slow-banner": mode_slow_banner,
+    "garbage": mode_garbage,
+    "huge-line": mode_huge_line,
+    "close": mode_close,
+    "smtp-plaintext-after-starttls": mode_smtp_plaintext_after_starttls,
+    "pg-S-plus-bytes": mode_pg_s_plus_bytes,
+    "tls-alert": mode_tls_alert,
+}
+
+
+def serve(conn, mode, deadline, seed):
+    try:
+        MODES[mode](Peer(conn, deadline, seed))
+    except OSError:
+        pass  # the client going away is part of the game
+    finally:
+        conn.close()
+
+
+def main():
+    parser = argparse.ArgumentParser(description="A misbehaving TCP peer.")
+    parser.add_argument("mode", choices=sorted(MODES))
+    parser.add_argument("--port-file", required=True, help="where to write the port")
+    parser.add_argument("--lifetime", type=float, default=MAX_LIFETIME,
+                        help="seconds before exiting (at most %d)" % MAX_LIFETIME)
+    parser.add_argument("--seed", type=int, default=1, help="seed of the garbage")
+    args = parser.parse_args()
+    deadline = time.monotonic() + max(0.0, min(args.lifetime, MAX_LIFETIME))
+
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    listener.settimeout(0.2)
+
+    # Written then renamed, so a reader never sees half a port number.
+    tmp = args.port_file + ".tmp"
+    with open(tmp, "w", encoding="ascii") as f:
+        f.write("%d\n" % listener.getsockname()[1])
+    os.replace(tmp, args.port_file)
+
+    while time.monotonic() < deadline:
+        try:
+            conn, _ = listener.accept()
+        except socket.timeout:
+            continue
+        threading.Thread(target=serve, args=(conn, args.mode, deadline, args.seed),
+                         daemon=True).start()
+    listener.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

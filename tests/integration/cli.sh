@@ -1,0 +1,81 @@
+#!/bin/bash
+# cli.sh — the command line without a server: bad arguments, --help, --version,
+# files that cannot be read (refused before any connection), a closed port.
+
+# shellcheck source=tests/integration/lib.sh
+. "$(dirname "$0")/lib.sh" || exit 99
+
+require_server 'python3 (/usr/bin/python3)' test -x "$PYTHON"
+require_plugin "$CHECK_TLS"
+require_plugin "$CHECK_TLS_SMTP"
+require_plugin "$CHECK_TLS_PGSQL"
+lib_init
+
+# Nothing listens here: a connection attempt would be refused.
+CLOSED=$(free_port) || bail_out 'no free port'
+
+# bad DESC QUOTED-RE PLUGIN ARGS...: exit 3, stdout "PLUGIN: ..." naming what is
+# wrong, then the usage; nothing on stderr; no time spent.
+bad() {
+	local desc=$1 what=$2 plugin=$3 name
+	shift 3
+	name=${plugin##*/}
+	run_check "$plugin" "$@"
+	assert_check "bad argument: $desc" 3 "^$name: .*$what" '@min-lines=2' '@max-secs=2' \
+		'~refused'
+}
+
+bad 'no -H' '' "$CHECK_TLS" -p "$CLOSED"
+bad '-w 5x' '5x' "$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" -w 5x
+bad '-w -3' '-3' "$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" -w -3
+bad '-w 150%' '150%' "$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" -w 150%
+bad '-c 0.5q' '0\.5q' "$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" -c 0.5q
+bad '-w 5 -c 10 (warning below critical)' '' "$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" -w 5 -c 10
+bad 'unknown option' 'frobnicate' "$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" --frobnicate
+bad 'unknown short option' '' "$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" -Z
+bad 'missing option value' '' "$CHECK_TLS" -H 127.0.0.1 -p
+bad '-p 0' '0' "$CHECK_TLS" -H 127.0.0.1 -p 0
+bad '-p 70000' '70000' "$CHECK_TLS" -H 127.0.0.1 -p 70000
+bad '-p abc' 'abc' "$CHECK_TLS" -H 127.0.0.1 -p abc
+bad '--output=xml' 'xml' "$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" --output=xml
+bad '-t 0' '0' "$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" -t 0
+bad '-t 5:sometimes' 'sometimes' "$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" -t 5:sometimes
+bad '--at not-a-date' 'not-a-date' "$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" --at not-a-date
+bad '-P unknown protocol' 'gopher' "$CHECK_TLS" -P gopher -H 127.0.0.1 -p "$CLOSED"
+bad 'check_tls_smtp names itself' '' "$CHECK_TLS_SMTP" -H 127.0.0.1 -p "$CLOSED" -w 5x
+bad 'check_tls_pgsql rejects --ehlo' '' "$CHECK_TLS_PGSQL" -H 127.0.0.1 -p "$CLOSED" \
+	--ehlo probe.test
+
+expect_check '--help: exit 3, lists the options' 3 \
+	'*--warning' '*--critical' '*--ca-file' '*--output' '@min-lines=10' \
+	-- "$CHECK_TLS" --help
+expect_check 'check_tls_smtp --help lists --ehlo' 3 '*--ehlo' '*--warning' \
+	-- "$CHECK_TLS_SMTP" --help
+expect_check '--version: exit 3' 3 '[0-9]+\.[0-9]+' '@max-secs=2' \
+	-- "$CHECK_TLS" --version
+
+# Files are checked while parsing: a missing CA file costs no connection (the
+# port is closed, so a connection would have said "refused").
+expect_check '-C /nonexistent: UNKNOWN before connecting' 3 \
+	'^(check_tls: |TLS UNKNOWN - ).*/nonexistent' '~refused' \
+	-- "$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" -C /nonexistent
+expect_check '--ca-path /nonexistent: UNKNOWN before connecting' 3 \
+	'^(check_tls: |TLS UNKNOWN - ).*/nonexistent' '~refused' \
+	-- "$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" --ca-path /nonexistent
+
+# --- a closed port ------------------------------------------------------------
+
+expect_check 'closed port: CRITICAL, connection refused' 2 \
+	"^TLS CRITICAL - 127\\.0\\.0\\.1:$CLOSED tls: connection refused by 127\\.0\\.0\\.1 port $CLOSED" \
+	"$PERF_FAILED" '@lines=1' '@max-secs=2' \
+	-- "$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED"
+expect_check 'closed port, check_tls_smtp' 2 "^TLS CRITICAL - 127\\.0\\.0\\.1:$CLOSED smtp: .*refused" \
+	-- "$CHECK_TLS_SMTP" -H 127.0.0.1 -p "$CLOSED"
+expect_check 'closed port, check_tls_pgsql' 2 "^TLS CRITICAL - 127\\.0\\.0\\.1:$CLOSED pgsql: .*refused" \
+	-- "$CHECK_TLS_PGSQL" -H 127.0.0.1 -p "$CLOSED"
+expect_check 'closed port, -t 0.5 (fractional timeout accepted)' 2 'refused' \
+	-- "$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" -t 0.5
+expect_check 'closed port, --output=days: -65535, exit 0' 0 '^-65535$' '@lines=1' \
+	-- "$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" --output=days
+
+finish

@@ -1,0 +1,128 @@
+#!/bin/bash
+# hostile.sh — the plugins against peers that misbehave (tests/hostile/peer.py):
+# silence, a slow banner, garbage, a huge line, an abrupt close, plaintext
+# injected after the go-ahead, and a TLS alert. Every case must end in one status
+# line, within the deadline, with an exit code of 0-3 and nothing on stderr.
+
+# shellcheck source=tests/integration/lib.sh
+. "$(dirname "$0")/lib.sh" || exit 99
+
+require_server 'python3 (/usr/bin/python3)' test -x "$PYTHON"
+require_plugin "$CHECK_TLS"
+require_plugin "$CHECK_TLS_SMTP"
+require_plugin "$CHECK_TLS_PGSQL"
+[ -r "$HOSTILE_PEER" ] || bail_out "$HOSTILE_PEER not found"
+lib_init
+
+declare -A PEER
+for mode in silent slow-banner garbage huge-line close \
+	smtp-plaintext-after-starttls pg-S-plus-bytes tls-alert; do
+	start_peer "$mode" || bail_out "peer.py $mode did not start"
+	PEER[$mode]=$SERVER_PORT
+done
+
+# on MODE PLUGIN ARGS...: the command line of PLUGIN against the peer in MODE.
+on() {
+	local mode=$1 plugin=$2
+	shift 2
+	CMD=("$plugin" -H 127.0.0.1 -p "${PEER[$mode]}" --no-verify-name "$@")
+}
+
+# hostile DESC EXIT PATTERNS... -- MODE PLUGIN ARGS...
+hostile() {
+	local desc=$1 want=$2 patterns=()
+	shift 2
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		patterns+=("$1")
+		shift
+	done
+	shift
+	on "$@"
+	run_check "${CMD[@]}"
+	assert_check "$desc" "$want" '@lines=1' "${patterns[@]}"
+}
+
+# --- the deadline is one deadline for the whole run ---------------------------
+
+hostile 'silent peer, check_tls -t 2: CRITICAL timeout within 5 s' 2 \
+	'^TLS CRITICAL - .*timeout' "$PERF_FAILED" '@max-secs=5' \
+	-- silent "$CHECK_TLS" -t 2
+
+hostile 'silent peer, -t 2:warning: WARNING' 1 \
+	'^TLS WARNING - .*timeout' "$PERF_FAILED" '@max-secs=5' \
+	-- silent "$CHECK_TLS" -t 2:warning
+
+hostile 'silent peer, -t 2:unknown: UNKNOWN' 3 '^TLS UNKNOWN - .*timeout' '@max-secs=5' \
+	-- silent "$CHECK_TLS" -t 2:unknown
+
+hostile 'silent peer, check_tls_smtp -t 2: timeout waiting for the greeting' 2 \
+	'^TLS CRITICAL - .* smtp: .*timeout' "$PERF_FAILED" '@max-secs=5' \
+	-- silent "$CHECK_TLS_SMTP" -t 2
+
+hostile 'silent peer, check_tls_pgsql -t 2: timeout waiting for the answer' 2 \
+	'^TLS CRITICAL - .* pgsql: .*timeout' "$PERF_FAILED" '@max-secs=5' \
+	-- silent "$CHECK_TLS_PGSQL" -t 2
+
+hostile 'slow banner (1 byte/s), -t 2: the deadline covers the whole run' 2 \
+	'^TLS CRITICAL - .*timeout' '@max-secs=5' \
+	-- slow-banner "$CHECK_TLS_SMTP" -t 2
+
+hostile 'silent peer, --output=days: the sentinel' 0 '^-65535$' '@max-secs=5' \
+	-- silent "$CHECK_TLS" -t 2 --output=days
+
+# --- nonsense is recognised at once, not waited out ----------------------------
+
+for plugin in "$CHECK_TLS" "$CHECK_TLS_SMTP" "$CHECK_TLS_PGSQL"; do
+	name=${plugin##*/}
+	hostile "garbage, $name: CRITICAL" 2 '^TLS CRITICAL - ' "$PERF_FAILED" '@max-secs=5' \
+		-- garbage "$plugin" -t 10
+	hostile "close at once, $name: CRITICAL" 2 '^TLS CRITICAL - ' "$PERF_FAILED" \
+		'@max-secs=5' \
+		-- close "$plugin" -t 10
+done
+
+hostile 'huge line (1 MiB, no newline), check_tls_smtp: CRITICAL' 2 \
+	'^TLS CRITICAL - ' "$PERF_FAILED" '@max-secs=5' \
+	-- huge-line "$CHECK_TLS_SMTP" -t 10
+
+hostile 'huge line, check_tls: CRITICAL' 2 '^TLS CRITICAL - ' '@max-secs=5' \
+	-- huge-line "$CHECK_TLS" -t 10
+
+# --- injection and refusal -------------------------------------------------------
+
+hostile 'plaintext after the STARTTLS go-ahead: CRITICAL, refused' 2 \
+	'^TLS CRITICAL - .* smtp: .*[Pp]laintext' "$PERF_FAILED" '@max-secs=5' \
+	-- smtp-plaintext-after-starttls "$CHECK_TLS_SMTP" -t 10
+
+hostile "bytes after PostgreSQL's 'S': CRITICAL, refused" 2 \
+	'^TLS CRITICAL - .* pgsql: .*[Pp]laintext' "$PERF_FAILED" '@max-secs=5' \
+	-- pg-S-plus-bytes "$CHECK_TLS_PGSQL" -t 10
+
+hostile 'fatal TLS alert: CRITICAL, names the alert' 2 \
+	'^TLS CRITICAL - .*[Aa]lert' "$PERF_FAILED" '@max-secs=5' \
+	-- tls-alert "$CHECK_TLS" -t 10
+
+hostile 'fatal TLS alert on implicit SMTPS: CRITICAL' 2 '^TLS CRITICAL - .*[Aa]lert' \
+	'@max-secs=5' \
+	-- tls-alert "$CHECK_TLS_SMTP" --implicit-tls -t 10
+
+# --- the other formats on a failed probe ----------------------------------------
+
+on close "$CHECK_TLS" -t 10 --output=json
+run_check "${CMD[@]}"
+assert_check 'closed connection, --output=json: exit 2' 2
+if printf '%s' "$CHECK_OUT" | "$PYTHON" -c '
+import json, sys
+d = json.load(sys.stdin)
+assert str(d["state"]).upper() == "CRITICAL", d["state"]
+assert d["findings"], "no findings"
+assert not d.get("chain"), "a chain"
+' 2>"$TEST_DIR/json.err"; then
+	ok 'closed connection, --output=json: state CRITICAL, findings, no chain'
+else
+	not_ok 'closed connection, --output=json: state CRITICAL, findings, no chain'
+	diag_file "$TEST_DIR/json.err"
+	diag_file "$TEST_DIR/check.out"
+fi
+
+finish

@@ -1,0 +1,595 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034 # the variables set here are read by the scripts that source it
+# lib.sh — what every integration test shares: TAP output, free ports, a
+# certificate factory, private servers on loopback, and cleanup on exit.
+#
+# Source it, then call lib_init. Every server a test starts lives in the test's own
+# temporary directory and is stopped by PID when the test exits, even on failure,
+# so parallel `make check -j` runs and leftovers of earlier runs never collide.
+#
+# Environment (set by `make check`): TLSCHECK_BUILDDIR, TLSCHECK_SRCDIR; CI=true
+# turns a missing server into a failure instead of a skip.
+
+if [ -z "${BASH_VERSION:-}" ]; then
+	echo 'Bail out! the integration tests need bash'
+	exit 99
+fi
+set -u
+
+PYTHON=/usr/bin/python3
+LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TLSCHECK_SRCDIR=${TLSCHECK_SRCDIR:-$(cd "$LIB_DIR/../.." && pwd)}
+TLSCHECK_BUILDDIR=${TLSCHECK_BUILDDIR:-$PWD}
+CHECK_TLS=$TLSCHECK_BUILDDIR/plugins/check_tls
+CHECK_TLS_SMTP=$TLSCHECK_BUILDDIR/plugins/check_tls_smtp
+CHECK_TLS_PGSQL=$TLSCHECK_BUILDDIR/plugins/check_tls_pgsql
+HOSTILE_PEER=$TLSCHECK_SRCDIR/tests/hostile/peer.py
+
+# The perfdata of a check that judged a chain, and of one that failed before it.
+PERF_TAIL='time=[0-9]+(\.[0-9]+)?s;;;0;$'
+PERF_FAILED='\| time=[0-9]+(\.[0-9]+)?s;;;0;$'
+
+# A run of a plugin that takes longer than this is a hang, not a result.
+CHECK_LIMIT=${CHECK_LIMIT:-30}
+
+TEST_DIR=
+CLEANUP_CMDS=()
+CLEANUP_PIDS=()
+
+# ---------------------------------------------------------------------------
+# TAP
+
+TAP_COUNT=0
+TAP_FAILED=0
+
+diag() {
+	local line
+	while IFS= read -r line; do
+		printf '# %s\n' "$line"
+	done <<<"$*"
+}
+
+# Print FILE as diagnostics, at most 40 lines of it.
+diag_file() {
+	[ -s "$1" ] || return 0
+	head -n 40 -- "$1" | sed 's/^/#   /'
+}
+
+ok() {
+	TAP_COUNT=$((TAP_COUNT + 1))
+	printf 'ok %d - %s\n' "$TAP_COUNT" "$1"
+}
+
+not_ok() {
+	TAP_COUNT=$((TAP_COUNT + 1))
+	TAP_FAILED=$((TAP_FAILED + 1))
+	printf 'not ok %d - %s\n' "$TAP_COUNT" "$1"
+}
+
+skip() {
+	TAP_COUNT=$((TAP_COUNT + 1))
+	printf 'ok %d - %s # SKIP %s\n' "$TAP_COUNT" "$1" "$2"
+}
+
+# The plan goes last: the number of tests is known only once they ran.
+plan_done() {
+	printf '1..%d\n' "$TAP_COUNT"
+}
+
+plan_skip_all() {
+	printf '1..0 # SKIP %s\n' "$1"
+	exit 0
+}
+
+# End the script with the plan. The results carry the failures: a non-zero exit
+# would make the TAP driver count each of them a second time, as an ERROR.
+finish() {
+	plan_done
+	exit 0
+}
+
+bail_out() {
+	printf 'Bail out! %s\n' "$1"
+	exit 99
+}
+
+in_ci() {
+	[ "${CI:-}" = true ]
+}
+
+# require_server LABEL COMMAND...: the server is installed when COMMAND succeeds.
+# Missing: a failure in CI, a skip of the whole script elsewhere.
+require_server() {
+	local label=$1
+	shift
+	"$@" >/dev/null 2>&1 && return 0
+	if in_ci; then
+		not_ok "server $label not installed"
+		finish
+	fi
+	plan_skip_all "server $label not installed"
+}
+
+require_plugin() {
+	[ -x "$1" ] || bail_out "plugin $1 is not built"
+}
+
+# ---------------------------------------------------------------------------
+# Setup and cleanup
+
+# Create the test's directory (0755, so a server running as another user can
+# reach its files) and arrange for everything registered here to be undone at exit.
+lib_init() {
+	TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/tlscheck-test.XXXXXX") || bail_out 'mktemp failed'
+	chmod 0755 "$TEST_DIR"
+	trap lib_cleanup EXIT
+	trap 'exit 129' HUP
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+}
+
+# at_exit COMMAND ARGS...: run at exit, latest registered first.
+at_exit() {
+	CLEANUP_CMDS+=("$(printf '%q ' "$@")")
+}
+
+kill_at_exit() {
+	CLEANUP_PIDS+=("$1")
+}
+
+# Stop one process we started: TERM, up to 2 s of grace, then KILL.
+stop_pid() {
+	local pid=$1 i
+	kill "$pid" 2>/dev/null || return 0
+	for i in $(seq 1 40); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	return 0
+}
+
+lib_cleanup() {
+	local i pid
+	trap - EXIT HUP INT TERM
+	for ((i = ${#CLEANUP_CMDS[@]} - 1; i >= 0; i--)); do
+		eval "${CLEANUP_CMDS[i]}" >/dev/null 2>&1
+	done
+	for pid in "${CLEANUP_PIDS[@]}"; do
+		stop_pid "$pid"
+	done
+	if [ -n "$TEST_DIR" ] && [ -d "$TEST_DIR" ]; then
+		rm -rf -- "$TEST_DIR"
+	fi
+}
+
+# ---------------------------------------------------------------------------
+# Ports
+
+# A TCP port free on 127.0.0.1 right now. Another process may take it before our
+# server binds it, so every starter below retries with a new one.
+free_port() {
+	"$PYTHON" -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
+}
+
+# Does process PID hold the listening socket on PORT? Without ss, a process that
+# is still alive after the port answered is taken as the owner.
+port_owned_by() {
+	local port=$1 pid=$2
+	if command -v ss >/dev/null 2>&1; then
+		ss -Hltnp "sport = :$port" 2>/dev/null | grep -q "pid=$pid,"
+		return
+	fi
+	sleep 0.2
+	kill -0 "$pid" 2>/dev/null
+}
+
+# wait_listening PORT PID [SECONDS]: until 127.0.0.1:PORT accepts a connection and
+# PID is the process listening there. Returns 0; 2 when another process answers
+# on PORT or PID exits complaining about its address (a port clash: try another
+# port); 1 when PID exits otherwise or SECONDS (default 10) pass.
+wait_listening() {
+	local port=$1 pid=$2 limit=${3:-10} start now
+	start=$(date +%s)
+	while :; do
+		if ! kill -0 "$pid" 2>/dev/null; then
+			grep -Eqi 'in use|bind' "$SERVER_LOG" 2>/dev/null && return 2
+			return 1
+		fi
+		if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+			port_owned_by "$port" "$pid" && return 0
+			return 2
+		fi
+		now=$(date +%s)
+		[ $((now - start)) -lt "$limit" ] || return 1
+		sleep 0.05
+	done
+}
+
+# ---------------------------------------------------------------------------
+# Certificates (certtool, ECDSA P-256 keys; files in TEST_DIR)
+#
+# Dates are `date -d` expressions relative to now ("-1 day", "+10 days -1 hour");
+# certtool reads template dates in the local zone, so both run in UTC.
+
+cert_date() {
+	TZ=UTC date -u -d "$1" '+%Y-%m-%d %H:%M:%S'
+}
+
+# certtool ARGS... in UTC, quietly; what it said is shown only when it fails.
+run_certtool() {
+	local log=$TEST_DIR/certtool.log
+	TZ=UTC certtool "$@" >"$log" 2>&1 && return 0
+	diag "certtool $* failed:"
+	diag_file "$log"
+	return 1
+}
+
+# make_key NAME: TEST_DIR/NAME.key
+make_key() {
+	run_certtool --generate-privkey --key-type=ecdsa --no-text --outfile "$TEST_DIR/$1.key"
+}
+
+# cert_template FILE CN NOT_BEFORE NOT_AFTER LINES...: a template with the given
+# extra lines (each one template statement).
+cert_template() {
+	local file=$1 cn=$2 not_before not_after line
+	not_before=$(cert_date "$3") || return 1
+	not_after=$(cert_date "$4") || return 1
+	shift 4
+	{
+		printf 'cn = "%s"\n' "$cn"
+		printf 'activation_date = "%s"\n' "$not_before"
+		printf 'expiration_date = "%s"\n' "$not_after"
+		for line in "$@"; do
+			printf '%s\n' "$line"
+		done
+	} >"$file"
+}
+
+# make_ca NAME [NOT_BEFORE NOT_AFTER]: a self-signed root, CN "tlscheck NAME",
+# in TEST_DIR/NAME.pem and NAME.key. Valid from a day ago for ten years by default.
+make_ca() {
+	local name=$1 not_before=${2:--1 day} not_after=${3:-+3650 days}
+	make_key "$name" || return 1
+	cert_template "$TEST_DIR/$name.tmpl" "tlscheck $name" "$not_before" "$not_after" \
+		ca cert_signing_key crl_signing_key || return 1
+	run_certtool --generate-self-signed --load-privkey "$TEST_DIR/$name.key" \
+		--template "$TEST_DIR/$name.tmpl" --outfile "$TEST_DIR/$name.pem"
+}
+
+# make_intermediate NAME CA NOT_BEFORE NOT_AFTER: a CA certificate, CN
+# "tlscheck NAME", signed by CA (made by make_ca or make_intermediate).
+make_intermediate() {
+	local name=$1 ca=$2
+	make_key "$name" || return 1
+	cert_template "$TEST_DIR/$name.tmpl" "tlscheck $name" "$3" "$4" \
+		ca cert_signing_key crl_signing_key || return 1
+	sign_cert "$name" "$ca"
+}
+
+# make_leaf NAME CA CN [DNSNAME...] NOT_BEFORE NOT_AFTER: a TLS server certificate
+# signed by CA, in TEST_DIR/NAME.pem and NAME.key. Without DNS names it has only
+# the CN (names are then matched against the CN).
+make_leaf() {
+	local name=$1 ca=$2 cn=$3 not_before not_after dns lines=()
+	shift 3
+	[ $# -ge 2 ] || return 1
+	not_before=${*:$#-1:1}
+	not_after=${*:$#:1}
+	for dns in "${@:1:$#-2}"; do
+		lines+=("dns_name = \"$dns\"")
+	done
+	make_key "$name" || return 1
+	cert_template "$TEST_DIR/$name.tmpl" "$cn" "$not_before" "$not_after" \
+		tls_www_server signing_key "${lines[@]}" || return 1
+	sign_cert "$name" "$ca"
+}
+
+sign_cert() {
+	local name=$1 ca=$2
+	run_certtool --generate-certificate --load-privkey "$TEST_DIR/$name.key" \
+		--load-ca-certificate "$TEST_DIR/$ca.pem" --load-ca-privkey "$TEST_DIR/$ca.key" \
+		--template "$TEST_DIR/$name.tmpl" --outfile "$TEST_DIR/$name.pem"
+}
+
+# make_chain NAME CERT...: TEST_DIR/NAME.pem holding the CERTs in order (leaf first).
+make_chain() {
+	local name=$1 c
+	shift
+	for c in "$@"; do
+		cat "$TEST_DIR/$c.pem"
+	done >"$TEST_DIR/$name.pem"
+}
+
+# ---------------------------------------------------------------------------
+# Servers. Each starter sets SERVER_PORT and SERVER_PID, registers the process
+# for cleanup, logs to a file in TEST_DIR, and retries on a port clash.
+
+SERVER_PORT=
+SERVER_PID=
+SERVER_LOG=
+SERVER_SEQ=0
+
+# new_server_log LABEL: a log file name used by no earlier server of this test.
+new_server_log() {
+	SERVER_SEQ=$((SERVER_SEQ + 1))
+	SERVER_LOG=$TEST_DIR/$1.$SERVER_SEQ.log
+}
+
+# start_gnutls_serv CERTFILE KEYFILE [GNUTLS-SERV ARGS...]: TLS on connect.
+# CERTFILE may hold a chain (leaf first). gnutls-serv binds every interface.
+start_gnutls_serv() {
+	local cert=$1 key=$2 attempt port rc
+	shift 2
+	for attempt in 1 2 3 4 5; do
+		port=$(free_port) || return 1
+		new_server_log gnutls-serv
+		gnutls-serv --x509certfile="$cert" --x509keyfile="$key" --port="$port" "$@" \
+			</dev/null >"$SERVER_LOG" 2>&1 &
+		server_started "$port" $! gnutls-serv
+		rc=$?
+		[ "$rc" -eq 2 ] || return "$rc"
+	done
+	return 1
+}
+
+# start_smtpd MODE [CERTFILE KEYFILE] [EXTRA AIOSMTPD ARGS...]: aiosmtpd on 127.0.0.1.
+# MODE: starttls (STARTTLS offered, not required), plain (no STARTTLS), smtps
+# (TLS on connect). Logs each command line it reads (-d) to SERVER_LOG.
+start_smtpd() {
+	local mode=$1 attempt port rc tls_args=()
+	shift
+	case $mode in
+	starttls)
+		tls_args=(--tlscert "$1" --tlskey "$2" --no-requiretls)
+		shift 2
+		;;
+	smtps)
+		tls_args=(--smtpscert "$1" --smtpskey "$2")
+		shift 2
+		;;
+	plain) ;;
+	*) return 1 ;;
+	esac
+	for attempt in 1 2 3 4 5; do
+		port=$(free_port) || return 1
+		new_server_log smtpd
+		"$PYTHON" -m aiosmtpd -n -d -l "127.0.0.1:$port" "${tls_args[@]}" "$@" \
+			</dev/null >"$SERVER_LOG" 2>&1 &
+		server_started "$port" $! aiosmtpd
+		rc=$?
+		[ "$rc" -eq 2 ] || return "$rc"
+	done
+	return 1
+}
+
+# start_peer MODE: tests/hostile/peer.py in MODE. It picks its own port (no race)
+# and exits by itself within 30 s.
+start_peer() {
+	local mode=$1 portfile pid i
+	new_server_log "peer-$mode"
+	portfile=${SERVER_LOG%.log}.port
+	"$PYTHON" "$HOSTILE_PEER" "$mode" --port-file "$portfile" \
+		</dev/null >"$SERVER_LOG" 2>&1 &
+	pid=$!
+	kill_at_exit "$pid"
+	for i in $(seq 1 100); do
+		if [ -s "$portfile" ]; then
+			SERVER_PORT=$(cat "$portfile")
+			SERVER_PID=$pid
+			return 0
+		fi
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	diag "peer.py $mode did not start"
+	diag_file "$SERVER_LOG"
+	return 1
+}
+
+# server_started PORT PID LABEL: register PID and wait for it on PORT. Returns 0
+# when it listens, 2 on a port clash (the caller tries another port), 1 otherwise.
+server_started() {
+	local port=$1 pid=$2 label=$3 rc
+	kill_at_exit "$pid"
+	wait_listening "$port" "$pid" 15
+	rc=$?
+	if [ "$rc" -eq 0 ]; then
+		SERVER_PORT=$port
+		SERVER_PID=$pid
+		return 0
+	fi
+	diag "$label did not listen on port $port"
+	diag_file "$SERVER_LOG"
+	stop_pid "$pid"
+	return "$rc"
+}
+
+# --- PostgreSQL ---------------------------------------------------------------
+
+PG_BIN=
+PG_DIR=
+PG_DATA=
+PG_PORT=
+
+pg_find_bin() {
+	local dirs=(/usr/lib/postgresql/*/bin)
+	PG_BIN=$(printf '%s\n' "${dirs[@]}" | sort -V | tail -n 1)
+	[ -n "$PG_BIN" ] && [ -x "$PG_BIN/initdb" ] && [ -x "$PG_BIN/pg_ctl" ] &&
+		id postgres >/dev/null 2>&1
+}
+
+as_postgres() {
+	runuser -u postgres -- "$@"
+}
+
+# pg_use_cert CERTFILE KEYFILE: copy them to the files the server is configured
+# with (takes effect at the next reload).
+pg_use_cert() {
+	install -o postgres -g postgres -m 0644 "$1" "$PG_DIR/server.crt" &&
+		install -o postgres -g postgres -m 0600 "$2" "$PG_DIR/server.key"
+}
+
+# pg_set NAME VALUE: set a parameter in postgresql.auto.conf (reload to apply).
+pg_set() {
+	local conf=$PG_DATA/postgresql.auto.conf
+	sed -i "/^$1 = /d" "$conf" && printf "%s = '%s'\n" "$1" "$2" >>"$conf" &&
+		chown postgres:postgres "$conf"
+}
+
+# Reload the configuration and wait until the postmaster has done it: it logs
+# the SIGHUP before it reloads, and accepts no connection until it has finished.
+pg_reload() {
+	local before i
+	before=$(grep -c 'reloading configuration files' "$PG_DIR/log" 2>/dev/null)
+	before=${before:-0}
+	as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" reload >/dev/null 2>&1 || return 1
+	for i in $(seq 1 200); do
+		if [ "$(grep -c 'reloading configuration files' "$PG_DIR/log")" -gt "$before" ]; then
+			sleep 0.1
+			return 0
+		fi
+		sleep 0.05
+	done
+	diag 'PostgreSQL did not reload'
+	return 1
+}
+
+# start_postgres CERTFILE KEYFILE: a private cluster on 127.0.0.1 with ssl=on.
+# Sets PG_PORT (and SERVER_PORT), PG_DATA, PG_DIR.
+start_postgres() {
+	local attempt
+	pg_find_bin || return 1
+	PG_DIR=$TEST_DIR/pg
+	PG_DATA=$PG_DIR/data
+	mkdir -p "$PG_DIR/sock" && chown -R postgres:postgres "$PG_DIR" || return 1
+	if ! as_postgres "$PG_BIN/initdb" -D "$PG_DATA" -A trust -U postgres -N \
+		>"$PG_DIR/initdb.log" 2>&1; then
+		diag 'initdb failed'
+		diag_file "$PG_DIR/initdb.log"
+		return 1
+	fi
+	pg_use_cert "$1" "$2" || return 1
+	pg_set listen_addresses 127.0.0.1
+	pg_set unix_socket_directories "$PG_DIR/sock"
+	pg_set ssl on
+	pg_set ssl_cert_file "$PG_DIR/server.crt"
+	pg_set ssl_key_file "$PG_DIR/server.key"
+	pg_set fsync off
+	at_exit as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -m immediate -w stop
+	for attempt in 1 2 3 4 5; do
+		PG_PORT=$(free_port) || return 1
+		pg_set port "$PG_PORT"
+		if as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DIR/log" -w -t 30 start \
+			>"$PG_DIR/pg_ctl.log" 2>&1; then
+			SERVER_PORT=$PG_PORT
+			return 0
+		fi
+		diag "PostgreSQL did not start on port $PG_PORT (attempt $attempt)"
+		diag_file "$PG_DIR/log"
+		grep -Eqi 'could not bind|in use' "$PG_DIR/log" 2>/dev/null || return 1
+	done
+	return 1
+}
+
+# ---------------------------------------------------------------------------
+# Running a plugin
+#
+# run_check CMD ARGS...: run it in TEST_DIR (so "-C ca.pem" is reported as
+# "ca.pem"), bounded by CHECK_LIMIT seconds. Sets CHECK_RC, CHECK_OUT (stdout),
+# CHECK_ERR (stderr), CHECK_FIRST (first line), CHECK_LINES, CHECK_SECS, CHECK_CMD.
+
+run_check() {
+	local out=$TEST_DIR/check.out err=$TEST_DIR/check.err t0 t1
+	CHECK_CMD=$(printf '%q ' "$@")
+	t0=$(date +%s.%N)
+	(cd "$TEST_DIR" && exec timeout -k 2 "$CHECK_LIMIT" "$@") </dev/null >"$out" 2>"$err"
+	CHECK_RC=$?
+	t1=$(date +%s.%N)
+	CHECK_SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+	CHECK_OUT=$(cat "$out")
+	CHECK_ERR=$(cat "$err")
+	CHECK_FIRST=$(head -n 1 "$out")
+	CHECK_LINES=$(awk 'END { print NR }' "$out")
+}
+
+# assert_check DESCRIPTION EXIT [PATTERN...]: one TAP result for the last
+# run_check. Always required: exit code EXIT and nothing on stderr. Patterns
+# (extended regexes):
+#   RE            the first line of stdout matches RE
+#   !RE           the first line does not match RE
+#   *RE           some line of stdout matches RE
+#   ~RE           no line of stdout matches RE
+#   @lines=N      stdout has exactly N lines (@min-lines=N: at least N)
+#   @max-secs=S   the run took less than S seconds of wall time
+assert_check() {
+	local desc=$1 want=$2 p problems=()
+	shift 2
+	[ "$CHECK_RC" = "$want" ] || problems+=("exit code $CHECK_RC, expected $want")
+	[ -z "$CHECK_ERR" ] || problems+=("stderr is not empty")
+	for p in "$@"; do
+		case $p in
+		@lines=*)
+			[ "$CHECK_LINES" -eq "${p#@lines=}" ] ||
+				problems+=("$CHECK_LINES lines of output, expected ${p#@lines=}")
+			;;
+		@min-lines=*)
+			[ "$CHECK_LINES" -ge "${p#@min-lines=}" ] ||
+				problems+=("$CHECK_LINES lines of output, expected at least ${p#@min-lines=}")
+			;;
+		@max-secs=*)
+			awk -v t="$CHECK_SECS" -v m="${p#@max-secs=}" 'BEGIN { exit !(t < m) }' ||
+				problems+=("took ${CHECK_SECS}s, expected less than ${p#@max-secs=}s")
+			;;
+		'!'*)
+			! printf '%s\n' "$CHECK_FIRST" | grep -Eq -e "${p#!}" ||
+				problems+=("first line matches '${p#!}'")
+			;;
+		'*'*)
+			printf '%s\n' "$CHECK_OUT" | grep -Eq -e "${p#\*}" ||
+				problems+=("no line matches '${p#\*}'")
+			;;
+		'~'*)
+			! printf '%s\n' "$CHECK_OUT" | grep -Eq -e "${p#\~}" ||
+				problems+=("a line matches '${p#\~}'")
+			;;
+		*)
+			printf '%s\n' "$CHECK_FIRST" | grep -Eq -e "$p" ||
+				problems+=("first line does not match '$p'")
+			;;
+		esac
+	done
+	if [ ${#problems[@]} -eq 0 ]; then
+		ok "$desc"
+		return 0
+	fi
+	not_ok "$desc"
+	diag "command: $CHECK_CMD"
+	for p in "${problems[@]}"; do
+		diag "  $p"
+	done
+	diag "exit code: $CHECK_RC, wall time: ${CHECK_SECS}s"
+	diag "stdout:"
+	diag_file "$TEST_DIR/check.out"
+	diag "stderr:"
+	diag_file "$TEST_DIR/check.err"
+	return 1
+}
+
+# expect_check DESCRIPTION EXIT [PATTERN...] -- CMD ARGS...: run_check + assert_check.
+expect_check() {
+	local desc=$1 want=$2 patterns=()
+	shift 2
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		patterns+=("$1")
+		shift
+	done
+	[ $# -gt 0 ] && shift
+	run_check "$@"
+	assert_check "$desc" "$want" "${patterns[@]}"
+}

@@ -1,0 +1,89 @@
+#!/bin/bash
+# smtp.sh — check_tls_smtp against a real SMTP server (python3-aiosmtpd):
+# STARTTLS, no STARTTLS offered, implicit TLS (SMTPS), --ehlo.
+
+# shellcheck source=tests/integration/lib.sh
+. "$(dirname "$0")/lib.sh" || exit 99
+
+require_server 'python3 (/usr/bin/python3)' test -x "$PYTHON"
+require_server 'aiosmtpd (python3-aiosmtpd)' "$PYTHON" -c 'import aiosmtpd'
+require_server 'certtool (gnutls-bin)' command -v certtool
+require_plugin "$CHECK_TLS_SMTP"
+require_plugin "$CHECK_TLS"
+lib_init
+
+{
+	make_ca ca &&
+		make_leaf ok ca smtp.test smtp.test '-1 day' '+200 days -1 hour' &&
+		make_leaf warn ca smtp.test smtp.test '-1 day' '+10 days -1 hour'
+} || bail_out 'cannot make the test certificates'
+
+start_smtpd starttls "$TEST_DIR/ok.pem" "$TEST_DIR/ok.key" ||
+	bail_out 'aiosmtpd (STARTTLS) did not start'
+P_OK=$SERVER_PORT
+LOG_OK=$SERVER_LOG
+start_smtpd starttls "$TEST_DIR/warn.pem" "$TEST_DIR/warn.key" ||
+	bail_out 'aiosmtpd (STARTTLS, 10 days) did not start'
+P_WARN=$SERVER_PORT
+start_smtpd plain || bail_out 'aiosmtpd (no TLS) did not start'
+P_PLAIN=$SERVER_PORT
+start_smtpd smtps "$TEST_DIR/ok.pem" "$TEST_DIR/ok.key" ||
+	bail_out 'aiosmtpd (SMTPS) did not start'
+P_SMTPS=$SERVER_PORT
+
+DATE_RE='[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} UTC'
+
+expect_check 'STARTTLS, fine certificate: OK' 0 \
+	"^TLS OK - 127\\.0\\.0\\.1:$P_OK smtp: certificate 'CN=smtp\\.test' expires in 199d 2[23]h \\($DATE_RE\\)" \
+	'chain trusted by ca\.pem' \
+	"\\| days_left=199\\.9[0-9];14;7;0; $PERF_TAIL" '@lines=1' \
+	-- "$CHECK_TLS_SMTP" -H 127.0.0.1 -p "$P_OK" -S smtp.test -C ca.pem
+
+expect_check 'STARTTLS, 10 days left: WARNING' 1 \
+	"^TLS WARNING - 127\\.0\\.0\\.1:$P_WARN smtp: certificate 'CN=smtp\\.test' expires in 9d 2[23]h" \
+	'chain trusted by ca\.pem' \
+	"\\| days_left=9\\.9[0-9];14;7;0; $PERF_TAIL" \
+	-- "$CHECK_TLS_SMTP" -H 127.0.0.1 -p "$P_WARN" -S smtp.test -C ca.pem
+
+expect_check 'STARTTLS, 10 days left, -w 5 -c 2: OK' 0 '^TLS OK - ' \
+	-- "$CHECK_TLS_SMTP" -H 127.0.0.1 -p "$P_WARN" -S smtp.test -C ca.pem -w 5 -c 2
+
+expect_check 'STARTTLS, --output=days' 0 '^9\.9[0-9]$' '@lines=1' \
+	-- "$CHECK_TLS_SMTP" -H 127.0.0.1 -p "$P_WARN" -S smtp.test -C ca.pem --output=days
+
+expect_check 'check_tls -P smtp reaches the same protocol' 0 \
+	"^TLS OK - 127\\.0\\.0\\.1:$P_OK smtp: " \
+	-- "$CHECK_TLS" -P smtp -H 127.0.0.1 -p "$P_OK" -S smtp.test -C ca.pem
+
+expect_check '--ehlo NAME: OK' 0 '^TLS OK - ' \
+	-- "$CHECK_TLS_SMTP" -H 127.0.0.1 -p "$P_OK" -S smtp.test -C ca.pem \
+	--ehlo probe.tlscheck.test
+if grep -Fq 'EHLO probe.tlscheck.test' "$LOG_OK"; then
+	ok '--ehlo NAME: the server saw EHLO NAME'
+else
+	not_ok '--ehlo NAME: the server saw EHLO NAME'
+	diag_file "$LOG_OK"
+fi
+
+expect_check 'no STARTTLS offered: CRITICAL' 2 \
+	"^TLS CRITICAL - 127\\.0\\.0\\.1:$P_PLAIN smtp: server does not offer STARTTLS" \
+	"$PERF_FAILED" '@lines=1' \
+	-- "$CHECK_TLS_SMTP" -H 127.0.0.1 -p "$P_PLAIN" -S smtp.test -C ca.pem
+
+expect_check 'no STARTTLS offered, --output=days: the sentinel' 0 '^-65535$' '@lines=1' \
+	-- "$CHECK_TLS_SMTP" -H 127.0.0.1 -p "$P_PLAIN" -S smtp.test -C ca.pem --output=days
+
+expect_check 'SMTPS with --implicit-tls: OK' 0 \
+	"^TLS OK - 127\\.0\\.0\\.1:$P_SMTPS smtp: certificate 'CN=smtp\\.test' expires in 199d" \
+	'chain trusted by ca\.pem' "\\| days_left=199\\.9[0-9];14;7;0; $PERF_TAIL" \
+	-- "$CHECK_TLS_SMTP" -H 127.0.0.1 -p "$P_SMTPS" -S smtp.test -C ca.pem --implicit-tls
+
+expect_check 'SMTPS port spoken to as STARTTLS, -t 2: CRITICAL timeout' 2 \
+	'^TLS CRITICAL - .*timeout' "$PERF_FAILED" '@max-secs=5' \
+	-- "$CHECK_TLS_SMTP" -H 127.0.0.1 -p "$P_SMTPS" -S smtp.test -C ca.pem -t 2
+
+expect_check 'STARTTLS port spoken to with --implicit-tls: CRITICAL at once' 2 \
+	'^TLS CRITICAL - ' "$PERF_FAILED" '@max-secs=5' \
+	-- "$CHECK_TLS_SMTP" -H 127.0.0.1 -p "$P_OK" -S smtp.test -C ca.pem --implicit-tls -t 10
+
+finish

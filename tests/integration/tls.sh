@@ -1,0 +1,288 @@
+#!/bin/bash
+# tls.sh — check_tls against gnutls-serv (TLS on connect): dates, names, trust,
+# thresholds, --at, and the three output formats.
+
+# shellcheck source=tests/integration/lib.sh
+. "$(dirname "$0")/lib.sh" || exit 99
+
+require_server 'python3 (/usr/bin/python3)' test -x "$PYTHON"
+require_server gnutls-serv command -v gnutls-serv
+require_server 'certtool (gnutls-bin)' command -v certtool
+require_plugin "$CHECK_TLS"
+lib_init
+
+# --- certificates: every not_after is an hour short of a whole day, so the
+# days left never round across a boundary while the test runs.
+setup_certs() {
+	make_ca ca &&
+		make_ca other-ca &&
+		make_leaf ok ca ok.test ok.test www.ok.test '-1 day' '+200 days -1 hour' &&
+		make_leaf warn ca warn.test warn.test '-1 day' '+10 days -1 hour' &&
+		make_leaf crit ca crit.test crit.test '-1 day' '+3 days -1 hour' &&
+		make_leaf expired ca expired.test expired.test '-30 days' '-3 days -1 hour' &&
+		make_leaf future ca future.test future.test '+2 days -1 hour' '+200 days' &&
+		make_leaf stranger other-ca stranger.test stranger.test '-1 day' '+200 days -1 hour' &&
+		make_leaf idn ca xn--bcher-kva.example xn--bcher-kva.example '-1 day' '+200 days -1 hour' &&
+		make_intermediate inter ca '-1 day' '+10 days -1 hour' &&
+		make_leaf chained inter chained.test chained.test '-1 day' '+200 days -1 hour' &&
+		make_chain chained-chain chained inter &&
+		make_leaf cnonly ca cnonly.test '-1 day' '+200 days -1 hour' &&
+		mkdir "$TEST_DIR/cadir" && cp "$TEST_DIR/other-ca.pem" "$TEST_DIR/cadir/"
+}
+setup_certs || bail_out 'cannot make the test certificates'
+
+declare -A PORT
+for name in ok warn crit expired future stranger idn cnonly; do
+	start_gnutls_serv "$TEST_DIR/$name.pem" "$TEST_DIR/$name.key" ||
+		bail_out "gnutls-serv for $name did not start"
+	PORT[$name]=$SERVER_PORT
+done
+start_gnutls_serv "$TEST_DIR/chained-chain.pem" "$TEST_DIR/chained.key" ||
+	bail_out 'gnutls-serv for the chain did not start'
+PORT[chained]=$SERVER_PORT
+
+DATE_RE='[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} UTC'
+
+# check DESC EXIT PATTERNS... -- NAME ARGS...
+check() {
+	local desc=$1 want=$2 patterns=() name cmd=()
+	shift 2
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		patterns+=("$1")
+		shift
+	done
+	shift
+	name=$1
+	shift
+	cmd=("$CHECK_TLS" -H 127.0.0.1 -p "${PORT[$name]}" "$@")
+	run_check "${cmd[@]}"
+	assert_check "$desc" "$want" "${patterns[@]}"
+}
+
+# --- dates ------------------------------------------------------------------
+
+check 'fine certificate: OK' 0 \
+	"^TLS OK - 127\\.0\\.0\\.1:${PORT[ok]} tls: " \
+	"certificate 'CN=ok\\.test' expires in 199d 2[23]h \\($DATE_RE\\)" \
+	'chain trusted by ca\.pem' 'TLSv1\.3' \
+	"\\| days_left=199\\.9[0-9];14;7;0; $PERF_TAIL" '@lines=1' \
+	-- ok -S ok.test -C ca.pem
+
+check '10 days left: WARNING' 1 \
+	"^TLS WARNING - 127\\.0\\.0\\.1:${PORT[warn]} tls: certificate 'CN=warn\\.test' expires in 9d 2[23]h \\($DATE_RE\\)" \
+	'chain trusted by ca\.pem' \
+	"\\| days_left=9\\.9[0-9];14;7;0; $PERF_TAIL" '@lines=1' \
+	-- warn -S warn.test -C ca.pem
+
+check '3 days left: CRITICAL' 2 \
+	"^TLS CRITICAL - 127\\.0\\.0\\.1:${PORT[crit]} tls: certificate 'CN=crit\\.test' expires in 2d 2[23]h" \
+	"\\| days_left=2\\.9[0-9];14;7;0; $PERF_TAIL" \
+	-- crit -S crit.test -C ca.pem
+
+check 'expired: CRITICAL, says how long ago' 2 \
+	"^TLS CRITICAL - .* tls: certificate 'CN=expired\\.test' expired 3d 1h ago \\($DATE_RE\\)" \
+	"\\| days_left=-3\\.0[0-9];14;7;0; $PERF_TAIL" \
+	-- expired -S expired.test -C ca.pem
+
+check 'not yet valid: CRITICAL, says when it starts' 2 \
+	"^TLS CRITICAL - .* tls: certificate 'CN=future\\.test' is not valid before $DATE_RE \\(in 1d 2[23]h\\)" \
+	-- future -S future.test -C ca.pem
+
+check 'intermediate expiring before the leaf: WARNING naming the intermediate' 1 \
+	"^TLS WARNING - .* tls: (certificate|intermediate) 'CN=tlscheck inter' expires in 9d 2[23]h" \
+	'chain trusted by ca\.pem' \
+	"\\| days_left=9\\.9[0-9];14;7;0; $PERF_TAIL" \
+	-- chained -S chained.test -C ca.pem
+
+check '-v: one line per chain element' 1 \
+	'^TLS WARNING - ' '*CN=chained\.test' '*CN=tlscheck inter' '@min-lines=3' \
+	-- chained -S chained.test -C ca.pem -v
+
+# --- names ------------------------------------------------------------------
+
+check 'wrong name: CRITICAL, lists the SANs' 2 \
+	"^TLS CRITICAL - .* tls: certificate 'CN=ok\\.test' does not match 'wrong\\.test' \\(SANs: ok\\.test, www\\.ok\\.test\\)" \
+	-- ok -S wrong.test -C ca.pem
+
+check '-N overrides the name to verify' 2 \
+	"does not match 'wrong\\.test'" \
+	-- ok -S ok.test -N wrong.test -C ca.pem
+
+check 'IP literal host and no -S/-N: the IP is the name to verify' 2 \
+	"does not match '127\\.0\\.0\\.1'" \
+	-- ok -C ca.pem
+
+check '--no-verify-name: a wrong name is not judged' 0 \
+	'^TLS OK - ' '!does not match' \
+	-- ok -S wrong.test --no-verify-name -C ca.pem
+
+check '--no-sni with -N: OK' 0 '^TLS OK - ' \
+	-- ok --no-sni -N www.ok.test -C ca.pem
+
+check 'IDN: -S with U-labels matches the A-label SAN' 0 \
+	"^TLS OK - .* certificate 'CN=xn--bcher-kva\\.example' expires" \
+	-- idn -S 'bücher.example' -C ca.pem
+
+check 'IDN: -N with U-labels matches the A-label SAN' 0 '^TLS OK - ' \
+	-- idn -N 'bücher.example' -C ca.pem
+
+check 'IDN: -S with the A-label' 0 '^TLS OK - ' \
+	-- idn -S xn--bcher-kva.example -C ca.pem
+
+check 'IDN mismatch names the U-label as given' 2 \
+	"does not match 'müller\\.example'" \
+	-- idn -N 'müller.example' -C ca.pem
+
+check 'CN-only certificate: the CN is matched' 0 \
+	"^TLS OK - .* certificate 'CN=cnonly\\.test' expires" \
+	-- cnonly -S cnonly.test -C ca.pem
+
+check 'CN-only certificate, other name: CRITICAL' 2 \
+	"certificate 'CN=cnonly\\.test' does not match 'other\\.test'" \
+	-- cnonly -S other.test -C ca.pem
+
+# --- trust ------------------------------------------------------------------
+
+check 'issuer not in the CA file: CRITICAL, names the issuer' 2 \
+	"^TLS CRITICAL - .* tls: chain not trusted by ca\\.pem: issuer 'CN=tlscheck other-ca' is unknown" \
+	-- stranger -S stranger.test -C ca.pem
+
+check 'the right CA file: OK' 0 'chain trusted by other-ca\.pem' \
+	-- stranger -S stranger.test -C other-ca.pem
+
+check 'two CA files: both named' 0 'chain trusted by ca\.pem, other-ca\.pem' \
+	-- stranger -S stranger.test -C ca.pem -C other-ca.pem
+
+check '--ca-path DIR' 0 'chain trusted by [^;]*cadir' \
+	-- stranger -S stranger.test --ca-path cadir
+
+check 'no -C: the system store does not know the test CA' 2 \
+	'chain not trusted by the system store' \
+	-- ok -S ok.test
+
+check '--no-verify-trust: an unknown issuer is not judged' 0 \
+	'^TLS OK - ' '!not trusted' \
+	-- stranger -S stranger.test --no-verify-trust
+
+check '--no-verify-trust still judges dates' 2 'expired 3d 1h ago' \
+	-- expired -S expired.test --no-verify-trust
+
+printf 'not a certificate\n' >"$TEST_DIR/junk.pem"
+check 'a CA file with no certificate in it: UNKNOWN, names the file' 3 'junk\.pem' \
+	-- ok -S ok.test -C junk.pem
+
+# --- thresholds and --at ----------------------------------------------------
+
+check '-w/-c bare numbers are days' 0 \
+	"\\| days_left=9\\.9[0-9];5;2;0; $PERF_TAIL" \
+	-- warn -S warn.test -C ca.pem -w 5 -c 2
+
+check '-w/-c in hours' 1 '^TLS WARNING' \
+	"\\| days_left=9\\.9[0-9];10\\.42;8\\.33;0; $PERF_TAIL" \
+	-- warn -S warn.test -C ca.pem -w 250h -c 200h
+
+check '-c above the days left: CRITICAL' 2 '^TLS CRITICAL' \
+	-- warn -S warn.test -C ca.pem -w 12 -c 10
+
+check '-w 50% -c 10%: 91% of the lifetime left is OK' 0 '^TLS OK' \
+	"\\| days_left=9\\.9[0-9];5\\.48;1\\.10?;0; $PERF_TAIL" \
+	-- warn -S warn.test -C ca.pem -w 50% -c 10%
+
+check '-w 100% -c 50%: WARNING, thresholds converted to days' 1 '^TLS WARNING' \
+	"\\| days_left=199\\.9[0-9];200\\.9[0-9];100\\.4[0-9];0; $PERF_TAIL" \
+	-- ok -S ok.test -C ca.pem -w 100% -c 50%
+
+AT_SOON=$(date -u -d '+195 days' '+%Y-%m-%dT%H:%M:%SZ')
+check "--at $AT_SOON: the fine certificate becomes CRITICAL" 2 \
+	"^TLS CRITICAL - .* certificate 'CN=ok\\.test' expires in 4d 2[23]h" \
+	"\\| days_left=4\\.9[0-9];14;7;0; $PERF_TAIL" \
+	-- ok -S ok.test -C ca.pem --at "$AT_SOON"
+
+AT_LATE=@$(date -u -d '+300 days' '+%s')
+check "--at $AT_LATE: expired" 2 "certificate 'CN=ok\\.test' expired 100d" \
+	-- ok -S ok.test -C ca.pem --at "$AT_LATE"
+
+AT_EARLY=$(date -u -d '-2 days' '+%Y-%m-%d %H:%M:%S')
+check "--at '$AT_EARLY': not yet valid" 2 "certificate 'CN=ok\\.test' is not valid before" \
+	-- ok -S ok.test -C ca.pem --at "$AT_EARLY"
+
+# --- output formats ---------------------------------------------------------
+
+check '--output=days: only the number' 0 '^9\.9[0-9]$' '@lines=1' \
+	-- warn -S warn.test -C ca.pem --output=days
+check '--output=days on an expired certificate: negative' 0 '^-3\.0[0-9]$' '@lines=1' \
+	-- expired -S expired.test -C ca.pem --output=days
+check '--output days (separate argument)' 0 '^199\.9[0-9]$' \
+	-- ok -S ok.test -C ca.pem --output days
+
+# json_check DESC PYTHON-ASSERTIONS: the last run's stdout is one JSON object `d`.
+json_check() {
+	local desc=$1 code=$2 why
+	if why=$(printf '%s' "$CHECK_OUT" | "$PYTHON" -c "
+import json, sys
+d = json.load(sys.stdin)
+def need(cond, what):
+    if not cond:
+        print(what)
+        sys.exit(1)
+$code
+" 2>&1); then
+		ok "$desc"
+	else
+		not_ok "$desc"
+		diag "command: $CHECK_CMD"
+		diag "$why"
+		diag_file "$TEST_DIR/check.out"
+	fi
+}
+
+run_check "$CHECK_TLS" -H 127.0.0.1 -p "${PORT[warn]}" -S warn.test -C ca.pem --output=json
+assert_check '--output=json: exit code of the state, nothing on stderr' 1
+json_check '--output=json: one object with state, findings and the chain' "
+need(isinstance(d, dict), 'not an object')
+need(str(d.get('state')).upper() == 'WARNING', 'state %r' % d.get('state'))
+need(d.get('host') == '127.0.0.1', 'host %r' % d.get('host'))
+need(d.get('port') in (${PORT[warn]}, '${PORT[warn]}'), 'port %r' % d.get('port'))
+need(d.get('protocol') == 'tls', 'protocol %r' % d.get('protocol'))
+need(isinstance(d.get('findings'), list) and d['findings'], 'findings %r' % d.get('findings'))
+c = d.get('chain')
+need(isinstance(c, list) and len(c) == 1, 'chain %r' % c)
+leaf = c[0]
+need('CN=warn.test' in leaf.get('subject', ''), 'subject %r' % leaf.get('subject'))
+need('CN=tlscheck ca' in leaf.get('issuer', ''), 'issuer %r' % leaf.get('issuer'))
+for k in ('serial', 'not_before', 'not_after', 'sha256', 'sans'):
+    need(k in leaf, 'no %s in the chain element' % k)
+need(len(leaf['sha256'].replace(':', '')) == 64, 'sha256 %r' % leaf['sha256'])
+need('warn.test' in leaf['sans'], 'sans %r' % leaf['sans'])
+need(isinstance(d.get('tls'), dict) and 'version' in d['tls'], 'tls %r' % d.get('tls'))
+"
+
+run_check "$CHECK_TLS" -H 127.0.0.1 -p "${PORT[chained]}" -S chained.test -C ca.pem --output=json
+assert_check '--output=json with a chain' 1
+json_check '--output=json lists leaf then intermediate' "
+c = d.get('chain')
+need(isinstance(c, list) and len(c) == 2, 'chain %r' % c)
+need('CN=chained.test' in c[0].get('subject', ''), 'first %r' % c[0].get('subject'))
+need('CN=tlscheck inter' in c[1].get('subject', ''), 'second %r' % c[1].get('subject'))
+"
+
+# --- other ways in ------------------------------------------------------------
+
+check '-P tls' 0 "^TLS OK - 127\\.0\\.0\\.1:${PORT[ok]} tls: " \
+	-- ok -P tls -S ok.test -C ca.pem
+check '-4' 0 '^TLS OK - ' -- ok -4 -S ok.test -C ca.pem
+check '-t 5:warning on a healthy server changes nothing' 0 '^TLS OK - ' \
+	-- ok -S ok.test -C ca.pem -t 5:warning
+
+if (exec 3<>"/dev/tcp/::1/${PORT[ok]}") 2>/dev/null; then
+	expect_check '-6 -H ::1' 0 '^TLS OK - .*::1.* tls: ' \
+		-- "$CHECK_TLS" -6 -H ::1 -p "${PORT[ok]}" -S ok.test -C ca.pem
+else
+	diag 'no IPv6 loopback on this machine: -6 -H ::1 must fail cleanly'
+	expect_check '-6 -H ::1 without IPv6: CRITICAL, one line' 2 '^TLS CRITICAL - ' '@lines=1' \
+		-- "$CHECK_TLS" -6 -H ::1 -p "${PORT[ok]}" -S ok.test -C ca.pem
+fi
+expect_check '-H localhost' 0 "^TLS OK - localhost:${PORT[ok]} tls: " \
+	-- "$CHECK_TLS" -H localhost -p "${PORT[ok]}" -N ok.test -C ca.pem
+
+finish

@@ -1,0 +1,639 @@
+/* Unit tests of cert (facts read from certificates) and trust (verification
+ * against CA files and directories).
+ *
+ * The certificates were made once with certtool (ECDSA P-256 keys, not kept):
+ *   CA       "Test Root CA", self-signed, serial 01, 2025-01-01 .. 2035-01-01
+ *   INT      "Test Intermediate CA", signed by CA, 2025-06-01 .. 2030-01-01
+ *   LEAF     "a.example", signed by INT, serial 00c0ffee01, 2026-01-01 .. 2027-01-01,
+ *            SANs a.example, *.wild.example, xn--bcher-kva.example, IP 127.0.0.1,
+ *            key purpose TLS WWW server
+ *   CNONLY   "cn-only.example", signed by INT, no SAN, 2026-01-01 .. 2026-07-01
+ *   EXPIRED  "expired.example", signed by INT, 2025-07-01 .. 2025-10-01
+ *   OTHER    "Other Root CA", self-signed, unrelated to the others
+ *   SHA1     "sha1.example", signed by INT with ECDSA-SHA1
+ */
+#include <config.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <gnutls/gnutls.h>
+
+#include "cert.h"
+#include "trust.h"
+
+static const char CA_PEM[] = "-----BEGIN CERTIFICATE-----\n"
+                             "MIIBkTCCATegAwIBAgIBATAKBggqhkjOPQQDAjAwMRcwFQYDVQQKEw50bHNjaGVj\n"
+                             "ayB0ZXN0czEVMBMGA1UEAxMMVGVzdCBSb290IENBMB4XDTI1MDEwMTAwMDAwMFoX\n"
+                             "DTM1MDEwMTAwMDAwMFowMDEXMBUGA1UEChMOdGxzY2hlY2sgdGVzdHMxFTATBgNV\n"
+                             "BAMTDFRlc3QgUm9vdCBDQTBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABInzB/Ae\n"
+                             "Ev4qhOOjpJVND2urwHQc+4y1lTpwmQ2rDNxeIRCYu2NjFdNTqvhXJSg/FMDkHfSV\n"
+                             "zhmH7ijd/t5ZufejQjBAMA8GA1UdEwEB/wQFMAMBAf8wDgYDVR0PAQH/BAQDAgIE\n"
+                             "MB0GA1UdDgQWBBT1UT2r/AQ1k2CEs24kEVMIfultnTAKBggqhkjOPQQDAgNIADBF\n"
+                             "AiEAvV3dJkp+m2esfPKHCn/IXfB5JXPVGPz2dBbCWMzhoC8CICexoF2HQSfZD55H\n"
+                             "YstKRpjN5wOQXw706QYHf9sFGsPB\n"
+                             "-----END CERTIFICATE-----\n";
+
+static const char INT_PEM[] = "-----BEGIN CERTIFICATE-----\n"
+                              "MIIBujCCAWCgAwIBAgIBAjAKBggqhkjOPQQDAjAwMRcwFQYDVQQKEw50bHNjaGVj\n"
+                              "ayB0ZXN0czEVMBMGA1UEAxMMVGVzdCBSb290IENBMB4XDTI1MDYwMTAwMDAwMFoX\n"
+                              "DTMwMDEwMTAwMDAwMFowODEXMBUGA1UEChMOdGxzY2hlY2sgdGVzdHMxHTAbBgNV\n"
+                              "BAMTFFRlc3QgSW50ZXJtZWRpYXRlIENBMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcD\n"
+                              "QgAEMpMdkVNVsk5BK2yl5xOB8nSpcvsUlTSGCfvq31Uv5nedrxoMAKO4DJHjz5Ed\n"
+                              "96KSNk+zuIfdLSz3ie6brtWIq6NjMGEwDwYDVR0TAQH/BAUwAwEB/zAOBgNVHQ8B\n"
+                              "Af8EBAMCAgQwHQYDVR0OBBYEFCD8Q3uJ9YUoMYllbDn2Brj2R7TAMB8GA1UdIwQY\n"
+                              "MBaAFPVRPav8BDWTYISzbiQRUwh+6W2dMAoGCCqGSM49BAMCA0gAMEUCIEvPkuDq\n"
+                              "+gS4itJL+6AJZIZT5nfC4FvdTqb2Q2h+BuAhAiEA392Iqjo41B0o4QDc6Vauy0ZH\n"
+                              "YY7QUKe46NoAssS/GJU=\n"
+                              "-----END CERTIFICATE-----\n";
+
+static const char LEAF_PEM[] = "-----BEGIN CERTIFICATE-----\n"
+                               "MIIB+TCCAZ+gAwIBAgIFAMD/7gEwCgYIKoZIzj0EAwIwODEXMBUGA1UEChMOdGxz\n"
+                               "Y2hlY2sgdGVzdHMxHTAbBgNVBAMTFFRlc3QgSW50ZXJtZWRpYXRlIENBMB4XDTI2\n"
+                               "MDEwMTAwMDAwMFoXDTI3MDEwMTAwMDAwMFowFDESMBAGA1UEAxMJYS5leGFtcGxl\n"
+                               "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEfBomPieTAtEIv1KfQxtslQPNxXUv\n"
+                               "gzBDCspKuhz15V1o33Udbu4FNMZsvNeSNiHCiX/nDTahMhfaUTyzusE0kqOBuTCB\n"
+                               "tjAMBgNVHRMBAf8EAjAAMEEGA1UdEQQ6MDiCCWEuZXhhbXBsZYIOKi53aWxkLmV4\n"
+                               "YW1wbGWCFXhuLS1iY2hlci1rdmEuZXhhbXBsZYcEfwAAATATBgNVHSUEDDAKBggr\n"
+                               "BgEFBQcDATAOBgNVHQ8BAf8EBAMCB4AwHQYDVR0OBBYEFPXIL+3pJHA/Qfz/Qt1I\n"
+                               "bpFQZyEQMB8GA1UdIwQYMBaAFCD8Q3uJ9YUoMYllbDn2Brj2R7TAMAoGCCqGSM49\n"
+                               "BAMCA0gAMEUCIBeVXljOOFw7+F1ccQ/cCzkCru9yo5Oidk9CZtPHAvMsAiEAp9pa\n"
+                               "ilPf+kr4ogWxwx02oN21ilB5wuXxom7WFd2vHv0=\n"
+                               "-----END CERTIFICATE-----\n";
+
+static const char CNONLY_PEM[] =
+        "-----BEGIN CERTIFICATE-----\n"
+        "MIIB0DCCAXWgAwIBAgIBEDAKBggqhkjOPQQDAjA4MRcwFQYDVQQKEw50bHNjaGVj\n"
+        "ayB0ZXN0czEdMBsGA1UEAxMUVGVzdCBJbnRlcm1lZGlhdGUgQ0EwHhcNMjYwMTAx\n"
+        "MDAwMDAwWhcNMjYwNzAxMDAwMDAwWjAzMRcwFQYDVQQKEw50bHNjaGVjayB0ZXN0\n"
+        "czEYMBYGA1UEAxMPY24tb25seS5leGFtcGxlMFkwEwYHKoZIzj0CAQYIKoZIzj0D\n"
+        "AQcDQgAEJ8kbrNy6wOJS7QIsWFJ15OSlVH0JjCJ/L2uP8FV3xsuxQBwMNjvF7dEL\n"
+        "niyN2dfXWbwvnwfGWgKpfUCTJavEE6N1MHMwDAYDVR0TAQH/BAIwADATBgNVHSUE\n"
+        "DDAKBggrBgEFBQcDATAOBgNVHQ8BAf8EBAMCB4AwHQYDVR0OBBYEFPwyiyCNFpoM\n"
+        "HvAPrp7yk7VlGbzQMB8GA1UdIwQYMBaAFCD8Q3uJ9YUoMYllbDn2Brj2R7TAMAoG\n"
+        "CCqGSM49BAMCA0kAMEYCIQCWFkHaivgYXrfy4n76UAaFhiKv86Iknba5NpwX69Uj\n"
+        "MwIhANF20QYcE8uFURMI9UrsSsNo24cfshC+O/5fdz51+uUC\n"
+        "-----END CERTIFICATE-----\n";
+
+static const char EXPIRED_PEM[] =
+        "-----BEGIN CERTIFICATE-----\n"
+        "MIIB1DCCAXqgAwIBAgIBETAKBggqhkjOPQQDAjA4MRcwFQYDVQQKEw50bHNjaGVj\n"
+        "ayB0ZXN0czEdMBsGA1UEAxMUVGVzdCBJbnRlcm1lZGlhdGUgQ0EwHhcNMjUwNzAx\n"
+        "MDAwMDAwWhcNMjUxMDAxMDAwMDAwWjAaMRgwFgYDVQQDEw9leHBpcmVkLmV4YW1w\n"
+        "bGUwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAARvZ4dy5i1WxvS3ZQmOq8gfal2j\n"
+        "oRfIH3op2f5sy07NIEbl6BRL+LSelD5FH9kMNbiM5+OWjdKR1wM0JLGXyPaSo4GS\n"
+        "MIGPMAwGA1UdEwEB/wQCMAAwGgYDVR0RBBMwEYIPZXhwaXJlZC5leGFtcGxlMBMG\n"
+        "A1UdJQQMMAoGCCsGAQUFBwMBMA4GA1UdDwEB/wQEAwIHgDAdBgNVHQ4EFgQUe1YQ\n"
+        "XOfThrjELbu9aSBRVaxAZTUwHwYDVR0jBBgwFoAUIPxDe4n1hSgxiWVsOfYGuPZH\n"
+        "tMAwCgYIKoZIzj0EAwIDSAAwRQIgYix67v8J1K3+KMFiTuHOX2Zmszz2EORv/1/V\n"
+        "F2/m7ggCIQDkV5itWt+9AiWq9tU9cZfIvX0sUS/kdZknlIUSYSKmRQ==\n"
+        "-----END CERTIFICATE-----\n";
+
+static const char OTHER_PEM[] = "-----BEGIN CERTIFICATE-----\n"
+                                "MIIBYTCCAQegAwIBAgIBAzAKBggqhkjOPQQDAjAYMRYwFAYDVQQDEw1PdGhlciBS\n"
+                                "b290IENBMB4XDTI1MDEwMTAwMDAwMFoXDTM1MDEwMTAwMDAwMFowGDEWMBQGA1UE\n"
+                                "AxMNT3RoZXIgUm9vdCBDQTBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABDyUHogC\n"
+                                "1kIs8Sl7Wy84wgVQmJjYPekQFTM0b8EuH+xx/ZWIbzOm9rPleMJuS2g9JBlZpYOO\n"
+                                "4LfrtiVzGVJZhtijQjBAMA8GA1UdEwEB/wQFMAMBAf8wDgYDVR0PAQH/BAQDAgIE\n"
+                                "MB0GA1UdDgQWBBRtZEyY09yFMGUXhiTC6HEheYeeeTAKBggqhkjOPQQDAgNIADBF\n"
+                                "AiAcuBN69FFIitEeTQrXeum5cTGeLQN8E9nOnWlE53jGGgIhAOYYMKy1Ur/5ypWX\n"
+                                "luF7PWhczoA31bwtIzvQNYcp0FIj\n"
+                                "-----END CERTIFICATE-----\n";
+
+static const char SHA1_PEM[] = "-----BEGIN CERTIFICATE-----\n"
+                               "MIIBzTCCAXOgAwIBAgIBEjAJBgcqhkjOPQQBMDgxFzAVBgNVBAoTDnRsc2NoZWNr\n"
+                               "IHRlc3RzMR0wGwYDVQQDExRUZXN0IEludGVybWVkaWF0ZSBDQTAeFw0yNjAxMDEw\n"
+                               "MDAwMDBaFw0yNzAxMDEwMDAwMDBaMBcxFTATBgNVBAMTDHNoYTEuZXhhbXBsZTBZ\n"
+                               "MBMGByqGSM49AgEGCCqGSM49AwEHA0IABMNTl305EbzwLryqJNZAse9NUlW3zlgJ\n"
+                               "A45nz3qTHQmmukfGGy1rUoQ+cUQA9BqsKfvmIVYHWVd1yDgE5Lv02oajgY8wgYww\n"
+                               "DAYDVR0TAQH/BAIwADAXBgNVHREEEDAOggxzaGExLmV4YW1wbGUwEwYDVR0lBAww\n"
+                               "CgYIKwYBBQUHAwEwDgYDVR0PAQH/BAQDAgeAMB0GA1UdDgQWBBR65v4+RI0dnrlQ\n"
+                               "kjZsgrRbOx45sDAfBgNVHSMEGDAWgBQg/EN7ifWFKDGJZWw59ga49ke0wDAJBgcq\n"
+                               "hkjOPQQBA0kAMEYCIQDKDrX2lzGEtg4TKxRMCHBblN0rzJYdVqhbKs5P4wXOSQIh\n"
+                               "AMzBHyv1teBSOkDHxGEDaZjkOsKyeI1WmFqYBzN+6XVq\n"
+                               "-----END CERTIFICATE-----\n";
+
+#define LEAF_SHA256    "11482af5fcf9b387dcac6c16878a67e8d6a58ea91acf1e7c4357bbdcf7508965"
+#define EXPIRED_SHA256 "6a7396e0d14fe5cd10f1f4b3e547dedd88fe0a81550091a056511f005beb9234"
+#define T_2026_01_01   ((time_t)1767225600)
+#define T_2027_01_01   ((time_t)1798761600)
+#define T_2025_10_01   ((time_t)1759276800)
+
+/* CA files written once for the trust tests, removed at the end. */
+struct fixture_dir {
+	char dir[128];
+	char ca[160];
+	char other[160];
+	char empty[160];
+	char missing[160];
+	char anchors[160];   /* a directory holding only the CA */
+	char empty_dir[160]; /* a directory holding nothing */
+};
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	assert_int_equal(fputs(text, fp) >= 0, 1);
+	assert_int_equal(fclose(fp), 0);
+}
+
+static int setup_dir(void **state)
+{
+	const char *tmp = getenv("TMPDIR");
+	struct fixture_dir *d = calloc(1, sizeof(*d));
+	char anchor[192];
+
+	if (d == NULL)
+		return -1;
+	snprintf(d->dir, sizeof(d->dir), "%s/test_cert.XXXXXX",
+	         tmp != NULL && tmp[0] != '\0' ? tmp : "/tmp");
+	if (mkdtemp(d->dir) == NULL) {
+		free(d);
+		return -1;
+	}
+	snprintf(d->ca, sizeof(d->ca), "%s/ca.pem", d->dir);
+	snprintf(d->other, sizeof(d->other), "%s/other.pem", d->dir);
+	snprintf(d->empty, sizeof(d->empty), "%s/empty.pem", d->dir);
+	snprintf(d->missing, sizeof(d->missing), "%s/missing.pem", d->dir);
+	snprintf(d->anchors, sizeof(d->anchors), "%s/anchors", d->dir);
+	snprintf(d->empty_dir, sizeof(d->empty_dir), "%s/nothing", d->dir);
+	write_file(d->ca, CA_PEM);
+	write_file(d->other, OTHER_PEM);
+	write_file(d->empty, "no certificate in here\n");
+	if (mkdir(d->anchors, 0700) != 0 || mkdir(d->empty_dir, 0700) != 0)
+		return -1;
+	snprintf(anchor, sizeof(anchor), "%s/ca.pem", d->anchors);
+	write_file(anchor, CA_PEM);
+	*state = d;
+	return 0;
+}
+
+static int teardown_dir(void **state)
+{
+	struct fixture_dir *d = *state;
+	char anchor[192];
+
+	snprintf(anchor, sizeof(anchor), "%s/ca.pem", d->anchors);
+	unlink(anchor);
+	rmdir(d->anchors);
+	rmdir(d->empty_dir);
+	unlink(d->ca);
+	unlink(d->other);
+	unlink(d->empty);
+	rmdir(d->dir);
+	free(d);
+	return 0;
+}
+
+/* Load PEM certificates into CHAIN through the DER interface the probe uses. */
+static int load_pems(struct cert_chain *chain, const char *const *pems, size_t count,
+                     struct fault *f)
+{
+	gnutls_datum_t der[CERT_MAX_CHAIN + 8];
+	size_t i;
+	int rc;
+
+	assert_true(count <= CERT_MAX_CHAIN + 8);
+	for (i = 0; i < count; i++) {
+		gnutls_datum_t pem = {(unsigned char *)pems[i], (unsigned)strlen(pems[i])};
+
+		assert_int_equal(gnutls_pem_base64_decode2("CERTIFICATE", &pem, &der[i]), 0);
+	}
+	memset(chain, 0, sizeof(*chain));
+	rc = cert_chain_load(chain, der, count, f);
+	for (i = 0; i < count; i++)
+		gnutls_free(der[i].data);
+	return rc;
+}
+
+static void load_ok(struct cert_chain *chain, const char *const *pems, size_t count)
+{
+	struct fault f = {0};
+
+	assert_int_equal(load_pems(chain, pems, count, &f), 0);
+	assert_int_equal(f.kind, FAULT_NONE);
+	assert_int_equal(chain->count, count);
+}
+
+static void test_leaf_fields(void **state)
+{
+	const char *pems[] = {LEAF_PEM};
+	struct cert_chain chain;
+	const struct cert_info *leaf = &chain.items[0];
+
+	(void)state;
+	load_ok(&chain, pems, 1);
+	assert_non_null(leaf->crt);
+	assert_int_equal(leaf->role, CERT_LEAF);
+	assert_string_equal(leaf->label, "CN=a.example");
+	assert_string_equal(leaf->subject, "CN=a.example");
+	assert_string_equal(leaf->issuer, "CN=Test Intermediate CA,O=tlscheck tests");
+	assert_string_equal(leaf->serial, "00c0ffee01");
+	assert_string_equal(leaf->sha256, LEAF_SHA256);
+	assert_true(leaf->not_before == T_2026_01_01);
+	assert_true(leaf->not_after == T_2027_01_01);
+	assert_int_equal(leaf->san_count, 4);
+	assert_string_equal(leaf->sans[0], "a.example");
+	assert_string_equal(leaf->sans[1], "*.wild.example");
+	assert_string_equal(leaf->sans[2], "xn--bcher-kva.example");
+	assert_string_equal(leaf->sans[3], "127.0.0.1");
+	cert_chain_clear(&chain);
+	assert_int_equal(chain.count, 0);
+	assert_null(chain.items[0].crt);
+}
+
+static void test_cn_only_fields(void **state)
+{
+	const char *pems[] = {CNONLY_PEM};
+	struct cert_chain chain;
+
+	(void)state;
+	load_ok(&chain, pems, 1);
+	assert_string_equal(chain.items[0].label, "CN=cn-only.example");
+	assert_string_equal(chain.items[0].subject, "CN=cn-only.example,O=tlscheck tests");
+	assert_string_equal(chain.items[0].serial, "10");
+	assert_int_equal(chain.items[0].san_count, 0);
+	cert_chain_clear(&chain);
+}
+
+static void test_roles_by_position(void **state)
+{
+	const char *pems[] = {LEAF_PEM, INT_PEM, CA_PEM};
+	const char *self_signed_first[] = {CA_PEM};
+	struct cert_chain chain;
+
+	(void)state;
+	load_ok(&chain, pems, 3);
+	assert_int_equal(chain.items[0].role, CERT_LEAF);
+	assert_int_equal(chain.items[1].role, CERT_INTERMEDIATE);
+	assert_int_equal(chain.items[2].role, CERT_ROOT);
+	assert_string_equal(chain.items[1].label, "CN=Test Intermediate CA");
+	assert_string_equal(chain.items[2].serial, "01");
+	cert_chain_clear(&chain);
+
+	/* A self-signed certificate served alone is still the leaf. */
+	load_ok(&chain, self_signed_first, 1);
+	assert_int_equal(chain.items[0].role, CERT_LEAF);
+	cert_chain_clear(&chain);
+}
+
+static void test_unparsable_element(void **state)
+{
+	static unsigned char junk[] = {0x30, 0x03, 0x02, 0x01, 0x00, 0xff};
+	gnutls_datum_t der[2];
+	gnutls_datum_t pem = {(unsigned char *)LEAF_PEM, sizeof(LEAF_PEM) - 1};
+	struct cert_chain chain;
+	struct fault f = {0};
+
+	(void)state;
+	assert_int_equal(gnutls_pem_base64_decode2("CERTIFICATE", &pem, &der[0]), 0);
+	der[1].data = junk;
+	der[1].size = sizeof(junk);
+	memset(&chain, 0, sizeof(chain));
+	assert_int_equal(cert_chain_load(&chain, der, 2, &f), -1);
+	assert_int_equal(f.kind, FAULT_PEER);
+	assert_non_null(strstr(f.text, "certificate 2 of the served chain cannot be parsed"));
+	assert_int_equal(chain.count, 0);
+	assert_null(chain.items[0].crt);
+	gnutls_free(der[0].data);
+}
+
+static void test_long_chain_keeps_first(void **state)
+{
+	const char *pems[CERT_MAX_CHAIN + 4];
+	struct cert_chain chain;
+	struct fault f = {0};
+	size_t i;
+
+	(void)state;
+	pems[0] = LEAF_PEM;
+	for (i = 1; i < CERT_MAX_CHAIN + 4; i++)
+		pems[i] = INT_PEM;
+	assert_int_equal(load_pems(&chain, pems, CERT_MAX_CHAIN + 4, &f), 0);
+	assert_int_equal(chain.count, CERT_MAX_CHAIN);
+	cert_chain_clear(&chain);
+}
+
+static void test_empty_chain(void **state)
+{
+	struct cert_chain chain;
+	struct fault f = {0};
+
+	(void)state;
+	memset(&chain, 0, sizeof(chain));
+	assert_int_equal(cert_chain_load(&chain, NULL, 0, &f), 0);
+	assert_int_equal(chain.count, 0);
+	cert_chain_clear(&chain);
+}
+
+static void test_name_matching(void **state)
+{
+	const char *pems[] = {LEAF_PEM};
+	struct cert_chain chain;
+	const struct cert_info *leaf = &chain.items[0];
+
+	(void)state;
+	load_ok(&chain, pems, 1);
+	assert_true(cert_matches_name(leaf, "a.example"));
+	assert_true(cert_matches_name(leaf, "A.EXAMPLE"));
+	assert_false(cert_matches_name(leaf, "b.example"));
+	assert_false(cert_matches_name(leaf, "example"));
+	/* A wildcard stands for exactly one leftmost label. */
+	assert_true(cert_matches_name(leaf, "x.wild.example"));
+	assert_false(cert_matches_name(leaf, "a.b.wild.example"));
+	assert_false(cert_matches_name(leaf, "wild.example"));
+	/* Names arrive as A-labels. */
+	assert_true(cert_matches_name(leaf, "xn--bcher-kva.example"));
+	assert_true(cert_matches_name(leaf, "127.0.0.1"));
+	assert_false(cert_matches_name(leaf, "127.0.0.2"));
+	assert_false(cert_matches_name(leaf, ""));
+	assert_false(cert_matches_name(leaf, NULL));
+	cert_chain_clear(&chain);
+}
+
+static void test_name_matching_cn_only(void **state)
+{
+	const char *only_cn[] = {CNONLY_PEM};
+	const char *with_san[] = {LEAF_PEM};
+	struct cert_chain chain;
+
+	(void)state;
+	load_ok(&chain, only_cn, 1);
+	assert_true(cert_matches_name(&chain.items[0], "cn-only.example"));
+	assert_false(cert_matches_name(&chain.items[0], "other.example"));
+	cert_chain_clear(&chain);
+
+	/* With SANs present, a name in the CN alone is not enough: the leaf's CN is
+	 * a.example, also a SAN; its issuer CN is not a name it serves. */
+	load_ok(&chain, with_san, 1);
+	assert_false(cert_matches_name(&chain.items[0], "Test Intermediate CA"));
+	cert_chain_clear(&chain);
+}
+
+static void test_earliest_expiry(void **state)
+{
+	const char *sorted[] = {LEAF_PEM, INT_PEM, CA_PEM};
+	const char *expired_up[] = {LEAF_PEM, INT_PEM, EXPIRED_PEM};
+	const char *tie[] = {LEAF_PEM, LEAF_PEM};
+	struct cert_chain chain;
+
+	(void)state;
+	load_ok(&chain, sorted, 3);
+	assert_int_equal(cert_chain_earliest_expiry(&chain), 0);
+	cert_chain_clear(&chain);
+
+	load_ok(&chain, expired_up, 3);
+	assert_int_equal(cert_chain_earliest_expiry(&chain), 2);
+	assert_true(chain.items[2].not_after == T_2025_10_01);
+	assert_string_equal(chain.items[2].sha256, EXPIRED_SHA256);
+	cert_chain_clear(&chain);
+
+	load_ok(&chain, tie, 2);
+	assert_int_equal(cert_chain_earliest_expiry(&chain), 0);
+	cert_chain_clear(&chain);
+}
+
+/* Verify PEMS against the CA files FILES (and DIR); returns trust_verify()'s value. */
+static int verify(const char *const *pems, size_t count, const char *const *files,
+                  size_t file_count, const char *dir, struct trust_result *r, struct fault *f)
+{
+	struct trust_store store;
+	struct cert_chain chain;
+	size_t i;
+	int rc;
+
+	memset(&store, 0, sizeof(store));
+	for (i = 0; i < file_count; i++)
+		store.ca_files[i] = files[i];
+	store.ca_file_count = file_count;
+	store.ca_path = dir;
+	load_ok(&chain, pems, count);
+	rc = trust_verify(&chain, &store, r, f);
+	cert_chain_clear(&chain);
+	return rc;
+}
+
+static void test_trusted_by_ca_file(void **state)
+{
+	struct fixture_dir *d = *state;
+	const char *pems[] = {LEAF_PEM, INT_PEM};
+	const char *files[] = {d->ca};
+	struct trust_result r;
+	struct fault f = {0};
+
+	assert_int_equal(verify(pems, 2, files, 1, NULL, &r, &f), 0);
+	assert_true(r.trusted);
+	assert_string_equal(r.store, "ca.pem");
+	assert_string_equal(r.reason, "");
+}
+
+static void test_trusted_by_second_file(void **state)
+{
+	struct fixture_dir *d = *state;
+	const char *pems[] = {LEAF_PEM, INT_PEM};
+	const char *files[] = {d->other, d->ca};
+	struct trust_result r;
+	struct fault f = {0};
+
+	assert_int_equal(verify(pems, 2, files, 2, NULL, &r, &f), 0);
+	assert_true(r.trusted);
+	assert_string_equal(r.store, "other.pem, ca.pem");
+}
+
+static void test_trusted_by_ca_path(void **state)
+{
+	struct fixture_dir *d = *state;
+	const char *pems[] = {LEAF_PEM, INT_PEM};
+	struct trust_result r;
+	struct fault f = {0};
+
+	assert_int_equal(verify(pems, 2, NULL, 0, d->anchors, &r, &f), 0);
+	assert_true(r.trusted);
+	assert_string_equal(r.store, d->anchors);
+}
+
+static void test_wrong_ca(void **state)
+{
+	struct fixture_dir *d = *state;
+	const char *pems[] = {LEAF_PEM, INT_PEM};
+	const char *files[] = {d->other};
+	struct trust_result r;
+	struct fault f = {0};
+
+	assert_int_equal(verify(pems, 2, files, 1, NULL, &r, &f), 0);
+	assert_false(r.trusted);
+	assert_string_equal(r.store, "other.pem");
+	assert_string_equal(r.reason, "issuer 'CN=Test Root CA' is unknown");
+}
+
+static void test_wrong_ca_served_root(void **state)
+{
+	struct fixture_dir *d = *state;
+	const char *pems[] = {LEAF_PEM, INT_PEM, CA_PEM};
+	const char *files[] = {d->other};
+	struct trust_result r;
+	struct fault f = {0};
+
+	assert_int_equal(verify(pems, 3, files, 1, NULL, &r, &f), 0);
+	assert_false(r.trusted);
+	assert_string_equal(r.reason, "self-signed 'CN=Test Root CA' is unknown");
+}
+
+static void test_missing_intermediate(void **state)
+{
+	struct fixture_dir *d = *state;
+	const char *pems[] = {LEAF_PEM};
+	const char *files[] = {d->ca};
+	struct trust_result r;
+	struct fault f = {0};
+
+	assert_int_equal(verify(pems, 1, files, 1, NULL, &r, &f), 0);
+	assert_false(r.trusted);
+	assert_string_equal(r.reason, "issuer 'CN=Test Intermediate CA' is unknown");
+}
+
+static void test_missing_ca_file(void **state)
+{
+	struct fixture_dir *d = *state;
+	const char *pems[] = {LEAF_PEM, INT_PEM};
+	const char *files[] = {d->missing};
+	struct trust_result r;
+	struct fault f = {0};
+	char expected[320];
+
+	assert_int_equal(verify(pems, 2, files, 1, NULL, &r, &f), -1);
+	assert_int_equal(f.kind, FAULT_INTERNAL);
+	snprintf(expected, sizeof(expected), "cannot read CA file '%s': No such file or directory",
+	         d->missing);
+	assert_string_equal(f.text, expected);
+}
+
+static void test_ca_file_without_certificate(void **state)
+{
+	struct fixture_dir *d = *state;
+	const char *pems[] = {LEAF_PEM, INT_PEM};
+	const char *files[] = {d->ca, d->empty};
+	struct trust_result r;
+	struct fault f = {0};
+	char expected[320];
+
+	assert_int_equal(verify(pems, 2, files, 2, NULL, &r, &f), -1);
+	assert_int_equal(f.kind, FAULT_INTERNAL);
+	snprintf(expected, sizeof(expected), "CA file '%s' holds no certificate", d->empty);
+	assert_string_equal(f.text, expected);
+}
+
+static void test_unusable_ca_path(void **state)
+{
+	struct fixture_dir *d = *state;
+	const char *pems[] = {LEAF_PEM, INT_PEM};
+	struct trust_result r;
+	struct fault f = {0};
+	char expected[320];
+
+	assert_int_equal(verify(pems, 2, NULL, 0, d->missing, &r, &f), -1);
+	assert_int_equal(f.kind, FAULT_INTERNAL);
+	snprintf(expected, sizeof(expected),
+	         "cannot read CA directory '%s': No such file or directory", d->missing);
+	assert_string_equal(f.text, expected);
+
+	assert_int_equal(verify(pems, 2, NULL, 0, d->empty_dir, &r, &f), -1);
+	assert_int_equal(f.kind, FAULT_INTERNAL);
+	snprintf(expected, sizeof(expected), "CA directory '%s' holds no certificate",
+	         d->empty_dir);
+	assert_string_equal(f.text, expected);
+}
+
+static void test_unsorted_chain(void **state)
+{
+	struct fixture_dir *d = *state;
+	const char *pems[] = {LEAF_PEM, CA_PEM, OTHER_PEM, INT_PEM};
+	const char *files[] = {d->ca};
+	struct trust_result r;
+	struct fault f = {0};
+
+	assert_int_equal(verify(pems, 4, files, 1, NULL, &r, &f), 0);
+	assert_true(r.trusted);
+}
+
+static void test_expired_leaf_is_trusted(void **state)
+{
+	struct fixture_dir *d = *state;
+	const char *pems[] = {EXPIRED_PEM, INT_PEM};
+	const char *files[] = {d->ca};
+	struct trust_result r;
+	struct fault f = {0};
+
+	assert_int_equal(verify(pems, 2, files, 1, NULL, &r, &f), 0);
+	assert_true(r.trusted);
+}
+
+static void test_sha1_leaf_is_trusted(void **state)
+{
+	struct fixture_dir *d = *state;
+	const char *pems[] = {SHA1_PEM, INT_PEM};
+	const char *files[] = {d->ca};
+	struct trust_result r;
+	struct fault f = {0};
+
+	assert_int_equal(verify(pems, 2, files, 1, NULL, &r, &f), 0);
+	assert_true(r.trusted);
+}
+
+static void test_empty_chain_is_not_trusted(void **state)
+{
+	struct fixture_dir *d = *state;
+	struct trust_store store;
+	struct cert_chain chain;
+	struct trust_result r;
+	struct fault f = {0};
+
+	memset(&store, 0, sizeof(store));
+	memset(&chain, 0, sizeof(chain));
+	store.ca_files[0] = d->ca;
+	store.ca_file_count = 1;
+	assert_int_equal(trust_verify(&chain, &store, &r, &f), 0);
+	assert_false(r.trusted);
+	assert_string_equal(r.store, "ca.pem");
+	assert_string_equal(r.reason, "no certificate was served");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_leaf_fields),
+	        cmocka_unit_test(test_cn_only_fields),
+	        cmocka_unit_test(test_roles_by_position),
+	        cmocka_unit_test(test_unparsable_element),
+	        cmocka_unit_test(test_long_chain_keeps_first),
+	        cmocka_unit_test(test_empty_chain),
+	        cmocka_unit_test(test_name_matching),
+	        cmocka_unit_test(test_name_matching_cn_only),
+	        cmocka_unit_test(test_earliest_expiry),
+	        cmocka_unit_test(test_trusted_by_ca_file),
+	        cmocka_unit_test(test_trusted_by_second_file),
+	        cmocka_unit_test(test_trusted_by_ca_path),
+	        cmocka_unit_test(test_wrong_ca),
+	        cmocka_unit_test(test_wrong_ca_served_root),
+	        cmocka_unit_test(test_missing_intermediate),
+	        cmocka_unit_test(test_missing_ca_file),
+	        cmocka_unit_test(test_ca_file_without_certificate),
+	        cmocka_unit_test(test_unusable_ca_path),
+	        cmocka_unit_test(test_unsorted_chain),
+	        cmocka_unit_test(test_expired_leaf_is_trusted),
+	        cmocka_unit_test(test_sha1_leaf_is_trusted),
+	        cmocka_unit_test(test_empty_chain_is_not_trusted),
+	};
+
+	return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
+}

@@ -1,0 +1,242 @@
+/* The shared command line: defaults, derived names, and one clear error per bad input. */
+#include <config.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <cmocka.h>
+
+#include "cli.h"
+
+static const struct cli_plugin generic = {.name = "check_tls", .protocol = NULL};
+static const struct cli_plugin smtp = {.name = "check_tls_smtp", .protocol = "smtp"};
+
+#define MAX_ARGS 16
+
+static enum cli_outcome parse_as(const struct cli_plugin *plugin, struct check_config *cfg,
+                                 struct fault *f, ...)
+{
+	char *argv[MAX_ARGS + 1];
+	int argc = 0;
+	va_list ap;
+	char *arg;
+
+	argv[argc++] = (char *)plugin->name;
+	va_start(ap, f);
+	while ((arg = va_arg(ap, char *)) != NULL && argc < MAX_ARGS)
+		argv[argc++] = arg;
+	va_end(ap);
+	argv[argc] = NULL;
+	return cli_parse(plugin, argc, argv, cfg, f);
+}
+
+#define PARSE(plugin, ...) parse_as(plugin, &cfg, &f, __VA_ARGS__, (char *)NULL)
+
+static void expect_usage_error(enum cli_outcome outcome, const struct fault *f,
+                               const char *fragment)
+{
+	assert_int_equal(outcome, CLI_BAD);
+	assert_int_equal(f->kind, FAULT_USAGE);
+	if (!strstr(f->text, fragment))
+		fail_msg("'%s' not in '%s'", fragment, f->text);
+}
+
+static void test_defaults(void **state)
+{
+	struct check_config cfg;
+	struct fault f;
+	(void)state;
+
+	assert_int_equal(PARSE(&smtp, "-H", "mail.example.com"), CLI_RUN);
+	assert_string_equal(cfg.protocol->name, "smtp");
+	assert_int_equal(cfg.port, 25);
+	assert_int_equal(cfg.family, AF_UNSPEC);
+	assert_string_equal(cfg.sni, "mail.example.com");
+	assert_string_equal(cfg.verify_name, "mail.example.com");
+	assert_true(cfg.verify_trust);
+	assert_int_equal(cfg.store.ca_file_count, 0);
+	assert_true(cfg.warning.amount == 14 * 86400.0 && !cfg.warning.percent);
+	assert_true(cfg.critical.amount == 7 * 86400.0 && !cfg.critical.percent);
+	assert_true(cfg.timeout == 10.0);
+	assert_int_equal(cfg.timeout_state, STATE_CRITICAL);
+	assert_int_equal(cfg.output, REPORT_NAGIOS);
+	assert_int_equal(cfg.verbosity, 0);
+}
+
+static void test_generic_protocol_choice(void **state)
+{
+	struct check_config cfg;
+	struct fault f;
+	(void)state;
+
+	assert_int_equal(PARSE(&generic, "-H", "db.example"), CLI_RUN);
+	assert_string_equal(cfg.protocol->name, "tls");
+	assert_int_equal(cfg.port, 443);
+	assert_int_equal(PARSE(&generic, "-H", "db.example", "-P", "pgsql"), CLI_RUN);
+	assert_int_equal(cfg.port, 5432);
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "-P", "gopher"), &f,
+	                   "unknown protocol 'gopher'");
+	expect_usage_error(PARSE(&smtp, "-H", "x.example", "-P", "pgsql"), &f,
+	                   "-P is for check_tls");
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "--ehlo", "me"), &f, "smtp only");
+	assert_int_equal(PARSE(&generic, "-H", "x.example", "-P", "smtp", "--ehlo", "me.example"),
+	                 CLI_RUN);
+	assert_string_equal(cfg.protocol_options.ehlo_name, "me.example");
+	expect_usage_error(PARSE(&smtp, "-H", "x.example", "--ehlo", "bad name"), &f,
+	                   "not a valid EHLO name");
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "--implicit-tls"), &f,
+	                   "always starts TLS");
+}
+
+static void test_ip_literal_sends_no_sni(void **state)
+{
+	struct check_config cfg;
+	struct fault f;
+	(void)state;
+
+	assert_int_equal(PARSE(&generic, "-H", "127.0.0.1", "-p", "8443"), CLI_RUN);
+	assert_int_equal(cfg.port, 8443);
+	assert_string_equal(cfg.sni, "");
+	assert_string_equal(cfg.verify_name, "127.0.0.1");
+	assert_int_equal(PARSE(&generic, "-H", "::1"), CLI_RUN);
+	assert_string_equal(cfg.sni, "");
+	expect_usage_error(PARSE(&generic, "-H", "db.example", "-S", "192.0.2.1"), &f,
+	                   "not an address");
+}
+
+static void test_idn_names_become_a_labels(void **state)
+{
+	struct check_config cfg;
+	struct fault f;
+	(void)state;
+
+	assert_int_equal(PARSE(&generic, "-H", "127.0.0.1", "-S",
+	                       "b\xc3\xbc"
+	                       "cher.example"),
+	                 CLI_RUN);
+	assert_string_equal(cfg.sni, "xn--bcher-kva.example");
+	assert_string_equal(cfg.verify_name, "xn--bcher-kva.example");
+	assert_string_equal(cfg.verify_name_display, "b\xc3\xbc"
+	                                             "cher.example");
+	assert_int_equal(PARSE(&generic, "-H",
+	                       "B\xc3\x9c"
+	                       "CHER.example"),
+	                 CLI_RUN);
+	assert_string_equal(cfg.host_ascii, "xn--bcher-kva.example");
+}
+
+static void test_name_options(void **state)
+{
+	struct check_config cfg;
+	struct fault f;
+	(void)state;
+
+	assert_int_equal(PARSE(&generic, "-H", "lb.example", "-S", "a.example", "-N", "b.example"),
+	                 CLI_RUN);
+	assert_string_equal(cfg.sni, "a.example");
+	assert_string_equal(cfg.verify_name, "b.example");
+	assert_int_equal(PARSE(&generic, "-H", "lb.example", "--no-sni", "--no-verify-name"),
+	                 CLI_RUN);
+	assert_string_equal(cfg.sni, "");
+	assert_string_equal(cfg.verify_name, "");
+	assert_int_equal(PARSE(&generic, "-H", "lb.example", "--no-sni"), CLI_RUN);
+	assert_string_equal(cfg.verify_name, "lb.example");
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "-S", "a.example", "--no-sni"), &f,
+	                   "contradict");
+	expect_usage_error(PARSE(&generic, "-H", "a..example"), &f, "not a valid host name");
+}
+
+static void test_thresholds_and_timeout(void **state)
+{
+	struct check_config cfg;
+	struct fault f;
+	(void)state;
+
+	assert_int_equal(
+	        PARSE(&generic, "-H", "x.example", "-w", "30", "-c", "36h", "-t", "5:warning"),
+	        CLI_RUN);
+	assert_true(cfg.warning.amount == 30 * 86400.0);
+	assert_true(cfg.critical.amount == 36 * 3600.0);
+	assert_true(cfg.timeout == 5.0);
+	assert_int_equal(cfg.timeout_state, STATE_WARNING);
+	assert_int_equal(PARSE(&generic, "-H", "x.example", "-w", "20%", "-c", "10%"), CLI_RUN);
+	assert_true(cfg.warning.percent && cfg.warning.amount == 20.0);
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "-w", "5x"), &f, "5x");
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "-w", "-3"), &f, "-3");
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "-w", "150%"), &f, "150%");
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "-w", ""), &f, "''");
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "-w", "5", "-c", "10"), &f,
+	                   "warning");
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "-t", "0"), &f, "0");
+}
+
+static void test_at_and_output(void **state)
+{
+	struct check_config cfg;
+	struct fault f;
+	(void)state;
+
+	assert_int_equal(PARSE(&generic, "-H", "x.example", "--at", "@1800000000", "--output",
+	                       "days", "-v", "-v"),
+	                 CLI_RUN);
+	assert_int_equal(cfg.now, 1800000000);
+	assert_int_equal(cfg.output, REPORT_DAYS);
+	assert_int_equal(cfg.verbosity, 2);
+	assert_int_equal(PARSE(&generic, "-H", "x.example", "--output=json"), CLI_RUN);
+	assert_int_equal(cfg.output, REPORT_JSON);
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "--output", "xml"), &f, "'xml'");
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "--at", "tomorrow"), &f, "tomorrow");
+}
+
+static void test_bad_command_lines(void **state)
+{
+	struct check_config cfg;
+	struct fault f;
+	(void)state;
+
+	expect_usage_error(PARSE(&generic, "-p", "443"), &f, "missing -H");
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "-p", "0"), &f, "invalid port '0'");
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "-p", "70000"), &f, "70000");
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "-p", "44x"), &f, "44x");
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "--frobnicate"), &f, "--frobnicate");
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "-Z"), &f, "'-Z'");
+	expect_usage_error(PARSE(&generic, "-H"), &f, "'-H' needs a value");
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "stray"), &f, "'stray'");
+}
+
+static void test_unreadable_ca_file(void **state)
+{
+	struct check_config cfg;
+	struct fault f;
+	(void)state;
+
+	assert_int_equal(PARSE(&generic, "-H", "x.example", "-C", "/nonexistent/ca.pem"), CLI_BAD);
+	assert_int_equal(f.kind, FAULT_INTERNAL);
+	assert_non_null(strstr(f.text, "/nonexistent/ca.pem"));
+	assert_int_equal(PARSE(&generic, "-H", "x.example", "--ca-path", "/nonexistent"), CLI_BAD);
+	assert_int_equal(f.kind, FAULT_INTERNAL);
+	assert_int_equal(PARSE(&generic, "-H", "x.example", "-C", "/dev/null", "-C", "/dev/null"),
+	                 CLI_RUN);
+	assert_int_equal(cfg.store.ca_file_count, 2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_defaults),
+	        cmocka_unit_test(test_generic_protocol_choice),
+	        cmocka_unit_test(test_ip_literal_sends_no_sni),
+	        cmocka_unit_test(test_idn_names_become_a_labels),
+	        cmocka_unit_test(test_name_options),
+	        cmocka_unit_test(test_thresholds_and_timeout),
+	        cmocka_unit_test(test_at_and_output),
+	        cmocka_unit_test(test_bad_command_lines),
+	        cmocka_unit_test(test_unreadable_ca_file),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,837 @@
+/* The protocol upgrades and the net layer under them, against scripted peers on
+ * a socketpair: what the server says is written to the peer end (at once, or
+ * from a thread with pauses for split segments), what the client says is read
+ * back from it. */
+#include <config.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "deadline.h"
+#include "net.h"
+#include "protocol.h"
+
+#define DEADLINE_SECONDS 0.3
+
+struct fixture {
+	int client;
+	int peer;
+	struct deadline dl;
+	struct net_conn conn;
+	struct fault fault;
+	struct protocol_options options;
+};
+
+static int setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof(*fx));
+	int sv[2];
+
+	if (fx == NULL || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+		free(fx);
+		return -1;
+	}
+	fx->client = sv[0];
+	fx->peer = sv[1];
+	fcntl(fx->client, F_SETFL, fcntl(fx->client, F_GETFL) | O_NONBLOCK);
+	deadline_start(&fx->dl, DEADLINE_SECONDS);
+	net_conn_init(&fx->conn, fx->client, &fx->dl);
+	fault_clear(&fx->fault);
+	fx->options.ehlo_name = "client.example";
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+
+	if (fx->client >= 0)
+		close(fx->client);
+	if (fx->peer >= 0)
+		close(fx->peer);
+	free(fx);
+	return 0;
+}
+
+/* --- the peer end ---------------------------------------------------------------- */
+
+static void peer_send(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len > 0) {
+		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
+
+		if (n <= 0)
+			return;
+		p += n;
+		len -= (size_t)n;
+	}
+}
+
+static void peer_write(struct fixture *fx, const char *text)
+{
+	peer_send(fx->peer, text, strlen(text));
+}
+
+/* The server stops talking but still listens. */
+static void peer_hang_up(struct fixture *fx)
+{
+	shutdown(fx->peer, SHUT_WR);
+}
+
+/* Everything the client has sent so far, NUL-terminated. */
+static size_t peer_heard(struct fixture *fx, char *buf, size_t size)
+{
+	size_t used = 0;
+	ssize_t n;
+
+	while (used + 1 < size &&
+	       (n = recv(fx->peer, buf + used, size - 1 - used, MSG_DONTWAIT)) > 0)
+		used += (size_t)n;
+	buf[used] = '\0';
+	return used;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+	nanosleep(&ts, NULL);
+}
+
+/* A peer acting out a script in its own thread, for conversations that need
+ * pauses: 'S' send TEXT, 'P' pause MS, 'R' read one line from the client,
+ * 'Q' note whether the client has said anything it should not have yet. */
+struct step {
+	char op;
+	const char *text;
+	long ms;
+};
+
+struct script {
+	const struct step *steps;
+	int fd;
+	char heard[1024];
+	size_t heard_len;
+	bool spoke_early;
+};
+
+static void script_read_line(struct script *s)
+{
+	char ch = '\0';
+
+	while (ch != '\n' && s->heard_len + 1 < sizeof(s->heard)) {
+		struct pollfd p = {.fd = s->fd, .events = POLLIN};
+
+		if (poll(&p, 1, 2000) <= 0 || recv(s->fd, &ch, 1, 0) != 1)
+			break;
+		s->heard[s->heard_len++] = ch;
+	}
+	s->heard[s->heard_len] = '\0';
+}
+
+static void *script_run(void *arg)
+{
+	struct script *s = arg;
+
+	for (const struct step *st = s->steps; st->op != '\0'; st++) {
+		struct pollfd p = {.fd = s->fd, .events = POLLIN};
+
+		switch (st->op) {
+		case 'S':
+			peer_send(s->fd, st->text, strlen(st->text));
+			break;
+		case 'P':
+			sleep_ms(st->ms);
+			break;
+		case 'R':
+			script_read_line(s);
+			break;
+		case 'Q':
+			if (poll(&p, 1, 0) > 0)
+				s->spoke_early = true;
+			break;
+		}
+	}
+	return NULL;
+}
+
+/* --- SMTP -------------------------------------------------------------------------- */
+
+static const char smtp_ehlo_ok[] = "250-mail.example.com\r\n"
+                                   "250-PIPELINING\r\n"
+                                   "250-STARTTLS\r\n"
+                                   "250 8BITMIME\r\n";
+
+static int smtp_run(struct fixture *fx)
+{
+	return protocol_smtp.upgrade(&fx->conn, &fx->options, &fx->fault);
+}
+
+/* Pre-write the whole server side, run the upgrade, expect failure of KIND with
+ * FRAGMENT in the message. */
+static void smtp_expect_fault(struct fixture *fx, const char *transcript, enum fault_kind kind,
+                              const char *fragment)
+{
+	peer_write(fx, transcript);
+	assert_int_equal(smtp_run(fx), -1);
+	assert_int_equal(fx->fault.kind, kind);
+	assert_non_null(strstr(fx->fault.text, fragment));
+}
+
+static void test_smtp_happy_path_split_segments(void **state)
+{
+	struct fixture *fx = *state;
+	const struct step steps[] = {
+	        {'S', "220-mail.example.com ESMTP\r\n220-postscreen te", 0},
+	        {'P', NULL, 50},
+	        {'Q', NULL, 0}, /* nobody talks before the final 220 */
+	        {'S', "aser\r\n220 mail.example.com ready\r\n", 0},
+	        {'R', NULL, 0},
+	        {'P', NULL, 30},
+	        {'Q', NULL, 0}, /* STARTTLS not pipelined behind EHLO */
+	        {'S', "250-mail.example.com\r\n250-STA", 0},
+	        {'P', NULL, 20},
+	        {'S', "RTTLS\r\n250 8BITMIME\r\n", 0},
+	        {'R', NULL, 0},
+	        {'S', "220 2.0.0 Ready to start TLS\r\n", 0},
+	        {'\0', NULL, 0},
+	};
+	struct script s = {.steps = steps, .fd = fx->peer};
+	pthread_t thread;
+	int rc;
+
+	assert_int_equal(pthread_create(&thread, NULL, script_run, &s), 0);
+	rc = smtp_run(fx);
+	pthread_join(thread, NULL);
+	assert_int_equal(rc, 0);
+	assert_int_equal(fx->fault.kind, FAULT_NONE);
+	assert_string_equal(s.heard, "EHLO client.example\r\nSTARTTLS\r\n");
+	assert_false(s.spoke_early);
+	assert_int_equal(net_buffered(&fx->conn), 0);
+}
+
+static void test_smtp_starttls_lowercase(void **state)
+{
+	struct fixture *fx = *state;
+
+	peer_write(fx, "220 hi\r\n250-mail\r\n250-starttls\r\n250 SIZE 1000\r\n220 go\r\n");
+	assert_int_equal(smtp_run(fx), 0);
+	assert_int_equal(net_buffered(&fx->conn), 0);
+}
+
+static void test_smtp_starttls_last_line(void **state)
+{
+	struct fixture *fx = *state;
+
+	peer_write(fx, "220 hi\r\n250-mail\r\n250 STARTTLS\r\n220 go\r\n");
+	assert_int_equal(smtp_run(fx), 0);
+}
+
+static void test_smtp_no_starttls(void **state)
+{
+	struct fixture *fx = *state;
+	char heard[256];
+
+	smtp_expect_fault(fx, "220 hi\r\n250-mail\r\n250-PIPELINING\r\n250 8BITMIME\r\n",
+	                  FAULT_NO_TLS, "server does not offer STARTTLS");
+	peer_heard(fx, heard, sizeof(heard));
+	assert_string_equal(heard, "EHLO client.example\r\n");
+}
+
+static void test_smtp_starttls_lookalikes(void **state)
+{
+	struct fixture *fx = *state;
+
+	smtp_expect_fault(fx,
+	                  "220 hi\r\n250-mail\r\n250-STARTTLSX\r\n250-X-STARTTLS\r\n"
+	                  "250-AUTH PLAIN STARTTLS\r\n250 XSTARTTLS\r\n",
+	                  FAULT_NO_TLS, "server does not offer STARTTLS");
+}
+
+static void test_smtp_starttls_refused(void **state)
+{
+	struct fixture *fx = *state;
+
+	smtp_expect_fault(fx,
+	                  "220 hi\r\n250-mail\r\n250 STARTTLS\r\n"
+	                  "454 4.7.0 TLS not available due to local problem\r\n",
+	                  FAULT_NO_TLS, "STARTTLS refused: 454 4.7.0 TLS not available");
+}
+
+static void test_smtp_session_refused(void **state)
+{
+	struct fixture *fx = *state;
+	char heard[64];
+
+	smtp_expect_fault(fx, "554-mail.example.com\r\n554 no SMTP service here\r\n", FAULT_PEER,
+	                  "server refused the session: 554-mail.example.com");
+	assert_int_equal(peer_heard(fx, heard, sizeof(heard)), 0);
+}
+
+static void test_smtp_ehlo_refused(void **state)
+{
+	struct fixture *fx = *state;
+
+	smtp_expect_fault(fx, "220 hi\r\n502 5.5.2 Error: command not recognized\r\n", FAULT_PEER,
+	                  "EHLO refused: 502 5.5.2");
+}
+
+static void test_smtp_garbage_reply(void **state)
+{
+	struct fixture *fx = *state;
+
+	smtp_expect_fault(fx, "220 hi\r\nHELLO THERE\r\n", FAULT_PEER,
+	                  "unexpected reply to EHLO: 'HELLO THERE'");
+}
+
+static void test_smtp_garbage_is_sanitized(void **state)
+{
+	struct fixture *fx = *state;
+	char line[300];
+
+	memset(line, 'x', sizeof(line));
+	memcpy(line, "\x1b[31m", 5);
+	memcpy(line + sizeof(line) - 3, "\r\n", 3);
+	peer_write(fx, "220 hi\r\n");
+	smtp_expect_fault(fx, line, FAULT_PEER, "unexpected reply to EHLO: '?[31mxxx");
+	assert_non_null(strstr(fx->fault.text, "xxx...'"));
+	assert_true(strlen(fx->fault.text) < 120);
+}
+
+static void test_smtp_code_changes_mid_reply(void **state)
+{
+	struct fixture *fx = *state;
+
+	smtp_expect_fault(fx, "220-hi\r\n250 ok\r\n", FAULT_PEER, "unexpected SMTP greeting");
+}
+
+static void test_smtp_huge_line(void **state)
+{
+	struct fixture *fx = *state;
+	char line[5004];
+
+	memcpy(line, "220-", 4);
+	memset(line + 4, 'A', sizeof(line) - 4);
+	line[sizeof(line) - 3] = '\r';
+	line[sizeof(line) - 2] = '\n';
+	line[sizeof(line) - 1] = '\0';
+	smtp_expect_fault(fx, line, FAULT_PEER, "line longer than 1000 bytes");
+}
+
+static void test_smtp_too_many_lines(void **state)
+{
+	struct fixture *fx = *state;
+	char *reply = calloc(101 * 8 + 1, 1);
+
+	assert_non_null(reply);
+	for (int i = 0; i < 101; i++)
+		strcat(reply, "220-hi\r\n");
+	smtp_expect_fault(fx, reply, FAULT_PEER, "more than 100 lines");
+	free(reply);
+}
+
+static void test_smtp_closed_mid_reply(void **state)
+{
+	struct fixture *fx = *state;
+
+	peer_write(fx, "220 hi\r\n250-mail\r\n250-PIPE");
+	peer_hang_up(fx);
+	assert_int_equal(smtp_run(fx), -1);
+	assert_int_equal(fx->fault.kind, FAULT_PEER);
+	assert_string_equal(fx->fault.text,
+	                    "server closed the connection while we waited for the reply to EHLO");
+}
+
+static void test_smtp_silence_times_out(void **state)
+{
+	struct fixture *fx = *state;
+
+	assert_int_equal(smtp_run(fx), -1);
+	assert_int_equal(fx->fault.kind, FAULT_TIMEOUT);
+	assert_string_equal(fx->fault.text, "timeout waiting for the SMTP greeting");
+	assert_true(deadline_elapsed(&fx->dl) >= DEADLINE_SECONDS - 0.01);
+	assert_true(deadline_elapsed(&fx->dl) < 2.0);
+}
+
+static void test_smtp_plaintext_after_go_ahead(void **state)
+{
+	struct fixture *fx = *state;
+
+	peer_write(fx, "220 hi\r\n");
+	peer_write(fx, smtp_ehlo_ok);
+	peer_write(fx, "220 go ahead\r\n250-INJECTED\r\n");
+	assert_int_equal(smtp_run(fx), 0);
+	assert_int_equal(net_buffered(&fx->conn), strlen("250-INJECTED\r\n"));
+}
+
+static void test_smtp_bad_ehlo_name(void **state)
+{
+	struct fixture *fx = *state;
+	char heard[64];
+
+	fx->options.ehlo_name = "x\r\nRSET";
+	smtp_expect_fault(fx, "220 hi\r\n", FAULT_USAGE, "not a valid EHLO name");
+	assert_int_equal(peer_heard(fx, heard, sizeof(heard)), 0);
+}
+
+static void test_smtp_default_ehlo_name(void **state)
+{
+	struct fixture *fx = *state;
+	char heard[512];
+
+	fx->options.ehlo_name = NULL;
+	peer_write(fx, "220 hi\r\n");
+	peer_write(fx, smtp_ehlo_ok);
+	peer_write(fx, "220 go\r\n");
+	assert_int_equal(smtp_run(fx), 0);
+	peer_heard(fx, heard, sizeof(heard));
+	assert_true(strncmp(heard, "EHLO ", 5) == 0);
+	assert_null(strchr(heard + 5, ' '));
+	assert_non_null(strstr(heard, "\r\nSTARTTLS\r\n"));
+}
+
+/* --- PostgreSQL ------------------------------------------------------------------- */
+
+static const unsigned char ssl_request[8] = {0x00, 0x00, 0x00, 0x08, 0x04, 0xd2, 0x16, 0x2f};
+
+static int pgsql_run(struct fixture *fx, const void *answer, size_t len)
+{
+	peer_send(fx->peer, answer, len);
+	return protocol_pgsql.upgrade(&fx->conn, &fx->options, &fx->fault);
+}
+
+static void pgsql_expect_fault(struct fixture *fx, const void *answer, size_t len,
+                               enum fault_kind kind, const char *fragment)
+{
+	assert_int_equal(pgsql_run(fx, answer, len), -1);
+	assert_int_equal(fx->fault.kind, kind);
+	assert_non_null(strstr(fx->fault.text, fragment));
+}
+
+static void test_pgsql_accepts(void **state)
+{
+	struct fixture *fx = *state;
+	char heard[64];
+
+	assert_int_equal(pgsql_run(fx, "S", 1), 0);
+	assert_int_equal(net_buffered(&fx->conn), 0);
+	assert_int_equal(peer_heard(fx, heard, sizeof(heard)), sizeof(ssl_request));
+	assert_memory_equal(heard, ssl_request, sizeof(ssl_request));
+}
+
+static void test_pgsql_no_tls(void **state)
+{
+	pgsql_expect_fault(*state, "N", 1, FAULT_NO_TLS,
+	                   "server does not offer TLS (SSLRequest answered 'N')");
+}
+
+static void test_pgsql_error_not_echoed(void **state)
+{
+	static const char error[] = "E\0\0\0\x20SFATAL\0Msecret-from-server\0\0";
+	struct fixture *fx = *state;
+
+	pgsql_expect_fault(fx, error, sizeof(error) - 1, FAULT_PEER,
+	                   "server answered the SSLRequest with an error message");
+	assert_null(strstr(fx->fault.text, "secret"));
+}
+
+static void test_pgsql_garbage(void **state)
+{
+	pgsql_expect_fault(*state, "H", 1, FAULT_PEER, "unexpected answer to the SSLRequest: 0x48");
+}
+
+static void test_pgsql_eof(void **state)
+{
+	struct fixture *fx = *state;
+
+	peer_hang_up(fx);
+	pgsql_expect_fault(fx, "", 0, FAULT_PEER, "server closed the connection");
+}
+
+static void test_pgsql_silence(void **state)
+{
+	struct fixture *fx = *state;
+
+	pgsql_expect_fault(fx, "", 0, FAULT_TIMEOUT, "timeout waiting for the answer");
+	assert_true(deadline_elapsed(&fx->dl) < 2.0);
+}
+
+static void test_pgsql_extra_bytes_left_buffered(void **state)
+{
+	struct fixture *fx = *state;
+
+	assert_int_equal(pgsql_run(fx, "Sextra", 6), 0);
+	assert_int_equal(net_buffered(&fx->conn), 5);
+}
+
+/* --- the table ---------------------------------------------------------------------- */
+
+static void test_protocol_table(void **state)
+{
+	const struct tls_protocol *const *all = protocol_all();
+
+	(void)state;
+	assert_ptr_equal(all[0], &protocol_tls);
+	assert_ptr_equal(all[1], &protocol_smtp);
+	assert_ptr_equal(all[2], &protocol_pgsql);
+	assert_null(all[3]);
+	assert_ptr_equal(protocol_find("smtp"), &protocol_smtp);
+	assert_ptr_equal(protocol_find("pgsql"), &protocol_pgsql);
+	assert_ptr_equal(protocol_find("tls"), &protocol_tls);
+	assert_null(protocol_find("SMTP"));
+	assert_null(protocol_find("imap"));
+	assert_int_equal(protocol_smtp.port, 25);
+	assert_int_equal(protocol_smtp.implicit_port, 465);
+	assert_int_equal(protocol_pgsql.port, 5432);
+	assert_int_equal(protocol_pgsql.implicit_port, 0);
+	assert_int_equal(protocol_tls.port, 443);
+	assert_null(protocol_tls.upgrade);
+}
+
+static void test_protocol_tls_on_connect(void **state)
+{
+	(void)state;
+	assert_true(protocol_tls_on_connect(&protocol_tls, 8443, false));
+	assert_true(protocol_tls_on_connect(&protocol_smtp, 465, false));
+	assert_false(protocol_tls_on_connect(&protocol_smtp, 25, false));
+	assert_false(protocol_tls_on_connect(&protocol_smtp, 587, false));
+	assert_true(protocol_tls_on_connect(&protocol_smtp, 587, true));
+	assert_false(protocol_tls_on_connect(&protocol_pgsql, 0, false));
+	assert_false(protocol_tls_on_connect(&protocol_pgsql, 5432, false));
+}
+
+/* --- net reads and writes ----------------------------------------------------------- */
+
+static int read_line(struct fixture *fx, char *line, size_t size)
+{
+	return net_read_line(&fx->conn, line, size, "the test line", &fx->fault);
+}
+
+static void test_read_line_limits(void **state)
+{
+	struct fixture *fx = *state;
+	char line[8];
+
+	peer_write(fx, "1234567\n1234567\r\nab\n12345678\n");
+	assert_int_equal(read_line(fx, line, sizeof(line)), 0);
+	assert_string_equal(line, "1234567");
+	assert_int_equal(read_line(fx, line, sizeof(line)), 0);
+	assert_string_equal(line, "1234567");
+	assert_int_equal(read_line(fx, line, sizeof(line)), 0);
+	assert_string_equal(line, "ab");
+	assert_int_equal(net_buffered(&fx->conn), 9);
+	assert_int_equal(read_line(fx, line, sizeof(line)), -1);
+	assert_int_equal(fx->fault.kind, FAULT_PEER);
+	assert_string_equal(fx->fault.text, "the test line: line longer than 7 bytes");
+}
+
+/* Too long is known before the end of the line: no waiting for the rest. */
+static void test_read_line_too_long_without_newline(void **state)
+{
+	struct fixture *fx = *state;
+	char line[8];
+
+	peer_write(fx, "123456789");
+	assert_int_equal(read_line(fx, line, sizeof(line)), -1);
+	assert_int_equal(fx->fault.kind, FAULT_PEER);
+	assert_true(deadline_elapsed(&fx->dl) < DEADLINE_SECONDS / 2);
+}
+
+static void test_read_line_nul_byte(void **state)
+{
+	struct fixture *fx = *state;
+	char line[16];
+
+	peer_send(fx->peer, "ab\0cd\r\n", 7);
+	assert_int_equal(read_line(fx, line, sizeof(line)), -1);
+	assert_int_equal(fx->fault.kind, FAULT_PEER);
+	assert_string_equal(fx->fault.text, "the test line: NUL byte in line");
+}
+
+static void test_read_line_eof_mid_line(void **state)
+{
+	struct fixture *fx = *state;
+	char line[16];
+
+	peer_write(fx, "partial");
+	peer_hang_up(fx);
+	assert_int_equal(read_line(fx, line, sizeof(line)), -1);
+	assert_int_equal(fx->fault.kind, FAULT_PEER);
+	assert_string_equal(fx->fault.text,
+	                    "server closed the connection while we waited for the test line");
+}
+
+/* Lines larger than half the buffer force it to be compacted between reads. */
+static void test_read_line_many_long_lines(void **state)
+{
+	struct fixture *fx = *state;
+	char text[3001];
+	char line[4000];
+
+	memset(text, 'z', sizeof(text) - 2);
+	text[sizeof(text) - 2] = '\n';
+	text[sizeof(text) - 1] = '\0';
+	for (int i = 0; i < 6; i++)
+		peer_write(fx, text);
+	for (int i = 0; i < 6; i++) {
+		assert_int_equal(read_line(fx, line, sizeof(line)), 0);
+		assert_int_equal(strlen(line), sizeof(text) - 2);
+	}
+	assert_int_equal(net_buffered(&fx->conn), 0);
+}
+
+/* A line longer than the buffer itself is refused, whatever SIZE says. */
+static void test_read_line_longer_than_buffer(void **state)
+{
+	struct fixture *fx = *state;
+	static char big[NET_BUFFER_SIZE + 100];
+	static char line[sizeof(big)];
+
+	memset(big, 'y', sizeof(big) - 1);
+	peer_write(fx, big);
+	assert_int_equal(read_line(fx, line, sizeof(line)), -1);
+	assert_int_equal(fx->fault.kind, FAULT_PEER);
+	assert_non_null(strstr(fx->fault.text, "line longer than"));
+}
+
+static void test_read_exact(void **state)
+{
+	struct fixture *fx = *state;
+	char out[16] = "";
+
+	peer_write(fx, "abcdef");
+	assert_int_equal(net_read_exact(&fx->conn, out, 3, "bytes", &fx->fault), 0);
+	assert_memory_equal(out, "abc", 3);
+	assert_int_equal(net_buffered(&fx->conn), 3);
+	peer_hang_up(fx);
+	assert_int_equal(net_read_exact(&fx->conn, out, 10, "ten bytes", &fx->fault), -1);
+	assert_int_equal(fx->fault.kind, FAULT_PEER);
+	assert_non_null(strstr(fx->fault.text, "while we waited for ten bytes"));
+}
+
+static void test_read_exact_timeout(void **state)
+{
+	struct fixture *fx = *state;
+	char out[4];
+
+	peer_write(fx, "ab");
+	assert_int_equal(net_read_exact(&fx->conn, out, 4, "four bytes", &fx->fault), -1);
+	assert_int_equal(fx->fault.kind, FAULT_TIMEOUT);
+	assert_string_equal(fx->fault.text, "timeout waiting for four bytes");
+}
+
+static void test_write_to_closed_peer(void **state)
+{
+	struct fixture *fx = *state;
+
+	close(fx->peer);
+	fx->peer = -1;
+	/* Survives: no SIGPIPE. */
+	assert_int_equal(net_write_all(&fx->conn, "EHLO x\r\n", 8, "EHLO", &fx->fault), -1);
+	assert_int_equal(fx->fault.kind, FAULT_PEER);
+	assert_non_null(strstr(fx->fault.text, "EHLO"));
+}
+
+static void test_write_timeout(void **state)
+{
+	struct fixture *fx = *state;
+	static char chunk[65536];
+	int rc;
+
+	/* The peer never reads: the socket buffer fills up. */
+	do {
+		rc = net_write_all(&fx->conn, chunk, sizeof(chunk), "a flood", &fx->fault);
+	} while (rc == 0);
+	assert_int_equal(fx->fault.kind, FAULT_TIMEOUT);
+	assert_string_equal(fx->fault.text, "timeout sending a flood");
+	assert_true(deadline_elapsed(&fx->dl) < 2.0);
+}
+
+/* --- resolving and connecting -------------------------------------------------------- */
+
+static unsigned sockaddr_port(const struct net_address *a)
+{
+	if (a->sa.ss_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)&a->sa)->sin6_port);
+	return ntohs(((const struct sockaddr_in *)&a->sa)->sin_port);
+}
+
+static void test_resolve_literals(void **state)
+{
+	struct fixture *fx = *state;
+	struct net_address_list list;
+
+	assert_int_equal(net_resolve("127.0.0.1", 25, AF_UNSPEC, &fx->dl, &list, &fx->fault), 0);
+	assert_int_equal(list.count, 1);
+	assert_string_equal(list.items[0].text, "127.0.0.1");
+	assert_int_equal(list.items[0].sa.ss_family, AF_INET);
+	assert_int_equal(sockaddr_port(&list.items[0]), 25);
+
+	assert_int_equal(net_resolve("::1", 5432, AF_UNSPEC, &fx->dl, &list, &fx->fault), 0);
+	assert_int_equal(list.count, 1);
+	assert_string_equal(list.items[0].text, "::1");
+	assert_int_equal(list.items[0].sa.ss_family, AF_INET6);
+	assert_int_equal(sockaddr_port(&list.items[0]), 5432);
+}
+
+static void test_resolve_literal_wrong_family(void **state)
+{
+	struct fixture *fx = *state;
+	struct net_address_list list;
+
+	assert_int_equal(net_resolve("127.0.0.1", 25, AF_INET6, &fx->dl, &list, &fx->fault), -1);
+	assert_int_equal(fx->fault.kind, FAULT_RESOLVE);
+	assert_non_null(strstr(fx->fault.text, "cannot resolve '127.0.0.1'"));
+}
+
+static void test_resolve_localhost(void **state)
+{
+	struct fixture *fx = *state;
+	struct net_address_list list;
+	bool loopback = false;
+
+	deadline_start(&fx->dl, 5.0);
+	assert_int_equal(net_resolve("localhost", 443, AF_UNSPEC, &fx->dl, &list, &fx->fault), 0);
+	assert_true(list.count >= 1);
+	for (size_t i = 0; i < list.count; i++) {
+		loopback = loopback || strcmp(list.items[i].text, "127.0.0.1") == 0 ||
+		           strcmp(list.items[i].text, "::1") == 0;
+		for (size_t j = i + 1; j < list.count; j++)
+			assert_string_not_equal(list.items[i].text, list.items[j].text);
+		assert_int_equal(sockaddr_port(&list.items[i]), 443);
+	}
+	assert_true(loopback);
+}
+
+/* A port nothing listens on: bound, then closed again. */
+static unsigned closed_port(void)
+{
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof(sin);
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+
+	assert_true(s >= 0);
+	assert_int_equal(bind(s, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(getsockname(s, (struct sockaddr *)&sin, &len), 0);
+	close(s);
+	return ntohs(sin.sin_port);
+}
+
+static void test_connect_refused(void **state)
+{
+	struct fixture *fx = *state;
+	struct net_address_list list;
+	unsigned port = closed_port();
+	char expected[64];
+	int fd = -1;
+
+	assert_int_equal(net_resolve("127.0.0.1", port, AF_INET, &fx->dl, &list, &fx->fault), 0);
+	assert_int_equal(net_connect(&list.items[0], &fx->dl, &fd, &fx->fault), -1);
+	assert_int_equal(fd, -1);
+	assert_int_equal(fx->fault.kind, FAULT_CONNECT);
+	snprintf(expected, sizeof(expected), "connection refused by 127.0.0.1 port %u", port);
+	assert_string_equal(fx->fault.text, expected);
+}
+
+static void test_connect_and_talk(void **state)
+{
+	struct fixture *fx = *state;
+	struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t len = sizeof(sin);
+	struct net_address_list list;
+	struct net_conn conn;
+	char line[32];
+	int listener = socket(AF_INET, SOCK_STREAM, 0);
+	int server;
+	int fd = -1;
+
+	assert_true(listener >= 0);
+	assert_int_equal(bind(listener, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(listen(listener, 1), 0);
+	assert_int_equal(getsockname(listener, (struct sockaddr *)&sin, &len), 0);
+	assert_int_equal(
+	        net_resolve("127.0.0.1", ntohs(sin.sin_port), AF_INET, &fx->dl, &list, &fx->fault),
+	        0);
+	assert_int_equal(net_connect(&list.items[0], &fx->dl, &fd, &fx->fault), 0);
+	server = accept(listener, NULL, NULL);
+	assert_true(server >= 0);
+	peer_send(server, "hello\r\n", 7);
+	net_conn_init(&conn, fd, &fx->dl);
+	assert_int_equal(net_read_line(&conn, line, sizeof(line), "hello", &fx->fault), 0);
+	assert_string_equal(line, "hello");
+	close(server);
+	close(listener);
+	close(fd);
+}
+
+#define FIXTURE_TEST(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        FIXTURE_TEST(test_smtp_happy_path_split_segments),
+	        FIXTURE_TEST(test_smtp_starttls_lowercase),
+	        FIXTURE_TEST(test_smtp_starttls_last_line),
+	        FIXTURE_TEST(test_smtp_no_starttls),
+	        FIXTURE_TEST(test_smtp_starttls_lookalikes),
+	        FIXTURE_TEST(test_smtp_starttls_refused),
+	        FIXTURE_TEST(test_smtp_session_refused),
+	        FIXTURE_TEST(test_smtp_ehlo_refused),
+	        FIXTURE_TEST(test_smtp_garbage_reply),
+	        FIXTURE_TEST(test_smtp_garbage_is_sanitized),
+	        FIXTURE_TEST(test_smtp_code_changes_mid_reply),
+	        FIXTURE_TEST(test_smtp_huge_line),
+	        FIXTURE_TEST(test_smtp_too_many_lines),
+	        FIXTURE_TEST(test_smtp_closed_mid_reply),
+	        FIXTURE_TEST(test_smtp_silence_times_out),
+	        FIXTURE_TEST(test_smtp_plaintext_after_go_ahead),
+	        FIXTURE_TEST(test_smtp_bad_ehlo_name),
+	        FIXTURE_TEST(test_smtp_default_ehlo_name),
+	        FIXTURE_TEST(test_pgsql_accepts),
+	        FIXTURE_TEST(test_pgsql_no_tls),
+	        FIXTURE_TEST(test_pgsql_error_not_echoed),
+	        FIXTURE_TEST(test_pgsql_garbage),
+	        FIXTURE_TEST(test_pgsql_eof),
+	        FIXTURE_TEST(test_pgsql_silence),
+	        FIXTURE_TEST(test_pgsql_extra_bytes_left_buffered),
+	        cmocka_unit_test(test_protocol_table),
+	        cmocka_unit_test(test_protocol_tls_on_connect),
+	        FIXTURE_TEST(test_read_line_limits),
+	        FIXTURE_TEST(test_read_line_too_long_without_newline),
+	        FIXTURE_TEST(test_read_line_nul_byte),
+	        FIXTURE_TEST(test_read_line_eof_mid_line),
+	        FIXTURE_TEST(test_read_line_many_long_lines),
+	        FIXTURE_TEST(test_read_line_longer_than_buffer),
+	        FIXTURE_TEST(test_read_exact),
+	        FIXTURE_TEST(test_read_exact_timeout),
+	        FIXTURE_TEST(test_write_to_closed_peer),
+	        FIXTURE_TEST(test_write_timeout),
+	        FIXTURE_TEST(test_resolve_literals),
+	        FIXTURE_TEST(test_resolve_literal_wrong_family),
+	        FIXTURE_TEST(test_resolve_localhost),
+	        FIXTURE_TEST(test_connect_refused),
+	        FIXTURE_TEST(test_connect_and_talk),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,482 @@
+#include <config.h>
+
+#include <locale.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "report.h"
+
+#define DAY             86400
+#define LEAF_NOT_BEFORE 1767225600 /* 2026-01-01 00:00 UTC */
+#define LEAF_NOT_AFTER  1796216400 /* 2026-12-02 13:00 UTC */
+#define CA_NOT_BEFORE   1735689600 /* 2025-01-01 00:00 UTC */
+#define CA_NOT_AFTER    1893456000 /* 2030-01-01 00:00 UTC */
+/* 9d 4h before the leaf expires: 2026-11-23 09:00 UTC */
+#define NOW (LEAF_NOT_AFTER - (9 * DAY + 4 * 3600))
+
+#define LEAF_SHA256 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define CA_SHA256   "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+
+static char leaf_subject[] = "CN=db1.example.com";
+static char ca_subject[] = "CN=Issuing CA";
+static char root_subject[] = "CN=Root CA";
+static char san_name[] = "db1.example.com";
+static char san_ip[] = "192.0.2.1";
+
+struct fixture {
+	struct cert_chain chain;
+	struct verdict verdict;
+	struct expiry_summary expiry;
+	struct report_data data;
+};
+
+static void set_cert(struct cert_info *c, enum cert_role role, char *subject, char *issuer,
+                     time_t not_before, time_t not_after, const char *sha256)
+{
+	memset(c, 0, sizeof(*c));
+	c->role = role;
+	c->subject = subject;
+	c->issuer = issuer;
+	snprintf(c->label, sizeof(c->label), "%s", subject);
+	snprintf(c->serial, sizeof(c->serial), "01ab");
+	snprintf(c->sha256, sizeof(c->sha256), "%s", sha256);
+	c->not_before = not_before;
+	c->not_after = not_after;
+}
+
+/* A leaf and its intermediate judged at NOW against -w 14d -c 7d, trusted. */
+static void judge(struct fixture *fx, time_t now)
+{
+	const struct threshold_time warning = {14.0 * DAY, false};
+	const struct threshold_time critical = {7.0 * DAY, false};
+	const struct trust_result trust = {.trusted = true, .store = "ca.pem"};
+
+	verdict_init(&fx->verdict);
+	verdict_judge_expiry(&fx->verdict, &fx->chain, now, &warning, &critical, &fx->expiry);
+	if (fx->chain.count > 0)
+		verdict_judge_trust(&fx->verdict, &trust);
+	verdict_sort(&fx->verdict);
+	fx->data.now = now;
+}
+
+static void setup_fixture(struct fixture *fx, time_t now)
+{
+	memset(fx, 0, sizeof(*fx));
+	set_cert(&fx->chain.items[0], CERT_LEAF, leaf_subject, ca_subject, LEAF_NOT_BEFORE,
+	         LEAF_NOT_AFTER, LEAF_SHA256);
+	fx->chain.items[0].sans[0] = san_name;
+	fx->chain.items[0].sans[1] = san_ip;
+	fx->chain.items[0].san_count = 2;
+	set_cert(&fx->chain.items[1], CERT_INTERMEDIATE, ca_subject, root_subject, CA_NOT_BEFORE,
+	         CA_NOT_AFTER, CA_SHA256);
+	fx->chain.count = 2;
+	fx->data = (struct report_data){
+	        .host = "db1.example.com",
+	        .port = 5432,
+	        .protocol = "pgsql",
+	        .address = "192.0.2.1",
+	        .verdict = &fx->verdict,
+	        .chain = &fx->chain,
+	        .expiry = &fx->expiry,
+	        .tls = {"TLSv1.3", "TLS_AES_256_GCM_SHA384", "X25519", NULL},
+	        .elapsed = 0.0061,
+	};
+	judge(fx, now);
+}
+
+/* The report as text; *EXIT gets report_emit's return value. Free the result. */
+static char *emit(enum report_format format, const struct report_data *d, int *exit_code)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&text, &size);
+
+	assert_non_null(out);
+	*exit_code = report_emit(out, format, d);
+	assert_int_equal(fclose(out), 0);
+	return text;
+}
+
+static void assert_report(enum report_format format, const struct report_data *d, int expected_exit,
+                          const char *expected)
+{
+	int exit_code = -1;
+	char *text = emit(format, d, &exit_code);
+
+	assert_string_equal(text, expected);
+	assert_int_equal(exit_code, expected_exit);
+	free(text);
+}
+
+static void test_format_number(void **state)
+{
+	static const struct {
+		double value;
+		const char *text;
+	} cases[] = {
+	        {14.0, "14"},     {7.5, "7.5"},   {0.25, "0.25"}, {0.0, "0"},
+	        {9.1666, "9.17"}, {27.0, "27"},   {0.1, "0.1"},   {1.0 / 3.0, "0.33"},
+	        {-1.5, "-1.5"},   {100.0, "100"}, {0.004, "0"},   {39.7, "39.7"},
+	};
+	char out[48];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		report_format_number(cases[i].value, out, sizeof(out));
+		assert_string_equal(out, cases[i].text);
+	}
+}
+
+static void test_nagios_warning(void **state)
+{
+	struct fixture fx;
+
+	(void)state;
+	setup_fixture(&fx, NOW);
+	assert_report(REPORT_NAGIOS, &fx.data, 1,
+	              "TLS WARNING - db1.example.com:5432 pgsql: certificate 'CN=db1.example.com' "
+	              "expires in 9d 4h (2026-12-02 13:00 UTC); chain trusted by ca.pem | "
+	              "days_left=9.16;14;7;0; time=0.006s;;;0;\n");
+}
+
+static void test_nagios_ok(void **state)
+{
+	struct fixture fx;
+
+	(void)state;
+	setup_fixture(&fx, LEAF_NOT_AFTER - (200 * DAY + 3 * 3600));
+	assert_report(REPORT_NAGIOS, &fx.data, 0,
+	              "TLS OK - db1.example.com:5432 pgsql: certificate 'CN=db1.example.com' "
+	              "expires in 200d 3h (2026-12-02 13:00 UTC); chain trusted by ca.pem | "
+	              "days_left=200.12;14;7;0; time=0.006s;;;0;\n");
+}
+
+static void test_nagios_critical(void **state)
+{
+	struct fixture fx;
+
+	(void)state;
+	setup_fixture(&fx, LEAF_NOT_AFTER + 3600);
+	assert_report(REPORT_NAGIOS, &fx.data, 2,
+	              "TLS CRITICAL - db1.example.com:5432 pgsql: certificate 'CN=db1.example.com' "
+	              "expired 1h ago (2026-12-02 13:00 UTC); chain trusted by ca.pem | "
+	              "days_left=-0.05;14;7;0; time=0.006s;;;0;\n");
+}
+
+/* 13.999 days left must not read 14.00 under a 14d warning. */
+static void test_days_floor(void **state)
+{
+	static const struct {
+		double seconds;
+		const char *perf;
+	} cases[] = {
+	        {13.999 * DAY, "13.99"}, {14.0 * DAY, "14.00"},
+	        {-86.4, "-0.01"},        {-0.5, "-0.01"},
+	        {0.0, "0.00"},           {863.9, "0.00"},
+	        {864.0, "0.01"},         {-864.0, "-0.01"},
+	        {-864.5, "-0.02"},       {9 * DAY + 4 * 3600, "9.16"},
+	};
+	struct fixture fx;
+	char expected[256];
+
+	(void)state;
+	setup_fixture(&fx, NOW);
+	fx.expiry.warning_seconds = 7.5 * DAY;
+	fx.expiry.critical_seconds = 0.25 * DAY;
+	fx.data.elapsed = 0.0;
+	verdict_init(&fx.verdict);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		fx.expiry.seconds_left = cases[i].seconds;
+		snprintf(expected, sizeof(expected),
+		         "TLS OK - db1.example.com:5432 pgsql: no findings | "
+		         "days_left=%s;7.5;0.25;0; time=0.000s;;;0;\n",
+		         cases[i].perf);
+		assert_report(REPORT_NAGIOS, &fx.data, 0, expected);
+		snprintf(expected, sizeof(expected), "%s\n", cases[i].perf);
+		assert_report(REPORT_DAYS, &fx.data, 0, expected);
+	}
+}
+
+static void test_nagios_ipv6_host(void **state)
+{
+	struct fixture fx;
+
+	(void)state;
+	setup_fixture(&fx, NOW);
+	verdict_init(&fx.verdict);
+	fx.data.host = "::1";
+	fx.data.port = 443;
+	fx.data.protocol = "tls";
+	fx.data.elapsed = 1.23456;
+	fx.expiry.valid = false;
+	assert_report(REPORT_NAGIOS, &fx.data, 0,
+	              "TLS OK - [::1]:443 tls: no findings | time=1.235s;;;0;\n");
+	fx.data.host = "2001:db8::1";
+	assert_report(REPORT_NAGIOS, &fx.data, 0,
+	              "TLS OK - [2001:db8::1]:443 tls: no findings | time=1.235s;;;0;\n");
+	fx.data.host = "192.0.2.1";
+	assert_report(REPORT_NAGIOS, &fx.data, 0,
+	              "TLS OK - 192.0.2.1:443 tls: no findings | time=1.235s;;;0;\n");
+}
+
+static void test_nagios_fault_without_chain(void **state)
+{
+	struct fixture fx;
+	struct fault f;
+
+	(void)state;
+	setup_fixture(&fx, NOW);
+	memset(&fx.chain, 0, sizeof(fx.chain));
+	judge(&fx, NOW);
+	fault_set(&f, FAULT_CONNECT, "connection to 192.0.2.1 port 5432 refused");
+	verdict_judge_fault(&fx.verdict, &f, STATE_CRITICAL);
+	fx.data.elapsed = 0.01;
+	fx.data.verbosity = 1;
+	fx.data.tls = (struct report_tls){0};
+	assert_report(REPORT_NAGIOS, &fx.data, 2,
+	              "TLS CRITICAL - db1.example.com:5432 pgsql: connection to 192.0.2.1 port "
+	              "5432 refused | time=0.010s;;;0;\n");
+	assert_report(REPORT_DAYS, &fx.data, 0, REPORT_DAYS_FAILED "\n");
+
+	fault_set(&f, FAULT_TIMEOUT, "no answer within 10s");
+	verdict_init(&fx.verdict);
+	verdict_judge_fault(&fx.verdict, &f, STATE_UNKNOWN);
+	assert_report(REPORT_NAGIOS, &fx.data, 3,
+	              "TLS UNKNOWN - db1.example.com:5432 pgsql: no answer within 10s | "
+	              "time=0.010s;;;0;\n");
+}
+
+static void test_nagios_sanitises(void **state)
+{
+	struct fixture fx;
+
+	(void)state;
+	setup_fixture(&fx, NOW);
+	fx.expiry.valid = false;
+	fx.data.elapsed = 0.0;
+	verdict_init(&fx.verdict);
+	verdict_add(&fx.verdict, STATE_WARNING, "subject 'CN=a|b\nc\td'");
+	assert_report(REPORT_NAGIOS, &fx.data, 1,
+	              "TLS WARNING - db1.example.com:5432 pgsql: subject 'CN=a/b?c?d' | "
+	              "time=0.000s;;;0;\n");
+}
+
+static void test_nagios_verbose(void **state)
+{
+	struct fixture fx;
+
+	(void)state;
+	setup_fixture(&fx, NOW);
+	fx.data.verbosity = 1;
+	fx.data.tls.alpn = "postgresql";
+	assert_report(
+	        REPORT_NAGIOS, &fx.data, 1,
+	        "TLS WARNING - db1.example.com:5432 pgsql: certificate 'CN=db1.example.com' "
+	        "expires in 9d 4h (2026-12-02 13:00 UTC); chain trusted by ca.pem | "
+	        "days_left=9.16;14;7;0; time=0.006s;;;0;\n"
+	        "[0] leaf CN=db1.example.com: valid 2026-01-01 00:00 UTC to 2026-12-02 13:00 UTC "
+	        "(9d 4h left), issuer CN=Issuing CA, sha256 " LEAF_SHA256
+	        ", SANs: db1.example.com, 192.0.2.1\n"
+	        "[1] intermediate CN=Issuing CA: valid 2025-01-01 00:00 UTC to 2030-01-01 00:00 "
+	        "UTC "
+	        "(1134d 15h left), issuer CN=Root CA, sha256 " CA_SHA256 "\n"
+	        "TLS: TLSv1.3, TLS_AES_256_GCM_SHA384, X25519, ALPN postgresql\n");
+}
+
+static void test_nagios_verbose_edges(void **state)
+{
+	struct fixture fx;
+
+	(void)state;
+	setup_fixture(&fx, LEAF_NOT_AFTER + 2 * DAY);
+	fx.chain.items[1].not_before = LEAF_NOT_AFTER + 2 * DAY + 3600;
+	fx.chain.items[1].issuer = NULL;
+	fx.chain.items[1].sha256[0] = '\0';
+	judge(&fx, LEAF_NOT_AFTER + 2 * DAY);
+	fx.data.verbosity = 2;
+	fx.data.tls = (struct report_tls){.version = "TLSv1.2", .alpn = "h2"};
+	assert_report(
+	        REPORT_NAGIOS, &fx.data, 2,
+	        "TLS CRITICAL - db1.example.com:5432 pgsql: certificate 'CN=db1.example.com' "
+	        "expired 2d ago (2026-12-02 13:00 UTC); intermediate 'CN=Issuing CA' is not "
+	        "valid before 2026-12-04 14:00 UTC (in 1h); chain trusted by ca.pem | "
+	        "days_left=-2.00;14;7;0; time=0.006s;;;0;\n"
+	        "[0] leaf CN=db1.example.com: valid 2026-01-01 00:00 UTC to 2026-12-02 13:00 UTC "
+	        "(expired 2d ago), issuer CN=Issuing CA, sha256 " LEAF_SHA256
+	        ", SANs: db1.example.com, 192.0.2.1\n"
+	        "[1] intermediate CN=Issuing CA: valid 2026-12-04 14:00 UTC to 2030-01-01 00:00 "
+	        "UTC "
+	        "(not valid for another 1h)\n"
+	        "TLS: TLSv1.2, ALPN h2\n");
+
+	/* Nothing known about the TLS connection: no TLS line at all. */
+	fx.data.tls = (struct report_tls){0};
+	fx.chain.count = 0;
+	fx.expiry.valid = false;
+	verdict_init(&fx.verdict);
+	assert_report(REPORT_NAGIOS, &fx.data, 0,
+	              "TLS OK - db1.example.com:5432 pgsql: no findings | time=0.006s;;;0;\n");
+}
+
+static void test_json(void **state)
+{
+	struct fixture fx;
+
+	(void)state;
+	setup_fixture(&fx, NOW);
+	assert_report(
+	        REPORT_JSON, &fx.data, 1,
+	        "{\"host\":\"db1.example.com\",\"port\":5432,\"protocol\":\"pgsql\","
+	        "\"address\":\"192.0.2.1\",\"state\":\"WARNING\",\"exit_code\":1,"
+	        "\"summary\":\"certificate 'CN=db1.example.com' expires in 9d 4h (2026-12-02 13:00 "
+	        "UTC); chain trusted by ca.pem\",\"days_left\":9.16,\"time\":0.006,"
+	        "\"findings\":[{\"state\":\"WARNING\",\"text\":\"certificate 'CN=db1.example.com' "
+	        "expires in 9d 4h (2026-12-02 13:00 UTC)\"},{\"state\":\"OK\",\"text\":\"chain "
+	        "trusted by ca.pem\"}],"
+	        "\"chain\":[{\"role\":\"leaf\",\"subject\":\"CN=db1.example.com\","
+	        "\"issuer\":\"CN=Issuing CA\",\"serial\":\"01ab\","
+	        "\"not_before\":\"2026-01-01T00:00:00Z\",\"not_after\":\"2026-12-02T13:00:00Z\","
+	        "\"days_left\":9.16,\"sha256\":\"" LEAF_SHA256 "\","
+	        "\"sans\":[\"db1.example.com\",\"192.0.2.1\"]},"
+	        "{\"role\":\"intermediate\",\"subject\":\"CN=Issuing CA\",\"issuer\":\"CN=Root "
+	        "CA\","
+	        "\"serial\":\"01ab\",\"not_before\":\"2025-01-01T00:00:00Z\","
+	        "\"not_after\":\"2030-01-01T00:00:00Z\",\"days_left\":1134.62,"
+	        "\"sha256\":\"" CA_SHA256 "\",\"sans\":[]}],"
+	        "\"tls\":{\"version\":\"TLSv1.3\",\"cipher\":\"TLS_AES_256_GCM_SHA384\","
+	        "\"group\":\"X25519\",\"alpn\":null}}\n");
+}
+
+static void test_json_without_chain(void **state)
+{
+	struct fixture fx;
+	struct fault f;
+
+	(void)state;
+	setup_fixture(&fx, NOW);
+	memset(&fx.chain, 0, sizeof(fx.chain));
+	judge(&fx, NOW);
+	fault_set(&f, FAULT_INTERNAL, "cannot read CA file 'x.pem'");
+	verdict_judge_fault(&fx.verdict, &f, STATE_CRITICAL);
+	fx.data.address = NULL;
+	fx.data.tls = (struct report_tls){0};
+	fx.data.elapsed = 0.0;
+	assert_report(REPORT_JSON, &fx.data, 3,
+	              "{\"host\":\"db1.example.com\",\"port\":5432,\"protocol\":\"pgsql\","
+	              "\"address\":null,\"state\":\"UNKNOWN\",\"exit_code\":3,"
+	              "\"summary\":\"cannot read CA file 'x.pem'\",\"days_left\":null,"
+	              "\"time\":0.000,\"findings\":[{\"state\":\"UNKNOWN\",\"text\":\"cannot "
+	              "read CA file 'x.pem'\"}],\"chain\":[],\"tls\":{\"version\":null,"
+	              "\"cipher\":null,\"group\":null,\"alpn\":null}}\n");
+}
+
+static void test_json_escaping(void **state)
+{
+	/* quote, backslash, newline, a control byte, valid UTF-8 (ü, €, U+1F512),
+	 * then invalid UTF-8: a stray continuation byte, an overlong '/', a UTF-16
+	 * surrogate, a truncated sequence at the end. */
+	static char subject[] = "CN=a\"b\\c\nd\x01 \xc3\xbc\xe2\x82\xac\xf0\x9f\x94\x92 "
+	                        "\x80 \xc0\xaf \xed\xa0\x80 \xe2\x82";
+	static const char escaped[] =
+	        "CN=a\\\"b\\\\c\\u000ad\\u0001 \xc3\xbc\xe2\x82\xac\xf0\x9f\x94\x92 "
+	        "\xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd "
+	        "\xef\xbf\xbd\xef\xbf\xbd";
+	struct fixture fx;
+	char expected[512];
+	int exit_code;
+	char *text;
+
+	(void)state;
+	setup_fixture(&fx, NOW);
+	fx.chain.items[0].subject = subject;
+	fx.chain.count = 1;
+	text = emit(REPORT_JSON, &fx.data, &exit_code);
+	snprintf(expected, sizeof(expected), "\"subject\":\"%s\"", escaped);
+	assert_non_null(strstr(text, expected));
+	/* One object on one line. */
+	assert_ptr_equal(strchr(text, '\n'), text + strlen(text) - 1);
+	free(text);
+
+	/* A finding's text is escaped the same way in findings and summary. */
+	verdict_init(&fx.verdict);
+	verdict_add(&fx.verdict, STATE_CRITICAL, "does not match '%s'", subject);
+	text = emit(REPORT_JSON, &fx.data, &exit_code);
+	snprintf(expected, sizeof(expected), "\"summary\":\"does not match '%s'\"", escaped);
+	assert_non_null(strstr(text, expected));
+	snprintf(expected, sizeof(expected), "\"text\":\"does not match '%s'\"", escaped);
+	assert_non_null(strstr(text, expected));
+	assert_int_equal(exit_code, 2);
+	free(text);
+}
+
+static void test_days(void **state)
+{
+	struct fixture fx;
+
+	(void)state;
+	setup_fixture(&fx, NOW);
+	assert_report(REPORT_DAYS, &fx.data, 0, "9.16\n");
+	setup_fixture(&fx, LEAF_NOT_AFTER + 3600);
+	assert_report(REPORT_DAYS, &fx.data, 0, "-0.05\n");
+	fx.expiry.valid = false;
+	assert_report(REPORT_DAYS, &fx.data, 0, "-65535\n");
+	fx.data.expiry = NULL;
+	assert_report(REPORT_DAYS, &fx.data, 0, "-65535\n");
+}
+
+/* A locale with a decimal comma must not reach the numbers. Where no such locale
+ * is installed the same assertions run in the C locale. */
+static void test_decimal_point_under_locale(void **state)
+{
+	static const char *const comma_locales[] = {"de_DE.UTF-8", "de_DE.utf8", "de_DE",
+	                                            "fr_FR.UTF-8", "fr_FR.utf8"};
+	struct fixture fx;
+	char number[48];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(comma_locales) / sizeof(comma_locales[0]); i++) {
+		if (setlocale(LC_ALL, comma_locales[i]) != NULL)
+			break;
+	}
+	setup_fixture(&fx, NOW);
+	fx.expiry.warning_seconds = 7.5 * DAY;
+	assert_report(REPORT_NAGIOS, &fx.data, 1,
+	              "TLS WARNING - db1.example.com:5432 pgsql: certificate 'CN=db1.example.com' "
+	              "expires in 9d 4h (2026-12-02 13:00 UTC); chain trusted by ca.pem | "
+	              "days_left=9.16;7.5;7;0; time=0.006s;;;0;\n");
+	assert_report(REPORT_DAYS, &fx.data, 0, "9.16\n");
+	report_format_number(0.25, number, sizeof(number));
+	assert_string_equal(number, "0.25");
+	setlocale(LC_ALL, "C");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_format_number),
+	        cmocka_unit_test(test_nagios_warning),
+	        cmocka_unit_test(test_nagios_ok),
+	        cmocka_unit_test(test_nagios_critical),
+	        cmocka_unit_test(test_days_floor),
+	        cmocka_unit_test(test_nagios_ipv6_host),
+	        cmocka_unit_test(test_nagios_fault_without_chain),
+	        cmocka_unit_test(test_nagios_sanitises),
+	        cmocka_unit_test(test_nagios_verbose),
+	        cmocka_unit_test(test_nagios_verbose_edges),
+	        cmocka_unit_test(test_json),
+	        cmocka_unit_test(test_json_without_chain),
+	        cmocka_unit_test(test_json_escaping),
+	        cmocka_unit_test(test_days),
+	        cmocka_unit_test(test_decimal_point_under_locale),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

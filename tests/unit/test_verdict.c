@@ -1,0 +1,520 @@
+#include <config.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "verdict.h"
+
+#define DAY 86400
+/* 2026-01-01 00:00 UTC */
+#define NOW 1767225600
+
+static const struct threshold_time warn_14d = {14.0 * DAY, false};
+static const struct threshold_time crit_7d = {7.0 * DAY, false};
+
+static void set_cert(struct cert_info *c, enum cert_role role, const char *label, time_t not_before,
+                     time_t not_after)
+{
+	memset(c, 0, sizeof(*c));
+	c->role = role;
+	snprintf(c->label, sizeof(c->label), "%s", label);
+	c->not_before = not_before;
+	c->not_after = not_after;
+}
+
+/* A leaf, intermediate and root issued a year before NOW; the leaf expires at
+ * NOW + LEAF_LEFT, the others much later. */
+static void make_chain(struct cert_chain *chain, time_t leaf_left)
+{
+	memset(chain, 0, sizeof(*chain));
+	set_cert(&chain->items[0], CERT_LEAF, "CN=db1.example.com", NOW - 365 * DAY,
+	         NOW + leaf_left);
+	set_cert(&chain->items[1], CERT_INTERMEDIATE, "CN=Issuing CA", NOW - 365 * DAY,
+	         NOW + 900 * DAY);
+	set_cert(&chain->items[2], CERT_ROOT, "CN=Root CA", NOW - 3650 * DAY, NOW + 3650 * DAY);
+	chain->count = 3;
+}
+
+static void judge(struct verdict *v, const struct cert_chain *chain, const struct threshold_time *w,
+                  const struct threshold_time *c, struct expiry_summary *summary)
+{
+	verdict_init(v);
+	verdict_judge_expiry(v, chain, NOW, w, c, summary);
+}
+
+static void assert_single(const struct verdict *v, enum plugin_state state, const char *text)
+{
+	assert_int_equal(v->count, 1);
+	assert_int_equal(v->items[0].state, state);
+	assert_string_equal(v->items[0].text, text);
+}
+
+static void test_expiry_ok_fact(void **state)
+{
+	struct cert_chain chain;
+	struct expiry_summary s;
+	struct verdict v;
+
+	(void)state;
+	make_chain(&chain, 200 * DAY + 3 * 3600 + 59);
+	judge(&v, &chain, &warn_14d, &crit_7d, &s);
+	assert_single(&v, STATE_OK,
+	              "certificate 'CN=db1.example.com' expires in 200d 3h (2026-07-20 03:00 UTC)");
+	assert_true(s.valid);
+	assert_int_equal(s.index, 0);
+	assert_true(s.seconds_left == 200.0 * DAY + 3 * 3600 + 59);
+	assert_true(s.warning_seconds == 14.0 * DAY);
+	assert_true(s.critical_seconds == 7.0 * DAY);
+}
+
+static void test_expiry_warning_boundary(void **state)
+{
+	struct cert_chain chain;
+	struct expiry_summary s;
+	struct verdict v;
+
+	(void)state;
+	/* Exactly 14d left with -w 14d is not yet below the threshold. */
+	make_chain(&chain, 14 * DAY);
+	judge(&v, &chain, &warn_14d, &crit_7d, &s);
+	assert_single(&v, STATE_OK,
+	              "certificate 'CN=db1.example.com' expires in 14d (2026-01-15 00:00 UTC)");
+
+	make_chain(&chain, 14 * DAY - 1);
+	judge(&v, &chain, &warn_14d, &crit_7d, &s);
+	assert_single(&v, STATE_WARNING,
+	              "certificate 'CN=db1.example.com' expires in 13d 23h "
+	              "(2026-01-14 23:59 UTC)");
+	assert_true(s.seconds_left == 14.0 * DAY - 1);
+}
+
+static void test_expiry_critical_boundary(void **state)
+{
+	struct cert_chain chain;
+	struct verdict v;
+
+	(void)state;
+	make_chain(&chain, 7 * DAY);
+	judge(&v, &chain, &warn_14d, &crit_7d, NULL);
+	assert_single(&v, STATE_WARNING,
+	              "certificate 'CN=db1.example.com' expires in 7d (2026-01-08 00:00 UTC)");
+
+	make_chain(&chain, 7 * DAY - 1);
+	judge(&v, &chain, &warn_14d, &crit_7d, NULL);
+	assert_single(&v, STATE_CRITICAL,
+	              "certificate 'CN=db1.example.com' expires in 6d 23h "
+	              "(2026-01-07 23:59 UTC)");
+
+	make_chain(&chain, 1);
+	judge(&v, &chain, &warn_14d, &crit_7d, NULL);
+	assert_single(&v, STATE_CRITICAL,
+	              "certificate 'CN=db1.example.com' expires in 1s (2026-01-01 00:00 UTC)");
+}
+
+static void test_expiry_expired(void **state)
+{
+	struct cert_chain chain;
+	struct expiry_summary s;
+	struct verdict v;
+
+	(void)state;
+	/* At not_after the certificate counts as expired. */
+	make_chain(&chain, 0);
+	judge(&v, &chain, &warn_14d, &crit_7d, &s);
+	assert_single(&v, STATE_CRITICAL,
+	              "certificate 'CN=db1.example.com' expired 0s ago (2026-01-01 00:00 UTC)");
+	assert_true(s.seconds_left == 0.0);
+
+	make_chain(&chain, -(3 * DAY + 5 * 3600));
+	judge(&v, &chain, &warn_14d, &crit_7d, &s);
+	assert_single(&v, STATE_CRITICAL,
+	              "certificate 'CN=db1.example.com' expired 3d 5h ago (2025-12-28 19:00 UTC)");
+	assert_true(s.seconds_left == -(3.0 * DAY + 5 * 3600));
+}
+
+static void test_expiry_not_yet_valid(void **state)
+{
+	struct cert_chain chain;
+	struct verdict v;
+
+	(void)state;
+	make_chain(&chain, 300 * DAY);
+	chain.items[0].not_before = NOW + 2 * DAY + 3600;
+	judge(&v, &chain, &warn_14d, &crit_7d, NULL);
+	assert_single(&v, STATE_CRITICAL,
+	              "certificate 'CN=db1.example.com' is not valid before "
+	              "2026-01-03 01:00 UTC (in 2d 1h)");
+
+	/* At not_before it is valid. */
+	chain.items[0].not_before = NOW;
+	judge(&v, &chain, &warn_14d, &crit_7d, NULL);
+	assert_int_equal(verdict_worst(&v), STATE_OK);
+}
+
+static void test_expiry_intermediate_first(void **state)
+{
+	struct cert_chain chain;
+	struct expiry_summary s;
+	struct verdict v;
+
+	(void)state;
+	make_chain(&chain, 300 * DAY);
+	chain.items[1].not_after = NOW + 10 * DAY;
+	judge(&v, &chain, &warn_14d, &crit_7d, &s);
+	assert_single(&v, STATE_WARNING,
+	              "intermediate 'CN=Issuing CA' expires in 10d (2026-01-11 00:00 UTC)");
+	assert_int_equal(s.index, 1);
+	assert_true(s.seconds_left == 10.0 * DAY);
+
+	/* No trouble: the OK fact still names the element that expires first. */
+	chain.items[1].not_after = NOW + 100 * DAY;
+	judge(&v, &chain, &warn_14d, &crit_7d, &s);
+	assert_single(&v, STATE_OK,
+	              "intermediate 'CN=Issuing CA' expires in 100d (2026-04-11 00:00 UTC)");
+	assert_int_equal(s.index, 1);
+
+	/* Every element in trouble gets its own finding. */
+	chain.items[0].not_after = NOW - DAY;
+	chain.items[2].not_after = NOW + DAY;
+	judge(&v, &chain, &warn_14d, &crit_7d, &s);
+	assert_int_equal(v.count, 2);
+	assert_string_equal(
+	        v.items[0].text,
+	        "certificate 'CN=db1.example.com' expired 1d ago (2025-12-31 00:00 UTC)");
+	assert_string_equal(v.items[1].text,
+	                    "root 'CN=Root CA' expires in 1d (2026-01-02 00:00 UTC)");
+	assert_int_equal(s.index, 0);
+}
+
+static void test_expiry_tie_goes_to_leaf(void **state)
+{
+	struct cert_chain chain;
+	struct expiry_summary s;
+	struct verdict v;
+
+	(void)state;
+	make_chain(&chain, 100 * DAY);
+	chain.items[1].not_after = NOW + 100 * DAY;
+	judge(&v, &chain, &warn_14d, &crit_7d, &s);
+	assert_int_equal(s.index, 0);
+}
+
+static void test_expiry_percent(void **state)
+{
+	const struct threshold_time warn_30 = {30.0, true}, crit_10 = {10.0, true};
+	struct cert_chain chain;
+	struct expiry_summary s;
+	struct verdict v;
+
+	(void)state;
+	/* A 90-day leaf: warning at 27d, critical at 9d. */
+	make_chain(&chain, 27 * DAY);
+	chain.items[0].not_before = NOW - 63 * DAY;
+	judge(&v, &chain, &warn_30, &crit_10, &s);
+	assert_int_equal(verdict_worst(&v), STATE_OK);
+	assert_true(s.warning_seconds == 27.0 * DAY);
+	assert_true(s.critical_seconds == 9.0 * DAY);
+
+	/* One second more of lifetime puts 27d left just under 30% of it. */
+	chain.items[0].not_before -= 1;
+	judge(&v, &chain, &warn_30, &crit_10, &s);
+	assert_single(&v, STATE_WARNING,
+	              "certificate 'CN=db1.example.com' expires in 27d (2026-01-28 00:00 UTC)");
+
+	chain.items[0].not_before = NOW - 81 * DAY;
+	chain.items[0].not_after = NOW + 9 * DAY - 1;
+	judge(&v, &chain, &warn_30, &crit_10, &s);
+	assert_int_equal(verdict_worst(&v), STATE_CRITICAL);
+
+	/* Each element against its own lifetime: 100d left is 10% of the root's 1000d
+	 * life (critical), and under a third of the intermediate's 400d (warning). */
+	make_chain(&chain, 300 * DAY);
+	chain.items[1].not_before = NOW - 300 * DAY;
+	chain.items[1].not_after = NOW + 100 * DAY;
+	chain.items[2].not_before = NOW - 900 * DAY - 1;
+	chain.items[2].not_after = NOW + 100 * DAY - 1;
+	judge(&v, &chain, &warn_30, &crit_10, &s);
+	assert_int_equal(v.count, 2);
+	assert_int_equal(v.items[0].state, STATE_WARNING);
+	assert_int_equal(v.items[1].state, STATE_CRITICAL);
+	assert_int_equal(s.index, 2);
+	assert_true(s.warning_seconds == 0.3 * (1000.0 * DAY));
+}
+
+static void test_expiry_zero_means_never(void **state)
+{
+	const struct threshold_time never = {0.0, false};
+	struct cert_chain chain;
+	struct verdict v;
+
+	(void)state;
+	make_chain(&chain, 1);
+	judge(&v, &chain, &never, &never, NULL);
+	assert_int_equal(verdict_worst(&v), STATE_OK);
+}
+
+static void test_expiry_empty_chain(void **state)
+{
+	struct cert_chain chain;
+	struct expiry_summary s = {.valid = true};
+	struct verdict v;
+
+	(void)state;
+	memset(&chain, 0, sizeof(chain));
+	judge(&v, &chain, &warn_14d, &crit_7d, &s);
+	assert_int_equal(v.count, 0);
+	assert_false(s.valid);
+}
+
+static void test_add_and_worst(void **state)
+{
+	struct verdict v;
+
+	(void)state;
+	verdict_init(&v);
+	assert_int_equal(verdict_worst(&v), STATE_OK);
+	verdict_add(&v, STATE_UNKNOWN, "u");
+	assert_int_equal(verdict_worst(&v), STATE_UNKNOWN);
+	verdict_add(&v, STATE_WARNING, "w %d", 1);
+	assert_int_equal(verdict_worst(&v), STATE_WARNING);
+	verdict_add(&v, STATE_CRITICAL, "c");
+	assert_int_equal(verdict_worst(&v), STATE_CRITICAL);
+	assert_string_equal(v.items[1].text, "w 1");
+}
+
+static void test_add_truncates(void **state)
+{
+	char long_text[VERDICT_TEXT_SIZE * 2];
+	struct verdict v;
+
+	(void)state;
+	memset(long_text, 'x', sizeof(long_text) - 1);
+	long_text[sizeof(long_text) - 1] = '\0';
+	verdict_init(&v);
+	verdict_add(&v, STATE_OK, "%s", long_text);
+	assert_int_equal(strlen(v.items[0].text), VERDICT_TEXT_SIZE - 1);
+}
+
+static void test_add_overflow_keeps_worst(void **state)
+{
+	struct verdict v;
+
+	(void)state;
+	verdict_init(&v);
+	verdict_add(&v, STATE_WARNING, "first warning");
+	for (int i = 1; i < VERDICT_MAX_FINDINGS; i++)
+		verdict_add(&v, STATE_OK, "fact %d", i);
+	assert_int_equal(v.count, VERDICT_MAX_FINDINGS);
+
+	/* Not worse than the mildest held (OK): dropped. */
+	verdict_add(&v, STATE_OK, "dropped");
+	assert_int_equal(v.count, VERDICT_MAX_FINDINGS);
+	for (size_t i = 0; i < v.count; i++)
+		assert_string_not_equal(v.items[i].text, "dropped");
+
+	/* Worse: replaces the mildest, the latest added among equals. */
+	verdict_add(&v, STATE_CRITICAL, "the critical one");
+	assert_int_equal(v.count, VERDICT_MAX_FINDINGS);
+	assert_int_equal(verdict_worst(&v), STATE_CRITICAL);
+	assert_string_equal(v.items[VERDICT_MAX_FINDINGS - 1].text, "the critical one");
+	assert_string_equal(v.items[1].text, "fact 1");
+
+	/* Replace the 30 facts left; the warning is then the mildest held. */
+	for (int i = 0; i < VERDICT_MAX_FINDINGS - 2; i++)
+		verdict_add(&v, STATE_CRITICAL, "critical %d", i);
+	assert_int_equal(verdict_worst(&v), STATE_CRITICAL);
+	assert_string_equal(v.items[0].text, "first warning");
+	verdict_add(&v, STATE_UNKNOWN, "unknown is milder than warning");
+	assert_string_equal(v.items[0].text, "first warning");
+	assert_int_equal(verdict_worst(&v), STATE_CRITICAL);
+	verdict_add(&v, STATE_CRITICAL, "replaces the warning");
+	assert_string_equal(v.items[0].text, "replaces the warning");
+}
+
+static void test_sort(void **state)
+{
+	static const char *const expected[] = {
+	        "critical first added",
+	        "short",
+	        "longer warning",
+	        "critical second, longer",
+	        "fact one",
+	        "fact two",
+	        "fact three",
+	};
+	struct verdict v;
+
+	(void)state;
+	verdict_init(&v);
+	verdict_add(&v, STATE_OK, "fact one");
+	verdict_add(&v, STATE_WARNING, "longer warning");
+	verdict_add(&v, STATE_OK, "fact two");
+	verdict_add(&v, STATE_CRITICAL, "critical first added");
+	verdict_add(&v, STATE_CRITICAL, "critical second, longer");
+	verdict_add(&v, STATE_UNKNOWN, "short");
+	verdict_add(&v, STATE_OK, "fact three");
+	verdict_sort(&v);
+	assert_int_equal(v.count, 7);
+	for (size_t i = 0; i < v.count; i++)
+		assert_string_equal(v.items[i].text, expected[i]);
+	assert_int_equal(v.items[0].state, STATE_CRITICAL);
+	assert_int_equal(v.items[1].state, STATE_UNKNOWN);
+}
+
+static void test_sort_stable_and_small(void **state)
+{
+	struct verdict v;
+
+	(void)state;
+	verdict_init(&v);
+	verdict_sort(&v);
+	assert_int_equal(v.count, 0);
+
+	verdict_add(&v, STATE_OK, "bb");
+	verdict_add(&v, STATE_OK, "a");
+	verdict_sort(&v);
+	assert_string_equal(v.items[0].text, "bb");
+	assert_string_equal(v.items[1].text, "a");
+
+	/* Problems of equal length keep the order they were added in. */
+	verdict_init(&v);
+	verdict_add(&v, STATE_OK, "fact");
+	verdict_add(&v, STATE_WARNING, "w-a");
+	verdict_add(&v, STATE_WARNING, "w-b");
+	verdict_add(&v, STATE_WARNING, "w-c");
+	verdict_sort(&v);
+	assert_string_equal(v.items[0].text, "w-a");
+	assert_string_equal(v.items[1].text, "w-b");
+	assert_string_equal(v.items[2].text, "w-c");
+	assert_string_equal(v.items[3].text, "fact");
+}
+
+static void test_trust(void **state)
+{
+	struct trust_result t = {.trusted = true, .store = "ca.pem"};
+	struct verdict v;
+
+	(void)state;
+	verdict_init(&v);
+	verdict_judge_trust(&v, &t);
+	assert_single(&v, STATE_OK, "chain trusted by ca.pem");
+
+	t.trusted = false;
+	snprintf(t.reason, sizeof(t.reason), "issuer 'CN=Other CA' is unknown");
+	verdict_init(&v);
+	verdict_judge_trust(&v, &t);
+	assert_single(&v, STATE_CRITICAL,
+	              "chain not trusted by ca.pem: issuer 'CN=Other CA' is unknown");
+
+	t.reason[0] = '\0';
+	verdict_init(&v);
+	verdict_judge_trust(&v, &t);
+	assert_single(&v, STATE_CRITICAL, "chain not trusted by ca.pem");
+}
+
+static void test_name(void **state)
+{
+	static char *sans[] = {"a.example", "b.example", "c.example", "d.example", "e.example"};
+	struct cert_info leaf;
+	struct verdict v;
+
+	(void)state;
+	set_cert(&leaf, CERT_LEAF, "CN=a.example", 0, 0);
+	verdict_init(&v);
+	verdict_judge_name(&v, &leaf, "x.example", true);
+	assert_int_equal(v.count, 0);
+
+	verdict_judge_name(&v, &leaf, "x.example", false);
+	assert_single(&v, STATE_CRITICAL, "certificate 'CN=a.example' does not match 'x.example'");
+
+	memcpy(leaf.sans, sans, 2 * sizeof(sans[0]));
+	leaf.san_count = 2;
+	verdict_init(&v);
+	verdict_judge_name(&v, &leaf, "bücher.example", false);
+	assert_single(&v, STATE_CRITICAL,
+	              "certificate 'CN=a.example' does not match "
+	              "'bücher.example' (SANs: a.example, b.example)");
+
+	memcpy(leaf.sans, sans, 4 * sizeof(sans[0]));
+	leaf.san_count = 4;
+	verdict_init(&v);
+	verdict_judge_name(&v, &leaf, "x", false);
+	assert_single(&v, STATE_CRITICAL,
+	              "certificate 'CN=a.example' does not match 'x' (SANs: "
+	              "a.example, b.example, c.example, d.example)");
+
+	memcpy(leaf.sans, sans, 5 * sizeof(sans[0]));
+	leaf.san_count = 5;
+	verdict_init(&v);
+	verdict_judge_name(&v, &leaf, "x", false);
+	assert_single(&v, STATE_CRITICAL,
+	              "certificate 'CN=a.example' does not match 'x' (SANs: "
+	              "a.example, b.example, c.example, d.example, ...)");
+}
+
+static void test_fault(void **state)
+{
+	static const struct {
+		enum fault_kind kind;
+		enum plugin_state expected;
+	} cases[] = {
+	        {FAULT_USAGE, STATE_UNKNOWN},    {FAULT_INTERNAL, STATE_UNKNOWN},
+	        {FAULT_RESOLVE, STATE_CRITICAL}, {FAULT_CONNECT, STATE_CRITICAL},
+	        {FAULT_TIMEOUT, STATE_WARNING},  {FAULT_PEER, STATE_CRITICAL},
+	        {FAULT_NO_TLS, STATE_CRITICAL},  {FAULT_HANDSHAKE, STATE_CRITICAL},
+	};
+	struct fault f;
+	struct verdict v;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		fault_set(&f, cases[i].kind, "failure %zu", i);
+		verdict_init(&v);
+		verdict_judge_fault(&v, &f, STATE_WARNING);
+		assert_int_equal(v.count, 1);
+		assert_int_equal(v.items[0].state, cases[i].expected);
+		assert_string_equal(v.items[0].text, f.text);
+	}
+	fault_set(&f, FAULT_TIMEOUT, "deadline of 10s passed");
+	verdict_init(&v);
+	verdict_judge_fault(&v, &f, STATE_CRITICAL);
+	assert_single(&v, STATE_CRITICAL, "deadline of 10s passed");
+
+	fault_clear(&f);
+	verdict_init(&v);
+	verdict_judge_fault(&v, &f, STATE_CRITICAL);
+	assert_int_equal(v.count, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_expiry_ok_fact),
+	        cmocka_unit_test(test_expiry_warning_boundary),
+	        cmocka_unit_test(test_expiry_critical_boundary),
+	        cmocka_unit_test(test_expiry_expired),
+	        cmocka_unit_test(test_expiry_not_yet_valid),
+	        cmocka_unit_test(test_expiry_intermediate_first),
+	        cmocka_unit_test(test_expiry_tie_goes_to_leaf),
+	        cmocka_unit_test(test_expiry_percent),
+	        cmocka_unit_test(test_expiry_zero_means_never),
+	        cmocka_unit_test(test_expiry_empty_chain),
+	        cmocka_unit_test(test_add_and_worst),
+	        cmocka_unit_test(test_add_truncates),
+	        cmocka_unit_test(test_add_overflow_keeps_worst),
+	        cmocka_unit_test(test_sort),
+	        cmocka_unit_test(test_sort_stable_and_small),
+	        cmocka_unit_test(test_trust),
+	        cmocka_unit_test(test_name),
+	        cmocka_unit_test(test_fault),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
