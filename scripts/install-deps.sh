@@ -13,8 +13,8 @@ packages=(
 	gnutls-bin
 	# real servers the integration tests start on loopback
 	postgresql python3 python3-aiosmtpd
-	# scripted hostile peers
-	python3-minimal
+	# scripted hostile peers, and ss to tell which process holds a test port
+	python3-minimal iproute2
 )
 
 if [ "$(id -u)" -ne 0 ]; then
