@@ -190,19 +190,26 @@ static int add_ca_file(struct check_config *cfg, const char *path, struct fault 
 	return 0;
 }
 
-static const char *describe_bad_option(int argc, char **argv, struct fault *f)
+/* getopt_long() reports a problem through optopt: 0 for an unknown long option,
+ * else the option's value, which for long-only options is not a character. The
+ * word as typed (argv[optind - 1]) tells long from short. */
+static void describe_bad_option(int argc, char **argv, struct fault *f)
 {
-	const char *arg = optind - 1 < argc ? argv[optind - 1] : "?";
+	const char *arg = optind > 0 && optind - 1 < argc ? argv[optind - 1] : "";
+	const char *equals = strchr(arg, '=');
+	bool known_short = optopt > 0 && optopt < 256 && strchr(short_options, optopt);
 
-	if (optopt && strchr(short_options, optopt) && optopt != ':')
-		fault_set(f, FAULT_USAGE, "option '-%c' needs a value", optopt);
-	else if (optopt)
-		fault_set(f, FAULT_USAGE, "unknown option '-%c'", optopt);
-	else if (strchr(arg, '='))
-		fault_set(f, FAULT_USAGE, "unknown option or unexpected value in '%s'", arg);
+	if (strncmp(arg, "--", 2) != 0)
+		fault_set(f, FAULT_USAGE,
+		          known_short ? "option '-%c' needs a value" : "unknown option '-%c'",
+		          optopt > 0 && optopt < 256 && optopt >= ' ' ? optopt : '?');
+	else if (optopt == 0)
+		fault_set(f, FAULT_USAGE, "unknown option '%.*s'",
+		          equals ? (int)(equals - arg) : (int)strlen(arg), arg);
+	else if (equals)
+		fault_set(f, FAULT_USAGE, "option '%.*s' takes no value", (int)(equals - arg), arg);
 	else
-		fault_set(f, FAULT_USAGE, "unknown option '%s' or it needs a value", arg);
-	return f->text;
+		fault_set(f, FAULT_USAGE, "option '%s' needs a value", arg);
 }
 
 /* Collect the options as given; only trivial ones go straight into CFG. Returns
@@ -376,8 +383,12 @@ static int derive_limits(const struct raw_args *raw, struct check_config *cfg, s
 		return -1;
 	if (raw->critical && threshold_parse_time(raw->critical, &cfg->critical, f) < 0)
 		return -1;
-	if (threshold_check_order(&cfg->warning, &cfg->critical, f) < 0)
+	if (threshold_check_order(&cfg->warning, &cfg->critical, f) < 0) {
+		if (!raw->critical) /* the operator may not know -c has a default */
+			fault_set(f, FAULT_USAGE, "-w %s is below the default -c 7d: give -c too",
+			          raw->warning);
 		return -1;
+	}
 	if (raw->timeout &&
 	    threshold_parse_timeout(raw->timeout, &cfg->timeout, &cfg->timeout_state, f) < 0)
 		return -1;

@@ -161,6 +161,22 @@ static int smtp_greeting(struct net_conn *c, struct fault *f)
 	return 0;
 }
 
+/* Send one command, but only into silence: a reply already waiting was sent before
+ * the server saw the command, so it cannot be the answer to it (a pipelined or
+ * injected "220" would otherwise pass for the STARTTLS go-ahead). */
+static int send_command(struct net_conn *c, const char *cmd, size_t len, const char *what,
+                        struct fault *f)
+{
+	size_t early = net_buffered(c);
+
+	if (early > 0) {
+		fault_set(f, FAULT_PEER, "server sent %zu byte%s before %s was sent; refusing",
+		          early, early == 1 ? "" : "s", what);
+		return -1;
+	}
+	return net_write_all(c, cmd, len, what, f);
+}
+
 static int smtp_ehlo(struct net_conn *c, const struct protocol_options *o, struct fault *f)
 {
 	char cmd[SMTP_NAME_MAX + 8];
@@ -168,7 +184,7 @@ static int smtp_ehlo(struct net_conn *c, const struct protocol_options *o, struc
 
 	if (ehlo_command(o, cmd, sizeof(cmd), f) < 0)
 		return -1;
-	if (net_write_all(c, cmd, strlen(cmd), "EHLO", f) < 0)
+	if (send_command(c, cmd, strlen(cmd), "EHLO", f) < 0)
 		return -1;
 	if (read_reply(c, &step_ehlo, &r, f) < 0)
 		return -1;
@@ -188,7 +204,7 @@ static int smtp_starttls(struct net_conn *c, struct fault *f)
 	static const char cmd[] = "STARTTLS\r\n";
 	struct smtp_reply r;
 
-	if (net_write_all(c, cmd, sizeof(cmd) - 1, "STARTTLS", f) < 0)
+	if (send_command(c, cmd, sizeof(cmd) - 1, "STARTTLS", f) < 0)
 		return -1;
 	if (read_reply(c, &step_starttls, &r, f) < 0)
 		return -1;

@@ -33,12 +33,10 @@ apt-get update -qq
 # Package scripts must not start system-wide services on the test machine: the tests
 # start their own private instances on loopback.
 policy=/usr/sbin/policy-rc.d
-created_policy=
 if [ ! -e "$policy" ]; then
+	# Removed however the install ends, or it would block services on this machine.
+	trap 'rm -f "$policy"' EXIT
 	printf '#!/bin/sh\nexit 101\n' >"$policy"
 	chmod 755 "$policy"
-	created_policy=1
 fi
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-[ -n "$created_policy" ] && rm -f "$policy"
-exit 0

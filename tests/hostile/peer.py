@@ -129,6 +129,17 @@ def mode_smtp_plaintext_after_starttls(p):
             p.send(b"250 ok\r\n")
 
 
+def mode_smtp_early_go_ahead(p):
+    """Answers EHLO and, in the same segment, the STARTTLS not yet sent: a
+    pipelined or injected go-ahead the client must not take for the answer."""
+    p.send(b"220 hostile.test ESMTP\r\n")
+    line = p.read_line()
+    if line is None:
+        return
+    p.send(b"250-hostile.test\r\n250 STARTTLS\r\n220 go ahead\r\n")
+    p.drain()
+
+
 def mode_pg_s_plus_bytes(p):
     if p.read_exactly(8) is None:
         return
@@ -149,6 +160,7 @@ MODES = {
     "huge-line": mode_huge_line,
     "close": mode_close,
     "smtp-plaintext-after-starttls": mode_smtp_plaintext_after_starttls,
+    "smtp-early-go-ahead": mode_smtp_early_go_ahead,
     "pg-S-plus-bytes": mode_pg_s_plus_bytes,
     "tls-alert": mode_tls_alert,
 }

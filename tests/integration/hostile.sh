@@ -16,7 +16,7 @@ lib_init
 
 declare -A PEER
 for mode in silent slow-banner garbage huge-line close \
-	smtp-plaintext-after-starttls pg-S-plus-bytes tls-alert; do
+	smtp-plaintext-after-starttls smtp-early-go-ahead pg-S-plus-bytes tls-alert; do
 	start_peer "$mode" || bail_out "peer.py $mode did not start"
 	PEER[$mode]=$SERVER_PORT
 done
@@ -93,6 +93,11 @@ hostile 'huge line, check_tls: CRITICAL' 2 '^TLS CRITICAL - ' '@max-secs=5' \
 hostile 'plaintext after the STARTTLS go-ahead: CRITICAL, refused' 2 \
 	'^TLS CRITICAL - .* smtp: .*[Pp]laintext' "$PERF_FAILED" '@max-secs=5' \
 	-- smtp-plaintext-after-starttls "$CHECK_TLS_SMTP" -t 10
+
+hostile 'a go-ahead sent before STARTTLS was: CRITICAL, refused' 2 \
+	'^TLS CRITICAL - .* smtp: server sent [0-9]+ bytes before STARTTLS was sent; refusing' \
+	"$PERF_FAILED" '@max-secs=5' \
+	-- smtp-early-go-ahead "$CHECK_TLS_SMTP" -t 10
 
 hostile "bytes after PostgreSQL's 'S': CRITICAL, refused" 2 \
 	'^TLS CRITICAL - .* pgsql: .*[Pp]laintext' "$PERF_FAILED" '@max-secs=5' \

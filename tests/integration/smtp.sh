@@ -65,6 +65,22 @@ else
 	diag_file "$LOG_OK"
 fi
 
+# --- a name with two addresses, the first refusing --------------------------------
+# aiosmtpd listens on 127.0.0.1 only. In a private mount namespace multi.test
+# resolves to ::1 (refused) and 127.0.0.1: the check must move on to the second.
+printf '::1 multi.test\n127.0.0.1 multi.test\n' >"$TEST_DIR/hosts"
+with_hosts=(unshare -m bash -c 'mount --bind "$1" /etc/hosts && shift && exec "$@"' _
+	"$TEST_DIR/hosts")
+
+expect_check 'multi-address name, -6: the IPv6 address refuses' 2 \
+	"^TLS CRITICAL - multi\\.test:$P_OK smtp: connection refused by ::1 port $P_OK" \
+	-- "${with_hosts[@]}" "$CHECK_TLS_SMTP" -6 -H multi.test -p "$P_OK" -C ca.pem
+
+expect_check 'multi-address name: the refused address is skipped, the next one probed' 0 \
+	'"state":"OK"' '"address":"127\.0\.0\.1"' '"host":"multi\.test"' \
+	-- "${with_hosts[@]}" "$CHECK_TLS_SMTP" -H multi.test -p "$P_OK" -N smtp.test -C ca.pem \
+	--output=json
+
 expect_check 'no STARTTLS offered: CRITICAL' 2 \
 	"^TLS CRITICAL - 127\\.0\\.0\\.1:$P_PLAIN smtp: server does not offer STARTTLS" \
 	"$PERF_FAILED" '@lines=1' \

@@ -171,6 +171,9 @@ static void test_thresholds_and_timeout(void **state)
 	expect_usage_error(PARSE(&generic, "-H", "x.example", "-w", ""), &f, "''");
 	expect_usage_error(PARSE(&generic, "-H", "x.example", "-w", "5", "-c", "10"), &f,
 	                   "warning");
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "-w", "5"), &f,
+	                   "-w 5 is below the default -c 7d: give -c too");
+	assert_int_equal(PARSE(&generic, "-H", "x.example", "-w", "5", "-c", "2"), CLI_RUN);
 	expect_usage_error(PARSE(&generic, "-H", "x.example", "-t", "0"), &f, "0");
 }
 
@@ -206,6 +209,17 @@ static void test_bad_command_lines(void **state)
 	expect_usage_error(PARSE(&generic, "-H", "x.example", "-Z"), &f, "'-Z'");
 	expect_usage_error(PARSE(&generic, "-H"), &f, "'-H' needs a value");
 	expect_usage_error(PARSE(&generic, "-H", "x.example", "stray"), &f, "'stray'");
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "--at"), &f,
+	                   "option '--at' needs a value");
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "--hostname"), &f,
+	                   "option '--hostname' needs a value");
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "--no-sni=3"), &f,
+	                   "option '--no-sni' takes no value");
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "--verbose=1"), &f,
+	                   "option '--verbose' takes no value");
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "--frob=1"), &f,
+	                   "unknown option '--frob'");
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "-v\x01"), &f, "unknown option '-?'");
 }
 
 static void test_unreadable_ca_file(void **state)

@@ -37,6 +37,7 @@ struct fixture {
 	struct net_conn conn;
 	struct fault fault;
 	struct protocol_options options;
+	char heard[1024]; /* what the client said to a scripted peer */
 };
 
 static int setup(void **state)
@@ -120,7 +121,8 @@ static void sleep_ms(long ms)
 
 /* A peer acting out a script in its own thread, for conversations that need
  * pauses: 'S' send TEXT, 'P' pause MS, 'R' read one line from the client,
- * 'Q' note whether the client has said anything it should not have yet. */
+ * 'Q' note whether the client has said anything it should not have yet,
+ * 'H' hang up (stop talking, keep listening). */
 struct step {
 	char op;
 	const char *text;
@@ -170,6 +172,9 @@ static void *script_run(void *arg)
 			if (poll(&p, 1, 0) > 0)
 				s->spoke_early = true;
 			break;
+		case 'H':
+			shutdown(s->fd, SHUT_WR);
+			break;
 		}
 	}
 	return NULL;
@@ -187,15 +192,50 @@ static int smtp_run(struct fixture *fx)
 	return protocol_smtp.upgrade(&fx->conn, &fx->options, &fx->fault);
 }
 
-/* Pre-write the whole server side, run the upgrade, expect failure of KIND with
- * FRAGMENT in the message. */
-static void smtp_expect_fault(struct fixture *fx, const char *transcript, enum fault_kind kind,
+/* Play STEPS from a thread while the client runs its upgrade; keep what it heard. */
+static int smtp_play(struct fixture *fx, const struct step *steps)
+{
+	struct script s = {.steps = steps, .fd = fx->peer};
+	pthread_t thread;
+	int rc;
+
+	assert_int_equal(pthread_create(&thread, NULL, script_run, &s), 0);
+	rc = smtp_run(fx);
+	/* A client that gave up says nothing more: let the script's reads end now. */
+	shutdown(fx->client, SHUT_WR);
+	pthread_join(thread, NULL);
+	memcpy(fx->heard, s.heard, sizeof(fx->heard));
+	return rc;
+}
+
+#define MAX_TURNS 8
+
+/* A well-behaved server: TURNS[0] (the greeting) at once, each later turn only
+ * after one line from the client. NULL-terminated. */
+static int smtp_converse(struct fixture *fx, const char *const *turns)
+{
+	struct step steps[2 * MAX_TURNS + 1];
+	size_t n = 0;
+
+	for (size_t i = 0; turns[i] != NULL && i < MAX_TURNS; i++) {
+		if (i > 0)
+			steps[n++] = (struct step){'R', NULL, 0};
+		steps[n++] = (struct step){'S', turns[i], 0};
+	}
+	steps[n] = (struct step){'\0', NULL, 0};
+	return smtp_play(fx, steps);
+}
+
+#define TURNS(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+/* Run a conversation, expect failure of KIND with FRAGMENT in the message. */
+static void smtp_expect_fault(struct fixture *fx, const char *const *turns, enum fault_kind kind,
                               const char *fragment)
 {
-	peer_write(fx, transcript);
-	assert_int_equal(smtp_run(fx), -1);
+	assert_int_equal(smtp_converse(fx, turns), -1);
 	assert_int_equal(fx->fault.kind, kind);
-	assert_non_null(strstr(fx->fault.text, fragment));
+	if (strstr(fx->fault.text, fragment) == NULL)
+		fail_msg("'%s' not in '%s'", fragment, fx->fault.text);
 }
 
 static void test_smtp_happy_path_split_segments(void **state)
@@ -234,8 +274,10 @@ static void test_smtp_starttls_lowercase(void **state)
 {
 	struct fixture *fx = *state;
 
-	peer_write(fx, "220 hi\r\n250-mail\r\n250-starttls\r\n250 SIZE 1000\r\n220 go\r\n");
-	assert_int_equal(smtp_run(fx), 0);
+	assert_int_equal(smtp_converse(fx, TURNS("220 hi\r\n",
+	                                         "250-mail\r\n250-starttls\r\n250 SIZE 1000\r\n",
+	                                         "220 go\r\n")),
+	                 0);
 	assert_int_equal(net_buffered(&fx->conn), 0);
 }
 
@@ -243,19 +285,18 @@ static void test_smtp_starttls_last_line(void **state)
 {
 	struct fixture *fx = *state;
 
-	peer_write(fx, "220 hi\r\n250-mail\r\n250 STARTTLS\r\n220 go\r\n");
-	assert_int_equal(smtp_run(fx), 0);
+	assert_int_equal(smtp_converse(fx, TURNS("220 hi\r\n", "250-mail\r\n250 STARTTLS\r\n",
+	                                         "220 go\r\n")),
+	                 0);
 }
 
 static void test_smtp_no_starttls(void **state)
 {
 	struct fixture *fx = *state;
-	char heard[256];
 
-	smtp_expect_fault(fx, "220 hi\r\n250-mail\r\n250-PIPELINING\r\n250 8BITMIME\r\n",
+	smtp_expect_fault(fx, TURNS("220 hi\r\n", "250-mail\r\n250-PIPELINING\r\n250 8BITMIME\r\n"),
 	                  FAULT_NO_TLS, "server does not offer STARTTLS");
-	peer_heard(fx, heard, sizeof(heard));
-	assert_string_equal(heard, "EHLO client.example\r\n");
+	assert_string_equal(fx->heard, "EHLO client.example\r\n");
 }
 
 static void test_smtp_starttls_lookalikes(void **state)
@@ -263,8 +304,8 @@ static void test_smtp_starttls_lookalikes(void **state)
 	struct fixture *fx = *state;
 
 	smtp_expect_fault(fx,
-	                  "220 hi\r\n250-mail\r\n250-STARTTLSX\r\n250-X-STARTTLS\r\n"
-	                  "250-AUTH PLAIN STARTTLS\r\n250 XSTARTTLS\r\n",
+	                  TURNS("220 hi\r\n", "250-mail\r\n250-STARTTLSX\r\n250-X-STARTTLS\r\n"
+	                                      "250-AUTH PLAIN STARTTLS\r\n250 XSTARTTLS\r\n"),
 	                  FAULT_NO_TLS, "server does not offer STARTTLS");
 }
 
@@ -273,34 +314,33 @@ static void test_smtp_starttls_refused(void **state)
 	struct fixture *fx = *state;
 
 	smtp_expect_fault(fx,
-	                  "220 hi\r\n250-mail\r\n250 STARTTLS\r\n"
-	                  "454 4.7.0 TLS not available due to local problem\r\n",
+	                  TURNS("220 hi\r\n", "250-mail\r\n250 STARTTLS\r\n",
+	                        "454 4.7.0 TLS not available due to local problem\r\n"),
 	                  FAULT_NO_TLS, "STARTTLS refused: 454 4.7.0 TLS not available");
 }
 
 static void test_smtp_session_refused(void **state)
 {
 	struct fixture *fx = *state;
-	char heard[64];
 
-	smtp_expect_fault(fx, "554-mail.example.com\r\n554 no SMTP service here\r\n", FAULT_PEER,
-	                  "server refused the session: 554-mail.example.com");
-	assert_int_equal(peer_heard(fx, heard, sizeof(heard)), 0);
+	smtp_expect_fault(fx, TURNS("554-mail.example.com\r\n554 no SMTP service here\r\n"),
+	                  FAULT_PEER, "server refused the session: 554-mail.example.com");
+	assert_string_equal(fx->heard, "");
 }
 
 static void test_smtp_ehlo_refused(void **state)
 {
 	struct fixture *fx = *state;
 
-	smtp_expect_fault(fx, "220 hi\r\n502 5.5.2 Error: command not recognized\r\n", FAULT_PEER,
-	                  "EHLO refused: 502 5.5.2");
+	smtp_expect_fault(fx, TURNS("220 hi\r\n", "502 5.5.2 Error: command not recognized\r\n"),
+	                  FAULT_PEER, "EHLO refused: 502 5.5.2");
 }
 
 static void test_smtp_garbage_reply(void **state)
 {
 	struct fixture *fx = *state;
 
-	smtp_expect_fault(fx, "220 hi\r\nHELLO THERE\r\n", FAULT_PEER,
+	smtp_expect_fault(fx, TURNS("220 hi\r\n", "HELLO THERE\r\n"), FAULT_PEER,
 	                  "unexpected reply to EHLO: 'HELLO THERE'");
 }
 
@@ -312,8 +352,8 @@ static void test_smtp_garbage_is_sanitized(void **state)
 	memset(line, 'x', sizeof(line));
 	memcpy(line, "\x1b[31m", 5);
 	memcpy(line + sizeof(line) - 3, "\r\n", 3);
-	peer_write(fx, "220 hi\r\n");
-	smtp_expect_fault(fx, line, FAULT_PEER, "unexpected reply to EHLO: '?[31mxxx");
+	smtp_expect_fault(fx, TURNS("220 hi\r\n", line), FAULT_PEER,
+	                  "unexpected reply to EHLO: '?[31mxxx");
 	assert_non_null(strstr(fx->fault.text, "xxx...'"));
 	assert_true(strlen(fx->fault.text) < 120);
 }
@@ -322,7 +362,8 @@ static void test_smtp_code_changes_mid_reply(void **state)
 {
 	struct fixture *fx = *state;
 
-	smtp_expect_fault(fx, "220-hi\r\n250 ok\r\n", FAULT_PEER, "unexpected SMTP greeting");
+	smtp_expect_fault(fx, TURNS("220-hi\r\n250 ok\r\n"), FAULT_PEER,
+	                  "unexpected SMTP greeting");
 }
 
 static void test_smtp_huge_line(void **state)
@@ -335,7 +376,7 @@ static void test_smtp_huge_line(void **state)
 	line[sizeof(line) - 3] = '\r';
 	line[sizeof(line) - 2] = '\n';
 	line[sizeof(line) - 1] = '\0';
-	smtp_expect_fault(fx, line, FAULT_PEER, "line longer than 1000 bytes");
+	smtp_expect_fault(fx, TURNS(line), FAULT_PEER, "line longer than 1000 bytes");
 }
 
 static void test_smtp_too_many_lines(void **state)
@@ -346,17 +387,19 @@ static void test_smtp_too_many_lines(void **state)
 	assert_non_null(reply);
 	for (int i = 0; i < 101; i++)
 		strcat(reply, "220-hi\r\n");
-	smtp_expect_fault(fx, reply, FAULT_PEER, "more than 100 lines");
+	smtp_expect_fault(fx, TURNS(reply), FAULT_PEER, "more than 100 lines");
 	free(reply);
 }
 
 static void test_smtp_closed_mid_reply(void **state)
 {
 	struct fixture *fx = *state;
+	const struct step steps[] = {
+	        {'S', "220 hi\r\n", 0}, {'R', NULL, 0},  {'S', "250-mail\r\n250-PIPE", 0},
+	        {'H', NULL, 0},         {'\0', NULL, 0},
+	};
 
-	peer_write(fx, "220 hi\r\n250-mail\r\n250-PIPE");
-	peer_hang_up(fx);
-	assert_int_equal(smtp_run(fx), -1);
+	assert_int_equal(smtp_play(fx, steps), -1);
 	assert_int_equal(fx->fault.kind, FAULT_PEER);
 	assert_string_equal(fx->fault.text,
 	                    "server closed the connection while we waited for the reply to EHLO");
@@ -377,37 +420,53 @@ static void test_smtp_plaintext_after_go_ahead(void **state)
 {
 	struct fixture *fx = *state;
 
-	peer_write(fx, "220 hi\r\n");
-	peer_write(fx, smtp_ehlo_ok);
-	peer_write(fx, "220 go ahead\r\n250-INJECTED\r\n");
-	assert_int_equal(smtp_run(fx), 0);
+	assert_int_equal(smtp_converse(fx, TURNS("220 hi\r\n", smtp_ehlo_ok,
+	                                         "220 go ahead\r\n250-INJECTED\r\n")),
+	                 0);
 	assert_int_equal(net_buffered(&fx->conn), strlen("250-INJECTED\r\n"));
+}
+
+/* A reply that arrives before its command was sent cannot be the answer to it:
+ * here the whole dialogue is written at once, as a pipelining attacker would. */
+static void test_smtp_reply_before_ehlo(void **state)
+{
+	struct fixture *fx = *state;
+	char heard[64];
+
+	peer_write(fx, "220 hi\r\n250-mail\r\n250 STARTTLS\r\n220 go\r\n");
+	assert_int_equal(smtp_run(fx), -1);
+	assert_int_equal(fx->fault.kind, FAULT_PEER);
+	assert_string_equal(fx->fault.text, "server sent 32 bytes before EHLO was sent; refusing");
+	assert_int_equal(peer_heard(fx, heard, sizeof(heard)), 0);
+}
+
+static void test_smtp_go_ahead_before_starttls(void **state)
+{
+	struct fixture *fx = *state;
+
+	smtp_expect_fault(fx, TURNS("220 hi\r\n", "250-mail\r\n250 STARTTLS\r\n220 go ahead\r\n"),
+	                  FAULT_PEER, "before STARTTLS was sent");
+	assert_string_equal(fx->heard, "EHLO client.example\r\n");
 }
 
 static void test_smtp_bad_ehlo_name(void **state)
 {
 	struct fixture *fx = *state;
-	char heard[64];
 
 	fx->options.ehlo_name = "x\r\nRSET";
-	smtp_expect_fault(fx, "220 hi\r\n", FAULT_USAGE, "not a valid EHLO name");
-	assert_int_equal(peer_heard(fx, heard, sizeof(heard)), 0);
+	smtp_expect_fault(fx, TURNS("220 hi\r\n"), FAULT_USAGE, "not a valid EHLO name");
+	assert_string_equal(fx->heard, "");
 }
 
 static void test_smtp_default_ehlo_name(void **state)
 {
 	struct fixture *fx = *state;
-	char heard[512];
 
 	fx->options.ehlo_name = NULL;
-	peer_write(fx, "220 hi\r\n");
-	peer_write(fx, smtp_ehlo_ok);
-	peer_write(fx, "220 go\r\n");
-	assert_int_equal(smtp_run(fx), 0);
-	peer_heard(fx, heard, sizeof(heard));
-	assert_true(strncmp(heard, "EHLO ", 5) == 0);
-	assert_null(strchr(heard + 5, ' '));
-	assert_non_null(strstr(heard, "\r\nSTARTTLS\r\n"));
+	assert_int_equal(smtp_converse(fx, TURNS("220 hi\r\n", smtp_ehlo_ok, "220 go\r\n")), 0);
+	assert_true(strncmp(fx->heard, "EHLO ", 5) == 0);
+	assert_null(strchr(fx->heard + 5, ' '));
+	assert_non_null(strstr(fx->heard, "\r\nSTARTTLS\r\n"));
 }
 
 /* --- PostgreSQL ------------------------------------------------------------------- */
@@ -805,6 +864,8 @@ int main(void)
 	        FIXTURE_TEST(test_smtp_closed_mid_reply),
 	        FIXTURE_TEST(test_smtp_silence_times_out),
 	        FIXTURE_TEST(test_smtp_plaintext_after_go_ahead),
+	        FIXTURE_TEST(test_smtp_reply_before_ehlo),
+	        FIXTURE_TEST(test_smtp_go_ahead_before_starttls),
 	        FIXTURE_TEST(test_smtp_bad_ehlo_name),
 	        FIXTURE_TEST(test_smtp_default_ehlo_name),
 	        FIXTURE_TEST(test_pgsql_accepts),
