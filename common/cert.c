@@ -107,25 +107,44 @@ static int read_sans(struct cert_info *c, struct fault *f)
 	return 0;
 }
 
-static void read_label(struct cert_info *c)
+typedef int (*cn_reader)(gnutls_x509_crt_t crt, const char *oid, unsigned indx, unsigned raw,
+                         void *buf, size_t *size);
+
+/* "CN=<the CN>" in LABEL, made printable; false when there is no CN (or none that
+ * fits). */
+static bool cn_label(gnutls_x509_crt_t crt, cn_reader reader, char *label, size_t label_size)
 {
 	char cn[CERT_LABEL_SIZE - 3];
 	size_t size = sizeof(cn);
 
-	if (gnutls_x509_crt_get_dn_by_oid(c->crt, GNUTLS_OID_X520_COMMON_NAME, 0, 0, cn, &size) ==
-	            0 &&
-	    size < sizeof(cn)) {
-		cn[size] = '\0';
-		make_printable(cn);
-		snprintf(c->label, sizeof(c->label), "CN=%s", cn);
-	} else if (c->subject[0] != '\0') {
+	if (reader(crt, GNUTLS_OID_X520_COMMON_NAME, 0, 0, cn, &size) != 0 || size >= sizeof(cn))
+		return false;
+	cn[size] = '\0';
+	make_printable(cn);
+	snprintf(label, label_size, "CN=%s", cn);
+	return true;
+}
+
+static void read_label(struct cert_info *c)
+{
+	if (cn_label(c->crt, gnutls_x509_crt_get_dn_by_oid, c->label, sizeof(c->label)))
+		return;
+	if (c->subject[0] != '\0')
 		snprintf(c->label, sizeof(c->label), "%s", c->subject);
-	} else if (c->san_count > 0) {
+	else if (c->san_count > 0)
 		/* A subject-less certificate is named by its SANs alone (RFC 5280 4.2.1.6). */
 		snprintf(c->label, sizeof(c->label), "%s", c->sans[0]);
-	} else {
+	else
 		snprintf(c->label, sizeof(c->label), "(empty subject)");
-	}
+}
+
+static void read_issuer_label(struct cert_info *c)
+{
+	if (cn_label(c->crt, gnutls_x509_crt_get_issuer_dn_by_oid, c->issuer_label,
+	             sizeof(c->issuer_label)))
+		return;
+	snprintf(c->issuer_label, sizeof(c->issuer_label), "%s",
+	         c->issuer[0] != '\0' ? c->issuer : "(empty issuer)");
 }
 
 static void read_serial(struct cert_info *c)
@@ -191,6 +210,7 @@ static int load_one(struct cert_info *c, const gnutls_datum_t *der, size_t index
 	if (read_sans(c, f) < 0 || read_sha256(c, f) < 0)
 		return -1;
 	read_label(c);
+	read_issuer_label(c);
 	read_serial(c);
 	c->role = role_at(c->crt, index);
 	c->not_before = gnutls_x509_crt_get_activation_time(c->crt);

@@ -19,12 +19,13 @@ enum cert_role { CERT_LEAF, CERT_INTERMEDIATE, CERT_ROOT };
 
 struct cert_info {
 	gnutls_x509_crt_t crt;
-	enum cert_role role;         /* by position; ROOT = self-signed, not first */
-	char *subject;               /* RFC 4514 DN, allocated */
-	char *issuer;                /* RFC 4514 DN, allocated */
-	char label[CERT_LABEL_SIZE]; /* "CN=db1.example.com", or the DN when no CN */
-	char serial[64];             /* lowercase hex, colon-free */
-	char sha256[65];             /* lowercase hex of the DER */
+	enum cert_role role;                /* by position; ROOT = self-signed, not first */
+	char *subject;                      /* RFC 4514 DN, allocated */
+	char *issuer;                       /* RFC 4514 DN, allocated */
+	char label[CERT_LABEL_SIZE];        /* "CN=db1.example.com", or the DN when no CN */
+	char issuer_label[CERT_LABEL_SIZE]; /* "CN=Example CA", or the issuer DN when no CN */
+	char serial[64];                    /* lowercase hex, colon-free */
+	char sha256[65];                    /* lowercase hex of the DER */
 	time_t not_before;
 	time_t not_after;
 	char *sans[CERT_MAX_SANS]; /* DNS names and IP addresses as text, allocated */

@@ -19,6 +19,7 @@ struct check_run {
 	const char *address; /* the one connected to */
 	int fd;
 	struct tls_probe *probe;
+	struct trust_anchors *anchors; /* the named store from the start, else loaded when judged */
 	struct cert_chain chain;
 	struct verdict verdict;
 	struct expiry_summary expiry;
@@ -95,7 +96,10 @@ static void judge_trust(const struct check_config *cfg, struct check_run *run)
 	if (!cfg->verify_trust)
 		return;
 	fault_clear(&f);
-	if (trust_verify(&run->chain, &cfg->store, &result, &f) < 0)
+	/* Without a named store, the system store is loaded now that a chain is to be
+	 * judged against it, and not before. */
+	if ((run->anchors == NULL && trust_load(&cfg->store, &run->anchors, &f) < 0) ||
+	    trust_verify(run->anchors, &run->chain, &result, &f) < 0)
 		verdict_judge_fault(&run->verdict, &f, cfg->timeout_state);
 	else
 		verdict_judge_trust(&run->verdict, &result);
@@ -105,6 +109,7 @@ static void judge_chain(const struct check_config *cfg, struct check_run *run)
 {
 	const struct cert_info *leaf = &run->chain.items[0];
 	const char *handshake_error = probe_handshake_error(run->probe);
+	const char *client_cert_note = probe_client_cert_note(run->probe);
 
 	verdict_judge_expiry(&run->verdict, &run->chain, cfg->now, &cfg->warning, &cfg->critical,
 	                     &run->expiry);
@@ -116,6 +121,9 @@ static void judge_chain(const struct check_config *cfg, struct check_run *run)
 		verdict_add(&run->verdict, STATE_CRITICAL, "%s", handshake_error);
 	if (probe_tls_version(run->probe))
 		verdict_add(&run->verdict, STATE_OK, "%s", probe_tls_version(run->probe));
+	/* Not a problem of the served chain, which was judged above: a fact to show. */
+	if (client_cert_note)
+		verdict_add(&run->verdict, STATE_OK, "%s", client_cert_note);
 }
 
 static int report(const struct check_config *cfg, struct check_run *run)
@@ -145,11 +153,31 @@ static int report(const struct check_config *cfg, struct check_run *run)
 
 static void release(struct check_run *run)
 {
+	trust_free(run->anchors);
 	cert_chain_clear(&run->chain);
 	if (run->probe)
 		probe_free(run->probe);
 	if (run->fd >= 0)
 		close(run->fd);
+}
+
+/* A bad argument: one line naming it (then the usage for a bad option), exit 3. */
+static int refuse(const struct cli_plugin *plugin, const struct fault *f)
+{
+	printf("%s: %s\n", plugin->name, f->text);
+	if (f->kind == FAULT_USAGE)
+		cli_print_usage(stdout, plugin);
+	return STATE_UNKNOWN;
+}
+
+/* Named trust anchors are part of the arguments: a CA file without a
+ * certificate is refused before any network work, like an unreadable one. */
+static int load_named_anchors(const struct check_config *cfg, struct check_run *run,
+                              struct fault *f)
+{
+	if (!trust_store_is_explicit(&cfg->store))
+		return 0;
+	return trust_load(&cfg->store, &run->anchors, f);
 }
 
 int check_main(const struct cli_plugin *plugin, int argc, char **argv)
@@ -163,12 +191,13 @@ int check_main(const struct cli_plugin *plugin, int argc, char **argv)
 	case CLI_DONE:
 		return STATE_UNKNOWN;
 	case CLI_BAD:
-		printf("%s: %s\n", plugin->name, f.text);
-		if (f.kind == FAULT_USAGE)
-			cli_print_usage(stdout, plugin);
-		return STATE_UNKNOWN;
+		return refuse(plugin, &f);
 	case CLI_RUN:
 		break;
+	}
+	if (load_named_anchors(&cfg, &run, &f) < 0) {
+		exit_code = refuse(plugin, &f);
+		goto out;
 	}
 	deadline_start(&run.deadline, cfg.timeout);
 	verdict_init(&run.verdict);
@@ -178,6 +207,7 @@ int check_main(const struct cli_plugin *plugin, int argc, char **argv)
 	else
 		judge_chain(&cfg, &run);
 	exit_code = report(&cfg, &run);
+out:
 	release(&run);
 	return exit_code;
 }

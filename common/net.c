@@ -200,9 +200,7 @@ int net_resolve(const char *host, unsigned port, int family, const struct deadli
 
 /* --- waiting ----------------------------------------------------------------- */
 
-/* Wait until FD is ready for EVENTS or the deadline passes. Returns 1 when ready,
- * 0 on timeout, -1 with errno on failure. Never waits once the deadline passed. */
-static int wait_ready(int fd, short events, const struct deadline *dl)
+int net_wait(int fd, short events, const struct deadline *dl, const char *what, struct fault *f)
 {
 	for (;;) {
 		struct pollfd p = {.fd = fd, .events = events};
@@ -210,13 +208,18 @@ static int wait_ready(int fd, short events, const struct deadline *dl)
 		int n;
 
 		if (left == 0)
-			return 0;
+			break;
 		n = poll(&p, 1, left);
 		if (n > 0)
-			return 1;
-		if (n < 0 && errno != EINTR)
+			return 0;
+		if (n < 0 && errno != EINTR) {
+			fault_set(f, FAULT_INTERNAL, "cannot wait for the server (%s): %s", what,
+			          strerror(errno));
 			return -1;
+		}
 	}
+	fault_set(f, FAULT_TIMEOUT, "timeout %s", what);
+	return -1;
 }
 
 /* --- connecting -------------------------------------------------------------- */
@@ -256,16 +259,14 @@ static void connect_fault(const struct net_address *addr, int err, struct fault 
 static int finish_connect(int fd, const struct net_address *addr, const struct deadline *dl,
                           struct fault *f)
 {
+	char what[FAULT_TEXT_SIZE];
 	int err = 0;
 	socklen_t len = sizeof(err);
-	int ready = wait_ready(fd, POLLOUT, dl);
 
-	if (ready == 0) {
-		fault_set(f, FAULT_TIMEOUT, "timeout connecting to %s port %u", addr->text,
-		          address_port(addr));
+	snprintf(what, sizeof(what), "connecting to %s port %u", addr->text, address_port(addr));
+	if (net_wait(fd, POLLOUT, dl, what, f) < 0)
 		return -1;
-	}
-	if (ready < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
 		err = errno;
 	if (err != 0) {
 		connect_fault(addr, err, f);
@@ -340,23 +341,19 @@ static void read_fault(int err, const char *what, struct fault *f)
  * Returns 0, or -1 with F set on timeout, end of stream or error. */
 static int fill(struct net_conn *c, const char *what, struct fault *f)
 {
+	char waiting[FAULT_TEXT_SIZE];
+
 	compact(c);
 	if (c->tail == sizeof(c->buf)) {
 		fault_set(f, FAULT_INTERNAL, "no room to read %s", what);
 		return -1;
 	}
+	snprintf(waiting, sizeof(waiting), "waiting for %s", what);
 	for (;;) {
-		int ready = wait_ready(c->fd, POLLIN, c->deadline);
 		ssize_t n;
 
-		if (ready == 0) {
-			fault_set(f, FAULT_TIMEOUT, "timeout waiting for %s", what);
+		if (net_wait(c->fd, POLLIN, c->deadline, waiting, f) < 0)
 			return -1;
-		}
-		if (ready < 0) {
-			read_fault(errno, what, f);
-			return -1;
-		}
 		n = recv(c->fd, c->buf + c->tail, sizeof(c->buf) - c->tail, MSG_DONTWAIT);
 		if (n > 0) {
 			c->tail += (size_t)n;
@@ -455,12 +452,13 @@ int net_write_all(struct net_conn *c, const void *data, size_t len, const char *
                   struct fault *f)
 {
 	const unsigned char *src = data;
+	char sending[FAULT_TEXT_SIZE];
 	size_t done = 0;
 
+	snprintf(sending, sizeof(sending), "sending %s", what);
 	while (done < len) {
 		/* MSG_NOSIGNAL: a peer that hung up must not kill us with SIGPIPE. */
 		ssize_t n = send(c->fd, src + done, len - done, MSG_NOSIGNAL | MSG_DONTWAIT);
-		int ready;
 
 		if (n >= 0) {
 			done += (size_t)n;
@@ -470,15 +468,8 @@ int net_write_all(struct net_conn *c, const void *data, size_t len, const char *
 			write_fault(errno, what, f);
 			return -1;
 		}
-		ready = wait_ready(c->fd, POLLOUT, c->deadline);
-		if (ready == 0) {
-			fault_set(f, FAULT_TIMEOUT, "timeout sending %s", what);
+		if (net_wait(c->fd, POLLOUT, c->deadline, sending, f) < 0)
 			return -1;
-		}
-		if (ready < 0) {
-			write_fault(errno, what, f);
-			return -1;
-		}
 	}
 	return 0;
 }

@@ -44,6 +44,13 @@ int net_resolve(const char *host, unsigned port, int family, const struct deadli
 int net_connect(const struct net_address *addr, const struct deadline *dl, int *fd,
                 struct fault *f);
 
+/* Wait until FD is ready for EVENTS (POLLIN or POLLOUT) or the deadline DL
+ * passes; never waits once it has passed. Ready includes an error or hang-up on
+ * FD: the next read, write or SO_ERROR tells which. Returns 0 when ready, or -1
+ * with FAULT_TIMEOUT "timeout WHAT" (WHAT: "during the TLS handshake", "sending
+ * STARTTLS") or FAULT_INTERNAL when poll() fails. */
+int net_wait(int fd, short events, const struct deadline *dl, const char *what, struct fault *f);
+
 /* A connected socket with a read buffer. The caller owns it (stack is fine) and
  * the fd; net_conn_init() does not take ownership. */
 struct net_conn {

@@ -1,6 +1,5 @@
 #include <config.h>
 
-#include <errno.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -10,6 +9,8 @@
 #include <gnutls/gnutls.h>
 
 #include "probe.h"
+
+#include "net.h"
 
 /* More certificates than any real chain holds; a peer sending more is cut here,
  * so its chain cannot make the probe allocate without bound. */
@@ -27,6 +28,7 @@ struct tls_probe {
 	char group[PROBE_NAME_SIZE];
 	char alpn[PROBE_ALPN_SIZE];
 	char error[FAULT_TEXT_SIZE];
+	const char *client_cert_note; /* a literal; NULL when no certificate was asked for */
 };
 
 static void forget_chain(struct tls_probe *p)
@@ -127,25 +129,9 @@ static int open_session(gnutls_session_t *session, gnutls_certificate_credential
 /* Wait until FD is ready the way GnuTLS wants it, or the deadline passes. */
 static int wait_ready(gnutls_session_t session, int fd, const struct deadline *dl, struct fault *f)
 {
-	struct pollfd pfd = {.fd = fd, .events = 0};
-	int left, ready;
+	short events = gnutls_record_get_direction(session) == 1 ? POLLOUT : POLLIN;
 
-	pfd.events = gnutls_record_get_direction(session) == 1 ? POLLOUT : POLLIN;
-	for (;;) {
-		left = deadline_left_ms(dl);
-		if (left == 0)
-			break;
-		ready = poll(&pfd, 1, left);
-		if (ready > 0)
-			return 0;
-		if (ready < 0 && errno != EINTR) {
-			fault_set(f, FAULT_INTERNAL, "cannot wait for the server: %s",
-			          strerror(errno));
-			return -1;
-		}
-	}
-	fault_set(f, FAULT_TIMEOUT, "timeout during the TLS handshake");
-	return -1;
+	return net_wait(fd, events, dl, "during the TLS handshake", f);
 }
 
 static void describe_failure(gnutls_session_t session, int ret, struct fault *f)
@@ -244,6 +230,19 @@ static void record_parameters(struct tls_probe *p, gnutls_session_t session)
 	}
 }
 
+/* The probe holds no client certificate, so a CertificateRequest is answered
+ * with an empty one. A server that then ends the handshake refuses the missing
+ * certificate, not its own chain: that chain is still judged. A handshake that
+ * completes anyway met an optional request, or a TLS 1.3 server whose verdict
+ * on the client comes after the handshake and is not waited for. */
+static void note_client_cert(struct tls_probe *p, gnutls_session_t session, bool completed)
+{
+	if (gnutls_certificate_client_get_request_status(session) == 0)
+		return;
+	p->client_cert_note = completed ? "server asks for a client certificate (none given)"
+	                                : "server requires a client certificate (none given)";
+}
+
 int probe_run(int fd, const struct probe_options *o, const struct deadline *dl,
               struct tls_probe **out, struct fault *f)
 {
@@ -262,13 +261,17 @@ int probe_run(int fd, const struct probe_options *o, const struct deadline *dl,
 		goto out;
 	if (handshake(session, fd, dl, p, f) == 0) {
 		record_parameters(p, session);
+		note_client_cert(p, session, true);
 		/* One close_notify, not waited for: the server logs a clean goodbye
 		 * instead of an error, and a slow peer cannot hold the check. */
 		gnutls_bye(session, GNUTLS_SHUT_WR);
 	} else if (p->chain_length > 0 && f->kind != FAULT_TIMEOUT && f->kind != FAULT_INTERNAL) {
-		/* The chain arrived before the failure (a server that wants a client
-		 * certificate): it is still judged, with the failure as a fact. */
-		copy_text(p->error, sizeof(p->error), f->text);
+		/* The chain arrived before the failure: it is still judged, with the
+		 * failure as a fact, unless the failure is only the missing client
+		 * certificate. */
+		note_client_cert(p, session, false);
+		if (p->client_cert_note == NULL)
+			copy_text(p->error, sizeof(p->error), f->text);
 		fault_clear(f);
 	} else {
 		goto out;
@@ -323,6 +326,11 @@ const char *probe_alpn(const struct tls_probe *p)
 const char *probe_handshake_error(const struct tls_probe *p)
 {
 	return or_null(p->error);
+}
+
+const char *probe_client_cert_note(const struct tls_probe *p)
+{
+	return p->client_cert_note;
 }
 
 void probe_free(struct tls_probe *p)

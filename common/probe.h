@@ -47,8 +47,19 @@ const char *probe_cipher(const struct tls_probe *p);
 const char *probe_group(const struct tls_probe *p);
 const char *probe_alpn(const struct tls_probe *p);
 
-/* What made the handshake fail after the chain was seen; NULL if it completed. */
+/* What made the handshake fail after the chain was seen; NULL if it completed,
+ * or if it failed only for want of a client certificate (see below). */
 const char *probe_handshake_error(const struct tls_probe *p);
+
+/* The server sent a CertificateRequest; the probe never sends a client
+ * certificate, so it answered with none. "server requires a client certificate
+ * (none given)" when the server then ended the handshake (that failure is not a
+ * handshake error: the chain was seen and is judged as usual); "server asks for a
+ * client certificate (none given)" when the handshake completed anyway (an
+ * optional request, or TLS 1.3, where the server judges the client after the
+ * handshake and the probe does not wait for that). NULL when no certificate was
+ * asked for. A static string. */
+const char *probe_client_cert_note(const struct tls_probe *p);
 
 void probe_free(struct tls_probe *p);
 

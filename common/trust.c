@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -12,17 +13,18 @@
 #include "trust.h"
 
 /* Dates are judged by the verdict for every element (and with --at), so an expired
- * certificate must read "expired", not "untrusted". A SHA-1 signature is a WARNING
- * of its own in the verdict; refusing it here would turn it into CRITICAL. */
+ * certificate must read "expired", not "untrusted". Likewise a weak signature
+ * (SHA-1) is for the verdict to judge, not a reason to call the chain untrusted. */
 #define TRUST_VERIFY_FLAGS                                                                         \
 	(GNUTLS_VERIFY_DISABLE_TIME_CHECKS | GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS |           \
 	 GNUTLS_VERIFY_ALLOW_SIGN_WITH_SHA1)
 
-/* X.520 bounds a CN at 64 characters; a longer one (it must fit in the reason) is
- * shown through the issuer DN instead. */
-#define CN_TEXT_MAX 200
-
 #define STATUS_PRINT_PREFIX "The certificate is NOT trusted. "
+
+struct trust_anchors {
+	gnutls_x509_trust_list_t list;
+	char store[256]; /* the name trust_result gives the store */
+};
 
 static const char *base_name(const char *path)
 {
@@ -31,24 +33,24 @@ static const char *base_name(const char *path)
 	return slash != NULL && slash[1] != '\0' ? slash + 1 : path;
 }
 
-static void append_store_name(struct trust_result *r, const char *name)
+static void append_store_name(char *store, size_t size, const char *name)
 {
-	size_t used = strlen(r->store);
+	size_t used = strlen(store);
 
-	snprintf(r->store + used, sizeof(r->store) - used, "%s%s", used > 0 ? ", " : "", name);
+	snprintf(store + used, size - used, "%s%s", used > 0 ? ", " : "", name);
 }
 
-static void describe_store(const struct trust_store *s, struct trust_result *r)
+static void describe_store(const struct trust_store *s, char *store, size_t size)
 {
 	size_t i;
 
-	r->store[0] = '\0';
-	for (i = 0; i < s->ca_file_count; i++)
-		append_store_name(r, base_name(s->ca_files[i]));
+	store[0] = '\0';
+	for (i = 0; i < s->ca_file_count && i < TRUST_MAX_CA_FILES; i++)
+		append_store_name(store, size, base_name(s->ca_files[i]));
 	if (s->ca_path != NULL)
-		append_store_name(r, s->ca_path);
-	if (r->store[0] == '\0')
-		snprintf(r->store, sizeof(r->store), "the system store");
+		append_store_name(store, size, s->ca_path);
+	if (store[0] == '\0')
+		snprintf(store, size, "the system store");
 }
 
 /* GnuTLS reports any unreadable file as "Error while reading file."; the system
@@ -123,9 +125,14 @@ static int add_system(gnutls_x509_trust_list_t list, struct fault *f)
 	return 0;
 }
 
+bool trust_store_is_explicit(const struct trust_store *store)
+{
+	return store->ca_file_count > 0 || store->ca_path != NULL;
+}
+
 static int load_store(gnutls_x509_trust_list_t list, const struct trust_store *s, struct fault *f)
 {
-	if (s->ca_file_count == 0 && s->ca_path == NULL)
+	if (!trust_store_is_explicit(s))
 		return add_system(list, f);
 	if (add_files(list, s, f) < 0)
 		return -1;
@@ -160,27 +167,11 @@ static size_t top_of_path(const struct cert_chain *chain)
 static void explain_unknown_issuer(const struct cert_chain *chain, struct trust_result *r)
 {
 	const struct cert_info *top = &chain->items[top_of_path(chain)];
-	char cn[CN_TEXT_MAX];
-	size_t size = sizeof(cn);
-	size_t i;
 
-	if (gnutls_x509_crt_check_issuer(top->crt, top->crt) != 0) {
+	if (gnutls_x509_crt_check_issuer(top->crt, top->crt) != 0)
 		snprintf(r->reason, sizeof(r->reason), "self-signed '%s' is unknown", top->label);
-		return;
-	}
-	if (gnutls_x509_crt_get_issuer_dn_by_oid(top->crt, GNUTLS_OID_X520_COMMON_NAME, 0, 0, cn,
-	                                         &size) == 0 &&
-	    size < sizeof(cn)) {
-		cn[size] = '\0';
-		/* The issuer's name reaches the status line: no control characters. */
-		for (i = 0; cn[i] != '\0'; i++) {
-			if ((unsigned char)cn[i] < 0x20 || cn[i] == 0x7f)
-				cn[i] = '?';
-		}
-		snprintf(r->reason, sizeof(r->reason), "issuer 'CN=%s' is unknown", cn);
-		return;
-	}
-	snprintf(r->reason, sizeof(r->reason), "issuer '%s' is unknown", top->issuer);
+	else
+		snprintf(r->reason, sizeof(r->reason), "issuer '%s' is unknown", top->issuer_label);
 }
 
 /* GnuTLS's own words, for a status without a short name of ours: the sentence
@@ -248,36 +239,60 @@ static int verify_chain(gnutls_x509_trust_list_t list, const struct cert_chain *
 	return 0;
 }
 
-int trust_verify(const struct cert_chain *chain, const struct trust_store *store,
-                 struct trust_result *result, struct fault *f)
+int trust_load(const struct trust_store *store, struct trust_anchors **out, struct fault *f)
 {
-	gnutls_x509_trust_list_t list = NULL;
-	unsigned status = 0;
+	struct trust_anchors *a;
 	int rc = -1;
 	int ret;
 
-	memset(result, 0, sizeof(*result));
-	describe_store(store, result);
-	if (chain->count == 0) {
-		snprintf(result->reason, sizeof(result->reason), "no certificate was served");
-		rc = 0;
+	*out = NULL;
+	a = calloc(1, sizeof(*a));
+	if (a == NULL) {
+		fault_set(f, FAULT_INTERNAL, "out of memory");
 		goto out;
 	}
-	ret = gnutls_x509_trust_list_init(&list, 0);
+	describe_store(store, a->store, sizeof(a->store));
+	ret = gnutls_x509_trust_list_init(&a->list, 0);
 	if (ret < 0) {
-		list = NULL;
+		a->list = NULL;
 		fault_set(f, FAULT_INTERNAL, "cannot create a trust list: %s",
 		          gnutls_strerror(ret));
 		goto out;
 	}
-	if (load_store(list, store, f) < 0 || verify_chain(list, chain, &status, f) < 0)
+	if (load_store(a->list, store, f) < 0)
 		goto out;
+	*out = a;
+	a = NULL;
+	rc = 0;
+out:
+	trust_free(a);
+	return rc;
+}
+
+int trust_verify(const struct trust_anchors *anchors, const struct cert_chain *chain,
+                 struct trust_result *result, struct fault *f)
+{
+	unsigned status = 0;
+
+	memset(result, 0, sizeof(*result));
+	snprintf(result->store, sizeof(result->store), "%s", anchors->store);
+	if (chain->count == 0) {
+		snprintf(result->reason, sizeof(result->reason), "no certificate was served");
+		return 0;
+	}
+	if (verify_chain(anchors->list, chain, &status, f) < 0)
+		return -1;
 	result->trusted = status == 0;
 	if (!result->trusted)
 		explain(chain, status, result);
-	rc = 0;
-out:
-	if (list != NULL)
-		gnutls_x509_trust_list_deinit(list, 1);
-	return rc;
+	return 0;
+}
+
+void trust_free(struct trust_anchors *anchors)
+{
+	if (anchors == NULL)
+		return;
+	if (anchors->list != NULL)
+		gnutls_x509_trust_list_deinit(anchors->list, 1);
+	free(anchors);
 }

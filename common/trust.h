@@ -1,9 +1,11 @@
 /* trust — does the served chain lead to an anchor of the chosen store?
  *
  * The store is the CA file(s)/directory the operator named, or the system store
- * when none is named; the system store is loaded only then, and only when trust
- * is judged. Dates are not judged here (the verdict does that for every element,
- * with --at), so an expired certificate reads "expired", not "untrusted".
+ * when none is named. A named store is part of the arguments: the caller loads it
+ * before any network work, so a file without a certificate fails like a bad
+ * argument. The system store is loaded only when trust is judged against it.
+ * Dates are not judged here (the verdict does that for every element, with
+ * --at), so an expired certificate reads "expired", not "untrusted".
  */
 #ifndef TLSCHECK_COMMON_TRUST_H
 #define TLSCHECK_COMMON_TRUST_H
@@ -28,11 +30,30 @@ struct trust_result {
 	char reason[256]; /* when not trusted: "issuer 'CN=Other CA' is unknown" */
 };
 
-/* Verify CHAIN (leaf first, as served; may be unsorted) against STORE, for the
- * TLS server purpose. Returns 0 with RESULT filled, or -1 with FAULT_INTERNAL
- * when the store cannot be loaded ("cannot read CA file 'x.pem': ...",
- * "CA file 'x.pem' holds no certificate"). */
-int trust_verify(const struct cert_chain *chain, const struct trust_store *store,
+/* The anchors of one store, loaded once per run and used for every chain judged
+ * in it. Opaque. */
+struct trust_anchors;
+
+/* Did the operator name the store (CA files or a directory)? If not, the store is
+ * the system's. */
+bool trust_store_is_explicit(const struct trust_store *store);
+
+/* Load the anchors of STORE: every CA file and the directory, or the system store
+ * when neither is named. A file or directory that holds no certificate is an
+ * error, not an empty store that trusts nothing. Returns 0 with *OUT set (free it
+ * with trust_free()), or -1 with *OUT NULL and FAULT_INTERNAL ("cannot read CA
+ * file 'x.pem': ...", "CA file 'x.pem' holds no certificate", "CA directory 'd'
+ * holds no certificate", "cannot load the system trust store: ..."). */
+int trust_load(const struct trust_store *store, struct trust_anchors **out, struct fault *f);
+
+/* Verify CHAIN (leaf first, as served; may be unsorted) against ANCHORS, for the
+ * TLS server purpose. Returns 0 with RESULT filled (RESULT->store names the store
+ * the anchors came from), or -1 with FAULT_INTERNAL when GnuTLS cannot run the
+ * verification. An empty chain is not trusted ("no certificate was served"). */
+int trust_verify(const struct trust_anchors *anchors, const struct cert_chain *chain,
                  struct trust_result *result, struct fault *f);
+
+/* Safe on NULL. */
+void trust_free(struct trust_anchors *anchors);
 
 #endif

@@ -1,6 +1,7 @@
 #!/bin/bash
 # cli.sh — the command line without a server: bad arguments, --help, --version,
-# files that cannot be read (refused before any connection), a closed port.
+# CA files that cannot be read or hold no certificate (refused before any
+# connection), a closed port.
 
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh" || exit 99
@@ -62,6 +63,26 @@ expect_check '-C /nonexistent: UNKNOWN before connecting' 3 \
 expect_check '--ca-path /nonexistent: UNKNOWN before connecting' 3 \
 	'^(check_tls: |TLS UNKNOWN - ).*/nonexistent' '~refused' \
 	-- "$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" --ca-path /nonexistent
+
+# A CA file or directory that holds no certificate is refused the same way: one
+# line, exit 3 even with --output=days, and no connection.
+printf 'no certificate in here\n' >"$TEST_DIR/notes.txt"
+mkdir "$TEST_DIR/empty-dir"
+# no_anchor DESC QUOTED-NAME ARGS...
+no_anchor() {
+	local desc=$1 name=$2
+	shift 2
+	expect_check "$desc: UNKNOWN before connecting" 3 \
+		"^check_tls: CA (file|directory) '$name' holds no certificate\$" '@lines=1' \
+		'@max-secs=2' '~refused' \
+		-- "$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" "$@"
+}
+no_anchor '-C /dev/null' /dev/null -C /dev/null
+no_anchor '-C a text file' 'notes\.txt' -C notes.txt
+no_anchor '-C /dev/null --output=days' /dev/null -C /dev/null --output=days
+no_anchor '-C /dev/null --no-verify-trust (a named file is an argument)' /dev/null \
+	-C /dev/null --no-verify-trust
+no_anchor '--ca-path on an empty directory' empty-dir --ca-path empty-dir
 
 # --- a closed port ------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 #!/bin/bash
 # tls.sh — check_tls against gnutls-serv (TLS on connect): dates, names, trust,
-# thresholds, --at, and the three output formats.
+# servers that ask for a client certificate, thresholds, --at, and the three
+# output formats.
 
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh" || exit 99
@@ -31,15 +32,32 @@ setup_certs() {
 }
 setup_certs || bail_out 'cannot make the test certificates'
 
+# gnutls-serv asks for an (optional) client certificate unless told not to; the
+# servers of the ordinary cases do not ask.
 declare -A PORT
 for name in ok warn crit expired future stranger idn cnonly; do
-	start_gnutls_serv "$TEST_DIR/$name.pem" "$TEST_DIR/$name.key" ||
+	start_gnutls_serv "$TEST_DIR/$name.pem" "$TEST_DIR/$name.key" --disable-client-cert ||
 		bail_out "gnutls-serv for $name did not start"
 	PORT[$name]=$SERVER_PORT
 done
-start_gnutls_serv "$TEST_DIR/chained-chain.pem" "$TEST_DIR/chained.key" ||
+start_gnutls_serv "$TEST_DIR/chained-chain.pem" "$TEST_DIR/chained.key" --disable-client-cert ||
 	bail_out 'gnutls-serv for the chain did not start'
 PORT[chained]=$SERVER_PORT
+
+# serve_client_cert NAME CERT ARGS...: a server of CERT that asks for a client
+# certificate as ARGS say, reached as PORT[NAME].
+serve_client_cert() {
+	local name=$1 cert=$2
+	shift 2
+	start_gnutls_serv "$TEST_DIR/$cert.pem" "$TEST_DIR/$cert.key" "$@" ||
+		bail_out "gnutls-serv for $name did not start"
+	PORT[$name]=$SERVER_PORT
+}
+TLS12=(--priority NORMAL:-VERS-TLS1.3)
+serve_client_cert require12 ok --require-client-cert "${TLS12[@]}"
+serve_client_cert require13 ok --require-client-cert
+serve_client_cert require12-warn warn --require-client-cert "${TLS12[@]}"
+serve_client_cert ask12 ok "${TLS12[@]}"
 
 DATE_RE='[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} UTC'
 
@@ -64,7 +82,7 @@ check() {
 check 'fine certificate: OK' 0 \
 	"^TLS OK - 127\\.0\\.0\\.1:${PORT[ok]} tls: " \
 	"certificate 'CN=ok\\.test' expires in 199d 2[23]h \\($DATE_RE\\)" \
-	'chain trusted by ca\.pem' 'TLSv1\.3' \
+	'chain trusted by ca\.pem' 'TLSv1\.3' '!client certificate' \
 	"\\| days_left=199\\.9[0-9];14;7;0; $PERF_TAIL" '@lines=1' \
 	-- ok -S ok.test -C ca.pem
 
@@ -167,9 +185,44 @@ check '--no-verify-trust: an unknown issuer is not judged' 0 \
 check '--no-verify-trust still judges dates' 2 'expired 3d 1h ago' \
 	-- expired -S expired.test --no-verify-trust
 
+# A named CA file is part of the arguments: one without a certificate is refused
+# like a bad argument, before connecting (cli.sh shows it on a closed port).
 printf 'not a certificate\n' >"$TEST_DIR/junk.pem"
-check 'a CA file with no certificate in it: UNKNOWN, names the file' 3 'junk\.pem' \
+check 'a CA file with no certificate in it: UNKNOWN, one line naming the file' 3 \
+	"^check_tls: CA file 'junk\\.pem' holds no certificate\$" '@lines=1' \
 	-- ok -S ok.test -C junk.pem
+check '-C /dev/null: UNKNOWN, one line' 3 \
+	"^check_tls: CA file '/dev/null' holds no certificate\$" '@lines=1' \
+	-- ok -S ok.test -C /dev/null
+check '-C /dev/null with --output=days: exit 3 as for any bad argument' 3 \
+	"^check_tls: CA file '/dev/null' holds no certificate\$" '@lines=1' \
+	-- ok -S ok.test -C /dev/null --output=days
+
+# --- servers that ask for a client certificate (none is given) ----------------
+
+check 'TLS 1.2, client certificate required: the chain is judged, OK' 0 \
+	"^TLS OK - 127\\.0\\.0\\.1:${PORT[require12]} tls: certificate 'CN=ok\\.test' expires in 199d 2[23]h" \
+	'chain trusted by ca\.pem' 'server requires a client certificate \(none given\)' \
+	'!handshake failed' "\\| days_left=199\\.9[0-9];14;7;0; $PERF_TAIL" '@lines=1' \
+	-- require12 -S ok.test -C ca.pem
+check 'TLS 1.2, client certificate required: untrusted chain still CRITICAL' 2 \
+	"^TLS CRITICAL - .* chain not trusted by other-ca\\.pem" 'requires a client certificate' \
+	-- require12 -S ok.test -C other-ca.pem
+check 'TLS 1.2, client certificate required: 10 days left is WARNING' 1 \
+	"^TLS WARNING - .* certificate 'CN=warn\\.test' expires in 9d 2[23]h" \
+	'requires a client certificate' "\\| days_left=9\\.9[0-9];14;7;0; $PERF_TAIL" \
+	-- require12-warn -S warn.test -C ca.pem
+check 'TLS 1.2, client certificate required: --output=days gives the days' 0 \
+	'^199\.9[0-9]$' '@lines=1' \
+	-- require12 -S ok.test -C ca.pem --output=days
+check 'TLS 1.3, client certificate required: the handshake completes, OK' 0 \
+	"^TLS OK - .* certificate 'CN=ok\\.test' expires in 199d" 'chain trusted by ca\.pem' \
+	'TLSv1\.3' 'server asks for a client certificate \(none given\)' \
+	"\\| days_left=199\\.9[0-9];14;7;0; $PERF_TAIL" '@lines=1' \
+	-- require13 -S ok.test -C ca.pem
+check 'TLS 1.2, client certificate optional: OK, says it was asked for' 0 \
+	'^TLS OK - ' 'TLSv1\.2' 'server asks for a client certificate \(none given\)' \
+	-- ask12 -S ok.test -C ca.pem
 
 # --- thresholds and --at ----------------------------------------------------
 

@@ -11,6 +11,8 @@
  *   EXPIRED  "expired.example", signed by INT, 2025-07-01 .. 2025-10-01
  *   OTHER    "Other Root CA", self-signed, unrelated to the others
  *   SHA1     "sha1.example", signed by INT with ECDSA-SHA1
+ *   NOCN     "nocn-issued.example", serial 21, 2026-01-01 .. 2027-01-01, signed by a
+ *            root (not kept) whose DN "OU=No CN CA,O=tlscheck tests" has no CN
  */
 #include <config.h>
 
@@ -119,6 +121,19 @@ static const char SHA1_PEM[] = "-----BEGIN CERTIFICATE-----\n"
                                "kjZsgrRbOx45sDAfBgNVHSMEGDAWgBQg/EN7ifWFKDGJZWw59ga49ke0wDAJBgcq\n"
                                "hkjOPQQBA0kAMEYCIQDKDrX2lzGEtg4TKxRMCHBblN0rzJYdVqhbKs5P4wXOSQIh\n"
                                "AMzBHyv1teBSOkDHxGEDaZjkOsKyeI1WmFqYBzN+6XVq\n"
+                               "-----END CERTIFICATE-----\n";
+
+static const char NOCN_PEM[] = "-----BEGIN CERTIFICATE-----\n"
+                               "MIIB0DCCAXagAwIBAgIBITAKBggqhkjOPQQDAjAsMRcwFQYDVQQKEw50bHNjaGVj\n"
+                               "ayB0ZXN0czERMA8GA1UECxMITm8gQ04gQ0EwHhcNMjYwMTAxMDAwMDAwWhcNMjcw\n"
+                               "MTAxMDAwMDAwWjAeMRwwGgYDVQQDExNub2NuLWlzc3VlZC5leGFtcGxlMFkwEwYH\n"
+                               "KoZIzj0CAQYIKoZIzj0DAQcDQgAEUXxWKEnpkg9dOLC2sm0xT+Z5UE+gwNnBR5kO\n"
+                               "Tc0k8K73qj4Kcs+ena+jDjpMtjFYl7SOsaneOza5iMPethHFfaOBljCBkzAMBgNV\n"
+                               "HRMBAf8EAjAAMB4GA1UdEQQXMBWCE25vY24taXNzdWVkLmV4YW1wbGUwEwYDVR0l\n"
+                               "BAwwCgYIKwYBBQUHAwEwDgYDVR0PAQH/BAQDAgeAMB0GA1UdDgQWBBSZO77G33Xg\n"
+                               "vfgCnw71CrSekSsxjTAfBgNVHSMEGDAWgBTfkS96c5Fm0VtEgG75ffNQ25ga6DAK\n"
+                               "BggqhkjOPQQDAgNIADBFAiBS5/pmWECsoEpZKUt3bpxK8ug6SLVVlhlgYLJukTBL\n"
+                               "AQIhAN/hWfIc4Y6IzpkyKQLN03xt2oJuOX0vfz9eM6jjnlde\n"
                                "-----END CERTIFICATE-----\n";
 
 #define LEAF_SHA256    "11482af5fcf9b387dcac6c16878a67e8d6a58ea91acf1e7c4357bbdcf7508965"
@@ -238,6 +253,7 @@ static void test_leaf_fields(void **state)
 	assert_string_equal(leaf->label, "CN=a.example");
 	assert_string_equal(leaf->subject, "CN=a.example");
 	assert_string_equal(leaf->issuer, "CN=Test Intermediate CA,O=tlscheck tests");
+	assert_string_equal(leaf->issuer_label, "CN=Test Intermediate CA");
 	assert_string_equal(leaf->serial, "00c0ffee01");
 	assert_string_equal(leaf->sha256, LEAF_SHA256);
 	assert_true(leaf->not_before == T_2026_01_01);
@@ -278,12 +294,27 @@ static void test_roles_by_position(void **state)
 	assert_int_equal(chain.items[1].role, CERT_INTERMEDIATE);
 	assert_int_equal(chain.items[2].role, CERT_ROOT);
 	assert_string_equal(chain.items[1].label, "CN=Test Intermediate CA");
+	assert_string_equal(chain.items[1].issuer_label, "CN=Test Root CA");
+	assert_string_equal(chain.items[2].issuer_label, "CN=Test Root CA");
 	assert_string_equal(chain.items[2].serial, "01");
 	cert_chain_clear(&chain);
 
 	/* A self-signed certificate served alone is still the leaf. */
 	load_ok(&chain, self_signed_first, 1);
 	assert_int_equal(chain.items[0].role, CERT_LEAF);
+	cert_chain_clear(&chain);
+}
+
+static void test_issuer_without_cn(void **state)
+{
+	const char *pems[] = {NOCN_PEM};
+	struct cert_chain chain;
+
+	(void)state;
+	load_ok(&chain, pems, 1);
+	assert_string_equal(chain.items[0].label, "CN=nocn-issued.example");
+	assert_string_equal(chain.items[0].issuer, "OU=No CN CA,O=tlscheck tests");
+	assert_string_equal(chain.items[0].issuer_label, "OU=No CN CA,O=tlscheck tests");
 	cert_chain_clear(&chain);
 }
 
@@ -403,24 +434,50 @@ static void test_earliest_expiry(void **state)
 	cert_chain_clear(&chain);
 }
 
-/* Verify PEMS against the CA files FILES (and DIR); returns trust_verify()'s value. */
+static void make_store(struct trust_store *store, const char *const *files, size_t file_count,
+                       const char *dir)
+{
+	size_t i;
+
+	memset(store, 0, sizeof(*store));
+	for (i = 0; i < file_count; i++)
+		store->ca_files[i] = files[i];
+	store->ca_file_count = file_count;
+	store->ca_path = dir;
+}
+
+/* Verify PEMS against the CA files FILES (and DIR), which must load. */
 static int verify(const char *const *pems, size_t count, const char *const *files,
                   size_t file_count, const char *dir, struct trust_result *r, struct fault *f)
 {
 	struct trust_store store;
+	struct trust_anchors *anchors = NULL;
 	struct cert_chain chain;
-	size_t i;
 	int rc;
 
-	memset(&store, 0, sizeof(store));
-	for (i = 0; i < file_count; i++)
-		store.ca_files[i] = files[i];
-	store.ca_file_count = file_count;
-	store.ca_path = dir;
+	make_store(&store, files, file_count, dir);
+	assert_int_equal(trust_load(&store, &anchors, f), 0);
+	assert_non_null(anchors);
 	load_ok(&chain, pems, count);
-	rc = trust_verify(&chain, &store, r, f);
+	rc = trust_verify(anchors, &chain, r, f);
 	cert_chain_clear(&chain);
+	trust_free(anchors);
 	return rc;
+}
+
+/* Load the store of FILES (and DIR), which must fail with EXPECTED. */
+static void load_fails(const char *const *files, size_t file_count, const char *dir,
+                       const char *expected)
+{
+	struct trust_store store;
+	struct trust_anchors *anchors = (void *)&store; /* stale: trust_load() must clear it */
+	struct fault f = {0};
+
+	make_store(&store, files, file_count, dir);
+	assert_int_equal(trust_load(&store, &anchors, &f), -1);
+	assert_null(anchors);
+	assert_int_equal(f.kind, FAULT_INTERNAL);
+	assert_string_equal(f.text, expected);
 }
 
 static void test_trusted_by_ca_file(void **state)
@@ -505,53 +562,94 @@ static void test_missing_intermediate(void **state)
 static void test_missing_ca_file(void **state)
 {
 	struct fixture_dir *d = *state;
-	const char *pems[] = {LEAF_PEM, INT_PEM};
 	const char *files[] = {d->missing};
-	struct trust_result r;
-	struct fault f = {0};
 	char expected[320];
 
-	assert_int_equal(verify(pems, 2, files, 1, NULL, &r, &f), -1);
-	assert_int_equal(f.kind, FAULT_INTERNAL);
 	snprintf(expected, sizeof(expected), "cannot read CA file '%s': No such file or directory",
 	         d->missing);
-	assert_string_equal(f.text, expected);
+	load_fails(files, 1, NULL, expected);
 }
 
 static void test_ca_file_without_certificate(void **state)
 {
 	struct fixture_dir *d = *state;
-	const char *pems[] = {LEAF_PEM, INT_PEM};
 	const char *files[] = {d->ca, d->empty};
-	struct trust_result r;
-	struct fault f = {0};
+	const char *dev_null[] = {"/dev/null"};
 	char expected[320];
 
-	assert_int_equal(verify(pems, 2, files, 2, NULL, &r, &f), -1);
-	assert_int_equal(f.kind, FAULT_INTERNAL);
 	snprintf(expected, sizeof(expected), "CA file '%s' holds no certificate", d->empty);
-	assert_string_equal(f.text, expected);
+	load_fails(files, 2, NULL, expected);
+	load_fails(dev_null, 1, NULL, "CA file '/dev/null' holds no certificate");
 }
 
 static void test_unusable_ca_path(void **state)
 {
 	struct fixture_dir *d = *state;
-	const char *pems[] = {LEAF_PEM, INT_PEM};
-	struct trust_result r;
-	struct fault f = {0};
 	char expected[320];
 
-	assert_int_equal(verify(pems, 2, NULL, 0, d->missing, &r, &f), -1);
-	assert_int_equal(f.kind, FAULT_INTERNAL);
 	snprintf(expected, sizeof(expected),
 	         "cannot read CA directory '%s': No such file or directory", d->missing);
-	assert_string_equal(f.text, expected);
-
-	assert_int_equal(verify(pems, 2, NULL, 0, d->empty_dir, &r, &f), -1);
-	assert_int_equal(f.kind, FAULT_INTERNAL);
+	load_fails(NULL, 0, d->missing, expected);
 	snprintf(expected, sizeof(expected), "CA directory '%s' holds no certificate",
 	         d->empty_dir);
-	assert_string_equal(f.text, expected);
+	load_fails(NULL, 0, d->empty_dir, expected);
+}
+
+static void test_store_is_explicit(void **state)
+{
+	struct fixture_dir *d = *state;
+	const char *files[] = {d->ca};
+	struct trust_store store;
+
+	make_store(&store, NULL, 0, NULL);
+	assert_false(trust_store_is_explicit(&store));
+	make_store(&store, files, 1, NULL);
+	assert_true(trust_store_is_explicit(&store));
+	make_store(&store, NULL, 0, d->anchors);
+	assert_true(trust_store_is_explicit(&store));
+}
+
+/* One load serves every chain judged in the run. */
+static void test_anchors_serve_many_chains(void **state)
+{
+	struct fixture_dir *d = *state;
+	const char *files[] = {d->ca};
+	const char *trusted[] = {LEAF_PEM, INT_PEM};
+	const char *untrusted[] = {LEAF_PEM};
+	struct trust_store store;
+	struct trust_anchors *anchors = NULL;
+	struct cert_chain chain;
+	struct trust_result r;
+	struct fault f = {0};
+
+	make_store(&store, files, 1, NULL);
+	assert_int_equal(trust_load(&store, &anchors, &f), 0);
+	load_ok(&chain, untrusted, 1);
+	assert_int_equal(trust_verify(anchors, &chain, &r, &f), 0);
+	assert_false(r.trusted);
+	cert_chain_clear(&chain);
+	load_ok(&chain, trusted, 2);
+	assert_int_equal(trust_verify(anchors, &chain, &r, &f), 0);
+	assert_true(r.trusted);
+	assert_string_equal(r.store, "ca.pem");
+	assert_string_equal(r.reason, "");
+	cert_chain_clear(&chain);
+	trust_free(anchors);
+	trust_free(NULL);
+}
+
+/* An issuer without a CN is named by its DN. */
+static void test_unknown_issuer_without_cn(void **state)
+{
+	struct fixture_dir *d = *state;
+	const char *pems[] = {NOCN_PEM};
+	const char *files[] = {d->ca};
+	struct trust_result r;
+	struct fault f = {0};
+
+	assert_int_equal(verify(pems, 1, files, 1, NULL, &r, &f), 0);
+	assert_false(r.trusted);
+	assert_string_equal(r.reason, "issuer 'OU=No CN CA,O=tlscheck tests' is unknown");
 }
 
 static void test_unsorted_chain(void **state)
@@ -593,19 +691,21 @@ static void test_sha1_leaf_is_trusted(void **state)
 static void test_empty_chain_is_not_trusted(void **state)
 {
 	struct fixture_dir *d = *state;
+	const char *files[] = {d->ca};
 	struct trust_store store;
+	struct trust_anchors *anchors = NULL;
 	struct cert_chain chain;
 	struct trust_result r;
 	struct fault f = {0};
 
-	memset(&store, 0, sizeof(store));
+	make_store(&store, files, 1, NULL);
 	memset(&chain, 0, sizeof(chain));
-	store.ca_files[0] = d->ca;
-	store.ca_file_count = 1;
-	assert_int_equal(trust_verify(&chain, &store, &r, &f), 0);
+	assert_int_equal(trust_load(&store, &anchors, &f), 0);
+	assert_int_equal(trust_verify(anchors, &chain, &r, &f), 0);
 	assert_false(r.trusted);
 	assert_string_equal(r.store, "ca.pem");
 	assert_string_equal(r.reason, "no certificate was served");
+	trust_free(anchors);
 }
 
 int main(void)
@@ -614,6 +714,7 @@ int main(void)
 	        cmocka_unit_test(test_leaf_fields),
 	        cmocka_unit_test(test_cn_only_fields),
 	        cmocka_unit_test(test_roles_by_position),
+	        cmocka_unit_test(test_issuer_without_cn),
 	        cmocka_unit_test(test_unparsable_element),
 	        cmocka_unit_test(test_long_chain_keeps_first),
 	        cmocka_unit_test(test_empty_chain),
@@ -629,6 +730,9 @@ int main(void)
 	        cmocka_unit_test(test_missing_ca_file),
 	        cmocka_unit_test(test_ca_file_without_certificate),
 	        cmocka_unit_test(test_unusable_ca_path),
+	        cmocka_unit_test(test_store_is_explicit),
+	        cmocka_unit_test(test_anchors_serve_many_chains),
+	        cmocka_unit_test(test_unknown_issuer_without_cn),
 	        cmocka_unit_test(test_unsorted_chain),
 	        cmocka_unit_test(test_expired_leaf_is_trusted),
 	        cmocka_unit_test(test_sha1_leaf_is_trusted),
