@@ -64,6 +64,7 @@ need_prog() {
 check_requirements() {
 	local plugin
 	[ "$(id -u)" -eq 0 ] || die "run as root: PostgreSQL is started as user postgres"
+	bash "$TLSCHECK_SRCDIR/scripts/install-deps.sh" bench || die "cannot install the peers"
 	for plugin in "$CHECK_TLS_SMTP" "$CHECK_TLS_PGSQL"; do
 		[ -x "$plugin" ] ||
 			die "$plugin is not built: run make (or set TLSCHECK_BUILDDIR to the build directory)"

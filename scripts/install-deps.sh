@@ -1,6 +1,7 @@
 #!/bin/bash
 # Install what tlscheck needs to build, and every server its tests and demo start,
 # from Debian 12's own packages. Run as root; safe to run again.
+# `install-deps.sh bench` adds the peers bench/run.sh measures against.
 set -eu
 
 packages=(
@@ -16,6 +17,11 @@ packages=(
 	# scripted hostile peers, and ss to tell which process holds a test port
 	python3-minimal iproute2
 )
+if [ "${1:-}" = bench ]; then
+	# check_smtp and check_ssl_cert, and what check_ssl_cert runs; GNU time for RSS
+	packages+=(monitoring-plugins-basic monitoring-plugins-contrib
+		openssl bind9-host bc file time)
+fi
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "install-deps.sh: run as root (it calls apt-get)" >&2
