@@ -1,12 +1,10 @@
 #include <config.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "when.h"
@@ -163,21 +161,6 @@ static int parse_output(const char *text, enum report_format *out, struct fault 
 	}
 	fault_set(f, FAULT_USAGE, "invalid output '%s' (nagios, json or days)", text);
 	return -1;
-}
-
-/* A file named on the command line must be readable before any network work, so a
- * typo costs nothing and is reported as what it is. */
-static int check_readable(const char *path, const char *what, struct fault *f)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0) {
-		fault_set(f, FAULT_INTERNAL, "cannot read %s '%s': %s", what, path,
-		          strerror(errno));
-		return -1;
-	}
-	close(fd);
-	return 0;
 }
 
 static int add_ca_file(struct check_config *cfg, const char *path, struct fault *f)
@@ -402,20 +385,6 @@ static int derive_limits(const struct raw_args *raw, struct check_config *cfg, s
 	return 0;
 }
 
-static int check_files(const struct check_config *cfg, struct fault *f)
-{
-	for (size_t i = 0; i < cfg->store.ca_file_count; i++) {
-		if (check_readable(cfg->store.ca_files[i], "CA file", f) < 0)
-			return -1;
-	}
-	if (cfg->store.ca_path && access(cfg->store.ca_path, R_OK | X_OK) < 0) {
-		fault_set(f, FAULT_INTERNAL, "cannot read CA directory '%s': %s",
-		          cfg->store.ca_path, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
 static void set_defaults(struct check_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -450,8 +419,7 @@ enum cli_outcome cli_parse(const struct cli_plugin *plugin, int argc, char **arg
 			print_help(stdout, plugin, plugin->protocol ? cfg->protocol : NULL);
 		return CLI_DONE;
 	}
-	if (derive_limits(&raw, cfg, f) < 0 || derive_names(&raw, cfg, f) < 0 ||
-	    check_files(cfg, f) < 0)
+	if (derive_limits(&raw, cfg, f) < 0 || derive_names(&raw, cfg, f) < 0)
 		return CLI_BAD;
 	return CLI_RUN;
 }

@@ -2,8 +2,8 @@
  *
  * Every plugin takes the options of DESIGN.md; a protocol's own options (--ehlo)
  * are accepted by the plugin of that protocol and by check_tls, which reaches every
- * protocol with -P. Parsing does no network or file work beyond checking that
- * named files can be opened, so a bad argument costs nothing.
+ * protocol with -P. Parsing does no network or file work, so a bad argument
+ * costs nothing; the files it names are read by their modules (trust_load()).
  */
 #ifndef TLSCHECK_COMMON_CLI_H
 #define TLSCHECK_COMMON_CLI_H
