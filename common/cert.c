@@ -29,17 +29,15 @@ static void make_printable(char *s)
 	}
 }
 
-/* Lowercase hex of as many bytes of IN as fit in OUT (which is always terminated). */
-static void hex_encode(char *out, size_t out_size, const unsigned char *in, size_t len)
+/* Lowercase hex of IN in OUT; empty when it does not fit (a serial longer than
+ * RFC 5280's 20 octets by far). */
+static void to_hex(char *out, size_t out_size, const unsigned char *in, size_t len)
 {
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
+	const gnutls_datum_t data = {(unsigned char *)in, (unsigned)len};
+	size_t size = out_size;
 
-	for (i = 0; i < len && 2 * i + 2 < out_size; i++) {
-		out[2 * i] = digits[in[i] >> 4];
-		out[2 * i + 1] = digits[in[i] & 0x0f];
-	}
-	out[2 * i] = '\0';
+	if (gnutls_hex_encode(&data, out, &size) < 0)
+		out[0] = '\0';
 }
 
 /* The DN as allocated text; a DN GnuTLS cannot render reads as empty rather than
@@ -154,7 +152,7 @@ static void read_serial(struct cert_info *c)
 
 	/* As GnuTLS and certtool show it: the DER integer's bytes, sign octet included. */
 	if (gnutls_x509_crt_get_serial(c->crt, raw, &size) == 0)
-		hex_encode(c->serial, sizeof(c->serial), raw, size);
+		to_hex(c->serial, sizeof(c->serial), raw, size);
 	else
 		c->serial[0] = '\0';
 }
@@ -171,7 +169,7 @@ static int read_sha256(struct cert_info *c, struct fault *f)
 		          gnutls_strerror(ret));
 		return -1;
 	}
-	hex_encode(c->sha256, sizeof(c->sha256), digest, size);
+	to_hex(c->sha256, sizeof(c->sha256), digest, size);
 	return 0;
 }
 
