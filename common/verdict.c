@@ -107,7 +107,7 @@ static void describe_element(const struct cert_info *c, char *out, size_t size)
 	snprintf(out, size, "%s '%s'", kind, c->label);
 }
 
-/* The element that expires first; ties go to the one nearer the leaf. */
+/* A threshold in seconds for C; no threshold (NULL) never fires. */
 static double threshold_or_never(const struct threshold_time *t, const struct cert_info *c)
 {
 	return t == NULL ? 0.0 : threshold_seconds(t, c->not_before, c->not_after);
