@@ -72,8 +72,8 @@ printf '::1 multi.test\n127.0.0.1 multi.test\n' >"$TEST_DIR/hosts"
 with_hosts=(unshare -m bash -c 'mount --bind "$1" /etc/hosts && shift && exec "$@"' _
 	"$TEST_DIR/hosts")
 
-expect_check 'multi-address name, -6: the IPv6 address refuses' 2 \
-	"^TLS CRITICAL - multi\\.test:$P_OK smtp: connection refused by ::1 port $P_OK" \
+expect_check 'multi-address name, -6: the IPv6 address is tried and fails' 2 \
+	"^TLS CRITICAL - multi\\.test:$P_OK smtp: .*::1 port $P_OK" \
 	-- "${with_hosts[@]}" "$CHECK_TLS_SMTP" -6 -H multi.test -p "$P_OK" -C ca.pem
 
 expect_check 'multi-address name: the refused address is skipped, the next one probed' 0 \
