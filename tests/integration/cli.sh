@@ -52,6 +52,23 @@ expect_check '--help: exit 3, lists the options' 3 \
 	-- "$CHECK_TLS" --help
 expect_check 'check_tls_smtp --help lists --ehlo' 3 '*--ehlo' '*--warning' \
 	-- "$CHECK_TLS_SMTP" --help
+
+# Every long option a plugin's --help offers is documented in its man page.
+for plugin in "$CHECK_TLS" "$CHECK_TLS_SMTP" "$CHECK_TLS_PGSQL"; do
+	name=$(basename "$plugin")
+	page=$TLSCHECK_SRCDIR/doc/$name.1
+	undocumented=
+	for option in $("$plugin" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
+		# roff writes each '-' as '\-'
+		grep -qF -- "${option//-/\\-}" "$page" || undocumented="$undocumented $option"
+	done
+	if [ -z "$undocumented" ]; then
+		ok "$name: every --help option is in $name(1)"
+	else
+		not_ok "$name: every --help option is in $name(1)"
+		diag "missing from $page:$undocumented"
+	fi
+done
 expect_check '--version: exit 3' 3 '[0-9]+\.[0-9]+' '@max-secs=2' \
 	-- "$CHECK_TLS" --version
 
