@@ -14,6 +14,8 @@ packages=(
 	gnutls-bin
 	# real servers the integration tests start on loopback
 	postgresql python3 python3-aiosmtpd
+	# the configuration check of contrib/icinga2
+	icinga2-bin
 	# scripted hostile peers, and ss to tell which process holds a test port
 	python3-minimal iproute2
 )
