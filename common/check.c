@@ -28,8 +28,10 @@ struct check_run {
 /* Try each resolved address in turn, under the one deadline, until one answers. */
 static int connect_any(const struct check_config *cfg, struct check_run *run, struct fault *f)
 {
-	if (net_resolve(cfg->host_ascii, cfg->port, cfg->family, &run->deadline, &run->addresses,
-	                f) < 0)
+	/* -I: connect there; HOST stays the name sent and judged. */
+	const char *where = cfg->address[0] ? cfg->address : cfg->host_ascii;
+
+	if (net_resolve(where, cfg->port, cfg->family, &run->deadline, &run->addresses, f) < 0)
 		return -1;
 	for (size_t i = 0; i < run->addresses.count; i++) {
 		if (net_connect(&run->addresses.items[i], &run->deadline, &run->fd, f) == 0) {
@@ -47,12 +49,18 @@ static int connect_any(const struct check_config *cfg, struct check_run *run, st
 static int upgrade(const struct check_config *cfg, struct check_run *run, struct fault *f)
 {
 	struct net_conn conn;
+	struct protocol_context ctx = {
+	        .host = cfg->host_ascii,
+	        .args = &cfg->protocol_args,
+	        .conn = &conn,
+	        .deadline = &run->deadline,
+	};
 	size_t extra;
 
 	if (protocol_tls_on_connect(cfg->protocol, cfg->port, cfg->implicit_tls))
 		return 0;
 	net_conn_init(&conn, run->fd, &run->deadline);
-	if (cfg->protocol->upgrade(&conn, &cfg->protocol_options, f) < 0)
+	if (cfg->protocol->upgrade(&ctx, f) < 0)
 		return -1;
 	extra = net_buffered(&conn);
 	if (extra) {

@@ -18,15 +18,23 @@ enum {
 	OPT_AT,
 	OPT_OUTPUT,
 	OPT_IMPLICIT_TLS,
-	OPT_EHLO,
+	/* Then the protocols' own options, one value each, in the order collected. */
+	OPT_PROTOCOL_FIRST,
 };
 
-static const char short_options[] = "H:p:P:46S:N:C:w:c:t:vhV";
+/* The shared options plus every protocol option a plugin accepts (check_tls: all
+ * of them, each name once), and the end marker. */
+#define CLI_MAX_LONG_OPTIONS 160
+/* Protocol options given on one command line. */
+#define CLI_MAX_PROTOCOL_VALUES 32
 
-static const struct option long_options[] = {
+static const char short_options[] = "H:p:P:46I:S:N:C:w:c:t:vhV";
+
+static const struct option shared_options[] = {
         {"hostname", required_argument, NULL, 'H'},
         {"port", required_argument, NULL, 'p'},
         {"protocol", required_argument, NULL, 'P'},
+        {"address", required_argument, NULL, 'I'},
         {"sni", required_argument, NULL, 'S'},
         {"no-sni", no_argument, NULL, OPT_NO_SNI},
         {"verify-name", required_argument, NULL, 'N'},
@@ -40,15 +48,28 @@ static const struct option long_options[] = {
         {"at", required_argument, NULL, OPT_AT},
         {"output", required_argument, NULL, OPT_OUTPUT},
         {"implicit-tls", no_argument, NULL, OPT_IMPLICIT_TLS},
-        {"ehlo", required_argument, NULL, OPT_EHLO},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
 };
 
+/* A protocol option as given, before the protocol is known. */
+struct given_option {
+	const char *name;  /* "ehlo" */
+	const char *value; /* NULL for a flag */
+};
+
+/* getopt_long's table for one plugin: the shared rows, then one row per protocol
+ * option name (check_tls takes every protocol's, so that -P may come last). */
+struct option_table {
+	struct option rows[CLI_MAX_LONG_OPTIONS];
+	size_t count;
+};
+
 /* What the command line said, before names are converted and defaults derived. */
 struct raw_args {
+	const char *address;
 	const char *port;
 	const char *protocol;
 	const char *sni;
@@ -60,6 +81,8 @@ struct raw_args {
 	const char *timeout;
 	const char *at;
 	const char *output;
+	struct given_option protocol_values[CLI_MAX_PROTOCOL_VALUES];
+	size_t protocol_value_count;
 };
 
 void cli_print_usage(FILE *out, const struct cli_plugin *plugin)
@@ -70,23 +93,47 @@ void cli_print_usage(FILE *out, const struct cli_plugin *plugin)
 	fprintf(out, "Try '%s --help' for the options.\n", plugin->name);
 }
 
+/* "25 (465 implicit)", "443 (implicit)", "5432" */
+static void describe_ports(const struct tls_protocol *p, char *out, size_t size)
+{
+	if (p->upgrade == NULL)
+		snprintf(out, size, "%u (implicit)", p->port);
+	else if (p->implicit_port != 0)
+		snprintf(out, size, "%u (%u implicit)", p->port, p->implicit_port);
+	else
+		snprintf(out, size, "%u", p->port);
+}
+
 static void print_protocols(FILE *out)
 {
-	const struct tls_protocol *const *p;
+	char ports[64];
 
-	for (p = protocol_all(); *p; p++) {
-		fprintf(out, "      %-6s %s\n", (*p)->name, (*p)->description);
+	for (const struct tls_protocol *const *p = protocol_all(); *p; p++) {
+		describe_ports(*p, ports, sizeof(ports));
+		fprintf(out, "      %-6s %-18s %s\n", (*p)->name, ports, (*p)->description);
 	}
 }
 
-static void print_help(FILE *out, const struct cli_plugin *plugin,
-                       const struct tls_protocol *protocol)
+/* One help line per option of P, in the column of the shared ones; PREFIX names
+ * the protocol when several protocols' options are listed together. */
+static void print_protocol_options(FILE *out, const struct tls_protocol *p, bool prefix)
 {
-	fprintf(out, "%s %s — check the TLS certificate chain a live %s listener serves\n\n",
-	        plugin->name, PACKAGE_VERSION, protocol ? protocol->name : "TLS");
-	cli_print_usage(out, plugin);
+	char left[64];
+
+	for (const struct protocol_option *o = p->options; o != NULL && o->name; o++) {
+		snprintf(left, sizeof(left), "%s%s%s", o->name, o->value_name ? "=" : "",
+		         o->value_name ? o->value_name : "");
+		fprintf(out, "     --%-19s %s%s%s\n", left, prefix ? p->name : "",
+		        prefix ? ": " : "", o->help);
+	}
+}
+
+static void print_connection_help(FILE *out, const struct tls_protocol *protocol)
+{
 	fputs("\nConnection:\n"
-	      " -H, --hostname=HOST       name or address to connect to (required; IDN names ok)\n",
+	      " -H, --hostname=HOST       name or address to connect to (required; IDN names ok)\n"
+	      " -I, --address=IP          connect to IP instead of resolving HOST (HOST stays the\n"
+	      "                           name sent with SNI and judged)\n",
 	      out);
 	if (protocol)
 		fprintf(out, " -p, --port=PORT           default %u%s\n", protocol->port,
@@ -95,17 +142,30 @@ static void print_help(FILE *out, const struct cli_plugin *plugin,
 		                : "");
 	else
 		fputs(" -p, --port=PORT           default: the protocol's\n"
-		      " -P, --protocol=NAME       what to speak before TLS (default tls):\n",
+		      " -P, --protocol=NAME       what to speak before TLS (default tls; -P help "
+		      "lists\n"
+		      "                           them with their ports):\n",
 		      out);
 	if (!protocol)
 		print_protocols(out);
 	fputs(" -4, -6                    use IPv4 / IPv6 addresses only\n"
 	      "     --implicit-tls        start TLS at connect, not with the protocol's upgrade\n",
 	      out);
-	if (!protocol || protocol == &protocol_smtp)
-		fputs("     --ehlo=NAME           smtp: name sent with EHLO (default: this host's "
-		      "name)\n",
-		      out);
+	if (protocol) {
+		print_protocol_options(out, protocol, false);
+		return;
+	}
+	for (const struct tls_protocol *const *p = protocol_all(); *p; p++)
+		print_protocol_options(out, *p, true);
+}
+
+static void print_help(FILE *out, const struct cli_plugin *plugin,
+                       const struct tls_protocol *protocol)
+{
+	fprintf(out, "%s %s — check the TLS certificate chain a live %s listener serves\n\n",
+	        plugin->name, PACKAGE_VERSION, protocol ? protocol->name : "TLS");
+	cli_print_usage(out, plugin);
+	print_connection_help(out, protocol);
 	fputs("\nWhat is judged:\n"
 	      " -S, --sni=NAME            server name sent (default: HOST unless an IP address)\n"
 	      "     --no-sni              send no server name\n"
@@ -195,97 +255,220 @@ static void describe_bad_option(int argc, char **argv, struct fault *f)
 		fault_set(f, FAULT_USAGE, "option '%s' needs a value", arg);
 }
 
+static bool table_has(const struct option_table *t, const char *name)
+{
+	for (size_t i = 0; i < t->count; i++) {
+		if (strcmp(t->rows[i].name, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void table_add_protocol(struct option_table *t, const struct tls_protocol *p)
+{
+	for (const struct protocol_option *o = p->options; o != NULL && o->name; o++) {
+		/* Room for the end marker stays; a table that small is a build error
+		 * the unit tests catch (every option of every protocol is parsed). */
+		if (table_has(t, o->name) || t->count + 1 >= CLI_MAX_LONG_OPTIONS)
+			continue;
+		t->rows[t->count] =
+		        (struct option){o->name, o->value_name ? required_argument : no_argument,
+		                        NULL, OPT_PROTOCOL_FIRST + (int)t->count};
+		t->count++;
+	}
+}
+
+/* The shared options, then the options of the plugin's protocol, or of every
+ * protocol for check_tls (the protocol is chosen by -P, which may come last). */
+static void build_table(const struct cli_plugin *plugin, struct option_table *t)
+{
+	memset(t, 0, sizeof(*t));
+	for (; shared_options[t->count].name != NULL; t->count++)
+		t->rows[t->count] = shared_options[t->count];
+	for (const struct tls_protocol *const *p = protocol_all(); *p; p++) {
+		if (plugin->protocol == NULL || strcmp(plugin->protocol, (*p)->name) == 0)
+			table_add_protocol(t, *p);
+	}
+}
+
+static int keep_protocol_value(struct raw_args *raw, const char *name, const char *value,
+                               struct fault *f)
+{
+	if (raw->protocol_value_count == CLI_MAX_PROTOCOL_VALUES) {
+		fault_set(f, FAULT_USAGE, "at most %d protocol options", CLI_MAX_PROTOCOL_VALUES);
+		return -1;
+	}
+	raw->protocol_values[raw->protocol_value_count++] = (struct given_option){name, value};
+	return 0;
+}
+
+/* The options that only set a switch of CFG. Returns whether C was one. */
+static bool take_switch(int c, struct check_config *cfg)
+{
+	switch (c) {
+	case '4':
+		cfg->family = AF_INET;
+		return true;
+	case '6':
+		cfg->family = AF_INET6;
+		return true;
+	case OPT_NO_VERIFY_TRUST:
+		cfg->verify_trust = false;
+		return true;
+	case OPT_IMPLICIT_TLS:
+		cfg->implicit_tls = true;
+		return true;
+	case 'v':
+		cfg->verbosity++;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The options whose text is kept for later; returns whether C was one. */
+static bool take_text(int c, const char *arg, struct raw_args *raw, struct check_config *cfg)
+{
+	const char **slot;
+
+	switch (c) {
+	case 'H':
+		slot = &cfg->host;
+		break;
+	case 'I':
+		slot = &raw->address;
+		break;
+	case 'p':
+		slot = &raw->port;
+		break;
+	case 'S':
+		slot = &raw->sni;
+		break;
+	case 'N':
+		slot = &raw->verify_name;
+		break;
+	case OPT_CA_PATH:
+		slot = &cfg->store.ca_path;
+		break;
+	case 'w':
+		slot = &raw->warning;
+		break;
+	case 'c':
+		slot = &raw->critical;
+		break;
+	case 't':
+		slot = &raw->timeout;
+		break;
+	case OPT_AT:
+		slot = &raw->at;
+		break;
+	case OPT_OUTPUT:
+		slot = &raw->output;
+		break;
+	default:
+		return false;
+	}
+	*slot = arg;
+	return true;
+}
+
+/* One option from getopt_long(). Returns 1 to go on, 0 after --help, --version
+ * or -P help, -1 on error. */
+static int take_option(int c, const struct cli_plugin *plugin, const struct option_table *t,
+                       struct raw_args *raw, struct check_config *cfg, int *help, struct fault *f)
+{
+	if (take_switch(c, cfg) || take_text(c, optarg, raw, cfg))
+		return 1;
+	if (c >= OPT_PROTOCOL_FIRST && c - OPT_PROTOCOL_FIRST < (int)t->count)
+		return keep_protocol_value(raw, t->rows[c - OPT_PROTOCOL_FIRST].name, optarg, f) < 0
+		               ? -1
+		               : 1;
+	switch (c) {
+	case 'P':
+		if (plugin->protocol) {
+			fault_set(f, FAULT_USAGE, "-P is for check_tls; %s speaks %s", plugin->name,
+			          plugin->protocol);
+			return -1;
+		}
+		raw->protocol = optarg;
+		if (strcmp(optarg, "help") != 0)
+			return 1;
+		*help = 'P';
+		return 0;
+	case OPT_NO_SNI:
+		raw->no_sni = true;
+		return 1;
+	case OPT_NO_VERIFY_NAME:
+		raw->no_verify_name = true;
+		return 1;
+	case 'C':
+		return add_ca_file(cfg, optarg, f) < 0 ? -1 : 1;
+	case 'h':
+	case 'V':
+		*help = c;
+		return 0;
+	default: /* every row of the table is handled above */
+		fault_set(f, FAULT_INTERNAL, "option %d is not handled", c);
+		return -1;
+	}
+}
+
 /* Collect the options as given; only trivial ones go straight into CFG. Returns
- * 1 to run, 0 after --help/--version, -1 on error. */
+ * 1 to run, 0 after --help/--version/-P help, -1 on error. */
 static int collect(const struct cli_plugin *plugin, int argc, char **argv, struct raw_args *raw,
                    struct check_config *cfg, int *help, struct fault *f)
 {
-	int c;
+	struct option_table table;
+	int c, rc = 1;
 
+	build_table(plugin, &table);
 	opterr = 0; /* our own one-line messages, on stdout like the rest */
 	optind = 0; /* full reinitialisation, so parsing can run more than once */
-	while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
-		switch (c) {
-		case 'H':
-			cfg->host = optarg;
-			break;
-		case 'p':
-			raw->port = optarg;
-			break;
-		case 'P':
-			if (plugin->protocol) {
-				fault_set(f, FAULT_USAGE, "-P is for check_tls; %s speaks %s",
-				          plugin->name, plugin->protocol);
-				return -1;
-			}
-			raw->protocol = optarg;
-			break;
-		case '4':
-			cfg->family = AF_INET;
-			break;
-		case '6':
-			cfg->family = AF_INET6;
-			break;
-		case 'S':
-			raw->sni = optarg;
-			break;
-		case OPT_NO_SNI:
-			raw->no_sni = true;
-			break;
-		case 'N':
-			raw->verify_name = optarg;
-			break;
-		case OPT_NO_VERIFY_NAME:
-			raw->no_verify_name = true;
-			break;
-		case 'C':
-			if (add_ca_file(cfg, optarg, f) < 0)
-				return -1;
-			break;
-		case OPT_CA_PATH:
-			cfg->store.ca_path = optarg;
-			break;
-		case OPT_NO_VERIFY_TRUST:
-			cfg->verify_trust = false;
-			break;
-		case 'w':
-			raw->warning = optarg;
-			break;
-		case 'c':
-			raw->critical = optarg;
-			break;
-		case 't':
-			raw->timeout = optarg;
-			break;
-		case OPT_AT:
-			raw->at = optarg;
-			break;
-		case OPT_OUTPUT:
-			raw->output = optarg;
-			break;
-		case OPT_IMPLICIT_TLS:
-			cfg->implicit_tls = true;
-			break;
-		case OPT_EHLO:
-			cfg->protocol_options.ehlo_name = optarg;
-			break;
-		case 'v':
-			cfg->verbosity++;
-			break;
-		case 'h':
-		case 'V':
-			*help = c;
-			return 0;
-		default:
+	while (rc == 1 && (c = getopt_long(argc, argv, short_options, table.rows, NULL)) != -1) {
+		if (c == '?' || c == ':') {
 			describe_bad_option(argc, argv, f);
 			return -1;
 		}
+		rc = take_option(c, plugin, &table, raw, cfg, help, f);
 	}
-	if (optind < argc) {
+	if (rc == 1 && optind < argc) {
 		fault_set(f, FAULT_USAGE, "unexpected argument '%s'", argv[optind]);
 		return -1;
 	}
-	return 1;
+	return rc;
+}
+
+/* "smtp" or "smtp, lmtp": the protocols that declare option NAME. */
+static void protocols_with(const char *name, char *out, size_t size)
+{
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (const struct tls_protocol *const *p = protocol_all(); *p && used < size; p++) {
+		if (protocol_option_index(*p, name) >= 0)
+			used += (size_t)snprintf(out + used, size - used, "%s%s", used ? ", " : "",
+			                         (*p)->name);
+	}
+}
+
+/* Hand each protocol option given to the chosen protocol, which must declare it. */
+static int assign_protocol_values(const struct raw_args *raw, struct check_config *cfg,
+                                  struct fault *f)
+{
+	char owners[128];
+
+	for (size_t i = 0; i < raw->protocol_value_count; i++) {
+		const struct given_option *g = &raw->protocol_values[i];
+		int index = protocol_option_index(cfg->protocol, g->name);
+
+		if (index < 0) {
+			protocols_with(g->name, owners, sizeof(owners));
+			fault_set(f, FAULT_USAGE, "--%s applies to %s only", g->name, owners);
+			return -1;
+		}
+		cfg->protocol_args.values[index] = g->value ? g->value : "";
+	}
+	return 0;
 }
 
 static int choose_protocol(const struct cli_plugin *plugin, const struct raw_args *raw,
@@ -295,18 +478,49 @@ static int choose_protocol(const struct cli_plugin *plugin, const struct raw_arg
 
 	cfg->protocol = protocol_find(name ? name : "tls");
 	if (!cfg->protocol) {
-		fault_set(f, FAULT_USAGE, "unknown protocol '%s'", name);
+		fault_set(f, FAULT_USAGE, "unknown protocol '%s' (-P help lists them)", name);
 		return -1;
 	}
-	if (cfg->protocol_options.ehlo_name && cfg->protocol != &protocol_smtp) {
-		fault_set(f, FAULT_USAGE, "--ehlo applies to smtp only");
+	if (assign_protocol_values(raw, cfg, f) < 0)
 		return -1;
-	}
-	if (cfg->protocol->validate && cfg->protocol->validate(&cfg->protocol_options, f) < 0)
+	if (cfg->protocol->validate && cfg->protocol->validate(&cfg->protocol_args, f) < 0)
 		return -1;
 	if (cfg->implicit_tls && !cfg->protocol->upgrade) {
 		fault_set(f, FAULT_USAGE, "--implicit-tls: %s always starts TLS at connect",
 		          cfg->protocol->name);
+		return -1;
+	}
+	return 0;
+}
+
+/* -I: an IP literal, IPv6 with or without brackets, of the family -4/-6 allow. */
+static int derive_address(const struct raw_args *raw, struct check_config *cfg, struct fault *f)
+{
+	const char *text = raw->address;
+	size_t len;
+
+	if (text == NULL)
+		return 0;
+	len = strlen(text);
+	if (len >= 2 && text[0] == '[' && text[len - 1] == ']') {
+		text++;
+		len -= 2;
+	}
+	if (len >= sizeof(cfg->address)) {
+		fault_set(f, FAULT_USAGE, "--address takes an IP address ('%.64s...')",
+		          raw->address);
+		return -1;
+	}
+	memcpy(cfg->address, text, len);
+	cfg->address[len] = '\0';
+	if (!hostname_is_ip_literal(cfg->address)) {
+		fault_set(f, FAULT_USAGE, "--address takes an IP address, not '%s'", raw->address);
+		return -1;
+	}
+	if ((cfg->family == AF_INET && strchr(cfg->address, ':')) ||
+	    (cfg->family == AF_INET6 && !strchr(cfg->address, ':'))) {
+		fault_set(f, FAULT_USAGE, "--address %s is not of the family -%c asks for",
+		          raw->address, cfg->family == AF_INET ? '4' : '6');
 		return -1;
 	}
 	return 0;
@@ -410,6 +624,12 @@ enum cli_outcome cli_parse(const struct cli_plugin *plugin, int argc, char **arg
 	rc = collect(plugin, argc, argv, &raw, cfg, &help, f);
 	if (rc < 0)
 		return CLI_BAD;
+	if (help == 'P') {
+		printf("%s -P NAME: the protocols, their default ports and what they speak\n",
+		       plugin->name);
+		print_protocols(stdout);
+		return CLI_DONE;
+	}
 	if (choose_protocol(plugin, &raw, cfg, f) < 0)
 		return CLI_BAD;
 	if (rc == 0) {
@@ -419,7 +639,8 @@ enum cli_outcome cli_parse(const struct cli_plugin *plugin, int argc, char **arg
 			print_help(stdout, plugin, plugin->protocol ? cfg->protocol : NULL);
 		return CLI_DONE;
 	}
-	if (derive_limits(&raw, cfg, f) < 0 || derive_names(&raw, cfg, f) < 0)
+	if (derive_limits(&raw, cfg, f) < 0 || derive_names(&raw, cfg, f) < 0 ||
+	    derive_address(&raw, cfg, f) < 0)
 		return CLI_BAD;
 	return CLI_RUN;
 }

@@ -1,8 +1,9 @@
 /* cli — the shared command line: one getopt_long table, validation, --help.
  *
- * Every plugin takes the options of DESIGN.md; a protocol's own options (--ehlo)
- * are accepted by the plugin of that protocol and by check_tls, which reaches every
- * protocol with -P. Parsing does no network or file work, so a bad argument
+ * Every plugin takes the options of DESIGN.md; a protocol's own options are
+ * declared in its table entry (protocol.h) and accepted by the plugin of that
+ * protocol and by check_tls, which reaches every protocol with -P. Nothing here
+ * names a protocol. Parsing does no network or file work, so a bad argument
  * costs nothing; the files it names are read by their modules (trust_load()).
  */
 #ifndef TLSCHECK_COMMON_CLI_H
@@ -14,6 +15,7 @@
 
 #include "fault.h"
 #include "hostname.h"
+#include "net.h"
 #include "protocol.h"
 #include "report.h"
 #include "state.h"
@@ -27,9 +29,10 @@ struct cli_plugin {
 
 struct check_config {
 	const struct tls_protocol *protocol;
-	struct protocol_options protocol_options;
-	const char *host;              /* as given */
-	char host_ascii[HOSTNAME_MAX]; /* A-labels, lowercase */
+	struct protocol_args protocol_args; /* the protocol's own options */
+	const char *host;                   /* as given */
+	char host_ascii[HOSTNAME_MAX];      /* A-labels, lowercase */
+	char address[NET_ADDRESS_TEXT];     /* -I, without brackets; empty: resolve HOST */
 	unsigned port;
 	int family;                      /* AF_UNSPEC, AF_INET, AF_INET6 */
 	bool implicit_tls;               /* --implicit-tls */

@@ -27,6 +27,15 @@ const struct tls_protocol *const *protocol_all(void)
 	return protocols;
 }
 
+int protocol_option_index(const struct tls_protocol *p, const char *name)
+{
+	for (int i = 0; p->options != NULL && p->options[i].name != NULL; i++) {
+		if (strcmp(p->options[i].name, name) == 0)
+			return i;
+	}
+	return -1;
+}
+
 bool protocol_tls_on_connect(const struct tls_protocol *p, unsigned port, bool force_implicit)
 {
 	if (force_implicit || p->upgrade == NULL)

@@ -1,36 +1,71 @@
-/* protocol — what each service says before TLS, as a table.
+/* protocol — what each service says before TLS (and, if anything, after it), as a
+ * table.
  *
- * One entry per protocol, each in its own short file (proto_NAME.c) built only
- * from the net primitives. An upgrade function speaks up to the server's go-ahead
- * and stops exactly there; the caller then refuses any byte still buffered
- * (plaintext after the go-ahead is a buggy server or an injection attempt).
+ * One entry per protocol, each in its own short file under common/protocols/,
+ * built only from the net primitives (and textproto for text protocols). An entry
+ * declares everything the rest of the suite needs to know about it: its ports,
+ * the ALPN it offers, its own command-line options with their help lines and
+ * validation, the upgrade that speaks up to the server's go-ahead for TLS, and an
+ * optional step after the handshake. The shared cli and check name no protocol.
+ *
+ * An upgrade stops exactly at the go-ahead; the caller then refuses any byte still
+ * buffered (plaintext after the go-ahead is a buggy server or an injection).
  */
 #ifndef TLSCHECK_COMMON_PROTOCOL_H
 #define TLSCHECK_COMMON_PROTOCOL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
+#include "deadline.h"
 #include "fault.h"
 #include "net.h"
 
-/* Per-protocol options from the command line. Unset fields are NULL/false. */
-struct protocol_options {
-	const char *ehlo_name; /* smtp: name sent in EHLO; NULL = this host's name */
+/* The most options one protocol may declare. */
+#define PROTOCOL_MAX_OPTIONS 8
+
+/* One command-line option of a protocol: --NAME or --NAME=VALUE. */
+struct protocol_option {
+	const char *name;       /* "ehlo": the long option, without dashes */
+	const char *value_name; /* "NAME" for --ehlo=NAME; NULL for a flag */
+	const char *help;       /* one line for --help, without the option itself */
+};
+
+/* The values given for a protocol's options, indexed like its option table:
+ * NULL when not given, "" for a flag that was given. */
+struct protocol_args {
+	const char *values[PROTOCOL_MAX_OPTIONS];
+};
+
+/* What upgrade() and after() work with. */
+struct protocol_context {
+	const char *host;                 /* ASCII host name (A-labels) as given by -H */
+	const struct protocol_args *args; /* this protocol's options */
+	struct net_conn *conn;           /* plain socket in upgrade(), the TLS session in after() */
+	const struct deadline *deadline; /* the one every read and write of this step obeys */
 };
 
 struct tls_protocol {
 	const char *name;             /* "smtp": for -P and the status line */
-	const char *description;      /* one line for --help */
+	const char *description;      /* one line for --help and -P help */
 	unsigned short port;          /* default port */
 	unsigned short implicit_port; /* port where TLS starts at connect; 0 = none */
+	const char *alpn;             /* protocol offered with ALPN; NULL offers none */
+	/* The protocol's own options, in --help order; NULL-name terminated or NULL. */
+	const struct protocol_option *options;
+	/* Check the protocol's own options before any network work, so a bad one is a
+	 * usage error. NULL when there is nothing to check. Returns 0, or -1 with
+	 * FAULT_USAGE. */
+	int (*validate)(const struct protocol_args *a, struct fault *f);
 	/* Speak the protocol up to the go-ahead for TLS. NULL when the protocol only
 	 * has TLS on connect. Returns 0, or -1 with FAULT_NO_TLS when the server
 	 * declines TLS, FAULT_PEER when it says something unexpected, FAULT_TIMEOUT. */
-	int (*upgrade)(struct net_conn *c, const struct protocol_options *o, struct fault *f);
-	/* Check the protocol's own options before any network work, so a bad one is a
-	 * usage error. NULL when the protocol has none. Returns 0, or -1 with
-	 * FAULT_USAGE. */
-	int (*validate)(const struct protocol_options *o, struct fault *f);
+	int (*upgrade)(const struct protocol_context *ctx, struct fault *f);
+	/* After the handshake, over the TLS session: confirm the service behind TLS
+	 * answers like itself. Runs under a short sub-deadline of its own. NULL when
+	 * there is nothing to confirm. Returns 0, or -1 with F saying what answered
+	 * (or that nothing did). */
+	int (*after)(const struct protocol_context *ctx, struct fault *f);
 };
 
 extern const struct tls_protocol protocol_tls;   /* TLS on connect (443) */
@@ -42,6 +77,9 @@ const struct tls_protocol *protocol_find(const char *name);
 
 /* All entries, NULL-terminated, in --help order. */
 const struct tls_protocol *const *protocol_all(void);
+
+/* The index of option NAME in P's option table, or -1 when P has none such. */
+int protocol_option_index(const struct tls_protocol *p, const char *name);
 
 /* True when the check must start TLS at connect: the protocol has no upgrade,
  * the port is its implicit-TLS port, or FORCE_IMPLICIT (--implicit-tls). */

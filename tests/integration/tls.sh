@@ -337,5 +337,13 @@ else
 fi
 expect_check '-H localhost' 0 "^TLS OK - localhost:${PORT[ok]} tls: " \
 	-- "$CHECK_TLS" -H localhost -p "${PORT[ok]}" -N ok.test -C ca.pem
+# ok.test resolves nowhere (RFC 6761): -I gives the address, the name is still
+# sent with SNI and judged, and no DNS lookup is made.
+expect_check '-I: HOST a name that does not resolve, judged by that name' 0 \
+	"^TLS OK - ok\\.test:${PORT[ok]} tls: certificate 'CN=ok\\.test' expires" \
+	-- "$CHECK_TLS" -H ok.test -I 127.0.0.1 -p "${PORT[ok]}" -C ca.pem
+expect_check '-I: the name is judged, not the address' 2 \
+	"^TLS CRITICAL - www\\.stranger\\.test:${PORT[ok]} tls: .*does not match 'www\\.stranger\\.test'" \
+	-- "$CHECK_TLS" -H www.stranger.test -I 127.0.0.1 -p "${PORT[ok]}" -C ca.pem
 
 finish

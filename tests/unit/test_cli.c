@@ -85,7 +85,7 @@ static void test_generic_protocol_choice(void **state)
 	expect_usage_error(PARSE(&generic, "-H", "x.example", "--ehlo", "me"), &f, "smtp only");
 	assert_int_equal(PARSE(&generic, "-H", "x.example", "-P", "smtp", "--ehlo", "me.example"),
 	                 CLI_RUN);
-	assert_string_equal(cfg.protocol_options.ehlo_name, "me.example");
+	assert_string_equal(cfg.protocol_args.values[0], "me.example");
 	expect_usage_error(PARSE(&smtp, "-H", "x.example", "--ehlo", "bad name"), &f,
 	                   "not a valid EHLO name");
 	expect_usage_error(PARSE(&generic, "-H", "x.example", "--implicit-tls"), &f,
@@ -241,6 +241,53 @@ static void test_ca_files_collected(void **state)
 	                   &f, "at most 8");
 }
 
+/* -I: where to connect; HOST stays the name sent and judged. */
+static void test_address(void **state)
+{
+	struct check_config cfg;
+	struct fault f;
+	(void)state;
+
+	assert_int_equal(PARSE(&smtp, "-H", "mail.example.com", "-I", "192.0.2.7"), CLI_RUN);
+	assert_string_equal(cfg.address, "192.0.2.7");
+	assert_string_equal(cfg.sni, "mail.example.com");
+	assert_string_equal(cfg.verify_name, "mail.example.com");
+	assert_int_equal(PARSE(&smtp, "-H", "mail.example.com", "--address=[2001:db8::1]"),
+	                 CLI_RUN);
+	assert_string_equal(cfg.address, "2001:db8::1");
+	assert_int_equal(PARSE(&smtp, "-H", "mail.example.com", "-I", "::1"), CLI_RUN);
+	assert_string_equal(cfg.address, "::1");
+	assert_int_equal(PARSE(&smtp, "-H", "mail.example.com"), CLI_RUN);
+	assert_string_equal(cfg.address, "");
+	expect_usage_error(PARSE(&smtp, "-H", "x.example", "-I", "mail.example.com"), &f,
+	                   "takes an IP address");
+	expect_usage_error(PARSE(&smtp, "-H", "x.example", "-I", "[192.0.2.1"), &f,
+	                   "takes an IP address");
+	expect_usage_error(PARSE(&smtp, "-H", "x.example", "-4", "-I", "::1"), &f, "family");
+	expect_usage_error(PARSE(&smtp, "-H", "x.example", "-6", "-I", "192.0.2.1"), &f, "family");
+}
+
+/* A protocol's options come from its table entry: accepted by its own plugin and
+ * by check_tls once -P names it (in any order), refused elsewhere. */
+static void test_protocol_options(void **state)
+{
+	const struct cli_plugin pgsql = {.name = "check_tls_pgsql", .protocol = "pgsql"};
+	struct check_config cfg;
+	struct fault f;
+	(void)state;
+
+	assert_int_equal(PARSE(&generic, "-H", "x.example", "--ehlo=me.example", "-P", "smtp"),
+	                 CLI_RUN);
+	assert_string_equal(cfg.protocol_args.values[0], "me.example");
+	assert_int_equal(PARSE(&smtp, "-H", "x.example"), CLI_RUN);
+	assert_null(cfg.protocol_args.values[0]);
+	expect_usage_error(PARSE(&pgsql, "-H", "x.example", "--ehlo", "me"), &f,
+	                   "unknown option '--ehlo'");
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "-P", "pgsql", "--ehlo", "me"), &f,
+	                   "--ehlo applies to smtp only");
+	assert_int_equal(PARSE(&generic, "-P", "help"), CLI_DONE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -253,6 +300,8 @@ int main(void)
 	        cmocka_unit_test(test_at_and_output),
 	        cmocka_unit_test(test_bad_command_lines),
 	        cmocka_unit_test(test_ca_files_collected),
+	        cmocka_unit_test(test_address),
+	        cmocka_unit_test(test_protocol_options),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -27,6 +27,7 @@
 #include "deadline.h"
 #include "net.h"
 #include "protocol.h"
+#include "textproto.h"
 
 #define DEADLINE_SECONDS 0.3
 
@@ -36,7 +37,8 @@ struct fixture {
 	struct deadline dl;
 	struct net_conn conn;
 	struct fault fault;
-	struct protocol_options options;
+	struct protocol_args args;
+	struct protocol_context ctx;
 	char heard[1024]; /* what the client said to a scripted peer */
 };
 
@@ -55,7 +57,11 @@ static int setup(void **state)
 	deadline_start(&fx->dl, DEADLINE_SECONDS);
 	net_conn_init(&fx->conn, fx->client, &fx->dl);
 	fault_clear(&fx->fault);
-	fx->options.ehlo_name = "client.example";
+	fx->args.values[protocol_option_index(&protocol_smtp, "ehlo")] = "client.example";
+	fx->ctx = (struct protocol_context){.host = "mail.example.com",
+	                                    .args = &fx->args,
+	                                    .conn = &fx->conn,
+	                                    .deadline = &fx->dl};
 	*state = fx;
 	return 0;
 }
@@ -189,7 +195,7 @@ static const char smtp_ehlo_ok[] = "250-mail.example.com\r\n"
 
 static int smtp_run(struct fixture *fx)
 {
-	return protocol_smtp.upgrade(&fx->conn, &fx->options, &fx->fault);
+	return protocol_smtp.upgrade(&fx->ctx, &fx->fault);
 }
 
 /* Play STEPS from a thread while the client runs its upgrade; keep what it heard. */
@@ -453,7 +459,7 @@ static void test_smtp_bad_ehlo_name(void **state)
 {
 	struct fixture *fx = *state;
 
-	fx->options.ehlo_name = "x\r\nRSET";
+	fx->args.values[0] = "x\r\nRSET";
 	smtp_expect_fault(fx, TURNS("220 hi\r\n"), FAULT_USAGE, "not a valid EHLO name");
 	assert_string_equal(fx->heard, "");
 }
@@ -462,7 +468,7 @@ static void test_smtp_default_ehlo_name(void **state)
 {
 	struct fixture *fx = *state;
 
-	fx->options.ehlo_name = NULL;
+	fx->args.values[0] = NULL;
 	assert_int_equal(smtp_converse(fx, TURNS("220 hi\r\n", smtp_ehlo_ok, "220 go\r\n")), 0);
 	assert_true(strncmp(fx->heard, "EHLO ", 5) == 0);
 	assert_null(strchr(fx->heard + 5, ' '));
@@ -476,7 +482,7 @@ static const unsigned char ssl_request[8] = {0x00, 0x00, 0x00, 0x08, 0x04, 0xd2,
 static int pgsql_run(struct fixture *fx, const void *answer, size_t len)
 {
 	peer_send(fx->peer, answer, len);
-	return protocol_pgsql.upgrade(&fx->conn, &fx->options, &fx->fault);
+	return protocol_pgsql.upgrade(&fx->ctx, &fx->fault);
 }
 
 static void pgsql_expect_fault(struct fixture *fx, const void *answer, size_t len,
@@ -543,6 +549,57 @@ static void test_pgsql_extra_bytes_left_buffered(void **state)
 	assert_int_equal(net_buffered(&fx->conn), 5);
 }
 
+/* --- text protocols ---------------------------------------------------------------- */
+
+static int read_reply(struct fixture *fx, enum textproto_style style, struct textproto_reply *r)
+{
+	static const struct textproto_step step = {"the test reply", "test reply"};
+
+	return textproto_read_reply(&fx->conn, &step, style, NULL, NULL, r, &fx->fault);
+}
+
+/* FTP's multi-line replies carry the code on the first and last line only. */
+static void test_textproto_first_and_last(void **state)
+{
+	struct fixture *fx = *state;
+	struct textproto_reply r;
+
+	peer_write(fx, "211-Features:\r\n AUTH TLS\r\n PBSZ\r\n211 End\r\n");
+	assert_int_equal(read_reply(fx, TEXTPROTO_FIRST_AND_LAST, &r), 0);
+	assert_int_equal(r.code, 211);
+	assert_int_equal(r.lines, 4);
+	assert_string_equal(r.text, "211-Features:");
+	assert_int_equal(net_buffered(&fx->conn), 0);
+	/* The same reply breaks the every-line style of SMTP. */
+	peer_write(fx, "211-Features:\r\n AUTH TLS\r\n211 End\r\n");
+	assert_int_equal(read_reply(fx, TEXTPROTO_EVERY_LINE, &r), -1);
+	assert_int_equal(fx->fault.kind, FAULT_PEER);
+	assert_non_null(strstr(fx->fault.text, "unexpected test reply: ' AUTH TLS'"));
+}
+
+static void test_textproto_quote_and_words(void **state)
+{
+	char quoted[TEXTPROTO_QUOTE_SIZE];
+	char lengthy[200];
+
+	(void)state;
+	textproto_quote(quoted, sizeof(quoted), "421 busy\x1b[2J\t");
+	assert_string_equal(quoted, "421 busy?[2J?");
+	memset(lengthy, 'x', sizeof(lengthy) - 1);
+	lengthy[sizeof(lengthy) - 1] = '\0';
+	textproto_quote(quoted, sizeof(quoted), lengthy);
+	assert_int_equal(strlen(quoted), TEXTPROTO_QUOTE_MAX + 3);
+	assert_true(textproto_is_word("mx.example", 255));
+	assert_false(textproto_is_word("", 255));
+	assert_false(textproto_is_word("a b", 255));
+	assert_false(textproto_is_word("a\r\nRSET", 255));
+	assert_false(textproto_is_word("abcd", 3));
+	assert_int_equal(textproto_reply_code("250"), 250);
+	assert_int_equal(textproto_reply_code("250-x"), 250);
+	assert_int_equal(textproto_reply_code("25x "), -1);
+	assert_int_equal(textproto_reply_code("2500"), -1);
+}
+
 /* --- the table ---------------------------------------------------------------------- */
 
 static void test_protocol_table(void **state)
@@ -565,6 +622,9 @@ static void test_protocol_table(void **state)
 	assert_int_equal(protocol_pgsql.implicit_port, 0);
 	assert_int_equal(protocol_tls.port, 443);
 	assert_null(protocol_tls.upgrade);
+	assert_int_equal(protocol_option_index(&protocol_smtp, "ehlo"), 0);
+	assert_int_equal(protocol_option_index(&protocol_smtp, "lhlo"), -1);
+	assert_int_equal(protocol_option_index(&protocol_pgsql, "ehlo"), -1);
 }
 
 static void test_protocol_tls_on_connect(void **state)
@@ -868,6 +928,8 @@ int main(void)
 	        FIXTURE_TEST(test_smtp_go_ahead_before_starttls),
 	        FIXTURE_TEST(test_smtp_bad_ehlo_name),
 	        FIXTURE_TEST(test_smtp_default_ehlo_name),
+	        FIXTURE_TEST(test_textproto_first_and_last),
+	        FIXTURE_TEST(test_textproto_quote_and_words),
 	        FIXTURE_TEST(test_pgsql_accepts),
 	        FIXTURE_TEST(test_pgsql_no_tls),
 	        FIXTURE_TEST(test_pgsql_error_not_echoed),

@@ -8,11 +8,11 @@
  * request code 80877103, answered by exactly one byte. */
 static const unsigned char ssl_request[8] = {0x00, 0x00, 0x00, 0x08, 0x04, 0xd2, 0x16, 0x2f};
 
-static int pgsql_upgrade(struct net_conn *c, const struct protocol_options *o, struct fault *f)
+static int pgsql_upgrade(const struct protocol_context *ctx, struct fault *f)
 {
+	struct net_conn *c = ctx->conn;
 	unsigned char answer;
 
-	(void)o;
 	if (net_write_all(c, ssl_request, sizeof(ssl_request), "the SSLRequest", f) < 0)
 		return -1;
 	/* One byte only: anything after it is plaintext the caller must refuse
@@ -37,7 +37,7 @@ static int pgsql_upgrade(struct net_conn *c, const struct protocol_options *o, s
 
 const struct tls_protocol protocol_pgsql = {
         .name = "pgsql",
-        .description = "PostgreSQL SSLRequest (5432)",
+        .description = "PostgreSQL SSLRequest",
         .port = 5432,
         .implicit_port = 0,
         .upgrade = pgsql_upgrade,

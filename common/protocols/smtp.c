@@ -1,0 +1,137 @@
+#include <config.h>
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "protocol.h"
+#include "textproto.h"
+
+#define SMTP_NAME_MAX 255
+
+enum { SMTP_OPT_EHLO };
+
+static const struct protocol_option smtp_options[] = {
+        [SMTP_OPT_EHLO] = {"ehlo", "NAME", "name sent with EHLO (default: this host's name)"},
+        {NULL, NULL, NULL},
+};
+
+static const struct textproto_step step_greeting = {"the SMTP greeting", "SMTP greeting"};
+static const struct textproto_step step_ehlo = {"the reply to EHLO", "reply to EHLO"};
+static const struct textproto_step step_starttls = {"the reply to STARTTLS", "reply to STARTTLS"};
+
+/* The EHLO keyword is the first word after the code ("250-STARTTLS"), matched as a
+ * whole word: "STARTTLSX" or "X-STARTTLS" are something else. */
+static void note_starttls(const char *line, void *data)
+{
+	bool *announced = data;
+	const char *word = line + 4;
+
+	if (line[3] == '\0')
+		return;
+	if (strncasecmp(word, "STARTTLS", 8) == 0 && (word[8] == '\0' || word[8] == ' '))
+		*announced = true;
+}
+
+static int smtp_validate(const struct protocol_args *a, struct fault *f)
+{
+	const char *ehlo = a->values[SMTP_OPT_EHLO];
+
+	if (ehlo != NULL && !textproto_is_word(ehlo, SMTP_NAME_MAX)) {
+		fault_set(f, FAULT_USAGE, "'%.100s' is not a valid EHLO name", ehlo);
+		return -1;
+	}
+	return 0;
+}
+
+/* "EHLO name\r\n" into CMD: the configured name, else this host's, else "localhost". */
+static int ehlo_command(const struct protocol_args *a, char *cmd, size_t size, struct fault *f)
+{
+	char host[SMTP_NAME_MAX + 1];
+	const char *name = "localhost";
+
+	if (a->values[SMTP_OPT_EHLO] != NULL) {
+		if (smtp_validate(a, f) < 0)
+			return -1;
+		name = a->values[SMTP_OPT_EHLO];
+	} else if (gethostname(host, sizeof(host)) == 0) {
+		host[sizeof(host) - 1] = '\0';
+		if (textproto_is_word(host, SMTP_NAME_MAX))
+			name = host;
+	}
+	snprintf(cmd, size, "EHLO %s\r\n", name);
+	return 0;
+}
+
+static int smtp_greeting(struct net_conn *c, struct fault *f)
+{
+	struct textproto_reply r;
+
+	if (textproto_read_reply(c, &step_greeting, TEXTPROTO_EVERY_LINE, NULL, NULL, &r, f) < 0)
+		return -1;
+	if (r.code != 220) {
+		fault_set(f, FAULT_PEER, "server refused the session: %s", r.text);
+		return -1;
+	}
+	return 0;
+}
+
+static int smtp_ehlo(struct net_conn *c, const struct protocol_args *a, struct fault *f)
+{
+	char cmd[SMTP_NAME_MAX + 8];
+	struct textproto_reply r;
+	bool starttls = false;
+
+	if (ehlo_command(a, cmd, sizeof(cmd), f) < 0)
+		return -1;
+	if (textproto_send(c, cmd, "EHLO", f) < 0)
+		return -1;
+	if (textproto_read_reply(c, &step_ehlo, TEXTPROTO_EVERY_LINE, note_starttls, &starttls, &r,
+	                         f) < 0)
+		return -1;
+	if (r.code != 250) {
+		fault_set(f, FAULT_PEER, "EHLO refused: %s", r.text);
+		return -1;
+	}
+	if (!starttls) {
+		fault_set(f, FAULT_NO_TLS, "server does not offer STARTTLS");
+		return -1;
+	}
+	return 0;
+}
+
+static int smtp_starttls(struct net_conn *c, struct fault *f)
+{
+	struct textproto_reply r;
+
+	if (textproto_send(c, "STARTTLS\r\n", "STARTTLS", f) < 0)
+		return -1;
+	if (textproto_read_reply(c, &step_starttls, TEXTPROTO_EVERY_LINE, NULL, NULL, &r, f) < 0)
+		return -1;
+	if (r.code != 220) {
+		fault_set(f, FAULT_NO_TLS, "STARTTLS refused: %s", r.text);
+		return -1;
+	}
+	return 0;
+}
+
+/* RFC 3207: one command at a time, never pipelined, and not a byte read past the
+ * final 220 go-ahead (the caller refuses anything already buffered). */
+static int smtp_upgrade(const struct protocol_context *ctx, struct fault *f)
+{
+	if (smtp_greeting(ctx->conn, f) < 0 || smtp_ehlo(ctx->conn, ctx->args, f) < 0)
+		return -1;
+	return smtp_starttls(ctx->conn, f);
+}
+
+const struct tls_protocol protocol_smtp = {
+        .name = "smtp",
+        .description = "SMTP STARTTLS (also on 587)",
+        .port = 25,
+        .implicit_port = 465,
+        .options = smtp_options,
+        .validate = smtp_validate,
+        .upgrade = smtp_upgrade,
+};

@@ -1,0 +1,125 @@
+#include <config.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "textproto.h"
+
+void textproto_quote(char *dst, size_t size, const char *src)
+{
+	size_t n = 0;
+
+	if (size == 0)
+		return;
+	for (; src[n] != '\0' && n < TEXTPROTO_QUOTE_MAX && n + 4 < size; n++) {
+		unsigned char ch = (unsigned char)src[n];
+
+		dst[n] = ch >= 0x20 && ch < 0x7f ? (char)ch : '?';
+	}
+	dst[n] = '\0';
+	if (src[n] != '\0')
+		snprintf(dst + n, size - n, "...");
+}
+
+static bool is_digit(char ch)
+{
+	return ch >= '0' && ch <= '9';
+}
+
+int textproto_reply_code(const char *line)
+{
+	if (!is_digit(line[0]) || !is_digit(line[1]) || !is_digit(line[2]))
+		return -1;
+	if (line[3] != ' ' && line[3] != '-' && line[3] != '\0')
+		return -1;
+	return (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
+}
+
+static int unexpected(const struct textproto_step *step, const char *line, struct fault *f)
+{
+	char quoted[TEXTPROTO_QUOTE_SIZE];
+
+	textproto_quote(quoted, sizeof(quoted), line);
+	fault_set(f, FAULT_PEER, "unexpected %s: '%s'", step->name, quoted);
+	return -1;
+}
+
+/* Does LINE, the Nth of a reply whose first line had CODE, end the reply? Sets
+ * *BROKEN when it cannot belong to the reply at all. */
+static bool ends_reply(const char *line, size_t n, int code, enum textproto_style style,
+                       bool *broken)
+{
+	int own = textproto_reply_code(line);
+
+	*broken = false;
+	if (n > 0 && own != code) {
+		/* FTP's lines between the first and the last may say anything. */
+		*broken = style == TEXTPROTO_EVERY_LINE;
+		return false;
+	}
+	return line[3] != '-';
+}
+
+int textproto_read_reply(struct net_conn *c, const struct textproto_step *step,
+                         enum textproto_style style, textproto_line_fn *each, void *data,
+                         struct textproto_reply *r, struct fault *f)
+{
+	char line[TEXTPROTO_LINE_MAX + 1];
+	bool broken, last;
+
+	memset(r, 0, sizeof(*r));
+	r->code = -1;
+	for (size_t n = 0; n < TEXTPROTO_REPLY_MAX; n++) {
+		if (textproto_read_line(c, step, line, f) < 0)
+			return -1;
+		if (n == 0) {
+			r->code = textproto_reply_code(line);
+			if (r->code < 0)
+				return unexpected(step, line, f);
+			textproto_quote(r->text, sizeof(r->text), line);
+		}
+		r->lines = n + 1;
+		last = ends_reply(line, n, r->code, style, &broken);
+		if (broken)
+			return unexpected(step, line, f);
+		if (each != NULL)
+			each(line, data);
+		if (last)
+			return 0;
+	}
+	fault_set(f, FAULT_PEER, "%s: more than %d lines", step->awaited, TEXTPROTO_REPLY_MAX);
+	return -1;
+}
+
+int textproto_read_line(struct net_conn *c, const struct textproto_step *step, char *line,
+                        struct fault *f)
+{
+	return net_read_line(c, line, TEXTPROTO_LINE_MAX + 1, step->awaited, f);
+}
+
+int textproto_send(struct net_conn *c, const char *cmd, const char *what, struct fault *f)
+{
+	size_t early = net_buffered(c);
+
+	if (early > 0) {
+		fault_set(f, FAULT_PEER, "server sent %zu byte%s before %s was sent; refusing",
+		          early, early == 1 ? "" : "s", what);
+		return -1;
+	}
+	return net_write_all(c, cmd, strlen(cmd), what, f);
+}
+
+bool textproto_is_word(const char *word, size_t max)
+{
+	size_t len = strlen(word);
+
+	if (len == 0 || len > max)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)word[i];
+
+		if (ch <= 0x20 || ch >= 0x7f)
+			return false;
+	}
+	return true;
+}

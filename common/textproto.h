@@ -1,0 +1,78 @@
+/* textproto — what the text protocols (SMTP, LMTP, FTP, NNTP, IMAP, POP3,
+ * ManageSieve) share before TLS: numbered replies that span lines and segments,
+ * commands sent only into silence, and the server's words quoted safely.
+ *
+ * Built on net's buffered reads, so every wait obeys the connection's deadline
+ * and every line its size limit. A protocol file keeps only its own dialogue.
+ */
+#ifndef TLSCHECK_COMMON_TEXTPROTO_H
+#define TLSCHECK_COMMON_TEXTPROTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "fault.h"
+#include "net.h"
+
+#define TEXTPROTO_LINE_MAX   1000 /* SMTP allows 512 (RFC 5321 4.5.3.1.5); real servers send more */
+#define TEXTPROTO_REPLY_MAX  100  /* lines in one reply; more is a hostile peer */
+#define TEXTPROTO_QUOTE_MAX  80   /* server text shown in a message */
+#define TEXTPROTO_QUOTE_SIZE (TEXTPROTO_QUOTE_MAX + 4)
+
+/* What is awaited, worded twice: for net's messages ("timeout waiting for the
+ * reply to EHLO") and for ours ("unexpected reply to EHLO: '...'"). */
+struct textproto_step {
+	const char *awaited; /* "the reply to EHLO" */
+	const char *name;    /* "reply to EHLO" */
+};
+
+/* How the lines of a multi-line numbered reply look. */
+enum textproto_style {
+	/* Every line carries the code: "250-a", "250-b", "250 c" (SMTP, LMTP). */
+	TEXTPROTO_EVERY_LINE,
+	/* Only the first and last do; lines between may be anything (FTP, RFC 959 4.2). */
+	TEXTPROTO_FIRST_AND_LAST,
+};
+
+struct textproto_reply {
+	int code;                        /* 220 */
+	size_t lines;                    /* how many lines it had */
+	char text[TEXTPROTO_QUOTE_SIZE]; /* its first line, quoted */
+};
+
+/* Called with each line of a reply, in order (to scan announced capabilities). */
+typedef void textproto_line_fn(const char *line, void *data);
+
+/* Copy SRC into DST for a message: printable ASCII only (anything else becomes
+ * '?'), at most TEXTPROTO_QUOTE_MAX characters, "..." when cut. */
+void textproto_quote(char *dst, size_t size, const char *src);
+
+/* The reply code of LINE ("250-...", "250 ...", "250"), or -1 when LINE does not
+ * start like a reply line. */
+int textproto_reply_code(const char *line);
+
+/* Read one whole numbered reply, all its lines and nothing after it, calling EACH
+ * (may be NULL) with every line. Returns 0 with R filled, or -1: FAULT_PEER
+ * "unexpected NAME: 'quoted line'" for a line that breaks STYLE, "AWAITED: more
+ * than 100 lines", or net's faults (closed, too long, timeout). */
+int textproto_read_reply(struct net_conn *c, const struct textproto_step *step,
+                         enum textproto_style style, textproto_line_fn *each, void *data,
+                         struct textproto_reply *r, struct fault *f);
+
+/* Read one line of at most TEXTPROTO_LINE_MAX bytes (without CR LF) into LINE,
+ * which holds TEXTPROTO_LINE_MAX + 1. Errors as net_read_line(). */
+int textproto_read_line(struct net_conn *c, const struct textproto_step *step, char *line,
+                        struct fault *f);
+
+/* Send the command CMD (with its CR LF), but only into silence: a reply already
+ * waiting was sent before the server saw the command, so it cannot answer it
+ * (a pipelined or injected go-ahead would otherwise pass for one). WHAT names the
+ * command ("STARTTLS"). Returns 0, or -1 with FAULT_PEER "server sent N bytes
+ * before WHAT was sent; refusing", or net's write faults. */
+int textproto_send(struct net_conn *c, const char *cmd, const char *what, struct fault *f);
+
+/* Is WORD safe to put on a command line: 1 to MAX bytes of printable ASCII, no
+ * space? (an EHLO name, a domain, a tag) */
+bool textproto_is_word(const char *word, size_t max);
+
+#endif
