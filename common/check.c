@@ -12,13 +12,20 @@
 #include "trust.h"
 #include "verdict.h"
 
+/* How long to wait after the handshake for a TLS 1.3 server's verdict on the
+ * client certificate it asked for and did not get. Only then: a server that did
+ * not ask costs nothing. A server on another continent answers within it. */
+#define CLIENT_VERDICT_GRACE 0.5
+
 /* Everything one run learns; owned by check_main() and released in one place. */
 struct check_run {
 	struct deadline deadline;
 	struct net_address_list addresses;
 	const char *address; /* the one connected to */
 	int fd;
+	struct net_conn conn; /* plain before the handshake, TLS after it */
 	struct tls_probe *probe;
+	struct fault after_fault;      /* what the protocol's after() step found, if it failed */
 	struct trust_anchors *anchors; /* the named store from the start, else loaded when judged */
 	struct cert_chain chain;
 	struct verdict verdict;
@@ -48,21 +55,20 @@ static int connect_any(const struct check_config *cfg, struct check_run *run, st
  * plaintext queued after "ready to start TLS" would be read as if it came over TLS. */
 static int upgrade(const struct check_config *cfg, struct check_run *run, struct fault *f)
 {
-	struct net_conn conn;
 	struct protocol_context ctx = {
 	        .host = cfg->host_ascii,
 	        .args = &cfg->protocol_args,
-	        .conn = &conn,
+	        .conn = &run->conn,
 	        .deadline = &run->deadline,
 	};
 	size_t extra;
 
+	net_conn_init(&run->conn, run->fd, &run->deadline);
 	if (protocol_tls_on_connect(cfg->protocol, cfg->port, cfg->implicit_tls))
 		return 0;
-	net_conn_init(&conn, run->fd, &run->deadline);
 	if (cfg->protocol->upgrade(&ctx, f) < 0)
 		return -1;
-	extra = net_buffered(&conn);
+	extra = net_buffered(&run->conn);
 	if (extra) {
 		fault_set(f, FAULT_PEER,
 		          "server sent %zu byte%s of plaintext after its go-ahead for TLS "
@@ -75,9 +81,12 @@ static int upgrade(const struct check_config *cfg, struct check_run *run, struct
 
 static int handshake(const struct check_config *cfg, struct check_run *run, struct fault *f)
 {
-	struct probe_options options = {.sni = cfg->sni[0] ? cfg->sni : NULL};
+	struct probe_options options = {
+	        .sni = cfg->sni[0] ? cfg->sni : NULL,
+	        .alpn = cfg->protocol->alpn,
+	};
 
-	if (probe_run(run->fd, &options, &run->deadline, &run->probe, f) < 0)
+	if (probe_handshake(run->fd, &options, &run->deadline, &run->probe, f) < 0)
 		return -1;
 	if (probe_chain_length(run->probe) == 0) {
 		fault_set(f, FAULT_PEER, "server sent no certificate");
@@ -87,13 +96,53 @@ static int handshake(const struct check_config *cfg, struct check_run *run, stru
 	                       f);
 }
 
+/* The protocol's own confirmation that the service behind TLS answers, under a
+ * short deadline of its own: its failure is a finding, not the end of the run. */
+static void run_after(const struct check_config *cfg, struct check_run *run)
+{
+	struct deadline budget;
+	struct protocol_context ctx = {
+	        .host = cfg->host_ascii,
+	        .args = &cfg->protocol_args,
+	        .conn = &run->conn,
+	        .deadline = &budget,
+	        .tls_on_connect =
+	                protocol_tls_on_connect(cfg->protocol, cfg->port, cfg->implicit_tls),
+	};
+
+	deadline_within(&budget, &run->deadline, PROTOCOL_AFTER_SECONDS);
+	net_conn_set_deadline(&run->conn, &budget);
+	cfg->protocol->after(&ctx, &run->after_fault);
+	net_conn_set_deadline(&run->conn, &run->deadline);
+}
+
+/* Over the TLS channel, when the handshake completed: the server's verdict on
+ * the client certificate it asked for, then the protocol's after() step, then
+ * close_notify. */
+static void after_handshake(const struct check_config *cfg, struct check_run *run)
+{
+	struct fault f;
+
+	if (probe_attach(run->probe, &run->conn, &f) == 0) {
+		probe_await_client_verdict(run->probe, &run->conn, CLIENT_VERDICT_GRACE);
+		/* A server that refused us has closed the channel: nothing to ask it. */
+		if (cfg->protocol->after != NULL &&
+		    probe_client_cert(run->probe) != PROBE_CLIENT_CERT_REQUIRED)
+			run_after(cfg, run);
+	}
+	probe_close(run->probe);
+}
+
 static int probe_service(const struct check_config *cfg, struct check_run *run, struct fault *f)
 {
 	if (connect_any(cfg, run, f) < 0)
 		return -1;
 	if (upgrade(cfg, run, f) < 0)
 		return -1;
-	return handshake(cfg, run, f);
+	if (handshake(cfg, run, f) < 0)
+		return -1;
+	after_handshake(cfg, run);
+	return 0;
 }
 
 static void judge_trust(const struct check_config *cfg, struct check_run *run)
@@ -129,6 +178,8 @@ static void judge_chain(const struct check_config *cfg, struct check_run *run)
 		verdict_add(&run->verdict, STATE_CRITICAL, "%s", handshake_error);
 	if (probe_tls_version(run->probe))
 		verdict_add(&run->verdict, STATE_OK, "%s", probe_tls_version(run->probe));
+	if (run->after_fault.kind != FAULT_NONE)
+		verdict_add(&run->verdict, STATE_WARNING, "%s", run->after_fault.text);
 	/* Not a problem of the served chain, which was judged above: a fact to show. */
 	if (client_cert_note)
 		verdict_add(&run->verdict, STATE_OK, "%s", client_cert_note);

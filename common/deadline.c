@@ -22,6 +22,19 @@ void deadline_start(struct deadline *d, double seconds)
 	}
 }
 
+static bool is_before(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+void deadline_within(struct deadline *sub, const struct deadline *parent, double seconds)
+{
+	deadline_start(sub, seconds);
+	sub->start = parent->start;
+	if (is_before(&parent->end, &sub->end))
+		sub->end = parent->end;
+}
+
 int deadline_left_ms(const struct deadline *d)
 {
 	struct timespec now;

@@ -18,6 +18,11 @@ struct deadline {
 /* Start the clock: the deadline is SECONDS (> 0) from now. */
 void deadline_start(struct deadline *d, double seconds);
 
+/* A shorter deadline inside PARENT: SECONDS from now, but never past PARENT's
+ * end, so a step with a budget of its own still cannot stretch the run. Its start
+ * is PARENT's, so elapsed time still counts from the run's beginning. */
+void deadline_within(struct deadline *sub, const struct deadline *parent, double seconds);
+
 /* Milliseconds left, for poll(); 0 once the deadline has passed. Rounded up, so a
  * wait never returns early and spins. */
 int deadline_left_ms(const struct deadline *d);

@@ -304,14 +304,86 @@ out:
 	return rc;
 }
 
+/* --- the plain socket -------------------------------------------------------- */
+
+static void read_fault(int err, const char *what, struct fault *f)
+{
+	if (err == ECONNRESET)
+		fault_set(f, FAULT_PEER, "server reset the connection while we waited for %s",
+		          what);
+	else
+		fault_set(f, FAULT_PEER, "cannot read %s: %s", what, strerror(err));
+}
+
+static void write_fault(int err, const char *what, struct fault *f)
+{
+	if (err == EPIPE || err == ECONNRESET)
+		fault_set(f, FAULT_PEER, "server closed the connection while we sent %s", what);
+	else
+		fault_set(f, FAULT_PEER, "cannot send %s: %s", what, strerror(err));
+}
+
+static ssize_t socket_recv(void *io, int fd, void *buf, size_t len, short *events, const char *what,
+                           struct fault *f)
+{
+	ssize_t n = recv(fd, buf, len, MSG_DONTWAIT);
+
+	(void)io;
+	if (n >= 0)
+		return n;
+	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
+		*events = POLLIN;
+		return NET_AGAIN;
+	}
+	read_fault(errno, what, f);
+	return -1;
+}
+
+static ssize_t socket_send(void *io, int fd, const void *buf, size_t len, short *events,
+                           const char *what, struct fault *f)
+{
+	/* MSG_NOSIGNAL: a peer that hung up must not kill us with SIGPIPE. */
+	ssize_t n = send(fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+
+	(void)io;
+	if (n >= 0)
+		return n;
+	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
+		*events = POLLOUT;
+		return NET_AGAIN;
+	}
+	write_fault(errno, what, f);
+	return -1;
+}
+
+static const struct net_transport plain_socket = {
+        .recv = socket_recv,
+        .send = socket_send,
+};
+
 /* --- buffered I/O ------------------------------------------------------------ */
 
 void net_conn_init(struct net_conn *c, int fd, const struct deadline *dl)
 {
 	c->fd = fd;
 	c->deadline = dl;
+	c->transport = &plain_socket;
+	c->io = NULL;
 	c->head = 0;
 	c->tail = 0;
+}
+
+void net_conn_use(struct net_conn *c, const struct net_transport *transport, void *io)
+{
+	c->transport = transport;
+	c->io = io;
+	c->head = 0;
+	c->tail = 0;
+}
+
+void net_conn_set_deadline(struct net_conn *c, const struct deadline *dl)
+{
+	c->deadline = dl;
 }
 
 size_t net_buffered(const struct net_conn *c)
@@ -328,15 +400,6 @@ static void compact(struct net_conn *c)
 	c->head = 0;
 }
 
-static void read_fault(int err, const char *what, struct fault *f)
-{
-	if (err == ECONNRESET)
-		fault_set(f, FAULT_PEER, "server reset the connection while we waited for %s",
-		          what);
-	else
-		fault_set(f, FAULT_PEER, "cannot read %s: %s", what, strerror(err));
-}
-
 /* Receive more bytes into the buffer (which must have room after compacting).
  * Returns 0, or -1 with F set on timeout, end of stream or error. */
 static int fill(struct net_conn *c, const char *what, struct fault *f)
@@ -350,11 +413,10 @@ static int fill(struct net_conn *c, const char *what, struct fault *f)
 	}
 	snprintf(waiting, sizeof(waiting), "waiting for %s", what);
 	for (;;) {
-		ssize_t n;
+		short events = POLLIN;
+		ssize_t n = c->transport->recv(c->io, c->fd, c->buf + c->tail,
+		                               sizeof(c->buf) - c->tail, &events, what, f);
 
-		if (net_wait(c->fd, POLLIN, c->deadline, waiting, f) < 0)
-			return -1;
-		n = recv(c->fd, c->buf + c->tail, sizeof(c->buf) - c->tail, MSG_DONTWAIT);
 		if (n > 0) {
 			c->tail += (size_t)n;
 			return 0;
@@ -364,11 +426,18 @@ static int fill(struct net_conn *c, const char *what, struct fault *f)
 			          "server closed the connection while we waited for %s", what);
 			return -1;
 		}
-		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-			read_fault(errno, what, f);
+		if (n != NET_AGAIN)
 			return -1;
-		}
+		if (net_wait(c->fd, events, c->deadline, waiting, f) < 0)
+			return -1;
 	}
+}
+
+int net_await(struct net_conn *c, const char *what, struct fault *f)
+{
+	if (net_buffered(c) > 0)
+		return 0;
+	return fill(c, what, f);
 }
 
 /* Hand out the line ending at the '\n' at EOL, or fail if it breaks a limit. */
@@ -440,14 +509,6 @@ int net_read_exact(struct net_conn *c, void *out, size_t len, const char *what, 
 	}
 }
 
-static void write_fault(int err, const char *what, struct fault *f)
-{
-	if (err == EPIPE || err == ECONNRESET)
-		fault_set(f, FAULT_PEER, "server closed the connection while we sent %s", what);
-	else
-		fault_set(f, FAULT_PEER, "cannot send %s: %s", what, strerror(err));
-}
-
 int net_write_all(struct net_conn *c, const void *data, size_t len, const char *what,
                   struct fault *f)
 {
@@ -457,18 +518,18 @@ int net_write_all(struct net_conn *c, const void *data, size_t len, const char *
 
 	snprintf(sending, sizeof(sending), "sending %s", what);
 	while (done < len) {
-		/* MSG_NOSIGNAL: a peer that hung up must not kill us with SIGPIPE. */
-		ssize_t n = send(c->fd, src + done, len - done, MSG_NOSIGNAL | MSG_DONTWAIT);
+		short events = POLLOUT;
+		ssize_t n =
+		        c->transport->send(c->io, c->fd, src + done, len - done, &events, what, f);
 
-		if (n >= 0) {
+		if (n > 0) {
 			done += (size_t)n;
 			continue;
 		}
-		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-			write_fault(errno, what, f);
+		/* 0 bytes taken is no error: wait until the socket takes more. */
+		if (n != NET_AGAIN && n != 0)
 			return -1;
-		}
-		if (net_wait(c->fd, POLLOUT, c->deadline, sending, f) < 0)
+		if (net_wait(c->fd, events, c->deadline, sending, f) < 0)
 			return -1;
 	}
 	return 0;

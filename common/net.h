@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 
 #include "deadline.h"
 #include "fault.h"
@@ -51,17 +52,46 @@ int net_connect(const struct net_address *addr, const struct deadline *dl, int *
  * STARTTLS") or FAULT_INTERNAL when poll() fails. */
 int net_wait(int fd, short events, const struct deadline *dl, const char *what, struct fault *f);
 
-/* A connected socket with a read buffer. The caller owns it (stack is fine) and
- * the fd; net_conn_init() does not take ownership. */
+/* How bytes move over a connection: the plain socket before TLS, the TLS session
+ * after it (probe.h provides that one). Both calls never block. They return the
+ * number of bytes moved (> 0), 0 for the end of the stream (recv only),
+ * NET_AGAIN with *EVENTS set to what to poll the socket for, or -1 with F set
+ * (WHAT names what was awaited or sent, for the message). */
+#define NET_AGAIN (-2)
+
+struct net_transport {
+	ssize_t (*recv)(void *io, int fd, void *buf, size_t len, short *events, const char *what,
+	                struct fault *f);
+	ssize_t (*send)(void *io, int fd, const void *buf, size_t len, short *events,
+	                const char *what, struct fault *f);
+};
+
+/* A connected socket with a read buffer, and the transport bytes go through. The
+ * caller owns it (stack is fine) and the fd; net_conn_init() does not take
+ * ownership. */
 struct net_conn {
 	int fd;
 	const struct deadline *deadline;
+	const struct net_transport *transport;
+	void *io; /* the transport's own state; NULL for the plain socket */
 	unsigned char buf[NET_BUFFER_SIZE];
 	size_t head; /* first unread byte */
 	size_t tail; /* one past the last received byte */
 };
 
+/* Start C on the plain socket FD, every wait bounded by DL. */
 void net_conn_init(struct net_conn *c, int fd, const struct deadline *dl);
+
+/* From now on, move bytes through TRANSPORT (with its state IO), as after a TLS
+ * handshake. Whatever is still buffered is dropped: it came before the switch. */
+void net_conn_use(struct net_conn *c, const struct net_transport *transport, void *io);
+
+/* Bound every later wait on C by DL instead (a step's own sub-deadline). */
+void net_conn_set_deadline(struct net_conn *c, const struct deadline *dl);
+
+/* Wait until at least one unread byte is buffered, reading if none is. Returns 0,
+ * or -1 with F set as for net_read_line() (timeout, closed, transport error). */
+int net_await(struct net_conn *c, const char *what, struct fault *f);
 
 /* Send all of DATA. Returns 0, or -1 with FAULT_PEER (peer closed/reset) or
  * FAULT_TIMEOUT. WHAT says what was being sent, for the message

@@ -20,6 +20,13 @@
 #define PROBE_ALPN_SIZE 256
 
 struct tls_probe {
+	/* Open from the handshake until probe_close(): the TLS channel after it. */
+	gnutls_session_t session;
+	gnutls_certificate_credentials_t cred;
+	bool completed;             /* the handshake completed */
+	bool client_cert_requested; /* the server sent a CertificateRequest */
+	bool fatal_alert;           /* a fatal alert arrived after the handshake */
+	char alert_name[PROBE_NAME_SIZE];
 	gnutls_datum_t chain[PROBE_MAX_CHAIN];
 	size_t chain_length;
 	bool out_of_memory; /* the verify callback could not keep the chain */
@@ -28,7 +35,8 @@ struct tls_probe {
 	char group[PROBE_NAME_SIZE];
 	char alpn[PROBE_ALPN_SIZE];
 	char error[FAULT_TEXT_SIZE];
-	const char *client_cert_note; /* a literal; NULL when no certificate was asked for */
+	enum probe_client_cert client_cert;
+	char client_cert_note[FAULT_TEXT_SIZE];
 };
 
 static void forget_chain(struct tls_probe *p)
@@ -232,22 +240,50 @@ static void record_parameters(struct tls_probe *p, gnutls_session_t session)
 
 /* The probe holds no client certificate, so a CertificateRequest is answered
  * with an empty one. A server that then ends the handshake refuses the missing
- * certificate, not its own chain: that chain is still judged. A handshake that
- * completes anyway met an optional request, or a TLS 1.3 server whose verdict
- * on the client comes after the handshake and is not waited for. */
-static void note_client_cert(struct tls_probe *p, gnutls_session_t session, bool completed)
+ * certificate, not its own chain: that chain is still judged. In TLS 1.3 the
+ * handshake completes first and the refusal comes after it, as an alert:
+ * probe_await_client_verdict() waits for that. */
+static void note_client_cert(struct tls_probe *p, enum probe_client_cert status, const char *alert)
 {
-	if (gnutls_certificate_client_get_request_status(session) == 0)
-		return;
-	p->client_cert_note = completed ? "server asks for a client certificate (none given)"
-	                                : "server requires a client certificate (none given)";
+	p->client_cert = status;
+	if (status == PROBE_CLIENT_CERT_ASKED)
+		snprintf(p->client_cert_note, sizeof(p->client_cert_note),
+		         "server asks for a client certificate (none given)");
+	else if (alert != NULL)
+		snprintf(p->client_cert_note, sizeof(p->client_cert_note),
+		         "server requires a client certificate (none given; it sent alert '%s')",
+		         alert);
+	else
+		snprintf(p->client_cert_note, sizeof(p->client_cert_note),
+		         "server requires a client certificate (none given)");
 }
 
-int probe_run(int fd, const struct probe_options *o, const struct deadline *dl,
-              struct tls_probe **out, struct fault *f)
+static void close_session(struct tls_probe *p)
 {
-	gnutls_session_t session = NULL;
-	gnutls_certificate_credentials_t cred = NULL;
+	if (p->session != NULL)
+		gnutls_deinit(p->session);
+	if (p->cred != NULL)
+		gnutls_certificate_free_credentials(p->cred);
+	p->session = NULL;
+	p->cred = NULL;
+}
+
+/* The handshake failed after the chain arrived: the chain is still judged, with
+ * the failure as a fact, unless the failure is only the missing client
+ * certificate. */
+static void keep_failed_handshake(struct tls_probe *p, struct fault *f)
+{
+	if (gnutls_certificate_client_get_request_status(p->session) != 0)
+		note_client_cert(p, PROBE_CLIENT_CERT_REQUIRED, NULL);
+	else
+		copy_text(p->error, sizeof(p->error), f->text);
+	fault_clear(f);
+	close_session(p);
+}
+
+int probe_handshake(int fd, const struct probe_options *o, const struct deadline *dl,
+                    struct tls_probe **out, struct fault *f)
+{
 	struct tls_probe *p;
 	int rc = -1;
 
@@ -257,22 +293,17 @@ int probe_run(int fd, const struct probe_options *o, const struct deadline *dl,
 		fault_set(f, FAULT_INTERNAL, "out of memory");
 		goto out;
 	}
-	if (open_session(&session, &cred, fd, o, p, f) < 0)
+	if (open_session(&p->session, &p->cred, fd, o, p, f) < 0)
 		goto out;
-	if (handshake(session, fd, dl, p, f) == 0) {
-		record_parameters(p, session);
-		note_client_cert(p, session, true);
-		/* One close_notify, not waited for: the server logs a clean goodbye
-		 * instead of an error, and a slow peer cannot hold the check. */
-		gnutls_bye(session, GNUTLS_SHUT_WR);
+	if (handshake(p->session, fd, dl, p, f) == 0) {
+		p->completed = true;
+		record_parameters(p, p->session);
+		p->client_cert_requested =
+		        gnutls_certificate_client_get_request_status(p->session) != 0;
+		if (p->client_cert_requested)
+			note_client_cert(p, PROBE_CLIENT_CERT_ASKED, NULL);
 	} else if (p->chain_length > 0 && f->kind != FAULT_TIMEOUT && f->kind != FAULT_INTERNAL) {
-		/* The chain arrived before the failure: it is still judged, with the
-		 * failure as a fact, unless the failure is only the missing client
-		 * certificate. */
-		note_client_cert(p, session, false);
-		if (p->client_cert_note == NULL)
-			copy_text(p->error, sizeof(p->error), f->text);
-		fault_clear(f);
+		keep_failed_handshake(p, f);
 	} else {
 		goto out;
 	}
@@ -280,12 +311,118 @@ int probe_run(int fd, const struct probe_options *o, const struct deadline *dl,
 	p = NULL;
 	rc = 0;
 out:
-	if (session != NULL)
-		gnutls_deinit(session);
-	if (cred != NULL)
-		gnutls_certificate_free_credentials(cred);
 	probe_free(p);
 	return rc;
+}
+
+/* --- the TLS channel after the handshake -------------------------------------- */
+
+static ssize_t tls_again(gnutls_session_t session, short *events)
+{
+	*events = gnutls_record_get_direction(session) == 1 ? POLLOUT : POLLIN;
+	return NET_AGAIN;
+}
+
+/* GnuTLS's record errors in the operator's words; a fatal alert is kept, since
+ * it is the server's verdict on us (a refused or missing client certificate). */
+static ssize_t tls_failure(struct tls_probe *p, ssize_t ret, const char *doing, const char *what,
+                           struct fault *f)
+{
+	if (ret == GNUTLS_E_FATAL_ALERT_RECEIVED) {
+		p->fatal_alert = true;
+		copy_text(p->alert_name, sizeof(p->alert_name),
+		          gnutls_alert_get_name(gnutls_alert_get(p->session)));
+		fault_set(f, FAULT_PEER, "server sent alert '%s' while we %s %s", p->alert_name,
+		          doing, what);
+	} else if (ret == GNUTLS_E_PREMATURE_TERMINATION || ret == GNUTLS_E_PULL_ERROR ||
+	           ret == GNUTLS_E_PUSH_ERROR) {
+		fault_set(f, FAULT_PEER, "server closed the connection while we %s %s", doing,
+		          what);
+	} else {
+		fault_set(f, FAULT_PEER, "TLS failed while we %s %s: %s", doing, what,
+		          gnutls_strerror((int)ret));
+	}
+	return -1;
+}
+
+/* Retried at once, not waited for: a warning alert or a post-handshake message
+ * (a TLS 1.3 session ticket) carries no data but may leave more to read. */
+#define TLS_RETRIES 16
+
+static ssize_t tls_recv(void *io, int fd, void *buf, size_t len, short *events, const char *what,
+                        struct fault *f)
+{
+	struct tls_probe *p = io;
+	ssize_t ret = GNUTLS_E_AGAIN;
+
+	(void)fd;
+	for (int i = 0; i < TLS_RETRIES; i++) {
+		ret = gnutls_record_recv(p->session, buf, len);
+		if (ret >= 0)
+			return ret;
+		if (ret == GNUTLS_E_AGAIN)
+			return tls_again(p->session, events);
+		if (ret != GNUTLS_E_INTERRUPTED && ret != GNUTLS_E_WARNING_ALERT_RECEIVED)
+			return tls_failure(p, ret, "waited for", what, f);
+	}
+	return tls_again(p->session, events);
+}
+
+static ssize_t tls_send(void *io, int fd, const void *buf, size_t len, short *events,
+                        const char *what, struct fault *f)
+{
+	struct tls_probe *p = io;
+	ssize_t ret = gnutls_record_send(p->session, buf, len);
+
+	(void)fd;
+	if (ret >= 0)
+		return ret;
+	if (ret == GNUTLS_E_AGAIN || ret == GNUTLS_E_INTERRUPTED)
+		return tls_again(p->session, events);
+	return tls_failure(p, ret, "sent", what, f);
+}
+
+static const struct net_transport tls_transport = {
+        .recv = tls_recv,
+        .send = tls_send,
+};
+
+int probe_attach(struct tls_probe *p, struct net_conn *c, struct fault *f)
+{
+	if (!p->completed || p->session == NULL) {
+		fault_set(f, FAULT_INTERNAL, "no TLS session to talk over");
+		return -1;
+	}
+	net_conn_use(c, &tls_transport, p);
+	return 0;
+}
+
+void probe_await_client_verdict(struct tls_probe *p, struct net_conn *c, double grace)
+{
+	const struct deadline *run = c->deadline;
+	struct deadline wait;
+	struct fault f;
+
+	if (!p->client_cert_requested || p->session == NULL)
+		return;
+	deadline_within(&wait, run, grace);
+	net_conn_set_deadline(c, &wait);
+	/* Whatever arrives stays buffered for the protocol's after() step. */
+	if (net_await(c, "the server's verdict on our missing client certificate", &f) < 0 &&
+	    p->fatal_alert)
+		note_client_cert(p, PROBE_CLIENT_CERT_REQUIRED, p->alert_name);
+	net_conn_set_deadline(c, run);
+}
+
+void probe_close(struct tls_probe *p)
+{
+	if (p == NULL || p->session == NULL)
+		return;
+	/* One close_notify, not waited for: the server logs a clean goodbye instead
+	 * of an error, and a slow peer cannot hold the check. */
+	if (p->completed && !p->fatal_alert)
+		gnutls_bye(p->session, GNUTLS_SHUT_WR);
+	close_session(p);
 }
 
 size_t probe_chain_length(const struct tls_probe *p)
@@ -328,15 +465,21 @@ const char *probe_handshake_error(const struct tls_probe *p)
 	return or_null(p->error);
 }
 
+enum probe_client_cert probe_client_cert(const struct tls_probe *p)
+{
+	return p->client_cert;
+}
+
 const char *probe_client_cert_note(const struct tls_probe *p)
 {
-	return p->client_cert_note;
+	return or_null(p->client_cert_note);
 }
 
 void probe_free(struct tls_probe *p)
 {
 	if (p == NULL)
 		return;
+	probe_close(p);
 	forget_chain(p);
 	free(p);
 }

@@ -1,9 +1,14 @@
-/* probe — the TLS handshake, and the only code that drives a GnuTLS session.
+/* probe — the TLS handshake and the TLS channel after it: the only code that
+ * drives a GnuTLS session.
  *
  * The probe trusts nothing and verifies nothing during the handshake: its verify
  * callback copies the peer's chain and lets the handshake go on, so the chain is
  * kept even when the handshake fails later (a broker that wants a client
  * certificate, say). Judging the chain is the job of cert, trust and verdict.
+ *
+ * A completed handshake leaves the session open: probe_attach() makes it the
+ * transport of a net_conn, so a protocol's after() step reads and writes over TLS
+ * with the same line and byte primitives as its upgrade(). probe_close() ends it.
  */
 #ifndef TLSCHECK_COMMON_PROBE_H
 #define TLSCHECK_COMMON_PROBE_H
@@ -14,6 +19,7 @@
 
 #include "deadline.h"
 #include "fault.h"
+#include "net.h"
 
 struct tls_probe; /* opaque */
 
@@ -25,14 +31,34 @@ struct probe_options {
 /* Run a TLS client handshake on the connected, non-blocking socket FD, waiting at
  * most until DL. The socket stays the caller's.
  *
- * Returns 0 with *OUT set when the handshake completed or at least the server's
- * chain was seen (then probe_handshake_error() says what failed). Returns -1 with
- * *OUT NULL and F filled when no chain was seen: FAULT_HANDSHAKE with the GnuTLS
- * error or alert ("handshake failed: received alert 'handshake failure'"),
+ * Returns 0 with *OUT set when the handshake completed (the session stays open
+ * for probe_attach()) or at least the server's chain was seen (then
+ * probe_handshake_error() says what failed, and the session is closed). Returns
+ * -1 with *OUT NULL and F filled when no chain was seen: FAULT_HANDSHAKE with the
+ * GnuTLS error or alert ("handshake failed: received alert 'handshake failure'"),
  * FAULT_PEER when the server closed or sent something that is not TLS,
  * FAULT_TIMEOUT, FAULT_INTERNAL. */
-int probe_run(int fd, const struct probe_options *o, const struct deadline *dl,
-              struct tls_probe **out, struct fault *f);
+int probe_handshake(int fd, const struct probe_options *o, const struct deadline *dl,
+                    struct tls_probe **out, struct fault *f);
+
+/* Make the open session C's transport (C must be on the handshake's socket);
+ * what C had buffered is dropped. Returns 0, or -1 with FAULT_INTERNAL when the
+ * handshake did not complete. Errors of later reads and writes are FAULT_PEER:
+ * "server sent alert 'X' while we waited for WHAT", "server closed the
+ * connection while we ...". */
+int probe_attach(struct tls_probe *p, struct net_conn *c, struct fault *f);
+
+/* Only when the server asked for a client certificate and got none: wait on C
+ * (attached) for up to GRACE seconds, within C's deadline, for the server's
+ * verdict. A fatal alert, whatever its number (decode_error, handshake_failure,
+ * certificate_required), turns "asks" into "requires"; data or silence leaves
+ * "asks". Data that arrives stays buffered in C. Returns at once otherwise, so a
+ * server that did not ask costs nothing. */
+void probe_await_client_verdict(struct tls_probe *p, struct net_conn *c, double grace);
+
+/* Send close_notify (not waited for) and release the session. The facts stay.
+ * Safe on NULL, and more than once. */
+void probe_close(struct tls_probe *p);
 
 /* The chain as served, in the order served: element 0 is the leaf. DER, owned by
  * the probe. */
@@ -51,16 +77,26 @@ const char *probe_alpn(const struct tls_probe *p);
  * or if it failed only for want of a client certificate (see below). */
 const char *probe_handshake_error(const struct tls_probe *p);
 
-/* The server sent a CertificateRequest; the probe never sends a client
- * certificate, so it answered with none. "server requires a client certificate
- * (none given)" when the server then ended the handshake (that failure is not a
- * handshake error: the chain was seen and is judged as usual); "server asks for a
- * client certificate (none given)" when the handshake completed anyway (an
- * optional request, or TLS 1.3, where the server judges the client after the
- * handshake and the probe does not wait for that). NULL when no certificate was
- * asked for. A static string. */
+/* Did the server ask for a client certificate, and did it require one? The probe
+ * sends none. REQUIRED: the server ended the handshake (TLS 1.2) or sent a fatal
+ * alert right after it (TLS 1.3, see probe_await_client_verdict()); ASKED: it
+ * went on without one, as far as the probe waited. */
+enum probe_client_cert {
+	PROBE_CLIENT_CERT_NOT_ASKED,
+	PROBE_CLIENT_CERT_ASKED,
+	PROBE_CLIENT_CERT_REQUIRED,
+};
+
+enum probe_client_cert probe_client_cert(const struct tls_probe *p);
+
+/* The same in words: "server requires a client certificate (none given)", with
+ * "; it sent alert 'X'" when the verdict came after the handshake, or "server
+ * asks for a client certificate (none given)". NULL when none was asked for. A
+ * refusal of the missing certificate is not a handshake error: the chain was
+ * seen and is judged as usual. */
 const char *probe_client_cert_note(const struct tls_probe *p);
 
+/* Closes the session if open, then frees. Safe on NULL. */
 void probe_free(struct tls_probe *p);
 
 #endif

@@ -43,7 +43,12 @@ struct protocol_context {
 	const struct protocol_args *args; /* this protocol's options */
 	struct net_conn *conn;           /* plain socket in upgrade(), the TLS session in after() */
 	const struct deadline *deadline; /* the one every read and write of this step obeys */
+	bool tls_on_connect;             /* TLS started at connect, without upgrade() */
 };
+
+/* How long after() may take, at most, inside the run's deadline: a service that
+ * stays silent behind TLS is a finding of its own and must not eat all of -t. */
+#define PROTOCOL_AFTER_SECONDS 3.0
 
 struct tls_protocol {
 	const char *name;             /* "smtp": for -P and the status line */

@@ -12,6 +12,8 @@ packages=(
 	clang-format
 	# certificates at test time, and the plain-TLS test server
 	gnutls-bin
+	# a second TLS stack as a test server (s_server): other alerts, other timing
+	openssl
 	# real servers the integration tests start on loopback
 	postgresql python3 python3-aiosmtpd
 	# the configuration check of contrib/icinga2

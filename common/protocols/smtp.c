@@ -19,6 +19,8 @@ static const struct protocol_option smtp_options[] = {
 };
 
 static const struct textproto_step step_greeting = {"the SMTP greeting", "SMTP greeting"};
+static const struct textproto_step step_greeting_tls = {"the SMTP greeting over TLS",
+                                                        "SMTP greeting over TLS"};
 static const struct textproto_step step_ehlo = {"the reply to EHLO", "reply to EHLO"};
 static const struct textproto_step step_starttls = {"the reply to STARTTLS", "reply to STARTTLS"};
 
@@ -65,11 +67,11 @@ static int ehlo_command(const struct protocol_args *a, char *cmd, size_t size, s
 	return 0;
 }
 
-static int smtp_greeting(struct net_conn *c, struct fault *f)
+static int smtp_greeting(struct net_conn *c, const struct textproto_step *step, struct fault *f)
 {
 	struct textproto_reply r;
 
-	if (textproto_read_reply(c, &step_greeting, TEXTPROTO_EVERY_LINE, NULL, NULL, &r, f) < 0)
+	if (textproto_read_reply(c, step, TEXTPROTO_EVERY_LINE, NULL, NULL, &r, f) < 0)
 		return -1;
 	if (r.code != 220) {
 		fault_set(f, FAULT_PEER, "server refused the session: %s", r.text);
@@ -121,9 +123,20 @@ static int smtp_starttls(struct net_conn *c, struct fault *f)
  * final 220 go-ahead (the caller refuses anything already buffered). */
 static int smtp_upgrade(const struct protocol_context *ctx, struct fault *f)
 {
-	if (smtp_greeting(ctx->conn, f) < 0 || smtp_ehlo(ctx->conn, ctx->args, f) < 0)
+	if (smtp_greeting(ctx->conn, &step_greeting, f) < 0 ||
+	    smtp_ehlo(ctx->conn, ctx->args, f) < 0)
 		return -1;
 	return smtp_starttls(ctx->conn, f);
+}
+
+/* SMTPS (RFC 8314): the greeting comes over TLS, so reading it confirms a mail
+ * server behind the TLS endpoint (not a terminator whose backend is gone). After
+ * STARTTLS the server waits for our EHLO, and its greeting was read already. */
+static int smtp_after(const struct protocol_context *ctx, struct fault *f)
+{
+	if (!ctx->tls_on_connect)
+		return 0;
+	return smtp_greeting(ctx->conn, &step_greeting_tls, f);
 }
 
 const struct tls_protocol protocol_smtp = {
@@ -134,4 +147,5 @@ const struct tls_protocol protocol_smtp = {
         .options = smtp_options,
         .validate = smtp_validate,
         .upgrade = smtp_upgrade,
+        .after = smtp_after,
 };

@@ -338,6 +338,23 @@ start_gnutls_serv() {
 	return 1
 }
 
+# start_openssl_server CERTFILE KEYFILE [S_SERVER ARGS...]: TLS on connect from
+# OpenSSL's s_server, a second TLS stack with its own alerts and timing.
+start_openssl_server() {
+	local cert=$1 key=$2 attempt port rc
+	shift 2
+	for attempt in 1 2 3 4 5; do
+		port=$(free_port) || return 1
+		new_server_log openssl
+		openssl s_server -quiet -cert "$cert" -key "$key" -accept "127.0.0.1:$port" "$@" \
+			</dev/null >"$SERVER_LOG" 2>&1 &
+		server_started "$port" $! 'openssl s_server'
+		rc=$?
+		[ "$rc" -eq 2 ] || return "$rc"
+	done
+	return 1
+}
+
 # start_smtpd MODE [CERTFILE KEYFILE] [EXTRA AIOSMTPD ARGS...]: aiosmtpd on 127.0.0.1.
 # MODE: starttls (STARTTLS offered, not required), plain (no STARTTLS), smtps
 # (TLS on connect). Logs each command line it reads (-d) to SERVER_LOG.

@@ -8,6 +8,7 @@
 require_server 'python3 (/usr/bin/python3)' test -x "$PYTHON"
 require_server 'aiosmtpd (python3-aiosmtpd)' "$PYTHON" -c 'import aiosmtpd'
 require_server 'certtool (gnutls-bin)' command -v certtool
+require_server gnutls-serv command -v gnutls-serv
 require_plugin "$CHECK_TLS_SMTP"
 require_plugin "$CHECK_TLS"
 lib_init
@@ -30,6 +31,10 @@ P_PLAIN=$SERVER_PORT
 start_smtpd smtps "$TEST_DIR/ok.pem" "$TEST_DIR/ok.key" ||
 	bail_out 'aiosmtpd (SMTPS) did not start'
 P_SMTPS=$SERVER_PORT
+# A TLS endpoint with no mail server behind it (a terminator whose backend is gone).
+start_gnutls_serv "$TEST_DIR/ok.pem" "$TEST_DIR/ok.key" --disable-client-cert ||
+	bail_out 'gnutls-serv did not start'
+P_TLS_ONLY=$SERVER_PORT
 
 DATE_RE='[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} UTC'
 
@@ -93,6 +98,14 @@ expect_check 'SMTPS with --implicit-tls: OK' 0 \
 	"^TLS OK - 127\\.0\\.0\\.1:$P_SMTPS smtp: certificate 'CN=smtp\\.test' expires in 199d" \
 	'chain trusted by ca\.pem' "\\| days_left=199\\.9[0-9];14;7;0; $PERF_TAIL" \
 	-- "$CHECK_TLS_SMTP" -H 127.0.0.1 -p "$P_SMTPS" -S smtp.test -C ca.pem --implicit-tls
+
+# After the handshake the greeting comes over TLS: reading it confirms SMTP. Its
+# absence is a finding of its own, under a short sub-deadline, not the run's -t.
+expect_check 'SMTPS without a mail server behind TLS: WARNING, chain still judged' 1 \
+	"^TLS WARNING - 127\\.0\\.0\\.1:$P_TLS_ONLY smtp: timeout waiting for the SMTP greeting over TLS" \
+	"certificate 'CN=smtp\\.test' expires in 199d" 'chain trusted by ca\.pem' \
+	"\\| days_left=199\\.9[0-9];14;7;0; $PERF_TAIL" '@max-secs=8' \
+	-- "$CHECK_TLS_SMTP" -H 127.0.0.1 -p "$P_TLS_ONLY" -S smtp.test -C ca.pem --implicit-tls -t 20
 
 expect_check 'SMTPS port spoken to as STARTTLS, -t 2: CRITICAL timeout' 2 \
 	'^TLS CRITICAL - .*timeout' "$PERF_FAILED" '@max-secs=5' \

@@ -8,6 +8,7 @@
 
 require_server 'python3 (/usr/bin/python3)' test -x "$PYTHON"
 require_server gnutls-serv command -v gnutls-serv
+require_server openssl command -v openssl
 require_server 'certtool (gnutls-bin)' command -v certtool
 require_plugin "$CHECK_TLS"
 lib_init
@@ -58,6 +59,19 @@ serve_client_cert require12 ok --require-client-cert "${TLS12[@]}"
 serve_client_cert require13 ok --require-client-cert
 serve_client_cert require12-warn warn --require-client-cert "${TLS12[@]}"
 serve_client_cert ask12 ok "${TLS12[@]}"
+serve_client_cert ask13 ok
+# OpenSSL's s_server with -Verify: a client certificate required; its alert after
+# a TLS 1.3 handshake is certificate_required, in TLS 1.2 handshake_failure.
+serve_openssl() {
+	local name=$1
+	shift
+	start_openssl_server "$TEST_DIR/ok.pem" "$TEST_DIR/ok.key" "$@" ||
+		bail_out "openssl s_server for $name did not start"
+	PORT[$name]=$SERVER_PORT
+}
+serve_openssl ossl-require13 -Verify 1 -tls1_3
+serve_openssl ossl-require12 -Verify 1 -tls1_2
+serve_openssl ossl-ask13 -verify 1 -tls1_3
 
 DATE_RE='[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} UTC'
 
@@ -215,11 +229,25 @@ check 'TLS 1.2, client certificate required: 10 days left is WARNING' 1 \
 check 'TLS 1.2, client certificate required: --output=days gives the days' 0 \
 	'^199\.9[0-9]$' '@lines=1' \
 	-- require12 -S ok.test -C ca.pem --output=days
-check 'TLS 1.3, client certificate required: the handshake completes, OK' 0 \
+# TLS 1.3: the handshake completes before the server judges us; its fatal alert
+# right after it, whatever the number, tells "requires" from "asks".
+check 'TLS 1.3, client certificate required (GnuTLS): the alert after the handshake says so' 0 \
 	"^TLS OK - .* certificate 'CN=ok\\.test' expires in 199d" 'chain trusted by ca\.pem' \
-	'TLSv1\.3' 'server asks for a client certificate \(none given\)' \
-	"\\| days_left=199\\.9[0-9];14;7;0; $PERF_TAIL" '@lines=1' \
+	'TLSv1\.3' 'server requires a client certificate \(none given\; it sent alert' \
+	'!asks for' "\\| days_left=199\\.9[0-9];14;7;0; $PERF_TAIL" '@lines=1' \
 	-- require13 -S ok.test -C ca.pem
+check 'TLS 1.3, client certificate optional (GnuTLS): asks, never "required"' 0 \
+	'^TLS OK - ' 'TLSv1\.3' 'server asks for a client certificate \(none given\)' '!requires' \
+	-- ask13 -S ok.test -C ca.pem
+check 'TLS 1.3, client certificate required (OpenSSL): requires' 0 \
+	'^TLS OK - ' 'TLSv1\.3' 'server requires a client certificate \(none given\; it sent alert' \
+	-- ossl-require13 -S ok.test -C ca.pem
+check 'TLS 1.2, client certificate required (OpenSSL): requires' 0 \
+	'^TLS OK - ' 'server requires a client certificate \(none given\)' '!handshake failed' \
+	-- ossl-require12 -S ok.test -C ca.pem
+check 'TLS 1.3, client certificate optional (OpenSSL): asks' 0 \
+	'^TLS OK - ' 'TLSv1\.3' 'server asks for a client certificate \(none given\)' '!requires' \
+	-- ossl-ask13 -S ok.test -C ca.pem
 check 'TLS 1.2, client certificate optional: OK, says it was asked for' 0 \
 	'^TLS OK - ' 'TLSv1\.2' 'server asks for a client certificate \(none given\)' \
 	-- ask12 -S ok.test -C ca.pem

@@ -549,6 +549,92 @@ static void test_pgsql_extra_bytes_left_buffered(void **state)
 	assert_int_equal(net_buffered(&fx->conn), 5);
 }
 
+/* --- transports ------------------------------------------------------------------ */
+
+/* A transport that hands out its text a few bytes at a time, asking to wait in
+ * between, as a TLS session does with records, and keeps what is sent. */
+struct trickle {
+	const char *text;
+	size_t at;
+	bool again; /* the next call asks to wait */
+	char sent[64];
+	size_t sent_len;
+};
+
+static ssize_t trickle_recv(void *io, int fd, void *buf, size_t len, short *events,
+                            const char *what, struct fault *f)
+{
+	struct trickle *t = io;
+	size_t n = strlen(t->text + t->at);
+
+	(void)fd, (void)what, (void)f;
+	t->again = !t->again;
+	if (t->again) {
+		*events = POLLOUT; /* a socketpair end is writable: the wait returns at once */
+		return NET_AGAIN;
+	}
+	n = n < 3 ? n : 3;
+	n = n < len ? n : len;
+	memcpy(buf, t->text + t->at, n);
+	t->at += n;
+	return (ssize_t)n;
+}
+
+static ssize_t trickle_send(void *io, int fd, const void *buf, size_t len, short *events,
+                            const char *what, struct fault *f)
+{
+	struct trickle *t = io;
+
+	(void)fd, (void)events, (void)what, (void)f;
+	len = len < 2 ? len : 2; /* a short write, completed by the next call */
+	memcpy(t->sent + t->sent_len, buf, len);
+	t->sent_len += len;
+	return (ssize_t)len;
+}
+
+static const struct net_transport trickle_transport = {trickle_recv, trickle_send};
+
+static void test_transport_carries_lines_and_writes(void **state)
+{
+	struct fixture *fx = *state;
+	struct trickle t = {.text = "220 over TLS\r\nsecond\r\n"};
+	char line[64];
+
+	peer_write(fx, "plaintext left behind\r\n");
+	assert_int_equal(net_await(&fx->conn, "the test line", &fx->fault), 0);
+	net_conn_use(&fx->conn, &trickle_transport, &t);
+	assert_int_equal(net_buffered(&fx->conn), 0);
+	assert_int_equal(net_read_line(&fx->conn, line, sizeof(line), "a line", &fx->fault), 0);
+	assert_string_equal(line, "220 over TLS");
+	assert_int_equal(net_read_line(&fx->conn, line, sizeof(line), "a line", &fx->fault), 0);
+	assert_string_equal(line, "second");
+	assert_int_equal(net_write_all(&fx->conn, "QUIT\r\n", 6, "QUIT", &fx->fault), 0);
+	assert_int_equal(t.sent_len, 6);
+	assert_memory_equal(t.sent, "QUIT\r\n", 6);
+	/* The transport's end of stream reads as the server closing. */
+	assert_int_equal(net_read_line(&fx->conn, line, sizeof(line), "a line", &fx->fault), -1);
+	assert_int_equal(fx->fault.kind, FAULT_PEER);
+	assert_non_null(strstr(fx->fault.text, "closed the connection"));
+}
+
+/* A step's own deadline is shorter, never longer, than the run's. */
+static void test_deadline_within(void **state)
+{
+	struct deadline run, step;
+
+	(void)state;
+	deadline_start(&run, 10.0);
+	deadline_within(&step, &run, 0.2);
+	assert_true(deadline_left_ms(&step) <= 200);
+	assert_true(deadline_left_ms(&run) > 9000);
+	deadline_within(&step, &run, 60.0);
+	assert_true(deadline_left_ms(&step) <= 10000);
+	deadline_start(&run, 0.05);
+	deadline_within(&step, &run, 3.0);
+	sleep_ms(80);
+	assert_true(deadline_passed(&step));
+}
+
 /* --- text protocols ---------------------------------------------------------------- */
 
 static int read_reply(struct fixture *fx, enum textproto_style style, struct textproto_reply *r)
@@ -929,6 +1015,8 @@ int main(void)
 	        FIXTURE_TEST(test_smtp_bad_ehlo_name),
 	        FIXTURE_TEST(test_smtp_default_ehlo_name),
 	        FIXTURE_TEST(test_textproto_first_and_last),
+	        FIXTURE_TEST(test_transport_carries_lines_and_writes),
+	        cmocka_unit_test(test_deadline_within),
 	        FIXTURE_TEST(test_textproto_quote_and_words),
 	        FIXTURE_TEST(test_pgsql_accepts),
 	        FIXTURE_TEST(test_pgsql_no_tls),
