@@ -3,7 +3,8 @@
 
 Listens on 127.0.0.1 on a port the kernel picks, writes that port to --port-file,
 serves each connection in MODE, and exits by itself after --lifetime seconds (at
-most 30), whatever its clients do. Standard library only.
+most 120), whatever its clients do: the whole of hostile.sh, even on a
+loaded machine, runs inside it. Standard library only.
 
 Modes:
   silent         accept, then say nothing
@@ -28,7 +29,7 @@ import sys
 import threading
 import time
 
-MAX_LIFETIME = 30.0
+MAX_LIFETIME = 120.0
 HUGE_LINE = 1024 * 1024
 GARBAGE = 64 * 1024
 # TLS record: alert, TLS 1.2, length 2, level fatal, handshake_failure (40).
