@@ -350,8 +350,10 @@ static void put_json_findings(FILE *out, const struct report_data *d)
 	for (size_t i = 0; i < finding_count(d); i++) {
 		const struct finding *f = &d->verdict->items[i];
 
-		fprintf(out, "%s{\"state\":\"%s\",\"text\":", i == 0 ? "" : ",",
+		fprintf(out, "%s{\"state\":\"%s\",\"rule\":", i == 0 ? "" : ",",
 		        state_name(f->state));
+		put_json_string(out, f->rule);
+		put_json_key(out, false, "text");
 		put_json_string(out, f->text);
 		fputc('}', out);
 	}

@@ -3,7 +3,7 @@
  * nagios: "TLS STATE - HOST:PORT PROTO: finding; finding; TLS version | perfdata",
  *         then with -v one line per chain element and one of TLS parameters.
  * json:   one object (host, port, protocol, address, state, summary (the text of
- *         the status line), findings (state, text), chain, tls).
+ *         the status line), findings (state, rule, text), chain, tls).
  * days:   the days left on the earliest-expiring element only, or
  *         REPORT_DAYS_FAILED when there was no chain; always exit 0.
  * Numbers use '.' whatever the locale (never call setlocale(LC_NUMERIC)).

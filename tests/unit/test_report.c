@@ -353,9 +353,9 @@ static void test_json(void **state)
 	        "\"address\":\"192.0.2.1\",\"state\":\"WARNING\",\"exit_code\":1,"
 	        "\"summary\":\"certificate 'CN=db1.example.com' expires in 9d 4h (2026-12-02 13:00 "
 	        "UTC); chain trusted by ca.pem; TLSv1.3\",\"days_left\":9.16,\"time\":0.006,"
-	        "\"findings\":[{\"state\":\"WARNING\","
+	        "\"findings\":[{\"state\":\"WARNING\",\"rule\":\"expiry\","
 	        "\"text\":\"certificate 'CN=db1.example.com' expires in 9d 4h (2026-12-02 13:00 "
-	        "UTC)\"},{\"state\":\"OK\",\"text\":\"chain trusted by "
+	        "UTC)\"},{\"state\":\"OK\",\"rule\":\"trust\",\"text\":\"chain trusted by "
 	        "ca.pem\"}],"
 	        "\"chain\":[{\"role\":\"leaf\",\"subject\":\"CN=db1.example.com\","
 	        "\"issuer\":\"CN=Issuing CA\",\"serial\":\"01ab\","
@@ -387,7 +387,7 @@ static void test_json_without_chain(void **state)
 	        "{\"host\":\"db1.example.com\",\"port\":5432,\"protocol\":\"pgsql\","
 	        "\"address\":null,\"state\":\"UNKNOWN\",\"exit_code\":3,"
 	        "\"summary\":\"cannot read CA file 'x.pem'\",\"days_left\":null,"
-	        "\"time\":0.000,\"findings\":[{\"state\":\"UNKNOWN\","
+	        "\"time\":0.000,\"findings\":[{\"state\":\"UNKNOWN\",\"rule\":\"probe\","
 	        "\"text\":\"cannot read CA file 'x.pem'\"}],\"chain\":[],\"tls\":{\"version\":null,"
 	        "\"cipher\":null,\"group\":null,\"alpn\":null}}\n");
 }
@@ -430,6 +430,40 @@ static void test_json_escaping(void **state)
 	assert_non_null(strstr(text, expected));
 	assert_int_equal(exit_code, 2);
 	free(text);
+}
+
+/* Each finding names the rule that made it; the TLS version, a fact and no
+ * finding, ends the summary as it ends the status line, after the notes. */
+static void test_json_rule_ids(void **state)
+{
+	static const char *const wanted[] = {
+	        "{\"state\":\"WARNING\",\"rule\":\"expiry\",\"text\":\"certificate ",
+	        "{\"state\":\"OK\",\"rule\":\"trust\",\"text\":\"chain trusted by ca.pem\"}",
+	        "{\"state\":\"OK\",\"rule\":\"client-cert\",\"text\":\"server asks for a "
+	        "client certificate (none given)\"}",
+	        "chain trusted by ca.pem; server asks for a client certificate (none given); "
+	        "TLSv1.3\",",
+	};
+	struct fixture fx;
+	int exit_code;
+	char *text;
+
+	(void)state;
+	setup_fixture(&fx, NOW);
+	verdict_add(&fx.verdict, "client-cert", STATE_OK,
+	            "server asks for a client certificate (none given)");
+	text = emit(REPORT_JSON, &fx.data, &exit_code);
+	for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++) {
+		if (strstr(text, wanted[i]) == NULL)
+			fail_msg("no %s in %s", wanted[i], text);
+	}
+	assert_null(strstr(text, "\"text\":\"TLSv1.3\""));
+	free(text);
+
+	/* Only the version known: it is the whole summary. */
+	verdict_init(&fx.verdict);
+	assert_report(REPORT_NAGIOS, &fx.data, 0,
+	              "TLS OK - db1.example.com:5432 pgsql: TLSv1.3 | time=0.006s;;;0;\n");
 }
 
 static void test_days(void **state)
@@ -489,6 +523,7 @@ int main(void)
 	        cmocka_unit_test(test_json),
 	        cmocka_unit_test(test_json_without_chain),
 	        cmocka_unit_test(test_json_escaping),
+	        cmocka_unit_test(test_json_rule_ids),
 	        cmocka_unit_test(test_days),
 	        cmocka_unit_test(test_decimal_point_under_locale),
 	};
