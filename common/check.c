@@ -28,8 +28,10 @@ struct check_run {
 	struct fault after_fault;      /* what the protocol's after() step found, if it failed */
 	struct trust_anchors *anchors; /* the named store from the start, else loaded when judged */
 	struct cert_chain chain;
+	struct trust_result trust;
+	struct fault trust_failure;
+	struct facts facts; /* points into the above */
 	struct verdict verdict;
-	struct expiry_summary expiry;
 };
 
 /* Try each resolved address in turn, under the one deadline, until one answers. */
@@ -145,44 +147,53 @@ static int probe_service(const struct check_config *cfg, struct check_run *run, 
 	return 0;
 }
 
-static void judge_trust(const struct check_config *cfg, struct check_run *run)
+/* Verify the chain against the store: a fact, judged by the trust rule. Without
+ * a named store, the system store is loaded now that a chain is to be judged
+ * against it, and not before. */
+static void verify_trust(const struct check_config *cfg, struct check_run *run)
 {
-	struct trust_result result;
-	struct fault f;
-
 	if (!cfg->verify_trust)
 		return;
-	fault_clear(&f);
-	/* Without a named store, the system store is loaded now that a chain is to be
-	 * judged against it, and not before. */
-	if ((run->anchors == NULL && trust_load(&cfg->store, &run->anchors, &f) < 0) ||
-	    trust_verify(run->anchors, &run->chain, &result, &f) < 0)
-		verdict_judge_fault(&run->verdict, &f, cfg->timeout_state);
+	fault_clear(&run->trust_failure);
+	if ((run->anchors == NULL &&
+	     trust_load(&cfg->store, &run->anchors, &run->trust_failure) < 0) ||
+	    trust_verify(run->anchors, &run->chain, &run->trust, &run->trust_failure) < 0)
+		run->facts.trust_failure = &run->trust_failure;
 	else
-		verdict_judge_trust(&run->verdict, &result);
+		run->facts.trust = &run->trust;
 }
 
-static void judge_chain(const struct check_config *cfg, struct check_run *run)
+/* Everything the rules read, gathered once. PROBE_FAILURE is what ended the
+ * probe before a chain was seen, or NULL. */
+static void gather_facts(const struct check_config *cfg, struct check_run *run,
+                         const struct fault *probe_failure)
 {
-	const struct cert_info *leaf = &run->chain.items[0];
-	const char *handshake_error = probe_handshake_error(run->probe);
-	const char *client_cert_note = probe_client_cert_note(run->probe);
+	struct facts *facts = &run->facts;
 
-	verdict_judge_expiry(&run->verdict, &run->chain, cfg->now, &cfg->warning, &cfg->critical,
-	                     &run->expiry);
-	if (cfg->verify_name[0])
-		verdict_judge_name(&run->verdict, leaf, cfg->verify_name_display,
-		                   cert_matches_name(leaf, cfg->verify_name));
-	judge_trust(cfg, run);
-	if (handshake_error)
-		verdict_add(&run->verdict, STATE_CRITICAL, "%s", handshake_error);
-	if (probe_tls_version(run->probe))
-		verdict_add(&run->verdict, STATE_OK, "%s", probe_tls_version(run->probe));
+	*facts = (struct facts){
+	        .probe_failure = probe_failure,
+	        .chain = &run->chain,
+	        .now = cfg->now,
+	        .warning = &cfg->warning,
+	        .critical = &cfg->critical,
+	        .timeout_state = cfg->timeout_state,
+	        .name_ascii = cfg->verify_name[0] ? cfg->verify_name : NULL,
+	        .name_display = cfg->verify_name_display,
+	};
+	if (run->probe != NULL) {
+		facts->tls = (struct facts_tls){
+		        .version = probe_tls_version(run->probe),
+		        .cipher = probe_cipher(run->probe),
+		        .group = probe_group(run->probe),
+		        .alpn = probe_alpn(run->probe),
+		};
+		facts->handshake_error = probe_handshake_error(run->probe);
+		facts->client_cert_note = probe_client_cert_note(run->probe);
+	}
 	if (run->after_fault.kind != FAULT_NONE)
-		verdict_add(&run->verdict, STATE_WARNING, "%s", run->after_fault.text);
-	/* Not a problem of the served chain, which was judged above: a fact to show. */
-	if (client_cert_note)
-		verdict_add(&run->verdict, STATE_OK, "%s", client_cert_note);
+		facts->after_failure = &run->after_fault;
+	if (probe_failure == NULL)
+		verify_trust(cfg, run);
 }
 
 static int report(const struct check_config *cfg, struct check_run *run)
@@ -194,18 +205,12 @@ static int report(const struct check_config *cfg, struct check_run *run)
 	        .address = run->address,
 	        .verdict = &run->verdict,
 	        .chain = &run->chain,
-	        .expiry = &run->expiry,
+	        .tls = run->facts.tls,
 	        .elapsed = deadline_elapsed(&run->deadline),
 	        .now = cfg->now,
 	        .verbosity = cfg->verbosity,
 	};
 
-	if (run->probe) {
-		data.tls.version = probe_tls_version(run->probe);
-		data.tls.cipher = probe_cipher(run->probe);
-		data.tls.group = probe_group(run->probe);
-		data.tls.alpn = probe_alpn(run->probe);
-	}
 	verdict_sort(&run->verdict);
 	return report_emit(stdout, cfg->output, &data);
 }
@@ -243,6 +248,7 @@ int check_main(const struct cli_plugin *plugin, int argc, char **argv)
 {
 	struct check_config cfg;
 	struct check_run run = {.fd = -1};
+	const struct fault *probe_failure = NULL;
 	struct fault f;
 	int exit_code;
 
@@ -262,9 +268,9 @@ int check_main(const struct cli_plugin *plugin, int argc, char **argv)
 	verdict_init(&run.verdict);
 	fault_clear(&f);
 	if (probe_service(&cfg, &run, &f) < 0)
-		verdict_judge_fault(&run.verdict, &f, cfg.timeout_state);
-	else
-		judge_chain(&cfg, &run);
+		probe_failure = &f;
+	gather_facts(&cfg, &run, probe_failure);
+	verdict_judge(&run.verdict, &run.facts);
 	exit_code = report(&cfg, &run);
 out:
 	release(&run);

@@ -100,7 +100,7 @@ static enum plugin_state worst_state(const struct report_data *d)
 
 static bool has_days(const struct report_data *d)
 {
-	return d->expiry != NULL && d->expiry->valid;
+	return d->verdict != NULL && d->verdict->expiry.valid;
 }
 
 /* ------------------------------------------------------------------ nagios */
@@ -135,10 +135,10 @@ static void put_perfdata(FILE *out, const struct report_data *d)
 	char days[NUMBER_SIZE], warning[NUMBER_SIZE], critical[NUMBER_SIZE], elapsed[NUMBER_SIZE];
 
 	if (has_days(d)) {
-		format_days(d->expiry->seconds_left, days, sizeof(days));
-		report_format_number(d->expiry->warning_seconds / 86400.0, warning,
+		format_days(d->verdict->expiry.seconds_left, days, sizeof(days));
+		report_format_number(d->verdict->expiry.warning_seconds / 86400.0, warning,
 		                     sizeof(warning));
-		report_format_number(d->expiry->critical_seconds / 86400.0, critical,
+		report_format_number(d->verdict->expiry.critical_seconds / 86400.0, critical,
 		                     sizeof(critical));
 		fprintf(out, "days_left=%s;%s;%s;0; ", days, warning, critical);
 	}
@@ -146,17 +146,37 @@ static void put_perfdata(FILE *out, const struct report_data *d)
 	fprintf(out, "time=%ss;;;0;", elapsed);
 }
 
+static bool has_version(const struct report_data *d)
+{
+	return d->tls.version != NULL && d->tls.version[0] != '\0';
+}
+
+/* The text of the status line, also JSON's summary: the findings in their
+ * order, then the TLS version, a plain fact that is no finding; "no findings"
+ * when there is neither. PUT writes one piece in the output's own escaping. */
+static void put_summary(FILE *out, const struct report_data *d,
+                        void (*put)(FILE *out, const char *text))
+{
+	size_t count = finding_count(d);
+
+	if (count == 0 && !has_version(d))
+		put(out, "no findings");
+	for (size_t i = 0; i < count; i++) {
+		put(out, i == 0 ? "" : "; ");
+		put(out, d->verdict->items[i].text);
+	}
+	if (has_version(d)) {
+		put(out, count == 0 ? "" : "; ");
+		put(out, d->tls.version);
+	}
+}
+
 static void put_status_line(FILE *out, const struct report_data *d)
 {
 	fprintf(out, "TLS %s - ", state_name(worst_state(d)));
 	put_endpoint(out, d);
 	fprintf(out, ": ");
-	if (finding_count(d) == 0)
-		fprintf(out, "no findings");
-	for (size_t i = 0; i < finding_count(d); i++) {
-		fprintf(out, "%s", i == 0 ? "" : "; ");
-		put_plain(out, d->verdict->items[i].text);
-	}
+	put_summary(out, d, put_plain);
 	fprintf(out, " | ");
 	put_perfdata(out, d);
 	fprintf(out, "\n");
@@ -201,7 +221,7 @@ static void put_element_line(FILE *out, size_t index, const struct cert_info *c,
 	fprintf(out, "\n");
 }
 
-static void put_tls_line(FILE *out, const struct report_tls *tls)
+static void put_tls_line(FILE *out, const struct facts_tls *tls)
 {
 	const char *parts[] = {tls->version, tls->cipher, tls->group, tls->alpn};
 	const size_t alpn_part = 3;
@@ -320,12 +340,7 @@ static void put_json_time(FILE *out, time_t t)
 static void put_json_summary(FILE *out, const struct report_data *d)
 {
 	fputc('"', out);
-	if (finding_count(d) == 0)
-		fputs("no findings", out);
-	for (size_t i = 0; i < finding_count(d); i++) {
-		fputs(i == 0 ? "" : "; ", out);
-		put_json_chars(out, d->verdict->items[i].text);
-	}
+	put_summary(out, d, put_json_chars);
 	fputc('"', out);
 }
 
@@ -335,8 +350,10 @@ static void put_json_findings(FILE *out, const struct report_data *d)
 	for (size_t i = 0; i < finding_count(d); i++) {
 		const struct finding *f = &d->verdict->items[i];
 
-		fprintf(out, "%s{\"state\":\"%s\",\"text\":", i == 0 ? "" : ",",
+		fprintf(out, "%s{\"state\":\"%s\",\"rule\":", i == 0 ? "" : ",",
 		        state_name(f->state));
+		put_json_string(out, f->rule);
+		put_json_key(out, false, "text");
 		put_json_string(out, f->text);
 		fputc('}', out);
 	}
@@ -382,7 +399,7 @@ static void put_json_chain(FILE *out, const struct report_data *d)
 	fputc(']', out);
 }
 
-static void put_json_tls(FILE *out, const struct report_tls *tls)
+static void put_json_tls(FILE *out, const struct facts_tls *tls)
 {
 	fputc('{', out);
 	put_json_key(out, true, "version");
@@ -414,7 +431,7 @@ static void emit_json(FILE *out, const struct report_data *d)
 	put_json_summary(out, d);
 	put_json_key(out, false, "days_left");
 	if (has_days(d)) {
-		format_days(d->expiry->seconds_left, number, sizeof(number));
+		format_days(d->verdict->expiry.seconds_left, number, sizeof(number));
 		fputs(number, out);
 	} else {
 		fputs("null", out);
@@ -440,7 +457,7 @@ static void emit_days(FILE *out, const struct report_data *d)
 		fputs(REPORT_DAYS_FAILED "\n", out);
 		return;
 	}
-	format_days(d->expiry->seconds_left, days, sizeof(days));
+	format_days(d->verdict->expiry.seconds_left, days, sizeof(days));
 	fprintf(out, "%s\n", days);
 }
 

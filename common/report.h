@@ -1,8 +1,9 @@
 /* report — the only code that writes a check's result to stdout.
  *
- * nagios: "TLS STATE - HOST:PORT PROTO: finding; finding | perfdata", then with -v
- *         one line per chain element.
- * json:   one object (host, port, protocol, address, state, findings, chain, tls).
+ * nagios: "TLS STATE - HOST:PORT PROTO: finding; finding; TLS version | perfdata",
+ *         then with -v one line per chain element and one of TLS parameters.
+ * json:   one object (host, port, protocol, address, state, summary (the text of
+ *         the status line), findings (state, rule, text), chain, tls).
  * days:   the days left on the earliest-expiring element only, or
  *         REPORT_DAYS_FAILED when there was no chain; always exit 0.
  * Numbers use '.' whatever the locale (never call setlocale(LC_NUMERIC)).
@@ -14,6 +15,7 @@
 #include <time.h>
 
 #include "cert.h"
+#include "facts.h"
 #include "state.h"
 #include "verdict.h"
 
@@ -21,23 +23,15 @@
 
 enum report_format { REPORT_NAGIOS, REPORT_JSON, REPORT_DAYS };
 
-struct report_tls {
-	const char *version; /* NULL when unknown */
-	const char *cipher;
-	const char *group;
-	const char *alpn;
-};
-
 struct report_data {
 	const char *host; /* as the operator gave it */
 	unsigned port;
 	const char *protocol;           /* "smtp" */
 	const char *address;            /* the address connected to; NULL if none */
-	const struct verdict *verdict;  /* sorted */
+	const struct verdict *verdict;  /* sorted; its expiry gives the days left */
 	const struct cert_chain *chain; /* may be empty */
-	const struct expiry_summary *expiry;
-	struct report_tls tls;
-	double elapsed; /* seconds, whole run */
+	struct facts_tls tls;           /* the version ends the status line */
+	double elapsed;                 /* seconds, whole run */
 	time_t now;
 	int verbosity;
 };

@@ -33,7 +33,7 @@ static size_t mildest_index(const struct verdict *v)
 	return mildest;
 }
 
-void verdict_add(struct verdict *v, enum plugin_state state, const char *fmt, ...)
+void verdict_add(struct verdict *v, const char *rule, enum plugin_state state, const char *fmt, ...)
 {
 	struct finding *slot;
 	va_list ap;
@@ -46,6 +46,7 @@ void verdict_add(struct verdict *v, enum plugin_state state, const char *fmt, ..
 			return;
 	}
 	slot->state = state;
+	slot->rule = rule;
 	va_start(ap, fmt);
 	vsnprintf(slot->text, sizeof(slot->text), fmt, ap);
 	va_end(ap);
@@ -96,6 +97,49 @@ void verdict_sort(struct verdict *v)
 	}
 }
 
+/* The ids, each named once here and used by its rule and its table row. */
+static const char rule_probe[] = "probe";
+static const char rule_expiry[] = "expiry";
+static const char rule_name[] = "name";
+static const char rule_trust[] = "trust";
+static const char rule_handshake[] = "handshake";
+static const char rule_client_cert[] = "client-cert";
+static const char rule_service[] = "service";
+
+static bool has_chain(const struct facts *facts)
+{
+	return facts->chain != NULL && facts->chain->count > 0;
+}
+
+/* After a failed probe the probe rule says what went wrong; what else the
+ * handshake left behind is not judged on top of it. */
+static bool probe_failed(const struct facts *facts)
+{
+	return facts->probe_failure != NULL && facts->probe_failure->kind != FAULT_NONE;
+}
+
+/* A failure that kept a fact from being gathered: CRITICAL, or TIMEOUT_STATE
+ * for FAULT_TIMEOUT, or UNKNOWN for FAULT_USAGE/FAULT_INTERNAL (our side, not
+ * the server's). The text is the fault's. */
+static void add_fault(struct verdict *v, const char *rule, const struct fault *f,
+                      enum plugin_state timeout_state)
+{
+	enum plugin_state state = STATE_CRITICAL;
+
+	if (f == NULL || f->kind == FAULT_NONE)
+		return;
+	if (f->kind == FAULT_TIMEOUT)
+		state = timeout_state;
+	else if (f->kind == FAULT_USAGE || f->kind == FAULT_INTERNAL)
+		state = STATE_UNKNOWN;
+	verdict_add(v, rule, state, "%s", f->text);
+}
+
+static void judge_probe(struct verdict *v, const struct facts *facts)
+{
+	add_fault(v, rule_probe, facts->probe_failure, facts->timeout_state);
+}
+
 static void describe_element(const struct cert_info *c, char *out, size_t size)
 {
 	const char *kind = "certificate";
@@ -115,36 +159,35 @@ static double threshold_or_never(const struct threshold_time *t, const struct ce
 
 /* Adds a finding when C is outside its validity or within a threshold. Returns
  * whether it did. */
-static bool judge_element(struct verdict *v, const struct cert_info *c, time_t now,
-                          const struct threshold_time *warning,
-                          const struct threshold_time *critical)
+static bool judge_element(struct verdict *v, const struct cert_info *c, const struct facts *facts)
 {
 	char who[CERT_LABEL_SIZE + 32], date[32], span[32];
-	double left = difftime(c->not_after, now);
+	double left = difftime(c->not_after, facts->now);
 	enum plugin_state state;
 
 	describe_element(c, who, sizeof(who));
-	if (now < c->not_before) {
+	if (facts->now < c->not_before) {
 		when_format(c->not_before, date, sizeof(date));
-		when_format_duration(difftime(c->not_before, now), span, sizeof(span));
-		verdict_add(v, STATE_CRITICAL, "%s is not valid before %s (in %s)", who, date,
-		            span);
+		when_format_duration(difftime(c->not_before, facts->now), span, sizeof(span));
+		verdict_add(v, rule_expiry, STATE_CRITICAL, "%s is not valid before %s (in %s)",
+		            who, date, span);
 		return true;
 	}
 	when_format(c->not_after, date, sizeof(date));
 	if (left <= 0.0) {
 		when_format_duration(-left, span, sizeof(span));
-		verdict_add(v, STATE_CRITICAL, "%s expired %s ago (%s)", who, span, date);
+		verdict_add(v, rule_expiry, STATE_CRITICAL, "%s expired %s ago (%s)", who, span,
+		            date);
 		return true;
 	}
-	if (left < threshold_or_never(critical, c))
+	if (left < threshold_or_never(facts->critical, c))
 		state = STATE_CRITICAL;
-	else if (left < threshold_or_never(warning, c))
+	else if (left < threshold_or_never(facts->warning, c))
 		state = STATE_WARNING;
 	else
 		return false;
 	when_format_duration(left, span, sizeof(span));
-	verdict_add(v, state, "%s expires in %s (%s)", who, span, date);
+	verdict_add(v, rule_expiry, state, "%s expires in %s (%s)", who, span, date);
 	return true;
 }
 
@@ -155,46 +198,39 @@ static void add_expiry_fact(struct verdict *v, const struct cert_info *c, time_t
 	describe_element(c, who, sizeof(who));
 	when_format(c->not_after, date, sizeof(date));
 	when_format_duration(difftime(c->not_after, now), span, sizeof(span));
-	verdict_add(v, STATE_OK, "%s expires in %s (%s)", who, span, date);
+	verdict_add(v, rule_expiry, STATE_OK, "%s expires in %s (%s)", who, span, date);
 }
 
-void verdict_judge_expiry(struct verdict *v, const struct cert_chain *chain, time_t now,
-                          const struct threshold_time *warning,
-                          const struct threshold_time *critical, struct expiry_summary *summary)
+/* The element that expires first, for perfdata, JSON and --output=days. */
+static void summarise_expiry(struct expiry_summary *s, const struct facts *facts, size_t earliest)
 {
-	const struct cert_info *first;
+	const struct cert_info *first = &facts->chain->items[earliest];
+
+	s->valid = true;
+	s->index = earliest;
+	s->seconds_left = difftime(first->not_after, facts->now);
+	s->warning_seconds = threshold_or_never(facts->warning, first);
+	s->critical_seconds = threshold_or_never(facts->critical, first);
+}
+
+/* Every element in trouble gets its own finding (% thresholds against its own
+ * lifetime); when none is, one OK finding names the element that expires first. */
+static void judge_expiry(struct verdict *v, const struct facts *facts)
+{
 	bool any_problem = false;
 	size_t earliest;
 
-	if (summary != NULL)
-		memset(summary, 0, sizeof(*summary));
-	if (chain == NULL || chain->count == 0)
+	memset(&v->expiry, 0, sizeof(v->expiry));
+	if (!has_chain(facts))
 		return;
-	for (size_t i = 0; i < chain->count; i++) {
-		if (judge_element(v, &chain->items[i], now, warning, critical))
+	for (size_t i = 0; i < facts->chain->count; i++) {
+		if (judge_element(v, &facts->chain->items[i], facts))
 			any_problem = true;
 	}
-	earliest = cert_chain_earliest_expiry(chain);
-	first = &chain->items[earliest];
+	earliest = cert_chain_earliest_expiry(facts->chain);
 	if (!any_problem)
-		add_expiry_fact(v, first, now);
-	if (summary != NULL) {
-		summary->valid = true;
-		summary->index = earliest;
-		summary->seconds_left = difftime(first->not_after, now);
-		summary->warning_seconds = threshold_or_never(warning, first);
-		summary->critical_seconds = threshold_or_never(critical, first);
-	}
-}
-
-void verdict_judge_trust(struct verdict *v, const struct trust_result *t)
-{
-	if (t->trusted)
-		verdict_add(v, STATE_OK, "chain trusted by %s", t->store);
-	else if (t->reason[0] != '\0')
-		verdict_add(v, STATE_CRITICAL, "chain not trusted by %s: %s", t->store, t->reason);
-	else
-		verdict_add(v, STATE_CRITICAL, "chain not trusted by %s", t->store);
+		add_expiry_fact(v, &facts->chain->items[earliest], facts->now);
+	summarise_expiry(&v->expiry, facts, earliest);
 }
 
 /* " (SANs: a, b, c, d, ...)", or nothing when the certificate names no SAN. */
@@ -218,31 +254,85 @@ static void format_sans(const struct cert_info *c, char *out, size_t size)
 		snprintf(out + used, size - used, ")");
 }
 
-void verdict_judge_name(struct verdict *v, const struct cert_info *leaf, const char *display_name,
-                        bool matched)
+/* The message names the name as the operator gave it (U-labels kept); the
+ * match is on its ASCII form. */
+static void judge_name(struct verdict *v, const struct facts *facts)
 {
+	const struct cert_info *leaf;
 	char sans[VERDICT_TEXT_SIZE];
 
-	if (matched)
+	if (facts->name_ascii == NULL || probe_failed(facts))
 		return;
-	if (leaf == NULL) {
-		verdict_add(v, STATE_CRITICAL, "no certificate to match '%s'", display_name);
+	if (!has_chain(facts)) {
+		verdict_add(v, rule_name, STATE_CRITICAL, "no certificate to match '%s'",
+		            facts->name_display);
 		return;
 	}
+	leaf = &facts->chain->items[0];
+	if (cert_matches_name(leaf, facts->name_ascii))
+		return;
 	format_sans(leaf, sans, sizeof(sans));
-	verdict_add(v, STATE_CRITICAL, "certificate '%s' does not match '%s'%s", leaf->label,
-	            display_name, sans);
+	verdict_add(v, rule_name, STATE_CRITICAL, "certificate '%s' does not match '%s'%s",
+	            leaf->label, facts->name_display, sans);
 }
 
-void verdict_judge_fault(struct verdict *v, const struct fault *f, enum plugin_state timeout_state)
+static void judge_trust(struct verdict *v, const struct facts *facts)
 {
-	enum plugin_state state = STATE_CRITICAL;
+	const struct trust_result *t = facts->trust;
 
-	if (f->kind == FAULT_NONE)
+	if (facts->trust_failure != NULL)
+		add_fault(v, rule_trust, facts->trust_failure, facts->timeout_state);
+	else if (t == NULL)
 		return;
-	if (f->kind == FAULT_TIMEOUT)
-		state = timeout_state;
-	else if (f->kind == FAULT_USAGE || f->kind == FAULT_INTERNAL)
-		state = STATE_UNKNOWN;
-	verdict_add(v, state, "%s", f->text);
+	else if (t->trusted)
+		verdict_add(v, rule_trust, STATE_OK, "chain trusted by %s", t->store);
+	else if (t->reason[0] != '\0')
+		verdict_add(v, rule_trust, STATE_CRITICAL, "chain not trusted by %s: %s", t->store,
+		            t->reason);
+	else
+		verdict_add(v, rule_trust, STATE_CRITICAL, "chain not trusted by %s", t->store);
+}
+
+static void judge_handshake(struct verdict *v, const struct facts *facts)
+{
+	if (facts->handshake_error != NULL && !probe_failed(facts))
+		verdict_add(v, rule_handshake, STATE_CRITICAL, "%s", facts->handshake_error);
+}
+
+/* Not a problem of the served chain, which the other rules judge: a note, so
+ * that the operator knows the server wanted more than it got. */
+static void judge_client_cert(struct verdict *v, const struct facts *facts)
+{
+	if (facts->client_cert_note != NULL && !probe_failed(facts))
+		verdict_add(v, rule_client_cert, STATE_OK, "%s", facts->client_cert_note);
+}
+
+/* The chain was served, so the certificate verdict stands; but the service behind
+ * TLS did not answer like itself, which the operator must hear of without a
+ * page that claims the certificate is the problem. */
+static void judge_service(struct verdict *v, const struct facts *facts)
+{
+	const struct fault *f = facts->after_failure;
+
+	if (f == NULL || probe_failed(facts))
+		return;
+	verdict_add(v, rule_service, f->kind == FAULT_INTERNAL ? STATE_UNKNOWN : STATE_WARNING,
+	            "%s", f->text);
+}
+
+/* Run in this order: the OK facts keep it in the status line. */
+static const struct verdict_rule {
+	const char *id;
+	void (*judge)(struct verdict *v, const struct facts *facts);
+} rules[] = {
+        {rule_probe, judge_probe},         {rule_expiry, judge_expiry},
+        {rule_name, judge_name},           {rule_trust, judge_trust},
+        {rule_handshake, judge_handshake}, {rule_client_cert, judge_client_cert},
+        {rule_service, judge_service},
+};
+
+void verdict_judge(struct verdict *v, const struct facts *facts)
+{
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+		rules[i].judge(v, facts);
 }

@@ -1,29 +1,44 @@
-/* verdict — the rules: each turns facts into findings (a state and a short text).
- * Never prints; report.c words the result. */
+/* verdict — the rules: a table of small functions, each turning facts into
+ * findings (a state, a short text and the id of the rule that found it). Never
+ * prints; report.c words the result.
+ *
+ * The rule ids are part of the JSON output ("rule" in every finding) and stay
+ * as they are once released. In the order the rules run:
+ *
+ *   probe        the probe ended before a chain was seen (refused, DNS, no
+ *                STARTTLS, handshake failure, deadline): CRITICAL, the STATE of
+ *                -t for the deadline, UNKNOWN for an internal failure.
+ *   expiry       every chain element: expired or not yet valid (CRITICAL),
+ *                within -c / -w (CRITICAL / WARNING); else one OK finding for
+ *                the element that expires first.
+ *   name         the leaf does not match the name to verify: CRITICAL.
+ *   trust        the chain is not trusted by the store (CRITICAL), or is (OK);
+ *                UNKNOWN when the verification could not run.
+ *   handshake    the handshake failed after the chain was seen: CRITICAL.
+ *   client-cert  the server asked for a client certificate and got none: OK,
+ *                a note (the served chain is judged as usual).
+ *   service      after the handshake the service behind TLS did not answer like
+ *                itself within its short sub-deadline (the protocol's after()
+ *                step): WARNING.
+ *
+ * A new rule is one function in verdict.c and one row of its table.
+ */
 #ifndef TLSCHECK_COMMON_VERDICT_H
 #define TLSCHECK_COMMON_VERDICT_H
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <time.h>
 
-#include "cert.h"
-#include "fault.h"
+#include "facts.h"
 #include "state.h"
-#include "threshold.h"
-#include "trust.h"
 
 #define VERDICT_MAX_FINDINGS 32
 #define VERDICT_TEXT_SIZE    320
 
 struct finding {
 	enum plugin_state state;
+	const char *rule; /* a static id from the list above */
 	char text[VERDICT_TEXT_SIZE];
-};
-
-struct verdict {
-	struct finding items[VERDICT_MAX_FINDINGS];
-	size_t count;
 };
 
 /* What the expiry rule found, for perfdata and JSON. */
@@ -35,12 +50,24 @@ struct expiry_summary {
 	double critical_seconds;
 };
 
+/* Everything judged about one target. */
+struct verdict {
+	struct finding items[VERDICT_MAX_FINDINGS];
+	size_t count;
+	struct expiry_summary expiry;
+};
+
 void verdict_init(struct verdict *v);
 
-/* Add a finding. When full, the finding is dropped unless it is worse than the
- * best one held, which it then replaces: the verdict never loses its worst. */
-void verdict_add(struct verdict *v, enum plugin_state state, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
+/* Run every rule over FACTS, in the order listed above, adding their findings to
+ * V and filling V->expiry. */
+void verdict_judge(struct verdict *v, const struct facts *facts);
+
+/* Add a finding of rule RULE (a static string). When full, the finding is
+ * dropped unless it is worse than the best one held, which it then replaces: the
+ * verdict never loses its worst. */
+void verdict_add(struct verdict *v, const char *rule, enum plugin_state state, const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
 
 /* OK for an empty verdict. */
 enum plugin_state verdict_worst(const struct verdict *v);
@@ -49,26 +76,5 @@ enum plugin_state verdict_worst(const struct verdict *v);
  * equals), then the other problems shortest first, then the OK facts in the
  * order they were added. */
 void verdict_sort(struct verdict *v);
-
-/* Time left on every element of CHAIN at NOW. Adds one finding per element that
- * is expired (CRITICAL), not yet valid (CRITICAL) or within a threshold (WARNING
- * or CRITICAL; % thresholds against that element's own lifetime); when none is,
- * one OK finding for the element that expires first ("certificate 'CN=x' expires
- * in 200d 3h (2027-06-11 10:00 UTC)"). Fills SUMMARY. */
-void verdict_judge_expiry(struct verdict *v, const struct cert_chain *chain, time_t now,
-                          const struct threshold_time *warning,
-                          const struct threshold_time *critical, struct expiry_summary *summary);
-
-/* CRITICAL "chain not trusted by STORE: REASON", or OK "chain trusted by STORE". */
-void verdict_judge_trust(struct verdict *v, const struct trust_result *t);
-
-/* CRITICAL "certificate 'CN=x' does not match 'NAME' (SANs: a, b)" unless MATCHED.
- * DISPLAY_NAME is the name as the operator gave it (U-labels kept). */
-void verdict_judge_name(struct verdict *v, const struct cert_info *leaf, const char *display_name,
-                        bool matched);
-
-/* A failure that ended the probe: CRITICAL, or TIMEOUT_STATE for FAULT_TIMEOUT,
- * or UNKNOWN for FAULT_USAGE/FAULT_INTERNAL. The text is the fault's. */
-void verdict_judge_fault(struct verdict *v, const struct fault *f, enum plugin_state timeout_state);
 
 #endif

@@ -374,4 +374,16 @@ expect_check '-I: the name is judged, not the address' 2 \
 	"^TLS CRITICAL - www\\.stranger\\.test:${PORT[ok]} tls: .*does not match 'www\\.stranger\\.test'" \
 	-- "$CHECK_TLS" -H www.stranger.test -I 127.0.0.1 -p "${PORT[ok]}" -C ca.pem
 
+# --- rule ids in --output=json --------------------------------------------------
+
+check '--output=json: each finding names its rule' 2 '"rule":"expiry"' '"rule":"trust"' \
+	-- stranger -S stranger.test -C ca.pem --output=json
+json_check '--output=json: rule ids, and the TLS version is a fact, not a finding' "
+rules = [f.get('rule') for f in d['findings']]
+need(rules == ['trust', 'expiry'], 'rules %r' % rules)
+need(d['findings'][0]['state'] == 'CRITICAL', 'first %r' % d['findings'][0])
+need(d['tls'].get('version') == 'TLSv1.3', 'tls %r' % d['tls'])
+need(d['summary'].endswith('; TLSv1.3'), 'summary %r' % d['summary'])
+"
+
 finish

@@ -34,7 +34,6 @@ static char san_ip[] = "192.0.2.1";
 struct fixture {
 	struct cert_chain chain;
 	struct verdict verdict;
-	struct expiry_summary expiry;
 	struct report_data data;
 };
 
@@ -58,13 +57,30 @@ static void judge(struct fixture *fx, time_t now)
 	const struct threshold_time warning = {14.0 * DAY, false};
 	const struct threshold_time critical = {7.0 * DAY, false};
 	const struct trust_result trust = {.trusted = true, .store = "ca.pem"};
+	const struct facts facts = {
+	        .chain = &fx->chain,
+	        .now = now,
+	        .warning = &warning,
+	        .critical = &critical,
+	        .trust = &trust,
+	};
 
 	verdict_init(&fx->verdict);
-	verdict_judge_expiry(&fx->verdict, &fx->chain, now, &warning, &critical, &fx->expiry);
-	if (fx->chain.count > 0)
-		verdict_judge_trust(&fx->verdict, &trust);
+	verdict_judge(&fx->verdict, &facts);
 	verdict_sort(&fx->verdict);
 	fx->data.now = now;
+}
+
+/* A probe that ended with F before any chain was seen: nothing known of TLS. */
+static void judge_failure(struct fixture *fx, const struct fault *f,
+                          enum plugin_state timeout_state)
+{
+	const struct facts facts = {.probe_failure = f, .timeout_state = timeout_state};
+
+	memset(&fx->chain, 0, sizeof(fx->chain));
+	fx->data.tls = (struct facts_tls){0};
+	verdict_init(&fx->verdict);
+	verdict_judge(&fx->verdict, &facts);
 }
 
 static void setup_fixture(struct fixture *fx, time_t now)
@@ -85,7 +101,6 @@ static void setup_fixture(struct fixture *fx, time_t now)
 	        .address = "192.0.2.1",
 	        .verdict = &fx->verdict,
 	        .chain = &fx->chain,
-	        .expiry = &fx->expiry,
 	        .tls = {"TLSv1.3", "TLS_AES_256_GCM_SHA384", "X25519", NULL},
 	        .elapsed = 0.0061,
 	};
@@ -143,7 +158,7 @@ static void test_nagios_warning(void **state)
 	setup_fixture(&fx, NOW);
 	assert_report(REPORT_NAGIOS, &fx.data, 1,
 	              "TLS WARNING - db1.example.com:5432 pgsql: certificate 'CN=db1.example.com' "
-	              "expires in 9d 4h (2026-12-02 13:00 UTC); chain trusted by ca.pem | "
+	              "expires in 9d 4h (2026-12-02 13:00 UTC); chain trusted by ca.pem; TLSv1.3 | "
 	              "days_left=9.16;14;7;0; time=0.006s;;;0;\n");
 }
 
@@ -153,10 +168,11 @@ static void test_nagios_ok(void **state)
 
 	(void)state;
 	setup_fixture(&fx, LEAF_NOT_AFTER - (200 * DAY + 3 * 3600));
-	assert_report(REPORT_NAGIOS, &fx.data, 0,
-	              "TLS OK - db1.example.com:5432 pgsql: certificate 'CN=db1.example.com' "
-	              "expires in 200d 3h (2026-12-02 13:00 UTC); chain trusted by ca.pem | "
-	              "days_left=200.12;14;7;0; time=0.006s;;;0;\n");
+	assert_report(
+	        REPORT_NAGIOS, &fx.data, 0,
+	        "TLS OK - db1.example.com:5432 pgsql: certificate 'CN=db1.example.com' "
+	        "expires in 200d 3h (2026-12-02 13:00 UTC); chain trusted by ca.pem; TLSv1.3 | "
+	        "days_left=200.12;14;7;0; time=0.006s;;;0;\n");
 }
 
 static void test_nagios_critical(void **state)
@@ -167,7 +183,7 @@ static void test_nagios_critical(void **state)
 	setup_fixture(&fx, LEAF_NOT_AFTER + 3600);
 	assert_report(REPORT_NAGIOS, &fx.data, 2,
 	              "TLS CRITICAL - db1.example.com:5432 pgsql: certificate 'CN=db1.example.com' "
-	              "expired 1h ago (2026-12-02 13:00 UTC); chain trusted by ca.pem | "
+	              "expired 1h ago (2026-12-02 13:00 UTC); chain trusted by ca.pem; TLSv1.3 | "
 	              "days_left=-0.05;14;7;0; time=0.006s;;;0;\n");
 }
 
@@ -189,12 +205,14 @@ static void test_days_floor(void **state)
 
 	(void)state;
 	setup_fixture(&fx, NOW);
-	fx.expiry.warning_seconds = 7.5 * DAY;
-	fx.expiry.critical_seconds = 0.25 * DAY;
-	fx.data.elapsed = 0.0;
 	verdict_init(&fx.verdict);
+	fx.verdict.expiry.valid = true;
+	fx.verdict.expiry.warning_seconds = 7.5 * DAY;
+	fx.verdict.expiry.critical_seconds = 0.25 * DAY;
+	fx.data.elapsed = 0.0;
+	fx.data.tls = (struct facts_tls){0};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		fx.expiry.seconds_left = cases[i].seconds;
+		fx.verdict.expiry.seconds_left = cases[i].seconds;
 		snprintf(expected, sizeof(expected),
 		         "TLS OK - db1.example.com:5432 pgsql: no findings | "
 		         "days_left=%s;7.5;0.25;0; time=0.000s;;;0;\n",
@@ -212,11 +230,12 @@ static void test_nagios_ipv6_host(void **state)
 	(void)state;
 	setup_fixture(&fx, NOW);
 	verdict_init(&fx.verdict);
+	fx.data.tls = (struct facts_tls){0};
 	fx.data.host = "::1";
 	fx.data.port = 443;
 	fx.data.protocol = "tls";
 	fx.data.elapsed = 1.23456;
-	fx.expiry.valid = false;
+	fx.verdict.expiry.valid = false;
 	assert_report(REPORT_NAGIOS, &fx.data, 0,
 	              "TLS OK - [::1]:443 tls: no findings | time=1.235s;;;0;\n");
 	fx.data.host = "2001:db8::1";
@@ -234,21 +253,17 @@ static void test_nagios_fault_without_chain(void **state)
 
 	(void)state;
 	setup_fixture(&fx, NOW);
-	memset(&fx.chain, 0, sizeof(fx.chain));
-	judge(&fx, NOW);
 	fault_set(&f, FAULT_CONNECT, "connection to 192.0.2.1 port 5432 refused");
-	verdict_judge_fault(&fx.verdict, &f, STATE_CRITICAL);
+	judge_failure(&fx, &f, STATE_CRITICAL);
 	fx.data.elapsed = 0.01;
 	fx.data.verbosity = 1;
-	fx.data.tls = (struct report_tls){0};
 	assert_report(REPORT_NAGIOS, &fx.data, 2,
 	              "TLS CRITICAL - db1.example.com:5432 pgsql: connection to 192.0.2.1 port "
 	              "5432 refused | time=0.010s;;;0;\n");
 	assert_report(REPORT_DAYS, &fx.data, 0, REPORT_DAYS_FAILED "\n");
 
 	fault_set(&f, FAULT_TIMEOUT, "no answer within 10s");
-	verdict_init(&fx.verdict);
-	verdict_judge_fault(&fx.verdict, &f, STATE_UNKNOWN);
+	judge_failure(&fx, &f, STATE_UNKNOWN);
 	assert_report(REPORT_NAGIOS, &fx.data, 3,
 	              "TLS UNKNOWN - db1.example.com:5432 pgsql: no answer within 10s | "
 	              "time=0.010s;;;0;\n");
@@ -260,12 +275,12 @@ static void test_nagios_sanitises(void **state)
 
 	(void)state;
 	setup_fixture(&fx, NOW);
-	fx.expiry.valid = false;
+	fx.verdict.expiry.valid = false;
 	fx.data.elapsed = 0.0;
 	verdict_init(&fx.verdict);
-	verdict_add(&fx.verdict, STATE_WARNING, "subject 'CN=a|b\nc\td'");
+	verdict_add(&fx.verdict, "test", STATE_WARNING, "subject 'CN=a|b\nc\td'");
 	assert_report(REPORT_NAGIOS, &fx.data, 1,
-	              "TLS WARNING - db1.example.com:5432 pgsql: subject 'CN=a/b?c?d' | "
+	              "TLS WARNING - db1.example.com:5432 pgsql: subject 'CN=a/b?c?d'; TLSv1.3 | "
 	              "time=0.000s;;;0;\n");
 }
 
@@ -280,7 +295,7 @@ static void test_nagios_verbose(void **state)
 	assert_report(
 	        REPORT_NAGIOS, &fx.data, 1,
 	        "TLS WARNING - db1.example.com:5432 pgsql: certificate 'CN=db1.example.com' "
-	        "expires in 9d 4h (2026-12-02 13:00 UTC); chain trusted by ca.pem | "
+	        "expires in 9d 4h (2026-12-02 13:00 UTC); chain trusted by ca.pem; TLSv1.3 | "
 	        "days_left=9.16;14;7;0; time=0.006s;;;0;\n"
 	        "[0] leaf CN=db1.example.com: valid 2026-01-01 00:00 UTC to 2026-12-02 13:00 UTC "
 	        "(9d 4h left), issuer CN=Issuing CA, sha256 " LEAF_SHA256
@@ -302,12 +317,12 @@ static void test_nagios_verbose_edges(void **state)
 	fx.chain.items[1].sha256[0] = '\0';
 	judge(&fx, LEAF_NOT_AFTER + 2 * DAY);
 	fx.data.verbosity = 2;
-	fx.data.tls = (struct report_tls){.version = "TLSv1.2", .alpn = "h2"};
+	fx.data.tls = (struct facts_tls){.version = "TLSv1.2", .alpn = "h2"};
 	assert_report(
 	        REPORT_NAGIOS, &fx.data, 2,
 	        "TLS CRITICAL - db1.example.com:5432 pgsql: certificate 'CN=db1.example.com' "
 	        "expired 2d ago (2026-12-02 13:00 UTC); intermediate 'CN=Issuing CA' is not "
-	        "valid before 2026-12-04 14:00 UTC (in 1h); chain trusted by ca.pem | "
+	        "valid before 2026-12-04 14:00 UTC (in 1h); chain trusted by ca.pem; TLSv1.2 | "
 	        "days_left=-2.00;14;7;0; time=0.006s;;;0;\n"
 	        "[0] leaf CN=db1.example.com: valid 2026-01-01 00:00 UTC to 2026-12-02 13:00 UTC "
 	        "(expired 2d ago), issuer CN=Issuing CA, sha256 " LEAF_SHA256
@@ -318,9 +333,9 @@ static void test_nagios_verbose_edges(void **state)
 	        "TLS: TLSv1.2, ALPN h2\n");
 
 	/* Nothing known about the TLS connection: no TLS line at all. */
-	fx.data.tls = (struct report_tls){0};
+	fx.data.tls = (struct facts_tls){0};
 	fx.chain.count = 0;
-	fx.expiry.valid = false;
+	fx.verdict.expiry.valid = false;
 	verdict_init(&fx.verdict);
 	assert_report(REPORT_NAGIOS, &fx.data, 0,
 	              "TLS OK - db1.example.com:5432 pgsql: no findings | time=0.006s;;;0;\n");
@@ -337,10 +352,11 @@ static void test_json(void **state)
 	        "{\"host\":\"db1.example.com\",\"port\":5432,\"protocol\":\"pgsql\","
 	        "\"address\":\"192.0.2.1\",\"state\":\"WARNING\",\"exit_code\":1,"
 	        "\"summary\":\"certificate 'CN=db1.example.com' expires in 9d 4h (2026-12-02 13:00 "
-	        "UTC); chain trusted by ca.pem\",\"days_left\":9.16,\"time\":0.006,"
-	        "\"findings\":[{\"state\":\"WARNING\",\"text\":\"certificate 'CN=db1.example.com' "
-	        "expires in 9d 4h (2026-12-02 13:00 UTC)\"},{\"state\":\"OK\",\"text\":\"chain "
-	        "trusted by ca.pem\"}],"
+	        "UTC); chain trusted by ca.pem; TLSv1.3\",\"days_left\":9.16,\"time\":0.006,"
+	        "\"findings\":[{\"state\":\"WARNING\",\"rule\":\"expiry\","
+	        "\"text\":\"certificate 'CN=db1.example.com' expires in 9d 4h (2026-12-02 13:00 "
+	        "UTC)\"},{\"state\":\"OK\",\"rule\":\"trust\",\"text\":\"chain trusted by "
+	        "ca.pem\"}],"
 	        "\"chain\":[{\"role\":\"leaf\",\"subject\":\"CN=db1.example.com\","
 	        "\"issuer\":\"CN=Issuing CA\",\"serial\":\"01ab\","
 	        "\"not_before\":\"2026-01-01T00:00:00Z\",\"not_after\":\"2026-12-02T13:00:00Z\","
@@ -362,20 +378,18 @@ static void test_json_without_chain(void **state)
 
 	(void)state;
 	setup_fixture(&fx, NOW);
-	memset(&fx.chain, 0, sizeof(fx.chain));
-	judge(&fx, NOW);
 	fault_set(&f, FAULT_INTERNAL, "cannot read CA file 'x.pem'");
-	verdict_judge_fault(&fx.verdict, &f, STATE_CRITICAL);
+	judge_failure(&fx, &f, STATE_CRITICAL);
 	fx.data.address = NULL;
-	fx.data.tls = (struct report_tls){0};
 	fx.data.elapsed = 0.0;
-	assert_report(REPORT_JSON, &fx.data, 3,
-	              "{\"host\":\"db1.example.com\",\"port\":5432,\"protocol\":\"pgsql\","
-	              "\"address\":null,\"state\":\"UNKNOWN\",\"exit_code\":3,"
-	              "\"summary\":\"cannot read CA file 'x.pem'\",\"days_left\":null,"
-	              "\"time\":0.000,\"findings\":[{\"state\":\"UNKNOWN\",\"text\":\"cannot "
-	              "read CA file 'x.pem'\"}],\"chain\":[],\"tls\":{\"version\":null,"
-	              "\"cipher\":null,\"group\":null,\"alpn\":null}}\n");
+	assert_report(
+	        REPORT_JSON, &fx.data, 3,
+	        "{\"host\":\"db1.example.com\",\"port\":5432,\"protocol\":\"pgsql\","
+	        "\"address\":null,\"state\":\"UNKNOWN\",\"exit_code\":3,"
+	        "\"summary\":\"cannot read CA file 'x.pem'\",\"days_left\":null,"
+	        "\"time\":0.000,\"findings\":[{\"state\":\"UNKNOWN\",\"rule\":\"probe\","
+	        "\"text\":\"cannot read CA file 'x.pem'\"}],\"chain\":[],\"tls\":{\"version\":null,"
+	        "\"cipher\":null,\"group\":null,\"alpn\":null}}\n");
 }
 
 static void test_json_escaping(void **state)
@@ -407,14 +421,49 @@ static void test_json_escaping(void **state)
 
 	/* A finding's text is escaped the same way in findings and summary. */
 	verdict_init(&fx.verdict);
-	verdict_add(&fx.verdict, STATE_CRITICAL, "does not match '%s'", subject);
+	verdict_add(&fx.verdict, "test", STATE_CRITICAL, "does not match '%s'", subject);
 	text = emit(REPORT_JSON, &fx.data, &exit_code);
-	snprintf(expected, sizeof(expected), "\"summary\":\"does not match '%s'\"", escaped);
+	snprintf(expected, sizeof(expected), "\"summary\":\"does not match '%s'; TLSv1.3\"",
+	         escaped);
 	assert_non_null(strstr(text, expected));
 	snprintf(expected, sizeof(expected), "\"text\":\"does not match '%s'\"", escaped);
 	assert_non_null(strstr(text, expected));
 	assert_int_equal(exit_code, 2);
 	free(text);
+}
+
+/* Each finding names the rule that made it; the TLS version, a fact and no
+ * finding, ends the summary as it ends the status line, after the notes. */
+static void test_json_rule_ids(void **state)
+{
+	static const char *const wanted[] = {
+	        "{\"state\":\"WARNING\",\"rule\":\"expiry\",\"text\":\"certificate ",
+	        "{\"state\":\"OK\",\"rule\":\"trust\",\"text\":\"chain trusted by ca.pem\"}",
+	        "{\"state\":\"OK\",\"rule\":\"client-cert\",\"text\":\"server asks for a "
+	        "client certificate (none given)\"}",
+	        "chain trusted by ca.pem; server asks for a client certificate (none given); "
+	        "TLSv1.3\",",
+	};
+	struct fixture fx;
+	int exit_code;
+	char *text;
+
+	(void)state;
+	setup_fixture(&fx, NOW);
+	verdict_add(&fx.verdict, "client-cert", STATE_OK,
+	            "server asks for a client certificate (none given)");
+	text = emit(REPORT_JSON, &fx.data, &exit_code);
+	for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++) {
+		if (strstr(text, wanted[i]) == NULL)
+			fail_msg("no %s in %s", wanted[i], text);
+	}
+	assert_null(strstr(text, "\"text\":\"TLSv1.3\""));
+	free(text);
+
+	/* Only the version known: it is the whole summary. */
+	verdict_init(&fx.verdict);
+	assert_report(REPORT_NAGIOS, &fx.data, 0,
+	              "TLS OK - db1.example.com:5432 pgsql: TLSv1.3 | time=0.006s;;;0;\n");
 }
 
 static void test_days(void **state)
@@ -426,9 +475,9 @@ static void test_days(void **state)
 	assert_report(REPORT_DAYS, &fx.data, 0, "9.16\n");
 	setup_fixture(&fx, LEAF_NOT_AFTER + 3600);
 	assert_report(REPORT_DAYS, &fx.data, 0, "-0.05\n");
-	fx.expiry.valid = false;
+	fx.verdict.expiry.valid = false;
 	assert_report(REPORT_DAYS, &fx.data, 0, "-65535\n");
-	fx.data.expiry = NULL;
+	fx.data.verdict = NULL;
 	assert_report(REPORT_DAYS, &fx.data, 0, "-65535\n");
 }
 
@@ -447,10 +496,10 @@ static void test_decimal_point_under_locale(void **state)
 			break;
 	}
 	setup_fixture(&fx, NOW);
-	fx.expiry.warning_seconds = 7.5 * DAY;
+	fx.verdict.expiry.warning_seconds = 7.5 * DAY;
 	assert_report(REPORT_NAGIOS, &fx.data, 1,
 	              "TLS WARNING - db1.example.com:5432 pgsql: certificate 'CN=db1.example.com' "
-	              "expires in 9d 4h (2026-12-02 13:00 UTC); chain trusted by ca.pem | "
+	              "expires in 9d 4h (2026-12-02 13:00 UTC); chain trusted by ca.pem; TLSv1.3 | "
 	              "days_left=9.16;7.5;7;0; time=0.006s;;;0;\n");
 	assert_report(REPORT_DAYS, &fx.data, 0, "9.16\n");
 	report_format_number(0.25, number, sizeof(number));
@@ -474,6 +523,7 @@ int main(void)
 	        cmocka_unit_test(test_json),
 	        cmocka_unit_test(test_json_without_chain),
 	        cmocka_unit_test(test_json_escaping),
+	        cmocka_unit_test(test_json_rule_ids),
 	        cmocka_unit_test(test_days),
 	        cmocka_unit_test(test_decimal_point_under_locale),
 	};

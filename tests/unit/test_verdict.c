@@ -42,11 +42,14 @@ static void make_chain(struct cert_chain *chain, time_t leaf_left)
 	chain->count = 3;
 }
 
+/* Only the facts the expiry rule reads: the others are absent. */
 static void judge(struct verdict *v, const struct cert_chain *chain, const struct threshold_time *w,
-                  const struct threshold_time *c, struct expiry_summary *summary)
+                  const struct threshold_time *c)
 {
+	const struct facts facts = {.chain = chain, .now = NOW, .warning = w, .critical = c};
+
 	verdict_init(v);
-	verdict_judge_expiry(v, chain, NOW, w, c, summary);
+	verdict_judge(v, &facts);
 }
 
 static void assert_single(const struct verdict *v, enum plugin_state state, const char *text)
@@ -59,40 +62,38 @@ static void assert_single(const struct verdict *v, enum plugin_state state, cons
 static void test_expiry_ok_fact(void **state)
 {
 	struct cert_chain chain;
-	struct expiry_summary s;
 	struct verdict v;
 
 	(void)state;
 	make_chain(&chain, 200 * DAY + 3 * 3600 + 59);
-	judge(&v, &chain, &warn_14d, &crit_7d, &s);
+	judge(&v, &chain, &warn_14d, &crit_7d);
 	assert_single(&v, STATE_OK,
 	              "certificate 'CN=db1.example.com' expires in 200d 3h (2026-07-20 03:00 UTC)");
-	assert_true(s.valid);
-	assert_int_equal(s.index, 0);
-	assert_true(s.seconds_left == 200.0 * DAY + 3 * 3600 + 59);
-	assert_true(s.warning_seconds == 14.0 * DAY);
-	assert_true(s.critical_seconds == 7.0 * DAY);
+	assert_true(v.expiry.valid);
+	assert_int_equal(v.expiry.index, 0);
+	assert_true(v.expiry.seconds_left == 200.0 * DAY + 3 * 3600 + 59);
+	assert_true(v.expiry.warning_seconds == 14.0 * DAY);
+	assert_true(v.expiry.critical_seconds == 7.0 * DAY);
 }
 
 static void test_expiry_warning_boundary(void **state)
 {
 	struct cert_chain chain;
-	struct expiry_summary s;
 	struct verdict v;
 
 	(void)state;
 	/* Exactly 14d left with -w 14d is not yet below the threshold. */
 	make_chain(&chain, 14 * DAY);
-	judge(&v, &chain, &warn_14d, &crit_7d, &s);
+	judge(&v, &chain, &warn_14d, &crit_7d);
 	assert_single(&v, STATE_OK,
 	              "certificate 'CN=db1.example.com' expires in 14d (2026-01-15 00:00 UTC)");
 
 	make_chain(&chain, 14 * DAY - 1);
-	judge(&v, &chain, &warn_14d, &crit_7d, &s);
+	judge(&v, &chain, &warn_14d, &crit_7d);
 	assert_single(&v, STATE_WARNING,
 	              "certificate 'CN=db1.example.com' expires in 13d 23h "
 	              "(2026-01-14 23:59 UTC)");
-	assert_true(s.seconds_left == 14.0 * DAY - 1);
+	assert_true(v.expiry.seconds_left == 14.0 * DAY - 1);
 }
 
 static void test_expiry_critical_boundary(void **state)
@@ -102,18 +103,18 @@ static void test_expiry_critical_boundary(void **state)
 
 	(void)state;
 	make_chain(&chain, 7 * DAY);
-	judge(&v, &chain, &warn_14d, &crit_7d, NULL);
+	judge(&v, &chain, &warn_14d, &crit_7d);
 	assert_single(&v, STATE_WARNING,
 	              "certificate 'CN=db1.example.com' expires in 7d (2026-01-08 00:00 UTC)");
 
 	make_chain(&chain, 7 * DAY - 1);
-	judge(&v, &chain, &warn_14d, &crit_7d, NULL);
+	judge(&v, &chain, &warn_14d, &crit_7d);
 	assert_single(&v, STATE_CRITICAL,
 	              "certificate 'CN=db1.example.com' expires in 6d 23h "
 	              "(2026-01-07 23:59 UTC)");
 
 	make_chain(&chain, 1);
-	judge(&v, &chain, &warn_14d, &crit_7d, NULL);
+	judge(&v, &chain, &warn_14d, &crit_7d);
 	assert_single(&v, STATE_CRITICAL,
 	              "certificate 'CN=db1.example.com' expires in 1s (2026-01-01 00:00 UTC)");
 }
@@ -121,22 +122,21 @@ static void test_expiry_critical_boundary(void **state)
 static void test_expiry_expired(void **state)
 {
 	struct cert_chain chain;
-	struct expiry_summary s;
 	struct verdict v;
 
 	(void)state;
 	/* At not_after the certificate counts as expired. */
 	make_chain(&chain, 0);
-	judge(&v, &chain, &warn_14d, &crit_7d, &s);
+	judge(&v, &chain, &warn_14d, &crit_7d);
 	assert_single(&v, STATE_CRITICAL,
 	              "certificate 'CN=db1.example.com' expired 0s ago (2026-01-01 00:00 UTC)");
-	assert_true(s.seconds_left == 0.0);
+	assert_true(v.expiry.seconds_left == 0.0);
 
 	make_chain(&chain, -(3 * DAY + 5 * 3600));
-	judge(&v, &chain, &warn_14d, &crit_7d, &s);
+	judge(&v, &chain, &warn_14d, &crit_7d);
 	assert_single(&v, STATE_CRITICAL,
 	              "certificate 'CN=db1.example.com' expired 3d 5h ago (2025-12-28 19:00 UTC)");
-	assert_true(s.seconds_left == -(3.0 * DAY + 5 * 3600));
+	assert_true(v.expiry.seconds_left == -(3.0 * DAY + 5 * 3600));
 }
 
 static void test_expiry_not_yet_valid(void **state)
@@ -147,90 +147,87 @@ static void test_expiry_not_yet_valid(void **state)
 	(void)state;
 	make_chain(&chain, 300 * DAY);
 	chain.items[0].not_before = NOW + 2 * DAY + 3600;
-	judge(&v, &chain, &warn_14d, &crit_7d, NULL);
+	judge(&v, &chain, &warn_14d, &crit_7d);
 	assert_single(&v, STATE_CRITICAL,
 	              "certificate 'CN=db1.example.com' is not valid before "
 	              "2026-01-03 01:00 UTC (in 2d 1h)");
 
 	/* At not_before it is valid. */
 	chain.items[0].not_before = NOW;
-	judge(&v, &chain, &warn_14d, &crit_7d, NULL);
+	judge(&v, &chain, &warn_14d, &crit_7d);
 	assert_int_equal(verdict_worst(&v), STATE_OK);
 }
 
 static void test_expiry_intermediate_first(void **state)
 {
 	struct cert_chain chain;
-	struct expiry_summary s;
 	struct verdict v;
 
 	(void)state;
 	make_chain(&chain, 300 * DAY);
 	chain.items[1].not_after = NOW + 10 * DAY;
-	judge(&v, &chain, &warn_14d, &crit_7d, &s);
+	judge(&v, &chain, &warn_14d, &crit_7d);
 	assert_single(&v, STATE_WARNING,
 	              "intermediate 'CN=Issuing CA' expires in 10d (2026-01-11 00:00 UTC)");
-	assert_int_equal(s.index, 1);
-	assert_true(s.seconds_left == 10.0 * DAY);
+	assert_int_equal(v.expiry.index, 1);
+	assert_true(v.expiry.seconds_left == 10.0 * DAY);
 
 	/* No trouble: the OK fact still names the element that expires first. */
 	chain.items[1].not_after = NOW + 100 * DAY;
-	judge(&v, &chain, &warn_14d, &crit_7d, &s);
+	judge(&v, &chain, &warn_14d, &crit_7d);
 	assert_single(&v, STATE_OK,
 	              "intermediate 'CN=Issuing CA' expires in 100d (2026-04-11 00:00 UTC)");
-	assert_int_equal(s.index, 1);
+	assert_int_equal(v.expiry.index, 1);
 
 	/* Every element in trouble gets its own finding. */
 	chain.items[0].not_after = NOW - DAY;
 	chain.items[2].not_after = NOW + DAY;
-	judge(&v, &chain, &warn_14d, &crit_7d, &s);
+	judge(&v, &chain, &warn_14d, &crit_7d);
 	assert_int_equal(v.count, 2);
 	assert_string_equal(
 	        v.items[0].text,
 	        "certificate 'CN=db1.example.com' expired 1d ago (2025-12-31 00:00 UTC)");
 	assert_string_equal(v.items[1].text,
 	                    "root 'CN=Root CA' expires in 1d (2026-01-02 00:00 UTC)");
-	assert_int_equal(s.index, 0);
+	assert_int_equal(v.expiry.index, 0);
 }
 
 static void test_expiry_tie_goes_to_leaf(void **state)
 {
 	struct cert_chain chain;
-	struct expiry_summary s;
 	struct verdict v;
 
 	(void)state;
 	make_chain(&chain, 100 * DAY);
 	chain.items[1].not_after = NOW + 100 * DAY;
-	judge(&v, &chain, &warn_14d, &crit_7d, &s);
-	assert_int_equal(s.index, 0);
+	judge(&v, &chain, &warn_14d, &crit_7d);
+	assert_int_equal(v.expiry.index, 0);
 }
 
 static void test_expiry_percent(void **state)
 {
 	const struct threshold_time warn_30 = {30.0, true}, crit_10 = {10.0, true};
 	struct cert_chain chain;
-	struct expiry_summary s;
 	struct verdict v;
 
 	(void)state;
 	/* A 90-day leaf: warning at 27d, critical at 9d. */
 	make_chain(&chain, 27 * DAY);
 	chain.items[0].not_before = NOW - 63 * DAY;
-	judge(&v, &chain, &warn_30, &crit_10, &s);
+	judge(&v, &chain, &warn_30, &crit_10);
 	assert_int_equal(verdict_worst(&v), STATE_OK);
-	assert_true(s.warning_seconds == 27.0 * DAY);
-	assert_true(s.critical_seconds == 9.0 * DAY);
+	assert_true(v.expiry.warning_seconds == 27.0 * DAY);
+	assert_true(v.expiry.critical_seconds == 9.0 * DAY);
 
 	/* One second more of lifetime puts 27d left just under 30% of it. */
 	chain.items[0].not_before -= 1;
-	judge(&v, &chain, &warn_30, &crit_10, &s);
+	judge(&v, &chain, &warn_30, &crit_10);
 	assert_single(&v, STATE_WARNING,
 	              "certificate 'CN=db1.example.com' expires in 27d (2026-01-28 00:00 UTC)");
 
 	chain.items[0].not_before = NOW - 81 * DAY;
 	chain.items[0].not_after = NOW + 9 * DAY - 1;
-	judge(&v, &chain, &warn_30, &crit_10, &s);
+	judge(&v, &chain, &warn_30, &crit_10);
 	assert_int_equal(verdict_worst(&v), STATE_CRITICAL);
 
 	/* Each element against its own lifetime: 100d left is 10% of the root's 1000d
@@ -240,12 +237,12 @@ static void test_expiry_percent(void **state)
 	chain.items[1].not_after = NOW + 100 * DAY;
 	chain.items[2].not_before = NOW - 900 * DAY - 1;
 	chain.items[2].not_after = NOW + 100 * DAY - 1;
-	judge(&v, &chain, &warn_30, &crit_10, &s);
+	judge(&v, &chain, &warn_30, &crit_10);
 	assert_int_equal(v.count, 2);
 	assert_int_equal(v.items[0].state, STATE_WARNING);
 	assert_int_equal(v.items[1].state, STATE_CRITICAL);
-	assert_int_equal(s.index, 2);
-	assert_true(s.warning_seconds == 0.3 * (1000.0 * DAY));
+	assert_int_equal(v.expiry.index, 2);
+	assert_true(v.expiry.warning_seconds == 0.3 * (1000.0 * DAY));
 }
 
 static void test_expiry_zero_means_never(void **state)
@@ -256,21 +253,24 @@ static void test_expiry_zero_means_never(void **state)
 
 	(void)state;
 	make_chain(&chain, 1);
-	judge(&v, &chain, &never, &never, NULL);
+	judge(&v, &chain, &never, &never);
 	assert_int_equal(verdict_worst(&v), STATE_OK);
 }
 
 static void test_expiry_empty_chain(void **state)
 {
+	struct facts facts = {.now = NOW, .warning = &warn_14d, .critical = &crit_7d};
 	struct cert_chain chain;
-	struct expiry_summary s = {.valid = true};
 	struct verdict v;
 
 	(void)state;
 	memset(&chain, 0, sizeof(chain));
-	judge(&v, &chain, &warn_14d, &crit_7d, &s);
+	facts.chain = &chain;
+	verdict_init(&v);
+	v.expiry.valid = true; /* as a verdict judged before would have it */
+	verdict_judge(&v, &facts);
 	assert_int_equal(v.count, 0);
-	assert_false(s.valid);
+	assert_false(v.expiry.valid);
 }
 
 static void test_add_and_worst(void **state)
@@ -280,11 +280,11 @@ static void test_add_and_worst(void **state)
 	(void)state;
 	verdict_init(&v);
 	assert_int_equal(verdict_worst(&v), STATE_OK);
-	verdict_add(&v, STATE_UNKNOWN, "u");
+	verdict_add(&v, "test", STATE_UNKNOWN, "u");
 	assert_int_equal(verdict_worst(&v), STATE_UNKNOWN);
-	verdict_add(&v, STATE_WARNING, "w %d", 1);
+	verdict_add(&v, "test", STATE_WARNING, "w %d", 1);
 	assert_int_equal(verdict_worst(&v), STATE_WARNING);
-	verdict_add(&v, STATE_CRITICAL, "c");
+	verdict_add(&v, "test", STATE_CRITICAL, "c");
 	assert_int_equal(verdict_worst(&v), STATE_CRITICAL);
 	assert_string_equal(v.items[1].text, "w 1");
 }
@@ -298,7 +298,7 @@ static void test_add_truncates(void **state)
 	memset(long_text, 'x', sizeof(long_text) - 1);
 	long_text[sizeof(long_text) - 1] = '\0';
 	verdict_init(&v);
-	verdict_add(&v, STATE_OK, "%s", long_text);
+	verdict_add(&v, "test", STATE_OK, "%s", long_text);
 	assert_int_equal(strlen(v.items[0].text), VERDICT_TEXT_SIZE - 1);
 }
 
@@ -308,19 +308,19 @@ static void test_add_overflow_keeps_worst(void **state)
 
 	(void)state;
 	verdict_init(&v);
-	verdict_add(&v, STATE_WARNING, "first warning");
+	verdict_add(&v, "test", STATE_WARNING, "first warning");
 	for (int i = 1; i < VERDICT_MAX_FINDINGS; i++)
-		verdict_add(&v, STATE_OK, "fact %d", i);
+		verdict_add(&v, "test", STATE_OK, "fact %d", i);
 	assert_int_equal(v.count, VERDICT_MAX_FINDINGS);
 
 	/* Not worse than the mildest held (OK): dropped. */
-	verdict_add(&v, STATE_OK, "dropped");
+	verdict_add(&v, "test", STATE_OK, "dropped");
 	assert_int_equal(v.count, VERDICT_MAX_FINDINGS);
 	for (size_t i = 0; i < v.count; i++)
 		assert_string_not_equal(v.items[i].text, "dropped");
 
 	/* Worse: replaces the mildest, the latest added among equals. */
-	verdict_add(&v, STATE_CRITICAL, "the critical one");
+	verdict_add(&v, "test", STATE_CRITICAL, "the critical one");
 	assert_int_equal(v.count, VERDICT_MAX_FINDINGS);
 	assert_int_equal(verdict_worst(&v), STATE_CRITICAL);
 	assert_string_equal(v.items[VERDICT_MAX_FINDINGS - 1].text, "the critical one");
@@ -328,13 +328,13 @@ static void test_add_overflow_keeps_worst(void **state)
 
 	/* Replace the 30 facts left; the warning is then the mildest held. */
 	for (int i = 0; i < VERDICT_MAX_FINDINGS - 2; i++)
-		verdict_add(&v, STATE_CRITICAL, "critical %d", i);
+		verdict_add(&v, "test", STATE_CRITICAL, "critical %d", i);
 	assert_int_equal(verdict_worst(&v), STATE_CRITICAL);
 	assert_string_equal(v.items[0].text, "first warning");
-	verdict_add(&v, STATE_UNKNOWN, "unknown is milder than warning");
+	verdict_add(&v, "test", STATE_UNKNOWN, "unknown is milder than warning");
 	assert_string_equal(v.items[0].text, "first warning");
 	assert_int_equal(verdict_worst(&v), STATE_CRITICAL);
-	verdict_add(&v, STATE_CRITICAL, "replaces the warning");
+	verdict_add(&v, "test", STATE_CRITICAL, "replaces the warning");
 	assert_string_equal(v.items[0].text, "replaces the warning");
 }
 
@@ -353,13 +353,13 @@ static void test_sort(void **state)
 
 	(void)state;
 	verdict_init(&v);
-	verdict_add(&v, STATE_OK, "fact one");
-	verdict_add(&v, STATE_WARNING, "longer warning");
-	verdict_add(&v, STATE_OK, "fact two");
-	verdict_add(&v, STATE_CRITICAL, "critical first added");
-	verdict_add(&v, STATE_CRITICAL, "critical second, longer");
-	verdict_add(&v, STATE_UNKNOWN, "short");
-	verdict_add(&v, STATE_OK, "fact three");
+	verdict_add(&v, "test", STATE_OK, "fact one");
+	verdict_add(&v, "test", STATE_WARNING, "longer warning");
+	verdict_add(&v, "test", STATE_OK, "fact two");
+	verdict_add(&v, "test", STATE_CRITICAL, "critical first added");
+	verdict_add(&v, "test", STATE_CRITICAL, "critical second, longer");
+	verdict_add(&v, "test", STATE_UNKNOWN, "short");
+	verdict_add(&v, "test", STATE_OK, "fact three");
 	verdict_sort(&v);
 	assert_int_equal(v.count, 7);
 	for (size_t i = 0; i < v.count; i++)
@@ -377,18 +377,18 @@ static void test_sort_stable_and_small(void **state)
 	verdict_sort(&v);
 	assert_int_equal(v.count, 0);
 
-	verdict_add(&v, STATE_OK, "bb");
-	verdict_add(&v, STATE_OK, "a");
+	verdict_add(&v, "test", STATE_OK, "bb");
+	verdict_add(&v, "test", STATE_OK, "a");
 	verdict_sort(&v);
 	assert_string_equal(v.items[0].text, "bb");
 	assert_string_equal(v.items[1].text, "a");
 
 	/* Problems of equal length keep the order they were added in. */
 	verdict_init(&v);
-	verdict_add(&v, STATE_OK, "fact");
-	verdict_add(&v, STATE_WARNING, "w-a");
-	verdict_add(&v, STATE_WARNING, "w-b");
-	verdict_add(&v, STATE_WARNING, "w-c");
+	verdict_add(&v, "test", STATE_OK, "fact");
+	verdict_add(&v, "test", STATE_WARNING, "w-a");
+	verdict_add(&v, "test", STATE_WARNING, "w-b");
+	verdict_add(&v, "test", STATE_WARNING, "w-c");
 	verdict_sort(&v);
 	assert_string_equal(v.items[0].text, "w-a");
 	assert_string_equal(v.items[1].text, "w-b");
@@ -396,70 +396,148 @@ static void test_sort_stable_and_small(void **state)
 	assert_string_equal(v.items[3].text, "fact");
 }
 
+static void judge_facts(struct verdict *v, const struct facts *facts)
+{
+	verdict_init(v);
+	verdict_judge(v, facts);
+}
+
 static void test_trust(void **state)
 {
 	struct trust_result t = {.trusted = true, .store = "ca.pem"};
+	const struct facts facts = {.now = NOW, .trust = &t};
 	struct verdict v;
 
 	(void)state;
-	verdict_init(&v);
-	verdict_judge_trust(&v, &t);
+	judge_facts(&v, &facts);
 	assert_single(&v, STATE_OK, "chain trusted by ca.pem");
+	assert_string_equal(v.items[0].rule, "trust");
 
 	t.trusted = false;
 	snprintf(t.reason, sizeof(t.reason), "issuer 'CN=Other CA' is unknown");
-	verdict_init(&v);
-	verdict_judge_trust(&v, &t);
+	judge_facts(&v, &facts);
 	assert_single(&v, STATE_CRITICAL,
 	              "chain not trusted by ca.pem: issuer 'CN=Other CA' is unknown");
 
 	t.reason[0] = '\0';
-	verdict_init(&v);
-	verdict_judge_trust(&v, &t);
+	judge_facts(&v, &facts);
 	assert_single(&v, STATE_CRITICAL, "chain not trusted by ca.pem");
+}
+
+/* A store that could not be loaded is our failure, not the server's. */
+static void test_trust_failure(void **state)
+{
+	struct fault f;
+	struct facts facts = {.now = NOW, .timeout_state = STATE_WARNING, .trust_failure = &f};
+	struct verdict v;
+
+	(void)state;
+	fault_set(&f, FAULT_INTERNAL, "cannot load the system trust store: no file");
+	judge_facts(&v, &facts);
+	assert_single(&v, STATE_UNKNOWN, "cannot load the system trust store: no file");
+	assert_string_equal(v.items[0].rule, "trust");
+}
+
+static char *test_sans[] = {"a.example", "b.example", "c.example", "d.example", "e.example"};
+
+/* A self-signed "CN=a.example" with the first SAN_COUNT of test_sans, made and
+ * loaded as a served chain so that the name rule matches as in a real run.
+ * Release with cert_chain_clear(). */
+static void load_leaf(struct cert_chain *chain, size_t san_count)
+{
+	gnutls_x509_privkey_t key;
+	gnutls_x509_crt_t crt;
+	gnutls_datum_t der;
+	struct fault f;
+
+	assert_int_equal(gnutls_x509_privkey_init(&key), 0);
+	assert_int_equal(
+	        gnutls_x509_privkey_generate(key, GNUTLS_PK_ECDSA,
+	                                     GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0),
+	        0);
+	assert_int_equal(gnutls_x509_crt_init(&crt), 0);
+	gnutls_x509_crt_set_version(crt, 3);
+	gnutls_x509_crt_set_serial(crt, "\x01", 1);
+	gnutls_x509_crt_set_activation_time(crt, NOW - DAY);
+	gnutls_x509_crt_set_expiration_time(crt, NOW + 365 * DAY);
+	gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0, "a.example", 9);
+	for (size_t i = 0; i < san_count; i++)
+		gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_DNSNAME, test_sans[i],
+		                                     strlen(test_sans[i]), GNUTLS_FSAN_APPEND);
+	assert_int_equal(gnutls_x509_crt_set_key(crt, key), 0);
+	assert_int_equal(gnutls_x509_crt_sign2(crt, crt, key, GNUTLS_DIG_SHA256, 0), 0);
+	assert_int_equal(gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER, &der), 0);
+	memset(chain, 0, sizeof(*chain));
+	assert_int_equal(cert_chain_load(chain, &der, 1, &f), 0);
+	gnutls_free(der.data);
+	gnutls_x509_crt_deinit(crt);
+	gnutls_x509_privkey_deinit(key);
+}
+
+/* Judge CHAIN's leaf against NAME (shown as DISPLAY) and keep only the name
+ * rule's findings (the expiry rule judges the same chain). */
+static void judge_name(struct verdict *v, const struct cert_chain *chain, const char *name,
+                       const char *display)
+{
+	const struct facts facts = {
+	        .chain = chain, .now = NOW, .name_ascii = name, .name_display = display};
+	size_t kept = 0;
+
+	judge_facts(v, &facts);
+	for (size_t i = 0; i < v->count; i++) {
+		if (strcmp(v->items[i].rule, "name") == 0)
+			v->items[kept++] = v->items[i];
+	}
+	v->count = kept;
 }
 
 static void test_name(void **state)
 {
-	static char *sans[] = {"a.example", "b.example", "c.example", "d.example", "e.example"};
-	struct cert_info leaf;
+	struct cert_chain chain;
 	struct verdict v;
 
 	(void)state;
-	set_cert(&leaf, CERT_LEAF, "CN=a.example", 0, 0);
-	verdict_init(&v);
-	verdict_judge_name(&v, &leaf, "x.example", true);
+	load_leaf(&chain, 0);
+	judge_name(&v, &chain, "a.example", "a.example");
 	assert_int_equal(v.count, 0);
-
-	verdict_judge_name(&v, &leaf, "x.example", false);
+	judge_name(&v, &chain, "x.example", "x.example");
 	assert_single(&v, STATE_CRITICAL, "certificate 'CN=a.example' does not match 'x.example'");
+	assert_string_equal(v.items[0].rule, "name");
+	cert_chain_clear(&chain);
 
-	memcpy(leaf.sans, sans, 2 * sizeof(sans[0]));
-	leaf.san_count = 2;
-	verdict_init(&v);
-	verdict_judge_name(&v, &leaf, "bücher.example", false);
+	load_leaf(&chain, 2);
+	judge_name(&v, &chain, "b.example", "b.example");
+	assert_int_equal(v.count, 0);
+	judge_name(&v, &chain, "xn--bcher-kva.example", "bücher.example");
 	assert_single(&v, STATE_CRITICAL,
 	              "certificate 'CN=a.example' does not match "
 	              "'bücher.example' (SANs: a.example, b.example)");
+	cert_chain_clear(&chain);
 
-	memcpy(leaf.sans, sans, 4 * sizeof(sans[0]));
-	leaf.san_count = 4;
-	verdict_init(&v);
-	verdict_judge_name(&v, &leaf, "x", false);
+	load_leaf(&chain, 4);
+	judge_name(&v, &chain, "x", "x");
 	assert_single(&v, STATE_CRITICAL,
 	              "certificate 'CN=a.example' does not match 'x' (SANs: "
 	              "a.example, b.example, c.example, d.example)");
+	cert_chain_clear(&chain);
 
-	memcpy(leaf.sans, sans, 5 * sizeof(sans[0]));
-	leaf.san_count = 5;
-	verdict_init(&v);
-	verdict_judge_name(&v, &leaf, "x", false);
+	load_leaf(&chain, 5);
+	judge_name(&v, &chain, "x", "x");
 	assert_single(&v, STATE_CRITICAL,
 	              "certificate 'CN=a.example' does not match 'x' (SANs: "
 	              "a.example, b.example, c.example, d.example, ...)");
+
+	/* --no-verify-name: the name is not judged at all. */
+	judge_name(&v, &chain, NULL, NULL);
+	assert_int_equal(v.count, 0);
+	cert_chain_clear(&chain);
+
+	/* A chain that is empty although the probe did not fail. */
+	judge_name(&v, &chain, "x.example", "x.example");
+	assert_single(&v, STATE_CRITICAL, "no certificate to match 'x.example'");
 }
 
-static void test_fault(void **state)
+static void test_probe_failure(void **state)
 {
 	static const struct {
 		enum fault_kind kind;
@@ -471,26 +549,70 @@ static void test_fault(void **state)
 	        {FAULT_NO_TLS, STATE_CRITICAL},  {FAULT_HANDSHAKE, STATE_CRITICAL},
 	};
 	struct fault f;
+	struct facts facts = {.now = NOW, .timeout_state = STATE_WARNING, .probe_failure = &f};
 	struct verdict v;
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		fault_set(&f, cases[i].kind, "failure %zu", i);
-		verdict_init(&v);
-		verdict_judge_fault(&v, &f, STATE_WARNING);
+		judge_facts(&v, &facts);
 		assert_int_equal(v.count, 1);
 		assert_int_equal(v.items[0].state, cases[i].expected);
 		assert_string_equal(v.items[0].text, f.text);
+		assert_string_equal(v.items[0].rule, "probe");
 	}
 	fault_set(&f, FAULT_TIMEOUT, "deadline of 10s passed");
-	verdict_init(&v);
-	verdict_judge_fault(&v, &f, STATE_CRITICAL);
+	facts.timeout_state = STATE_CRITICAL;
+	judge_facts(&v, &facts);
 	assert_single(&v, STATE_CRITICAL, "deadline of 10s passed");
 
+	/* Only the failure is judged: no name to match, no note on top of it. */
+	fault_set(&f, FAULT_PEER, "server sent no certificate");
+	facts.name_ascii = facts.name_display = "db1.example.com";
+	facts.handshake_error = "handshake failed: received alert 'bad certificate'";
+	facts.client_cert_note = "server requires a client certificate (none given)";
+	judge_facts(&v, &facts);
+	assert_single(&v, STATE_CRITICAL, "server sent no certificate");
+
 	fault_clear(&f);
-	verdict_init(&v);
-	verdict_judge_fault(&v, &f, STATE_CRITICAL);
+	facts.name_ascii = NULL;
+	facts.handshake_error = facts.client_cert_note = NULL;
+	judge_facts(&v, &facts);
 	assert_int_equal(v.count, 0);
+}
+
+/* Every rule at once: each finding names its rule, in the order of the table,
+ * and the TLS parameters are facts, never findings. */
+static void test_rules_in_order(void **state)
+{
+	const struct trust_result t = {.trusted = true, .store = "ca.pem"};
+	static const char *const expected[] = {"expiry", "trust", "handshake", "client-cert"};
+	struct cert_chain chain;
+	struct facts facts = {
+	        .now = NOW,
+	        .warning = &warn_14d,
+	        .critical = &crit_7d,
+	        .trust = &t,
+	        .tls = {"TLSv1.2", "TLS_AES_128_GCM_SHA256", "X25519", NULL},
+	        .handshake_error = "handshake failed: received alert 'bad certificate'",
+	        .client_cert_note = "server requires a client certificate (none given)",
+	};
+	struct verdict v;
+
+	(void)state;
+	make_chain(&chain, 10 * DAY);
+	facts.chain = &chain;
+	judge_facts(&v, &facts);
+	assert_int_equal(v.count, 4);
+	for (size_t i = 0; i < v.count; i++) {
+		assert_string_equal(v.items[i].rule, expected[i]);
+		assert_null(strstr(v.items[i].text, "TLSv1.2"));
+	}
+	assert_int_equal(v.items[0].state, STATE_WARNING);
+	assert_int_equal(v.items[2].state, STATE_CRITICAL);
+	assert_string_equal(v.items[3].text, facts.client_cert_note);
+	assert_int_equal(v.items[3].state, STATE_OK);
+	assert_true(v.expiry.valid);
 }
 
 int main(void)
@@ -512,8 +634,10 @@ int main(void)
 	        cmocka_unit_test(test_sort),
 	        cmocka_unit_test(test_sort_stable_and_small),
 	        cmocka_unit_test(test_trust),
+	        cmocka_unit_test(test_trust_failure),
 	        cmocka_unit_test(test_name),
-	        cmocka_unit_test(test_fault),
+	        cmocka_unit_test(test_probe_failure),
+	        cmocka_unit_test(test_rules_in_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,62 @@
+/* facts — everything known about one target once its probe is over, the one
+ * input of the verdict's rules.
+ *
+ * check.c gathers the facts once per target (probe, chain, trust verification,
+ * the options that say what to judge); verdict.c judges them and report.c shows
+ * the plain ones (the TLS parameters). Gathering judges nothing and judging
+ * gathers nothing, so a rule can be tested with a facts value built by hand.
+ *
+ * Every pointer is borrowed: the facts own nothing and are valid as long as
+ * what they point at. A fact that is absent is NULL (or an empty chain), and
+ * the rule that reads it judges nothing. A new fact is one field here.
+ */
+#ifndef TLSCHECK_COMMON_FACTS_H
+#define TLSCHECK_COMMON_FACTS_H
+
+#include <time.h>
+
+#include "cert.h"
+#include "fault.h"
+#include "state.h"
+#include "threshold.h"
+#include "trust.h"
+
+/* The negotiated TLS parameters: "TLSv1.3", "TLS_AES_256_GCM_SHA384",
+ * "X25519", "postgresql". NULL when unknown or none. */
+struct facts_tls {
+	const char *version;
+	const char *cipher;
+	const char *group;
+	const char *alpn;
+};
+
+struct facts {
+	/* What ended the probe before a chain was seen; NULL when a chain was seen. */
+	const struct fault *probe_failure;
+	const struct cert_chain *chain; /* as served, leaf first; NULL or empty: none */
+
+	/* What the operator asked to judge. */
+	time_t now;                            /* --at, else the clock at start */
+	const struct threshold_time *warning;  /* NULL: never warns */
+	const struct threshold_time *critical; /* NULL: never critical */
+	enum plugin_state timeout_state;       /* the STATE of -t */
+	const char *name_ascii;                /* A-labels or IP; NULL: --no-verify-name */
+	const char *name_display;              /* as given (U-labels kept) */
+
+	/* The chain verified against the store: the result, or the fault that kept
+	 * the verification from running (store unreadable, GnuTLS failure). Both
+	 * NULL when trust is not judged (--no-verify-trust, or no chain). */
+	const struct trust_result *trust;
+	const struct fault *trust_failure;
+
+	/* What the handshake said beyond the chain. */
+	struct facts_tls tls;
+	const char *handshake_error;  /* probe_handshake_error(), or NULL */
+	const char *client_cert_note; /* probe_client_cert_note(), or NULL */
+	/* What the protocol's after() step found when the service behind TLS did
+	 * not answer like itself (silent, refused, something else); NULL when it
+	 * answered or the protocol has no such step. */
+	const struct fault *after_failure;
+};
+
+#endif
