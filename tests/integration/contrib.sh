@@ -2,7 +2,7 @@
 # contrib.sh — the Icinga 2 CheckCommands in contrib/ load in a real Icinga 2
 # (its own configuration check), with services of every command; Icinga 2 itself
 # resolves the command lines they give (the host's name to -H, its address to
-# -I).
+# -I); and contrib/nagios/commands.cfg maps $HOSTNAME$ and $HOSTADDRESS$ the same way.
 
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh" || exit 99
@@ -151,5 +151,29 @@ command_line 'a host without an address: no -I, the plugin resolves the name' no
 	'/plugins/check_tls -H noaddress.example -P smtp -t 5:warning'
 command_line 'tlscheck_address = "": no -I' address-off \
 	'/plugins/check_tls_pgsql -H db1.example -C /etc/ssl/internal-ca.pem -C /etc/ssl/extra.pem -w 21d'
+
+# --- Nagios ---------------------------------------------------------------------
+# Every command of contrib/nagios/commands.cfg runs its plugin from $USER1$ with the
+# host's address to -I and, as -H, the host's name, or $ARG1$ in the _name commands.
+cfg=$TLSCHECK_SRCDIR/contrib/nagios/commands.cfg
+commands=$(awk '$1 == "command_name" { name = $2 }
+	$1 == "command_line" { $1 = ""; print name $0 }' "$cfg")
+wrong=
+while read -r name line; do
+	plugin=${name%_name}
+	if [ "$plugin" != "$name" ]; then
+		want="\$USER1\$/$plugin -H '\$ARG1\$' -I '\$HOSTADDRESS\$' \$ARG2\$"
+	else
+		want="\$USER1\$/$plugin -H '\$HOSTNAME\$' -I '\$HOSTADDRESS\$' \$ARG1\$"
+	fi
+	[ "$line" = "$want" ] || wrong="$wrong$name: $line"$'\n'
+done <<<"$commands"
+if [ -n "$commands" ] && [ -z "$wrong" ]; then
+	ok 'contrib/nagios/commands.cfg: the host name (or $ARG1$) to -H, $HOSTADDRESS$ to -I'
+else
+	not_ok 'contrib/nagios/commands.cfg: the host name (or $ARG1$) to -H, $HOSTADDRESS$ to -I'
+	diag "$commands"
+	diag "wrong: $wrong"
+fi
 
 finish
