@@ -18,6 +18,8 @@ packages=(
 	postgresql python3 python3-aiosmtpd
 	# the configuration check of contrib/icinga2
 	icinga2-bin
+	# the man pages' check: man --warnings and groff -ww
+	man-db groff-base
 	# scripted hostile peers, and ss to tell which process holds a test port
 	python3-minimal iproute2
 )

@@ -1,6 +1,8 @@
 #!/bin/bash
 # contrib.sh — the Icinga 2 CheckCommands in contrib/ load in a real Icinga 2
-# (its own configuration check), with one service per command.
+# (its own configuration check), with services of every command; Icinga 2 itself
+# resolves the command lines they give (the host's name to -H, its address to
+# -I); and contrib/nagios/commands.cfg maps $HOSTNAME$ and $HOSTADDRESS$ the same way.
 
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh" || exit 99
@@ -8,43 +10,170 @@
 require_server 'icinga2 (icinga2-bin)' command -v icinga2
 lib_init
 
+# Everything Icinga 2 reads or writes stays in the test's directory.
+mkdir -p "$TEST_DIR"/{etc,lib,log,cache,spool,run}
+defs=(-DConfigDir="$TEST_DIR/etc" -DDataDir="$TEST_DIR/lib" -DLogDir="$TEST_DIR/log"
+	-DCacheDir="$TEST_DIR/cache" -DSpoolDir="$TEST_DIR/spool" -DInitRunDir="$TEST_DIR/run"
+	-DRunAsUser="$(id -un)" -DRunAsGroup="$(id -gn)")
+
+# One host with an address and one without, a service per command and per way of
+# choosing the name and the address.
+cat >"$TEST_DIR/objects.conf" <<'CONF'
+object Host "db1.example" {
+	address = "192.0.2.31"
+	address6 = "2001:db8::31"
+	check_command = "dummy"
+	vars.tlscheck_ca_file = [ "/etc/ssl/internal-ca.pem", "/etc/ssl/extra.pem" ]
+}
+object Host "noaddress.example" {
+	check_command = "dummy"
+}
+object Service "pgsql" {
+	host_name = "db1.example"
+	check_command = "tls_pgsql"
+}
+object Service "tls-ipv6" {
+	host_name = "db1.example"
+	check_command = "tls"
+	vars.tlscheck_ipv6 = true
+	vars.tlscheck_ca_file = "/etc/ssl/web-ca.pem"
+	vars.tlscheck_verbose = false
+}
+object Service "smtp-vhost" {
+	host_name = "db1.example"
+	check_command = "tls_smtp"
+	vars.tlscheck_host = "mail.example"
+	vars.tlscheck_port = 587
+	vars.tlscheck_ehlo = "monitor.example"
+	vars.tlscheck_verbose = true
+	vars.tlscheck_no_verify_trust = true
+}
+object Service "no-address" {
+	host_name = "noaddress.example"
+	check_command = "tls"
+	vars.tlscheck_protocol = "smtp"
+	vars.tlscheck_timeout = "5:warning"
+}
+object Service "address-off" {
+	host_name = "db1.example"
+	check_command = "tls_pgsql"
+	vars.tlscheck_address = ""
+	vars.tlscheck_warning = "21d"
+}
+CONF
+
 conf=$TEST_DIR/icinga2.conf
 cat >"$conf" <<CONF
 include <itl>
 include <plugins>
 const PluginDir = "$TLSCHECK_BUILDDIR/plugins"
 include "$TLSCHECK_SRCDIR/contrib/icinga2/tlscheck.conf"
-object Host "db1.example" {
-	address = "127.0.0.1"
-	check_command = "dummy"
-	vars.tlscheck_ca_file = [ "/etc/ssl/internal-ca.pem", "/etc/ssl/extra.pem" ]
-}
-object Service "tls" {
-	host_name = "db1.example"
-	check_command = "tls"
-	vars.tlscheck_protocol = "pgsql"
-}
-object Service "tls-smtp" {
-	host_name = "db1.example"
-	check_command = "tls_smtp"
-	vars.tlscheck_port = 587
-	vars.tlscheck_ehlo = "monitor.example"
-	vars.tlscheck_warning = "21d"
-}
-object Service "tls-pgsql" {
-	host_name = "db1.example"
-	check_command = "tls_pgsql"
-	vars.tlscheck_verify_name = "db1.example"
-	vars.tlscheck_timeout = "5:warning"
-}
+include "$TEST_DIR/objects.conf"
 CONF
 
-if icinga2 daemon -C -c "$conf" >"$TEST_DIR/icinga2.out" 2>&1 &&
-	grep -q 'Instantiated 3 Services' "$TEST_DIR/icinga2.out"; then
-	ok 'contrib/icinga2/tlscheck.conf loads in Icinga 2 with a service per command'
+if icinga2 daemon -C -c "$conf" "${defs[@]}" >"$TEST_DIR/icinga2.out" 2>&1 &&
+	grep -q 'Instantiated 5 Services' "$TEST_DIR/icinga2.out"; then
+	ok 'contrib/icinga2/tlscheck.conf loads in Icinga 2 with services of every command'
 else
-	not_ok 'contrib/icinga2/tlscheck.conf loads in Icinga 2 with a service per command'
+	not_ok 'contrib/icinga2/tlscheck.conf loads in Icinga 2 with services of every command'
 	diag_file "$TEST_DIR/icinga2.out"
+fi
+
+# --- the command lines Icinga 2 builds ------------------------------------------
+# In the console, the same objects are activated without a daemon, and each
+# command resolves its macros in the dry run Icinga 2 uses for remote commands (a
+# dictionary for the resolved macros, and nothing executed). The command
+# attribute is swapped for a function that asks Icinga 2's own argument resolver
+# for the command line (on a copy: the resolver appends to the array it is given).
+# The dry run keeps an option whose variable is unset, with an empty value; a real
+# check leaves it out, and so does the printed line.
+cat >"$TEST_DIR/argv.conf" <<CONF
+const PluginDir = "/plugins"
+Internal.run_with_activation_context(function() {
+	include <itl>
+	include <plugins>
+	include "$TLSCHECK_SRCDIR/contrib/icinga2/tlscheck.conf"
+	include "$TEST_DIR/objects.conf"
+})
+
+function command_line(host, service) {
+	var s = get_service(host, service)
+	var cmd = get_object(CheckCommand, s.check_command)
+	var original = cmd.command
+	var out = {}
+	cmd.modify_attribute("command", function() use(out, original) {
+		out.argv = resolve_arguments(original.clone(), command.arguments)
+		return [ "not run" ]
+	})
+	cmd.execute(s, CheckResult(), {}, false)
+	cmd.modify_attribute("command", original)
+	var words = []
+	var i = 0
+	while (i < out.argv.len()) {
+		if (i + 1 < out.argv.len() && out.argv[i + 1] == "") {
+			i += 2
+			continue
+		}
+		words.add(out.argv[i])
+		i += 1
+	}
+	log(LogInformation, "argv", service + ": " + words.join(" "))
+}
+
+for (s in [ "pgsql", "tls-ipv6", "smtp-vhost", "address-off" ]) {
+	command_line("db1.example", s)
+}
+command_line("noaddress.example", "no-address")
+CONF
+
+timeout 60 icinga2 console -r "$TEST_DIR/argv.conf" "${defs[@]}" >"$TEST_DIR/argv.out" 2>&1
+
+# command_line DESC SERVICE EXPECTED: Icinga 2 builds EXPECTED for SERVICE.
+command_line() {
+	local desc=$1 service=$2 want=$3 got
+	got=$(sed -n "s|^information/argv: $service: ||p" "$TEST_DIR/argv.out")
+	if [ "$got" = "$want" ]; then
+		ok "Icinga 2 command line: $desc"
+	else
+		not_ok "Icinga 2 command line: $desc"
+		diag "expected: $want"
+		diag "got:      $got"
+		[ -n "$got" ] || diag_file "$TEST_DIR/argv.out"
+	fi
+}
+command_line 'host name to -H, address to -I, CA files repeated' pgsql \
+	'/plugins/check_tls_pgsql -H db1.example -I 192.0.2.31 -C /etc/ssl/internal-ca.pem -C /etc/ssl/extra.pem'
+command_line 'tlscheck_ipv6: address6 to -I, and -6; a false flag passes nothing' tls-ipv6 \
+	'/plugins/check_tls -H db1.example -I 2001:db8::31 -6 -C /etc/ssl/web-ca.pem'
+command_line 'tlscheck_host names the service; flags set' smtp-vhost \
+	'/plugins/check_tls_smtp -H mail.example -I 192.0.2.31 -p 587 --ehlo monitor.example --no-verify-trust -C /etc/ssl/internal-ca.pem -C /etc/ssl/extra.pem -v'
+command_line 'a host without an address: no -I, the plugin resolves the name' no-address \
+	'/plugins/check_tls -H noaddress.example -P smtp -t 5:warning'
+command_line 'tlscheck_address = "": no -I' address-off \
+	'/plugins/check_tls_pgsql -H db1.example -C /etc/ssl/internal-ca.pem -C /etc/ssl/extra.pem -w 21d'
+
+# --- Nagios ---------------------------------------------------------------------
+# Every command of contrib/nagios/commands.cfg runs its plugin from $USER1$ with the
+# host's address to -I and, as -H, the host's name, or $ARG1$ in the _name commands.
+cfg=$TLSCHECK_SRCDIR/contrib/nagios/commands.cfg
+commands=$(awk '$1 == "command_name" { name = $2 }
+	$1 == "command_line" { $1 = ""; print name $0 }' "$cfg")
+wrong=
+while read -r name line; do
+	plugin=${name%_name}
+	if [ "$plugin" != "$name" ]; then
+		want="\$USER1\$/$plugin -H '\$ARG1\$' -I '\$HOSTADDRESS\$' \$ARG2\$"
+	else
+		want="\$USER1\$/$plugin -H '\$HOSTNAME\$' -I '\$HOSTADDRESS\$' \$ARG1\$"
+	fi
+	[ "$line" = "$want" ] || wrong="$wrong$name: $line"$'\n'
+done <<<"$commands"
+if [ -n "$commands" ] && [ -z "$wrong" ]; then
+	ok 'contrib/nagios/commands.cfg: the host name (or $ARG1$) to -H, $HOSTADDRESS$ to -I'
+else
+	not_ok 'contrib/nagios/commands.cfg: the host name (or $ARG1$) to -H, $HOSTADDRESS$ to -I'
+	diag "$commands"
+	diag "wrong: $wrong"
 fi
 
 finish
