@@ -1,15 +1,14 @@
 #include <config.h>
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
+#include "file.h"
 #include "trust.h"
 
 /* Dates are judged by the verdict for every element (and with --at), so an expired
@@ -53,55 +52,118 @@ static void describe_store(const struct trust_store *s, char *store, size_t size
 		snprintf(store, size, "the system store");
 }
 
-/* GnuTLS reports any unreadable file as "Error while reading file."; the system
- * knows whether it is missing or forbidden. */
-static const char *read_error(const char *path, int ret)
+/* GnuTLS's reasons for refusing a PEM file, in the operator's words. */
+static const char *parse_error(int ret)
 {
-	if (ret == GNUTLS_E_FILE_ERROR && access(path, R_OK) != 0)
-		return strerror(errno);
-	return gnutls_strerror(ret);
+	switch (ret) {
+	case GNUTLS_E_BASE64_UNEXPECTED_HEADER_ERROR:
+	case GNUTLS_E_BASE64_DECODING_ERROR:
+		return "a PEM block is truncated or garbled";
+	case GNUTLS_E_ASN1_DER_ERROR:
+	case GNUTLS_E_ASN1_DER_OVERFLOW:
+	case GNUTLS_E_ASN1_ELEMENT_NOT_FOUND:
+	case GNUTLS_E_ASN1_IDENTIFIER_NOT_FOUND:
+	case GNUTLS_E_ASN1_VALUE_NOT_FOUND:
+	case GNUTLS_E_ASN1_VALUE_NOT_VALID:
+	case GNUTLS_E_ASN1_GENERIC_ERROR:
+	case GNUTLS_E_ASN1_TAG_ERROR:
+	case GNUTLS_E_ASN1_TAG_IMPLICIT:
+	case GNUTLS_E_ASN1_TYPE_ANY_ERROR:
+	case GNUTLS_E_ASN1_SYNTAX_ERROR:
+		return "a certificate in it is malformed";
+	default:
+		return gnutls_strerror(ret);
+	}
+}
+
+/* Add the PEM certificates of DATA to LIST: how many, 0 when it holds none, or
+ * GnuTLS's error when it cannot be parsed. */
+static int add_pem(gnutls_x509_trust_list_t list, const gnutls_datum_t *data)
+{
+	int ret = gnutls_x509_trust_list_add_trust_mem(list, data, NULL, GNUTLS_X509_FMT_PEM, 0, 0);
+
+	return ret == GNUTLS_E_NO_CERTIFICATE_FOUND ? 0 : ret;
+}
+
+/* Read through the bounded reader, not gnutls_x509_trust_list_add_trust_file():
+ * GnuTLS would open a FIFO and wait on it, or read /dev/zero without end. */
+static int add_file(gnutls_x509_trust_list_t list, const char *file, struct fault *f)
+{
+	gnutls_datum_t data = {NULL, 0};
+	int rc = -1;
+	int ret;
+
+	if (file_read_bounded(file, "CA file", FILE_CA_MAX, &data, f) < 0)
+		goto out;
+	ret = add_pem(list, &data);
+	if (ret < 0) {
+		fault_set(f, FAULT_INTERNAL, "CA file '%s' cannot be parsed: %s", file,
+		          parse_error(ret));
+		goto out;
+	}
+	if (ret == 0) {
+		fault_set(f, FAULT_INTERNAL, "CA file '%s' holds no certificate", file);
+		goto out;
+	}
+	rc = 0;
+out:
+	file_release(&data);
+	return rc;
 }
 
 static int add_files(gnutls_x509_trust_list_t list, const struct trust_store *s, struct fault *f)
 {
 	size_t i;
-	int ret;
 
 	for (i = 0; i < s->ca_file_count && i < TRUST_MAX_CA_FILES; i++) {
-		const char *file = s->ca_files[i];
-
-		ret = gnutls_x509_trust_list_add_trust_file(list, file, NULL, GNUTLS_X509_FMT_PEM,
-		                                            0, 0);
-		if (ret < 0 && ret != GNUTLS_E_NO_CERTIFICATE_FOUND) {
-			fault_set(f, FAULT_INTERNAL, "cannot read CA file '%s': %s", file,
-			          read_error(file, ret));
+		if (add_file(list, s->ca_files[i], f) < 0)
 			return -1;
-		}
-		if (ret <= 0) {
-			fault_set(f, FAULT_INTERNAL, "CA file '%s' holds no certificate", file);
-			return -1;
-		}
 	}
 	return 0;
 }
 
+struct dir_load {
+	gnutls_x509_trust_list_t list;
+	unsigned count;
+};
+
+/* A file of the directory that holds no certificate, or one GnuTLS cannot parse,
+ * is passed over, as GnuTLS and OpenSSL pass it over in a CA directory (which
+ * also holds CRLs, notes, c_rehash leftovers); only the whole directory must
+ * give at least one anchor. */
+static int add_dir_entry(const char *path, const gnutls_datum_t *data, void *arg, struct fault *f)
+{
+	struct dir_load *load = arg;
+	int ret = add_pem(load->list, data);
+
+	(void)path;
+	if (ret == GNUTLS_E_MEMORY_ERROR) {
+		fault_set(f, FAULT_INTERNAL, "out of memory");
+		return -1;
+	}
+	if (ret > 0)
+		load->count += (unsigned)ret;
+	return 0;
+}
+
+/* Read through the bounded reader, not gnutls_x509_trust_list_add_trust_dir(),
+ * which opens every entry itself, FIFOs and devices included, without a bound. */
 static int add_dir(gnutls_x509_trust_list_t list, const char *dir, struct fault *f)
 {
-	int ret;
+	struct dir_load load = {list, 0};
+	const struct file_dir_walk walk = {
+	        .what = "CA directory",
+	        .entry_what = "CA file",
+	        .entry_limit = FILE_CA_MAX,
+	        .max_entries = FILE_CA_DIR_MAX_ENTRIES,
+	        .max_bytes = FILE_CA_DIR_MAX_BYTES,
+	        .visit = add_dir_entry,
+	        .arg = &load,
+	};
 
-	ret = gnutls_x509_trust_list_add_trust_dir(list, dir, NULL, GNUTLS_X509_FMT_PEM, 0, 0);
-	if (ret < 0) {
-		fault_set(f, FAULT_INTERNAL, "cannot read CA directory '%s': %s", dir,
-		          read_error(dir, ret));
+	if (file_read_directory(dir, &walk, f) < 0)
 		return -1;
-	}
-	/* GnuTLS counts a directory it cannot open as one without certificates. */
-	if (ret == 0 && access(dir, R_OK | X_OK) != 0) {
-		fault_set(f, FAULT_INTERNAL, "cannot read CA directory '%s': %s", dir,
-		          strerror(errno));
-		return -1;
-	}
-	if (ret == 0) {
+	if (load.count == 0) {
 		fault_set(f, FAULT_INTERNAL, "CA directory '%s' holds no certificate", dir);
 		return -1;
 	}

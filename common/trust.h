@@ -39,11 +39,18 @@ struct trust_anchors;
 bool trust_store_is_explicit(const struct trust_store *store);
 
 /* Load the anchors of STORE: every CA file and the directory, or the system store
- * when neither is named. A file or directory that holds no certificate is an
- * error, not an empty store that trusts nothing. Returns 0 with *OUT set (free it
- * with trust_free()), or -1 with *OUT NULL and FAULT_INTERNAL ("cannot read CA
- * file 'x.pem': ...", "CA file 'x.pem' holds no certificate", "CA directory 'd'
- * holds no certificate", "cannot load the system trust store: ..."). */
+ * when neither is named. CA files and the directory's files are read through
+ * file_read_bounded() (regular files only, at most FILE_CA_MAX each, never a
+ * wait); the system store is GnuTLS's compiled-in one. A file or directory that
+ * holds no certificate is an error, not an empty store that trusts nothing; in a
+ * directory, files without a readable certificate are passed over. Returns 0 with
+ * *OUT set (free it with trust_free()), or -1 with *OUT NULL and FAULT_INTERNAL:
+ * file_read_bounded()'s and file_read_directory()'s refusals ("cannot read CA
+ * file 'x.pem': ...", "CA file 'x.pem' is a FIFO, not a regular file", "CA
+ * directory 'd' is a regular file, not a directory"), "CA file 'x.pem' holds no
+ * certificate", "CA file 'x.pem' cannot be parsed: a PEM block is truncated or
+ * garbled", "CA directory 'd' holds no certificate", "cannot load the system
+ * trust store: ...". */
 int trust_load(const struct trust_store *store, struct trust_anchors **out, struct fault *f);
 
 /* Verify CHAIN (leaf first, as served; may be unsorted) against ANCHORS, for the

@@ -149,7 +149,8 @@ struct fixture_dir {
 	char other[160];
 	char empty[160];
 	char missing[160];
-	char anchors[160];   /* a directory holding only the CA */
+	char truncated[160]; /* the CA's PEM, cut short */
+	char anchors[160];   /* a directory holding the CA, a note, a FIFO and a subdirectory */
 	char empty_dir[160]; /* a directory holding nothing */
 };
 
@@ -162,11 +163,50 @@ static void write_file(const char *path, const char *text)
 	assert_int_equal(fclose(fp), 0);
 }
 
+/* PATH is NAME in the directory D->anchors. */
+static void anchors_entry(const struct fixture_dir *d, const char *name, char *path, size_t size)
+{
+	snprintf(path, size, "%s/%s", d->anchors, name);
+}
+
+/* Besides the CA: what a CA directory may also hold, which is passed over. */
+static int fill_anchors(const struct fixture_dir *d)
+{
+	char path[192];
+
+	if (mkdir(d->anchors, 0700) != 0)
+		return -1;
+	anchors_entry(d, "ca.pem", path, sizeof(path));
+	write_file(path, CA_PEM);
+	anchors_entry(d, "README", path, sizeof(path));
+	write_file(path, "no certificate in here\n");
+	anchors_entry(d, "fifo", path, sizeof(path));
+	if (mkfifo(path, 0600) != 0)
+		return -1;
+	anchors_entry(d, "sub", path, sizeof(path));
+	return mkdir(path, 0700);
+}
+
+static void empty_anchors(const struct fixture_dir *d)
+{
+	static const char *const names[] = {"ca.pem", "README", "fifo"};
+	char path[192];
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		anchors_entry(d, names[i], path, sizeof(path));
+		unlink(path);
+	}
+	anchors_entry(d, "sub", path, sizeof(path));
+	rmdir(path);
+	rmdir(d->anchors);
+}
+
 static int setup_dir(void **state)
 {
 	const char *tmp = getenv("TMPDIR");
 	struct fixture_dir *d = calloc(1, sizeof(*d));
-	char anchor[192];
+	char cut[101];
 
 	if (d == NULL)
 		return -1;
@@ -180,15 +220,17 @@ static int setup_dir(void **state)
 	snprintf(d->other, sizeof(d->other), "%s/other.pem", d->dir);
 	snprintf(d->empty, sizeof(d->empty), "%s/empty.pem", d->dir);
 	snprintf(d->missing, sizeof(d->missing), "%s/missing.pem", d->dir);
+	snprintf(d->truncated, sizeof(d->truncated), "%s/truncated.pem", d->dir);
 	snprintf(d->anchors, sizeof(d->anchors), "%s/anchors", d->dir);
 	snprintf(d->empty_dir, sizeof(d->empty_dir), "%s/nothing", d->dir);
 	write_file(d->ca, CA_PEM);
 	write_file(d->other, OTHER_PEM);
 	write_file(d->empty, "no certificate in here\n");
-	if (mkdir(d->anchors, 0700) != 0 || mkdir(d->empty_dir, 0700) != 0)
+	memcpy(cut, CA_PEM, sizeof(cut) - 1);
+	cut[sizeof(cut) - 1] = '\0';
+	write_file(d->truncated, cut);
+	if (fill_anchors(d) != 0 || mkdir(d->empty_dir, 0700) != 0)
 		return -1;
-	snprintf(anchor, sizeof(anchor), "%s/ca.pem", d->anchors);
-	write_file(anchor, CA_PEM);
 	*state = d;
 	return 0;
 }
@@ -196,15 +238,13 @@ static int setup_dir(void **state)
 static int teardown_dir(void **state)
 {
 	struct fixture_dir *d = *state;
-	char anchor[192];
 
-	snprintf(anchor, sizeof(anchor), "%s/ca.pem", d->anchors);
-	unlink(anchor);
-	rmdir(d->anchors);
+	empty_anchors(d);
 	rmdir(d->empty_dir);
 	unlink(d->ca);
 	unlink(d->other);
 	unlink(d->empty);
+	unlink(d->truncated);
 	rmdir(d->dir);
 	free(d);
 	return 0;
@@ -579,13 +619,41 @@ static void test_ca_file_without_certificate(void **state)
 
 	snprintf(expected, sizeof(expected), "CA file '%s' holds no certificate", d->empty);
 	load_fails(files, 2, NULL, expected);
-	load_fails(dev_null, 1, NULL, "CA file '/dev/null' holds no certificate");
+	load_fails(dev_null, 1, NULL,
+	           "CA file '/dev/null' is a character device, not a regular file");
+}
+
+static void test_unparsable_ca_file(void **state)
+{
+	struct fixture_dir *d = *state;
+	const char *files[] = {d->truncated};
+	char expected[320];
+
+	snprintf(expected, sizeof(expected),
+	         "CA file '%s' cannot be parsed: a PEM block is truncated or garbled",
+	         d->truncated);
+	load_fails(files, 1, NULL, expected);
+}
+
+static void test_ca_file_not_regular(void **state)
+{
+	struct fixture_dir *d = *state;
+	const char *files[] = {d->anchors};
+	char expected[320];
+
+	snprintf(expected, sizeof(expected), "CA file '%s' is a directory, not a regular file",
+	         d->anchors);
+	load_fails(files, 1, NULL, expected);
 }
 
 static void test_unusable_ca_path(void **state)
 {
 	struct fixture_dir *d = *state;
 	char expected[320];
+
+	snprintf(expected, sizeof(expected), "CA directory '%s' is a regular file, not a directory",
+	         d->ca);
+	load_fails(NULL, 0, d->ca, expected);
 
 	snprintf(expected, sizeof(expected),
 	         "cannot read CA directory '%s': No such file or directory", d->missing);
@@ -729,6 +797,8 @@ int main(void)
 	        cmocka_unit_test(test_missing_intermediate),
 	        cmocka_unit_test(test_missing_ca_file),
 	        cmocka_unit_test(test_ca_file_without_certificate),
+	        cmocka_unit_test(test_unparsable_ca_file),
+	        cmocka_unit_test(test_ca_file_not_regular),
 	        cmocka_unit_test(test_unusable_ca_path),
 	        cmocka_unit_test(test_store_is_explicit),
 	        cmocka_unit_test(test_anchors_serve_many_chains),
