@@ -203,16 +203,20 @@ static int load_store(gnutls_x509_trust_list_t list, const struct trust_store *s
 	return 0;
 }
 
-/* The served certificate at the top of the leaf's issuer path: the one whose
- * issuer was not served. Follows the path, so an unsorted chain gives the same. */
-static size_t top_of_path(const struct cert_chain *chain)
+/* The served certificates on the leaf's issuer path, leaf first, in PATH (room
+ * for the chain's count); returns how many, at least one: CHAIN must not be
+ * empty. The top is the one whose issuer was not served. Follows issuers, so an
+ * unsorted chain gives the same path. */
+static size_t served_path(const struct cert_chain *chain, size_t *path)
 {
+	size_t n = 0;
 	size_t at = 0;
-	size_t steps, j;
+	size_t j;
 
-	for (steps = 0; steps < chain->count; steps++) {
+	while (n < chain->count) {
 		gnutls_x509_crt_t crt = chain->items[at].crt;
 
+		path[n++] = at;
 		if (gnutls_x509_crt_check_issuer(crt, crt) != 0)
 			break;
 		for (j = 0; j < chain->count; j++) {
@@ -223,7 +227,14 @@ static size_t top_of_path(const struct cert_chain *chain)
 			break;
 		at = j;
 	}
-	return at;
+	return n;
+}
+
+static size_t top_of_path(const struct cert_chain *chain)
+{
+	size_t path[CERT_MAX_CHAIN];
+
+	return path[served_path(chain, path) - 1];
 }
 
 static void explain_unknown_issuer(const struct cert_chain *chain, struct trust_result *r)
@@ -275,6 +286,88 @@ static void explain(const struct cert_chain *chain, unsigned status, struct trus
 		snprintf(r->reason, sizeof(r->reason), "revoked");
 	else
 		explain_generic(status, r);
+}
+
+/* Do A and B carry the same public key? */
+static bool same_key(gnutls_x509_crt_t a, gnutls_x509_crt_t b)
+{
+	unsigned char id_a[64];
+	unsigned char id_b[64];
+	size_t size_a = sizeof(id_a);
+	size_t size_b = sizeof(id_b);
+
+	return gnutls_x509_crt_get_key_id(a, GNUTLS_KEYID_USE_SHA256, id_a, &size_a) == 0 &&
+	       gnutls_x509_crt_get_key_id(b, GNUTLS_KEYID_USE_SHA256, id_b, &size_b) == 0 &&
+	       size_a == size_b && memcmp(id_a, id_b, size_a) == 0;
+}
+
+/* Does LIST hold an anchor with the subject and key of the served CRT: CRT
+ * itself, or the self-signed twin of a cross-certificate? GnuTLS ends the path
+ * there, so that anchor is the one in use; a copy of it in *ANCHOR. */
+static bool served_anchor(gnutls_x509_trust_list_t list, gnutls_x509_crt_t crt,
+                          gnutls_x509_crt_t *anchor)
+{
+	gnutls_datum_t dn = {NULL, 0};
+	bool same = false;
+
+	*anchor = NULL;
+	if (gnutls_x509_crt_get_raw_dn(crt, &dn) == 0 &&
+	    gnutls_x509_trust_list_get_issuer_by_dn(list, &dn, anchor, 0) == 0)
+		same = same_key(crt, *anchor);
+	gnutls_free(dn.data);
+	if (!same && *anchor != NULL) {
+		gnutls_x509_crt_deinit(*anchor);
+		*anchor = NULL;
+	}
+	return same;
+}
+
+/* The anchor a trusted CHAIN verified against, as a copy in *ANCHOR: a served
+ * certificate on the path that is an anchor itself, else the anchor that issued
+ * the top of the served path. False when neither is found. */
+static bool find_anchor(gnutls_x509_trust_list_t list, const struct cert_chain *chain,
+                        gnutls_x509_crt_t *anchor)
+{
+	size_t path[CERT_MAX_CHAIN];
+	size_t n = served_path(chain, path);
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (served_anchor(list, chain->items[path[i]].crt, anchor))
+			return true;
+	}
+	if (gnutls_x509_trust_list_get_issuer(list, chain->items[path[n - 1]].crt, anchor,
+	                                      GNUTLS_TL_GET_COPY) == 0)
+		return true;
+	*anchor = NULL;
+	return false;
+}
+
+/* Name and dates of the anchor in use, read as cert reads a served certificate
+ * (the same label rules). Left unknown when it cannot be found or read: the
+ * chain is trusted all the same. */
+static void record_anchor(gnutls_x509_trust_list_t list, const struct cert_chain *chain,
+                          struct trust_result *r)
+{
+	gnutls_x509_crt_t anchor = NULL;
+	gnutls_datum_t der = {NULL, 0};
+	struct cert_chain one;
+	struct fault ignored;
+
+	memset(&one, 0, sizeof(one));
+	if (!find_anchor(list, chain, &anchor) ||
+	    gnutls_x509_crt_export2(anchor, GNUTLS_X509_FMT_DER, &der) < 0 ||
+	    cert_chain_load(&one, &der, 1, &ignored) < 0)
+		goto out;
+	r->anchor_known = true;
+	snprintf(r->anchor_label, sizeof(r->anchor_label), "%s", one.items[0].label);
+	r->anchor_not_before = one.items[0].not_before;
+	r->anchor_not_after = one.items[0].not_after;
+out:
+	cert_chain_clear(&one);
+	gnutls_free(der.data);
+	if (anchor != NULL)
+		gnutls_x509_crt_deinit(anchor);
 }
 
 static int verify_chain(gnutls_x509_trust_list_t list, const struct cert_chain *chain,
@@ -345,7 +438,9 @@ int trust_verify(const struct trust_anchors *anchors, const struct cert_chain *c
 	if (verify_chain(anchors->list, chain, &status, f) < 0)
 		return -1;
 	result->trusted = status == 0;
-	if (!result->trusted)
+	if (result->trusted)
+		record_anchor(anchors->list, chain, result);
+	else
 		explain(chain, status, result);
 	return 0;
 }

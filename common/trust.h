@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "cert.h"
 #include "fault.h"
@@ -28,6 +29,13 @@ struct trust_result {
 	bool trusted;
 	char store[256];  /* "ca.pem", "ca.pem, extra.pem", "/etc/x/certs", "the system store" */
 	char reason[256]; /* when not trusted: "issuer 'CN=Other CA' is unknown" */
+	/* The anchor the chain verified against, served or not, for the rules that
+	 * judge its dates even when the server does not send it. Known only when
+	 * trusted, and not always then. */
+	bool anchor_known;
+	char anchor_label[CERT_LABEL_SIZE]; /* as cert labels: "CN=Example Root CA", or the DN */
+	time_t anchor_not_before;
+	time_t anchor_not_after;
 };
 
 /* The anchors of one store, loaded once per run and used for every chain judged
@@ -55,8 +63,10 @@ int trust_load(const struct trust_store *store, struct trust_anchors **out, stru
 
 /* Verify CHAIN (leaf first, as served; may be unsorted) against ANCHORS, for the
  * TLS server purpose. Returns 0 with RESULT filled (RESULT->store names the store
- * the anchors came from), or -1 with FAULT_INTERNAL when GnuTLS cannot run the
- * verification. An empty chain is not trusted ("no certificate was served"). */
+ * the anchors came from; when trusted, the anchor in use is recorded if it can be
+ * found: a served certificate that is an anchor itself, or the anchor that issued
+ * the top of the served path), or -1 with FAULT_INTERNAL when GnuTLS cannot run
+ * the verification. An empty chain is not trusted ("no certificate was served"). */
 int trust_verify(const struct trust_anchors *anchors, const struct cert_chain *chain,
                  struct trust_result *result, struct fault *f);
 

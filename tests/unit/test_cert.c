@@ -141,12 +141,17 @@ static const char NOCN_PEM[] = "-----BEGIN CERTIFICATE-----\n"
 #define T_2026_01_01   ((time_t)1767225600)
 #define T_2027_01_01   ((time_t)1798761600)
 #define T_2025_10_01   ((time_t)1759276800)
+#define T_2025_01_01   ((time_t)1735689600)
+#define T_2035_01_01   ((time_t)2051222400)
+#define T_2025_06_01   ((time_t)1748736000)
+#define T_2030_01_01   ((time_t)1893456000)
 
 /* CA files written once for the trust tests, removed at the end. */
 struct fixture_dir {
 	char dir[128];
 	char ca[160];
 	char other[160];
+	char intermediate[160]; /* the intermediate alone, as an anchor */
 	char empty[160];
 	char missing[160];
 	char truncated[160]; /* the CA's PEM, cut short */
@@ -218,6 +223,7 @@ static int setup_dir(void **state)
 	}
 	snprintf(d->ca, sizeof(d->ca), "%s/ca.pem", d->dir);
 	snprintf(d->other, sizeof(d->other), "%s/other.pem", d->dir);
+	snprintf(d->intermediate, sizeof(d->intermediate), "%s/int.pem", d->dir);
 	snprintf(d->empty, sizeof(d->empty), "%s/empty.pem", d->dir);
 	snprintf(d->missing, sizeof(d->missing), "%s/missing.pem", d->dir);
 	snprintf(d->truncated, sizeof(d->truncated), "%s/truncated.pem", d->dir);
@@ -225,6 +231,7 @@ static int setup_dir(void **state)
 	snprintf(d->empty_dir, sizeof(d->empty_dir), "%s/nothing", d->dir);
 	write_file(d->ca, CA_PEM);
 	write_file(d->other, OTHER_PEM);
+	write_file(d->intermediate, INT_PEM);
 	write_file(d->empty, "no certificate in here\n");
 	memcpy(cut, CA_PEM, sizeof(cut) - 1);
 	cut[sizeof(cut) - 1] = '\0';
@@ -243,6 +250,7 @@ static int teardown_dir(void **state)
 	rmdir(d->empty_dir);
 	unlink(d->ca);
 	unlink(d->other);
+	unlink(d->intermediate);
 	unlink(d->empty);
 	unlink(d->truncated);
 	rmdir(d->dir);
@@ -584,6 +592,9 @@ static void test_wrong_ca_served_root(void **state)
 	assert_int_equal(verify(pems, 3, files, 1, NULL, &r, &f), 0);
 	assert_false(r.trusted);
 	assert_string_equal(r.reason, "self-signed 'CN=Test Root CA' is unknown");
+	/* No anchor is named for a chain that does not reach one. */
+	assert_false(r.anchor_known);
+	assert_string_equal(r.anchor_label, "");
 }
 
 static void test_missing_intermediate(void **state)
@@ -756,6 +767,61 @@ static void test_sha1_leaf_is_trusted(void **state)
 	assert_true(r.trusted);
 }
 
+/* Verify PEMS against the CA file FILE: trusted, with the anchor LABEL valid from
+ * NOT_BEFORE to NOT_AFTER. */
+static void anchor_is(const char *const *pems, size_t count, const char *file, const char *label,
+                      time_t not_before, time_t not_after)
+{
+	const char *files[] = {file};
+	struct trust_result r;
+	struct fault f = {0};
+
+	assert_int_equal(verify(pems, count, files, 1, NULL, &r, &f), 0);
+	assert_true(r.trusted);
+	assert_true(r.anchor_known);
+	assert_string_equal(r.anchor_label, label);
+	assert_true(r.anchor_not_before == not_before);
+	assert_true(r.anchor_not_after == not_after);
+}
+
+/* The root is not served: the anchor is the one in the CA file that issued the
+ * top of the served path. */
+static void test_anchor_not_served(void **state)
+{
+	struct fixture_dir *d = *state;
+	const char *pems[] = {LEAF_PEM, INT_PEM};
+	const char *unsorted[] = {LEAF_PEM, OTHER_PEM, INT_PEM};
+
+	anchor_is(pems, 2, d->ca, "CN=Test Root CA", T_2025_01_01, T_2035_01_01);
+	anchor_is(unsorted, 3, d->ca, "CN=Test Root CA", T_2025_01_01, T_2035_01_01);
+}
+
+/* The root is served and is in the CA file: that certificate is the anchor. */
+static void test_anchor_served(void **state)
+{
+	struct fixture_dir *d = *state;
+	const char *pems[] = {LEAF_PEM, INT_PEM, CA_PEM};
+
+	anchor_is(pems, 3, d->ca, "CN=Test Root CA", T_2025_01_01, T_2035_01_01);
+}
+
+/* An intermediate trusted directly is the anchor, served or not; the path
+ * ends there even though it has an issuer. */
+static void test_anchor_intermediate(void **state)
+{
+	struct fixture_dir *d = *state;
+	const char *served[] = {LEAF_PEM, INT_PEM};
+	const char *leaf_only[] = {LEAF_PEM};
+	const char *with_root[] = {LEAF_PEM, INT_PEM, CA_PEM};
+
+	anchor_is(served, 2, d->intermediate, "CN=Test Intermediate CA", T_2025_06_01,
+	          T_2030_01_01);
+	anchor_is(leaf_only, 1, d->intermediate, "CN=Test Intermediate CA", T_2025_06_01,
+	          T_2030_01_01);
+	anchor_is(with_root, 3, d->intermediate, "CN=Test Intermediate CA", T_2025_06_01,
+	          T_2030_01_01);
+}
+
 static void test_empty_chain_is_not_trusted(void **state)
 {
 	struct fixture_dir *d = *state;
@@ -806,6 +872,9 @@ int main(void)
 	        cmocka_unit_test(test_unsorted_chain),
 	        cmocka_unit_test(test_expired_leaf_is_trusted),
 	        cmocka_unit_test(test_sha1_leaf_is_trusted),
+	        cmocka_unit_test(test_anchor_not_served),
+	        cmocka_unit_test(test_anchor_served),
+	        cmocka_unit_test(test_anchor_intermediate),
 	        cmocka_unit_test(test_empty_chain_is_not_trusted),
 	};
 
