@@ -1,15 +1,14 @@
 #include <config.h>
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
+#include "file.h"
 #include "trust.h"
 
 /* Dates are judged by the verdict for every element (and with --at), so an expired
@@ -53,55 +52,118 @@ static void describe_store(const struct trust_store *s, char *store, size_t size
 		snprintf(store, size, "the system store");
 }
 
-/* GnuTLS reports any unreadable file as "Error while reading file."; the system
- * knows whether it is missing or forbidden. */
-static const char *read_error(const char *path, int ret)
+/* GnuTLS's reasons for refusing a PEM file, in the operator's words. */
+static const char *parse_error(int ret)
 {
-	if (ret == GNUTLS_E_FILE_ERROR && access(path, R_OK) != 0)
-		return strerror(errno);
-	return gnutls_strerror(ret);
+	switch (ret) {
+	case GNUTLS_E_BASE64_UNEXPECTED_HEADER_ERROR:
+	case GNUTLS_E_BASE64_DECODING_ERROR:
+		return "a PEM block is truncated or garbled";
+	case GNUTLS_E_ASN1_DER_ERROR:
+	case GNUTLS_E_ASN1_DER_OVERFLOW:
+	case GNUTLS_E_ASN1_ELEMENT_NOT_FOUND:
+	case GNUTLS_E_ASN1_IDENTIFIER_NOT_FOUND:
+	case GNUTLS_E_ASN1_VALUE_NOT_FOUND:
+	case GNUTLS_E_ASN1_VALUE_NOT_VALID:
+	case GNUTLS_E_ASN1_GENERIC_ERROR:
+	case GNUTLS_E_ASN1_TAG_ERROR:
+	case GNUTLS_E_ASN1_TAG_IMPLICIT:
+	case GNUTLS_E_ASN1_TYPE_ANY_ERROR:
+	case GNUTLS_E_ASN1_SYNTAX_ERROR:
+		return "a certificate in it is malformed";
+	default:
+		return gnutls_strerror(ret);
+	}
+}
+
+/* Add the PEM certificates of DATA to LIST: how many, 0 when it holds none, or
+ * GnuTLS's error when it cannot be parsed. */
+static int add_pem(gnutls_x509_trust_list_t list, const gnutls_datum_t *data)
+{
+	int ret = gnutls_x509_trust_list_add_trust_mem(list, data, NULL, GNUTLS_X509_FMT_PEM, 0, 0);
+
+	return ret == GNUTLS_E_NO_CERTIFICATE_FOUND ? 0 : ret;
+}
+
+/* Read through the bounded reader, not gnutls_x509_trust_list_add_trust_file():
+ * GnuTLS would open a FIFO and wait on it, or read /dev/zero without end. */
+static int add_file(gnutls_x509_trust_list_t list, const char *file, struct fault *f)
+{
+	gnutls_datum_t data = {NULL, 0};
+	int rc = -1;
+	int ret;
+
+	if (file_read_bounded(file, "CA file", FILE_CA_MAX, &data, f) < 0)
+		goto out;
+	ret = add_pem(list, &data);
+	if (ret < 0) {
+		fault_set(f, FAULT_INTERNAL, "CA file '%s' cannot be parsed: %s", file,
+		          parse_error(ret));
+		goto out;
+	}
+	if (ret == 0) {
+		fault_set(f, FAULT_INTERNAL, "CA file '%s' holds no certificate", file);
+		goto out;
+	}
+	rc = 0;
+out:
+	file_release(&data);
+	return rc;
 }
 
 static int add_files(gnutls_x509_trust_list_t list, const struct trust_store *s, struct fault *f)
 {
 	size_t i;
-	int ret;
 
 	for (i = 0; i < s->ca_file_count && i < TRUST_MAX_CA_FILES; i++) {
-		const char *file = s->ca_files[i];
-
-		ret = gnutls_x509_trust_list_add_trust_file(list, file, NULL, GNUTLS_X509_FMT_PEM,
-		                                            0, 0);
-		if (ret < 0 && ret != GNUTLS_E_NO_CERTIFICATE_FOUND) {
-			fault_set(f, FAULT_INTERNAL, "cannot read CA file '%s': %s", file,
-			          read_error(file, ret));
+		if (add_file(list, s->ca_files[i], f) < 0)
 			return -1;
-		}
-		if (ret <= 0) {
-			fault_set(f, FAULT_INTERNAL, "CA file '%s' holds no certificate", file);
-			return -1;
-		}
 	}
 	return 0;
 }
 
+struct dir_load {
+	gnutls_x509_trust_list_t list;
+	unsigned count;
+};
+
+/* A file of the directory that holds no certificate, or one GnuTLS cannot parse,
+ * is passed over, as GnuTLS and OpenSSL pass it over in a CA directory (which
+ * also holds CRLs, notes, c_rehash leftovers); only the whole directory must
+ * give at least one anchor. */
+static int add_dir_entry(const char *path, const gnutls_datum_t *data, void *arg, struct fault *f)
+{
+	struct dir_load *load = arg;
+	int ret = add_pem(load->list, data);
+
+	(void)path;
+	if (ret == GNUTLS_E_MEMORY_ERROR) {
+		fault_set(f, FAULT_INTERNAL, "out of memory");
+		return -1;
+	}
+	if (ret > 0)
+		load->count += (unsigned)ret;
+	return 0;
+}
+
+/* Read through the bounded reader, not gnutls_x509_trust_list_add_trust_dir(),
+ * which opens every entry itself, FIFOs and devices included, without a bound. */
 static int add_dir(gnutls_x509_trust_list_t list, const char *dir, struct fault *f)
 {
-	int ret;
+	struct dir_load load = {list, 0};
+	const struct file_dir_walk walk = {
+	        .what = "CA directory",
+	        .entry_what = "CA file",
+	        .entry_limit = FILE_CA_MAX,
+	        .max_entries = FILE_CA_DIR_MAX_ENTRIES,
+	        .max_bytes = FILE_CA_DIR_MAX_BYTES,
+	        .visit = add_dir_entry,
+	        .arg = &load,
+	};
 
-	ret = gnutls_x509_trust_list_add_trust_dir(list, dir, NULL, GNUTLS_X509_FMT_PEM, 0, 0);
-	if (ret < 0) {
-		fault_set(f, FAULT_INTERNAL, "cannot read CA directory '%s': %s", dir,
-		          read_error(dir, ret));
+	if (file_read_directory(dir, &walk, f) < 0)
 		return -1;
-	}
-	/* GnuTLS counts a directory it cannot open as one without certificates. */
-	if (ret == 0 && access(dir, R_OK | X_OK) != 0) {
-		fault_set(f, FAULT_INTERNAL, "cannot read CA directory '%s': %s", dir,
-		          strerror(errno));
-		return -1;
-	}
-	if (ret == 0) {
+	if (load.count == 0) {
 		fault_set(f, FAULT_INTERNAL, "CA directory '%s' holds no certificate", dir);
 		return -1;
 	}
@@ -141,16 +203,20 @@ static int load_store(gnutls_x509_trust_list_t list, const struct trust_store *s
 	return 0;
 }
 
-/* The served certificate at the top of the leaf's issuer path: the one whose
- * issuer was not served. Follows the path, so an unsorted chain gives the same. */
-static size_t top_of_path(const struct cert_chain *chain)
+/* The served certificates on the leaf's issuer path, leaf first, in PATH (room
+ * for the chain's count); returns how many, at least one: CHAIN must not be
+ * empty. The top is the one whose issuer was not served. Follows issuers, so an
+ * unsorted chain gives the same path. */
+static size_t served_path(const struct cert_chain *chain, size_t *path)
 {
+	size_t n = 0;
 	size_t at = 0;
-	size_t steps, j;
+	size_t j;
 
-	for (steps = 0; steps < chain->count; steps++) {
+	while (n < chain->count) {
 		gnutls_x509_crt_t crt = chain->items[at].crt;
 
+		path[n++] = at;
 		if (gnutls_x509_crt_check_issuer(crt, crt) != 0)
 			break;
 		for (j = 0; j < chain->count; j++) {
@@ -161,7 +227,14 @@ static size_t top_of_path(const struct cert_chain *chain)
 			break;
 		at = j;
 	}
-	return at;
+	return n;
+}
+
+static size_t top_of_path(const struct cert_chain *chain)
+{
+	size_t path[CERT_MAX_CHAIN];
+
+	return path[served_path(chain, path) - 1];
 }
 
 static void explain_unknown_issuer(const struct cert_chain *chain, struct trust_result *r)
@@ -213,6 +286,88 @@ static void explain(const struct cert_chain *chain, unsigned status, struct trus
 		snprintf(r->reason, sizeof(r->reason), "revoked");
 	else
 		explain_generic(status, r);
+}
+
+/* Do A and B carry the same public key? */
+static bool same_key(gnutls_x509_crt_t a, gnutls_x509_crt_t b)
+{
+	unsigned char id_a[64];
+	unsigned char id_b[64];
+	size_t size_a = sizeof(id_a);
+	size_t size_b = sizeof(id_b);
+
+	return gnutls_x509_crt_get_key_id(a, GNUTLS_KEYID_USE_SHA256, id_a, &size_a) == 0 &&
+	       gnutls_x509_crt_get_key_id(b, GNUTLS_KEYID_USE_SHA256, id_b, &size_b) == 0 &&
+	       size_a == size_b && memcmp(id_a, id_b, size_a) == 0;
+}
+
+/* Does LIST hold an anchor with the subject and key of the served CRT: CRT
+ * itself, or the self-signed twin of a cross-certificate? GnuTLS ends the path
+ * there, so that anchor is the one in use; a copy of it in *ANCHOR. */
+static bool served_anchor(gnutls_x509_trust_list_t list, gnutls_x509_crt_t crt,
+                          gnutls_x509_crt_t *anchor)
+{
+	gnutls_datum_t dn = {NULL, 0};
+	bool same = false;
+
+	*anchor = NULL;
+	if (gnutls_x509_crt_get_raw_dn(crt, &dn) == 0 &&
+	    gnutls_x509_trust_list_get_issuer_by_dn(list, &dn, anchor, 0) == 0)
+		same = same_key(crt, *anchor);
+	gnutls_free(dn.data);
+	if (!same && *anchor != NULL) {
+		gnutls_x509_crt_deinit(*anchor);
+		*anchor = NULL;
+	}
+	return same;
+}
+
+/* The anchor a trusted CHAIN verified against, as a copy in *ANCHOR: a served
+ * certificate on the path that is an anchor itself, else the anchor that issued
+ * the top of the served path. False when neither is found. */
+static bool find_anchor(gnutls_x509_trust_list_t list, const struct cert_chain *chain,
+                        gnutls_x509_crt_t *anchor)
+{
+	size_t path[CERT_MAX_CHAIN];
+	size_t n = served_path(chain, path);
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (served_anchor(list, chain->items[path[i]].crt, anchor))
+			return true;
+	}
+	if (gnutls_x509_trust_list_get_issuer(list, chain->items[path[n - 1]].crt, anchor,
+	                                      GNUTLS_TL_GET_COPY) == 0)
+		return true;
+	*anchor = NULL;
+	return false;
+}
+
+/* Name and dates of the anchor in use, read as cert reads a served certificate
+ * (the same label rules). Left unknown when it cannot be found or read: the
+ * chain is trusted all the same. */
+static void record_anchor(gnutls_x509_trust_list_t list, const struct cert_chain *chain,
+                          struct trust_result *r)
+{
+	gnutls_x509_crt_t anchor = NULL;
+	gnutls_datum_t der = {NULL, 0};
+	struct cert_chain one;
+	struct fault ignored;
+
+	memset(&one, 0, sizeof(one));
+	if (!find_anchor(list, chain, &anchor) ||
+	    gnutls_x509_crt_export2(anchor, GNUTLS_X509_FMT_DER, &der) < 0 ||
+	    cert_chain_load(&one, &der, 1, &ignored) < 0)
+		goto out;
+	r->anchor_known = true;
+	snprintf(r->anchor_label, sizeof(r->anchor_label), "%s", one.items[0].label);
+	r->anchor_not_before = one.items[0].not_before;
+	r->anchor_not_after = one.items[0].not_after;
+out:
+	cert_chain_clear(&one);
+	gnutls_free(der.data);
+	if (anchor != NULL)
+		gnutls_x509_crt_deinit(anchor);
 }
 
 static int verify_chain(gnutls_x509_trust_list_t list, const struct cert_chain *chain,
@@ -283,7 +438,9 @@ int trust_verify(const struct trust_anchors *anchors, const struct cert_chain *c
 	if (verify_chain(anchors->list, chain, &status, f) < 0)
 		return -1;
 	result->trusted = status == 0;
-	if (!result->trusted)
+	if (result->trusted)
+		record_anchor(anchors->list, chain, result);
+	else
 		explain(chain, status, result);
 	return 0;
 }

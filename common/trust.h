@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "cert.h"
 #include "fault.h"
@@ -28,6 +29,13 @@ struct trust_result {
 	bool trusted;
 	char store[256];  /* "ca.pem", "ca.pem, extra.pem", "/etc/x/certs", "the system store" */
 	char reason[256]; /* when not trusted: "issuer 'CN=Other CA' is unknown" */
+	/* The anchor the chain verified against, served or not, for the rules that
+	 * judge its dates even when the server does not send it. Known only when
+	 * trusted, and not always then. */
+	bool anchor_known;
+	char anchor_label[CERT_LABEL_SIZE]; /* as cert labels: "CN=Example Root CA", or the DN */
+	time_t anchor_not_before;
+	time_t anchor_not_after;
 };
 
 /* The anchors of one store, loaded once per run and used for every chain judged
@@ -39,17 +47,26 @@ struct trust_anchors;
 bool trust_store_is_explicit(const struct trust_store *store);
 
 /* Load the anchors of STORE: every CA file and the directory, or the system store
- * when neither is named. A file or directory that holds no certificate is an
- * error, not an empty store that trusts nothing. Returns 0 with *OUT set (free it
- * with trust_free()), or -1 with *OUT NULL and FAULT_INTERNAL ("cannot read CA
- * file 'x.pem': ...", "CA file 'x.pem' holds no certificate", "CA directory 'd'
- * holds no certificate", "cannot load the system trust store: ..."). */
+ * when neither is named. CA files and the directory's files are read through
+ * file_read_bounded() (regular files only, at most FILE_CA_MAX each, never a
+ * wait); the system store is GnuTLS's compiled-in one. A file or directory that
+ * holds no certificate is an error, not an empty store that trusts nothing; in a
+ * directory, files without a readable certificate are passed over. Returns 0 with
+ * *OUT set (free it with trust_free()), or -1 with *OUT NULL and FAULT_INTERNAL:
+ * file_read_bounded()'s and file_read_directory()'s refusals ("cannot read CA
+ * file 'x.pem': ...", "CA file 'x.pem' is a FIFO, not a regular file", "CA
+ * directory 'd' is a regular file, not a directory"), "CA file 'x.pem' holds no
+ * certificate", "CA file 'x.pem' cannot be parsed: a PEM block is truncated or
+ * garbled", "CA directory 'd' holds no certificate", "cannot load the system
+ * trust store: ...". */
 int trust_load(const struct trust_store *store, struct trust_anchors **out, struct fault *f);
 
 /* Verify CHAIN (leaf first, as served; may be unsorted) against ANCHORS, for the
  * TLS server purpose. Returns 0 with RESULT filled (RESULT->store names the store
- * the anchors came from), or -1 with FAULT_INTERNAL when GnuTLS cannot run the
- * verification. An empty chain is not trusted ("no certificate was served"). */
+ * the anchors came from; when trusted, the anchor in use is recorded if it can be
+ * found: a served certificate that is an anchor itself, or the anchor that issued
+ * the top of the served path), or -1 with FAULT_INTERNAL when GnuTLS cannot run
+ * the verification. An empty chain is not trusted ("no certificate was served"). */
 int trust_verify(const struct trust_anchors *anchors, const struct cert_chain *chain,
                  struct trust_result *result, struct fault *f);
 

@@ -85,6 +85,7 @@ expect_check '--ca-path /nonexistent: UNKNOWN before connecting' 3 \
 # A CA file or directory that holds no certificate is refused the same way: one
 # line, exit 3 even with --output=days, and no connection.
 printf 'no certificate in here\n' >"$TEST_DIR/notes.txt"
+: >"$TEST_DIR/empty.pem"
 mkdir "$TEST_DIR/empty-dir"
 # no_anchor DESC QUOTED-NAME ARGS...
 no_anchor() {
@@ -95,11 +96,11 @@ no_anchor() {
 		'@max-secs=2' '~refused' \
 		-- "$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" "$@"
 }
-no_anchor '-C /dev/null' /dev/null -C /dev/null
+no_anchor '-C an empty file' 'empty\.pem' -C empty.pem
 no_anchor '-C a text file' 'notes\.txt' -C notes.txt
-no_anchor '-C /dev/null --output=days' /dev/null -C /dev/null --output=days
-no_anchor '-C /dev/null --no-verify-trust (a named file is an argument)' /dev/null \
-	-C /dev/null --no-verify-trust
+no_anchor '-C an empty file --output=days' 'empty\.pem' -C empty.pem --output=days
+no_anchor '-C an empty file --no-verify-trust (a named file is an argument)' 'empty\.pem' \
+	-C empty.pem --no-verify-trust
 no_anchor '--ca-path on an empty directory' empty-dir --ca-path empty-dir
 
 # --- a closed port ------------------------------------------------------------

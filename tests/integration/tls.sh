@@ -206,10 +206,10 @@ check 'a CA file with no certificate in it: UNKNOWN, one line naming the file' 3
 	"^check_tls: CA file 'junk\\.pem' holds no certificate\$" '@lines=1' \
 	-- ok -S ok.test -C junk.pem
 check '-C /dev/null: UNKNOWN, one line' 3 \
-	"^check_tls: CA file '/dev/null' holds no certificate\$" '@lines=1' \
+	"^check_tls: CA file '/dev/null' is a character device, not a regular file\$" '@lines=1' \
 	-- ok -S ok.test -C /dev/null
 check '-C /dev/null with --output=days: exit 3 as for any bad argument' 3 \
-	"^check_tls: CA file '/dev/null' holds no certificate\$" '@lines=1' \
+	"^check_tls: CA file '/dev/null' is a character device, not a regular file\$" '@lines=1' \
 	-- ok -S ok.test -C /dev/null --output=days
 
 # --- servers that ask for a client certificate (none is given) ----------------

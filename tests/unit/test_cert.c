@@ -141,15 +141,21 @@ static const char NOCN_PEM[] = "-----BEGIN CERTIFICATE-----\n"
 #define T_2026_01_01   ((time_t)1767225600)
 #define T_2027_01_01   ((time_t)1798761600)
 #define T_2025_10_01   ((time_t)1759276800)
+#define T_2025_01_01   ((time_t)1735689600)
+#define T_2035_01_01   ((time_t)2051222400)
+#define T_2025_06_01   ((time_t)1748736000)
+#define T_2030_01_01   ((time_t)1893456000)
 
 /* CA files written once for the trust tests, removed at the end. */
 struct fixture_dir {
 	char dir[128];
 	char ca[160];
 	char other[160];
+	char intermediate[160]; /* the intermediate alone, as an anchor */
 	char empty[160];
 	char missing[160];
-	char anchors[160];   /* a directory holding only the CA */
+	char truncated[160]; /* the CA's PEM, cut short */
+	char anchors[160];   /* a directory holding the CA, a note, a FIFO and a subdirectory */
 	char empty_dir[160]; /* a directory holding nothing */
 };
 
@@ -162,11 +168,50 @@ static void write_file(const char *path, const char *text)
 	assert_int_equal(fclose(fp), 0);
 }
 
+/* PATH is NAME in the directory D->anchors. */
+static void anchors_entry(const struct fixture_dir *d, const char *name, char *path, size_t size)
+{
+	snprintf(path, size, "%s/%s", d->anchors, name);
+}
+
+/* Besides the CA: what a CA directory may also hold, which is passed over. */
+static int fill_anchors(const struct fixture_dir *d)
+{
+	char path[192];
+
+	if (mkdir(d->anchors, 0700) != 0)
+		return -1;
+	anchors_entry(d, "ca.pem", path, sizeof(path));
+	write_file(path, CA_PEM);
+	anchors_entry(d, "README", path, sizeof(path));
+	write_file(path, "no certificate in here\n");
+	anchors_entry(d, "fifo", path, sizeof(path));
+	if (mkfifo(path, 0600) != 0)
+		return -1;
+	anchors_entry(d, "sub", path, sizeof(path));
+	return mkdir(path, 0700);
+}
+
+static void empty_anchors(const struct fixture_dir *d)
+{
+	static const char *const names[] = {"ca.pem", "README", "fifo"};
+	char path[192];
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		anchors_entry(d, names[i], path, sizeof(path));
+		unlink(path);
+	}
+	anchors_entry(d, "sub", path, sizeof(path));
+	rmdir(path);
+	rmdir(d->anchors);
+}
+
 static int setup_dir(void **state)
 {
 	const char *tmp = getenv("TMPDIR");
 	struct fixture_dir *d = calloc(1, sizeof(*d));
-	char anchor[192];
+	char cut[101];
 
 	if (d == NULL)
 		return -1;
@@ -178,17 +223,21 @@ static int setup_dir(void **state)
 	}
 	snprintf(d->ca, sizeof(d->ca), "%s/ca.pem", d->dir);
 	snprintf(d->other, sizeof(d->other), "%s/other.pem", d->dir);
+	snprintf(d->intermediate, sizeof(d->intermediate), "%s/int.pem", d->dir);
 	snprintf(d->empty, sizeof(d->empty), "%s/empty.pem", d->dir);
 	snprintf(d->missing, sizeof(d->missing), "%s/missing.pem", d->dir);
+	snprintf(d->truncated, sizeof(d->truncated), "%s/truncated.pem", d->dir);
 	snprintf(d->anchors, sizeof(d->anchors), "%s/anchors", d->dir);
 	snprintf(d->empty_dir, sizeof(d->empty_dir), "%s/nothing", d->dir);
 	write_file(d->ca, CA_PEM);
 	write_file(d->other, OTHER_PEM);
+	write_file(d->intermediate, INT_PEM);
 	write_file(d->empty, "no certificate in here\n");
-	if (mkdir(d->anchors, 0700) != 0 || mkdir(d->empty_dir, 0700) != 0)
+	memcpy(cut, CA_PEM, sizeof(cut) - 1);
+	cut[sizeof(cut) - 1] = '\0';
+	write_file(d->truncated, cut);
+	if (fill_anchors(d) != 0 || mkdir(d->empty_dir, 0700) != 0)
 		return -1;
-	snprintf(anchor, sizeof(anchor), "%s/ca.pem", d->anchors);
-	write_file(anchor, CA_PEM);
 	*state = d;
 	return 0;
 }
@@ -196,15 +245,14 @@ static int setup_dir(void **state)
 static int teardown_dir(void **state)
 {
 	struct fixture_dir *d = *state;
-	char anchor[192];
 
-	snprintf(anchor, sizeof(anchor), "%s/ca.pem", d->anchors);
-	unlink(anchor);
-	rmdir(d->anchors);
+	empty_anchors(d);
 	rmdir(d->empty_dir);
 	unlink(d->ca);
 	unlink(d->other);
+	unlink(d->intermediate);
 	unlink(d->empty);
+	unlink(d->truncated);
 	rmdir(d->dir);
 	free(d);
 	return 0;
@@ -544,6 +592,9 @@ static void test_wrong_ca_served_root(void **state)
 	assert_int_equal(verify(pems, 3, files, 1, NULL, &r, &f), 0);
 	assert_false(r.trusted);
 	assert_string_equal(r.reason, "self-signed 'CN=Test Root CA' is unknown");
+	/* No anchor is named for a chain that does not reach one. */
+	assert_false(r.anchor_known);
+	assert_string_equal(r.anchor_label, "");
 }
 
 static void test_missing_intermediate(void **state)
@@ -579,13 +630,41 @@ static void test_ca_file_without_certificate(void **state)
 
 	snprintf(expected, sizeof(expected), "CA file '%s' holds no certificate", d->empty);
 	load_fails(files, 2, NULL, expected);
-	load_fails(dev_null, 1, NULL, "CA file '/dev/null' holds no certificate");
+	load_fails(dev_null, 1, NULL,
+	           "CA file '/dev/null' is a character device, not a regular file");
+}
+
+static void test_unparsable_ca_file(void **state)
+{
+	struct fixture_dir *d = *state;
+	const char *files[] = {d->truncated};
+	char expected[320];
+
+	snprintf(expected, sizeof(expected),
+	         "CA file '%s' cannot be parsed: a PEM block is truncated or garbled",
+	         d->truncated);
+	load_fails(files, 1, NULL, expected);
+}
+
+static void test_ca_file_not_regular(void **state)
+{
+	struct fixture_dir *d = *state;
+	const char *files[] = {d->anchors};
+	char expected[320];
+
+	snprintf(expected, sizeof(expected), "CA file '%s' is a directory, not a regular file",
+	         d->anchors);
+	load_fails(files, 1, NULL, expected);
 }
 
 static void test_unusable_ca_path(void **state)
 {
 	struct fixture_dir *d = *state;
 	char expected[320];
+
+	snprintf(expected, sizeof(expected), "CA directory '%s' is a regular file, not a directory",
+	         d->ca);
+	load_fails(NULL, 0, d->ca, expected);
 
 	snprintf(expected, sizeof(expected),
 	         "cannot read CA directory '%s': No such file or directory", d->missing);
@@ -688,6 +767,61 @@ static void test_sha1_leaf_is_trusted(void **state)
 	assert_true(r.trusted);
 }
 
+/* Verify PEMS against the CA file FILE: trusted, with the anchor LABEL valid from
+ * NOT_BEFORE to NOT_AFTER. */
+static void anchor_is(const char *const *pems, size_t count, const char *file, const char *label,
+                      time_t not_before, time_t not_after)
+{
+	const char *files[] = {file};
+	struct trust_result r;
+	struct fault f = {0};
+
+	assert_int_equal(verify(pems, count, files, 1, NULL, &r, &f), 0);
+	assert_true(r.trusted);
+	assert_true(r.anchor_known);
+	assert_string_equal(r.anchor_label, label);
+	assert_true(r.anchor_not_before == not_before);
+	assert_true(r.anchor_not_after == not_after);
+}
+
+/* The root is not served: the anchor is the one in the CA file that issued the
+ * top of the served path. */
+static void test_anchor_not_served(void **state)
+{
+	struct fixture_dir *d = *state;
+	const char *pems[] = {LEAF_PEM, INT_PEM};
+	const char *unsorted[] = {LEAF_PEM, OTHER_PEM, INT_PEM};
+
+	anchor_is(pems, 2, d->ca, "CN=Test Root CA", T_2025_01_01, T_2035_01_01);
+	anchor_is(unsorted, 3, d->ca, "CN=Test Root CA", T_2025_01_01, T_2035_01_01);
+}
+
+/* The root is served and is in the CA file: that certificate is the anchor. */
+static void test_anchor_served(void **state)
+{
+	struct fixture_dir *d = *state;
+	const char *pems[] = {LEAF_PEM, INT_PEM, CA_PEM};
+
+	anchor_is(pems, 3, d->ca, "CN=Test Root CA", T_2025_01_01, T_2035_01_01);
+}
+
+/* An intermediate trusted directly is the anchor, served or not; the path
+ * ends there even though it has an issuer. */
+static void test_anchor_intermediate(void **state)
+{
+	struct fixture_dir *d = *state;
+	const char *served[] = {LEAF_PEM, INT_PEM};
+	const char *leaf_only[] = {LEAF_PEM};
+	const char *with_root[] = {LEAF_PEM, INT_PEM, CA_PEM};
+
+	anchor_is(served, 2, d->intermediate, "CN=Test Intermediate CA", T_2025_06_01,
+	          T_2030_01_01);
+	anchor_is(leaf_only, 1, d->intermediate, "CN=Test Intermediate CA", T_2025_06_01,
+	          T_2030_01_01);
+	anchor_is(with_root, 3, d->intermediate, "CN=Test Intermediate CA", T_2025_06_01,
+	          T_2030_01_01);
+}
+
 static void test_empty_chain_is_not_trusted(void **state)
 {
 	struct fixture_dir *d = *state;
@@ -729,6 +863,8 @@ int main(void)
 	        cmocka_unit_test(test_missing_intermediate),
 	        cmocka_unit_test(test_missing_ca_file),
 	        cmocka_unit_test(test_ca_file_without_certificate),
+	        cmocka_unit_test(test_unparsable_ca_file),
+	        cmocka_unit_test(test_ca_file_not_regular),
 	        cmocka_unit_test(test_unusable_ca_path),
 	        cmocka_unit_test(test_store_is_explicit),
 	        cmocka_unit_test(test_anchors_serve_many_chains),
@@ -736,6 +872,9 @@ int main(void)
 	        cmocka_unit_test(test_unsorted_chain),
 	        cmocka_unit_test(test_expired_leaf_is_trusted),
 	        cmocka_unit_test(test_sha1_leaf_is_trusted),
+	        cmocka_unit_test(test_anchor_not_served),
+	        cmocka_unit_test(test_anchor_served),
+	        cmocka_unit_test(test_anchor_intermediate),
 	        cmocka_unit_test(test_empty_chain_is_not_trusted),
 	};
 

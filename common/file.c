@@ -1,0 +1,293 @@
+#include <config.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "file.h"
+
+/* Non-blocking so that a FIFO cannot hold the open (or a read) waiting for a
+ * writer; no controlling terminal taken from a tty named by mistake. */
+#define OPEN_FLAGS (O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
+
+/* A regular file is read with a buffer of its size; a file that claims 0 bytes
+ * (as /proc files do) starts with this much. */
+#define FIRST_READ 4096
+
+#define MIB ((size_t)1 << 20)
+#define KIB ((size_t)1 << 10)
+
+static const char *kind_of(mode_t mode)
+{
+	if (S_ISREG(mode))
+		return "a regular file";
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	return "a special file";
+}
+
+/* A bound as the operator reads it: "4 MiB", "512 KiB", "100 bytes". */
+static void size_text(size_t n, char *out, size_t size)
+{
+	if (n >= MIB && n % MIB == 0)
+		snprintf(out, size, "%zu MiB", n / MIB);
+	else if (n >= KIB && n % KIB == 0)
+		snprintf(out, size, "%zu KiB", n / KIB);
+	else
+		snprintf(out, size, "%zu byte%s", n, n == 1 ? "" : "s");
+}
+
+static void cannot_read(const char *what, const char *path, int errnum, struct fault *f)
+{
+	fault_set(f, FAULT_INTERNAL, "cannot read %s '%s': %s", what, path, strerror(errnum));
+}
+
+static void too_large(const char *what, const char *path, size_t limit, struct fault *f)
+{
+	char bound[32];
+
+	size_text(limit, bound, sizeof(bound));
+	fault_set(f, FAULT_INTERNAL, "%s '%s' is larger than %s", what, path, bound);
+}
+
+static bool right_kind(const struct stat *st, bool want_dir, const char *what, const char *path,
+                       struct fault *f)
+{
+	if (want_dir ? S_ISDIR(st->st_mode) : S_ISREG(st->st_mode))
+		return true;
+	fault_set(f, FAULT_INTERNAL, "%s '%s' is %s, not %s", what, path, kind_of(st->st_mode),
+	          want_dir ? "a directory" : "a regular file");
+	return false;
+}
+
+/* Open NAME (relative to AT) as a regular file or a directory, and return the
+ * descriptor, or -1 with F filled. PATH is how the operator names it. The path is
+ * looked at first so that a device is never opened at all (opening some has
+ * effects: a watchdog starts, a tape rewinds); the opened descriptor is what is
+ * judged, so nothing swapped in between gets read. */
+static int open_checked(int at, const char *name, const char *path, const char *what, bool want_dir,
+                        struct stat *st, struct fault *f)
+{
+	int fd;
+
+	if (fstatat(at, name, st, 0) != 0) {
+		cannot_read(what, path, errno, f);
+		return -1;
+	}
+	if (!right_kind(st, want_dir, what, path, f))
+		return -1;
+	fd = openat(at, name, OPEN_FLAGS | (want_dir ? O_DIRECTORY : 0));
+	if (fd < 0) {
+		cannot_read(what, path, errno, f);
+		return -1;
+	}
+	if (fstat(fd, st) != 0)
+		cannot_read(what, path, errno, f);
+	else if (right_kind(st, want_dir, what, path, f))
+		return fd;
+	close(fd);
+	return -1;
+}
+
+/* Make room for more of a file that is longer than its first buffer: double it,
+ * up to one byte past LIMIT (and one for the NUL). */
+static int grow(unsigned char **buf, size_t *cap, size_t limit, struct fault *f)
+{
+	size_t next = *cap <= (limit + 1) / 2 ? *cap * 2 : limit + 1;
+	unsigned char *bigger = realloc(*buf, next + 1);
+
+	if (bigger == NULL) {
+		fault_set(f, FAULT_INTERNAL, "out of memory");
+		return -1;
+	}
+	*buf = bigger;
+	*cap = next;
+	return 0;
+}
+
+/* Read FD to its end into OUT, never more than LIMIT + 1 bytes: the byte past the
+ * bound tells a file that grew after fstat() from one that fits. SIZE is what
+ * fstat() said. */
+static int read_all(int fd, size_t size, const char *what, const char *path, size_t limit,
+                    gnutls_datum_t *out, struct fault *f)
+{
+	size_t cap = (size > 0 ? size : FIRST_READ);
+	size_t used = 0;
+	unsigned char *buf;
+	ssize_t n;
+	int rc = -1;
+
+	cap = (cap < limit ? cap : limit) + 1;
+	buf = malloc(cap + 1);
+	if (buf == NULL) {
+		fault_set(f, FAULT_INTERNAL, "out of memory");
+		goto out;
+	}
+	while (used <= limit) {
+		if (used == cap && grow(&buf, &cap, limit, f) < 0)
+			goto out;
+		n = read(fd, buf + used, cap - used);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			cannot_read(what, path, errno, f);
+			goto out;
+		}
+		if (n == 0)
+			break;
+		used += (size_t)n;
+	}
+	if (used > limit) {
+		too_large(what, path, limit, f);
+		goto out;
+	}
+	buf[used] = '\0';
+	out->data = buf;
+	out->size = (unsigned)used;
+	buf = NULL;
+	rc = 0;
+out:
+	free(buf);
+	return rc;
+}
+
+/* file_read_bounded() for NAME relative to AT; PATH names it in messages. */
+static int read_at(int at, const char *name, const char *path, const char *what, size_t limit,
+                   gnutls_datum_t *out, struct fault *f)
+{
+	struct stat st;
+	int fd;
+	int rc;
+
+	out->data = NULL;
+	out->size = 0;
+	/* A datum's size is an unsigned int. */
+	if (limit >= UINT_MAX)
+		limit = UINT_MAX - 1;
+	fd = open_checked(at, name, path, what, false, &st, f);
+	if (fd < 0)
+		return -1;
+	if (st.st_size < 0 || (unsigned long long)st.st_size > limit) {
+		too_large(what, path, limit, f);
+		rc = -1;
+	} else {
+		rc = read_all(fd, (size_t)st.st_size, what, path, limit, out, f);
+	}
+	close(fd);
+	return rc;
+}
+
+int file_read_bounded(const char *path, const char *what, size_t limit, gnutls_datum_t *out,
+                      struct fault *f)
+{
+	return read_at(AT_FDCWD, path, path, what, limit, out, f);
+}
+
+void file_release(gnutls_datum_t *data)
+{
+	free(data->data);
+	data->data = NULL;
+	data->size = 0;
+}
+
+static int open_dir(const char *dir, const char *what, DIR **out, struct fault *f)
+{
+	struct stat st;
+	int fd;
+
+	fd = open_checked(AT_FDCWD, dir, dir, what, true, &st, f);
+	if (fd < 0)
+		return -1;
+	*out = fdopendir(fd);
+	if (*out == NULL) {
+		cannot_read(what, dir, errno, f);
+		close(fd);
+		return -1;
+	}
+	return 0;
+}
+
+/* Read one entry of a directory walk and hand it on; *BYTES counts what the walk
+ * has read so far. Anything but a regular file is passed over unopened. */
+static int visit_entry(DIR *d, const char *dir, const char *name, const struct file_dir_walk *walk,
+                       size_t *bytes, struct fault *f)
+{
+	const char *sep = dir[0] != '\0' && dir[strlen(dir) - 1] == '/' ? "" : "/";
+	gnutls_datum_t data = {NULL, 0};
+	char path[PATH_MAX];
+	struct stat st;
+	int rc = -1;
+
+	if (fstatat(dirfd(d), name, &st, 0) != 0 || !S_ISREG(st.st_mode))
+		return 0;
+	if (snprintf(path, sizeof(path), "%s%s%s", dir, sep, name) >= (int)sizeof(path)) {
+		cannot_read(walk->what, dir, ENAMETOOLONG, f);
+		goto out;
+	}
+	if (read_at(dirfd(d), name, path, walk->entry_what, walk->entry_limit, &data, f) < 0)
+		goto out;
+	*bytes += data.size;
+	if (*bytes > walk->max_bytes) {
+		char bound[32];
+
+		size_text(walk->max_bytes, bound, sizeof(bound));
+		fault_set(f, FAULT_INTERNAL, "%s '%s' holds more than %s of files", walk->what, dir,
+		          bound);
+		goto out;
+	}
+	rc = walk->visit(path, &data, walk->arg, f);
+out:
+	file_release(&data);
+	return rc;
+}
+
+int file_read_directory(const char *dir, const struct file_dir_walk *walk, struct fault *f)
+{
+	DIR *d = NULL;
+	struct dirent *e;
+	size_t entries = 0;
+	size_t bytes = 0;
+	int rc = -1;
+
+	if (open_dir(dir, walk->what, &d, f) < 0)
+		goto out;
+	for (;;) {
+		errno = 0;
+		e = readdir(d);
+		if (e == NULL)
+			break;
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (++entries > walk->max_entries) {
+			fault_set(f, FAULT_INTERNAL, "%s '%s' holds more than %zu entries",
+			          walk->what, dir, walk->max_entries);
+			goto out;
+		}
+		if (visit_entry(d, dir, e->d_name, walk, &bytes, f) < 0)
+			goto out;
+	}
+	if (errno != 0) {
+		cannot_read(walk->what, dir, errno, f);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (d != NULL)
+		closedir(d);
+	return rc;
+}

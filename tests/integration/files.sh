@@ -1,0 +1,87 @@
+#!/bin/bash
+# files.sh — the files a plugin is given are read with bounds: regular files
+# only, a size limit, never a wait. Each refusal is one line naming the file,
+# exit 3, before any network work (the port is closed, so a connection attempt
+# would have said "refused"). Then a CA directory holding more than
+# certificates, against a live server.
+
+# shellcheck source=tests/integration/lib.sh
+. "$(dirname "$0")/lib.sh" || exit 99
+
+require_server 'python3 (/usr/bin/python3)' test -x "$PYTHON"
+require_server gnutls-serv command -v gnutls-serv
+require_server 'certtool (gnutls-bin)' command -v certtool
+require_plugin "$CHECK_TLS"
+lib_init
+
+CLOSED=$(free_port) || bail_out 'no free port'
+
+# huge.pem is sparse, one byte over the 4 MiB bound: large on paper, no disk.
+setup_files() {
+	make_ca ca &&
+		make_leaf ok ca ok.test ok.test '-1 day' '+200 days -1 hour' &&
+		mkfifo "$TEST_DIR/ca.fifo" &&
+		mkdir "$TEST_DIR/ca.d" &&
+		truncate -s $((4 * 1024 * 1024 + 1)) "$TEST_DIR/huge.pem" &&
+		head -c 300 "$TEST_DIR/ca.pem" >"$TEST_DIR/truncated.pem"
+}
+setup_files || bail_out 'cannot make the test files'
+
+# refused DESC QUOTED-RE ARGS...: exactly one line "check_tls: RE", exit 3, at
+# once, no connection.
+refused() {
+	local desc=$1 what=$2
+	shift 2
+	expect_check "$desc" 3 "^check_tls: $what\$" '@lines=1' '@max-secs=2' '~refused' \
+		-- "$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" "$@"
+}
+
+refused '-C FIFO: refused at once, not waited on' \
+	"CA file 'ca\\.fifo' is a FIFO, not a regular file" -C ca.fifo
+refused '-C DIR' "CA file 'ca\\.d' is a directory, not a regular file" -C ca.d
+refused '-C /dev/zero: refused, not read' \
+	"CA file '/dev/zero' is a character device, not a regular file" -C /dev/zero
+refused '-C /dev/null' "CA file '/dev/null' is a character device, not a regular file" \
+	-C /dev/null
+refused '-C a file over the bound' "CA file 'huge\\.pem' is larger than 4 MiB" -C huge.pem
+refused '-C a truncated PEM' \
+	"CA file 'truncated\\.pem' cannot be parsed: a PEM block is truncated or garbled" \
+	-C truncated.pem
+refused '-C FIFO after a good CA file' "CA file 'ca\\.fifo' is a FIFO, not a regular file" \
+	-C ca.pem -C ca.fifo
+refused '-C FIFO --output=days: exit 3 as for any bad argument' \
+	"CA file 'ca\\.fifo' is a FIFO, not a regular file" -C ca.fifo --output=days
+refused '--ca-path a regular file' "CA directory 'ca\\.pem' is a regular file, not a directory" \
+	--ca-path ca.pem
+refused '--ca-path FIFO' "CA directory 'ca\\.fifo' is a FIFO, not a directory" \
+	--ca-path ca.fifo
+refused '--ca-path a directory without a certificate' \
+	"CA directory 'ca\\.d' holds no certificate" --ca-path ca.d
+
+# --- a CA directory holding more than certificates ------------------------------
+
+# What else a CA directory may hold is passed over unopened (a FIFO, a
+# subdirectory) or unused (a note, a truncated file), as long as one anchor is there.
+fill_ca_dir() {
+	local d=$TEST_DIR/ca.d
+	cp "$TEST_DIR/ca.pem" "$d/" &&
+		ln -s ca.pem "$d/0123abcd.0" &&
+		mkfifo "$d/fifo" &&
+		mkdir "$d/sub" &&
+		printf 'not a certificate\n' >"$d/README" &&
+		cp "$TEST_DIR/truncated.pem" "$d/" &&
+		ln -s nowhere "$d/dangling"
+}
+fill_ca_dir || bail_out 'cannot fill the CA directory'
+
+expect_check '--ca-path with a FIFO, a note and a dangling link: read, not waited on' 2 \
+	"^TLS CRITICAL - 127\\.0\\.0\\.1:$CLOSED tls: connection refused" '@max-secs=2' \
+	-- "$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" --ca-path ca.d
+
+start_gnutls_serv "$TEST_DIR/ok.pem" "$TEST_DIR/ok.key" --disable-client-cert ||
+	bail_out 'gnutls-serv did not start'
+expect_check '--ca-path with more than certificates: the chain is trusted' 0 \
+	"^TLS OK - 127\\.0\\.0\\.1:$SERVER_PORT tls: .*chain trusted by ca\\.d" \
+	-- "$CHECK_TLS" -H 127.0.0.1 -p "$SERVER_PORT" -S ok.test --ca-path ca.d
+
+finish
