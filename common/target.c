@@ -1,0 +1,210 @@
+#include <config.h>
+
+#include <string.h>
+#include <unistd.h>
+
+#include "target.h"
+
+/* How long to wait after the handshake for a TLS 1.3 server's verdict on the
+ * client certificate it asked for and did not get. Only then: a server that did
+ * not ask costs nothing. A server on another continent answers within it. */
+#define CLIENT_VERDICT_GRACE 0.5
+
+void target_init(struct target *t, const char *connect_to)
+{
+	memset(t, 0, sizeof(*t));
+	t->connect_to = connect_to;
+	t->fd = -1;
+	verdict_init(&t->verdict);
+}
+
+/* Try each address of the target in turn, under the one deadline, until one
+ * answers. */
+static int connect_any(struct target *t, const struct check_config *cfg, const struct deadline *dl,
+                       struct fault *f)
+{
+	if (net_resolve(t->connect_to, cfg->port, cfg->family, dl, &t->addresses, f) < 0)
+		return -1;
+	for (size_t i = 0; i < t->addresses.count; i++) {
+		if (net_connect(&t->addresses.items[i], dl, &t->fd, f) == 0) {
+			t->address = t->addresses.items[i].text;
+			return 0;
+		}
+		if (f->kind == FAULT_TIMEOUT)
+			break;
+	}
+	return -1;
+}
+
+static bool tls_on_connect(const struct check_config *cfg)
+{
+	return protocol_tls_on_connect(cfg->protocol, cfg->port, cfg->implicit_tls);
+}
+
+/* Speak the protocol up to its go-ahead, then make sure it left nothing behind:
+ * plaintext queued after "ready to start TLS" would be read as if it came over TLS. */
+static int upgrade(struct target *t, const struct check_config *cfg, const struct deadline *dl,
+                   struct fault *f)
+{
+	struct protocol_context ctx = {
+	        .host = cfg->host_ascii,
+	        .args = &cfg->protocol_args,
+	        .conn = &t->conn,
+	        .deadline = dl,
+	};
+	size_t extra;
+
+	net_conn_init(&t->conn, t->fd, dl);
+	if (tls_on_connect(cfg))
+		return 0;
+	if (cfg->protocol->upgrade(&ctx, f) < 0)
+		return -1;
+	extra = net_buffered(&t->conn);
+	if (extra) {
+		fault_set(f, FAULT_PEER,
+		          "server sent %zu byte%s of plaintext after its go-ahead for TLS "
+		          "(injection risk); refusing",
+		          extra, extra == 1 ? "" : "s");
+		return -1;
+	}
+	return 0;
+}
+
+static int handshake(struct target *t, const struct check_config *cfg, const struct deadline *dl,
+                     struct fault *f)
+{
+	struct probe_options options = {
+	        .sni = cfg->sni[0] ? cfg->sni : NULL,
+	        .alpn = cfg->protocol->alpn,
+	};
+
+	if (probe_handshake(t->fd, &options, dl, &t->probe, f) < 0)
+		return -1;
+	if (probe_chain_length(t->probe) == 0) {
+		fault_set(f, FAULT_PEER, "server sent no certificate");
+		return -1;
+	}
+	return cert_chain_load(&t->chain, probe_chain(t->probe), probe_chain_length(t->probe), f);
+}
+
+/* The protocol's own confirmation that the service behind TLS answers, under a
+ * short deadline of its own: its failure is a finding, not the end of the run. */
+static void run_after(struct target *t, const struct check_config *cfg, const struct deadline *dl)
+{
+	struct deadline budget;
+	struct protocol_context ctx = {
+	        .host = cfg->host_ascii,
+	        .args = &cfg->protocol_args,
+	        .conn = &t->conn,
+	        .deadline = &budget,
+	        .tls_on_connect = tls_on_connect(cfg),
+	};
+
+	deadline_within(&budget, dl, PROTOCOL_AFTER_SECONDS);
+	net_conn_set_deadline(&t->conn, &budget);
+	cfg->protocol->after(&ctx, &t->after_failure);
+	net_conn_set_deadline(&t->conn, dl);
+}
+
+/* Over the TLS channel, when the handshake completed: the server's verdict on
+ * the client certificate it asked for, then the protocol's after() step, then
+ * close_notify. */
+static void after_handshake(struct target *t, const struct check_config *cfg,
+                            const struct deadline *dl)
+{
+	struct fault f;
+
+	if (probe_attach(t->probe, &t->conn, &f) == 0) {
+		probe_await_client_verdict(t->probe, &t->conn, CLIENT_VERDICT_GRACE);
+		/* A server that refused us has closed the channel: nothing to ask it. */
+		if (cfg->protocol->after != NULL &&
+		    probe_client_cert(t->probe) != PROBE_CLIENT_CERT_REQUIRED)
+			run_after(t, cfg, dl);
+	}
+	probe_close(t->probe);
+}
+
+static void close_connection(struct target *t)
+{
+	probe_close(t->probe);
+	if (t->fd >= 0)
+		close(t->fd);
+	t->fd = -1;
+}
+
+void target_probe(struct target *t, const struct check_config *cfg, const struct deadline *dl)
+{
+	fault_clear(&t->failure);
+	if (connect_any(t, cfg, dl, &t->failure) < 0 || upgrade(t, cfg, dl, &t->failure) < 0 ||
+	    handshake(t, cfg, dl, &t->failure) < 0)
+		t->failed = true;
+	else
+		after_handshake(t, cfg, dl);
+	close_connection(t);
+}
+
+bool target_needs_anchors(const struct target *t, const struct check_config *cfg)
+{
+	return cfg->verify_trust && !t->failed;
+}
+
+/* Verify the chain against the store: a fact, judged by the trust rule. */
+static void verify_trust(struct target *t, const struct trust_anchors *anchors,
+                         const struct fault *store_failure)
+{
+	fault_clear(&t->trust_failure);
+	if (anchors == NULL && store_failure != NULL)
+		t->trust_failure = *store_failure;
+	else if (anchors == NULL)
+		fault_set(&t->trust_failure, FAULT_INTERNAL, "no trust anchors were loaded");
+	if (anchors == NULL || trust_verify(anchors, &t->chain, &t->trust, &t->trust_failure) < 0)
+		t->facts.trust_failure = &t->trust_failure;
+	else
+		t->facts.trust = &t->trust;
+}
+
+/* Everything the rules read, gathered once. */
+static void gather_facts(struct target *t, const struct check_config *cfg)
+{
+	struct facts *facts = &t->facts;
+
+	*facts = (struct facts){
+	        .probe_failure = t->failed ? &t->failure : NULL,
+	        .chain = &t->chain,
+	        .now = cfg->now,
+	        .warning = &cfg->warning,
+	        .critical = &cfg->critical,
+	        .timeout_state = cfg->timeout_state,
+	        .name_ascii = cfg->verify_name[0] ? cfg->verify_name : NULL,
+	        .name_display = cfg->verify_name_display,
+	};
+	if (t->after_failure.kind != FAULT_NONE)
+		facts->after_failure = &t->after_failure;
+	if (t->probe == NULL)
+		return;
+	facts->tls = (struct facts_tls){
+	        .version = probe_tls_version(t->probe),
+	        .cipher = probe_cipher(t->probe),
+	        .group = probe_group(t->probe),
+	        .alpn = probe_alpn(t->probe),
+	};
+	facts->handshake_error = probe_handshake_error(t->probe);
+	facts->client_cert_note = probe_client_cert_note(t->probe);
+}
+
+void target_judge(struct target *t, const struct check_config *cfg,
+                  const struct trust_anchors *anchors, const struct fault *store_failure)
+{
+	gather_facts(t, cfg);
+	if (target_needs_anchors(t, cfg))
+		verify_trust(t, anchors, store_failure);
+	verdict_judge(&t->verdict, &t->facts);
+}
+
+void target_release(struct target *t)
+{
+	close_connection(t);
+	cert_chain_clear(&t->chain);
+	probe_free(t->probe);
+	t->probe = NULL;
+}

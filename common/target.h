@@ -1,0 +1,69 @@
+/* target — one place a run probes: where to connect, the name sent and judged
+ * there, the connection, and everything learned there (chain, trust, facts,
+ * findings).
+ *
+ * A run holds a list of targets and the one deadline they share. One address is
+ * the one-element list. Probing a target does network work only; judging it
+ * (trust, then the rules) needs the trust anchors, which the run loads once for
+ * all its targets, after probing and only if a target needs them. Targets share
+ * nothing mutable, so they can be probed side by side.
+ */
+#ifndef TLSCHECK_COMMON_TARGET_H
+#define TLSCHECK_COMMON_TARGET_H
+
+#include <stdbool.h>
+
+#include "cert.h"
+#include "cli.h"
+#include "deadline.h"
+#include "facts.h"
+#include "fault.h"
+#include "net.h"
+#include "probe.h"
+#include "trust.h"
+#include "verdict.h"
+
+struct target {
+	/* Where: an IP literal, or a name tried address by address until one
+	 * answers. The name sent (SNI) and judged come from the configuration. */
+	const char *connect_to;
+	struct net_address_list addresses;
+	const char *address; /* the address connected to; NULL before */
+
+	int fd; /* -1 when closed */
+	struct net_conn conn;
+	struct tls_probe *probe;
+
+	struct fault failure;       /* what ended the probe before a chain was seen */
+	bool failed;                /* FAILURE holds a fault */
+	struct fault after_failure; /* what the protocol's after() step found */
+
+	struct cert_chain chain;
+	struct trust_result trust;
+	struct fault trust_failure;
+	struct facts facts; /* points into the above */
+	struct verdict verdict;
+};
+
+/* Prepare T to probe CONNECT_TO (kept, not copied): nothing open, nothing known. */
+void target_init(struct target *t, const char *connect_to);
+
+/* Connect, speak the protocol up to TLS, run the handshake, then over TLS the
+ * server's verdict on a client certificate it asked for and the protocol's
+ * after() step, all under DL. A failure is kept in T (failed, failure), never
+ * returned: it is a fact to judge. The connection is closed when this returns. */
+void target_probe(struct target *t, const struct check_config *cfg, const struct deadline *dl);
+
+/* Does judging T need the trust anchors (a chain was seen and trust is judged)? */
+bool target_needs_anchors(const struct target *t, const struct check_config *cfg);
+
+/* Gather T's facts (verifying its chain against ANCHORS, which may be NULL when
+ * target_needs_anchors() is false or the store failed to load with
+ * STORE_FAILURE) and run the rules over them. */
+void target_judge(struct target *t, const struct check_config *cfg,
+                  const struct trust_anchors *anchors, const struct fault *store_failure);
+
+/* Release what T holds. Safe after target_init(), and more than once. */
+void target_release(struct target *t);
+
+#endif
