@@ -132,8 +132,8 @@ static void print_connection_help(FILE *out, const struct tls_protocol *protocol
 {
 	fputs("\nConnection:\n"
 	      " -H, --hostname=HOST       name or address to connect to (required; IDN names ok)\n"
-	      " -I, --address=IP          connect to IP instead of resolving HOST (HOST stays the\n"
-	      "                           name sent with SNI and judged)\n",
+	      " -I, --address=ADDRESS     connect to ADDRESS (an IP, or a name resolved instead\n"
+	      "                           of HOST); HOST stays the name sent with SNI and judged\n",
 	      out);
 	if (protocol)
 		fprintf(out, " -p, --port=PORT           default %u%s\n", protocol->port,
@@ -493,7 +493,8 @@ static int choose_protocol(const struct cli_plugin *plugin, const struct raw_arg
 	return 0;
 }
 
-/* -I: an IP literal, IPv6 with or without brackets, of the family -4/-6 allow. */
+/* -I: an IP literal (IPv6 with or without brackets) of the family -4/-6 allow, or
+ * a name to resolve instead of HOST (an engine's host address is often one). */
 static int derive_address(const struct raw_args *raw, struct check_config *cfg, struct fault *f)
 {
 	const char *text = raw->address;
@@ -506,17 +507,12 @@ static int derive_address(const struct raw_args *raw, struct check_config *cfg, 
 		text++;
 		len -= 2;
 	}
-	if (len >= sizeof(cfg->address)) {
-		fault_set(f, FAULT_USAGE, "--address takes an IP address ('%.64s...')",
-		          raw->address);
-		return -1;
+	if (len < sizeof(cfg->address)) {
+		memcpy(cfg->address, text, len);
+		cfg->address[len] = '\0';
 	}
-	memcpy(cfg->address, text, len);
-	cfg->address[len] = '\0';
-	if (!hostname_is_ip_literal(cfg->address)) {
-		fault_set(f, FAULT_USAGE, "--address takes an IP address, not '%s'", raw->address);
-		return -1;
-	}
+	if (len >= sizeof(cfg->address) || !hostname_is_ip_literal(cfg->address))
+		return hostname_to_ascii(raw->address, cfg->address, sizeof(cfg->address), f);
 	if ((cfg->family == AF_INET && strchr(cfg->address, ':')) ||
 	    (cfg->family == AF_INET6 && !strchr(cfg->address, ':'))) {
 		fault_set(f, FAULT_USAGE, "--address %s is not of the family -%c asks for",

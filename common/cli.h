@@ -32,7 +32,7 @@ struct check_config {
 	struct protocol_args protocol_args; /* the protocol's own options */
 	const char *host;                   /* as given */
 	char host_ascii[HOSTNAME_MAX];      /* A-labels, lowercase */
-	char address[NET_ADDRESS_TEXT];     /* -I, without brackets; empty: resolve HOST */
+	char address[HOSTNAME_MAX]; /* -I: IP without brackets, or ASCII name; empty: HOST */
 	unsigned port;
 	int family;                      /* AF_UNSPEC, AF_INET, AF_INET6 */
 	bool implicit_tls;               /* --implicit-tls */

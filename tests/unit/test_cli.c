@@ -259,10 +259,14 @@ static void test_address(void **state)
 	assert_string_equal(cfg.address, "::1");
 	assert_int_equal(PARSE(&smtp, "-H", "mail.example.com"), CLI_RUN);
 	assert_string_equal(cfg.address, "");
-	expect_usage_error(PARSE(&smtp, "-H", "x.example", "-I", "mail.example.com"), &f,
-	                   "takes an IP address");
+	/* A name is resolved instead of HOST, as an engine's host address may be. */
+	assert_int_equal(PARSE(&smtp, "-H", "x.example", "-I", "Node1.Example.COM"), CLI_RUN);
+	assert_string_equal(cfg.address, "node1.example.com");
+	assert_string_equal(cfg.sni, "x.example");
 	expect_usage_error(PARSE(&smtp, "-H", "x.example", "-I", "[192.0.2.1"), &f,
-	                   "takes an IP address");
+	                   "not a valid host name");
+	expect_usage_error(PARSE(&smtp, "-H", "x.example", "-I", "a b.example"), &f,
+	                   "not a valid host name");
 	expect_usage_error(PARSE(&smtp, "-H", "x.example", "-4", "-I", "::1"), &f, "family");
 	expect_usage_error(PARSE(&smtp, "-H", "x.example", "-6", "-I", "192.0.2.1"), &f, "family");
 }
