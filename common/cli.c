@@ -133,7 +133,7 @@ static void print_connection_help(FILE *out, const struct tls_protocol *protocol
 	fputs("\nConnection:\n"
 	      " -H, --hostname=HOST       name or address to connect to (required; IDN names ok)\n"
 	      " -I, --address=ADDRESS     connect to ADDRESS (an IP, or a name resolved instead\n"
-	      "                           of HOST); HOST stays the name sent with SNI and judged\n",
+	      "                           of HOST); HOST stays the name sent and judged\n",
 	      out);
 	if (protocol)
 		fprintf(out, " -p, --port=PORT           default %u%s\n", protocol->port,
