@@ -485,8 +485,9 @@ static int choose_protocol(const struct cli_plugin *plugin, const struct raw_arg
 		return -1;
 	if (cfg->protocol->validate && cfg->protocol->validate(&cfg->protocol_args, f) < 0)
 		return -1;
-	if (cfg->implicit_tls && !cfg->protocol->upgrade) {
-		fault_set(f, FAULT_USAGE, "--implicit-tls: %s always starts TLS at connect",
+	protocol_profile(cfg->protocol, &cfg->protocol_args, &cfg->profile);
+	if (cfg->implicit_tls && cfg->profile.always_implicit) {
+		fault_set(f, FAULT_USAGE, "--implicit-tls: %s always starts TLS at connect here",
 		          cfg->protocol->name);
 		return -1;
 	}
@@ -591,7 +592,7 @@ static int derive_limits(const struct raw_args *raw, struct check_config *cfg, s
 		return -1;
 	if (raw->port)
 		return parse_port(raw->port, &cfg->port, f);
-	cfg->port = cfg->protocol->port;
+	cfg->port = cfg->profile.port;
 	return 0;
 }
 

@@ -30,6 +30,7 @@ struct cli_plugin {
 struct check_config {
 	const struct tls_protocol *protocol;
 	struct protocol_args protocol_args; /* the protocol's own options */
+	struct protocol_profile profile;    /* ports and ALPN, as the options make them */
 	const char *host;                   /* as given */
 	char host_ascii[HOSTNAME_MAX];      /* A-labels, lowercase */
 	char address[HOSTNAME_MAX]; /* -I: IP without brackets, or ASCII name; empty: HOST */

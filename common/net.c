@@ -371,6 +371,8 @@ void net_conn_init(struct net_conn *c, int fd, const struct deadline *dl)
 	c->io = NULL;
 	c->head = 0;
 	c->tail = 0;
+	c->received = 0;
+	c->sent = 0;
 }
 
 void net_conn_use(struct net_conn *c, const struct net_transport *transport, void *io)
@@ -419,6 +421,7 @@ static int fill(struct net_conn *c, const char *what, struct fault *f)
 
 		if (n > 0) {
 			c->tail += (size_t)n;
+			c->received += (size_t)n;
 			return 0;
 		}
 		if (n == 0) {
@@ -524,6 +527,7 @@ int net_write_all(struct net_conn *c, const void *data, size_t len, const char *
 
 		if (n > 0) {
 			done += (size_t)n;
+			c->sent += (size_t)n;
 			continue;
 		}
 		/* 0 bytes taken is no error: wait until the socket takes more. */

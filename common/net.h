@@ -75,8 +75,9 @@ struct net_conn {
 	const struct net_transport *transport;
 	void *io; /* the transport's own state; NULL for the plain socket */
 	unsigned char buf[NET_BUFFER_SIZE];
-	size_t head; /* first unread byte */
-	size_t tail; /* one past the last received byte */
+	size_t head;           /* first unread byte */
+	size_t tail;           /* one past the last received byte */
+	size_t received, sent; /* bytes moved since net_conn_init(), for messages */
 };
 
 /* Start C on the plain socket FD, every wait bounded by DL. */

@@ -251,7 +251,7 @@ static void note_client_cert(struct tls_probe *p, enum probe_client_cert status,
 		         "server asks for a client certificate (none given)");
 	else if (alert != NULL)
 		snprintf(p->client_cert_note, sizeof(p->client_cert_note),
-		         "server requires a client certificate (none given; it sent alert '%s')",
+		         "server requires a client certificate (none given, it sent alert '%s')",
 		         alert);
 	else
 		snprintf(p->client_cert_note, sizeof(p->client_cert_note),

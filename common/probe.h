@@ -90,7 +90,7 @@ enum probe_client_cert {
 enum probe_client_cert probe_client_cert(const struct tls_probe *p);
 
 /* The same in words: "server requires a client certificate (none given)", with
- * "; it sent alert 'X'" when the verdict came after the handshake, or "server
+ * ", it sent alert 'X'" when the verdict came after the handshake, or "server
  * asks for a client certificate (none given)". NULL when none was asked for. A
  * refusal of the missing certificate is not a handshake error: the chain was
  * seen and is judged as usual. */

@@ -36,9 +36,23 @@ int protocol_option_index(const struct tls_protocol *p, const char *name)
 	return -1;
 }
 
-bool protocol_tls_on_connect(const struct tls_protocol *p, unsigned port, bool force_implicit)
+void protocol_profile(const struct tls_protocol *p, const struct protocol_args *a,
+                      struct protocol_profile *out)
 {
-	if (force_implicit || p->upgrade == NULL)
+	*out = (struct protocol_profile){
+	        .port = p->port,
+	        .implicit_port = p->implicit_port,
+	        .always_implicit = p->upgrade == NULL,
+	        .alpn = p->alpn,
+	};
+	if (p->profile != NULL)
+		p->profile(a, out);
+}
+
+bool protocol_tls_on_connect(const struct protocol_profile *profile, unsigned port,
+                             bool force_implicit)
+{
+	if (force_implicit || profile->always_implicit)
 		return true;
-	return p->implicit_port != 0 && port == p->implicit_port;
+	return profile->implicit_port != 0 && port == profile->implicit_port;
 }

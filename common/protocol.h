@@ -37,6 +37,16 @@ struct protocol_args {
 	const char *values[PROTOCOL_MAX_OPTIONS];
 };
 
+/* How a protocol meets TLS once its options are known: the defaults of its table
+ * entry, adjusted by its profile() hook (XMPP --server moves to 5269 and 5270,
+ * PostgreSQL --direct starts TLS at connect with its own ALPN). */
+struct protocol_profile {
+	unsigned short port;          /* default port */
+	unsigned short implicit_port; /* port where TLS starts at connect; 0 = none */
+	bool always_implicit;         /* TLS at connect on every port */
+	const char *alpn;             /* offered when TLS starts at connect; NULL = none */
+};
+
 /* What upgrade() and after() work with. */
 struct protocol_context {
 	const char *host;                 /* ASCII host name (A-labels) as given by -H */
@@ -55,13 +65,16 @@ struct tls_protocol {
 	const char *description;      /* one line for --help and -P help */
 	unsigned short port;          /* default port */
 	unsigned short implicit_port; /* port where TLS starts at connect; 0 = none */
-	const char *alpn;             /* protocol offered with ALPN; NULL offers none */
+	const char *alpn;             /* offered with ALPN when TLS starts at connect */
 	/* The protocol's own options, in --help order; NULL-name terminated or NULL. */
 	const struct protocol_option *options;
 	/* Check the protocol's own options before any network work, so a bad one is a
 	 * usage error. NULL when there is nothing to check. Returns 0, or -1 with
 	 * FAULT_USAGE. */
 	int (*validate)(const struct protocol_args *a, struct fault *f);
+	/* Adjust PROFILE, which holds the entry's defaults, to the (validated)
+	 * options. NULL when options change nothing on the wire. */
+	void (*profile)(const struct protocol_args *a, struct protocol_profile *profile);
 	/* Speak the protocol up to the go-ahead for TLS. NULL when the protocol only
 	 * has TLS on connect. Returns 0, or -1 with FAULT_NO_TLS when the server
 	 * declines TLS, FAULT_PEER when it says something unexpected, FAULT_TIMEOUT. */
@@ -86,8 +99,14 @@ const struct tls_protocol *const *protocol_all(void);
 /* The index of option NAME in P's option table, or -1 when P has none such. */
 int protocol_option_index(const struct tls_protocol *p, const char *name);
 
-/* True when the check must start TLS at connect: the protocol has no upgrade,
- * the port is its implicit-TLS port, or FORCE_IMPLICIT (--implicit-tls). */
-bool protocol_tls_on_connect(const struct tls_protocol *p, unsigned port, bool force_implicit);
+/* P's profile for the options A: its defaults, adjusted by its profile() hook. A
+ * protocol without upgrade() always starts TLS at connect. */
+void protocol_profile(const struct tls_protocol *p, const struct protocol_args *a,
+                      struct protocol_profile *out);
+
+/* True when the check must start TLS at connect: the profile says so always, the
+ * port is its implicit-TLS port, or FORCE_IMPLICIT (--implicit-tls). */
+bool protocol_tls_on_connect(const struct protocol_profile *profile, unsigned port,
+                             bool force_implicit);
 
 #endif

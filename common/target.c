@@ -38,7 +38,25 @@ static int connect_any(struct target *t, const struct check_config *cfg, const s
 
 static bool tls_on_connect(const struct check_config *cfg)
 {
-	return protocol_tls_on_connect(cfg->protocol, cfg->port, cfg->implicit_tls);
+	return protocol_tls_on_connect(&cfg->profile, cfg->port, cfg->implicit_tls);
+}
+
+/* A server that said nothing before the deadline, to a client that said nothing
+ * either, may be one that waits for a ClientHello: a port of implicit TLS. Say so
+ * rather than try it: talking before a greeting gets a client blacklisted by
+ * greeting-pause defences (postscreen). */
+static void hint_implicit_tls(const struct target *t, const struct check_config *cfg,
+                              struct fault *f)
+{
+	char text[FAULT_TEXT_SIZE];
+
+	if (f->kind != FAULT_TIMEOUT || t->conn.received > 0 || t->conn.sent > 0 ||
+	    cfg->implicit_tls)
+		return;
+	snprintf(text, sizeof(text), "%s", f->text);
+	fault_set(f, FAULT_TIMEOUT,
+	          "%s (nothing received: if this port speaks TLS at connect, use --implicit-tls)",
+	          text);
 }
 
 /* Speak the protocol up to its go-ahead, then make sure it left nothing behind:
@@ -57,8 +75,10 @@ static int upgrade(struct target *t, const struct check_config *cfg, const struc
 	net_conn_init(&t->conn, t->fd, dl);
 	if (tls_on_connect(cfg))
 		return 0;
-	if (cfg->protocol->upgrade(&ctx, f) < 0)
+	if (cfg->protocol->upgrade(&ctx, f) < 0) {
+		hint_implicit_tls(t, cfg, f);
 		return -1;
+	}
 	extra = net_buffered(&t->conn);
 	if (extra) {
 		fault_set(f, FAULT_PEER,
@@ -75,7 +95,7 @@ static int handshake(struct target *t, const struct check_config *cfg, const str
 {
 	struct probe_options options = {
 	        .sni = cfg->sni[0] ? cfg->sni : NULL,
-	        .alpn = cfg->protocol->alpn,
+	        .alpn = tls_on_connect(cfg) ? cfg->profile.alpn : NULL,
 	};
 
 	if (probe_handshake(t->fd, &options, dl, &t->probe, f) < 0)

@@ -107,8 +107,9 @@ expect_check 'SMTPS without a mail server behind TLS: WARNING, chain still judge
 	"\\| days_left=199\\.9[0-9];14;7;0; $PERF_TAIL" '@max-secs=8' \
 	-- "$CHECK_TLS_SMTP" -H 127.0.0.1 -p "$P_TLS_ONLY" -S smtp.test -C ca.pem --implicit-tls -t 20
 
-expect_check 'SMTPS port spoken to as STARTTLS, -t 2: CRITICAL timeout' 2 \
-	'^TLS CRITICAL - .*timeout' "$PERF_FAILED" '@max-secs=5' \
+expect_check 'SMTPS port spoken to as STARTTLS, -t 2: CRITICAL timeout, with the hint' 2 \
+	'^TLS CRITICAL - .*timeout waiting for the SMTP greeting \(nothing received: if this port speaks TLS at connect, use --implicit-tls\)' \
+	"$PERF_FAILED" '@max-secs=5' \
 	-- "$CHECK_TLS_SMTP" -H 127.0.0.1 -p "$P_SMTPS" -S smtp.test -C ca.pem -t 2
 
 expect_check 'STARTTLS port spoken to with --implicit-tls: CRITICAL at once' 2 \

@@ -233,14 +233,14 @@ check 'TLS 1.2, client certificate required: --output=days gives the days' 0 \
 # right after it, whatever the number, tells "requires" from "asks".
 check 'TLS 1.3, client certificate required (GnuTLS): the alert after the handshake says so' 0 \
 	"^TLS OK - .* certificate 'CN=ok\\.test' expires in 199d" 'chain trusted by ca\.pem' \
-	'TLSv1\.3' 'server requires a client certificate \(none given\; it sent alert' \
+	'TLSv1\.3' 'server requires a client certificate \(none given, it sent alert' \
 	'!asks for' "\\| days_left=199\\.9[0-9];14;7;0; $PERF_TAIL" '@lines=1' \
 	-- require13 -S ok.test -C ca.pem
 check 'TLS 1.3, client certificate optional (GnuTLS): asks, never "required"' 0 \
 	'^TLS OK - ' 'TLSv1\.3' 'server asks for a client certificate \(none given\)' '!requires' \
 	-- ask13 -S ok.test -C ca.pem
 check 'TLS 1.3, client certificate required (OpenSSL): requires' 0 \
-	'^TLS OK - ' 'TLSv1\.3' 'server requires a client certificate \(none given\; it sent alert' \
+	'^TLS OK - ' 'TLSv1\.3' 'server requires a client certificate \(none given, it sent alert' \
 	-- ossl-require13 -S ok.test -C ca.pem
 check 'TLS 1.2, client certificate required (OpenSSL): requires' 0 \
 	'^TLS OK - ' 'server requires a client certificate \(none given\)' '!handshake failed' \

@@ -713,16 +713,25 @@ static void test_protocol_table(void **state)
 	assert_int_equal(protocol_option_index(&protocol_pgsql, "ehlo"), -1);
 }
 
+static bool on_connect(const struct tls_protocol *p, unsigned port, bool force)
+{
+	struct protocol_args none = {{NULL}};
+	struct protocol_profile profile;
+
+	protocol_profile(p, &none, &profile);
+	return protocol_tls_on_connect(&profile, port, force);
+}
+
 static void test_protocol_tls_on_connect(void **state)
 {
 	(void)state;
-	assert_true(protocol_tls_on_connect(&protocol_tls, 8443, false));
-	assert_true(protocol_tls_on_connect(&protocol_smtp, 465, false));
-	assert_false(protocol_tls_on_connect(&protocol_smtp, 25, false));
-	assert_false(protocol_tls_on_connect(&protocol_smtp, 587, false));
-	assert_true(protocol_tls_on_connect(&protocol_smtp, 587, true));
-	assert_false(protocol_tls_on_connect(&protocol_pgsql, 0, false));
-	assert_false(protocol_tls_on_connect(&protocol_pgsql, 5432, false));
+	assert_true(on_connect(&protocol_tls, 8443, false));
+	assert_true(on_connect(&protocol_smtp, 465, false));
+	assert_false(on_connect(&protocol_smtp, 25, false));
+	assert_false(on_connect(&protocol_smtp, 587, false));
+	assert_true(on_connect(&protocol_smtp, 587, true));
+	assert_false(on_connect(&protocol_pgsql, 0, false));
+	assert_false(on_connect(&protocol_pgsql, 5432, false));
 }
 
 /* --- net reads and writes ----------------------------------------------------------- */
