@@ -386,7 +386,7 @@ static int take_option(int c, const struct cli_plugin *plugin, const struct opti
 	switch (c) {
 	case 'P':
 		if (plugin->protocol) {
-			fault_set(f, FAULT_USAGE, "-P is for check_tls; %s speaks %s", plugin->name,
+			fault_set(f, FAULT_USAGE, "-P is for check_tls: %s speaks %s", plugin->name,
 			          plugin->protocol);
 			return -1;
 		}

@@ -106,7 +106,9 @@ static bool has_days(const struct report_data *d)
 /* ------------------------------------------------------------------ nagios */
 
 /* Plugin output is line-oriented and '|' starts the perfdata, so neither a
- * control character nor a '|' from a certificate may pass through. */
+ * control character nor a '|' from a certificate may pass through; Nagios 4
+ * rewrites every ';' to ':', so we do it ourselves and every engine shows the
+ * same text. */
 static void put_plain(FILE *out, const char *text)
 {
 	for (const unsigned char *p = (const unsigned char *)text_or_empty(text); *p; p++) {
@@ -114,6 +116,8 @@ static void put_plain(FILE *out, const char *text)
 			fputc('?', out);
 		else if (*p == '|')
 			fputc('/', out);
+		else if (*p == ';')
+			fputc(':', out);
 		else
 			fputc(*p, out);
 	}
@@ -162,11 +166,11 @@ static void put_summary(FILE *out, const struct report_data *d,
 	if (count == 0 && !has_version(d))
 		put(out, "no findings");
 	for (size_t i = 0; i < count; i++) {
-		put(out, i == 0 ? "" : "; ");
+		put(out, i == 0 ? "" : ", ");
 		put(out, d->verdict->items[i].text);
 	}
 	if (has_version(d)) {
-		put(out, count == 0 ? "" : "; ");
+		put(out, count == 0 ? "" : ", ");
 		put(out, d->tls.version);
 	}
 }

@@ -83,7 +83,7 @@ static int upgrade(struct target *t, const struct check_config *cfg, const struc
 	if (extra) {
 		fault_set(f, FAULT_PEER,
 		          "server sent %zu byte%s of plaintext after its go-ahead for TLS "
-		          "(injection risk); refusing",
+		          "(injection risk), refusing",
 		          extra, extra == 1 ? "" : "s");
 		return -1;
 	}

@@ -102,7 +102,7 @@ int textproto_send(struct net_conn *c, const char *cmd, const char *what, struct
 	size_t early = net_buffered(c);
 
 	if (early > 0) {
-		fault_set(f, FAULT_PEER, "server sent %zu byte%s before %s was sent; refusing",
+		fault_set(f, FAULT_PEER, "server sent %zu byte%s before %s was sent, refusing",
 		          early, early == 1 ? "" : "s", what);
 		return -1;
 	}

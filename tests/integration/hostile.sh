@@ -95,7 +95,7 @@ hostile 'plaintext after the STARTTLS go-ahead: CRITICAL, refused' 2 \
 	-- smtp-plaintext-after-starttls "$CHECK_TLS_SMTP" -t 10
 
 hostile 'a go-ahead sent before STARTTLS was: CRITICAL, refused' 2 \
-	'^TLS CRITICAL - .* smtp: server sent [0-9]+ bytes before STARTTLS was sent; refusing' \
+	'^TLS CRITICAL - .* smtp: server sent [0-9]+ bytes before STARTTLS was sent, refusing' \
 	"$PERF_FAILED" '@max-secs=5' \
 	-- smtp-early-go-ahead "$CHECK_TLS_SMTP" -t 10
 

@@ -383,7 +383,7 @@ rules = [f.get('rule') for f in d['findings']]
 need(rules == ['trust', 'expiry'], 'rules %r' % rules)
 need(d['findings'][0]['state'] == 'CRITICAL', 'first %r' % d['findings'][0])
 need(d['tls'].get('version') == 'TLSv1.3', 'tls %r' % d['tls'])
-need(d['summary'].endswith('; TLSv1.3'), 'summary %r' % d['summary'])
+need(d['summary'].endswith(', TLSv1.3'), 'summary %r' % d['summary'])
 "
 
 finish

@@ -442,7 +442,7 @@ static void test_smtp_reply_before_ehlo(void **state)
 	peer_write(fx, "220 hi\r\n250-mail\r\n250 STARTTLS\r\n220 go\r\n");
 	assert_int_equal(smtp_run(fx), -1);
 	assert_int_equal(fx->fault.kind, FAULT_PEER);
-	assert_string_equal(fx->fault.text, "server sent 32 bytes before EHLO was sent; refusing");
+	assert_string_equal(fx->fault.text, "server sent 32 bytes before EHLO was sent, refusing");
 	assert_int_equal(peer_heard(fx, heard, sizeof(heard)), 0);
 }
 

@@ -158,7 +158,7 @@ static void test_nagios_warning(void **state)
 	setup_fixture(&fx, NOW);
 	assert_report(REPORT_NAGIOS, &fx.data, 1,
 	              "TLS WARNING - db1.example.com:5432 pgsql: certificate 'CN=db1.example.com' "
-	              "expires in 9d 4h (2026-12-02 13:00 UTC); chain trusted by ca.pem; TLSv1.3 | "
+	              "expires in 9d 4h (2026-12-02 13:00 UTC), chain trusted by ca.pem, TLSv1.3 | "
 	              "days_left=9.16;14;7;0; time=0.006s;;;0;\n");
 }
 
@@ -171,7 +171,7 @@ static void test_nagios_ok(void **state)
 	assert_report(
 	        REPORT_NAGIOS, &fx.data, 0,
 	        "TLS OK - db1.example.com:5432 pgsql: certificate 'CN=db1.example.com' "
-	        "expires in 200d 3h (2026-12-02 13:00 UTC); chain trusted by ca.pem; TLSv1.3 | "
+	        "expires in 200d 3h (2026-12-02 13:00 UTC), chain trusted by ca.pem, TLSv1.3 | "
 	        "days_left=200.12;14;7;0; time=0.006s;;;0;\n");
 }
 
@@ -183,7 +183,7 @@ static void test_nagios_critical(void **state)
 	setup_fixture(&fx, LEAF_NOT_AFTER + 3600);
 	assert_report(REPORT_NAGIOS, &fx.data, 2,
 	              "TLS CRITICAL - db1.example.com:5432 pgsql: certificate 'CN=db1.example.com' "
-	              "expired 1h ago (2026-12-02 13:00 UTC); chain trusted by ca.pem; TLSv1.3 | "
+	              "expired 1h ago (2026-12-02 13:00 UTC), chain trusted by ca.pem, TLSv1.3 | "
 	              "days_left=-0.05;14;7;0; time=0.006s;;;0;\n");
 }
 
@@ -278,9 +278,9 @@ static void test_nagios_sanitises(void **state)
 	fx.verdict.expiry.valid = false;
 	fx.data.elapsed = 0.0;
 	verdict_init(&fx.verdict);
-	verdict_add(&fx.verdict, "test", STATE_WARNING, "subject 'CN=a|b\nc\td'");
+	verdict_add(&fx.verdict, "test", STATE_WARNING, "subject 'CN=a|b\nc\td;e'");
 	assert_report(REPORT_NAGIOS, &fx.data, 1,
-	              "TLS WARNING - db1.example.com:5432 pgsql: subject 'CN=a/b?c?d'; TLSv1.3 | "
+	              "TLS WARNING - db1.example.com:5432 pgsql: subject 'CN=a/b?c?d:e', TLSv1.3 | "
 	              "time=0.000s;;;0;\n");
 }
 
@@ -295,7 +295,7 @@ static void test_nagios_verbose(void **state)
 	assert_report(
 	        REPORT_NAGIOS, &fx.data, 1,
 	        "TLS WARNING - db1.example.com:5432 pgsql: certificate 'CN=db1.example.com' "
-	        "expires in 9d 4h (2026-12-02 13:00 UTC); chain trusted by ca.pem; TLSv1.3 | "
+	        "expires in 9d 4h (2026-12-02 13:00 UTC), chain trusted by ca.pem, TLSv1.3 | "
 	        "days_left=9.16;14;7;0; time=0.006s;;;0;\n"
 	        "[0] leaf CN=db1.example.com: valid 2026-01-01 00:00 UTC to 2026-12-02 13:00 UTC "
 	        "(9d 4h left), issuer CN=Issuing CA, sha256 " LEAF_SHA256
@@ -321,8 +321,8 @@ static void test_nagios_verbose_edges(void **state)
 	assert_report(
 	        REPORT_NAGIOS, &fx.data, 2,
 	        "TLS CRITICAL - db1.example.com:5432 pgsql: certificate 'CN=db1.example.com' "
-	        "expired 2d ago (2026-12-02 13:00 UTC); intermediate 'CN=Issuing CA' is not "
-	        "valid before 2026-12-04 14:00 UTC (in 1h); chain trusted by ca.pem; TLSv1.2 | "
+	        "expired 2d ago (2026-12-02 13:00 UTC), intermediate 'CN=Issuing CA' is not "
+	        "valid before 2026-12-04 14:00 UTC (in 1h), chain trusted by ca.pem, TLSv1.2 | "
 	        "days_left=-2.00;14;7;0; time=0.006s;;;0;\n"
 	        "[0] leaf CN=db1.example.com: valid 2026-01-01 00:00 UTC to 2026-12-02 13:00 UTC "
 	        "(expired 2d ago), issuer CN=Issuing CA, sha256 " LEAF_SHA256
@@ -352,7 +352,7 @@ static void test_json(void **state)
 	        "{\"host\":\"db1.example.com\",\"port\":5432,\"protocol\":\"pgsql\","
 	        "\"address\":\"192.0.2.1\",\"state\":\"WARNING\",\"exit_code\":1,"
 	        "\"summary\":\"certificate 'CN=db1.example.com' expires in 9d 4h (2026-12-02 13:00 "
-	        "UTC); chain trusted by ca.pem; TLSv1.3\",\"days_left\":9.16,\"time\":0.006,"
+	        "UTC), chain trusted by ca.pem, TLSv1.3\",\"days_left\":9.16,\"time\":0.006,"
 	        "\"findings\":[{\"state\":\"WARNING\",\"rule\":\"expiry\","
 	        "\"text\":\"certificate 'CN=db1.example.com' expires in 9d 4h (2026-12-02 13:00 "
 	        "UTC)\"},{\"state\":\"OK\",\"rule\":\"trust\",\"text\":\"chain trusted by "
@@ -423,7 +423,7 @@ static void test_json_escaping(void **state)
 	verdict_init(&fx.verdict);
 	verdict_add(&fx.verdict, "test", STATE_CRITICAL, "does not match '%s'", subject);
 	text = emit(REPORT_JSON, &fx.data, &exit_code);
-	snprintf(expected, sizeof(expected), "\"summary\":\"does not match '%s'; TLSv1.3\"",
+	snprintf(expected, sizeof(expected), "\"summary\":\"does not match '%s', TLSv1.3\"",
 	         escaped);
 	assert_non_null(strstr(text, expected));
 	snprintf(expected, sizeof(expected), "\"text\":\"does not match '%s'\"", escaped);
@@ -441,7 +441,7 @@ static void test_json_rule_ids(void **state)
 	        "{\"state\":\"OK\",\"rule\":\"trust\",\"text\":\"chain trusted by ca.pem\"}",
 	        "{\"state\":\"OK\",\"rule\":\"client-cert\",\"text\":\"server asks for a "
 	        "client certificate (none given)\"}",
-	        "chain trusted by ca.pem; server asks for a client certificate (none given); "
+	        "chain trusted by ca.pem, server asks for a client certificate (none given), "
 	        "TLSv1.3\",",
 	};
 	struct fixture fx;
@@ -499,7 +499,7 @@ static void test_decimal_point_under_locale(void **state)
 	fx.verdict.expiry.warning_seconds = 7.5 * DAY;
 	assert_report(REPORT_NAGIOS, &fx.data, 1,
 	              "TLS WARNING - db1.example.com:5432 pgsql: certificate 'CN=db1.example.com' "
-	              "expires in 9d 4h (2026-12-02 13:00 UTC); chain trusted by ca.pem; TLSv1.3 | "
+	              "expires in 9d 4h (2026-12-02 13:00 UTC), chain trusted by ca.pem, TLSv1.3 | "
 	              "days_left=9.16;7.5;7;0; time=0.006s;;;0;\n");
 	assert_report(REPORT_DAYS, &fx.data, 0, "9.16\n");
 	report_format_number(0.25, number, sizeof(number));
