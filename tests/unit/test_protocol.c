@@ -29,161 +29,20 @@
 #include "protocol.h"
 #include "textproto.h"
 
-#define DEADLINE_SECONDS 0.3
+#include "scripted_peer.h"
 
-struct fixture {
-	int client;
-	int peer;
-	struct deadline dl;
-	struct net_conn conn;
-	struct fault fault;
-	struct protocol_args args;
-	struct protocol_context ctx;
-	char heard[1024]; /* what the client said to a scripted peer */
-};
+const struct tls_protocol *protocol_under_test = &protocol_smtp;
 
-static int setup(void **state)
+/* The SMTP dialogues send a known EHLO name. */
+static int smtp_setup(void **state)
 {
-	struct fixture *fx = calloc(1, sizeof(*fx));
-	int sv[2];
+	struct fixture *fx;
 
-	if (fx == NULL || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
-		free(fx);
+	if (setup(state) < 0)
 		return -1;
-	}
-	fx->client = sv[0];
-	fx->peer = sv[1];
-	fcntl(fx->client, F_SETFL, fcntl(fx->client, F_GETFL) | O_NONBLOCK);
-	deadline_start(&fx->dl, DEADLINE_SECONDS);
-	net_conn_init(&fx->conn, fx->client, &fx->dl);
-	fault_clear(&fx->fault);
+	fx = *state;
 	fx->args.values[protocol_option_index(&protocol_smtp, "ehlo")] = "client.example";
-	fx->ctx = (struct protocol_context){.host = "mail.example.com",
-	                                    .args = &fx->args,
-	                                    .conn = &fx->conn,
-	                                    .deadline = &fx->dl};
-	*state = fx;
 	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *fx = *state;
-
-	if (fx->client >= 0)
-		close(fx->client);
-	if (fx->peer >= 0)
-		close(fx->peer);
-	free(fx);
-	return 0;
-}
-
-/* --- the peer end ---------------------------------------------------------------- */
-
-static void peer_send(int fd, const void *data, size_t len)
-{
-	const char *p = data;
-
-	while (len > 0) {
-		ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
-
-		if (n <= 0)
-			return;
-		p += n;
-		len -= (size_t)n;
-	}
-}
-
-static void peer_write(struct fixture *fx, const char *text)
-{
-	peer_send(fx->peer, text, strlen(text));
-}
-
-/* The server stops talking but still listens. */
-static void peer_hang_up(struct fixture *fx)
-{
-	shutdown(fx->peer, SHUT_WR);
-}
-
-/* Everything the client has sent so far, NUL-terminated. */
-static size_t peer_heard(struct fixture *fx, char *buf, size_t size)
-{
-	size_t used = 0;
-	ssize_t n;
-
-	while (used + 1 < size &&
-	       (n = recv(fx->peer, buf + used, size - 1 - used, MSG_DONTWAIT)) > 0)
-		used += (size_t)n;
-	buf[used] = '\0';
-	return used;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-
-	nanosleep(&ts, NULL);
-}
-
-/* A peer acting out a script in its own thread, for conversations that need
- * pauses: 'S' send TEXT, 'P' pause MS, 'R' read one line from the client,
- * 'Q' note whether the client has said anything it should not have yet,
- * 'H' hang up (stop talking, keep listening). */
-struct step {
-	char op;
-	const char *text;
-	long ms;
-};
-
-struct script {
-	const struct step *steps;
-	int fd;
-	char heard[1024];
-	size_t heard_len;
-	bool spoke_early;
-};
-
-static void script_read_line(struct script *s)
-{
-	char ch = '\0';
-
-	while (ch != '\n' && s->heard_len + 1 < sizeof(s->heard)) {
-		struct pollfd p = {.fd = s->fd, .events = POLLIN};
-
-		if (poll(&p, 1, 2000) <= 0 || recv(s->fd, &ch, 1, 0) != 1)
-			break;
-		s->heard[s->heard_len++] = ch;
-	}
-	s->heard[s->heard_len] = '\0';
-}
-
-static void *script_run(void *arg)
-{
-	struct script *s = arg;
-
-	for (const struct step *st = s->steps; st->op != '\0'; st++) {
-		struct pollfd p = {.fd = s->fd, .events = POLLIN};
-
-		switch (st->op) {
-		case 'S':
-			peer_send(s->fd, st->text, strlen(st->text));
-			break;
-		case 'P':
-			sleep_ms(st->ms);
-			break;
-		case 'R':
-			script_read_line(s);
-			break;
-		case 'Q':
-			if (poll(&p, 1, 0) > 0)
-				s->spoke_early = true;
-			break;
-		case 'H':
-			shutdown(s->fd, SHUT_WR);
-			break;
-		}
-	}
-	return NULL;
 }
 
 /* --- SMTP -------------------------------------------------------------------------- */
@@ -196,52 +55,6 @@ static const char smtp_ehlo_ok[] = "250-mail.example.com\r\n"
 static int smtp_run(struct fixture *fx)
 {
 	return protocol_smtp.upgrade(&fx->ctx, &fx->fault);
-}
-
-/* Play STEPS from a thread while the client runs its upgrade; keep what it heard. */
-static int smtp_play(struct fixture *fx, const struct step *steps)
-{
-	struct script s = {.steps = steps, .fd = fx->peer};
-	pthread_t thread;
-	int rc;
-
-	assert_int_equal(pthread_create(&thread, NULL, script_run, &s), 0);
-	rc = smtp_run(fx);
-	/* A client that gave up says nothing more: let the script's reads end now. */
-	shutdown(fx->client, SHUT_WR);
-	pthread_join(thread, NULL);
-	memcpy(fx->heard, s.heard, sizeof(fx->heard));
-	return rc;
-}
-
-#define MAX_TURNS 8
-
-/* A well-behaved server: TURNS[0] (the greeting) at once, each later turn only
- * after one line from the client. NULL-terminated. */
-static int smtp_converse(struct fixture *fx, const char *const *turns)
-{
-	struct step steps[2 * MAX_TURNS + 1];
-	size_t n = 0;
-
-	for (size_t i = 0; turns[i] != NULL && i < MAX_TURNS; i++) {
-		if (i > 0)
-			steps[n++] = (struct step){'R', NULL, 0};
-		steps[n++] = (struct step){'S', turns[i], 0};
-	}
-	steps[n] = (struct step){'\0', NULL, 0};
-	return smtp_play(fx, steps);
-}
-
-#define TURNS(...) ((const char *const[]){__VA_ARGS__, NULL})
-
-/* Run a conversation, expect failure of KIND with FRAGMENT in the message. */
-static void smtp_expect_fault(struct fixture *fx, const char *const *turns, enum fault_kind kind,
-                              const char *fragment)
-{
-	assert_int_equal(smtp_converse(fx, turns), -1);
-	assert_int_equal(fx->fault.kind, kind);
-	if (strstr(fx->fault.text, fragment) == NULL)
-		fail_msg("'%s' not in '%s'", fragment, fx->fault.text);
 }
 
 static void test_smtp_happy_path_split_segments(void **state)
@@ -262,17 +75,11 @@ static void test_smtp_happy_path_split_segments(void **state)
 	        {'S', "220 2.0.0 Ready to start TLS\r\n", 0},
 	        {'\0', NULL, 0},
 	};
-	struct script s = {.steps = steps, .fd = fx->peer};
-	pthread_t thread;
-	int rc;
 
-	assert_int_equal(pthread_create(&thread, NULL, script_run, &s), 0);
-	rc = smtp_run(fx);
-	pthread_join(thread, NULL);
-	assert_int_equal(rc, 0);
+	assert_int_equal(play(fx, steps), 0);
 	assert_int_equal(fx->fault.kind, FAULT_NONE);
-	assert_string_equal(s.heard, "EHLO client.example\r\nSTARTTLS\r\n");
-	assert_false(s.spoke_early);
+	assert_string_equal(fx->heard, "EHLO client.example\r\nSTARTTLS\r\n");
+	assert_false(fx->spoke_early);
 	assert_int_equal(net_buffered(&fx->conn), 0);
 }
 
@@ -280,10 +87,10 @@ static void test_smtp_starttls_lowercase(void **state)
 {
 	struct fixture *fx = *state;
 
-	assert_int_equal(smtp_converse(fx, TURNS("220 hi\r\n",
-	                                         "250-mail\r\n250-starttls\r\n250 SIZE 1000\r\n",
-	                                         "220 go\r\n")),
-	                 0);
+	assert_int_equal(
+	        converse(fx, TURNS("220 hi\r\n", "250-mail\r\n250-starttls\r\n250 SIZE 1000\r\n",
+	                           "220 go\r\n")),
+	        0);
 	assert_int_equal(net_buffered(&fx->conn), 0);
 }
 
@@ -291,17 +98,16 @@ static void test_smtp_starttls_last_line(void **state)
 {
 	struct fixture *fx = *state;
 
-	assert_int_equal(smtp_converse(fx, TURNS("220 hi\r\n", "250-mail\r\n250 STARTTLS\r\n",
-	                                         "220 go\r\n")),
-	                 0);
+	assert_int_equal(
+	        converse(fx, TURNS("220 hi\r\n", "250-mail\r\n250 STARTTLS\r\n", "220 go\r\n")), 0);
 }
 
 static void test_smtp_no_starttls(void **state)
 {
 	struct fixture *fx = *state;
 
-	smtp_expect_fault(fx, TURNS("220 hi\r\n", "250-mail\r\n250-PIPELINING\r\n250 8BITMIME\r\n"),
-	                  FAULT_NO_TLS, "server does not offer STARTTLS");
+	expect_fault(fx, TURNS("220 hi\r\n", "250-mail\r\n250-PIPELINING\r\n250 8BITMIME\r\n"),
+	             FAULT_NO_TLS, "server does not offer STARTTLS");
 	assert_string_equal(fx->heard, "EHLO client.example\r\n");
 }
 
@@ -309,28 +115,28 @@ static void test_smtp_starttls_lookalikes(void **state)
 {
 	struct fixture *fx = *state;
 
-	smtp_expect_fault(fx,
-	                  TURNS("220 hi\r\n", "250-mail\r\n250-STARTTLSX\r\n250-X-STARTTLS\r\n"
-	                                      "250-AUTH PLAIN STARTTLS\r\n250 XSTARTTLS\r\n"),
-	                  FAULT_NO_TLS, "server does not offer STARTTLS");
+	expect_fault(fx,
+	             TURNS("220 hi\r\n", "250-mail\r\n250-STARTTLSX\r\n250-X-STARTTLS\r\n"
+	                                 "250-AUTH PLAIN STARTTLS\r\n250 XSTARTTLS\r\n"),
+	             FAULT_NO_TLS, "server does not offer STARTTLS");
 }
 
 static void test_smtp_starttls_refused(void **state)
 {
 	struct fixture *fx = *state;
 
-	smtp_expect_fault(fx,
-	                  TURNS("220 hi\r\n", "250-mail\r\n250 STARTTLS\r\n",
-	                        "454 4.7.0 TLS not available due to local problem\r\n"),
-	                  FAULT_NO_TLS, "STARTTLS refused: 454 4.7.0 TLS not available");
+	expect_fault(fx,
+	             TURNS("220 hi\r\n", "250-mail\r\n250 STARTTLS\r\n",
+	                   "454 4.7.0 TLS not available due to local problem\r\n"),
+	             FAULT_NO_TLS, "STARTTLS refused: 454 4.7.0 TLS not available");
 }
 
 static void test_smtp_session_refused(void **state)
 {
 	struct fixture *fx = *state;
 
-	smtp_expect_fault(fx, TURNS("554-mail.example.com\r\n554 no SMTP service here\r\n"),
-	                  FAULT_PEER, "server refused the session: 554-mail.example.com");
+	expect_fault(fx, TURNS("554-mail.example.com\r\n554 no SMTP service here\r\n"), FAULT_PEER,
+	             "server refused the session: 554-mail.example.com");
 	assert_string_equal(fx->heard, "");
 }
 
@@ -338,16 +144,16 @@ static void test_smtp_ehlo_refused(void **state)
 {
 	struct fixture *fx = *state;
 
-	smtp_expect_fault(fx, TURNS("220 hi\r\n", "502 5.5.2 Error: command not recognized\r\n"),
-	                  FAULT_PEER, "EHLO refused: 502 5.5.2");
+	expect_fault(fx, TURNS("220 hi\r\n", "502 5.5.2 Error: command not recognized\r\n"),
+	             FAULT_PEER, "EHLO refused: 502 5.5.2");
 }
 
 static void test_smtp_garbage_reply(void **state)
 {
 	struct fixture *fx = *state;
 
-	smtp_expect_fault(fx, TURNS("220 hi\r\n", "HELLO THERE\r\n"), FAULT_PEER,
-	                  "unexpected reply to EHLO: 'HELLO THERE'");
+	expect_fault(fx, TURNS("220 hi\r\n", "HELLO THERE\r\n"), FAULT_PEER,
+	             "unexpected reply to EHLO: 'HELLO THERE'");
 }
 
 static void test_smtp_garbage_is_sanitized(void **state)
@@ -358,8 +164,8 @@ static void test_smtp_garbage_is_sanitized(void **state)
 	memset(line, 'x', sizeof(line));
 	memcpy(line, "\x1b[31m", 5);
 	memcpy(line + sizeof(line) - 3, "\r\n", 3);
-	smtp_expect_fault(fx, TURNS("220 hi\r\n", line), FAULT_PEER,
-	                  "unexpected reply to EHLO: '?[31mxxx");
+	expect_fault(fx, TURNS("220 hi\r\n", line), FAULT_PEER,
+	             "unexpected reply to EHLO: '?[31mxxx");
 	assert_non_null(strstr(fx->fault.text, "xxx...'"));
 	assert_true(strlen(fx->fault.text) < 120);
 }
@@ -368,8 +174,7 @@ static void test_smtp_code_changes_mid_reply(void **state)
 {
 	struct fixture *fx = *state;
 
-	smtp_expect_fault(fx, TURNS("220-hi\r\n250 ok\r\n"), FAULT_PEER,
-	                  "unexpected SMTP greeting");
+	expect_fault(fx, TURNS("220-hi\r\n250 ok\r\n"), FAULT_PEER, "unexpected SMTP greeting");
 }
 
 static void test_smtp_huge_line(void **state)
@@ -382,7 +187,7 @@ static void test_smtp_huge_line(void **state)
 	line[sizeof(line) - 3] = '\r';
 	line[sizeof(line) - 2] = '\n';
 	line[sizeof(line) - 1] = '\0';
-	smtp_expect_fault(fx, TURNS(line), FAULT_PEER, "line longer than 1000 bytes");
+	expect_fault(fx, TURNS(line), FAULT_PEER, "line longer than 1000 bytes");
 }
 
 static void test_smtp_too_many_lines(void **state)
@@ -393,7 +198,7 @@ static void test_smtp_too_many_lines(void **state)
 	assert_non_null(reply);
 	for (int i = 0; i < 101; i++)
 		strcat(reply, "220-hi\r\n");
-	smtp_expect_fault(fx, TURNS(reply), FAULT_PEER, "more than 100 lines");
+	expect_fault(fx, TURNS(reply), FAULT_PEER, "more than 100 lines");
 	free(reply);
 }
 
@@ -405,7 +210,7 @@ static void test_smtp_closed_mid_reply(void **state)
 	        {'H', NULL, 0},         {'\0', NULL, 0},
 	};
 
-	assert_int_equal(smtp_play(fx, steps), -1);
+	assert_int_equal(play(fx, steps), -1);
 	assert_int_equal(fx->fault.kind, FAULT_PEER);
 	assert_string_equal(fx->fault.text,
 	                    "server closed the connection while we waited for the reply to EHLO");
@@ -426,9 +231,9 @@ static void test_smtp_plaintext_after_go_ahead(void **state)
 {
 	struct fixture *fx = *state;
 
-	assert_int_equal(smtp_converse(fx, TURNS("220 hi\r\n", smtp_ehlo_ok,
-	                                         "220 go ahead\r\n250-INJECTED\r\n")),
-	                 0);
+	assert_int_equal(
+	        converse(fx, TURNS("220 hi\r\n", smtp_ehlo_ok, "220 go ahead\r\n250-INJECTED\r\n")),
+	        0);
 	assert_int_equal(net_buffered(&fx->conn), strlen("250-INJECTED\r\n"));
 }
 
@@ -450,8 +255,8 @@ static void test_smtp_go_ahead_before_starttls(void **state)
 {
 	struct fixture *fx = *state;
 
-	smtp_expect_fault(fx, TURNS("220 hi\r\n", "250-mail\r\n250 STARTTLS\r\n220 go ahead\r\n"),
-	                  FAULT_PEER, "before STARTTLS was sent");
+	expect_fault(fx, TURNS("220 hi\r\n", "250-mail\r\n250 STARTTLS\r\n220 go ahead\r\n"),
+	             FAULT_PEER, "before STARTTLS was sent");
 	assert_string_equal(fx->heard, "EHLO client.example\r\n");
 }
 
@@ -460,7 +265,7 @@ static void test_smtp_bad_ehlo_name(void **state)
 	struct fixture *fx = *state;
 
 	fx->args.values[0] = "x\r\nRSET";
-	smtp_expect_fault(fx, TURNS("220 hi\r\n"), FAULT_USAGE, "not a valid EHLO name");
+	expect_fault(fx, TURNS("220 hi\r\n"), FAULT_USAGE, "not a valid EHLO name");
 	assert_string_equal(fx->heard, "");
 }
 
@@ -469,7 +274,7 @@ static void test_smtp_default_ehlo_name(void **state)
 	struct fixture *fx = *state;
 
 	fx->args.values[0] = NULL;
-	assert_int_equal(smtp_converse(fx, TURNS("220 hi\r\n", smtp_ehlo_ok, "220 go\r\n")), 0);
+	assert_int_equal(converse(fx, TURNS("220 hi\r\n", smtp_ehlo_ok, "220 go\r\n")), 0);
 	assert_true(strncmp(fx->heard, "EHLO ", 5) == 0);
 	assert_null(strchr(fx->heard + 5, ' '));
 	assert_non_null(strstr(fx->heard, "\r\nSTARTTLS\r\n"));
@@ -998,7 +803,7 @@ static void test_connect_and_talk(void **state)
 	close(fd);
 }
 
-#define FIXTURE_TEST(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+#define FIXTURE_TEST(t) cmocka_unit_test_setup_teardown(t, smtp_setup, teardown)
 
 int main(void)
 {
