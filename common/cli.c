@@ -1,9 +1,11 @@
 #include <config.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
 #include <sys/socket.h>
 
 #include "cli.h"
@@ -335,9 +337,6 @@ static bool take_text(int c, const char *arg, struct raw_args *raw, struct check
 	case 'H':
 		slot = &cfg->host;
 		break;
-	case 'I':
-		slot = &raw->address;
-		break;
 	case 'p':
 		slot = &raw->port;
 		break;
@@ -395,6 +394,14 @@ static int take_option(int c, const struct cli_plugin *plugin, const struct opti
 			return 1;
 		*help = 'P';
 		return 0;
+	case 'I':
+		/* One target per run for now: a second address would be ignored. */
+		if (raw->address != NULL) {
+			fault_set(f, FAULT_USAGE, "--address may be given once");
+			return -1;
+		}
+		raw->address = optarg;
+		return 1;
 	case OPT_NO_SNI:
 		raw->no_sni = true;
 		return 1;
@@ -476,7 +483,7 @@ static int choose_protocol(const struct cli_plugin *plugin, const struct raw_arg
 {
 	const char *name = plugin->protocol ? plugin->protocol : raw->protocol;
 
-	cfg->protocol = protocol_find(name ? name : "tls");
+	cfg->protocol = name ? protocol_find(name) : protocol_default();
 	if (!cfg->protocol) {
 		fault_set(f, FAULT_USAGE, "unknown protocol '%s' (-P help lists them)", name);
 		return -1;
@@ -494,8 +501,35 @@ static int choose_protocol(const struct cli_plugin *plugin, const struct raw_arg
 	return 0;
 }
 
-/* -I: an IP literal (IPv6 with or without brackets) of the family -4/-6 allow, or
- * a name to resolve instead of HOST (an engine's host address is often one). */
+/* "fe80::1%eth0": a link-local IPv6 address with its zone, as the resolver takes it. */
+static bool is_scoped_ipv6(const char *text)
+{
+	const char *zone = strchr(text, '%');
+	char bare[NET_ADDRESS_TEXT];
+	size_t len;
+
+	if (zone == NULL || zone[1] == '\0' || strlen(zone + 1) >= IF_NAMESIZE)
+		return false;
+	for (const char *z = zone + 1; *z; z++) {
+		if (!isalnum((unsigned char)*z) && *z != '-' && *z != '_' && *z != '.')
+			return false;
+	}
+	len = (size_t)(zone - text);
+	if (len >= sizeof(bare))
+		return false;
+	memcpy(bare, text, len);
+	bare[len] = '\0';
+	return strchr(bare, ':') != NULL && hostname_is_ip_literal(bare);
+}
+
+static bool is_address_literal(const char *text)
+{
+	return hostname_is_ip_literal(text) || is_scoped_ipv6(text);
+}
+
+/* -I: an IP literal (IPv6 with or without brackets, with or without a zone) of
+ * the family -4/-6 allow, or a name to resolve instead of HOST (an engine's host
+ * address is often one). */
 static int derive_address(const struct raw_args *raw, struct check_config *cfg, struct fault *f)
 {
 	const char *text = raw->address;
@@ -512,8 +546,15 @@ static int derive_address(const struct raw_args *raw, struct check_config *cfg, 
 		memcpy(cfg->address, text, len);
 		cfg->address[len] = '\0';
 	}
-	if (len >= sizeof(cfg->address) || !hostname_is_ip_literal(cfg->address))
-		return hostname_to_ascii(raw->address, cfg->address, sizeof(cfg->address), f);
+	if (len >= sizeof(cfg->address) || !is_address_literal(cfg->address)) {
+		if (hostname_to_ascii(raw->address, cfg->address, sizeof(cfg->address), f) < 0) {
+			fault_set(f, FAULT_USAGE,
+			          "--address: '%.100s' is neither an IP address nor a host name",
+			          raw->address);
+			return -1;
+		}
+		return 0;
+	}
 	if ((cfg->family == AF_INET && strchr(cfg->address, ':')) ||
 	    (cfg->family == AF_INET6 && !strchr(cfg->address, ':'))) {
 		fault_set(f, FAULT_USAGE, "--address %s is not of the family -%c asks for",

@@ -57,6 +57,9 @@ struct facts {
 	 * not answer like itself (silent, refused, something else); NULL when it
 	 * answered or the protocol has no such step. */
 	const struct fault *after_failure;
+	/* The run's own deadline (-t) had passed when after() gave up: its timeout
+	 * is then the run's, and takes the STATE of -t. */
+	bool after_hit_run_deadline;
 };
 
 #endif

@@ -223,7 +223,8 @@ static int open_dir(const char *dir, const char *what, DIR **out, struct fault *
 }
 
 /* Read one entry of a directory walk and hand it on; *BYTES counts what the walk
- * has read so far. Anything but a regular file is passed over unopened. */
+ * has read so far. Anything but a regular file is passed over unopened, and a
+ * file that cannot be read or is over the entry limit is passed over too. */
 static int visit_entry(DIR *d, const char *dir, const char *name, const struct file_dir_walk *walk,
                        size_t *bytes, struct fault *f)
 {
@@ -239,8 +240,13 @@ static int visit_entry(DIR *d, const char *dir, const char *name, const struct f
 		cannot_read(walk->what, dir, ENAMETOOLONG, f);
 		goto out;
 	}
-	if (read_at(dirfd(d), name, path, walk->entry_what, walk->entry_limit, &data, f) < 0)
+	/* One unreadable or oversized file (a CRL, a backup) does not spoil the
+	 * directory, as a file without a certificate does not: it is passed over. */
+	if (read_at(dirfd(d), name, path, walk->entry_what, walk->entry_limit, &data, f) < 0) {
+		fault_clear(f);
+		rc = 0;
 		goto out;
+	}
 	*bytes += data.size;
 	if (*bytes > walk->max_bytes) {
 		char bound[32];

@@ -68,13 +68,14 @@ struct file_dir_walk {
 /* Read every regular file of the directory DIR (symbolic links followed) and
  * hand it to WALK->visit, in directory order. Entries that are not regular files
  * (subdirectories, FIFOs, devices, sockets, dangling links) are skipped without
- * being opened. Returns 0, or -1 with FAULT_INTERNAL:
+ * being opened; a regular file that cannot be read or is over
+ * WALK->entry_limit is skipped too, as one without a certificate would be.
+ * Returns 0, or -1 with FAULT_INTERNAL:
  *   "cannot read CA directory 'd': Permission denied" (open/readdir errors),
  *   "CA directory 'd' is a regular file, not a directory" (or any other kind),
  *   "CA directory 'd' holds more than 4096 entries",
  *   "CA directory 'd' holds more than 64 MiB of files",
- *   any failure of file_read_bounded() on an entry ("CA file 'd/x' is larger
- *   than 4 MiB"), or the failure WALK->visit set. */
+ *   or the failure WALK->visit set. */
 int file_read_directory(const char *dir, const struct file_dir_walk *walk, struct fault *f);
 
 #endif

@@ -25,6 +25,8 @@ struct tls_probe {
 	gnutls_certificate_credentials_t cred;
 	bool completed;             /* the handshake completed */
 	bool client_cert_requested; /* the server sent a CertificateRequest */
+	bool tls13;                 /* TLS 1.3 was negotiated */
+	int handshake_error_code;   /* GnuTLS's error when the handshake failed */
 	bool fatal_alert;           /* a fatal alert arrived after the handshake */
 	char alert_name[PROBE_NAME_SIZE];
 	gnutls_datum_t chain[PROBE_MAX_CHAIN];
@@ -187,6 +189,7 @@ static int handshake(gnutls_session_t session, int fd, const struct deadline *dl
 			continue;
 		}
 		if (gnutls_error_is_fatal(ret)) {
+			p->handshake_error_code = ret;
 			describe_failure(session, ret, f);
 			return -1;
 		}
@@ -268,12 +271,34 @@ static void close_session(struct tls_probe *p)
 	p->cred = NULL;
 }
 
+/* Up to TLS 1.2 a server refuses the empty client certificate we answer its
+ * request with by ending the handshake: a fatal alert, whatever its number, or
+ * a hang-up. In TLS 1.3 the client's part of the handshake is over before the
+ * server judges it, so a failure during the handshake is never that refusal
+ * (the certificate request comes before the server's own Finished, which can
+ * still fail). */
+static bool refused_missing_client_cert(const struct tls_probe *p)
+{
+	if (gnutls_certificate_client_get_request_status(p->session) == 0 ||
+	    gnutls_protocol_get_version(p->session) == GNUTLS_TLS1_3)
+		return false;
+	switch (p->handshake_error_code) {
+	case GNUTLS_E_FATAL_ALERT_RECEIVED:
+	case GNUTLS_E_PREMATURE_TERMINATION:
+	case GNUTLS_E_PULL_ERROR:
+	case GNUTLS_E_PUSH_ERROR:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* The handshake failed after the chain arrived: the chain is still judged, with
  * the failure as a fact, unless the failure is only the missing client
  * certificate. */
 static void keep_failed_handshake(struct tls_probe *p, struct fault *f)
 {
-	if (gnutls_certificate_client_get_request_status(p->session) != 0)
+	if (refused_missing_client_cert(p))
 		note_client_cert(p, PROBE_CLIENT_CERT_REQUIRED, NULL);
 	else
 		copy_text(p->error, sizeof(p->error), f->text);
@@ -297,6 +322,7 @@ int probe_handshake(int fd, const struct probe_options *o, const struct deadline
 		goto out;
 	if (handshake(p->session, fd, dl, p, f) == 0) {
 		p->completed = true;
+		p->tls13 = gnutls_protocol_get_version(p->session) == GNUTLS_TLS1_3;
 		record_parameters(p, p->session);
 		p->client_cert_requested =
 		        gnutls_certificate_client_get_request_status(p->session) != 0;
@@ -362,7 +388,9 @@ static ssize_t tls_recv(void *io, int fd, void *buf, size_t len, short *events, 
 			return ret;
 		if (ret == GNUTLS_E_AGAIN)
 			return tls_again(p->session, events);
-		if (ret != GNUTLS_E_INTERRUPTED && ret != GNUTLS_E_WARNING_ALERT_RECEIVED)
+		/* A renegotiation request is declined by going on reading. */
+		if (ret != GNUTLS_E_INTERRUPTED && ret != GNUTLS_E_WARNING_ALERT_RECEIVED &&
+		    ret != GNUTLS_E_REHANDSHAKE)
 			return tls_failure(p, ret, "waited for", what, f);
 	}
 	return tls_again(p->session, events);
@@ -403,7 +431,8 @@ void probe_await_client_verdict(struct tls_probe *p, struct net_conn *c, double 
 	struct deadline wait;
 	struct fault f;
 
-	if (!p->client_cert_requested || p->session == NULL)
+	/* Up to TLS 1.2 the verdict came within the handshake. */
+	if (!p->client_cert_requested || !p->tls13 || p->session == NULL)
 		return;
 	deadline_within(&wait, run, grace);
 	net_conn_set_deadline(c, &wait);
@@ -412,6 +441,15 @@ void probe_await_client_verdict(struct tls_probe *p, struct net_conn *c, double 
 	    p->fatal_alert)
 		note_client_cert(p, PROBE_CLIENT_CERT_REQUIRED, p->alert_name);
 	net_conn_set_deadline(c, run);
+}
+
+bool probe_refused_client_late(struct tls_probe *p)
+{
+	if (!p->client_cert_requested || !p->fatal_alert)
+		return false;
+	if (p->client_cert != PROBE_CLIENT_CERT_REQUIRED)
+		note_client_cert(p, PROBE_CLIENT_CERT_REQUIRED, p->alert_name);
+	return true;
 }
 
 void probe_close(struct tls_probe *p)

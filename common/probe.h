@@ -52,9 +52,16 @@ int probe_attach(struct tls_probe *p, struct net_conn *c, struct fault *f);
  * (attached) for up to GRACE seconds, within C's deadline, for the server's
  * verdict. A fatal alert, whatever its number (decode_error, handshake_failure,
  * certificate_required), turns "asks" into "requires"; data or silence leaves
- * "asks". Data that arrives stays buffered in C. Returns at once otherwise, so a
- * server that did not ask costs nothing. */
+ * "asks". Data that arrives stays buffered in C. Returns at once otherwise (no
+ * request, or TLS 1.2 and older, where the verdict came within the handshake),
+ * so a server that did not ask costs nothing. */
 void probe_await_client_verdict(struct tls_probe *p, struct net_conn *c, double grace);
+
+/* After any read over C: when the server had asked for a client certificate
+ * and has now sent a fatal alert, that alert is its verdict on the missing
+ * certificate, however late it came; record "requires" and return true (the
+ * caller drops the failure that read reported). False otherwise. */
+bool probe_refused_client_late(struct tls_probe *p);
 
 /* Send close_notify (not waited for) and release the session. The facts stay.
  * Safe on NULL, and more than once. */

@@ -22,6 +22,11 @@ const struct tls_protocol *protocol_find(const char *name)
 	return NULL;
 }
 
+const struct tls_protocol *protocol_default(void)
+{
+	return &protocol_tls;
+}
+
 const struct tls_protocol *const *protocol_all(void)
 {
 	return protocols;

@@ -93,6 +93,9 @@ extern const struct tls_protocol protocol_pgsql; /* SSLRequest 5432 */
 /* The entry named NAME (case-sensitive), or NULL. */
 const struct tls_protocol *protocol_find(const char *name);
 
+/* The entry check_tls speaks without -P: TLS at connect. */
+const struct tls_protocol *protocol_default(void);
+
 /* All entries, NULL-terminated, in --help order. */
 const struct tls_protocol *const *protocol_all(void);
 

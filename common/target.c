@@ -122,7 +122,8 @@ static void run_after(struct target *t, const struct check_config *cfg, const st
 
 	deadline_within(&budget, dl, PROTOCOL_AFTER_SECONDS);
 	net_conn_set_deadline(&t->conn, &budget);
-	cfg->protocol->after(&ctx, &t->after_failure);
+	if (cfg->protocol->after(&ctx, &t->after_failure) < 0)
+		t->after_hit_run_deadline = deadline_passed(dl);
 	net_conn_set_deadline(&t->conn, dl);
 }
 
@@ -140,6 +141,10 @@ static void after_handshake(struct target *t, const struct check_config *cfg,
 		if (cfg->protocol->after != NULL &&
 		    probe_client_cert(t->probe) != PROBE_CLIENT_CERT_REQUIRED)
 			run_after(t, cfg, dl);
+		/* A refusal that came later than the grace is still a refusal of the
+		 * missing certificate, not a failure of the service. */
+		if (t->after_failure.kind != FAULT_NONE && probe_refused_client_late(t->probe))
+			fault_clear(&t->after_failure);
 	}
 	probe_close(t->probe);
 }
@@ -200,6 +205,7 @@ static void gather_facts(struct target *t, const struct check_config *cfg)
 	};
 	if (t->after_failure.kind != FAULT_NONE)
 		facts->after_failure = &t->after_failure;
+	facts->after_hit_run_deadline = t->after_hit_run_deadline;
 	if (t->probe == NULL)
 		return;
 	facts->tls = (struct facts_tls){

@@ -34,9 +34,10 @@ struct target {
 	struct net_conn conn;
 	struct tls_probe *probe;
 
-	struct fault failure;       /* what ended the probe before a chain was seen */
-	bool failed;                /* FAILURE holds a fault */
-	struct fault after_failure; /* what the protocol's after() step found */
+	struct fault failure;        /* what ended the probe before a chain was seen */
+	bool failed;                 /* FAILURE holds a fault */
+	struct fault after_failure;  /* what the protocol's after() step found */
+	bool after_hit_run_deadline; /* -t passed, not only after()'s own budget */
 
 	struct cert_chain chain;
 	struct trust_result trust;

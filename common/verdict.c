@@ -313,11 +313,15 @@ static void judge_client_cert(struct verdict *v, const struct facts *facts)
 static void judge_service(struct verdict *v, const struct facts *facts)
 {
 	const struct fault *f = facts->after_failure;
+	enum plugin_state state = STATE_WARNING;
 
 	if (f == NULL || probe_failed(facts))
 		return;
-	verdict_add(v, rule_service, f->kind == FAULT_INTERNAL ? STATE_UNKNOWN : STATE_WARNING,
-	            "%s", f->text);
+	if (f->kind == FAULT_INTERNAL)
+		state = STATE_UNKNOWN;
+	else if (f->kind == FAULT_TIMEOUT && facts->after_hit_run_deadline)
+		state = facts->timeout_state; /* the run's deadline, not the step's */
+	verdict_add(v, rule_service, state, "%s", f->text);
 }
 
 /* Run in this order: the OK facts keep it in the status line. */

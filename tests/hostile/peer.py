@@ -19,11 +19,20 @@ Modes:
                  answers the PostgreSQL SSLRequest with 'S' plus plaintext bytes
                  in the same segment
   tls-alert      reads the ClientHello, answers a fatal handshake_failure alert
+  tls13-bad-finished
+                 relays to the TLS 1.3 server on --upstream, corrupting the
+                 server's fifth encrypted record (its Finished, after the
+                 CertificateRequest and the chain): a handshake that fails late
+  tls13-late-alert
+                 relays to the TLS 1.3 server on --upstream, holding back what
+                 the server sends after the client's Finished by 1 s (a slow
+                 verdict on a missing client certificate)
 """
 
 import argparse
 import os
 import random
+import select
 import socket
 import sys
 import threading
@@ -34,13 +43,16 @@ HUGE_LINE = 1024 * 1024
 GARBAGE = 64 * 1024
 # TLS record: alert, TLS 1.2, length 2, level fatal, handshake_failure (40).
 TLS_FATAL_ALERT = bytes.fromhex("15030300020228")
+TLS_APPLICATION_DATA = 0x17
+LATE_ALERT_DELAY = 1.0
 
 
 class Peer:
     """One client connection, bounded by the process deadline."""
 
-    def __init__(self, conn, deadline, seed):
+    def __init__(self, conn, deadline, seed, upstream=None):
         self.conn = conn
+        self.upstream = upstream
         self.deadline = deadline
         self.buffer = b""
         self.rng = random.Random(seed)
@@ -154,6 +166,75 @@ def mode_tls_alert(p):
     p.send(TLS_FATAL_ALERT)
 
 
+class Records:
+    """Splits one direction of a TLS stream into whole records."""
+
+    def __init__(self):
+        self.pending = b""
+
+    def feed(self, data):
+        self.pending += data
+        records = []
+        while len(self.pending) >= 5:
+            size = 5 + int.from_bytes(self.pending[3:5], "big")
+            if len(self.pending) < size:
+                break
+            records.append(self.pending[:size])
+            self.pending = self.pending[size:]
+        return records
+
+
+def relay(p, tamper):
+    """Forward between the client and the TLS server on --upstream. TAMPER(record,
+    state) returns the server record to forward (state holds what the client
+    sent so far)."""
+    server = socket.create_connection(("127.0.0.1", p.upstream), timeout=p.remaining())
+    from_server, from_client = Records(), Records()
+    state = {"client_encrypted": False, "server_encrypted": 0}
+    try:
+        while time.monotonic() < p.deadline:
+            ready, _, _ = select.select([p.conn, server], [], [], p.remaining())
+            if p.conn in ready:
+                data = p.conn.recv(65536)
+                if not data:
+                    return
+                for record in from_client.feed(data):
+                    if record[0] == TLS_APPLICATION_DATA:
+                        state["client_encrypted"] = True
+                server.sendall(data)
+            if server in ready:
+                data = server.recv(65536)
+                if not data:
+                    return
+                for record in from_server.feed(data):
+                    p.send(tamper(record, state))
+    finally:
+        server.close()
+
+
+def corrupt_fifth_encrypted(record, state):
+    if record[0] != TLS_APPLICATION_DATA:
+        return record
+    state["server_encrypted"] += 1
+    if state["server_encrypted"] != 5:
+        return record
+    return record[:-1] + bytes([record[-1] ^ 0xFF])
+
+
+def hold_back_after_client_finished(record, state):
+    if state["client_encrypted"]:
+        time.sleep(LATE_ALERT_DELAY)
+    return record
+
+
+def mode_tls13_bad_finished(p):
+    relay(p, corrupt_fifth_encrypted)
+
+
+def mode_tls13_late_alert(p):
+    relay(p, hold_back_after_client_finished)
+
+
 MODES = {
     "silent": mode_silent,
     "slow-banner": mode_slow_banner,
@@ -164,12 +245,14 @@ MODES = {
     "smtp-early-go-ahead": mode_smtp_early_go_ahead,
     "pg-S-plus-bytes": mode_pg_s_plus_bytes,
     "tls-alert": mode_tls_alert,
+    "tls13-bad-finished": mode_tls13_bad_finished,
+    "tls13-late-alert": mode_tls13_late_alert,
 }
 
 
-def serve(conn, mode, deadline, seed):
+def serve(conn, mode, deadline, seed, upstream):
     try:
-        MODES[mode](Peer(conn, deadline, seed))
+        MODES[mode](Peer(conn, deadline, seed, upstream))
     except OSError:
         pass  # the client going away is part of the game
     finally:
@@ -183,6 +266,7 @@ def main():
     parser.add_argument("--lifetime", type=float, default=MAX_LIFETIME,
                         help="seconds before exiting (at most %d)" % MAX_LIFETIME)
     parser.add_argument("--seed", type=int, default=1, help="seed of the garbage")
+    parser.add_argument("--upstream", type=int, help="the TLS server's port, for the relays")
     args = parser.parse_args()
     deadline = time.monotonic() + max(0.0, min(args.lifetime, MAX_LIFETIME))
 
@@ -203,7 +287,8 @@ def main():
             conn, _ = listener.accept()
         except socket.timeout:
             continue
-        threading.Thread(target=serve, args=(conn, args.mode, deadline, args.seed),
+        threading.Thread(target=serve,
+                         args=(conn, args.mode, deadline, args.seed, args.upstream),
                          daemon=True).start()
     listener.close()
     return 0

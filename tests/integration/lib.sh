@@ -385,13 +385,15 @@ start_smtpd() {
 	return 1
 }
 
-# start_peer MODE: tests/hostile/peer.py in MODE. It picks its own port (no race)
-# and exits by itself within 30 s.
+# start_peer MODE [PEER ARGS...]: tests/hostile/peer.py in MODE (ARGS: --upstream
+# PORT for the relays). It picks its own port (no race) and exits by itself
+# within 120 s.
 start_peer() {
 	local mode=$1 portfile pid i
+	shift
 	new_server_log "peer-$mode"
 	portfile=${SERVER_LOG%.log}.port
-	"$PYTHON" "$HOSTILE_PEER" "$mode" --port-file "$portfile" \
+	"$PYTHON" "$HOSTILE_PEER" "$mode" --port-file "$portfile" "$@" \
 		</dev/null >"$SERVER_LOG" 2>&1 &
 	pid=$!
 	kill_at_exit "$pid"

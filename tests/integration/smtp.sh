@@ -107,6 +107,12 @@ expect_check 'SMTPS without a mail server behind TLS: WARNING, chain still judge
 	"\\| days_left=199\\.9[0-9];14;7;0; $PERF_TAIL" '@max-secs=8' \
 	-- "$CHECK_TLS_SMTP" -H 127.0.0.1 -p "$P_TLS_ONLY" -S smtp.test -C ca.pem --implicit-tls -t 20
 
+# The run's own deadline passing inside that step gives the state of -t.
+expect_check 'SMTPS without a mail server, -t 1:unknown: the deadline of -t, UNKNOWN' 3 \
+	"^TLS UNKNOWN - 127\\.0\\.0\\.1:$P_TLS_ONLY smtp: timeout waiting for the SMTP greeting over TLS" \
+	'@max-secs=5' \
+	-- "$CHECK_TLS_SMTP" -H 127.0.0.1 -p "$P_TLS_ONLY" -S smtp.test -C ca.pem --implicit-tls -t 1:unknown
+
 expect_check 'SMTPS port spoken to as STARTTLS, -t 2: CRITICAL timeout, with the hint' 2 \
 	'^TLS CRITICAL - .*timeout waiting for the SMTP greeting \(nothing received: if this port speaks TLS at connect, use --implicit-tls\)' \
 	"$PERF_FAILED" '@max-secs=5' \

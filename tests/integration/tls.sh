@@ -72,6 +72,15 @@ serve_openssl() {
 serve_openssl ossl-require13 -Verify 1 -tls1_3
 serve_openssl ossl-require12 -Verify 1 -tls1_2
 serve_openssl ossl-ask13 -verify 1 -tls1_3
+# Relays in front of the TLS 1.3 server that requires a client certificate: one
+# corrupts its Finished (a handshake that fails after the CertificateRequest and
+# the chain), one holds back its verdict on us by 1 s, past the 0.5 s grace.
+start_peer tls13-bad-finished --upstream "${PORT[require13]}" ||
+	bail_out 'peer.py tls13-bad-finished did not start'
+PORT[bad-finished]=$SERVER_PORT
+start_peer tls13-late-alert --upstream "${PORT[require13]}" ||
+	bail_out 'peer.py tls13-late-alert did not start'
+PORT[late-alert]=$SERVER_PORT
 
 DATE_RE='[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} UTC'
 
@@ -248,6 +257,15 @@ check 'TLS 1.2, client certificate required (OpenSSL): requires' 0 \
 check 'TLS 1.3, client certificate optional (OpenSSL): asks' 0 \
 	'^TLS OK - ' 'TLSv1\.3' 'server asks for a client certificate \(none given\)' '!requires' \
 	-- ossl-ask13 -S ok.test -C ca.pem
+check 'TLS 1.3, a handshake that fails after the certificate request: CRITICAL, not blamed on us' 2 \
+	"^TLS CRITICAL - .* handshake failed" '~requires a client certificate' \
+	-- bad-finished -S ok.test -C ca.pem
+# The verdict that comes after the grace is seen by a protocol that reads on
+# (SMTPS reads its greeting): still "requires", and no failure of the service.
+expect_check 'TLS 1.3, the refusal later than the grace, seen by after(): requires, no service finding' 0 \
+	'^TLS OK - ' 'server requires a client certificate \(none given, it sent alert' \
+	'~greeting' '~WARNING' \
+	-- "$CHECK_TLS" -P smtp --implicit-tls -H 127.0.0.1 -p "${PORT[late-alert]}" -S ok.test -C ca.pem
 check 'TLS 1.2, client certificate optional: OK, says it was asked for' 0 \
 	'^TLS OK - ' 'TLSv1\.2' 'server asks for a client certificate \(none given\)' \
 	-- ask12 -S ok.test -C ca.pem

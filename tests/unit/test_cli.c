@@ -264,9 +264,15 @@ static void test_address(void **state)
 	assert_string_equal(cfg.address, "node1.example.com");
 	assert_string_equal(cfg.sni, "x.example");
 	expect_usage_error(PARSE(&smtp, "-H", "x.example", "-I", "[192.0.2.1"), &f,
-	                   "not a valid host name");
+	                   "neither an IP address nor a host name");
 	expect_usage_error(PARSE(&smtp, "-H", "x.example", "-I", "a b.example"), &f,
-	                   "not a valid host name");
+	                   "neither an IP address nor a host name");
+	assert_int_equal(PARSE(&smtp, "-H", "x.example", "-I", "fe80::1%lo"), CLI_RUN);
+	assert_string_equal(cfg.address, "fe80::1%lo");
+	expect_usage_error(PARSE(&smtp, "-H", "x.example", "-4", "-I", "fe80::1%lo"), &f, "family");
+	/* One target per run for now: a second address is refused, not ignored. */
+	expect_usage_error(PARSE(&smtp, "-H", "x.example", "-I", "192.0.2.1", "-I", "192.0.2.2"),
+	                   &f, "--address may be given once");
 	expect_usage_error(PARSE(&smtp, "-H", "x.example", "-4", "-I", "::1"), &f, "family");
 	expect_usage_error(PARSE(&smtp, "-H", "x.example", "-6", "-I", "192.0.2.1"), &f, "family");
 }
@@ -283,6 +289,9 @@ static void test_protocol_options(void **state)
 	assert_int_equal(PARSE(&generic, "-H", "x.example", "--ehlo=me.example", "-P", "smtp"),
 	                 CLI_RUN);
 	assert_string_equal(cfg.protocol_args.values[0], "me.example");
+	assert_int_equal(PARSE(&generic, "-H", "x.example", "-P", "smtp", "--ehlo", "them.example"),
+	                 CLI_RUN);
+	assert_string_equal(cfg.protocol_args.values[0], "them.example");
 	assert_int_equal(PARSE(&smtp, "-H", "x.example"), CLI_RUN);
 	assert_null(cfg.protocol_args.values[0]);
 	expect_usage_error(PARSE(&pgsql, "-H", "x.example", "--ehlo", "me"), &f,
@@ -290,6 +299,31 @@ static void test_protocol_options(void **state)
 	expect_usage_error(PARSE(&generic, "-H", "x.example", "-P", "pgsql", "--ehlo", "me"), &f,
 	                   "--ehlo applies to smtp only");
 	assert_int_equal(PARSE(&generic, "-P", "help"), CLI_DONE);
+}
+
+/* Every option of every protocol reaches its protocol through check_tls, with
+ * its value: no clash with a shared option or with another protocol's option of
+ * the same name but another kind (getopt_long would take the first row). */
+static void test_every_protocol_option_parses(void **state)
+{
+	struct check_config cfg;
+	struct fault f;
+	char option[96];
+	(void)state;
+
+	for (const struct tls_protocol *const *p = protocol_all(); *p; p++) {
+		for (int i = 0; (*p)->options != NULL && (*p)->options[i].name != NULL; i++) {
+			const struct protocol_option *o = &(*p)->options[i];
+			enum cli_outcome outcome;
+
+			snprintf(option, sizeof(option), "--%s%s", o->name,
+			         o->value_name ? "=probe.example" : "");
+			outcome = PARSE(&generic, "-H", "x.example", "-P", (*p)->name, option);
+			if (outcome != CLI_RUN)
+				fail_msg("%s %s: %s", (*p)->name, option, f.text);
+			assert_non_null(cfg.protocol_args.values[i]);
+		}
+	}
 }
 
 int main(void)
@@ -306,6 +340,7 @@ int main(void)
 	        cmocka_unit_test(test_ca_files_collected),
 	        cmocka_unit_test(test_address),
 	        cmocka_unit_test(test_protocol_options),
+	        cmocka_unit_test(test_every_protocol_option_parses),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
