@@ -10,6 +10,8 @@
 
 #include "cert.h"
 
+#include "file.h"
+
 /* A DNS name is at most 253 octets; a longer SAN entry is skipped, not truncated,
  * so a shortened name can never match by accident. */
 #define SAN_MAX 256
@@ -234,6 +236,51 @@ out:
 	if (rc < 0)
 		cert_chain_clear(chain);
 	return rc;
+}
+
+/* The DER of the first certificate in DATA, PEM or DER, into *DER (allocated). */
+static int first_certificate(const gnutls_datum_t *data, gnutls_datum_t *der)
+{
+	gnutls_x509_crt_t *list = NULL;
+	unsigned count = 0;
+	int ret;
+
+	ret = gnutls_x509_crt_list_import2(&list, &count, data, GNUTLS_X509_FMT_PEM, 0);
+	if (ret < 0 || count == 0)
+		ret = gnutls_x509_crt_list_import2(&list, &count, data, GNUTLS_X509_FMT_DER, 0);
+	if (ret >= 0 && count > 0)
+		ret = gnutls_x509_crt_export2(list[0], GNUTLS_X509_FMT_DER, der);
+	for (unsigned i = 0; i < count; i++)
+		gnutls_x509_crt_deinit(list[i]);
+	gnutls_free(list);
+	return ret >= 0 && count > 0 ? 0 : -1;
+}
+
+int cert_load_file(struct cert_chain *chain, const char *path, const char *what, struct fault *f)
+{
+	gnutls_datum_t data = {NULL, 0};
+	gnutls_datum_t der = {NULL, 0};
+	int rc = -1;
+
+	if (file_read_bounded(path, what, FILE_CA_MAX, &data, f) < 0)
+		goto out;
+	if (first_certificate(&data, &der) < 0) {
+		fault_set(f, FAULT_INTERNAL, "%s '%s' holds no certificate", what, path);
+		goto out;
+	}
+	rc = cert_chain_load(chain, &der, 1, f);
+	if (rc < 0)
+		fault_set(f, FAULT_INTERNAL, "%s '%s' holds no readable certificate", what, path);
+out:
+	gnutls_free(der.data);
+	file_release(&data);
+	return rc;
+}
+
+bool cert_issued_by(const struct cert_info *subject, const struct cert_info *issuer)
+{
+	return subject->crt != NULL && issuer->crt != NULL &&
+	       gnutls_x509_crt_check_issuer(subject->crt, issuer->crt) != 0;
 }
 
 void cert_chain_clear(struct cert_chain *chain)

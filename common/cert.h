@@ -44,6 +44,17 @@ struct cert_chain {
 int cert_chain_load(struct cert_chain *chain, const gnutls_datum_t *der, size_t count,
                     struct fault *f);
 
+/* Read the certificate file PATH (PEM, where a bundle's first certificate is
+ * the one kept, or DER) through the bounded file reader into CHAIN, zeroed or
+ * cleared, as its only element. WHAT names the file for the operator
+ * ("certificate file"). Returns 0, or -1 with FAULT_INTERNAL: the file reader's
+ * refusals ("certificate file 'x' is a FIFO, not a regular file"), "certificate
+ * file 'x' holds no certificate". */
+int cert_load_file(struct cert_chain *chain, const char *path, const char *what, struct fault *f);
+
+/* Does ISSUER name itself as SUBJECT's issuer (issuer DN and key identifiers)? */
+bool cert_issued_by(const struct cert_info *subject, const struct cert_info *issuer);
+
 /* Release everything CHAIN holds and zero it. Safe on a zeroed chain. */
 void cert_chain_clear(struct cert_chain *chain);
 

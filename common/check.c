@@ -17,6 +17,7 @@ struct check_run {
 	struct deadline deadline;
 	struct trust_anchors *anchors; /* the named store from the start, else loaded when judged */
 	struct fault store_failure;    /* why the system store could not be loaded */
+	struct cert_chain expected;    /* --cert-file's certificate, loaded before any connection */
 	struct target targets[CHECK_MAX_TARGETS];
 	size_t target_count;
 };
@@ -44,11 +45,17 @@ static void load_anchors_if_needed(const struct check_config *cfg, struct check_
 
 static void probe_and_judge(const struct check_config *cfg, struct check_run *run)
 {
+	struct target_judging judging = {
+	        .store_failure = &run->store_failure,
+	        .expected_leaf = run->expected.count > 0 ? &run->expected.items[0] : NULL,
+	};
+
 	for (size_t i = 0; i < run->target_count; i++)
 		target_probe(&run->targets[i], cfg, &run->deadline);
 	load_anchors_if_needed(cfg, run);
+	judging.anchors = run->anchors;
 	for (size_t i = 0; i < run->target_count; i++)
-		target_judge(&run->targets[i], cfg, run->anchors, &run->store_failure);
+		target_judge(&run->targets[i], cfg, &judging);
 }
 
 static int report(const struct check_config *cfg, struct check_run *run)
@@ -74,6 +81,7 @@ static int report(const struct check_config *cfg, struct check_run *run)
 static void release(struct check_run *run)
 {
 	trust_free(run->anchors);
+	cert_chain_clear(&run->expected);
 	for (size_t i = 0; i < run->target_count; i++)
 		target_release(&run->targets[i]);
 }
@@ -87,14 +95,17 @@ static int refuse(const struct cli_plugin *plugin, const struct fault *f)
 	return STATE_UNKNOWN;
 }
 
-/* Named trust anchors are part of the arguments: a CA file without a
- * certificate is refused before any network work, like an unreadable one. */
-static int load_named_anchors(const struct check_config *cfg, struct check_run *run,
-                              struct fault *f)
+/* The files named on the command line are part of the arguments: a CA file or a
+ * certificate file that cannot be used is refused before any network work, like
+ * a bad option. */
+static int load_named_files(const struct check_config *cfg, struct check_run *run, struct fault *f)
 {
-	if (!trust_store_is_explicit(&cfg->store))
-		return 0;
-	return trust_load(&cfg->store, &run->anchors, f);
+	if (trust_store_is_explicit(&cfg->store) && trust_load(&cfg->store, &run->anchors, f) < 0)
+		return -1;
+	if (cfg->cert_file != NULL &&
+	    cert_load_file(&run->expected, cfg->cert_file, "certificate file", f) < 0)
+		return -1;
+	return 0;
 }
 
 int check_main(const struct cli_plugin *plugin, int argc, char **argv)
@@ -112,7 +123,7 @@ int check_main(const struct cli_plugin *plugin, int argc, char **argv)
 	case CLI_RUN:
 		break;
 	}
-	if (load_named_anchors(&cfg, &run, &f) < 0) {
+	if (load_named_files(&cfg, &run, &f) < 0) {
 		exit_code = refuse(plugin, &f);
 		goto out;
 	}

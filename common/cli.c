@@ -20,6 +20,9 @@ enum {
 	OPT_AT,
 	OPT_OUTPUT,
 	OPT_IMPLICIT_TLS,
+	OPT_CERT_FILE,
+	OPT_FINGERPRINT,
+	OPT_MIN_TLS,
 	/* Then the protocols' own options, one value each, in the order collected. */
 	OPT_PROTOCOL_FIRST,
 };
@@ -50,6 +53,9 @@ static const struct option shared_options[] = {
         {"at", required_argument, NULL, OPT_AT},
         {"output", required_argument, NULL, OPT_OUTPUT},
         {"implicit-tls", no_argument, NULL, OPT_IMPLICIT_TLS},
+        {"cert-file", required_argument, NULL, OPT_CERT_FILE},
+        {"fingerprint", required_argument, NULL, OPT_FINGERPRINT},
+        {"min-tls", required_argument, NULL, OPT_MIN_TLS},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -83,6 +89,7 @@ struct raw_args {
 	const char *timeout;
 	const char *at;
 	const char *output;
+	const char *min_tls;
 	struct given_option protocol_values[CLI_MAX_PROTOCOL_VALUES];
 	size_t protocol_value_count;
 };
@@ -177,6 +184,10 @@ static void print_help(FILE *out, const struct cli_plugin *plugin,
 	      " -C, --ca-file=FILE        trust anchors, PEM; repeatable (default: system store)\n"
 	      "     --ca-path=DIR         a directory of PEM trust anchors\n"
 	      "     --no-verify-trust     do not judge trust (dates and name still judged)\n"
+	      "     --cert-file=FILE      the certificate the service should serve (the renewed\n"
+	      "                           file on disk): CRITICAL when the live one differs\n"
+	      "     --fingerprint=SHA256  pin the leaf's SHA-256 (colons optional); repeatable\n"
+	      "     --min-tls=VERSION     CRITICAL below TLS VERSION: 1.0, 1.1, 1.2 or 1.3\n"
 	      " -w, --warning=TIME        WARNING below this time left (default 14d)\n"
 	      " -c, --critical=TIME       CRITICAL below this time left (default 7d)\n"
 	      "                           TIME: N[s|m|h|d] (bare number: days) or N% of lifetime\n"
@@ -233,6 +244,51 @@ static int add_ca_file(struct check_config *cfg, const char *path, struct fault 
 	}
 	cfg->store.ca_files[cfg->store.ca_file_count++] = path;
 	return 0;
+}
+
+/* A SHA-256 fingerprint as sha256sum, openssl or a browser print it: 64 hex
+ * digits, colons between the bytes allowed, any case; kept lowercase, bare. */
+static int add_pin(struct check_config *cfg, const char *text, struct fault *f)
+{
+	char pin[FACTS_PIN_SIZE];
+	size_t n = 0;
+
+	if (cfg->pin_count == CLI_MAX_PINS) {
+		fault_set(f, FAULT_USAGE, "at most %d --fingerprint options", CLI_MAX_PINS);
+		return -1;
+	}
+	for (const char *p = text; *p; p++) {
+		if (*p == ':')
+			continue;
+		if (!isxdigit((unsigned char)*p) || n == FACTS_PIN_SIZE - 1) {
+			n = 0;
+			break;
+		}
+		pin[n++] = (char)tolower((unsigned char)*p);
+	}
+	if (n != FACTS_PIN_SIZE - 1) {
+		fault_set(f, FAULT_USAGE,
+		          "--fingerprint takes a SHA-256 fingerprint (64 hex digits), not '%.100s'",
+		          text);
+		return -1;
+	}
+	pin[n] = '\0';
+	memcpy(cfg->pins[cfg->pin_count++], pin, sizeof(pin));
+	return 0;
+}
+
+static int parse_min_tls(const char *text, int *out, struct fault *f)
+{
+	static const char *const versions[] = {"1.0", "1.1", "1.2", "1.3"};
+
+	for (int i = 0; i < 4; i++) {
+		if (strcmp(text, versions[i]) == 0) {
+			*out = 10 + i;
+			return 0;
+		}
+	}
+	fault_set(f, FAULT_USAGE, "invalid --min-tls '%.100s' (1.0, 1.1, 1.2 or 1.3)", text);
+	return -1;
 }
 
 /* getopt_long() reports a problem through optopt: 0 for an unknown long option,
@@ -364,6 +420,12 @@ static bool take_text(int c, const char *arg, struct raw_args *raw, struct check
 	case OPT_OUTPUT:
 		slot = &raw->output;
 		break;
+	case OPT_CERT_FILE:
+		slot = &cfg->cert_file;
+		break;
+	case OPT_MIN_TLS:
+		slot = &raw->min_tls;
+		break;
 	default:
 		return false;
 	}
@@ -410,6 +472,8 @@ static int take_option(int c, const struct cli_plugin *plugin, const struct opti
 		return 1;
 	case 'C':
 		return add_ca_file(cfg, optarg, f) < 0 ? -1 : 1;
+	case OPT_FINGERPRINT:
+		return add_pin(cfg, optarg, f) < 0 ? -1 : 1;
 	case 'h':
 	case 'V':
 		*help = c;
@@ -630,6 +694,8 @@ static int derive_limits(const struct raw_args *raw, struct check_config *cfg, s
 	if (raw->at && when_parse(raw->at, &cfg->now, f) < 0)
 		return -1;
 	if (raw->output && parse_output(raw->output, &cfg->output, f) < 0)
+		return -1;
+	if (raw->min_tls && parse_min_tls(raw->min_tls, &cfg->min_tls, f) < 0)
 		return -1;
 	if (raw->port)
 		return parse_port(raw->port, &cfg->port, f);

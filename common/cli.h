@@ -17,6 +17,7 @@
 #include "hostname.h"
 #include "net.h"
 #include "protocol.h"
+#include "facts.h"
 #include "report.h"
 #include "state.h"
 #include "threshold.h"
@@ -26,6 +27,9 @@ struct cli_plugin {
 	const char *name;     /* "check_tls_smtp" */
 	const char *protocol; /* "smtp"; NULL for check_tls, where -P chooses */
 };
+
+/* --fingerprint pins one run holds. */
+#define CLI_MAX_PINS 8
 
 struct check_config {
 	const struct tls_protocol *protocol;
@@ -47,7 +51,11 @@ struct check_config {
 	struct threshold_time critical;
 	double timeout;
 	enum plugin_state timeout_state;
-	time_t now; /* --at, else the clock at start */
+	time_t now;                              /* --at, else the clock at start */
+	const char *cert_file;                   /* --cert-file; NULL: none */
+	char pins[CLI_MAX_PINS][FACTS_PIN_SIZE]; /* --fingerprint, lowercase hex */
+	size_t pin_count;
+	int min_tls; /* --min-tls: 10 to 13 for TLS 1.0 to 1.3; 0: none */
 	enum report_format output;
 	int verbosity;
 };

@@ -30,6 +30,9 @@ struct facts_tls {
 	const char *alpn;
 };
 
+/* A SHA-256 fingerprint as lowercase hex, NUL-terminated. */
+#define FACTS_PIN_SIZE 65
+
 struct facts {
 	/* What ended the probe before a chain was seen; NULL when a chain was seen. */
 	const struct fault *probe_failure;
@@ -60,6 +63,13 @@ struct facts {
 	/* The run's own deadline (-t) had passed when after() gave up: its timeout
 	 * is then the run's, and takes the STATE of -t. */
 	bool after_hit_run_deadline;
+
+	/* What the served leaf is held against. */
+	const struct cert_info *expected_leaf; /* --cert-file's certificate; NULL: none */
+	const char *expected_file;             /* its file, as given */
+	const char (*pins)[FACTS_PIN_SIZE];    /* --fingerprint: SHA-256, lowercase hex */
+	size_t pin_count;
+	int min_tls; /* --min-tls as 10, 11, 12 or 13 (TLS 1.x); 0: none */
 };
 
 #endif

@@ -202,6 +202,10 @@ static void gather_facts(struct target *t, const struct check_config *cfg)
 	        .timeout_state = cfg->timeout_state,
 	        .name_ascii = cfg->verify_name[0] ? cfg->verify_name : NULL,
 	        .name_display = cfg->verify_name_display,
+	        .expected_file = cfg->cert_file,
+	        .pins = cfg->pins,
+	        .pin_count = cfg->pin_count,
+	        .min_tls = cfg->min_tls,
 	};
 	if (t->after_failure.kind != FAULT_NONE)
 		facts->after_failure = &t->after_failure;
@@ -218,12 +222,12 @@ static void gather_facts(struct target *t, const struct check_config *cfg)
 	facts->client_cert_note = probe_client_cert_note(t->probe);
 }
 
-void target_judge(struct target *t, const struct check_config *cfg,
-                  const struct trust_anchors *anchors, const struct fault *store_failure)
+void target_judge(struct target *t, const struct check_config *cfg, const struct target_judging *j)
 {
 	gather_facts(t, cfg);
+	t->facts.expected_leaf = j->expected_leaf;
 	if (target_needs_anchors(t, cfg))
-		verify_trust(t, anchors, store_failure);
+		verify_trust(t, j->anchors, j->store_failure);
 	verdict_judge(&t->verdict, &t->facts);
 }
 

@@ -58,11 +58,16 @@ void target_probe(struct target *t, const struct check_config *cfg, const struct
 /* Does judging T need the trust anchors (a chain was seen and trust is judged)? */
 bool target_needs_anchors(const struct target *t, const struct check_config *cfg);
 
-/* Gather T's facts (verifying its chain against ANCHORS, which may be NULL when
- * target_needs_anchors() is false or the store failed to load with
- * STORE_FAILURE) and run the rules over them. */
-void target_judge(struct target *t, const struct check_config *cfg,
-                  const struct trust_anchors *anchors, const struct fault *store_failure);
+/* What every target of a run is judged with, loaded once for all of them. */
+struct target_judging {
+	const struct trust_anchors *anchors;   /* NULL when not needed or not loaded */
+	const struct fault *store_failure;     /* why the anchors could not be loaded */
+	const struct cert_info *expected_leaf; /* --cert-file's certificate; NULL: none */
+};
+
+/* Gather T's facts (verifying its chain against J's anchors when
+ * target_needs_anchors()) and run the rules over them. */
+void target_judge(struct target *t, const struct check_config *cfg, const struct target_judging *j);
 
 /* Release what T holds. Safe after target_init(), and more than once. */
 void target_release(struct target *t);

@@ -23,6 +23,7 @@
 struct trust_anchors {
 	gnutls_x509_trust_list_t list;
 	char store[256]; /* the name trust_result gives the store */
+	bool system;     /* the system store, not one the operator named */
 };
 
 static const char *base_name(const char *path)
@@ -326,15 +327,18 @@ static bool served_anchor(gnutls_x509_trust_list_t list, gnutls_x509_crt_t crt,
  * certificate on the path that is an anchor itself, else the anchor that issued
  * the top of the served path. False when neither is found. */
 static bool find_anchor(gnutls_x509_trust_list_t list, const struct cert_chain *chain,
-                        gnutls_x509_crt_t *anchor)
+                        gnutls_x509_crt_t *anchor, bool *served)
 {
 	size_t path[CERT_MAX_CHAIN];
 	size_t n = served_path(chain, path);
 	size_t i;
 
+	*served = false;
 	for (i = 0; i < n; i++) {
-		if (served_anchor(list, chain->items[path[i]].crt, anchor))
+		if (served_anchor(list, chain->items[path[i]].crt, anchor)) {
+			*served = true;
 			return true;
+		}
 	}
 	if (gnutls_x509_trust_list_get_issuer(list, chain->items[path[n - 1]].crt, anchor,
 	                                      GNUTLS_TL_GET_COPY) == 0)
@@ -355,7 +359,7 @@ static void record_anchor(gnutls_x509_trust_list_t list, const struct cert_chain
 	struct fault ignored;
 
 	memset(&one, 0, sizeof(one));
-	if (!find_anchor(list, chain, &anchor) ||
+	if (!find_anchor(list, chain, &anchor, &r->anchor_served) ||
 	    gnutls_x509_crt_export2(anchor, GNUTLS_X509_FMT_DER, &der) < 0 ||
 	    cert_chain_load(&one, &der, 1, &ignored) < 0)
 		goto out;
@@ -363,6 +367,7 @@ static void record_anchor(gnutls_x509_trust_list_t list, const struct cert_chain
 	snprintf(r->anchor_label, sizeof(r->anchor_label), "%s", one.items[0].label);
 	r->anchor_not_before = one.items[0].not_before;
 	r->anchor_not_after = one.items[0].not_after;
+	r->anchor_self_signed = gnutls_x509_crt_check_issuer(anchor, anchor) != 0;
 out:
 	cert_chain_clear(&one);
 	gnutls_free(der.data);
@@ -407,6 +412,7 @@ int trust_load(const struct trust_store *store, struct trust_anchors **out, stru
 		goto out;
 	}
 	describe_store(store, a->store, sizeof(a->store));
+	a->system = !trust_store_is_explicit(store);
 	ret = gnutls_x509_trust_list_init(&a->list, 0);
 	if (ret < 0) {
 		a->list = NULL;
@@ -431,6 +437,7 @@ int trust_verify(const struct trust_anchors *anchors, const struct cert_chain *c
 
 	memset(result, 0, sizeof(*result));
 	snprintf(result->store, sizeof(result->store), "%s", anchors->store);
+	result->system_store = anchors->system;
 	if (chain->count == 0) {
 		snprintf(result->reason, sizeof(result->reason), "no certificate was served");
 		return 0;

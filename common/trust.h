@@ -36,6 +36,9 @@ struct trust_result {
 	char anchor_label[CERT_LABEL_SIZE]; /* as cert labels: "CN=Example Root CA", or the DN */
 	time_t anchor_not_before;
 	time_t anchor_not_after;
+	bool anchor_served;      /* the server sent it (so it is judged as served) */
+	bool anchor_self_signed; /* a root; else an intermediate the store holds */
+	bool system_store;       /* the store is the system's, not one the operator named */
 };
 
 /* The anchors of one store, loaded once per run and used for every chain judged

@@ -105,6 +105,11 @@ static const char rule_trust[] = "trust";
 static const char rule_handshake[] = "handshake";
 static const char rule_client_cert[] = "client-cert";
 static const char rule_service[] = "service";
+static const char rule_cert_file[] = "cert-file";
+static const char rule_pin[] = "pin";
+static const char rule_anchor[] = "anchor";
+static const char rule_chain[] = "chain";
+static const char rule_tls_version[] = "tls-version";
 
 static bool has_chain(const struct facts *facts)
 {
@@ -159,7 +164,8 @@ static double threshold_or_never(const struct threshold_time *t, const struct ce
 
 /* Adds a finding when C is outside its validity or within a threshold. Returns
  * whether it did. */
-static bool judge_element(struct verdict *v, const struct cert_info *c, const struct facts *facts)
+static bool judge_element(struct verdict *v, const char *rule, const struct cert_info *c,
+                          const struct facts *facts)
 {
 	char who[CERT_LABEL_SIZE + 32], date[32], span[32];
 	double left = difftime(c->not_after, facts->now);
@@ -169,15 +175,14 @@ static bool judge_element(struct verdict *v, const struct cert_info *c, const st
 	if (facts->now < c->not_before) {
 		when_format(c->not_before, date, sizeof(date));
 		when_format_duration(difftime(c->not_before, facts->now), span, sizeof(span));
-		verdict_add(v, rule_expiry, STATE_CRITICAL, "%s is not valid before %s (in %s)",
-		            who, date, span);
+		verdict_add(v, rule, STATE_CRITICAL, "%s is not valid before %s (in %s)", who, date,
+		            span);
 		return true;
 	}
 	when_format(c->not_after, date, sizeof(date));
 	if (left <= 0.0) {
 		when_format_duration(-left, span, sizeof(span));
-		verdict_add(v, rule_expiry, STATE_CRITICAL, "%s expired %s ago (%s)", who, span,
-		            date);
+		verdict_add(v, rule, STATE_CRITICAL, "%s expired %s ago (%s)", who, span, date);
 		return true;
 	}
 	if (left < threshold_or_never(facts->critical, c))
@@ -187,7 +192,7 @@ static bool judge_element(struct verdict *v, const struct cert_info *c, const st
 	else
 		return false;
 	when_format_duration(left, span, sizeof(span));
-	verdict_add(v, rule_expiry, state, "%s expires in %s (%s)", who, span, date);
+	verdict_add(v, rule, state, "%s expires in %s (%s)", who, span, date);
 	return true;
 }
 
@@ -224,7 +229,7 @@ static void judge_expiry(struct verdict *v, const struct facts *facts)
 	if (!has_chain(facts))
 		return;
 	for (size_t i = 0; i < facts->chain->count; i++) {
-		if (judge_element(v, &facts->chain->items[i], facts))
+		if (judge_element(v, rule_expiry, &facts->chain->items[i], facts))
 			any_problem = true;
 	}
 	earliest = cert_chain_earliest_expiry(facts->chain);
@@ -276,6 +281,17 @@ static void judge_name(struct verdict *v, const struct facts *facts)
 	            leaf->label, facts->name_display, sans);
 }
 
+/* An issuer the system store does not know is most often a company's own CA:
+ * that reads differently from a chain broken on a store the operator chose. */
+static const char *internal_ca_hint(const struct trust_result *t)
+{
+	if (!t->system_store)
+		return "";
+	if (strncmp(t->reason, "issuer ", 7) != 0 && strncmp(t->reason, "self-signed ", 12) != 0)
+		return "";
+	return " (an internal CA? name its file with -C)";
+}
+
 static void judge_trust(struct verdict *v, const struct facts *facts)
 {
 	const struct trust_result *t = facts->trust;
@@ -287,8 +303,8 @@ static void judge_trust(struct verdict *v, const struct facts *facts)
 	else if (t->trusted)
 		verdict_add(v, rule_trust, STATE_OK, "chain trusted by %s", t->store);
 	else if (t->reason[0] != '\0')
-		verdict_add(v, rule_trust, STATE_CRITICAL, "chain not trusted by %s: %s", t->store,
-		            t->reason);
+		verdict_add(v, rule_trust, STATE_CRITICAL, "chain not trusted by %s: %s%s",
+		            t->store, t->reason, internal_ca_hint(t));
 	else
 		verdict_add(v, rule_trust, STATE_CRITICAL, "chain not trusted by %s", t->store);
 }
@@ -324,15 +340,161 @@ static void judge_service(struct verdict *v, const struct facts *facts)
 	verdict_add(v, rule_service, state, "%s", f->text);
 }
 
+/* The chain as served is judged, so the leaf it holds is the live one. */
+static const struct cert_info *served_leaf(const struct facts *facts)
+{
+	return has_chain(facts) && !probe_failed(facts) ? &facts->chain->items[0] : NULL;
+}
+
+/* The renewed file on disk against what the socket serves: the certificate that
+ * takes a service down is the one renewed but never reloaded. */
+static void judge_cert_file(struct verdict *v, const struct facts *facts)
+{
+	const struct cert_info *want = facts->expected_leaf;
+	const struct cert_info *got = served_leaf(facts);
+	char served[32], held[32];
+
+	if (want == NULL || got == NULL || strcmp(got->sha256, want->sha256) == 0)
+		return;
+	when_format(got->not_after, served, sizeof(served));
+	when_format(want->not_after, held, sizeof(held));
+	if (want->not_after > got->not_after)
+		verdict_add(
+		        v, rule_cert_file, STATE_CRITICAL,
+		        "serving the certificate that expires %s, %s holds one that expires %s: "
+		        "reload the service",
+		        served, facts->expected_file, held);
+	else if (want->not_after < got->not_after)
+		verdict_add(v, rule_cert_file, STATE_WARNING,
+		            "%s holds an older certificate (expires %s) than the one served "
+		            "(expires %s): rolled back, or the wrong file",
+		            facts->expected_file, held, served);
+	else
+		verdict_add(v, rule_cert_file, STATE_CRITICAL,
+		            "serving a certificate other than the one in %s (both expire %s)",
+		            facts->expected_file, served);
+}
+
+static void judge_pin(struct verdict *v, const struct facts *facts)
+{
+	const struct cert_info *leaf = served_leaf(facts);
+
+	if (facts->pin_count == 0 || leaf == NULL)
+		return;
+	for (size_t i = 0; i < facts->pin_count; i++) {
+		if (strcmp(facts->pins[i], leaf->sha256) == 0)
+			return;
+	}
+	verdict_add(v, rule_pin, STATE_CRITICAL,
+	            "certificate '%s' matches no --fingerprint pin (its SHA-256 is %s)",
+	            leaf->label, leaf->sha256);
+}
+
+/* The anchor the chain verified against, when the server does not send it: an
+ * expired internal root takes every service down at once, and no served
+ * element shows it. Its days count in days_left when they are the fewest. */
+static void judge_anchor(struct verdict *v, const struct facts *facts)
+{
+	const struct trust_result *t = facts->trust;
+	struct cert_info anchor;
+	double left;
+
+	if (t == NULL || !t->trusted || !t->anchor_known || t->anchor_served || probe_failed(facts))
+		return;
+	memset(&anchor, 0, sizeof(anchor));
+	anchor.role = t->anchor_self_signed ? CERT_ROOT : CERT_INTERMEDIATE;
+	snprintf(anchor.label, sizeof(anchor.label), "%s", t->anchor_label);
+	anchor.not_before = t->anchor_not_before;
+	anchor.not_after = t->anchor_not_after;
+	judge_element(v, rule_anchor, &anchor, facts);
+	left = difftime(anchor.not_after, facts->now);
+	if (v->expiry.valid && left < v->expiry.seconds_left) {
+		v->expiry.index = facts->chain->count; /* past the served chain: the anchor */
+		v->expiry.seconds_left = left;
+		v->expiry.warning_seconds = threshold_or_never(facts->warning, &anchor);
+		v->expiry.critical_seconds = threshold_or_never(facts->critical, &anchor);
+	}
+}
+
+/* Served elements after the leaf should each be the issuer of the one before:
+ * some clients build no other path. Returns the first that breaks the order, or
+ * 0 when none does (or when the issuer is not served at all: nothing to reorder). */
+static size_t out_of_order(const struct cert_chain *chain)
+{
+	for (size_t i = 0; i + 1 < chain->count; i++) {
+		const struct cert_info *c = &chain->items[i];
+
+		if (cert_issued_by(c, c) || cert_issued_by(c, &chain->items[i + 1]))
+			continue;
+		for (size_t j = 0; j < chain->count; j++) {
+			if (j != i && cert_issued_by(c, &chain->items[j]))
+				return i + 1;
+		}
+	}
+	return 0;
+}
+
+/* What the server sends, beside whether it can be trusted: an intermediate it
+ * leaves out (trusted here only because the store holds it: clients with
+ * another store fail), or the chain in the wrong order. */
+static void judge_chain(struct verdict *v, const struct facts *facts)
+{
+	const struct trust_result *t = facts->trust;
+	size_t misplaced;
+
+	if (!has_chain(facts) || probe_failed(facts))
+		return;
+	if (t != NULL && t->trusted && t->anchor_known && !t->anchor_served &&
+	    !t->anchor_self_signed)
+		verdict_add(v, rule_chain, STATE_WARNING, "server does not send intermediate '%s'",
+		            t->anchor_label);
+	misplaced = out_of_order(facts->chain);
+	if (misplaced > 0)
+		verdict_add(v, rule_chain, STATE_WARNING,
+		            "server sends its chain out of order ('%s' is followed by '%s', not by "
+		            "its issuer)",
+		            facts->chain->items[misplaced - 1].label,
+		            facts->chain->items[misplaced].label);
+}
+
+/* "TLSv1.2" as 12; 0 when not a TLS version (SSLv3, unknown). */
+static int tls_version_number(const char *name)
+{
+	if (name == NULL || strncmp(name, "TLSv1.", 6) != 0 || name[6] < '0' || name[6] > '9' ||
+	    name[7] != '\0')
+		return 0;
+	return 10 + (name[6] - '0');
+}
+
+static void judge_tls_version(struct verdict *v, const struct facts *facts)
+{
+	int negotiated = tls_version_number(facts->tls.version);
+
+	if (facts->min_tls == 0 || facts->tls.version == NULL || probe_failed(facts))
+		return;
+	if (negotiated >= facts->min_tls)
+		return;
+	verdict_add(v, rule_tls_version, STATE_CRITICAL, "%s negotiated, below --min-tls 1.%d",
+	            facts->tls.version, facts->min_tls - 10);
+}
+
 /* Run in this order: the OK facts keep it in the status line. */
 static const struct verdict_rule {
 	const char *id;
 	void (*judge)(struct verdict *v, const struct facts *facts);
 } rules[] = {
-        {rule_probe, judge_probe},         {rule_expiry, judge_expiry},
-        {rule_name, judge_name},           {rule_trust, judge_trust},
-        {rule_handshake, judge_handshake}, {rule_client_cert, judge_client_cert},
+        {rule_probe, judge_probe},
+        {rule_expiry, judge_expiry},
+        {rule_name, judge_name},
+        {rule_trust, judge_trust},
+        {rule_handshake, judge_handshake},
+        {rule_client_cert, judge_client_cert},
         {rule_service, judge_service},
+        {rule_cert_file, judge_cert_file},
+        {rule_pin, judge_pin},
+        {rule_anchor, judge_anchor},
+        {rule_chain, judge_chain},
+        {rule_tls_version, judge_tls_version},
 };
 
 void verdict_judge(struct verdict *v, const struct facts *facts)

@@ -20,6 +20,15 @@
  *   service      after the handshake the service behind TLS did not answer like
  *                itself within its short sub-deadline (the protocol's after()
  *                step): WARNING.
+ *   cert-file    the served leaf is not the one in --cert-file: CRITICAL when the
+ *                file's expires later (renewed, not reloaded), WARNING when it
+ *                expires earlier (rolled back, or the wrong file).
+ *   pin          the served leaf matches no --fingerprint: CRITICAL.
+ *   anchor       the trust anchor in use, when not served, is expired or not yet
+ *                valid (CRITICAL) or within -c / -w; its days count in days_left.
+ *   chain        the server leaves out an intermediate the store happens to hold,
+ *                or sends its chain out of order: WARNING.
+ *   tls-version  the negotiated version is below --min-tls: CRITICAL.
  *
  * A new rule is one function in verdict.c and one row of its table.
  */

@@ -18,8 +18,11 @@ lib_init
 	make_ca ca &&
 		make_leaf ok ca pg.test pg.test '-1 day' '+200 days -1 hour' &&
 		make_leaf warn ca pg.test pg.test '-1 day' '+10 days -1 hour' &&
-		make_leaf crit ca pg.test pg.test '-1 day' '+3 days -1 hour'
+		make_leaf crit ca pg.test pg.test '-1 day' '+3 days -1 hour' &&
+		make_leaf renewed ca pg.test pg.test '-1 day' '+400 days -1 hour'
 } || bail_out 'cannot make the test certificates'
+
+DATE_RE='[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} UTC'
 
 start_postgres "$TEST_DIR/ok.pem" "$TEST_DIR/ok.key" || bail_out 'PostgreSQL did not start'
 
@@ -57,6 +60,21 @@ expect_check 'certificate with 3 days left, reloaded: CRITICAL' 2 \
 
 expect_check '--output=days' 0 '^2\.9[0-9]$' '@lines=1' \
 	-- "${PG_CHECK[@]}" --output=days
+
+# --cert-file names the renewed file: until the server reloads it, the check says
+# so with both dates; after the reload it is satisfied.
+pg_use_cert "$TEST_DIR/renewed.pem" "$TEST_DIR/renewed.key" || bail_out 'cannot swap the certificate'
+expect_check '--cert-file, renewed on disk but not reloaded: CRITICAL, reload the service' 2 \
+	"serving the certificate that expires $DATE_RE, renewed\\.pem holds one that expires $DATE_RE: reload the service" \
+	"\\| days_left=2\\.9[0-9];14;7;0; $PERF_TAIL" \
+	-- "${PG_CHECK[@]}" --cert-file renewed.pem
+pg_reload || bail_out 'cannot reload PostgreSQL'
+expect_check '--cert-file, reloaded: OK' 0 \
+	"^TLS OK - .* certificate 'CN=pg\\.test' expires in 399d" '!renewed\.pem' \
+	-- "${PG_CHECK[@]}" --cert-file renewed.pem
+expect_check '--cert-file naming an older certificate: WARNING, rolled back or the wrong file' 1 \
+	"^TLS WARNING - .* crit\\.pem holds an older certificate \\(expires $DATE_RE\\) than the one served \\(expires $DATE_RE\\): rolled back, or the wrong file" \
+	-- "${PG_CHECK[@]}" --cert-file crit.pem
 
 if ! pg_set ssl off || ! pg_reload; then
 	bail_out 'cannot turn ssl off'

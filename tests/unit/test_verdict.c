@@ -615,6 +615,163 @@ static void test_rules_in_order(void **state)
 	assert_true(v.expiry.valid);
 }
 
+/* Which rules found something, in order, and the text of the one of RULE. */
+static const struct finding *find_rule(const struct verdict *v, const char *rule)
+{
+	for (size_t i = 0; i < v->count; i++) {
+		if (strcmp(v->items[i].rule, rule) == 0)
+			return &v->items[i];
+	}
+	return NULL;
+}
+
+static void assert_rule(const struct verdict *v, const char *rule, enum plugin_state state,
+                        const char *text)
+{
+	const struct finding *f = find_rule(v, rule);
+
+	if (f == NULL)
+		fail_msg("no finding of rule %s", rule);
+	assert_int_equal(f->state, state);
+	assert_string_equal(f->text, text);
+}
+
+static void test_trust_internal_ca_hint(void **state)
+{
+	struct trust_result t = {.store = "the system store", .system_store = true};
+	const struct facts facts = {.now = NOW, .trust = &t};
+	struct verdict v;
+
+	(void)state;
+	snprintf(t.reason, sizeof(t.reason), "issuer 'CN=Corp CA' is unknown");
+	judge_facts(&v, &facts);
+	assert_single(&v, STATE_CRITICAL,
+	              "chain not trusted by the system store: issuer 'CN=Corp CA' is unknown "
+	              "(an internal CA? name its file with -C)");
+	snprintf(t.reason, sizeof(t.reason), "bad signature");
+	judge_facts(&v, &facts);
+	assert_single(&v, STATE_CRITICAL, "chain not trusted by the system store: bad signature");
+}
+
+/* The served leaf against the renewed file: later file = not reloaded,
+ * earlier file = rolled back, the same certificate = nothing to say. */
+static void test_cert_file(void **state)
+{
+	struct cert_chain chain;
+	struct cert_info file;
+	struct facts facts = {.now = NOW, .expected_leaf = &file, .expected_file = "cert.pem"};
+	struct verdict v;
+
+	(void)state;
+	make_chain(&chain, 30 * DAY);
+	facts.chain = &chain;
+	snprintf(chain.items[0].sha256, sizeof(chain.items[0].sha256), "%064d", 1);
+	set_cert(&file, CERT_LEAF, "CN=db1.example.com", NOW, NOW + 120 * DAY);
+	snprintf(file.sha256, sizeof(file.sha256), "%064d", 2);
+	judge_facts(&v, &facts);
+	assert_rule(&v, "cert-file", STATE_CRITICAL,
+	            "serving the certificate that expires 2026-01-31 00:00 UTC, cert.pem holds one "
+	            "that expires 2026-05-01 00:00 UTC: reload the service");
+	file.not_after = NOW + 10 * DAY;
+	judge_facts(&v, &facts);
+	assert_rule(&v, "cert-file", STATE_WARNING,
+	            "cert.pem holds an older certificate (expires 2026-01-11 00:00 UTC) than the "
+	            "one served (expires 2026-01-31 00:00 UTC): rolled back, or the wrong file");
+	file.not_after = chain.items[0].not_after;
+	judge_facts(&v, &facts);
+	assert_rule(&v, "cert-file", STATE_CRITICAL,
+	            "serving a certificate other than the one in cert.pem (both expire 2026-01-31 "
+	            "00:00 UTC)");
+	snprintf(file.sha256, sizeof(file.sha256), "%064d", 1);
+	judge_facts(&v, &facts);
+	assert_null(find_rule(&v, "cert-file"));
+}
+
+static void test_pin(void **state)
+{
+	static const char pins[2][FACTS_PIN_SIZE] = {
+	        "aa00000000000000000000000000000000000000000000000000000000000000",
+	        "bb00000000000000000000000000000000000000000000000000000000000000"};
+	struct cert_chain chain;
+	struct facts facts = {.now = NOW, .pins = pins, .pin_count = 2};
+	struct verdict v;
+
+	(void)state;
+	make_chain(&chain, 30 * DAY);
+	facts.chain = &chain;
+	snprintf(chain.items[0].sha256, sizeof(chain.items[0].sha256), "%s", pins[1]);
+	judge_facts(&v, &facts);
+	assert_null(find_rule(&v, "pin"));
+	chain.items[0].sha256[0] = 'c';
+	judge_facts(&v, &facts);
+	assert_rule(&v, "pin", STATE_CRITICAL,
+	            "certificate 'CN=db1.example.com' matches no --fingerprint pin (its SHA-256 is "
+	            "cb00000000000000000000000000000000000000000000000000000000000000)");
+}
+
+/* The anchor counts even when it is not served: named, and its days are the
+ * days_left when they are the fewest. */
+static void test_anchor(void **state)
+{
+	struct cert_chain chain;
+	struct trust_result t = {.trusted = true,
+	                         .store = "ca.pem",
+	                         .anchor_known = true,
+	                         .anchor_self_signed = true,
+	                         .anchor_label = "CN=Corp Root",
+	                         .anchor_not_before = NOW - 3650 * DAY,
+	                         .anchor_not_after = NOW + 5 * DAY};
+	struct facts facts = {.now = NOW, .trust = &t, .warning = &warn_14d, .critical = &crit_7d};
+	struct verdict v;
+
+	(void)state;
+	make_chain(&chain, 200 * DAY);
+	chain.count = 2; /* the root is not served */
+	facts.chain = &chain;
+	judge_facts(&v, &facts);
+	assert_rule(&v, "anchor", STATE_CRITICAL,
+	            "root 'CN=Corp Root' expires in 5d (2026-01-06 00:00 UTC)");
+	assert_true(v.expiry.seconds_left == 5.0 * DAY);
+	assert_int_equal(v.expiry.index, 2);
+	t.anchor_not_after = NOW - DAY;
+	judge_facts(&v, &facts);
+	assert_rule(&v, "anchor", STATE_CRITICAL,
+	            "root 'CN=Corp Root' expired 1d ago (2025-12-31 00:00 UTC)");
+	/* Served, it is judged as a served element, not twice. */
+	t.anchor_served = true;
+	judge_facts(&v, &facts);
+	assert_null(find_rule(&v, "anchor"));
+	/* An intermediate of the store the server leaves out. */
+	t.anchor_served = false;
+	t.anchor_self_signed = false;
+	t.anchor_not_after = NOW + 900 * DAY;
+	snprintf(t.anchor_label, sizeof(t.anchor_label), "CN=Issuing CA");
+	judge_facts(&v, &facts);
+	assert_null(find_rule(&v, "anchor"));
+	assert_rule(&v, "chain", STATE_WARNING,
+	            "server does not send intermediate 'CN=Issuing CA'");
+}
+
+static void test_tls_version(void **state)
+{
+	struct cert_chain chain;
+	struct facts facts = {.now = NOW, .min_tls = 13, .tls = {.version = "TLSv1.2"}};
+	struct verdict v;
+
+	(void)state;
+	make_chain(&chain, 200 * DAY);
+	facts.chain = &chain;
+	judge_facts(&v, &facts);
+	assert_rule(&v, "tls-version", STATE_CRITICAL, "TLSv1.2 negotiated, below --min-tls 1.3");
+	facts.tls.version = "TLSv1.3";
+	judge_facts(&v, &facts);
+	assert_null(find_rule(&v, "tls-version"));
+	facts.tls.version = "SSLv3";
+	facts.min_tls = 10;
+	judge_facts(&v, &facts);
+	assert_rule(&v, "tls-version", STATE_CRITICAL, "SSLv3 negotiated, below --min-tls 1.0");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -638,6 +795,11 @@ int main(void)
 	        cmocka_unit_test(test_name),
 	        cmocka_unit_test(test_probe_failure),
 	        cmocka_unit_test(test_rules_in_order),
+	        cmocka_unit_test(test_trust_internal_ca_hint),
+	        cmocka_unit_test(test_cert_file),
+	        cmocka_unit_test(test_pin),
+	        cmocka_unit_test(test_anchor),
+	        cmocka_unit_test(test_tls_version),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
