@@ -42,6 +42,7 @@ void protocol_profile(const struct tls_protocol *p, const struct protocol_args *
 	*out = (struct protocol_profile){
 	        .port = p->port,
 	        .implicit_port = p->implicit_port,
+	        .second_implicit_port = p->second_implicit_port,
 	        .always_implicit = p->upgrade == NULL,
 	        .alpn = p->alpn,
 	};
@@ -54,5 +55,7 @@ bool protocol_tls_on_connect(const struct protocol_profile *profile, unsigned po
 {
 	if (force_implicit || profile->always_implicit)
 		return true;
-	return profile->implicit_port != 0 && port == profile->implicit_port;
+	if (port == 0)
+		return false;
+	return port == profile->implicit_port || port == profile->second_implicit_port;
 }
