@@ -102,11 +102,14 @@ void cli_print_usage(FILE *out, const struct cli_plugin *plugin)
 	fprintf(out, "Try '%s --help' for the options.\n", plugin->name);
 }
 
-/* "25 (465 implicit)", "443 (implicit)", "5432" */
+/* "25 (465 implicit)", "389 (636, 3269 implicit)", "443 (implicit)", "5432" */
 static void describe_ports(const struct tls_protocol *p, char *out, size_t size)
 {
 	if (p->upgrade == NULL)
 		snprintf(out, size, "%u (implicit)", p->port);
+	else if (p->second_implicit_port != 0)
+		snprintf(out, size, "%u (%u, %u implicit)", p->port, p->implicit_port,
+		         p->second_implicit_port);
 	else if (p->implicit_port != 0)
 		snprintf(out, size, "%u (%u implicit)", p->port, p->implicit_port);
 	else
@@ -119,7 +122,7 @@ static void print_protocols(FILE *out)
 
 	for (const struct tls_protocol *const *p = protocol_all(); *p; p++) {
 		describe_ports(*p, ports, sizeof(ports));
-		fprintf(out, "      %-6s %-18s %s\n", (*p)->name, ports, (*p)->description);
+		fprintf(out, "      %-6s %-24s %s\n", (*p)->name, ports, (*p)->description);
 	}
 }
 

@@ -7,10 +7,7 @@
 
 /* --help lists them in this order. */
 static const struct tls_protocol *const protocols[] = {
-        &protocol_tls,
-        &protocol_smtp,
-        &protocol_pgsql,
-        NULL,
+        &protocol_tls, &protocol_smtp, &protocol_pgsql, &protocol_ldap, NULL,
 };
 
 const struct tls_protocol *protocol_find(const char *name)
@@ -47,6 +44,7 @@ void protocol_profile(const struct tls_protocol *p, const struct protocol_args *
 	*out = (struct protocol_profile){
 	        .port = p->port,
 	        .implicit_port = p->implicit_port,
+	        .second_implicit_port = p->second_implicit_port,
 	        .always_implicit = p->upgrade == NULL,
 	        .alpn = p->alpn,
 	};
@@ -59,5 +57,7 @@ bool protocol_tls_on_connect(const struct protocol_profile *profile, unsigned po
 {
 	if (force_implicit || profile->always_implicit)
 		return true;
-	return profile->implicit_port != 0 && port == profile->implicit_port;
+	if (port == 0)
+		return false;
+	return port == profile->implicit_port || port == profile->second_implicit_port;
 }

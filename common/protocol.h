@@ -45,6 +45,8 @@ struct protocol_profile {
 	unsigned short implicit_port; /* port where TLS starts at connect; 0 = none */
 	bool always_implicit;         /* TLS at connect on every port */
 	const char *alpn;             /* offered when TLS starts at connect; NULL = none */
+	/* Another port where TLS starts at connect; 0 = none. */
+	unsigned short second_implicit_port;
 };
 
 /* What upgrade() and after() work with. */
@@ -66,6 +68,9 @@ struct tls_protocol {
 	unsigned short port;          /* default port */
 	unsigned short implicit_port; /* port where TLS starts at connect; 0 = none */
 	const char *alpn;             /* offered with ALPN when TLS starts at connect */
+	/* Another port where TLS starts at connect (LDAP: 3269, the Active Directory
+	 * global catalog, besides 636); 0 = none. */
+	unsigned short second_implicit_port;
 	/* The protocol's own options, in --help order; NULL-name terminated or NULL. */
 	const struct protocol_option *options;
 	/* Check the protocol's own options before any network work, so a bad one is a
@@ -89,6 +94,7 @@ struct tls_protocol {
 extern const struct tls_protocol protocol_tls;   /* TLS on connect (443) */
 extern const struct tls_protocol protocol_smtp;  /* STARTTLS 25/587, implicit 465 */
 extern const struct tls_protocol protocol_pgsql; /* SSLRequest 5432 */
+extern const struct tls_protocol protocol_ldap;  /* StartTLS 389, implicit 636 and 3269 */
 
 /* The entry named NAME (case-sensitive), or NULL. */
 const struct tls_protocol *protocol_find(const char *name);
@@ -108,7 +114,7 @@ void protocol_profile(const struct tls_protocol *p, const struct protocol_args *
                       struct protocol_profile *out);
 
 /* True when the check must start TLS at connect: the profile says so always, the
- * port is its implicit-TLS port, or FORCE_IMPLICIT (--implicit-tls). */
+ * port is one of its implicit-TLS ports, or FORCE_IMPLICIT (--implicit-tls). */
 bool protocol_tls_on_connect(const struct protocol_profile *profile, unsigned port,
                              bool force_implicit);
 

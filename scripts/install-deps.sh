@@ -16,6 +16,8 @@ packages=(
 	openssl
 	# real servers the integration tests start on loopback
 	postgresql python3 python3-aiosmtpd
+	# OpenLDAP for check_tls_ldap; ldap-utils (ldapsearch -ZZ) to debug it by hand
+	slapd ldap-utils
 	# the configuration check of contrib/icinga2
 	icinga2-bin
 	# the man pages' check: man --warnings and groff -ww

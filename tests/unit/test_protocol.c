@@ -501,7 +501,8 @@ static void test_protocol_table(void **state)
 	assert_ptr_equal(all[0], &protocol_tls);
 	assert_ptr_equal(all[1], &protocol_smtp);
 	assert_ptr_equal(all[2], &protocol_pgsql);
-	assert_null(all[3]);
+	assert_ptr_equal(all[3], &protocol_ldap);
+	assert_null(all[4]);
 	assert_ptr_equal(protocol_find("smtp"), &protocol_smtp);
 	assert_ptr_equal(protocol_find("pgsql"), &protocol_pgsql);
 	assert_ptr_equal(protocol_find("tls"), &protocol_tls);
@@ -537,6 +538,22 @@ static void test_protocol_tls_on_connect(void **state)
 	assert_true(on_connect(&protocol_smtp, 587, true));
 	assert_false(on_connect(&protocol_pgsql, 0, false));
 	assert_false(on_connect(&protocol_pgsql, 5432, false));
+}
+
+/* A profile may name a second port of TLS at connect; 0 stays "none". */
+static void test_protocol_second_implicit_port(void **state)
+{
+	struct protocol_profile p = {
+	        .port = 389, .implicit_port = 636, .second_implicit_port = 3269};
+	struct protocol_profile one = {.port = 25, .implicit_port = 465};
+
+	(void)state;
+	assert_true(protocol_tls_on_connect(&p, 636, false));
+	assert_true(protocol_tls_on_connect(&p, 3269, false));
+	assert_false(protocol_tls_on_connect(&p, 389, false));
+	assert_false(protocol_tls_on_connect(&one, 0, false));
+	assert_false(protocol_tls_on_connect(&one, 3269, false));
+	assert_true(protocol_tls_on_connect(&one, 465, false));
 }
 
 /* --- net reads and writes ----------------------------------------------------------- */
@@ -841,6 +858,7 @@ int main(void)
 	        FIXTURE_TEST(test_pgsql_extra_bytes_left_buffered),
 	        cmocka_unit_test(test_protocol_table),
 	        cmocka_unit_test(test_protocol_tls_on_connect),
+	        cmocka_unit_test(test_protocol_second_implicit_port),
 	        FIXTURE_TEST(test_read_line_limits),
 	        FIXTURE_TEST(test_read_line_too_long_without_newline),
 	        FIXTURE_TEST(test_read_line_nul_byte),

@@ -1,0 +1,14 @@
+/* check_tls_ldap — LDAP: StartTLS, or TLS at connect on 636 and 3269. */
+#include <config.h>
+
+#include "check.h"
+
+static const struct cli_plugin plugin = {
+        .name = "check_tls_ldap",
+        .protocol = "ldap",
+};
+
+int main(int argc, char **argv)
+{
+	return check_main(&plugin, argc, argv);
+}
