@@ -540,6 +540,27 @@ static void test_protocol_tls_on_connect(void **state)
 	assert_false(on_connect(&protocol_pgsql, 5432, false));
 }
 
+/* PostgreSQL 17 direct TLS: at connect on any port, with ALPN "postgresql". */
+static void test_pgsql_direct_profile(void **state)
+{
+	struct protocol_args args = {{NULL}};
+	struct protocol_profile profile;
+	int direct = protocol_option_index(&protocol_pgsql, "direct");
+
+	(void)state;
+	assert_true(direct >= 0);
+	protocol_profile(&protocol_pgsql, &args, &profile);
+	assert_false(profile.always_implicit);
+	assert_null(profile.alpn);
+	args.values[direct] = "";
+	protocol_profile(&protocol_pgsql, &args, &profile);
+	assert_int_equal(profile.port, 5432);
+	assert_true(profile.always_implicit);
+	assert_string_equal(profile.alpn, "postgresql");
+	assert_true(protocol_tls_on_connect(&profile, 5432, false));
+	assert_true(protocol_tls_on_connect(&profile, 6432, false));
+}
+
 /* --- net reads and writes ----------------------------------------------------------- */
 
 static int read_line(struct fixture *fx, char *line, size_t size)
@@ -840,6 +861,7 @@ int main(void)
 	        FIXTURE_TEST(test_pgsql_eof),
 	        FIXTURE_TEST(test_pgsql_silence),
 	        FIXTURE_TEST(test_pgsql_extra_bytes_left_buffered),
+	        cmocka_unit_test(test_pgsql_direct_profile),
 	        cmocka_unit_test(test_protocol_table),
 	        cmocka_unit_test(test_protocol_tls_on_connect),
 	        FIXTURE_TEST(test_read_line_limits),
