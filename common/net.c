@@ -538,3 +538,16 @@ int net_write_all(struct net_conn *c, const void *data, size_t len, const char *
 	}
 	return 0;
 }
+
+int net_send_into_silence(struct net_conn *c, const void *data, size_t len, const char *what,
+                          struct fault *f)
+{
+	size_t early = net_buffered(c);
+
+	if (early > 0) {
+		fault_set(f, FAULT_PEER, "server sent %zu byte%s before %s was sent, refusing",
+		          early, early == 1 ? "" : "s", what);
+		return -1;
+	}
+	return net_write_all(c, data, len, what, f);
+}

@@ -100,6 +100,14 @@ int net_await(struct net_conn *c, const char *what, struct fault *f);
 int net_write_all(struct net_conn *c, const void *data, size_t len, const char *what,
                   struct fault *f);
 
+/* Send all of DATA, but only into silence: bytes already waiting from the server
+ * were sent before it saw DATA, so they cannot answer it (a pipelined or injected
+ * go-ahead would otherwise pass for one). WHAT names what is sent ("STARTTLS",
+ * "the SSLRequest"). Returns 0, or -1 with FAULT_PEER "server sent N bytes before
+ * WHAT was sent, refusing", or the faults of net_write_all(). */
+int net_send_into_silence(struct net_conn *c, const void *data, size_t len, const char *what,
+                          struct fault *f);
+
 /* Read one line, up to and including '\n', into LINE without the CR/LF,
  * NUL-terminated. A line that does not fit in SIZE-1 bytes, or holds a NUL byte,
  * is a FAULT_PEER ("SMTP greeting line longer than 511 bytes"). End of stream

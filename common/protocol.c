@@ -7,7 +7,7 @@
 
 /* --help lists them in this order. */
 static const struct tls_protocol *const protocols[] = {
-        &protocol_tls, &protocol_smtp, &protocol_pgsql, &protocol_ldap, NULL,
+        &protocol_tls, &protocol_smtp, &protocol_pgsql, &protocol_ldap, &protocol_mysql, NULL,
 };
 
 const struct tls_protocol *protocol_find(const char *name)

@@ -99,14 +99,7 @@ int textproto_read_line(struct net_conn *c, const struct textproto_step *step, c
 
 int textproto_send(struct net_conn *c, const char *cmd, const char *what, struct fault *f)
 {
-	size_t early = net_buffered(c);
-
-	if (early > 0) {
-		fault_set(f, FAULT_PEER, "server sent %zu byte%s before %s was sent, refusing",
-		          early, early == 1 ? "" : "s", what);
-		return -1;
-	}
-	return net_write_all(c, cmd, strlen(cmd), what, f);
+	return net_send_into_silence(c, cmd, strlen(cmd), what, f);
 }
 
 bool textproto_is_word(const char *word, size_t max)

@@ -15,7 +15,7 @@ packages=(
 	# a second TLS stack as a test server (s_server): other alerts, other timing
 	openssl
 	# real servers the integration tests start on loopback
-	postgresql python3 python3-aiosmtpd
+	postgresql python3 python3-aiosmtpd mariadb-server
 	# OpenLDAP for check_tls_ldap; ldap-utils (ldapsearch -ZZ) to debug it by hand
 	slapd ldap-utils
 	# the configuration check of contrib/icinga2

@@ -4,6 +4,14 @@
 
 #include "protocol.h"
 
+enum { PGSQL_OPT_DIRECT };
+
+static const struct protocol_option pgsql_options[] = {
+        [PGSQL_OPT_DIRECT] = {"direct", NULL,
+                              "PostgreSQL 17 direct TLS: TLS at connect, ALPN postgresql"},
+        {NULL, NULL, NULL},
+};
+
 /* PostgreSQL "SSL Session Encryption": the SSLRequest packet, length 8 and the
  * request code 80877103, answered by exactly one byte. */
 static const unsigned char ssl_request[8] = {0x00, 0x00, 0x00, 0x08, 0x04, 0xd2, 0x16, 0x2f};
@@ -35,10 +43,24 @@ static int pgsql_upgrade(const struct protocol_context *ctx, struct fault *f)
 	}
 }
 
+/* PostgreSQL 17 direct TLS ("sslnegotiation=direct"): no SSLRequest, the
+ * ClientHello at connect on any port, and the server refuses a client that does
+ * not offer ALPN "postgresql" (so that no other protocol's client can be lured
+ * into talking to it). */
+static void pgsql_profile(const struct protocol_args *a, struct protocol_profile *profile)
+{
+	if (a->values[PGSQL_OPT_DIRECT] == NULL)
+		return;
+	profile->always_implicit = true;
+	profile->alpn = "postgresql";
+}
+
 const struct tls_protocol protocol_pgsql = {
         .name = "pgsql",
         .description = "PostgreSQL SSLRequest",
         .port = 5432,
         .implicit_port = 0,
+        .options = pgsql_options,
+        .profile = pgsql_profile,
         .upgrade = pgsql_upgrade,
 };

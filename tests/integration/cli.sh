@@ -54,7 +54,7 @@ expect_check 'check_tls_smtp --help lists --ehlo' 3 '*--ehlo' '*--warning' \
 	-- "$CHECK_TLS_SMTP" --help
 expect_check 'check_tls -P help: every protocol with its ports, exit 3' 3 \
 	'*^ +tls +443 \(implicit\)' '*^ +smtp +25 \(465 implicit\)' '*^ +pgsql +5432 ' \
-	'*^ +ldap +389 \(636, 3269 implicit\)' '@lines=5' \
+	'*^ +ldap +389 \(636, 3269 implicit\)' '*^ +mysql +3306 ' '@lines=6' \
 	-- "$CHECK_TLS" -P help
 bad '--ehlo with -P pgsql names its protocol' '--ehlo applies to smtp only' \
 	"$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" --ehlo probe.test -P pgsql

@@ -131,10 +131,10 @@ static void *script_run(void *arg)
 
 		switch (st->op) {
 		case 'S':
-			peer_send(s->fd, st->text, strlen(st->text));
+			peer_send(s->fd, st->text, st->n > 0 ? (size_t)st->n : strlen(st->text));
 			break;
 		case 'P':
-			sleep_ms(st->ms);
+			sleep_ms(st->n);
 			break;
 		case 'R':
 			script_read_line(s);

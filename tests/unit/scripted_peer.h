@@ -48,13 +48,14 @@ void peer_hang_up(struct fixture *fx);
 size_t peer_heard(struct fixture *fx, char *buf, size_t size);
 void sleep_ms(long ms);
 
-/* A script step: 'S' send TEXT, 'P' pause MS, 'R' read one line from the client,
- * 'Q' note whether the client has said anything it should not have yet, 'H' hang
- * up (stop talking, keep listening). A step with op '\0' ends the script. */
+/* A script step: 'S' send TEXT (N bytes of it when N > 0, for binary protocols;
+ * else up to its NUL), 'P' pause N ms, 'R' read one line from the client, 'Q' note
+ * whether the client has said anything it should not have yet, 'H' hang up (stop
+ * talking, keep listening). A step with op '\0' ends the script. */
 struct step {
 	char op;
 	const char *text;
-	long ms;
+	long n;
 };
 
 /* Play STEPS from a thread while the client runs FX's protocol's upgrade();

@@ -502,7 +502,8 @@ static void test_protocol_table(void **state)
 	assert_ptr_equal(all[1], &protocol_smtp);
 	assert_ptr_equal(all[2], &protocol_pgsql);
 	assert_ptr_equal(all[3], &protocol_ldap);
-	assert_null(all[4]);
+	assert_ptr_equal(all[4], &protocol_mysql);
+	assert_null(all[5]);
 	assert_ptr_equal(protocol_find("smtp"), &protocol_smtp);
 	assert_ptr_equal(protocol_find("pgsql"), &protocol_pgsql);
 	assert_ptr_equal(protocol_find("tls"), &protocol_tls);
@@ -554,6 +555,27 @@ static void test_protocol_second_implicit_port(void **state)
 	assert_false(protocol_tls_on_connect(&one, 0, false));
 	assert_false(protocol_tls_on_connect(&one, 3269, false));
 	assert_true(protocol_tls_on_connect(&one, 465, false));
+}
+
+/* PostgreSQL 17 direct TLS: at connect on any port, with ALPN "postgresql". */
+static void test_pgsql_direct_profile(void **state)
+{
+	struct protocol_args args = {{NULL}};
+	struct protocol_profile profile;
+	int direct = protocol_option_index(&protocol_pgsql, "direct");
+
+	(void)state;
+	assert_true(direct >= 0);
+	protocol_profile(&protocol_pgsql, &args, &profile);
+	assert_false(profile.always_implicit);
+	assert_null(profile.alpn);
+	args.values[direct] = "";
+	protocol_profile(&protocol_pgsql, &args, &profile);
+	assert_int_equal(profile.port, 5432);
+	assert_true(profile.always_implicit);
+	assert_string_equal(profile.alpn, "postgresql");
+	assert_true(protocol_tls_on_connect(&profile, 5432, false));
+	assert_true(protocol_tls_on_connect(&profile, 6432, false));
 }
 
 /* --- net reads and writes ----------------------------------------------------------- */
@@ -856,6 +878,7 @@ int main(void)
 	        FIXTURE_TEST(test_pgsql_eof),
 	        FIXTURE_TEST(test_pgsql_silence),
 	        FIXTURE_TEST(test_pgsql_extra_bytes_left_buffered),
+	        cmocka_unit_test(test_pgsql_direct_profile),
 	        cmocka_unit_test(test_protocol_table),
 	        cmocka_unit_test(test_protocol_tls_on_connect),
 	        cmocka_unit_test(test_protocol_second_implicit_port),
