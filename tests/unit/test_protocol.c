@@ -468,6 +468,62 @@ static void test_textproto_first_and_last(void **state)
 	assert_non_null(strstr(fx->fault.text, "unexpected test reply: ' AUTH TLS'"));
 }
 
+static void collect(const char *line, void *data)
+{
+	char *all = data;
+
+	strcat(all, line);
+	strcat(all, "|");
+}
+
+/* POP3's CAPA, NNTP's CAPABILITIES: up to a line of one ".", dot-stuffing undone. */
+static void test_textproto_dotted(void **state)
+{
+	static const struct textproto_step step = {"the test list", "test list"};
+	struct fixture *fx = *state;
+	char all[128] = "";
+
+	peer_write(fx, "TOP\r\n..dot\r\n\r\n.\r\n+OK next\r\n");
+	assert_int_equal(textproto_read_dotted(&fx->conn, &step, collect, all, &fx->fault), 0);
+	assert_string_equal(all, "TOP|.dot||");
+	assert_int_equal(net_buffered(&fx->conn), strlen("+OK next\r\n"));
+}
+
+/* IMAP's tagged responses and ManageSieve's untagged ones. */
+static void test_textproto_status(void **state)
+{
+	static const struct textproto_step step = {"the test response", "test response"};
+	struct fixture *fx = *state;
+	struct textproto_status st;
+	char all[128] = "";
+
+	peer_write(fx, "* CAPABILITY X\r\n* OK [ALERT] hi\r\nt1 no [AUTH] nope\r\nrest\r\n");
+	assert_int_equal(
+	        textproto_read_status(&fx->conn, &step, "t1", collect, all, &st, &fx->fault), 0);
+	assert_int_equal(st.word, TEXTPROTO_NO);
+	assert_string_equal(st.text, "t1 no [AUTH] nope");
+	assert_string_equal(all, "* CAPABILITY X|* OK [ALERT] hi|");
+	assert_int_equal(net_buffered(&fx->conn), strlen("rest\r\n"));
+	peer_write(fx, "* BYE going\r\n");
+	assert_int_equal(textproto_read_status(&fx->conn, &step, "t2", NULL, NULL, &st, &fx->fault),
+	                 -1);
+	assert_string_equal(fx->fault.text, "unexpected test response: 'rest'");
+	assert_int_equal(textproto_read_status(&fx->conn, &step, "t2", NULL, NULL, &st, &fx->fault),
+	                 0);
+	assert_int_equal(st.word, TEXTPROTO_BYE);
+	peer_write(fx, "\"SASL\" \"PLAIN\"\r\nOK\r\n");
+	assert_int_equal(textproto_read_status(&fx->conn, &step, NULL, NULL, NULL, &st, &fx->fault),
+	                 0);
+	assert_int_equal(st.word, TEXTPROTO_OK);
+	assert_true(textproto_status_parse("* PREAUTH x", "*", &st));
+	assert_int_equal(st.word, TEXTPROTO_PREAUTH);
+	assert_true(textproto_status_parse("a1 BAD", "a1", &st));
+	assert_false(textproto_status_parse("a10 OK", "a1", &st));
+	assert_false(textproto_status_parse("A1 OK", "a1", &st));
+	assert_false(textproto_status_parse("OKAY", NULL, &st));
+	assert_false(textproto_status_parse("* OK", NULL, &st));
+}
+
 static void test_textproto_quote_and_words(void **state)
 {
 	char quoted[TEXTPROTO_QUOTE_SIZE];
@@ -489,6 +545,14 @@ static void test_textproto_quote_and_words(void **state)
 	assert_int_equal(textproto_reply_code("250-x"), 250);
 	assert_int_equal(textproto_reply_code("25x "), -1);
 	assert_int_equal(textproto_reply_code("2500"), -1);
+	assert_true(textproto_word_first("STLS", "STLS"));
+	assert_true(textproto_word_first("starttls x", "STARTTLS"));
+	assert_false(textproto_word_first("STARTTLSX", "STARTTLS"));
+	assert_false(textproto_word_first(" STARTTLS", "STARTTLS"));
+	assert_true(textproto_has_word("CAPABILITY IMAP4rev1 StartTLS", "STARTTLS"));
+	assert_true(textproto_has_word("STARTTLS", "STARTTLS"));
+	assert_false(textproto_has_word("CAPABILITY X-STARTTLS AUTH=STARTTLS", "STARTTLS"));
+	assert_false(textproto_has_word("", "STARTTLS"));
 }
 
 /* --- the table ---------------------------------------------------------------------- */
@@ -829,6 +893,8 @@ int main(void)
 	        FIXTURE_TEST(test_smtp_bad_ehlo_name),
 	        FIXTURE_TEST(test_smtp_default_ehlo_name),
 	        FIXTURE_TEST(test_textproto_first_and_last),
+	        FIXTURE_TEST(test_textproto_dotted),
+	        FIXTURE_TEST(test_textproto_status),
 	        FIXTURE_TEST(test_transport_carries_lines_and_writes),
 	        cmocka_unit_test(test_deadline_within),
 	        FIXTURE_TEST(test_textproto_quote_and_words),
