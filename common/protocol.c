@@ -5,13 +5,19 @@
 
 #include "protocol.h"
 
-/* --help lists them in this order. */
+/* --help lists them in this order. One a line, so that adding a protocol adds a
+ * line: */
+/* clang-format off */
 static const struct tls_protocol *const protocols[] = {
         &protocol_tls,
         &protocol_smtp,
         &protocol_pgsql,
+        &protocol_imap,
+        &protocol_pop3,
+        &protocol_sieve,
         NULL,
 };
+/* clang-format on */
 
 const struct tls_protocol *protocol_find(const char *name)
 {

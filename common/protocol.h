@@ -89,6 +89,9 @@ struct tls_protocol {
 extern const struct tls_protocol protocol_tls;   /* TLS on connect (443) */
 extern const struct tls_protocol protocol_smtp;  /* STARTTLS 25/587, implicit 465 */
 extern const struct tls_protocol protocol_pgsql; /* SSLRequest 5432 */
+extern const struct tls_protocol protocol_imap;  /* STARTTLS 143, implicit 993 */
+extern const struct tls_protocol protocol_pop3;  /* STLS 110, implicit 995 */
+extern const struct tls_protocol protocol_sieve; /* ManageSieve STARTTLS 4190 */
 
 /* The entry named NAME (case-sensitive), or NULL. */
 const struct tls_protocol *protocol_find(const char *name);

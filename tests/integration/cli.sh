@@ -53,7 +53,9 @@ expect_check '--help: exit 3, lists the options' 3 \
 expect_check 'check_tls_smtp --help lists --ehlo' 3 '*--ehlo' '*--warning' \
 	-- "$CHECK_TLS_SMTP" --help
 expect_check 'check_tls -P help: every protocol with its ports, exit 3' 3 \
-	'*^ +tls +443 \(implicit\)' '*^ +smtp +25 \(465 implicit\)' '*^ +pgsql +5432 ' '@lines=4' \
+	'*^ +tls +443 \(implicit\)' '*^ +smtp +25 \(465 implicit\)' '*^ +pgsql +5432 ' \
+	'*^ +imap +143 \(993 implicit\)' '*^ +pop3 +110 \(995 implicit\)' '*^ +sieve +4190 ' \
+	'@lines=7' \
 	-- "$CHECK_TLS" -P help
 bad '--ehlo with -P pgsql names its protocol' '--ehlo applies to smtp only' \
 	"$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" --ehlo probe.test -P pgsql

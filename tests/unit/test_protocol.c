@@ -565,12 +565,15 @@ static void test_protocol_table(void **state)
 	assert_ptr_equal(all[0], &protocol_tls);
 	assert_ptr_equal(all[1], &protocol_smtp);
 	assert_ptr_equal(all[2], &protocol_pgsql);
-	assert_null(all[3]);
+	assert_ptr_equal(all[3], &protocol_imap);
+	assert_ptr_equal(all[4], &protocol_pop3);
+	assert_ptr_equal(all[5], &protocol_sieve);
+	assert_null(all[6]);
 	assert_ptr_equal(protocol_find("smtp"), &protocol_smtp);
 	assert_ptr_equal(protocol_find("pgsql"), &protocol_pgsql);
 	assert_ptr_equal(protocol_find("tls"), &protocol_tls);
 	assert_null(protocol_find("SMTP"));
-	assert_null(protocol_find("imap"));
+	assert_null(protocol_find("IMAP"));
 	assert_int_equal(protocol_smtp.port, 25);
 	assert_int_equal(protocol_smtp.implicit_port, 465);
 	assert_int_equal(protocol_pgsql.port, 5432);
@@ -601,6 +604,11 @@ static void test_protocol_tls_on_connect(void **state)
 	assert_true(on_connect(&protocol_smtp, 587, true));
 	assert_false(on_connect(&protocol_pgsql, 0, false));
 	assert_false(on_connect(&protocol_pgsql, 5432, false));
+	assert_true(on_connect(&protocol_imap, 993, false));
+	assert_false(on_connect(&protocol_imap, 143, false));
+	assert_true(on_connect(&protocol_pop3, 995, false));
+	assert_false(on_connect(&protocol_pop3, 110, false));
+	assert_false(on_connect(&protocol_sieve, 4190, false));
 }
 
 /* --- net reads and writes ----------------------------------------------------------- */
