@@ -16,7 +16,7 @@ packages=(
 	openssl
 	# real servers the integration tests start on loopback
 	postgresql python3 python3-aiosmtpd
-	dovecot-core dovecot-imapd dovecot-pop3d dovecot-managesieved
+	dovecot-core dovecot-imapd dovecot-pop3d dovecot-managesieved dovecot-lmtpd
 	# the configuration check of contrib/icinga2
 	icinga2-bin
 	# the man pages' check: man --warnings and groff -ww

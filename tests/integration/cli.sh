@@ -57,6 +57,8 @@ expect_check 'check_tls -P help: every protocol with its ports, exit 3' 3 \
 	'*^ +imap +143 \(993 implicit\)' '*^ +pop3 +110 \(995 implicit\)' '*^ +sieve +4190 ' \
 	'@lines=7' \
 	-- "$CHECK_TLS" -P help
+bad '--lmtp with -P imap names its protocol' '--lmtp applies to smtp only' \
+	"$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" --lmtp -P imap
 bad '--ehlo with -P pgsql names its protocol' '--ehlo applies to smtp only' \
 	"$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" --ehlo probe.test -P pgsql
 

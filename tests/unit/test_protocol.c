@@ -280,6 +280,68 @@ static void test_smtp_default_ehlo_name(void **state)
 	assert_non_null(strstr(fx->heard, "\r\nSTARTTLS\r\n"));
 }
 
+/* --- LMTP: SMTP with LHLO ---------------------------------------------------------- */
+
+static void set_lmtp(struct fixture *fx)
+{
+	fx->args.values[protocol_option_index(&protocol_smtp, "lmtp")] = "";
+}
+
+static void test_lmtp_happy_path(void **state)
+{
+	struct fixture *fx = *state;
+
+	set_lmtp(fx);
+	assert_int_equal(converse(fx, TURNS("220 vm Dovecot (Debian) ready.\r\n",
+	                                    "250-vm\r\n250-8BITMIME\r\n250-PIPELINING\r\n"
+	                                    "250 STARTTLS\r\n",
+	                                    "220 2.0.0 Begin TLS negotiation now.\r\n")),
+	                 0);
+	assert_string_equal(fx->heard, "LHLO client.example\r\nSTARTTLS\r\n");
+	assert_int_equal(net_buffered(&fx->conn), 0);
+}
+
+static void test_lmtp_lhlo_refused(void **state)
+{
+	struct fixture *fx = *state;
+
+	set_lmtp(fx);
+	expect_fault(fx, TURNS("220 hi\r\n", "500 5.5.1 Unknown command\r\n"), FAULT_PEER,
+	             "LHLO refused: 500 5.5.1 Unknown command");
+}
+
+static void test_lmtp_no_starttls(void **state)
+{
+	struct fixture *fx = *state;
+
+	set_lmtp(fx);
+	expect_fault(fx, TURNS("220 hi\r\n", "250-vm\r\n250 PIPELINING\r\n"), FAULT_NO_TLS,
+	             "server does not offer STARTTLS");
+	assert_string_equal(fx->heard, "LHLO client.example\r\n");
+}
+
+static void test_lmtp_words(void **state)
+{
+	struct fixture *fx = *state;
+
+	set_lmtp(fx);
+	expect_fault(fx, TURNS("220 hi\r\n", "HELLO\r\n"), FAULT_PEER,
+	             "unexpected reply to LHLO: 'HELLO'");
+	fx->args.values[0] = "bad name";
+	assert_int_equal(protocol_smtp.validate(&fx->args, &fx->fault), -1);
+	assert_string_equal(fx->fault.text, "'bad name' is not a valid LHLO name");
+}
+
+static void test_lmtp_silence_times_out(void **state)
+{
+	struct fixture *fx = *state;
+
+	set_lmtp(fx);
+	assert_int_equal(smtp_run(fx), -1);
+	assert_int_equal(fx->fault.kind, FAULT_TIMEOUT);
+	assert_string_equal(fx->fault.text, "timeout waiting for the LMTP greeting");
+}
+
 /* --- PostgreSQL ------------------------------------------------------------------- */
 
 static const unsigned char ssl_request[8] = {0x00, 0x00, 0x00, 0x08, 0x04, 0xd2, 0x16, 0x2f};
@@ -581,6 +643,7 @@ static void test_protocol_table(void **state)
 	assert_int_equal(protocol_tls.port, 443);
 	assert_null(protocol_tls.upgrade);
 	assert_int_equal(protocol_option_index(&protocol_smtp, "ehlo"), 0);
+	assert_int_equal(protocol_option_index(&protocol_smtp, "lmtp"), 1);
 	assert_int_equal(protocol_option_index(&protocol_smtp, "lhlo"), -1);
 	assert_int_equal(protocol_option_index(&protocol_pgsql, "ehlo"), -1);
 }
@@ -900,6 +963,11 @@ int main(void)
 	        FIXTURE_TEST(test_smtp_go_ahead_before_starttls),
 	        FIXTURE_TEST(test_smtp_bad_ehlo_name),
 	        FIXTURE_TEST(test_smtp_default_ehlo_name),
+	        FIXTURE_TEST(test_lmtp_happy_path),
+	        FIXTURE_TEST(test_lmtp_lhlo_refused),
+	        FIXTURE_TEST(test_lmtp_no_starttls),
+	        FIXTURE_TEST(test_lmtp_words),
+	        FIXTURE_TEST(test_lmtp_silence_times_out),
 	        FIXTURE_TEST(test_textproto_first_and_last),
 	        FIXTURE_TEST(test_textproto_dotted),
 	        FIXTURE_TEST(test_textproto_status),
