@@ -5,10 +5,21 @@
 
 #include "protocol.h"
 
-/* --help lists them in this order. */
+/* --help lists them in this order. One a line, so that adding a protocol adds a
+ * line: */
+/* clang-format off */
 static const struct tls_protocol *const protocols[] = {
-        &protocol_tls, &protocol_smtp, &protocol_pgsql, &protocol_ldap, &protocol_mysql, NULL,
+        &protocol_tls,
+        &protocol_smtp,
+        &protocol_pgsql,
+        &protocol_ldap,
+        &protocol_imap,
+        &protocol_pop3,
+        &protocol_sieve,
+        &protocol_mysql,
+        NULL,
 };
+/* clang-format on */
 
 const struct tls_protocol *protocol_find(const char *name)
 {

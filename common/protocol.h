@@ -95,6 +95,9 @@ extern const struct tls_protocol protocol_tls;   /* TLS on connect (443) */
 extern const struct tls_protocol protocol_smtp;  /* STARTTLS 25/587, implicit 465 */
 extern const struct tls_protocol protocol_pgsql; /* SSLRequest 5432, --direct TLS at connect */
 extern const struct tls_protocol protocol_ldap;  /* StartTLS 389, implicit 636 and 3269 */
+extern const struct tls_protocol protocol_imap;  /* STARTTLS 143, implicit 993 */
+extern const struct tls_protocol protocol_pop3;  /* STLS 110, implicit 995 */
+extern const struct tls_protocol protocol_sieve; /* ManageSieve STARTTLS 4190 */
 extern const struct tls_protocol protocol_mysql; /* HandshakeV10, SSLRequest 3306 */
 
 /* The entry named NAME (case-sensitive), or NULL. */

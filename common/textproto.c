@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "textproto.h"
 
@@ -35,12 +36,18 @@ int textproto_reply_code(const char *line)
 	return (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
 }
 
-static int unexpected(const struct textproto_step *step, const char *line, struct fault *f)
+int textproto_unexpected(const struct textproto_step *step, const char *line, struct fault *f)
 {
 	char quoted[TEXTPROTO_QUOTE_SIZE];
 
 	textproto_quote(quoted, sizeof(quoted), line);
 	fault_set(f, FAULT_PEER, "unexpected %s: '%s'", step->name, quoted);
+	return -1;
+}
+
+static int too_many_lines(const struct textproto_step *step, struct fault *f)
+{
+	fault_set(f, FAULT_PEER, "%s: more than %d lines", step->awaited, TEXTPROTO_REPLY_MAX);
 	return -1;
 }
 
@@ -75,20 +82,19 @@ int textproto_read_reply(struct net_conn *c, const struct textproto_step *step,
 		if (n == 0) {
 			r->code = textproto_reply_code(line);
 			if (r->code < 0)
-				return unexpected(step, line, f);
+				return textproto_unexpected(step, line, f);
 			textproto_quote(r->text, sizeof(r->text), line);
 		}
 		r->lines = n + 1;
 		last = ends_reply(line, n, r->code, style, &broken);
 		if (broken)
-			return unexpected(step, line, f);
+			return textproto_unexpected(step, line, f);
 		if (each != NULL)
 			each(line, data);
 		if (last)
 			return 0;
 	}
-	fault_set(f, FAULT_PEER, "%s: more than %d lines", step->awaited, TEXTPROTO_REPLY_MAX);
-	return -1;
+	return too_many_lines(step, f);
 }
 
 int textproto_read_line(struct net_conn *c, const struct textproto_step *step, char *line,
@@ -115,4 +121,94 @@ bool textproto_is_word(const char *word, size_t max)
 			return false;
 	}
 	return true;
+}
+
+bool textproto_word_first(const char *s, const char *word)
+{
+	size_t len = strlen(word);
+
+	return strncasecmp(s, word, len) == 0 && (s[len] == '\0' || s[len] == ' ');
+}
+
+bool textproto_has_word(const char *s, const char *word)
+{
+	for (;;) {
+		if (textproto_word_first(s, word))
+			return true;
+		s = strchr(s, ' ');
+		if (s == NULL)
+			return false;
+		s++;
+	}
+}
+
+int textproto_read_dotted(struct net_conn *c, const struct textproto_step *step,
+                          textproto_line_fn *each, void *data, struct fault *f)
+{
+	char line[TEXTPROTO_LINE_MAX + 1];
+
+	for (size_t n = 0; n < TEXTPROTO_REPLY_MAX; n++) {
+		if (textproto_read_line(c, step, line, f) < 0)
+			return -1;
+		if (strcmp(line, ".") == 0)
+			return 0;
+		if (each != NULL)
+			each(line[0] == '.' ? line + 1 : line, data);
+	}
+	return too_many_lines(step, f);
+}
+
+static const char *const status_words[] = {
+        [TEXTPROTO_OK] = "OK",   [TEXTPROTO_NO] = "NO",           [TEXTPROTO_BAD] = "BAD",
+        [TEXTPROTO_BYE] = "BYE", [TEXTPROTO_PREAUTH] = "PREAUTH",
+};
+
+bool textproto_status_parse(const char *line, const char *tag, struct textproto_status *st)
+{
+	if (tag != NULL) {
+		size_t len = strlen(tag);
+
+		if (strncmp(line, tag, len) != 0 || line[len] != ' ')
+			return false;
+		line += len + 1;
+	}
+	for (size_t i = 0; i < sizeof(status_words) / sizeof(status_words[0]); i++) {
+		if (textproto_word_first(line, status_words[i])) {
+			st->word = (enum textproto_status_word)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* May LINE come before the status line of a response whose status carries TAG? */
+static bool is_data_line(const char *line, const char *tag)
+{
+	if (tag != NULL)
+		return strncmp(line, "* ", 2) == 0;
+	return line[0] == '"';
+}
+
+int textproto_read_status(struct net_conn *c, const struct textproto_step *step, const char *tag,
+                          textproto_line_fn *each, void *data, struct textproto_status *st,
+                          struct fault *f)
+{
+	char line[TEXTPROTO_LINE_MAX + 1];
+
+	memset(st, 0, sizeof(*st));
+	for (size_t n = 0; n < TEXTPROTO_REPLY_MAX; n++) {
+		if (textproto_read_line(c, step, line, f) < 0)
+			return -1;
+		if (textproto_status_parse(line, tag, st) ||
+		    (tag != NULL && textproto_status_parse(line, "*", st) &&
+		     st->word == TEXTPROTO_BYE)) {
+			textproto_quote(st->text, sizeof(st->text), line);
+			return 0;
+		}
+		if (!is_data_line(line, tag))
+			return textproto_unexpected(step, line, f);
+		if (each != NULL)
+			each(line, data);
+	}
+	return too_many_lines(step, f);
 }

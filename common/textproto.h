@@ -51,6 +51,10 @@ void textproto_quote(char *dst, size_t size, const char *src);
  * start like a reply line. */
 int textproto_reply_code(const char *line);
 
+/* Fail on LINE, which is not what STEP awaited: returns -1 with FAULT_PEER
+ * "unexpected NAME: 'quoted line'". */
+int textproto_unexpected(const struct textproto_step *step, const char *line, struct fault *f);
+
 /* Read one whole numbered reply, all its lines and nothing after it, calling EACH
  * (may be NULL) with every line. Returns 0 with R filled, or -1: FAULT_PEER
  * "unexpected NAME: 'quoted line'" for a line that breaks STYLE, "AWAITED: more
@@ -64,12 +68,60 @@ int textproto_read_reply(struct net_conn *c, const struct textproto_step *step,
 int textproto_read_line(struct net_conn *c, const struct textproto_step *step, char *line,
                         struct fault *f);
 
+/* Read the body of a dot-terminated multi-line response (RFC 1939 3: POP3's
+ * CAPA, NNTP's CAPABILITIES), whose status line was read already: its lines up to
+ * one holding only ".", which is consumed, and nothing after it. EACH (may be
+ * NULL) gets every line before it, a dot-stuffed line without its first dot.
+ * Returns 0, or -1: FAULT_PEER "AWAITED: more than 100 lines", or net's faults
+ * (closed before the ".", too long, timeout). */
+int textproto_read_dotted(struct net_conn *c, const struct textproto_step *step,
+                          textproto_line_fn *each, void *data, struct fault *f);
+
+/* The word that ends a status response (IMAP, ManageSieve). */
+enum textproto_status_word {
+	TEXTPROTO_OK,
+	TEXTPROTO_NO,
+	TEXTPROTO_BAD,
+	TEXTPROTO_BYE,
+	TEXTPROTO_PREAUTH, /* IMAP's greeting of a session authenticated already */
+};
+
+struct textproto_status {
+	enum textproto_status_word word;
+	char text[TEXTPROTO_QUOTE_SIZE]; /* the status line, quoted */
+};
+
+/* Is LINE a status line: TAG and a space (no TAG when TAG is NULL), then OK, NO,
+ * BAD, BYE or PREAUTH in any case, then a space or the end? ("a001 OK done" for
+ * TAG "a001", "* BYE" for TAG "*", OK "ready" for NULL.) Fills ST when it is. */
+bool textproto_status_parse(const char *line, const char *tag, struct textproto_status *st);
+
+/* Read a response that ends with a status line (IMAP RFC 3501 2.2.2, ManageSieve
+ * RFC 5804 1.3), and nothing after it. EACH (may be NULL) gets every line before
+ * it. With a TAG those lines must be untagged ("* ..."), and an untagged BYE ends
+ * the response too (the server is closing, RFC 3501 7.1.5); without one they must
+ * be quoted strings (ManageSieve's capabilities). Returns 0 with ST filled, or -1:
+ * FAULT_PEER "unexpected NAME: 'quoted line'" for any other line, "AWAITED: more
+ * than 100 lines", or net's faults. */
+int textproto_read_status(struct net_conn *c, const struct textproto_step *step, const char *tag,
+                          textproto_line_fn *each, void *data, struct textproto_status *st,
+                          struct fault *f);
+
 /* Send the command CMD (with its CR LF), but only into silence: a reply already
  * waiting was sent before the server saw the command, so it cannot answer it
  * (a pipelined or injected go-ahead would otherwise pass for one). WHAT names the
  * command ("STARTTLS"). Returns 0, or -1 with FAULT_PEER "server sent N bytes
  * before WHAT was sent; refusing", or net's write faults. */
 int textproto_send(struct net_conn *c, const char *cmd, const char *what, struct fault *f);
+
+/* Does S open with WORD (ASCII case-insensitive), followed by a space or the end?
+ * ("STARTTLS" opens "STARTTLS" and "STLS" opens "STLS x"; "STARTTLSX" is another
+ * word.) */
+bool textproto_word_first(const char *s, const char *word);
+
+/* Is WORD one of the space-separated words of S (ASCII case-insensitive)? (a
+ * capability in "* CAPABILITY IMAP4rev1 STARTTLS") */
+bool textproto_has_word(const char *s, const char *word);
 
 /* Is WORD safe to put on a command line: 1 to MAX bytes of printable ASCII, no
  * space? (an EHLO name, a domain, a tag) */

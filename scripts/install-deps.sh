@@ -18,6 +18,7 @@ packages=(
 	postgresql python3 python3-aiosmtpd mariadb-server
 	# OpenLDAP for check_tls_ldap; ldap-utils (ldapsearch -ZZ) to debug it by hand
 	slapd ldap-utils
+	dovecot-core dovecot-imapd dovecot-pop3d dovecot-managesieved dovecot-lmtpd
 	# the configuration check of contrib/icinga2
 	icinga2-bin
 	# the man pages' check: man --warnings and groff -ww

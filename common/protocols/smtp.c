@@ -3,7 +3,6 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "protocol.h"
@@ -11,29 +10,50 @@
 
 #define SMTP_NAME_MAX 255
 
-enum { SMTP_OPT_EHLO };
+enum { SMTP_OPT_EHLO, SMTP_OPT_LMTP };
 
 static const struct protocol_option smtp_options[] = {
-        [SMTP_OPT_EHLO] = {"ehlo", "NAME", "name sent with EHLO (default: this host's name)"},
+        [SMTP_OPT_EHLO] = {"ehlo", "NAME",
+                           "name sent with EHLO or LHLO (default: this host's name)"},
+        [SMTP_OPT_LMTP] = {"lmtp", NULL, "speak LMTP (RFC 2033): LHLO instead of EHLO"},
         {NULL, NULL, NULL},
 };
 
-static const struct textproto_step step_greeting = {"the SMTP greeting", "SMTP greeting"};
-static const struct textproto_step step_greeting_tls = {"the SMTP greeting over TLS",
-                                                        "SMTP greeting over TLS"};
-static const struct textproto_step step_ehlo = {"the reply to EHLO", "reply to EHLO"};
+/* SMTP and LMTP differ before TLS only in the command that greets the server, and
+ * in the words of the messages. */
+struct smtp_dialect {
+	const char *hello; /* "EHLO" */
+	struct textproto_step greeting, greeting_tls, hello_reply;
+};
+
+static const struct smtp_dialect smtp_dialect = {
+        "EHLO",
+        {"the SMTP greeting", "SMTP greeting"},
+        {"the SMTP greeting over TLS", "SMTP greeting over TLS"},
+        {"the reply to EHLO", "reply to EHLO"},
+};
+
+static const struct smtp_dialect lmtp_dialect = {
+        "LHLO",
+        {"the LMTP greeting", "LMTP greeting"},
+        {"the LMTP greeting over TLS", "LMTP greeting over TLS"},
+        {"the reply to LHLO", "reply to LHLO"},
+};
+
 static const struct textproto_step step_starttls = {"the reply to STARTTLS", "reply to STARTTLS"};
+
+static const struct smtp_dialect *dialect_of(const struct protocol_args *a)
+{
+	return a->values[SMTP_OPT_LMTP] != NULL ? &lmtp_dialect : &smtp_dialect;
+}
 
 /* The EHLO keyword is the first word after the code ("250-STARTTLS"), matched as a
  * whole word: "STARTTLSX" or "X-STARTTLS" are something else. */
 static void note_starttls(const char *line, void *data)
 {
 	bool *announced = data;
-	const char *word = line + 4;
 
-	if (line[3] == '\0')
-		return;
-	if (strncasecmp(word, "STARTTLS", 8) == 0 && (word[8] == '\0' || word[8] == ' '))
+	if (line[3] != '\0' && textproto_word_first(line + 4, "STARTTLS"))
 		*announced = true;
 }
 
@@ -42,13 +62,15 @@ static int smtp_validate(const struct protocol_args *a, struct fault *f)
 	const char *ehlo = a->values[SMTP_OPT_EHLO];
 
 	if (ehlo != NULL && !textproto_is_word(ehlo, SMTP_NAME_MAX)) {
-		fault_set(f, FAULT_USAGE, "'%.100s' is not a valid EHLO name", ehlo);
+		fault_set(f, FAULT_USAGE, "'%.100s' is not a valid %s name", ehlo,
+		          dialect_of(a)->hello);
 		return -1;
 	}
 	return 0;
 }
 
-/* "EHLO name\r\n" into CMD: the configured name, else this host's, else "localhost". */
+/* "EHLO name\r\n" (or LHLO) into CMD: the configured name, else this host's, else
+ * "localhost". */
 static int ehlo_command(const struct protocol_args *a, char *cmd, size_t size, struct fault *f)
 {
 	char host[SMTP_NAME_MAX + 1];
@@ -63,7 +85,7 @@ static int ehlo_command(const struct protocol_args *a, char *cmd, size_t size, s
 		if (textproto_is_word(host, SMTP_NAME_MAX))
 			name = host;
 	}
-	snprintf(cmd, size, "EHLO %s\r\n", name);
+	snprintf(cmd, size, "%s %s\r\n", dialect_of(a)->hello, name);
 	return 0;
 }
 
@@ -82,19 +104,20 @@ static int smtp_greeting(struct net_conn *c, const struct textproto_step *step, 
 
 static int smtp_ehlo(struct net_conn *c, const struct protocol_args *a, struct fault *f)
 {
+	const struct smtp_dialect *d = dialect_of(a);
 	char cmd[SMTP_NAME_MAX + 8];
 	struct textproto_reply r;
 	bool starttls = false;
 
 	if (ehlo_command(a, cmd, sizeof(cmd), f) < 0)
 		return -1;
-	if (textproto_send(c, cmd, "EHLO", f) < 0)
+	if (textproto_send(c, cmd, d->hello, f) < 0)
 		return -1;
-	if (textproto_read_reply(c, &step_ehlo, TEXTPROTO_EVERY_LINE, note_starttls, &starttls, &r,
-	                         f) < 0)
+	if (textproto_read_reply(c, &d->hello_reply, TEXTPROTO_EVERY_LINE, note_starttls, &starttls,
+	                         &r, f) < 0)
 		return -1;
 	if (r.code != 250) {
-		fault_set(f, FAULT_PEER, "EHLO refused: %s", r.text);
+		fault_set(f, FAULT_PEER, "%s refused: %s", d->hello, r.text);
 		return -1;
 	}
 	if (!starttls) {
@@ -120,10 +143,11 @@ static int smtp_starttls(struct net_conn *c, struct fault *f)
 }
 
 /* RFC 3207: one command at a time, never pipelined, and not a byte read past the
- * final 220 go-ahead (the caller refuses anything already buffered). */
+ * final 220 go-ahead (the caller refuses anything already buffered). LMTP (RFC
+ * 2033) is the same dialogue with LHLO. */
 static int smtp_upgrade(const struct protocol_context *ctx, struct fault *f)
 {
-	if (smtp_greeting(ctx->conn, &step_greeting, f) < 0 ||
+	if (smtp_greeting(ctx->conn, &dialect_of(ctx->args)->greeting, f) < 0 ||
 	    smtp_ehlo(ctx->conn, ctx->args, f) < 0)
 		return -1;
 	return smtp_starttls(ctx->conn, f);
@@ -136,7 +160,7 @@ static int smtp_after(const struct protocol_context *ctx, struct fault *f)
 {
 	if (!ctx->tls_on_connect)
 		return 0;
-	return smtp_greeting(ctx->conn, &step_greeting_tls, f);
+	return smtp_greeting(ctx->conn, &dialect_of(ctx->args)->greeting_tls, f);
 }
 
 const struct tls_protocol protocol_smtp = {

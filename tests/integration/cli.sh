@@ -54,8 +54,12 @@ expect_check 'check_tls_smtp --help lists --ehlo' 3 '*--ehlo' '*--warning' \
 	-- "$CHECK_TLS_SMTP" --help
 expect_check 'check_tls -P help: every protocol with its ports, exit 3' 3 \
 	'*^ +tls +443 \(implicit\)' '*^ +smtp +25 \(465 implicit\)' '*^ +pgsql +5432 ' \
-	'*^ +ldap +389 \(636, 3269 implicit\)' '*^ +mysql +3306 ' '@lines=6' \
+	'*^ +ldap +389 \(636, 3269 implicit\)' '*^ +mysql +3306 ' \
+	'*^ +imap +143 \(993 implicit\)' '*^ +pop3 +110 \(995 implicit\)' '*^ +sieve +4190 ' \
+	'@lines=9' \
 	-- "$CHECK_TLS" -P help
+bad '--lmtp with -P imap names its protocol' '--lmtp applies to smtp only' \
+	"$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" --lmtp -P imap
 bad '--ehlo with -P pgsql names its protocol' '--ehlo applies to smtp only' \
 	"$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" --ehlo probe.test -P pgsql
 

@@ -280,6 +280,68 @@ static void test_smtp_default_ehlo_name(void **state)
 	assert_non_null(strstr(fx->heard, "\r\nSTARTTLS\r\n"));
 }
 
+/* --- LMTP: SMTP with LHLO ---------------------------------------------------------- */
+
+static void set_lmtp(struct fixture *fx)
+{
+	fx->args.values[protocol_option_index(&protocol_smtp, "lmtp")] = "";
+}
+
+static void test_lmtp_happy_path(void **state)
+{
+	struct fixture *fx = *state;
+
+	set_lmtp(fx);
+	assert_int_equal(converse(fx, TURNS("220 vm Dovecot (Debian) ready.\r\n",
+	                                    "250-vm\r\n250-8BITMIME\r\n250-PIPELINING\r\n"
+	                                    "250 STARTTLS\r\n",
+	                                    "220 2.0.0 Begin TLS negotiation now.\r\n")),
+	                 0);
+	assert_string_equal(fx->heard, "LHLO client.example\r\nSTARTTLS\r\n");
+	assert_int_equal(net_buffered(&fx->conn), 0);
+}
+
+static void test_lmtp_lhlo_refused(void **state)
+{
+	struct fixture *fx = *state;
+
+	set_lmtp(fx);
+	expect_fault(fx, TURNS("220 hi\r\n", "500 5.5.1 Unknown command\r\n"), FAULT_PEER,
+	             "LHLO refused: 500 5.5.1 Unknown command");
+}
+
+static void test_lmtp_no_starttls(void **state)
+{
+	struct fixture *fx = *state;
+
+	set_lmtp(fx);
+	expect_fault(fx, TURNS("220 hi\r\n", "250-vm\r\n250 PIPELINING\r\n"), FAULT_NO_TLS,
+	             "server does not offer STARTTLS");
+	assert_string_equal(fx->heard, "LHLO client.example\r\n");
+}
+
+static void test_lmtp_words(void **state)
+{
+	struct fixture *fx = *state;
+
+	set_lmtp(fx);
+	expect_fault(fx, TURNS("220 hi\r\n", "HELLO\r\n"), FAULT_PEER,
+	             "unexpected reply to LHLO: 'HELLO'");
+	fx->args.values[0] = "bad name";
+	assert_int_equal(protocol_smtp.validate(&fx->args, &fx->fault), -1);
+	assert_string_equal(fx->fault.text, "'bad name' is not a valid LHLO name");
+}
+
+static void test_lmtp_silence_times_out(void **state)
+{
+	struct fixture *fx = *state;
+
+	set_lmtp(fx);
+	assert_int_equal(smtp_run(fx), -1);
+	assert_int_equal(fx->fault.kind, FAULT_TIMEOUT);
+	assert_string_equal(fx->fault.text, "timeout waiting for the LMTP greeting");
+}
+
 /* --- PostgreSQL ------------------------------------------------------------------- */
 
 static const unsigned char ssl_request[8] = {0x00, 0x00, 0x00, 0x08, 0x04, 0xd2, 0x16, 0x2f};
@@ -468,6 +530,62 @@ static void test_textproto_first_and_last(void **state)
 	assert_non_null(strstr(fx->fault.text, "unexpected test reply: ' AUTH TLS'"));
 }
 
+static void collect(const char *line, void *data)
+{
+	char *all = data;
+
+	strcat(all, line);
+	strcat(all, "|");
+}
+
+/* POP3's CAPA, NNTP's CAPABILITIES: up to a line of one ".", dot-stuffing undone. */
+static void test_textproto_dotted(void **state)
+{
+	static const struct textproto_step step = {"the test list", "test list"};
+	struct fixture *fx = *state;
+	char all[128] = "";
+
+	peer_write(fx, "TOP\r\n..dot\r\n\r\n.\r\n+OK next\r\n");
+	assert_int_equal(textproto_read_dotted(&fx->conn, &step, collect, all, &fx->fault), 0);
+	assert_string_equal(all, "TOP|.dot||");
+	assert_int_equal(net_buffered(&fx->conn), strlen("+OK next\r\n"));
+}
+
+/* IMAP's tagged responses and ManageSieve's untagged ones. */
+static void test_textproto_status(void **state)
+{
+	static const struct textproto_step step = {"the test response", "test response"};
+	struct fixture *fx = *state;
+	struct textproto_status st;
+	char all[128] = "";
+
+	peer_write(fx, "* CAPABILITY X\r\n* OK [ALERT] hi\r\nt1 no [AUTH] nope\r\nrest\r\n");
+	assert_int_equal(
+	        textproto_read_status(&fx->conn, &step, "t1", collect, all, &st, &fx->fault), 0);
+	assert_int_equal(st.word, TEXTPROTO_NO);
+	assert_string_equal(st.text, "t1 no [AUTH] nope");
+	assert_string_equal(all, "* CAPABILITY X|* OK [ALERT] hi|");
+	assert_int_equal(net_buffered(&fx->conn), strlen("rest\r\n"));
+	peer_write(fx, "* BYE going\r\n");
+	assert_int_equal(textproto_read_status(&fx->conn, &step, "t2", NULL, NULL, &st, &fx->fault),
+	                 -1);
+	assert_string_equal(fx->fault.text, "unexpected test response: 'rest'");
+	assert_int_equal(textproto_read_status(&fx->conn, &step, "t2", NULL, NULL, &st, &fx->fault),
+	                 0);
+	assert_int_equal(st.word, TEXTPROTO_BYE);
+	peer_write(fx, "\"SASL\" \"PLAIN\"\r\nOK\r\n");
+	assert_int_equal(textproto_read_status(&fx->conn, &step, NULL, NULL, NULL, &st, &fx->fault),
+	                 0);
+	assert_int_equal(st.word, TEXTPROTO_OK);
+	assert_true(textproto_status_parse("* PREAUTH x", "*", &st));
+	assert_int_equal(st.word, TEXTPROTO_PREAUTH);
+	assert_true(textproto_status_parse("a1 BAD", "a1", &st));
+	assert_false(textproto_status_parse("a10 OK", "a1", &st));
+	assert_false(textproto_status_parse("A1 OK", "a1", &st));
+	assert_false(textproto_status_parse("OKAY", NULL, &st));
+	assert_false(textproto_status_parse("* OK", NULL, &st));
+}
+
 static void test_textproto_quote_and_words(void **state)
 {
 	char quoted[TEXTPROTO_QUOTE_SIZE];
@@ -489,6 +607,14 @@ static void test_textproto_quote_and_words(void **state)
 	assert_int_equal(textproto_reply_code("250-x"), 250);
 	assert_int_equal(textproto_reply_code("25x "), -1);
 	assert_int_equal(textproto_reply_code("2500"), -1);
+	assert_true(textproto_word_first("STLS", "STLS"));
+	assert_true(textproto_word_first("starttls x", "STARTTLS"));
+	assert_false(textproto_word_first("STARTTLSX", "STARTTLS"));
+	assert_false(textproto_word_first(" STARTTLS", "STARTTLS"));
+	assert_true(textproto_has_word("CAPABILITY IMAP4rev1 StartTLS", "STARTTLS"));
+	assert_true(textproto_has_word("STARTTLS", "STARTTLS"));
+	assert_false(textproto_has_word("CAPABILITY X-STARTTLS AUTH=STARTTLS", "STARTTLS"));
+	assert_false(textproto_has_word("", "STARTTLS"));
 }
 
 /* --- the table ---------------------------------------------------------------------- */
@@ -502,13 +628,16 @@ static void test_protocol_table(void **state)
 	assert_ptr_equal(all[1], &protocol_smtp);
 	assert_ptr_equal(all[2], &protocol_pgsql);
 	assert_ptr_equal(all[3], &protocol_ldap);
-	assert_ptr_equal(all[4], &protocol_mysql);
-	assert_null(all[5]);
+	assert_ptr_equal(all[4], &protocol_imap);
+	assert_ptr_equal(all[5], &protocol_pop3);
+	assert_ptr_equal(all[6], &protocol_sieve);
+	assert_ptr_equal(all[7], &protocol_mysql);
+	assert_null(all[8]);
 	assert_ptr_equal(protocol_find("smtp"), &protocol_smtp);
 	assert_ptr_equal(protocol_find("pgsql"), &protocol_pgsql);
 	assert_ptr_equal(protocol_find("tls"), &protocol_tls);
 	assert_null(protocol_find("SMTP"));
-	assert_null(protocol_find("imap"));
+	assert_null(protocol_find("IMAP"));
 	assert_int_equal(protocol_smtp.port, 25);
 	assert_int_equal(protocol_smtp.implicit_port, 465);
 	assert_int_equal(protocol_pgsql.port, 5432);
@@ -516,6 +645,7 @@ static void test_protocol_table(void **state)
 	assert_int_equal(protocol_tls.port, 443);
 	assert_null(protocol_tls.upgrade);
 	assert_int_equal(protocol_option_index(&protocol_smtp, "ehlo"), 0);
+	assert_int_equal(protocol_option_index(&protocol_smtp, "lmtp"), 1);
 	assert_int_equal(protocol_option_index(&protocol_smtp, "lhlo"), -1);
 	assert_int_equal(protocol_option_index(&protocol_pgsql, "ehlo"), -1);
 }
@@ -539,6 +669,11 @@ static void test_protocol_tls_on_connect(void **state)
 	assert_true(on_connect(&protocol_smtp, 587, true));
 	assert_false(on_connect(&protocol_pgsql, 0, false));
 	assert_false(on_connect(&protocol_pgsql, 5432, false));
+	assert_true(on_connect(&protocol_imap, 993, false));
+	assert_false(on_connect(&protocol_imap, 143, false));
+	assert_true(on_connect(&protocol_pop3, 995, false));
+	assert_false(on_connect(&protocol_pop3, 110, false));
+	assert_false(on_connect(&protocol_sieve, 4190, false));
 }
 
 /* A profile may name a second port of TLS at connect; 0 stays "none". */
@@ -867,7 +1002,14 @@ int main(void)
 	        FIXTURE_TEST(test_smtp_go_ahead_before_starttls),
 	        FIXTURE_TEST(test_smtp_bad_ehlo_name),
 	        FIXTURE_TEST(test_smtp_default_ehlo_name),
+	        FIXTURE_TEST(test_lmtp_happy_path),
+	        FIXTURE_TEST(test_lmtp_lhlo_refused),
+	        FIXTURE_TEST(test_lmtp_no_starttls),
+	        FIXTURE_TEST(test_lmtp_words),
+	        FIXTURE_TEST(test_lmtp_silence_times_out),
 	        FIXTURE_TEST(test_textproto_first_and_last),
+	        FIXTURE_TEST(test_textproto_dotted),
+	        FIXTURE_TEST(test_textproto_status),
 	        FIXTURE_TEST(test_transport_carries_lines_and_writes),
 	        cmocka_unit_test(test_deadline_within),
 	        FIXTURE_TEST(test_textproto_quote_and_words),
