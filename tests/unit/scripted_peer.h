@@ -48,7 +48,8 @@ void peer_hang_up(struct fixture *fx);
 size_t peer_heard(struct fixture *fx, char *buf, size_t size);
 void sleep_ms(long ms);
 
-/* A script step: 'S' send TEXT, 'P' pause MS, 'R' read one line from the client,
+/* A script step: 'S' send TEXT, 'P' pause MS, 'R' read one line from the client
+ * (with TEXT: read until what it said ends with TEXT, for protocols without lines),
  * 'Q' note whether the client has said anything it should not have yet, 'H' hang
  * up (stop talking, keep listening). A step with op '\0' ends the script. */
 struct step {
