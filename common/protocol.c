@@ -7,10 +7,8 @@
 
 /* --help lists them in this order. */
 static const struct tls_protocol *const protocols[] = {
-        &protocol_tls,
-        &protocol_smtp,
-        &protocol_pgsql,
-        NULL,
+        &protocol_tls,  &protocol_smtp, &protocol_pgsql, &protocol_xmpp, &protocol_ftp,
+        &protocol_nntp, NULL,
 };
 
 const struct tls_protocol *protocol_find(const char *name)

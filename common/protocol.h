@@ -89,6 +89,9 @@ struct tls_protocol {
 extern const struct tls_protocol protocol_tls;   /* TLS on connect (443) */
 extern const struct tls_protocol protocol_smtp;  /* STARTTLS 25/587, implicit 465 */
 extern const struct tls_protocol protocol_pgsql; /* SSLRequest 5432 */
+extern const struct tls_protocol protocol_xmpp;  /* STARTTLS 5222/5269, direct TLS 5223/5270 */
+extern const struct tls_protocol protocol_ftp;   /* AUTH TLS 21, implicit 990 */
+extern const struct tls_protocol protocol_nntp;  /* STARTTLS 119, implicit 563 */
 
 /* The entry named NAME (case-sensitive), or NULL. */
 const struct tls_protocol *protocol_find(const char *name);

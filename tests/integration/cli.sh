@@ -53,14 +53,17 @@ expect_check '--help: exit 3, lists the options' 3 \
 expect_check 'check_tls_smtp --help lists --ehlo' 3 '*--ehlo' '*--warning' \
 	-- "$CHECK_TLS_SMTP" --help
 expect_check 'check_tls -P help: every protocol with its ports, exit 3' 3 \
-	'*^ +tls +443 \(implicit\)' '*^ +smtp +25 \(465 implicit\)' '*^ +pgsql +5432 ' '@lines=4' \
+	'*^ +tls +443 \(implicit\)' '*^ +smtp +25 \(465 implicit\)' '*^ +pgsql +5432 ' \
+	'*^ +xmpp +5222 \(5223 implicit\)' '*^ +ftp +21 \(990 implicit\)' \
+	'*^ +nntp +119 \(563 implicit\)' '@lines=7' \
 	-- "$CHECK_TLS" -P help
 bad '--ehlo with -P pgsql names its protocol' '--ehlo applies to smtp only' \
 	"$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" --ehlo probe.test -P pgsql
 
 # Every long option a plugin's --help offers is documented in its man page, as the
 # build assembles it (man.sh checks the page itself).
-for plugin in "$CHECK_TLS" "$CHECK_TLS_SMTP" "$CHECK_TLS_PGSQL"; do
+for plugin in "$CHECK_TLS" "$CHECK_TLS_SMTP" "$CHECK_TLS_PGSQL" \
+	"$TLSCHECK_BUILDDIR/plugins/check_tls_xmpp" "$TLSCHECK_BUILDDIR/plugins/check_tls_ftp"; do
 	name=$(basename "$plugin")
 	page=$TLSCHECK_BUILDDIR/doc/$name.1
 	undocumented=

@@ -501,7 +501,10 @@ static void test_protocol_table(void **state)
 	assert_ptr_equal(all[0], &protocol_tls);
 	assert_ptr_equal(all[1], &protocol_smtp);
 	assert_ptr_equal(all[2], &protocol_pgsql);
-	assert_null(all[3]);
+	assert_ptr_equal(all[3], &protocol_xmpp);
+	assert_ptr_equal(all[4], &protocol_ftp);
+	assert_ptr_equal(all[5], &protocol_nntp);
+	assert_null(all[6]);
 	assert_ptr_equal(protocol_find("smtp"), &protocol_smtp);
 	assert_ptr_equal(protocol_find("pgsql"), &protocol_pgsql);
 	assert_ptr_equal(protocol_find("tls"), &protocol_tls);
