@@ -97,6 +97,9 @@ extern const struct tls_protocol protocol_pgsql; /* SSLRequest 5432, --direct TL
 extern const struct tls_protocol protocol_ldap;  /* StartTLS 389, implicit 636 and 3269 */
 extern const struct tls_protocol protocol_imap;  /* STARTTLS 143, implicit 993 */
 extern const struct tls_protocol protocol_pop3;  /* STLS 110, implicit 995 */
+extern const struct tls_protocol protocol_xmpp;  /* STARTTLS 5222/5269, direct TLS 5223/5270 */
+extern const struct tls_protocol protocol_ftp;   /* AUTH TLS 21, implicit 990 */
+extern const struct tls_protocol protocol_nntp;  /* STARTTLS 119, implicit 563 */
 extern const struct tls_protocol protocol_sieve; /* ManageSieve STARTTLS 4190 */
 extern const struct tls_protocol protocol_mysql; /* HandshakeV10, SSLRequest 3306 */
 

@@ -59,6 +59,8 @@ static bool ends_reply(const char *line, size_t n, int code, enum textproto_styl
 	int own = textproto_reply_code(line);
 
 	*broken = false;
+	if (style == TEXTPROTO_ONE_LINE)
+		return true;
 	if (n > 0 && own != code) {
 		/* FTP's lines between the first and the last may say anything. */
 		*broken = style == TEXTPROTO_EVERY_LINE;
@@ -95,6 +97,23 @@ int textproto_read_reply(struct net_conn *c, const struct textproto_step *step,
 			return 0;
 	}
 	return too_many_lines(step, f);
+}
+
+int textproto_read_block(struct net_conn *c, const struct textproto_step *step,
+                         textproto_line_fn *each, void *data, struct fault *f)
+{
+	char line[TEXTPROTO_LINE_MAX + 1];
+
+	for (size_t n = 0; n < TEXTPROTO_REPLY_MAX; n++) {
+		if (textproto_read_line(c, step, line, f) < 0)
+			return -1;
+		if (strcmp(line, ".") == 0)
+			return 0;
+		if (each != NULL)
+			each(line[0] == '.' ? line + 1 : line, data);
+	}
+	fault_set(f, FAULT_PEER, "%s: more than %d lines", step->awaited, TEXTPROTO_REPLY_MAX);
+	return -1;
 }
 
 int textproto_read_line(struct net_conn *c, const struct textproto_step *step, char *line,

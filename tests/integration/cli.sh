@@ -56,7 +56,8 @@ expect_check 'check_tls -P help: every protocol with its ports, exit 3' 3 \
 	'*^ +tls +443 \(implicit\)' '*^ +smtp +25 \(465 implicit\)' '*^ +pgsql +5432 ' \
 	'*^ +ldap +389 \(636, 3269 implicit\)' '*^ +mysql +3306 ' \
 	'*^ +imap +143 \(993 implicit\)' '*^ +pop3 +110 \(995 implicit\)' '*^ +sieve +4190 ' \
-	'@lines=9' \
+	'*^ +xmpp +5222 \(5223 implicit\)' '*^ +ftp +21 \(990 implicit\)' \
+	'*^ +nntp +119 \(563 implicit\)' '@lines=12' \
 	-- "$CHECK_TLS" -P help
 bad '--lmtp with -P imap names its protocol' '--lmtp applies to smtp only' \
 	"$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" --lmtp -P imap
@@ -65,7 +66,8 @@ bad '--ehlo with -P pgsql names its protocol' '--ehlo applies to smtp only' \
 
 # Every long option a plugin's --help offers is documented in its man page, as the
 # build assembles it (man.sh checks the page itself).
-for plugin in "$CHECK_TLS" "$CHECK_TLS_SMTP" "$CHECK_TLS_PGSQL"; do
+for plugin in "$CHECK_TLS" "$CHECK_TLS_SMTP" "$CHECK_TLS_PGSQL" \
+	"$TLSCHECK_BUILDDIR/plugins/check_tls_xmpp" "$TLSCHECK_BUILDDIR/plugins/check_tls_ftp"; do
 	name=$(basename "$plugin")
 	page=$TLSCHECK_BUILDDIR/doc/$name.1
 	undocumented=

@@ -108,16 +108,22 @@ struct script {
 	bool spoke_early;
 };
 
-static void script_read_line(struct script *s)
+/* Read until what was heard ends with UNTIL (a line end for line protocols). */
+static void script_read_until(struct script *s, const char *until)
 {
-	char ch = '\0';
+	size_t want = strlen(until);
+	size_t start = s->heard_len;
+	char ch;
 
-	while (ch != '\n' && s->heard_len + 1 < sizeof(s->heard)) {
+	while (s->heard_len + 1 < sizeof(s->heard)) {
 		struct pollfd p = {.fd = s->fd, .events = POLLIN};
 
 		if (poll(&p, 1, 2000) <= 0 || recv(s->fd, &ch, 1, 0) != 1)
 			break;
 		s->heard[s->heard_len++] = ch;
+		if (s->heard_len - start >= want &&
+		    memcmp(s->heard + s->heard_len - want, until, want) == 0)
+			break;
 	}
 	s->heard[s->heard_len] = '\0';
 }
@@ -137,7 +143,7 @@ static void *script_run(void *arg)
 			sleep_ms(st->n);
 			break;
 		case 'R':
-			script_read_line(s);
+			script_read_until(s, st->text != NULL ? st->text : "\n");
 			break;
 		case 'Q':
 			if (poll(&p, 1, 0) > 0)

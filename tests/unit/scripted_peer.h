@@ -49,9 +49,10 @@ size_t peer_heard(struct fixture *fx, char *buf, size_t size);
 void sleep_ms(long ms);
 
 /* A script step: 'S' send TEXT (N bytes of it when N > 0, for binary protocols;
- * else up to its NUL), 'P' pause N ms, 'R' read one line from the client, 'Q' note
- * whether the client has said anything it should not have yet, 'H' hang up (stop
- * talking, keep listening). A step with op '\0' ends the script. */
+ * else up to its NUL), 'P' pause N ms, 'R' read one line from the client (with
+ * TEXT: read until what it said ends with TEXT, for protocols without lines),
+ * 'Q' note whether the client has said anything it should not have yet, 'H' hang
+ * up (stop talking, keep listening). A step with op '\0' ends the script. */
 struct step {
 	char op;
 	const char *text;

@@ -630,9 +630,12 @@ static void test_protocol_table(void **state)
 	assert_ptr_equal(all[3], &protocol_ldap);
 	assert_ptr_equal(all[4], &protocol_imap);
 	assert_ptr_equal(all[5], &protocol_pop3);
-	assert_ptr_equal(all[6], &protocol_sieve);
-	assert_ptr_equal(all[7], &protocol_mysql);
-	assert_null(all[8]);
+	assert_ptr_equal(all[6], &protocol_xmpp);
+	assert_ptr_equal(all[7], &protocol_ftp);
+	assert_ptr_equal(all[8], &protocol_nntp);
+	assert_ptr_equal(all[9], &protocol_sieve);
+	assert_ptr_equal(all[10], &protocol_mysql);
+	assert_null(all[11]);
 	assert_ptr_equal(protocol_find("smtp"), &protocol_smtp);
 	assert_ptr_equal(protocol_find("pgsql"), &protocol_pgsql);
 	assert_ptr_equal(protocol_find("tls"), &protocol_tls);

@@ -1,0 +1,14 @@
+/* check_tls_ftp — FTP: AUTH TLS on 21, TLS at connect on 990. */
+#include <config.h>
+
+#include "check.h"
+
+static const struct cli_plugin plugin = {
+        .name = "check_tls_ftp",
+        .protocol = "ftp",
+};
+
+int main(int argc, char **argv)
+{
+	return check_main(&plugin, argc, argv);
+}
