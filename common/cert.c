@@ -320,3 +320,14 @@ size_t cert_chain_earliest_expiry(const struct cert_chain *chain)
 	}
 	return earliest;
 }
+
+int cert_chain_issuer_of(const struct cert_chain *chain, size_t index)
+{
+	gnutls_x509_crt_t crt = chain->items[index].crt;
+
+	for (size_t i = 0; i < chain->count; i++) {
+		if (i != index && gnutls_x509_crt_check_issuer(crt, chain->items[i].crt))
+			return (int)i;
+	}
+	return gnutls_x509_crt_check_issuer(crt, crt) ? (int)index : -1;
+}

@@ -62,6 +62,11 @@ void cert_chain_clear(struct cert_chain *chain);
  * the CN only when there is no DNS/IP SAN; wildcards only in the leftmost label. */
 bool cert_matches_name(const struct cert_info *c, const char *ascii_name);
 
+/* The served element that issued element INDEX (by name and key identifiers, as
+ * gnutls_x509_crt_check_issuer() says), or -1 when the server did not send it.
+ * A self-signed element is its own issuer. */
+int cert_chain_issuer_of(const struct cert_chain *chain, size_t index);
+
 /* The chain element that expires first (ties: the one nearer the leaf). The chain
  * must not be empty. */
 size_t cert_chain_earliest_expiry(const struct cert_chain *chain);

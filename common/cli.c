@@ -23,6 +23,7 @@ enum {
 	OPT_CERT_FILE,
 	OPT_FINGERPRINT,
 	OPT_MIN_TLS,
+	OPT_OCSP,
 	/* Then the protocols' own options, one value each, in the order collected. */
 	OPT_PROTOCOL_FIRST,
 };
@@ -47,6 +48,7 @@ static const struct option shared_options[] = {
         {"ca-file", required_argument, NULL, 'C'},
         {"ca-path", required_argument, NULL, OPT_CA_PATH},
         {"no-verify-trust", no_argument, NULL, OPT_NO_VERIFY_TRUST},
+        {"ocsp", required_argument, NULL, OPT_OCSP},
         {"warning", required_argument, NULL, 'w'},
         {"critical", required_argument, NULL, 'c'},
         {"timeout", required_argument, NULL, 't'},
@@ -90,6 +92,7 @@ struct raw_args {
 	const char *at;
 	const char *output;
 	const char *min_tls;
+	const char *ocsp;
 	struct given_option protocol_values[CLI_MAX_PROTOCOL_VALUES];
 	size_t protocol_value_count;
 };
@@ -191,6 +194,8 @@ static void print_help(FILE *out, const struct cli_plugin *plugin,
 	      "                           file on disk): CRITICAL when the live one differs\n"
 	      "     --fingerprint=SHA256  pin the leaf's SHA-256 (colons optional); repeatable\n"
 	      "     --min-tls=VERSION     CRITICAL below TLS VERSION: 1.0, 1.1, 1.2 or 1.3\n"
+	      "     --ocsp=MODE           the stapled OCSP response: check (default: judged\n"
+	      "                           when stapled), require (none is CRITICAL), ignore\n"
 	      " -w, --warning=TIME        WARNING below this time left (default 14d)\n"
 	      " -c, --critical=TIME       CRITICAL below this time left (default 7d)\n"
 	      "                           TIME: N[s|m|h|d] (bare number: days) or N% of lifetime\n"
@@ -236,6 +241,25 @@ static int parse_output(const char *text, enum report_format *out, struct fault 
 		}
 	}
 	fault_set(f, FAULT_USAGE, "invalid output '%s' (nagios, json or days)", text);
+	return -1;
+}
+
+static int parse_ocsp(const char *text, enum ocsp_mode *out, struct fault *f)
+{
+	static const struct {
+		const char *name;
+		enum ocsp_mode mode;
+	} modes[] = {{"check", OCSP_MODE_CHECK},
+	             {"require", OCSP_MODE_REQUIRE},
+	             {"ignore", OCSP_MODE_IGNORE}};
+
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		if (strcmp(text, modes[i].name) == 0) {
+			*out = modes[i].mode;
+			return 0;
+		}
+	}
+	fault_set(f, FAULT_USAGE, "invalid --ocsp '%s' (ignore, check or require)", text);
 	return -1;
 }
 
@@ -428,6 +452,9 @@ static bool take_text(int c, const char *arg, struct raw_args *raw, struct check
 		break;
 	case OPT_MIN_TLS:
 		slot = &raw->min_tls;
+		break;
+	case OPT_OCSP:
+		slot = &raw->ocsp;
 		break;
 	default:
 		return false;
@@ -700,6 +727,8 @@ static int derive_limits(const struct raw_args *raw, struct check_config *cfg, s
 		return -1;
 	if (raw->min_tls && parse_min_tls(raw->min_tls, &cfg->min_tls, f) < 0)
 		return -1;
+	if (raw->ocsp && parse_ocsp(raw->ocsp, &cfg->ocsp, f) < 0)
+		return -1;
 	if (raw->port)
 		return parse_port(raw->port, &cfg->port, f);
 	cfg->port = cfg->profile.port;
@@ -711,6 +740,7 @@ static void set_defaults(struct check_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->family = AF_UNSPEC;
 	cfg->verify_trust = true;
+	cfg->ocsp = OCSP_MODE_CHECK;
 	cfg->warning.amount = 14 * 86400.0;
 	cfg->critical.amount = 7 * 86400.0;
 	cfg->timeout = 10;

@@ -16,6 +16,7 @@
 #include "fault.h"
 #include "hostname.h"
 #include "net.h"
+#include "ocsp.h"
 #include "protocol.h"
 #include "facts.h"
 #include "report.h"
@@ -47,6 +48,7 @@ struct check_config {
 	char verify_name[HOSTNAME_MAX];  /* ASCII; empty = do not verify */
 	bool verify_trust;
 	struct trust_store store;
+	enum ocsp_mode ocsp; /* --ocsp */
 	struct threshold_time warning;
 	struct threshold_time critical;
 	double timeout;

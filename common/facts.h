@@ -17,6 +17,7 @@
 
 #include "cert.h"
 #include "fault.h"
+#include "ocsp.h"
 #include "state.h"
 #include "threshold.h"
 #include "trust.h"
@@ -51,6 +52,14 @@ struct facts {
 	 * NULL when trust is not judged (--no-verify-trust, or no chain). */
 	const struct trust_result *trust;
 	const struct fault *trust_failure;
+
+	/* The OCSP response stapled to the leaf, as read: present or not, usable or
+	 * not, what it says. NULL when it is not judged (--ocsp=ignore, or no chain
+	 * was seen). With OCSP_REQUIRED, a missing staple is a problem.
+	 * OCSP_FAILURE: what kept GnuTLS from reading it (out of memory). */
+	const struct ocsp_staple *ocsp;
+	const struct fault *ocsp_failure;
+	bool ocsp_required;
 
 	/* What the handshake said beyond the chain. */
 	struct facts_tls tls;

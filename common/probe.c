@@ -31,7 +31,9 @@ struct tls_probe {
 	char alert_name[PROBE_NAME_SIZE];
 	gnutls_datum_t chain[PROBE_MAX_CHAIN];
 	size_t chain_length;
-	bool out_of_memory; /* the verify callback could not keep the chain */
+	bool request_ocsp;     /* keep the OCSP staple */
+	gnutls_datum_t staple; /* the leaf's stapled OCSP response; size 0: none */
+	bool out_of_memory;    /* the verify callback could not keep the chain */
 	char version[PROBE_NAME_SIZE];
 	char cipher[PROBE_NAME_SIZE];
 	char group[PROBE_NAME_SIZE];
@@ -51,25 +53,55 @@ static void forget_chain(struct tls_probe *p)
 	p->chain_length = 0;
 }
 
+static bool copy_datum(gnutls_datum_t *to, const gnutls_datum_t *from)
+{
+	to->data = malloc(from->size > 0 ? from->size : 1);
+	if (to->data == NULL)
+		return false;
+	memcpy(to->data, from->data, from->size);
+	to->size = from->size;
+	return true;
+}
+
 static bool keep_chain(struct tls_probe *p, const gnutls_datum_t *peers, unsigned count)
 {
 	size_t i;
 
 	forget_chain(p);
 	for (i = 0; i < count && i < PROBE_MAX_CHAIN; i++) {
-		p->chain[i].data = malloc(peers[i].size > 0 ? peers[i].size : 1);
-		if (p->chain[i].data == NULL)
+		if (!copy_datum(&p->chain[i], &peers[i]))
 			return false;
-		memcpy(p->chain[i].data, peers[i].data, peers[i].size);
-		p->chain[i].size = peers[i].size;
 		p->chain_length = i + 1;
 	}
 	return true;
 }
 
-/* Called once the server's chain has arrived: keep it and let the handshake go
- * on whatever it holds. Judging it is for cert, trust and verdict, with the
- * operator's store and --at. */
+static void forget_staple(struct tls_probe *p)
+{
+	free(p->staple.data);
+	p->staple.data = NULL;
+	p->staple.size = 0;
+}
+
+/* The staple of the leaf (index 0: in TLS 1.3 each certificate may carry one).
+ * By the time the verify callback runs it has arrived, in TLS 1.2 too, where the
+ * CertificateStatus message follows the Certificate. */
+static bool keep_staple(struct tls_probe *p, gnutls_session_t session)
+{
+	gnutls_datum_t staple = {NULL, 0};
+
+	forget_staple(p);
+	if (!p->request_ocsp || gnutls_ocsp_status_request_get2(session, 0, &staple) < 0 ||
+	    staple.size == 0)
+		return true;
+	return copy_datum(&p->staple, &staple);
+}
+
+/* Called once the server's chain has arrived: keep it and its staple, and let the
+ * handshake go on whatever they hold. Judging them is for cert, trust, ocsp and
+ * verdict, with the operator's store and --at. GnuTLS judges neither here: the
+ * session has no gnutls_session_set_verify_cert(), so it never verifies the
+ * chain or the staple itself, and a bad staple cannot fail the handshake. */
 static int keep_peer_chain(gnutls_session_t session)
 {
 	struct tls_probe *p = gnutls_session_get_ptr(session);
@@ -79,7 +111,7 @@ static int keep_peer_chain(gnutls_session_t session)
 	peers = gnutls_certificate_get_peers(session, &count);
 	if (peers == NULL)
 		count = 0;
-	if (!keep_chain(p, peers, count)) {
+	if (!keep_chain(p, peers, count) || !keep_staple(p, session)) {
 		p->out_of_memory = true;
 		return -1;
 	}
@@ -101,7 +133,25 @@ static int configure(gnutls_session_t session, gnutls_certificate_credentials_t 
 
 		ret = gnutls_alpn_set_protocols(session, &proto, 1, 0);
 	}
+	if (ret >= 0 && o != NULL && o->request_ocsp)
+		ret = gnutls_ocsp_status_request_enable_client(session, NULL, 0, NULL);
 	return ret;
+}
+
+/* GnuTLS clients ask for a staple by default; from GnuTLS 3.8 a flag says not to.
+ * Before it, only GNUTLS_NO_EXTENSIONS did, which also drops the extended master
+ * secret that some TLS 1.2 servers require: not worth it for --ocsp=ignore. */
+static unsigned init_flags(const struct probe_options *o)
+{
+	unsigned flags = GNUTLS_CLIENT | GNUTLS_NONBLOCK | GNUTLS_NO_SIGNAL;
+
+#if HAVE_DECL_GNUTLS_NO_STATUS_REQUEST
+	if (o == NULL || !o->request_ocsp)
+		flags |= GNUTLS_NO_STATUS_REQUEST;
+#else
+	(void)o;
+#endif
+	return flags;
 }
 
 /* Creates *SESSION and *CRED (NULL when not created; the caller releases them). */
@@ -113,7 +163,7 @@ static int open_session(gnutls_session_t *session, gnutls_certificate_credential
 	*session = NULL;
 	*cred = NULL;
 	/* GNUTLS_NO_SIGNAL: a server that hangs up must not kill the plugin with SIGPIPE. */
-	ret = gnutls_init(session, GNUTLS_CLIENT | GNUTLS_NONBLOCK | GNUTLS_NO_SIGNAL);
+	ret = gnutls_init(session, init_flags(o));
 	if (ret < 0)
 		*session = NULL; /* never release what a failed init left behind */
 	if (ret >= 0) {
@@ -318,6 +368,7 @@ int probe_handshake(int fd, const struct probe_options *o, const struct deadline
 		fault_set(f, FAULT_INTERNAL, "out of memory");
 		goto out;
 	}
+	p->request_ocsp = o != NULL && o->request_ocsp;
 	if (open_session(&p->session, &p->cred, fd, o, p, f) < 0)
 		goto out;
 	if (handshake(p->session, fd, dl, p, f) == 0) {
@@ -478,6 +529,11 @@ static const char *or_null(const char *s)
 	return s[0] != '\0' ? s : NULL;
 }
 
+const gnutls_datum_t *probe_ocsp_staple(const struct tls_probe *p)
+{
+	return p->staple.size > 0 ? &p->staple : NULL;
+}
+
 const char *probe_tls_version(const struct tls_probe *p)
 {
 	return or_null(p->version);
@@ -519,5 +575,6 @@ void probe_free(struct tls_probe *p)
 		return;
 	probe_close(p);
 	forget_chain(p);
+	forget_staple(p);
 	free(p);
 }

@@ -2,9 +2,10 @@
  * drives a GnuTLS session.
  *
  * The probe trusts nothing and verifies nothing during the handshake: its verify
- * callback copies the peer's chain and lets the handshake go on, so the chain is
- * kept even when the handshake fails later (a broker that wants a client
- * certificate, say). Judging the chain is the job of cert, trust and verdict.
+ * callback copies the peer's chain (and the OCSP response stapled to it) and lets
+ * the handshake go on, so the chain is kept even when the handshake fails later (a
+ * broker that wants a client certificate, say). Judging the chain and the staple
+ * is the job of cert, trust, ocsp and verdict.
  *
  * A completed handshake leaves the session open: probe_attach() makes it the
  * transport of a net_conn, so a protocol's after() step reads and writes over TLS
@@ -13,6 +14,7 @@
 #ifndef TLSCHECK_COMMON_PROBE_H
 #define TLSCHECK_COMMON_PROBE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <gnutls/gnutls.h>
@@ -26,6 +28,10 @@ struct tls_probe; /* opaque */
 struct probe_options {
 	const char *sni;  /* ASCII host name for SNI; NULL sends none */
 	const char *alpn; /* protocol to offer with ALPN; NULL offers none */
+	/* Ask for an OCSP staple (status_request) and keep what comes. When false
+	 * nothing is kept; GnuTLS before 3.8 asks all the same (it cannot be told
+	 * not to without losing other extensions). */
+	bool request_ocsp;
 };
 
 /* Run a TLS client handshake on the connected, non-blocking socket FD, waiting at
@@ -71,6 +77,10 @@ void probe_close(struct tls_probe *p);
  * the probe. */
 size_t probe_chain_length(const struct tls_probe *p);
 const gnutls_datum_t *probe_chain(const struct tls_probe *p);
+
+/* The OCSP response the server stapled to its leaf (DER, owned by the probe),
+ * kept as it came whatever it says; NULL when none was asked for or stapled. */
+const gnutls_datum_t *probe_ocsp_staple(const struct tls_probe *p);
 
 /* Negotiated parameters: "TLSv1.3", "TLS_AES_256_GCM_SHA384" (or GnuTLS's
  * name), "X25519"/"SECP256R1", the ALPN protocol. NULL when unknown (the

@@ -96,6 +96,7 @@ static int handshake(struct target *t, const struct check_config *cfg, const str
 	struct probe_options options = {
 	        .sni = cfg->sni[0] ? cfg->sni : NULL,
 	        .alpn = tls_on_connect(cfg) ? cfg->profile.alpn : NULL,
+	        .request_ocsp = cfg->ocsp != OCSP_MODE_IGNORE,
 	};
 
 	if (probe_handshake(t->fd, &options, dl, &t->probe, f) < 0)
@@ -188,6 +189,42 @@ static void verify_trust(struct target *t, const struct trust_anchors *anchors,
 		t->facts.trust = &t->trust;
 }
 
+/* The leaf's issuer, for the staple's signature: served, else the anchor that
+ * issued the leaf (a CA that signs leaves directly is seldom served). *OWNED is
+ * the copy to release, when it came from the store. */
+static gnutls_x509_crt_t leaf_issuer(const struct target *t, const struct trust_anchors *anchors,
+                                     gnutls_x509_crt_t *owned)
+{
+	int served = cert_chain_issuer_of(&t->chain, 0);
+
+	*owned = NULL;
+	if (served >= 0)
+		return t->chain.items[served].crt;
+	if (anchors != NULL && trust_find_issuer(anchors, t->chain.items[0].crt, owned) == 0)
+		return *owned;
+	return NULL;
+}
+
+/* Read the staple (a fact, judged by the ocsp rule), unless --ocsp=ignore. */
+static void read_staple(struct target *t, const struct check_config *cfg,
+                        const struct trust_anchors *anchors)
+{
+	gnutls_x509_crt_t issuer, owned;
+
+	if (cfg->ocsp == OCSP_MODE_IGNORE || t->failed || t->probe == NULL || t->chain.count == 0)
+		return;
+	issuer = leaf_issuer(t, anchors, &owned);
+	fault_clear(&t->ocsp_failure);
+	if (ocsp_staple_read(probe_ocsp_staple(t->probe), &t->chain.items[0], issuer, &t->ocsp,
+	                     &t->ocsp_failure) == 0)
+		t->facts.ocsp = &t->ocsp;
+	else
+		t->facts.ocsp_failure = &t->ocsp_failure;
+	t->facts.ocsp_required = cfg->ocsp == OCSP_MODE_REQUIRE;
+	if (owned != NULL)
+		gnutls_x509_crt_deinit(owned);
+}
+
 /* Everything the rules read, gathered once. */
 static void gather_facts(struct target *t, const struct check_config *cfg)
 {
@@ -228,6 +265,7 @@ void target_judge(struct target *t, const struct check_config *cfg, const struct
 	t->facts.expected_leaf = j->expected_leaf;
 	if (target_needs_anchors(t, cfg))
 		verify_trust(t, j->anchors, j->store_failure);
+	read_staple(t, cfg, j->anchors);
 	verdict_judge(&t->verdict, &t->facts);
 }
 

@@ -19,6 +19,7 @@
 #include "facts.h"
 #include "fault.h"
 #include "net.h"
+#include "ocsp.h"
 #include "probe.h"
 #include "trust.h"
 #include "verdict.h"
@@ -42,7 +43,9 @@ struct target {
 	struct cert_chain chain;
 	struct trust_result trust;
 	struct fault trust_failure;
-	struct facts facts; /* points into the above */
+	struct ocsp_staple ocsp;
+	struct fault ocsp_failure; /* GnuTLS could not read the staple */
+	struct facts facts;        /* points into the above */
 	struct verdict verdict;
 };
 

@@ -452,6 +452,16 @@ int trust_verify(const struct trust_anchors *anchors, const struct cert_chain *c
 	return 0;
 }
 
+int trust_find_issuer(const struct trust_anchors *anchors, gnutls_x509_crt_t crt,
+                      gnutls_x509_crt_t *issuer)
+{
+	*issuer = NULL;
+	if (gnutls_x509_trust_list_get_issuer(anchors->list, crt, issuer, GNUTLS_TL_GET_COPY) == 0)
+		return 0;
+	*issuer = NULL;
+	return -1;
+}
+
 void trust_free(struct trust_anchors *anchors)
 {
 	if (anchors == NULL)

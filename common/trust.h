@@ -73,6 +73,13 @@ int trust_load(const struct trust_store *store, struct trust_anchors **out, stru
 int trust_verify(const struct trust_anchors *anchors, const struct cert_chain *chain,
                  struct trust_result *result, struct fault *f);
 
+/* The anchor of ANCHORS that issued CRT, as a copy in *ISSUER (release it with
+ * gnutls_x509_crt_deinit()), for what is judged against the issuer's key (a
+ * stapled OCSP response) when the server does not send its issuer. Returns 0, or
+ * -1 with *ISSUER NULL when no anchor issued CRT. */
+int trust_find_issuer(const struct trust_anchors *anchors, gnutls_x509_crt_t crt,
+                      gnutls_x509_crt_t *issuer);
+
 /* Safe on NULL. */
 void trust_free(struct trust_anchors *anchors);
 

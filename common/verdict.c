@@ -102,6 +102,7 @@ static const char rule_probe[] = "probe";
 static const char rule_expiry[] = "expiry";
 static const char rule_name[] = "name";
 static const char rule_trust[] = "trust";
+static const char rule_ocsp[] = "ocsp";
 static const char rule_handshake[] = "handshake";
 static const char rule_client_cert[] = "client-cert";
 static const char rule_service[] = "service";
@@ -309,6 +310,101 @@ static void judge_trust(struct verdict *v, const struct facts *facts)
 		verdict_add(v, rule_trust, STATE_CRITICAL, "chain not trusted by %s", t->store);
 }
 
+/* A staple that is not about the leaf, not from its issuer or not an OCSP
+ * response at all: clients that check staples (GnuTLS's, Firefox) refuse the
+ * connection over it, so it is as bad as no certificate status at all to them. */
+static bool judge_ocsp_defect(struct verdict *v, const struct ocsp_staple *s,
+                              const struct cert_info *leaf)
+{
+	switch (s->defect) {
+	case OCSP_USABLE:
+		return false;
+	case OCSP_UNREADABLE:
+		verdict_add(v, rule_ocsp, STATE_CRITICAL, "OCSP staple cannot be used: %s",
+		            s->problem);
+		break;
+	case OCSP_OTHER_CERT:
+		verdict_add(v, rule_ocsp, STATE_CRITICAL,
+		            "OCSP staple is for another certificate, not '%s'", leaf->label);
+		break;
+	case OCSP_BAD_SIGNATURE:
+		verdict_add(v, rule_ocsp, STATE_CRITICAL,
+		            "OCSP staple for certificate '%s' does not verify against issuer '%s': "
+		            "%s",
+		            leaf->label, leaf->issuer_label, s->problem);
+		break;
+	}
+	return true;
+}
+
+/* A response past its nextUpdate, or not yet issued, at --at. Without a
+ * nextUpdate the responder promises nothing, and only the future is judged. */
+static bool judge_ocsp_dates(struct verdict *v, const struct ocsp_staple *s,
+                             const struct cert_info *leaf, time_t now)
+{
+	char this_update[32], next_update[32];
+
+	when_format(s->this_update, this_update, sizeof(this_update));
+	if (now < s->this_update) {
+		verdict_add(v, rule_ocsp, STATE_WARNING,
+		            "OCSP staple for certificate '%s' is dated in the future (this update "
+		            "%s)",
+		            leaf->label, this_update);
+		return true;
+	}
+	if (s->next_update == (time_t)-1 || now < s->next_update)
+		return false;
+	when_format(s->next_update, next_update, sizeof(next_update));
+	verdict_add(v, rule_ocsp, STATE_WARNING,
+	            "OCSP staple for certificate '%s' is stale (next update was due %s, this "
+	            "update %s)",
+	            leaf->label, next_update, this_update);
+	return true;
+}
+
+static void judge_ocsp_status(struct verdict *v, const struct ocsp_staple *s,
+                              const struct cert_info *leaf, time_t now)
+{
+	char date[32];
+	bool stale;
+
+	if (s->status == OCSP_REVOKED) {
+		/* Revocation is final: how old the news is does not matter. */
+		when_format(s->revoked_at, date, sizeof(date));
+		verdict_add(v, rule_ocsp, STATE_CRITICAL,
+		            "OCSP staple says certificate '%s' is revoked (%s%s%s)", leaf->label,
+		            date, s->reason ? ", " : "", s->reason ? s->reason : "");
+		return;
+	}
+	if (s->status == OCSP_UNKNOWN)
+		verdict_add(v, rule_ocsp, STATE_WARNING,
+		            "OCSP staple says certificate '%s' is unknown to its responder",
+		            leaf->label);
+	stale = judge_ocsp_dates(v, s, leaf, now);
+	if (s->status == OCSP_GOOD && !stale)
+		verdict_add(v, rule_ocsp, STATE_OK, "OCSP staple good%s",
+		            s->signature_checked ? "" : " (issuer unknown, signature not checked)");
+}
+
+static void judge_ocsp(struct verdict *v, const struct facts *facts)
+{
+	const struct ocsp_staple *s = facts->ocsp;
+
+	if (!has_chain(facts) || probe_failed(facts))
+		return;
+	add_fault(v, rule_ocsp, facts->ocsp_failure, facts->timeout_state);
+	if (s == NULL)
+		return;
+	if (!s->present) {
+		if (facts->ocsp_required)
+			verdict_add(v, rule_ocsp, STATE_CRITICAL,
+			            "server staples no OCSP response");
+		return;
+	}
+	if (!judge_ocsp_defect(v, s, &facts->chain->items[0]))
+		judge_ocsp_status(v, s, &facts->chain->items[0], facts->now);
+}
+
 static void judge_handshake(struct verdict *v, const struct facts *facts)
 {
 	if (facts->handshake_error != NULL && !probe_failed(facts))
@@ -487,6 +583,7 @@ static const struct verdict_rule {
         {rule_expiry, judge_expiry},
         {rule_name, judge_name},
         {rule_trust, judge_trust},
+        {rule_ocsp, judge_ocsp},
         {rule_handshake, judge_handshake},
         {rule_client_cert, judge_client_cert},
         {rule_service, judge_service},

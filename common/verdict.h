@@ -14,6 +14,11 @@
  *   name         the leaf does not match the name to verify: CRITICAL.
  *   trust        the chain is not trusted by the store (CRITICAL), or is (OK);
  *                UNKNOWN when the verification could not run.
+ *   ocsp         the OCSP response stapled to the leaf (unless --ocsp=ignore):
+ *                revoked, unusable (not an OCSP response, for another
+ *                certificate, not signed by the leaf's issuer) or absent under
+ *                --ocsp=require: CRITICAL; status unknown, stale (past its next
+ *                update) or dated in the future: WARNING; good: OK.
  *   handshake    the handshake failed after the chain was seen: CRITICAL.
  *   client-cert  the server asked for a client certificate and got none: OK,
  *                a note (the served chain is judged as usual).

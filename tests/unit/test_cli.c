@@ -195,6 +195,26 @@ static void test_at_and_output(void **state)
 	expect_usage_error(PARSE(&generic, "-H", "x.example", "--at", "tomorrow"), &f, "tomorrow");
 }
 
+static void test_ocsp_mode(void **state)
+{
+	struct check_config cfg;
+	struct fault f;
+	(void)state;
+
+	assert_int_equal(PARSE(&generic, "-H", "x.example"), CLI_RUN);
+	assert_int_equal(cfg.ocsp, OCSP_MODE_CHECK);
+	assert_int_equal(PARSE(&generic, "-H", "x.example", "--ocsp=require"), CLI_RUN);
+	assert_int_equal(cfg.ocsp, OCSP_MODE_REQUIRE);
+	assert_int_equal(PARSE(&generic, "-H", "x.example", "--ocsp", "ignore"), CLI_RUN);
+	assert_int_equal(cfg.ocsp, OCSP_MODE_IGNORE);
+	assert_int_equal(PARSE(&generic, "-H", "x.example", "--ocsp", "check"), CLI_RUN);
+	assert_int_equal(cfg.ocsp, OCSP_MODE_CHECK);
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "--ocsp", "must"), &f,
+	                   "invalid --ocsp 'must' (ignore, check or require)");
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "--ocsp"), &f,
+	                   "option '--ocsp' needs a value");
+}
+
 static void test_bad_command_lines(void **state)
 {
 	struct check_config cfg;
@@ -336,6 +356,7 @@ int main(void)
 	        cmocka_unit_test(test_name_options),
 	        cmocka_unit_test(test_thresholds_and_timeout),
 	        cmocka_unit_test(test_at_and_output),
+	        cmocka_unit_test(test_ocsp_mode),
 	        cmocka_unit_test(test_bad_command_lines),
 	        cmocka_unit_test(test_ca_files_collected),
 	        cmocka_unit_test(test_address),

@@ -581,18 +581,189 @@ static void test_probe_failure(void **state)
 	assert_int_equal(v.count, 0);
 }
 
+/* A usable staple saying STATUS, issued a day before NOW, next update in 6 days. */
+static struct ocsp_staple staple(enum ocsp_cert_status status)
+{
+	return (struct ocsp_staple){
+	        .present = true,
+	        .signature_checked = true,
+	        .status = status,
+	        .this_update = NOW - DAY,
+	        .next_update = NOW + 6 * DAY,
+	};
+}
+
+/* One staple judged: the leaf of make_chain(), and the ocsp rule's findings
+ * only (the expiry rule judges the same chain). */
+struct ocsp_case {
+	struct ocsp_staple s;
+	struct cert_chain chain;
+	struct facts facts;
+	struct verdict v;
+};
+
+static void ocsp_case_init(struct ocsp_case *c, enum ocsp_cert_status status)
+{
+	c->s = staple(status);
+	make_chain(&c->chain, 200 * DAY);
+	snprintf(c->chain.items[0].issuer_label, sizeof(c->chain.items[0].issuer_label),
+	         "CN=Issuing CA");
+	c->facts = (struct facts){.chain = &c->chain, .now = NOW, .ocsp = &c->s};
+}
+
+static void judge_ocsp(struct ocsp_case *c)
+{
+	size_t kept = 0;
+
+	judge_facts(&c->v, &c->facts);
+	for (size_t i = 0; i < c->v.count; i++) {
+		if (strcmp(c->v.items[i].rule, "ocsp") == 0)
+			c->v.items[kept++] = c->v.items[i];
+	}
+	c->v.count = kept;
+}
+
+static void test_ocsp_absent(void **state)
+{
+	struct ocsp_case c;
+	struct fault f;
+
+	(void)state;
+	ocsp_case_init(&c, OCSP_GOOD);
+	c.s.present = false;
+	judge_ocsp(&c);
+	assert_int_equal(c.v.count, 0);
+	c.facts.ocsp_required = true;
+	judge_ocsp(&c);
+	assert_single(&c.v, STATE_CRITICAL, "server staples no OCSP response");
+	/* --ocsp=ignore: nothing read, nothing judged, even if required were set. */
+	c.facts.ocsp = NULL;
+	judge_ocsp(&c);
+	assert_int_equal(c.v.count, 0);
+	/* GnuTLS could not read it: our failure, UNKNOWN. */
+	fault_set(&f, FAULT_INTERNAL, "cannot read the OCSP staple: out of memory");
+	c.facts.ocsp_failure = &f;
+	judge_ocsp(&c);
+	assert_single(&c.v, STATE_UNKNOWN, "cannot read the OCSP staple: out of memory");
+	/* After a failed probe only the failure is judged. */
+	c.facts.ocsp = &c.s;
+	c.facts.ocsp_failure = NULL;
+	fault_set(&f, FAULT_PEER, "server sent no certificate");
+	c.facts.probe_failure = &f;
+	judge_ocsp(&c);
+	assert_int_equal(c.v.count, 0);
+}
+
+static void test_ocsp_status(void **state)
+{
+	struct ocsp_case c;
+
+	(void)state;
+	ocsp_case_init(&c, OCSP_GOOD);
+	judge_ocsp(&c);
+	assert_single(&c.v, STATE_OK, "OCSP staple good");
+	assert_string_equal(c.v.items[0].rule, "ocsp");
+	c.s.signature_checked = false;
+	judge_ocsp(&c);
+	assert_single(&c.v, STATE_OK, "OCSP staple good (issuer unknown, signature not checked)");
+
+	c.s = staple(OCSP_REVOKED);
+	c.s.revoked_at = NOW - 3 * DAY + 10 * 3600;
+	c.s.reason = "keyCompromise";
+	judge_ocsp(&c);
+	assert_single(&c.v, STATE_CRITICAL,
+	              "OCSP staple says certificate 'CN=db1.example.com' is revoked "
+	              "(2025-12-29 10:00 UTC, keyCompromise)");
+	/* Revoked stays revoked however old the news, and a reason may be absent. */
+	c.s.reason = NULL;
+	c.s.next_update = NOW - DAY;
+	judge_ocsp(&c);
+	assert_single(&c.v, STATE_CRITICAL,
+	              "OCSP staple says certificate 'CN=db1.example.com' is revoked "
+	              "(2025-12-29 10:00 UTC)");
+
+	c.s = staple(OCSP_UNKNOWN);
+	judge_ocsp(&c);
+	assert_single(&c.v, STATE_WARNING,
+	              "OCSP staple says certificate 'CN=db1.example.com' is unknown to its "
+	              "responder");
+}
+
+static void test_ocsp_dates(void **state)
+{
+	struct ocsp_case c;
+
+	(void)state;
+	ocsp_case_init(&c, OCSP_GOOD);
+	/* At its next update a response is stale; a second before, it is not. */
+	c.s.next_update = NOW + 1;
+	judge_ocsp(&c);
+	assert_single(&c.v, STATE_OK, "OCSP staple good");
+	c.s.next_update = NOW;
+	judge_ocsp(&c);
+	assert_single(&c.v, STATE_WARNING,
+	              "OCSP staple for certificate 'CN=db1.example.com' is stale (next update "
+	              "was due 2026-01-01 00:00 UTC, this update 2025-12-31 00:00 UTC)");
+	/* No next update: the responder promises nothing, nothing is stale. */
+	c.s.next_update = (time_t)-1;
+	judge_ocsp(&c);
+	assert_single(&c.v, STATE_OK, "OCSP staple good");
+	c.s.this_update = NOW + 2 * 3600;
+	judge_ocsp(&c);
+	assert_single(&c.v, STATE_WARNING,
+	              "OCSP staple for certificate 'CN=db1.example.com' is dated in the future "
+	              "(this update 2026-01-01 02:00 UTC)");
+
+	/* Unknown and stale: both said. */
+	c.s = staple(OCSP_UNKNOWN);
+	c.s.next_update = NOW - 1;
+	judge_ocsp(&c);
+	assert_int_equal(c.v.count, 2);
+	assert_int_equal(c.v.items[0].state, STATE_WARNING);
+	assert_int_equal(c.v.items[1].state, STATE_WARNING);
+	assert_non_null(strstr(c.v.items[1].text, "is stale"));
+}
+
+/* What an unusable staple says is not believed, revoked or not. */
+static void test_ocsp_defects(void **state)
+{
+	struct ocsp_case c;
+
+	(void)state;
+	ocsp_case_init(&c, OCSP_REVOKED);
+	c.s.defect = OCSP_UNREADABLE;
+	snprintf(c.s.problem, sizeof(c.s.problem), "it is not an OCSP response");
+	judge_ocsp(&c);
+	assert_single(&c.v, STATE_CRITICAL,
+	              "OCSP staple cannot be used: it is not an OCSP response");
+	c.s.defect = OCSP_OTHER_CERT;
+	judge_ocsp(&c);
+	assert_single(&c.v, STATE_CRITICAL,
+	              "OCSP staple is for another certificate, not 'CN=db1.example.com'");
+	c.s.defect = OCSP_BAD_SIGNATURE;
+	snprintf(c.s.problem, sizeof(c.s.problem),
+	         "signed by a responder the issuer did not certify");
+	judge_ocsp(&c);
+	assert_single(&c.v, STATE_CRITICAL,
+	              "OCSP staple for certificate 'CN=db1.example.com' does not verify against "
+	              "issuer 'CN=Issuing CA': signed by a responder the issuer did not certify");
+}
+
 /* Every rule at once: each finding names its rule, in the order of the table,
  * and the TLS parameters are facts, never findings. */
 static void test_rules_in_order(void **state)
 {
 	const struct trust_result t = {.trusted = true, .store = "ca.pem"};
-	static const char *const expected[] = {"expiry", "trust", "handshake", "client-cert"};
+	static const char *const expected[] = {"expiry", "trust", "ocsp", "handshake",
+	                                       "client-cert"};
+	const struct ocsp_staple s = staple(OCSP_GOOD);
 	struct cert_chain chain;
 	struct facts facts = {
 	        .now = NOW,
 	        .warning = &warn_14d,
 	        .critical = &crit_7d,
 	        .trust = &t,
+	        .ocsp = &s,
 	        .tls = {"TLSv1.2", "TLS_AES_128_GCM_SHA256", "X25519", NULL},
 	        .handshake_error = "handshake failed: received alert 'bad certificate'",
 	        .client_cert_note = "server requires a client certificate (none given)",
@@ -603,15 +774,16 @@ static void test_rules_in_order(void **state)
 	make_chain(&chain, 10 * DAY);
 	facts.chain = &chain;
 	judge_facts(&v, &facts);
-	assert_int_equal(v.count, 4);
+	assert_int_equal(v.count, 5);
 	for (size_t i = 0; i < v.count; i++) {
 		assert_string_equal(v.items[i].rule, expected[i]);
 		assert_null(strstr(v.items[i].text, "TLSv1.2"));
 	}
 	assert_int_equal(v.items[0].state, STATE_WARNING);
-	assert_int_equal(v.items[2].state, STATE_CRITICAL);
-	assert_string_equal(v.items[3].text, facts.client_cert_note);
-	assert_int_equal(v.items[3].state, STATE_OK);
+	assert_int_equal(v.items[2].state, STATE_OK);
+	assert_int_equal(v.items[3].state, STATE_CRITICAL);
+	assert_string_equal(v.items[4].text, facts.client_cert_note);
+	assert_int_equal(v.items[4].state, STATE_OK);
 	assert_true(v.expiry.valid);
 }
 
@@ -794,6 +966,10 @@ int main(void)
 	        cmocka_unit_test(test_trust_failure),
 	        cmocka_unit_test(test_name),
 	        cmocka_unit_test(test_probe_failure),
+	        cmocka_unit_test(test_ocsp_absent),
+	        cmocka_unit_test(test_ocsp_status),
+	        cmocka_unit_test(test_ocsp_dates),
+	        cmocka_unit_test(test_ocsp_defects),
 	        cmocka_unit_test(test_rules_in_order),
 	        cmocka_unit_test(test_trust_internal_ca_hint),
 	        cmocka_unit_test(test_cert_file),
