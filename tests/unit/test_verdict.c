@@ -186,9 +186,9 @@ static void test_expiry_intermediate_first(void **state)
 	assert_int_equal(v.count, 2);
 	assert_string_equal(
 	        v.items[0].text,
-	        "certificate 'CN=db1.example.com' expired 1d ago (2025-12-31 00:00 UTC)");
+	        "certificate 'CN=db1.example.com' expired 24h ago (2025-12-31 00:00 UTC)");
 	assert_string_equal(v.items[1].text,
-	                    "root 'CN=Root CA' expires in 1d (2026-01-02 00:00 UTC)");
+	                    "root 'CN=Root CA' expires in 24h (2026-01-02 00:00 UTC)");
 	assert_int_equal(v.expiry.index, 0);
 }
 
@@ -243,6 +243,56 @@ static void test_expiry_percent(void **state)
 	assert_int_equal(v.items[1].state, STATE_CRITICAL);
 	assert_int_equal(v.expiry.index, 2);
 	assert_true(v.expiry.warning_seconds == 0.3 * (1000.0 * DAY));
+}
+
+/* A short-lived element is judged against its own short life, wherever it sits
+ * in the chain, and its time is told in hours below two days. */
+static void test_expiry_percent_short_lived(void **state)
+{
+	const struct threshold_time warn_50 = {50.0, true}, crit_20 = {20.0, true};
+	struct cert_chain chain;
+	struct verdict v;
+
+	(void)state;
+	/* A 6-day leaf with 2 days left: 33% of its life, under 50% but not 20%. */
+	make_chain(&chain, 2 * DAY);
+	chain.items[0].not_before = NOW - 4 * DAY;
+	judge(&v, &chain, &warn_50, &crit_20);
+	assert_single(&v, STATE_WARNING,
+	              "certificate 'CN=db1.example.com' expires in 2d (2026-01-03 00:00 UTC)");
+	assert_true(v.expiry.warning_seconds == 3.0 * DAY);
+	assert_true(v.expiry.critical_seconds == 0.2 * (6.0 * DAY));
+
+	/* 44h 5m left of 6 days: 30.6%, still a WARNING, told in hours. */
+	chain.items[0].not_after = NOW + 44 * 3600 + 5 * 60;
+	chain.items[0].not_before = chain.items[0].not_after - 6 * DAY;
+	judge(&v, &chain, &warn_50, &crit_20);
+	assert_single(&v, STATE_WARNING,
+	              "certificate 'CN=db1.example.com' expires in 44h 5m (2026-01-02 20:05 UTC)");
+
+	/* 1 day left of 6: 16.7%, under 20%: CRITICAL. */
+	chain.items[0].not_before = NOW - 5 * DAY;
+	chain.items[0].not_after = NOW + DAY;
+	judge(&v, &chain, &warn_50, &crit_20);
+	assert_single(&v, STATE_CRITICAL,
+	              "certificate 'CN=db1.example.com' expires in 24h (2026-01-02 00:00 UTC)");
+
+	/* The same 6-day life on the intermediate, under a 150-day leaf whose 100 days
+	 * left are two thirds of its life: only the intermediate is in trouble. */
+	make_chain(&chain, 100 * DAY);
+	chain.items[0].not_before = NOW - 50 * DAY;
+	chain.items[1].not_before = NOW - 4 * DAY;
+	chain.items[1].not_after = NOW + 2 * DAY;
+	judge(&v, &chain, &warn_50, &crit_20);
+	assert_single(&v, STATE_WARNING,
+	              "intermediate 'CN=Issuing CA' expires in 2d (2026-01-03 00:00 UTC)");
+	assert_int_equal(v.expiry.index, 1);
+	assert_true(v.expiry.warning_seconds == 3.0 * DAY);
+	chain.items[1].not_after = NOW + 20 * 3600 + 14 * 60;
+	chain.items[1].not_before = chain.items[1].not_after - 6 * DAY;
+	judge(&v, &chain, &warn_50, &crit_20);
+	assert_single(&v, STATE_CRITICAL,
+	              "intermediate 'CN=Issuing CA' expires in 20h 14m (2026-01-01 20:14 UTC)");
 }
 
 static void test_expiry_zero_means_never(void **state)
@@ -626,6 +676,7 @@ int main(void)
 	        cmocka_unit_test(test_expiry_intermediate_first),
 	        cmocka_unit_test(test_expiry_tie_goes_to_leaf),
 	        cmocka_unit_test(test_expiry_percent),
+	        cmocka_unit_test(test_expiry_percent_short_lived),
 	        cmocka_unit_test(test_expiry_zero_means_never),
 	        cmocka_unit_test(test_expiry_empty_chain),
 	        cmocka_unit_test(test_add_and_worst),
