@@ -20,6 +20,8 @@ enum {
 	OPT_AT,
 	OPT_OUTPUT,
 	OPT_IMPLICIT_TLS,
+	OPT_ALLOW_SHA1,
+	OPT_ALLOW_WEAK_RSA,
 	/* Then the protocols' own options, one value each, in the order collected. */
 	OPT_PROTOCOL_FIRST,
 };
@@ -44,6 +46,8 @@ static const struct option shared_options[] = {
         {"ca-file", required_argument, NULL, 'C'},
         {"ca-path", required_argument, NULL, OPT_CA_PATH},
         {"no-verify-trust", no_argument, NULL, OPT_NO_VERIFY_TRUST},
+        {"allow-sha1", no_argument, NULL, OPT_ALLOW_SHA1},
+        {"allow-weak-rsa", no_argument, NULL, OPT_ALLOW_WEAK_RSA},
         {"warning", required_argument, NULL, 'w'},
         {"critical", required_argument, NULL, 'c'},
         {"timeout", required_argument, NULL, 't'},
@@ -177,6 +181,8 @@ static void print_help(FILE *out, const struct cli_plugin *plugin,
 	      " -C, --ca-file=FILE        trust anchors, PEM; repeatable (default: system store)\n"
 	      "     --ca-path=DIR         a directory of PEM trust anchors\n"
 	      "     --no-verify-trust     do not judge trust (dates and name still judged)\n"
+	      "     --allow-sha1          no WARNING for a SHA-1 signature in the chain\n"
+	      "     --allow-weak-rsa      no WARNING for an RSA key under 2048 bits\n"
 	      " -w, --warning=TIME        WARNING below this time left (default 14d)\n"
 	      " -c, --critical=TIME       CRITICAL below this time left (default 7d)\n"
 	      "                           TIME: N[s|m|h|d] (bare number: days) or N% of lifetime\n"
@@ -319,6 +325,12 @@ static bool take_switch(int c, struct check_config *cfg)
 		return true;
 	case OPT_IMPLICIT_TLS:
 		cfg->implicit_tls = true;
+		return true;
+	case OPT_ALLOW_SHA1:
+		cfg->allow_sha1 = true;
+		return true;
+	case OPT_ALLOW_WEAK_RSA:
+		cfg->allow_weak_rsa = true;
 		return true;
 	case 'v':
 		cfg->verbosity++;

@@ -202,6 +202,8 @@ static void gather_facts(struct target *t, const struct check_config *cfg)
 	        .timeout_state = cfg->timeout_state,
 	        .name_ascii = cfg->verify_name[0] ? cfg->verify_name : NULL,
 	        .name_display = cfg->verify_name_display,
+	        .allow_sha1 = cfg->allow_sha1,
+	        .allow_weak_rsa = cfg->allow_weak_rsa,
 	};
 	if (t->after_failure.kind != FAULT_NONE)
 		facts->after_failure = &t->after_failure;

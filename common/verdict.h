@@ -14,6 +14,11 @@
  *   name         the leaf does not match the name to verify: CRITICAL.
  *   trust        the chain is not trusted by the store (CRITICAL), or is (OK);
  *                UNKNOWN when the verification could not run.
+ *   crypto       weak cryptography on a served element: signed with MD5 or MD2
+ *                (CRITICAL), with SHA-1 (WARNING, unless --allow-sha1), an RSA
+ *                key under 2048 bits (WARNING, unless --allow-weak-rsa). The
+ *                signature of a self-signed element proves nothing and is not
+ *                judged; its key is.
  *   handshake    the handshake failed after the chain was seen: CRITICAL.
  *   client-cert  the server asked for a client certificate and got none: OK,
  *                a note (the served chain is judged as usual).

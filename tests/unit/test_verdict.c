@@ -633,10 +633,117 @@ static void test_probe_failure(void **state)
 
 /* Every rule at once: each finding names its rule, in the order of the table,
  * and the TLS parameters are facts, never findings. */
+/* The facts the crypto rule reads, on a chain that expires far from now. */
+static void judge_crypto(struct verdict *v, const struct cert_chain *chain, bool allow_sha1,
+                         bool allow_weak_rsa)
+{
+	const struct facts facts = {
+	        .chain = chain,
+	        .now = NOW,
+	        .allow_sha1 = allow_sha1,
+	        .allow_weak_rsa = allow_weak_rsa,
+	};
+
+	verdict_init(v);
+	verdict_judge(v, &facts);
+}
+
+static void set_key(struct cert_info *c, gnutls_pk_algorithm_t algorithm, unsigned bits)
+{
+	c->key_algorithm = algorithm;
+	c->key_bits = bits;
+}
+
+/* The OK expiry fact, then the crypto findings in chain order. */
+static void assert_crypto(const struct verdict *v, size_t count, const char *const *texts,
+                          const enum plugin_state *states)
+{
+	assert_int_equal(v->count, count + 1);
+	assert_string_equal(v->items[0].rule, "expiry");
+	for (size_t i = 0; i < count; i++) {
+		assert_string_equal(v->items[i + 1].rule, "crypto");
+		assert_int_equal(v->items[i + 1].state, states[i]);
+		assert_string_equal(v->items[i + 1].text, texts[i]);
+	}
+}
+
+static void test_crypto_signatures(void **state)
+{
+	static const char *const texts[] = {
+	        "certificate 'CN=db1.example.com' is signed with SHA-1",
+	        "intermediate 'CN=Issuing CA' is signed with MD5",
+	};
+	static const enum plugin_state states[] = {STATE_WARNING, STATE_CRITICAL};
+	static const enum plugin_state critical[] = {STATE_CRITICAL};
+	struct cert_chain chain;
+	struct verdict v;
+
+	(void)state;
+	make_chain(&chain, 300 * DAY);
+	for (size_t i = 0; i < chain.count; i++) {
+		set_key(&chain.items[i], GNUTLS_PK_RSA, 2048);
+		chain.items[i].signature_hash = GNUTLS_DIG_SHA256;
+	}
+	judge_crypto(&v, &chain, false, false);
+	assert_crypto(&v, 0, NULL, NULL);
+
+	chain.items[0].signature_hash = GNUTLS_DIG_SHA1;
+	chain.items[1].signature_hash = GNUTLS_DIG_MD5;
+	/* A self-signed root's own signature proves nothing: not judged. */
+	chain.items[2].signature_hash = GNUTLS_DIG_MD5;
+	chain.items[2].self_signed = true;
+	judge_crypto(&v, &chain, false, false);
+	assert_crypto(&v, 2, texts, states);
+	assert_int_equal(verdict_worst(&v), STATE_CRITICAL);
+
+	/* --allow-sha1 silences SHA-1, never MD5. */
+	judge_crypto(&v, &chain, true, false);
+	assert_crypto(&v, 1, texts + 1, critical);
+
+	/* MD2 is as broken as MD5; a self-signed leaf vouches only for itself. */
+	chain.items[1].signature_hash = GNUTLS_DIG_MD2;
+	chain.items[0].self_signed = true;
+	judge_crypto(&v, &chain, false, false);
+	assert_int_equal(v.count, 2);
+	assert_string_equal(v.items[1].text, "intermediate 'CN=Issuing CA' is signed with MD2");
+}
+
+static void test_crypto_rsa_keys(void **state)
+{
+	static const char *const texts[] = {
+	        "certificate 'CN=db1.example.com' has a 1024-bit RSA key",
+	        "root 'CN=Root CA' has a 2047-bit RSA key",
+	};
+	static const enum plugin_state states[] = {STATE_WARNING, STATE_WARNING};
+	struct cert_chain chain;
+	struct verdict v;
+
+	(void)state;
+	make_chain(&chain, 300 * DAY);
+	set_key(&chain.items[0], GNUTLS_PK_RSA, 1024);
+	/* Not RSA: the bits of an EC key say nothing of its strength against RSA's. */
+	set_key(&chain.items[1], GNUTLS_PK_ECDSA, 256);
+	/* A root's key is judged: whoever factors it signs anything. */
+	set_key(&chain.items[2], GNUTLS_PK_RSA_PSS, 2047);
+	chain.items[2].self_signed = true;
+	judge_crypto(&v, &chain, false, false);
+	assert_crypto(&v, 2, texts, states);
+	assert_int_equal(verdict_worst(&v), STATE_WARNING);
+
+	judge_crypto(&v, &chain, false, true);
+	assert_crypto(&v, 0, NULL, NULL);
+
+	set_key(&chain.items[0], GNUTLS_PK_RSA, 2048);
+	set_key(&chain.items[2], GNUTLS_PK_RSA, 4096);
+	judge_crypto(&v, &chain, false, false);
+	assert_crypto(&v, 0, NULL, NULL);
+}
+
 static void test_rules_in_order(void **state)
 {
 	const struct trust_result t = {.trusted = true, .store = "ca.pem"};
-	static const char *const expected[] = {"expiry", "trust", "handshake", "client-cert"};
+	static const char *const expected[] = {"expiry", "trust", "crypto", "handshake",
+	                                       "client-cert"};
 	struct cert_chain chain;
 	struct facts facts = {
 	        .now = NOW,
@@ -651,17 +758,19 @@ static void test_rules_in_order(void **state)
 
 	(void)state;
 	make_chain(&chain, 10 * DAY);
+	chain.items[1].signature_hash = GNUTLS_DIG_SHA1;
 	facts.chain = &chain;
 	judge_facts(&v, &facts);
-	assert_int_equal(v.count, 4);
+	assert_int_equal(v.count, 5);
 	for (size_t i = 0; i < v.count; i++) {
 		assert_string_equal(v.items[i].rule, expected[i]);
 		assert_null(strstr(v.items[i].text, "TLSv1.2"));
 	}
 	assert_int_equal(v.items[0].state, STATE_WARNING);
-	assert_int_equal(v.items[2].state, STATE_CRITICAL);
-	assert_string_equal(v.items[3].text, facts.client_cert_note);
-	assert_int_equal(v.items[3].state, STATE_OK);
+	assert_int_equal(v.items[2].state, STATE_WARNING);
+	assert_int_equal(v.items[3].state, STATE_CRITICAL);
+	assert_string_equal(v.items[4].text, facts.client_cert_note);
+	assert_int_equal(v.items[4].state, STATE_OK);
 	assert_true(v.expiry.valid);
 }
 
@@ -688,6 +797,8 @@ int main(void)
 	        cmocka_unit_test(test_trust_failure),
 	        cmocka_unit_test(test_name),
 	        cmocka_unit_test(test_probe_failure),
+	        cmocka_unit_test(test_crypto_signatures),
+	        cmocka_unit_test(test_crypto_rsa_keys),
 	        cmocka_unit_test(test_rules_in_order),
 	};
 
