@@ -1,7 +1,8 @@
 #!/bin/bash
 # crypto.sh — weak cryptography in the served chain (MD5, SHA-1, short RSA keys)
 # and its silencing options; short-lived certificates (hours below two days, %
-# thresholds against each element's own lifetime). Served by gnutls-serv; MD5 signatures are made with
+# thresholds against each element's own lifetime); -v and JSON facts of each
+# element (key, signature). Served by gnutls-serv; MD5 signatures are made with
 # openssl, which still signs them, certtool does not.
 
 # shellcheck source=tests/integration/lib.sh
@@ -200,5 +201,35 @@ expect_check 'short-lived intermediate: % of its own life: CRITICAL' 2 \
 	"^TLS CRITICAL - 127\\.0\\.0\\.1:${PORT[undershort]} tls: intermediate 'CN=tlscheck shortint' expires in 22h 5[0-9]m \\($DATE_RE\\), chain trusted by ca\\.pem, TLSv1\\.3 " \
 	'!undershort\.test' "\\| days_left=0\\.9[45];2\\.98;1\\.19;0; $PERF_TAIL" \
 	-- "${TLS[@]}" -p "${PORT[undershort]}" -S undershort.test -C ca.pem -w 50% -c 20%
+
+# --- -v and JSON: the facts of each element ---------------------------------------
+
+expect_check '-v: one line per element with key and signature, one per finding, no ;' 1 \
+	"^TLS WARNING - .* tls: certificate 'CN=sha1\\.test' is signed with SHA-1, " \
+	"*^\\[0\\] leaf CN=sha1\\.test, issuer CN=tlscheck rsaca, serial [0-9a-f]+, valid $DATE_RE to $DATE_RE \\(199\\.9[0-9] days left\\), key RSA 2048, signature RSA-SHA1, sha256 [0-9a-f]{64}, SANs: sha1\\.test$" \
+	"*^WARNING crypto: certificate 'CN=sha1\\.test' is signed with SHA-1$" \
+	"*^OK expiry: certificate 'CN=sha1\\.test' expires in 199d 2[23]h \\($DATE_RE\\)$" \
+	"*^OK trust: chain trusted by rsaca\\.pem$" \
+	'*^TLS: TLSv1\.3, ' '~^[^|]*;' '@lines=6' \
+	-- "${TLS[@]}" -p "${PORT[sha1]}" -S sha1.test -C rsaca.pem -v
+
+expect_check '-v: a chain of two, the MD5 intermediate' 2 \
+	"*^\\[0\\] leaf CN=md5leaf\\.test, issuer CN=tlscheck md5int, .* key EC P-256, signature RSA-SHA256, sha256 [0-9a-f]{64}, SANs: md5leaf\\.test$" \
+	"*^\\[1\\] intermediate CN=tlscheck md5int, issuer CN=tlscheck rsaca, serial 4d, .* key RSA 2048, signature RSA-MD5, sha256 [0-9a-f]{64}$" \
+	"*^CRITICAL crypto: intermediate 'CN=tlscheck md5int' is signed with MD5$" \
+	'~^[^|]*;' '@lines=7' \
+	-- "${TLS[@]}" -p "${PORT[md5]}" -S md5leaf.test -C rsaca.pem -v
+
+expect_check '--output=json with an MD5 intermediate: CRITICAL' 2 '"rule":"crypto"' \
+	-- "${TLS[@]}" -p "${PORT[md5]}" -S md5leaf.test -C rsaca.pem --output=json
+json_check '--output=json: key and signature of each element, the crypto finding' "
+c = d['chain']
+need([e['key'] for e in c] == ['EC P-256', 'RSA 2048'], 'keys %r' % c)
+need([e['signature'] for e in c] == ['RSA-SHA256', 'RSA-MD5'], 'signatures %r' % c)
+f = [x for x in d['findings'] if x['rule'] == 'crypto']
+need(f == [{'state': 'CRITICAL', 'rule': 'crypto',
+            'text': \"intermediate 'CN=tlscheck md5int' is signed with MD5\"}], 'findings %r' % f)
+need(d['state'] == 'CRITICAL' and d['days_left'] > 199, 'state %r' % d)
+"
 
 finish
