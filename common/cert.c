@@ -175,13 +175,87 @@ static int read_sha256(struct cert_info *c, struct fault *f)
 	return 0;
 }
 
-static enum cert_role role_at(gnutls_x509_crt_t crt, size_t index)
+static enum cert_role role_at(bool self_signed, size_t index)
 {
 	if (index == 0)
 		return CERT_LEAF;
-	if (gnutls_x509_crt_check_issuer(crt, crt) != 0)
+	if (self_signed)
 		return CERT_ROOT;
 	return CERT_INTERMEDIATE;
+}
+
+/* "P-256" for the NIST curves, as operators and CAs name them; GnuTLS's name
+ * for the others. */
+static const char *curve_name(gnutls_ecc_curve_t curve)
+{
+	switch (curve) {
+	case GNUTLS_ECC_CURVE_SECP256R1:
+		return "P-256";
+	case GNUTLS_ECC_CURVE_SECP384R1:
+		return "P-384";
+	case GNUTLS_ECC_CURVE_SECP521R1:
+		return "P-521";
+	default: {
+		const char *name = gnutls_ecc_curve_get_name(curve);
+
+		return name != NULL ? name : "unknown curve";
+	}
+	}
+}
+
+static void read_ec_key(struct cert_info *c)
+{
+	gnutls_ecc_curve_t curve = GNUTLS_ECC_CURVE_INVALID;
+	gnutls_datum_t x = {NULL, 0}, y = {NULL, 0};
+
+	if (gnutls_x509_crt_get_pk_ecc_raw(c->crt, &curve, &x, &y) < 0)
+		curve = GNUTLS_ECC_CURVE_INVALID;
+	gnutls_free(x.data);
+	gnutls_free(y.data);
+	snprintf(c->key, sizeof(c->key), "EC %s", curve_name(curve));
+}
+
+/* "RSA 2048", "EC P-256", "Ed25519": what an operator compares with policy. */
+static void read_key(struct cert_info *c)
+{
+	const char *name;
+	int algorithm;
+
+	algorithm = gnutls_x509_crt_get_pk_algorithm(c->crt, &c->key_bits);
+	c->key_algorithm = algorithm < 0 ? GNUTLS_PK_UNKNOWN : (gnutls_pk_algorithm_t)algorithm;
+	switch (c->key_algorithm) {
+	case GNUTLS_PK_ECDSA:
+		read_ec_key(c);
+		return;
+	case GNUTLS_PK_EDDSA_ED25519:
+		snprintf(c->key, sizeof(c->key), "Ed25519");
+		return;
+	case GNUTLS_PK_EDDSA_ED448:
+		snprintf(c->key, sizeof(c->key), "Ed448");
+		return;
+	default:
+		name = gnutls_pk_get_name(c->key_algorithm);
+		snprintf(c->key, sizeof(c->key), "%s %u", name != NULL ? name : "unknown",
+		         c->key_bits);
+	}
+}
+
+static void read_signature(struct cert_info *c)
+{
+	int algorithm = gnutls_x509_crt_get_signature_algorithm(c->crt);
+	const char *name = NULL;
+	size_t size = sizeof(c->signature);
+
+	c->signature_hash = GNUTLS_DIG_UNKNOWN;
+	if (algorithm > 0) {
+		name = gnutls_sign_get_name((gnutls_sign_algorithm_t)algorithm);
+		c->signature_hash =
+		        gnutls_sign_get_hash_algorithm((gnutls_sign_algorithm_t)algorithm);
+	}
+	if (name != NULL)
+		snprintf(c->signature, sizeof(c->signature), "%s", name);
+	else if (gnutls_x509_crt_get_signature_oid(c->crt, c->signature, &size) < 0)
+		snprintf(c->signature, sizeof(c->signature), "unknown");
 }
 
 static int load_one(struct cert_info *c, const gnutls_datum_t *der, size_t index, struct fault *f)
@@ -212,7 +286,10 @@ static int load_one(struct cert_info *c, const gnutls_datum_t *der, size_t index
 	read_label(c);
 	read_issuer_label(c);
 	read_serial(c);
-	c->role = role_at(c->crt, index);
+	read_key(c);
+	read_signature(c);
+	c->self_signed = gnutls_x509_crt_check_issuer(c->crt, c->crt) != 0;
+	c->role = role_at(c->self_signed, index);
 	c->not_before = gnutls_x509_crt_get_activation_time(c->crt);
 	c->not_after = gnutls_x509_crt_get_expiration_time(c->crt);
 	return 0;

@@ -14,12 +14,14 @@
 #define CERT_MAX_CHAIN  16
 #define CERT_MAX_SANS   32
 #define CERT_LABEL_SIZE 256
+#define CERT_ALGO_SIZE  48
 
 enum cert_role { CERT_LEAF, CERT_INTERMEDIATE, CERT_ROOT };
 
 struct cert_info {
 	gnutls_x509_crt_t crt;
 	enum cert_role role;                /* by position; ROOT = self-signed, not first */
+	bool self_signed;                   /* issued by itself, whatever its position */
 	char *subject;                      /* RFC 4514 DN, allocated */
 	char *issuer;                       /* RFC 4514 DN, allocated */
 	char label[CERT_LABEL_SIZE];        /* "CN=db1.example.com", or the DN when no CN */
@@ -28,6 +30,16 @@ struct cert_info {
 	char sha256[65];                    /* lowercase hex of the DER */
 	time_t not_before;
 	time_t not_after;
+	/* The public key: "RSA 2048", "EC P-256", "Ed25519"; its algorithm and size
+	 * in bits (for EC the curve's) as GnuTLS gives them. */
+	char key[CERT_ALGO_SIZE];
+	gnutls_pk_algorithm_t key_algorithm;
+	unsigned key_bits;
+	/* The issuer's signature on it: "RSA-SHA256", "ECDSA-SHA384" (GnuTLS's name,
+	 * or the OID when GnuTLS knows no name), and its hash, GNUTLS_DIG_UNKNOWN
+	 * when the algorithm is unknown. */
+	char signature[CERT_ALGO_SIZE];
+	gnutls_digest_algorithm_t signature_hash;
 	char *sans[CERT_MAX_SANS]; /* DNS names and IP addresses as text, allocated */
 	size_t san_count;
 };

@@ -24,6 +24,8 @@ enum {
 	OPT_FINGERPRINT,
 	OPT_MIN_TLS,
 	OPT_OCSP,
+	OPT_ALLOW_SHA1,
+	OPT_ALLOW_WEAK_RSA,
 	/* Then the protocols' own options, one value each, in the order collected. */
 	OPT_PROTOCOL_FIRST,
 };
@@ -49,6 +51,8 @@ static const struct option shared_options[] = {
         {"ca-path", required_argument, NULL, OPT_CA_PATH},
         {"no-verify-trust", no_argument, NULL, OPT_NO_VERIFY_TRUST},
         {"ocsp", required_argument, NULL, OPT_OCSP},
+        {"allow-sha1", no_argument, NULL, OPT_ALLOW_SHA1},
+        {"allow-weak-rsa", no_argument, NULL, OPT_ALLOW_WEAK_RSA},
         {"warning", required_argument, NULL, 'w'},
         {"critical", required_argument, NULL, 'c'},
         {"timeout", required_argument, NULL, 't'},
@@ -196,6 +200,8 @@ static void print_help(FILE *out, const struct cli_plugin *plugin,
 	      "     --min-tls=VERSION     CRITICAL below TLS VERSION: 1.0, 1.1, 1.2 or 1.3\n"
 	      "     --ocsp=MODE           the stapled OCSP response: check (default: judged\n"
 	      "                           when stapled), require (none is CRITICAL), ignore\n"
+	      "     --allow-sha1          no WARNING for a SHA-1 signature in the chain\n"
+	      "     --allow-weak-rsa      no WARNING for an RSA key under 2048 bits\n"
 	      " -w, --warning=TIME        WARNING below this time left (default 14d)\n"
 	      " -c, --critical=TIME       CRITICAL below this time left (default 7d)\n"
 	      "                           TIME: N[s|m|h|d] (bare number: days) or N% of lifetime\n"
@@ -402,6 +408,12 @@ static bool take_switch(int c, struct check_config *cfg)
 		return true;
 	case OPT_IMPLICIT_TLS:
 		cfg->implicit_tls = true;
+		return true;
+	case OPT_ALLOW_SHA1:
+		cfg->allow_sha1 = true;
+		return true;
+	case OPT_ALLOW_WEAK_RSA:
+		cfg->allow_weak_rsa = true;
 		return true;
 	case 'v':
 		cfg->verbosity++;

@@ -47,6 +47,8 @@ struct check_config {
 	const char *verify_name_display; /* name as given; NULL = --no-verify-name */
 	char verify_name[HOSTNAME_MAX];  /* ASCII; empty = do not verify */
 	bool verify_trust;
+	bool allow_sha1;     /* --allow-sha1 */
+	bool allow_weak_rsa; /* --allow-weak-rsa */
 	struct trust_store store;
 	enum ocsp_mode ocsp; /* --ocsp */
 	struct threshold_time warning;

@@ -13,6 +13,7 @@
 #ifndef TLSCHECK_COMMON_FACTS_H
 #define TLSCHECK_COMMON_FACTS_H
 
+#include <stdbool.h>
 #include <time.h>
 
 #include "cert.h"
@@ -46,6 +47,8 @@ struct facts {
 	enum plugin_state timeout_state;       /* the STATE of -t */
 	const char *name_ascii;                /* A-labels or IP; NULL: --no-verify-name */
 	const char *name_display;              /* as given (U-labels kept) */
+	bool allow_sha1;                       /* --allow-sha1: SHA-1 signatures pass */
+	bool allow_weak_rsa;                   /* --allow-weak-rsa: RSA under 2048 bits passes */
 
 	/* The chain verified against the store: the result, or the fault that kept
 	 * the verification from running (store unreadable, GnuTLS failure). Both

@@ -186,35 +186,31 @@ static void put_status_line(FILE *out, const struct report_data *d)
 	fprintf(out, "\n");
 }
 
-static void format_remaining(const struct cert_info *c, time_t now, char *out, size_t size)
-{
-	char span[32];
-
-	if (now < c->not_before) {
-		when_format_duration(difftime(c->not_before, now), span, sizeof(span));
-		snprintf(out, size, "not valid for another %s", span);
-	} else if (now >= c->not_after) {
-		when_format_duration(difftime(now, c->not_after), span, sizeof(span));
-		snprintf(out, size, "expired %s ago", span);
-	} else {
-		when_format_duration(difftime(c->not_after, now), span, sizeof(span));
-		snprintf(out, size, "%s left", span);
-	}
-}
-
+/* One line per element: what an operator compares with the CA's records and
+ * with policy, in the order they look for it. */
 static void put_element_line(FILE *out, size_t index, const struct cert_info *c, time_t now)
 {
-	char from[32], to[32], remaining[64];
+	char from[32], to[32], days[NUMBER_SIZE];
 
 	when_format(c->not_before, from, sizeof(from));
 	when_format(c->not_after, to, sizeof(to));
-	format_remaining(c, now, remaining, sizeof(remaining));
+	format_days(difftime(c->not_after, now), days, sizeof(days));
 	fprintf(out, "[%zu] %s ", index, role_name(c->role));
-	put_plain(out, c->label);
-	fprintf(out, ": valid %s to %s (%s)", from, to, remaining);
+	put_plain(out, c->subject != NULL && c->subject[0] != '\0' ? c->subject : c->label);
 	if (c->issuer != NULL) {
 		fprintf(out, ", issuer ");
 		put_plain(out, c->issuer);
+	}
+	if (c->serial[0] != '\0')
+		fprintf(out, ", serial %s", c->serial);
+	fprintf(out, ", valid %s to %s (%s days left)", from, to, days);
+	if (c->key[0] != '\0') {
+		fprintf(out, ", key ");
+		put_plain(out, c->key);
+	}
+	if (c->signature[0] != '\0') {
+		fprintf(out, ", signature ");
+		put_plain(out, c->signature);
 	}
 	if (c->sha256[0] != '\0')
 		fprintf(out, ", sha256 %s", c->sha256);
@@ -222,6 +218,16 @@ static void put_element_line(FILE *out, size_t index, const struct cert_info *c,
 		fprintf(out, "%s", i == 0 ? ", SANs: " : ", ");
 		put_plain(out, c->sans[i]);
 	}
+	fprintf(out, "\n");
+}
+
+/* "WARNING crypto: certificate 'CN=x' is signed with SHA-1" */
+static void put_finding_line(FILE *out, const struct finding *f)
+{
+	fprintf(out, "%s ", state_name(f->state));
+	put_plain(out, f->rule);
+	fprintf(out, ": ");
+	put_plain(out, f->text);
 	fprintf(out, "\n");
 }
 
@@ -249,6 +255,8 @@ static void emit_nagios(FILE *out, const struct report_data *d)
 		return;
 	for (size_t i = 0; d->chain != NULL && i < d->chain->count; i++)
 		put_element_line(out, i, &d->chain->items[i], d->now);
+	for (size_t i = 0; i < finding_count(d); i++)
+		put_finding_line(out, &d->verdict->items[i]);
 	put_tls_line(out, &d->tls);
 }
 
@@ -383,6 +391,10 @@ static void put_json_element(FILE *out, const struct cert_info *c, time_t now)
 	put_json_key(out, false, "not_after");
 	put_json_time(out, c->not_after);
 	fprintf(out, ",\"days_left\":%s", days);
+	put_json_key(out, false, "key");
+	put_json_string(out, c->key);
+	put_json_key(out, false, "signature");
+	put_json_string(out, c->signature);
 	put_json_key(out, false, "sha256");
 	put_json_string(out, c->sha256);
 	fputs(",\"sans\":[", out);

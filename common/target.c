@@ -243,6 +243,8 @@ static void gather_facts(struct target *t, const struct check_config *cfg)
 	        .pins = cfg->pins,
 	        .pin_count = cfg->pin_count,
 	        .min_tls = cfg->min_tls,
+	        .allow_sha1 = cfg->allow_sha1,
+	        .allow_weak_rsa = cfg->allow_weak_rsa,
 	};
 	if (t->after_failure.kind != FAULT_NONE)
 		facts->after_failure = &t->after_failure;

@@ -13,10 +13,13 @@
 
 /* Dates are judged by the verdict for every element (and with --at), so an expired
  * certificate must read "expired", not "untrusted". Likewise a weak signature
- * (SHA-1) is for the verdict to judge, not a reason to call the chain untrusted. */
+ * (SHA-1, MD5, MD2) is for the crypto rule to judge and name, not a reason to call
+ * the chain untrusted: GnuTLS would say only "insecure algorithm". The signature
+ * is still checked, so a forged one stays "bad signature". */
 #define TRUST_VERIFY_FLAGS                                                                         \
 	(GNUTLS_VERIFY_DISABLE_TIME_CHECKS | GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS |           \
-	 GNUTLS_VERIFY_ALLOW_SIGN_WITH_SHA1)
+	 GNUTLS_VERIFY_ALLOW_SIGN_WITH_SHA1 | GNUTLS_VERIFY_ALLOW_SIGN_RSA_MD5 |                   \
+	 GNUTLS_VERIFY_ALLOW_SIGN_RSA_MD2)
 
 #define STATUS_PRINT_PREFIX "The certificate is NOT trusted. "
 

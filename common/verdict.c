@@ -103,6 +103,7 @@ static const char rule_expiry[] = "expiry";
 static const char rule_name[] = "name";
 static const char rule_trust[] = "trust";
 static const char rule_ocsp[] = "ocsp";
+static const char rule_crypto[] = "crypto";
 static const char rule_handshake[] = "handshake";
 static const char rule_client_cert[] = "client-cert";
 static const char rule_service[] = "service";
@@ -405,6 +406,57 @@ static void judge_ocsp(struct verdict *v, const struct facts *facts)
 		judge_ocsp_status(v, s, &facts->chain->items[0], facts->now);
 }
 
+/* RSA keys shorter than this are within reach of factoring (NIST SP 800-131A
+ * disallowed them in 2013). */
+#define RSA_MIN_BITS 2048
+
+/* The hash of a signature anyone can forge a collision of: MD5 and MD2 broken
+ * outright (CRITICAL), SHA-1 on its way (WARNING). NULL for a sound one. */
+static const char *weak_hash(gnutls_digest_algorithm_t hash, enum plugin_state *state)
+{
+	*state = STATE_CRITICAL;
+	switch (hash) {
+	case GNUTLS_DIG_MD5:
+		return "MD5";
+	case GNUTLS_DIG_MD2:
+		return "MD2";
+	case GNUTLS_DIG_SHA1:
+		*state = STATE_WARNING;
+		return "SHA-1";
+	default:
+		return NULL;
+	}
+}
+
+static bool is_rsa(gnutls_pk_algorithm_t algorithm)
+{
+	return algorithm == GNUTLS_PK_RSA || algorithm == GNUTLS_PK_RSA_PSS;
+}
+
+static void judge_element_crypto(struct verdict *v, const struct cert_info *c,
+                                 const struct facts *facts)
+{
+	char who[CERT_LABEL_SIZE + 32];
+	enum plugin_state state;
+	const char *hash = weak_hash(c->signature_hash, &state);
+
+	describe_element(c, who, sizeof(who));
+	/* A self-signed certificate vouches for itself: its signature proves nothing. */
+	if (hash != NULL && !c->self_signed && !(state == STATE_WARNING && facts->allow_sha1))
+		verdict_add(v, rule_crypto, state, "%s is signed with %s", who, hash);
+	if (is_rsa(c->key_algorithm) && c->key_bits < RSA_MIN_BITS && !facts->allow_weak_rsa)
+		verdict_add(v, rule_crypto, STATE_WARNING, "%s has a %u-bit RSA key", who,
+		            c->key_bits);
+}
+
+static void judge_crypto(struct verdict *v, const struct facts *facts)
+{
+	if (!has_chain(facts))
+		return;
+	for (size_t i = 0; i < facts->chain->count; i++)
+		judge_element_crypto(v, &facts->chain->items[i], facts);
+}
+
 static void judge_handshake(struct verdict *v, const struct facts *facts)
 {
 	if (facts->handshake_error != NULL && !probe_failed(facts))
@@ -584,6 +636,7 @@ static const struct verdict_rule {
         {rule_name, judge_name},
         {rule_trust, judge_trust},
         {rule_ocsp, judge_ocsp},
+        {rule_crypto, judge_crypto},
         {rule_handshake, judge_handshake},
         {rule_client_cert, judge_client_cert},
         {rule_service, judge_service},

@@ -19,6 +19,11 @@
  *                certificate, not signed by the leaf's issuer) or absent under
  *                --ocsp=require: CRITICAL; status unknown, stale (past its next
  *                update) or dated in the future: WARNING; good: OK.
+ *   crypto       weak cryptography on a served element: signed with MD5 or MD2
+ *                (CRITICAL), with SHA-1 (WARNING, unless --allow-sha1), an RSA
+ *                key under 2048 bits (WARNING, unless --allow-weak-rsa). The
+ *                signature of a self-signed element proves nothing and is not
+ *                judged; its key is.
  *   handshake    the handshake failed after the chain was seen: CRITICAL.
  *   client-cert  the server asked for a client certificate and got none: OK,
  *                a note (the served chain is judged as usual).

@@ -151,7 +151,11 @@ void when_format_duration(double seconds, char *out, size_t size)
 		return;
 	}
 	left = isnan(seconds) || seconds < 0 ? 0 : (long long)floor(seconds);
-	for (i = 0; i + 1 < unit_count && left < units[i].seconds; i++)
+	/* Below two days the hours count: "1d 20h" would hide a certificate of a
+	 * few hours' life, or 44 of them left, behind a day. */
+	for (i = 0; i + 1 < unit_count &&
+	            (left < units[i].seconds || (i == 0 && left < 2 * SECONDS_PER_DAY));
+	     i++)
 		;
 	first = left / units[i].seconds;
 	if (i + 1 == unit_count) {

@@ -15,7 +15,7 @@ int when_parse(const char *text, time_t *out, struct fault *f);
 void when_format(time_t t, char *out, size_t size);
 
 /* A duration of SECONDS (>= 0) at two units' precision: "9d 4h", "5h 12m", "3m 10s",
- * "42s". */
+ * "42s"; below two days in hours and minutes: "44h 5m", "20h 14m". */
 void when_format_duration(double seconds, char *out, size_t size);
 
 #endif

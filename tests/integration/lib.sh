@@ -612,3 +612,25 @@ expect_check() {
 	run_check "$@"
 	assert_check "$desc" "$want" "${patterns[@]}"
 }
+
+# json_check DESC PYTHON-ASSERTIONS: one TAP result; the last run's stdout is one
+# JSON object `d`, and need(COND, WHAT) fails the test with WHAT.
+json_check() {
+	local desc=$1 code=$2 why
+	if why=$(printf '%s' "$CHECK_OUT" | "$PYTHON" -c "
+import json, sys
+d = json.load(sys.stdin)
+def need(cond, what):
+    if not cond:
+        print(what)
+        sys.exit(1)
+$code
+" 2>&1); then
+		ok "$desc"
+	else
+		not_ok "$desc"
+		diag "command: $CHECK_CMD"
+		diag "$why"
+		diag_file "$TEST_DIR/check.out"
+	fi
+}

@@ -126,7 +126,7 @@ check 'expired: CRITICAL, says how long ago' 2 \
 	-- expired -S expired.test -C ca.pem
 
 check 'not yet valid: CRITICAL, says when it starts' 2 \
-	"^TLS CRITICAL - .* tls: certificate 'CN=future\\.test' is not valid before $DATE_RE \\(in 1d 2[23]h\\)" \
+	"^TLS CRITICAL - .* tls: certificate 'CN=future\\.test' is not valid before $DATE_RE \\(in 46h 5[0-9]m\\)" \
 	-- future -S future.test -C ca.pem
 
 check 'intermediate expiring before the leaf: WARNING naming the intermediate' 1 \
@@ -313,27 +313,6 @@ check '--output=days on an expired certificate: negative' 0 '^-3\.0[0-9]$' '@lin
 	-- expired -S expired.test -C ca.pem --output=days
 check '--output days (separate argument)' 0 '^199\.9[0-9]$' \
 	-- ok -S ok.test -C ca.pem --output days
-
-# json_check DESC PYTHON-ASSERTIONS: the last run's stdout is one JSON object `d`.
-json_check() {
-	local desc=$1 code=$2 why
-	if why=$(printf '%s' "$CHECK_OUT" | "$PYTHON" -c "
-import json, sys
-d = json.load(sys.stdin)
-def need(cond, what):
-    if not cond:
-        print(what)
-        sys.exit(1)
-$code
-" 2>&1); then
-		ok "$desc"
-	else
-		not_ok "$desc"
-		diag "command: $CHECK_CMD"
-		diag "$why"
-		diag_file "$TEST_DIR/check.out"
-	fi
-}
 
 run_check "$CHECK_TLS" -H 127.0.0.1 -p "${PORT[warn]}" -S warn.test -C ca.pem --output=json
 assert_check '--output=json: exit code of the state, nothing on stderr' 1

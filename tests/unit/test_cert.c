@@ -258,6 +258,16 @@ static int teardown_dir(void **state)
 	return 0;
 }
 
+/* The DER of COUNT PEM certificates, in DER (free each with gnutls_free()). */
+static void decode_pems(const char *const *pems, size_t count, gnutls_datum_t *der)
+{
+	for (size_t i = 0; i < count; i++) {
+		gnutls_datum_t pem = {(unsigned char *)pems[i], (unsigned)strlen(pems[i])};
+
+		assert_int_equal(gnutls_pem_base64_decode2("CERTIFICATE", &pem, &der[i]), 0);
+	}
+}
+
 /* Load PEM certificates into CHAIN through the DER interface the probe uses. */
 static int load_pems(struct cert_chain *chain, const char *const *pems, size_t count,
                      struct fault *f)
@@ -267,11 +277,7 @@ static int load_pems(struct cert_chain *chain, const char *const *pems, size_t c
 	int rc;
 
 	assert_true(count <= CERT_MAX_CHAIN + 8);
-	for (i = 0; i < count; i++) {
-		gnutls_datum_t pem = {(unsigned char *)pems[i], (unsigned)strlen(pems[i])};
-
-		assert_int_equal(gnutls_pem_base64_decode2("CERTIFICATE", &pem, &der[i]), 0);
-	}
+	decode_pems(pems, count, der);
 	memset(chain, 0, sizeof(*chain));
 	rc = cert_chain_load(chain, der, count, f);
 	for (i = 0; i < count; i++)
@@ -311,6 +317,12 @@ static void test_leaf_fields(void **state)
 	assert_string_equal(leaf->sans[1], "*.wild.example");
 	assert_string_equal(leaf->sans[2], "xn--bcher-kva.example");
 	assert_string_equal(leaf->sans[3], "127.0.0.1");
+	assert_string_equal(leaf->key, "EC P-256");
+	assert_int_equal(leaf->key_algorithm, GNUTLS_PK_ECDSA);
+	assert_int_equal(leaf->key_bits, 256);
+	assert_string_equal(leaf->signature, "ECDSA-SHA256");
+	assert_int_equal(leaf->signature_hash, GNUTLS_DIG_SHA256);
+	assert_false(leaf->self_signed);
 	cert_chain_clear(&chain);
 	assert_int_equal(chain.count, 0);
 	assert_null(chain.items[0].crt);
@@ -345,11 +357,14 @@ static void test_roles_by_position(void **state)
 	assert_string_equal(chain.items[1].issuer_label, "CN=Test Root CA");
 	assert_string_equal(chain.items[2].issuer_label, "CN=Test Root CA");
 	assert_string_equal(chain.items[2].serial, "01");
+	assert_false(chain.items[1].self_signed);
+	assert_true(chain.items[2].self_signed);
 	cert_chain_clear(&chain);
 
 	/* A self-signed certificate served alone is still the leaf. */
 	load_ok(&chain, self_signed_first, 1);
 	assert_int_equal(chain.items[0].role, CERT_LEAF);
+	assert_true(chain.items[0].self_signed);
 	cert_chain_clear(&chain);
 }
 
@@ -767,6 +782,57 @@ static void test_sha1_leaf_is_trusted(void **state)
 	assert_true(r.trusted);
 }
 
+static void test_sha1_signature_fact(void **state)
+{
+	const char *pems[] = {SHA1_PEM};
+	struct cert_chain chain;
+
+	(void)state;
+	load_ok(&chain, pems, 1);
+	assert_string_equal(chain.items[0].signature, "ECDSA-SHA1");
+	assert_int_equal(chain.items[0].signature_hash, GNUTLS_DIG_SHA1);
+	cert_chain_clear(&chain);
+}
+
+/* Verify LEAF (its DER with the last octet of its signature changed) and INT
+ * against ca.pem: not trusted, for RESULT's reason. */
+static void verify_forged(const struct fixture_dir *d, const char *leaf, struct trust_result *r)
+{
+	struct trust_store store;
+	struct trust_anchors *anchors = NULL;
+	const char *files[] = {d->ca};
+	const char *pems[] = {leaf, INT_PEM};
+	gnutls_datum_t der[2];
+	struct cert_chain chain;
+	struct fault f = {0};
+
+	decode_pems(pems, 2, der);
+	der[0].data[der[0].size - 1] ^= 0x01;
+	memset(&chain, 0, sizeof(chain));
+	assert_int_equal(cert_chain_load(&chain, der, 2, &f), 0);
+	make_store(&store, files, 1, NULL);
+	assert_int_equal(trust_load(&store, &anchors, &f), 0);
+	assert_int_equal(trust_verify(anchors, &chain, r, &f), 0);
+	trust_free(anchors);
+	cert_chain_clear(&chain);
+	gnutls_free(der[0].data);
+	gnutls_free(der[1].data);
+}
+
+/* Weak signature algorithms are let through verification for the crypto rule to
+ * name; a signature that does not verify is still refused, weak or not. */
+static void test_bad_signature_is_not_trusted(void **state)
+{
+	struct trust_result r;
+
+	verify_forged(*state, LEAF_PEM, &r);
+	assert_false(r.trusted);
+	assert_string_equal(r.reason, "bad signature");
+	verify_forged(*state, SHA1_PEM, &r);
+	assert_false(r.trusted);
+	assert_string_equal(r.reason, "bad signature");
+}
+
 /* Verify PEMS against the CA file FILE: trusted, with the anchor LABEL valid from
  * NOT_BEFORE to NOT_AFTER. */
 static void anchor_is(const char *const *pems, size_t count, const char *file, const char *label,
@@ -872,6 +938,8 @@ int main(void)
 	        cmocka_unit_test(test_unsorted_chain),
 	        cmocka_unit_test(test_expired_leaf_is_trusted),
 	        cmocka_unit_test(test_sha1_leaf_is_trusted),
+	        cmocka_unit_test(test_sha1_signature_fact),
+	        cmocka_unit_test(test_bad_signature_is_not_trusted),
 	        cmocka_unit_test(test_anchor_not_served),
 	        cmocka_unit_test(test_anchor_served),
 	        cmocka_unit_test(test_anchor_intermediate),

@@ -28,6 +28,7 @@
 static char leaf_subject[] = "CN=db1.example.com";
 static char ca_subject[] = "CN=Issuing CA";
 static char root_subject[] = "CN=Root CA";
+static char leaf_subject_semicolon[] = "CN=x;y";
 static char san_name[] = "db1.example.com";
 static char san_ip[] = "192.0.2.1";
 
@@ -93,6 +94,10 @@ static void setup_fixture(struct fixture *fx, time_t now)
 	fx->chain.items[0].san_count = 2;
 	set_cert(&fx->chain.items[1], CERT_INTERMEDIATE, ca_subject, root_subject, CA_NOT_BEFORE,
 	         CA_NOT_AFTER, CA_SHA256);
+	snprintf(fx->chain.items[0].key, sizeof(fx->chain.items[0].key), "EC P-256");
+	snprintf(fx->chain.items[0].signature, sizeof(fx->chain.items[0].signature), "RSA-SHA256");
+	snprintf(fx->chain.items[1].key, sizeof(fx->chain.items[1].key), "RSA 2048");
+	snprintf(fx->chain.items[1].signature, sizeof(fx->chain.items[1].signature), "RSA-SHA384");
 	fx->chain.count = 2;
 	fx->data = (struct report_data){
 	        .host = "db1.example.com",
@@ -259,14 +264,16 @@ static void test_nagios_fault_without_chain(void **state)
 	fx.data.verbosity = 1;
 	assert_report(REPORT_NAGIOS, &fx.data, 2,
 	              "TLS CRITICAL - db1.example.com:5432 pgsql: connection to 192.0.2.1 port "
-	              "5432 refused | time=0.010s;;;0;\n");
+	              "5432 refused | time=0.010s;;;0;\n"
+	              "CRITICAL probe: connection to 192.0.2.1 port 5432 refused\n");
 	assert_report(REPORT_DAYS, &fx.data, 0, REPORT_DAYS_FAILED "\n");
 
 	fault_set(&f, FAULT_TIMEOUT, "no answer within 10s");
 	judge_failure(&fx, &f, STATE_UNKNOWN);
 	assert_report(REPORT_NAGIOS, &fx.data, 3,
 	              "TLS UNKNOWN - db1.example.com:5432 pgsql: no answer within 10s | "
-	              "time=0.010s;;;0;\n");
+	              "time=0.010s;;;0;\n"
+	              "UNKNOWN probe: no answer within 10s\n");
 }
 
 static void test_nagios_sanitises(void **state)
@@ -282,6 +289,21 @@ static void test_nagios_sanitises(void **state)
 	assert_report(REPORT_NAGIOS, &fx.data, 1,
 	              "TLS WARNING - db1.example.com:5432 pgsql: subject 'CN=a/b?c?d:e', TLSv1.3 | "
 	              "time=0.000s;;;0;\n");
+
+	/* The long output too: no ';' anywhere in what a plugin prints. */
+	fx.chain.count = 1;
+	fx.chain.items[0].subject = leaf_subject_semicolon;
+	snprintf(fx.chain.items[0].key, sizeof(fx.chain.items[0].key), "EC;P-256");
+	fx.chain.items[0].san_count = 0;
+	fx.data.verbosity = 1;
+	fx.data.tls = (struct facts_tls){0};
+	assert_report(REPORT_NAGIOS, &fx.data, 1,
+	              "TLS WARNING - db1.example.com:5432 pgsql: subject 'CN=a/b?c?d:e' | "
+	              "time=0.000s;;;0;\n"
+	              "[0] leaf CN=x:y, issuer CN=Issuing CA, serial 01ab, valid 2026-01-01 00:00 "
+	              "UTC to 2026-12-02 13:00 UTC (9.16 days left), key EC:P-256, signature "
+	              "RSA-SHA256, sha256 " LEAF_SHA256 "\n"
+	              "WARNING test: subject 'CN=a/b?c?d:e'\n");
 }
 
 static void test_nagios_verbose(void **state)
@@ -297,12 +319,15 @@ static void test_nagios_verbose(void **state)
 	        "TLS WARNING - db1.example.com:5432 pgsql: certificate 'CN=db1.example.com' "
 	        "expires in 9d 4h (2026-12-02 13:00 UTC), chain trusted by ca.pem, TLSv1.3 | "
 	        "days_left=9.16;14;7;0; time=0.006s;;;0;\n"
-	        "[0] leaf CN=db1.example.com: valid 2026-01-01 00:00 UTC to 2026-12-02 13:00 UTC "
-	        "(9d 4h left), issuer CN=Issuing CA, sha256 " LEAF_SHA256
-	        ", SANs: db1.example.com, 192.0.2.1\n"
-	        "[1] intermediate CN=Issuing CA: valid 2025-01-01 00:00 UTC to 2030-01-01 00:00 "
-	        "UTC "
-	        "(1134d 15h left), issuer CN=Root CA, sha256 " CA_SHA256 "\n"
+	        "[0] leaf CN=db1.example.com, issuer CN=Issuing CA, serial 01ab, valid 2026-01-01 "
+	        "00:00 UTC to 2026-12-02 13:00 UTC (9.16 days left), key EC P-256, signature "
+	        "RSA-SHA256, sha256 " LEAF_SHA256 ", SANs: db1.example.com, 192.0.2.1\n"
+	        "[1] intermediate CN=Issuing CA, issuer CN=Root CA, serial 01ab, valid 2025-01-01 "
+	        "00:00 UTC to 2030-01-01 00:00 UTC (1134.62 days left), key RSA 2048, signature "
+	        "RSA-SHA384, sha256 " CA_SHA256 "\n"
+	        "WARNING expiry: certificate 'CN=db1.example.com' expires in 9d 4h (2026-12-02 "
+	        "13:00 UTC)\n"
+	        "OK trust: chain trusted by ca.pem\n"
 	        "TLS: TLSv1.3, TLS_AES_256_GCM_SHA384, X25519, ALPN postgresql\n");
 }
 
@@ -324,12 +349,16 @@ static void test_nagios_verbose_edges(void **state)
 	        "expired 2d ago (2026-12-02 13:00 UTC), intermediate 'CN=Issuing CA' is not "
 	        "valid before 2026-12-04 14:00 UTC (in 1h), chain trusted by ca.pem, TLSv1.2 | "
 	        "days_left=-2.00;14;7;0; time=0.006s;;;0;\n"
-	        "[0] leaf CN=db1.example.com: valid 2026-01-01 00:00 UTC to 2026-12-02 13:00 UTC "
-	        "(expired 2d ago), issuer CN=Issuing CA, sha256 " LEAF_SHA256
-	        ", SANs: db1.example.com, 192.0.2.1\n"
-	        "[1] intermediate CN=Issuing CA: valid 2026-12-04 14:00 UTC to 2030-01-01 00:00 "
-	        "UTC "
-	        "(not valid for another 1h)\n"
+	        "[0] leaf CN=db1.example.com, issuer CN=Issuing CA, serial 01ab, valid 2026-01-01 "
+	        "00:00 UTC to 2026-12-02 13:00 UTC (-2.00 days left), key EC P-256, signature "
+	        "RSA-SHA256, sha256 " LEAF_SHA256 ", SANs: db1.example.com, 192.0.2.1\n"
+	        "[1] intermediate CN=Issuing CA, serial 01ab, valid 2026-12-04 14:00 UTC to "
+	        "2030-01-01 00:00 UTC (1123.45 days left), key RSA 2048, signature RSA-SHA384\n"
+	        "CRITICAL expiry: certificate 'CN=db1.example.com' expired 2d ago (2026-12-02 "
+	        "13:00 UTC)\n"
+	        "CRITICAL expiry: intermediate 'CN=Issuing CA' is not valid before 2026-12-04 "
+	        "14:00 UTC (in 1h)\n"
+	        "OK trust: chain trusted by ca.pem\n"
 	        "TLS: TLSv1.2, ALPN h2\n");
 
 	/* Nothing known about the TLS connection: no TLS line at all. */
@@ -360,12 +389,14 @@ static void test_json(void **state)
 	        "\"chain\":[{\"role\":\"leaf\",\"subject\":\"CN=db1.example.com\","
 	        "\"issuer\":\"CN=Issuing CA\",\"serial\":\"01ab\","
 	        "\"not_before\":\"2026-01-01T00:00:00Z\",\"not_after\":\"2026-12-02T13:00:00Z\","
-	        "\"days_left\":9.16,\"sha256\":\"" LEAF_SHA256 "\","
+	        "\"days_left\":9.16,\"key\":\"EC P-256\",\"signature\":\"RSA-SHA256\","
+	        "\"sha256\":\"" LEAF_SHA256 "\","
 	        "\"sans\":[\"db1.example.com\",\"192.0.2.1\"]},"
 	        "{\"role\":\"intermediate\",\"subject\":\"CN=Issuing CA\",\"issuer\":\"CN=Root "
 	        "CA\","
 	        "\"serial\":\"01ab\",\"not_before\":\"2025-01-01T00:00:00Z\","
 	        "\"not_after\":\"2030-01-01T00:00:00Z\",\"days_left\":1134.62,"
+	        "\"key\":\"RSA 2048\",\"signature\":\"RSA-SHA384\","
 	        "\"sha256\":\"" CA_SHA256 "\",\"sans\":[]}],"
 	        "\"tls\":{\"version\":\"TLSv1.3\",\"cipher\":\"TLS_AES_256_GCM_SHA384\","
 	        "\"group\":\"X25519\",\"alpn\":null}}\n");

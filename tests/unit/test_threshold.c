@@ -150,7 +150,7 @@ static void test_order(void **state)
 	assert_int_equal(f.kind, FAULT_USAGE);
 	assert_string_equal(f.text, "warning (7d) must not be below critical (14d)");
 	assert_int_equal(check_order("1.5d", "2", &f), -1);
-	assert_string_equal(f.text, "warning (1d 12h) must not be below critical (2d)");
+	assert_string_equal(f.text, "warning (36h) must not be below critical (2d)");
 	assert_int_equal(check_order("167h", "7d", &f), -1);
 	assert_string_equal(f.text, "warning (6d 23h) must not be below critical (7d)");
 	assert_int_equal(check_order("10%", "12.5%", &f), -1);

@@ -186,9 +186,9 @@ static void test_expiry_intermediate_first(void **state)
 	assert_int_equal(v.count, 2);
 	assert_string_equal(
 	        v.items[0].text,
-	        "certificate 'CN=db1.example.com' expired 1d ago (2025-12-31 00:00 UTC)");
+	        "certificate 'CN=db1.example.com' expired 24h ago (2025-12-31 00:00 UTC)");
 	assert_string_equal(v.items[1].text,
-	                    "root 'CN=Root CA' expires in 1d (2026-01-02 00:00 UTC)");
+	                    "root 'CN=Root CA' expires in 24h (2026-01-02 00:00 UTC)");
 	assert_int_equal(v.expiry.index, 0);
 }
 
@@ -243,6 +243,56 @@ static void test_expiry_percent(void **state)
 	assert_int_equal(v.items[1].state, STATE_CRITICAL);
 	assert_int_equal(v.expiry.index, 2);
 	assert_true(v.expiry.warning_seconds == 0.3 * (1000.0 * DAY));
+}
+
+/* A short-lived element is judged against its own short life, wherever it sits
+ * in the chain, and its time is told in hours below two days. */
+static void test_expiry_percent_short_lived(void **state)
+{
+	const struct threshold_time warn_50 = {50.0, true}, crit_20 = {20.0, true};
+	struct cert_chain chain;
+	struct verdict v;
+
+	(void)state;
+	/* A 6-day leaf with 2 days left: 33% of its life, under 50% but not 20%. */
+	make_chain(&chain, 2 * DAY);
+	chain.items[0].not_before = NOW - 4 * DAY;
+	judge(&v, &chain, &warn_50, &crit_20);
+	assert_single(&v, STATE_WARNING,
+	              "certificate 'CN=db1.example.com' expires in 2d (2026-01-03 00:00 UTC)");
+	assert_true(v.expiry.warning_seconds == 3.0 * DAY);
+	assert_true(v.expiry.critical_seconds == 0.2 * (6.0 * DAY));
+
+	/* 44h 5m left of 6 days: 30.6%, still a WARNING, told in hours. */
+	chain.items[0].not_after = NOW + 44 * 3600 + 5 * 60;
+	chain.items[0].not_before = chain.items[0].not_after - 6 * DAY;
+	judge(&v, &chain, &warn_50, &crit_20);
+	assert_single(&v, STATE_WARNING,
+	              "certificate 'CN=db1.example.com' expires in 44h 5m (2026-01-02 20:05 UTC)");
+
+	/* 1 day left of 6: 16.7%, under 20%: CRITICAL. */
+	chain.items[0].not_before = NOW - 5 * DAY;
+	chain.items[0].not_after = NOW + DAY;
+	judge(&v, &chain, &warn_50, &crit_20);
+	assert_single(&v, STATE_CRITICAL,
+	              "certificate 'CN=db1.example.com' expires in 24h (2026-01-02 00:00 UTC)");
+
+	/* The same 6-day life on the intermediate, under a 150-day leaf whose 100 days
+	 * left are two thirds of its life: only the intermediate is in trouble. */
+	make_chain(&chain, 100 * DAY);
+	chain.items[0].not_before = NOW - 50 * DAY;
+	chain.items[1].not_before = NOW - 4 * DAY;
+	chain.items[1].not_after = NOW + 2 * DAY;
+	judge(&v, &chain, &warn_50, &crit_20);
+	assert_single(&v, STATE_WARNING,
+	              "intermediate 'CN=Issuing CA' expires in 2d (2026-01-03 00:00 UTC)");
+	assert_int_equal(v.expiry.index, 1);
+	assert_true(v.expiry.warning_seconds == 3.0 * DAY);
+	chain.items[1].not_after = NOW + 20 * 3600 + 14 * 60;
+	chain.items[1].not_before = chain.items[1].not_after - 6 * DAY;
+	judge(&v, &chain, &warn_50, &crit_20);
+	assert_single(&v, STATE_CRITICAL,
+	              "intermediate 'CN=Issuing CA' expires in 20h 14m (2026-01-01 20:14 UTC)");
 }
 
 static void test_expiry_zero_means_never(void **state)
@@ -751,11 +801,117 @@ static void test_ocsp_defects(void **state)
 
 /* Every rule at once: each finding names its rule, in the order of the table,
  * and the TLS parameters are facts, never findings. */
+/* The facts the crypto rule reads, on a chain that expires far from now. */
+static void judge_crypto(struct verdict *v, const struct cert_chain *chain, bool allow_sha1,
+                         bool allow_weak_rsa)
+{
+	const struct facts facts = {
+	        .chain = chain,
+	        .now = NOW,
+	        .allow_sha1 = allow_sha1,
+	        .allow_weak_rsa = allow_weak_rsa,
+	};
+
+	verdict_init(v);
+	verdict_judge(v, &facts);
+}
+
+static void set_key(struct cert_info *c, gnutls_pk_algorithm_t algorithm, unsigned bits)
+{
+	c->key_algorithm = algorithm;
+	c->key_bits = bits;
+}
+
+/* The OK expiry fact, then the crypto findings in chain order. */
+static void assert_crypto(const struct verdict *v, size_t count, const char *const *texts,
+                          const enum plugin_state *states)
+{
+	assert_int_equal(v->count, count + 1);
+	assert_string_equal(v->items[0].rule, "expiry");
+	for (size_t i = 0; i < count; i++) {
+		assert_string_equal(v->items[i + 1].rule, "crypto");
+		assert_int_equal(v->items[i + 1].state, states[i]);
+		assert_string_equal(v->items[i + 1].text, texts[i]);
+	}
+}
+
+static void test_crypto_signatures(void **state)
+{
+	static const char *const texts[] = {
+	        "certificate 'CN=db1.example.com' is signed with SHA-1",
+	        "intermediate 'CN=Issuing CA' is signed with MD5",
+	};
+	static const enum plugin_state states[] = {STATE_WARNING, STATE_CRITICAL};
+	static const enum plugin_state critical[] = {STATE_CRITICAL};
+	struct cert_chain chain;
+	struct verdict v;
+
+	(void)state;
+	make_chain(&chain, 300 * DAY);
+	for (size_t i = 0; i < chain.count; i++) {
+		set_key(&chain.items[i], GNUTLS_PK_RSA, 2048);
+		chain.items[i].signature_hash = GNUTLS_DIG_SHA256;
+	}
+	judge_crypto(&v, &chain, false, false);
+	assert_crypto(&v, 0, NULL, NULL);
+
+	chain.items[0].signature_hash = GNUTLS_DIG_SHA1;
+	chain.items[1].signature_hash = GNUTLS_DIG_MD5;
+	/* A self-signed root's own signature proves nothing: not judged. */
+	chain.items[2].signature_hash = GNUTLS_DIG_MD5;
+	chain.items[2].self_signed = true;
+	judge_crypto(&v, &chain, false, false);
+	assert_crypto(&v, 2, texts, states);
+	assert_int_equal(verdict_worst(&v), STATE_CRITICAL);
+
+	/* --allow-sha1 silences SHA-1, never MD5. */
+	judge_crypto(&v, &chain, true, false);
+	assert_crypto(&v, 1, texts + 1, critical);
+
+	/* MD2 is as broken as MD5; a self-signed leaf vouches only for itself. */
+	chain.items[1].signature_hash = GNUTLS_DIG_MD2;
+	chain.items[0].self_signed = true;
+	judge_crypto(&v, &chain, false, false);
+	assert_int_equal(v.count, 2);
+	assert_string_equal(v.items[1].text, "intermediate 'CN=Issuing CA' is signed with MD2");
+}
+
+static void test_crypto_rsa_keys(void **state)
+{
+	static const char *const texts[] = {
+	        "certificate 'CN=db1.example.com' has a 1024-bit RSA key",
+	        "root 'CN=Root CA' has a 2047-bit RSA key",
+	};
+	static const enum plugin_state states[] = {STATE_WARNING, STATE_WARNING};
+	struct cert_chain chain;
+	struct verdict v;
+
+	(void)state;
+	make_chain(&chain, 300 * DAY);
+	set_key(&chain.items[0], GNUTLS_PK_RSA, 1024);
+	/* Not RSA: the bits of an EC key say nothing of its strength against RSA's. */
+	set_key(&chain.items[1], GNUTLS_PK_ECDSA, 256);
+	/* A root's key is judged: whoever factors it signs anything. */
+	set_key(&chain.items[2], GNUTLS_PK_RSA_PSS, 2047);
+	chain.items[2].self_signed = true;
+	judge_crypto(&v, &chain, false, false);
+	assert_crypto(&v, 2, texts, states);
+	assert_int_equal(verdict_worst(&v), STATE_WARNING);
+
+	judge_crypto(&v, &chain, false, true);
+	assert_crypto(&v, 0, NULL, NULL);
+
+	set_key(&chain.items[0], GNUTLS_PK_RSA, 2048);
+	set_key(&chain.items[2], GNUTLS_PK_RSA, 4096);
+	judge_crypto(&v, &chain, false, false);
+	assert_crypto(&v, 0, NULL, NULL);
+}
+
 static void test_rules_in_order(void **state)
 {
 	const struct trust_result t = {.trusted = true, .store = "ca.pem"};
-	static const char *const expected[] = {"expiry", "trust", "ocsp", "handshake",
-	                                       "client-cert"};
+	static const char *const expected[] = {"expiry", "trust",     "ocsp",
+	                                       "crypto", "handshake", "client-cert"};
 	const struct ocsp_staple s = staple(OCSP_GOOD);
 	struct cert_chain chain;
 	struct facts facts = {
@@ -772,18 +928,20 @@ static void test_rules_in_order(void **state)
 
 	(void)state;
 	make_chain(&chain, 10 * DAY);
+	chain.items[1].signature_hash = GNUTLS_DIG_SHA1;
 	facts.chain = &chain;
 	judge_facts(&v, &facts);
-	assert_int_equal(v.count, 5);
+	assert_int_equal(v.count, 6);
 	for (size_t i = 0; i < v.count; i++) {
 		assert_string_equal(v.items[i].rule, expected[i]);
 		assert_null(strstr(v.items[i].text, "TLSv1.2"));
 	}
 	assert_int_equal(v.items[0].state, STATE_WARNING);
 	assert_int_equal(v.items[2].state, STATE_OK);
-	assert_int_equal(v.items[3].state, STATE_CRITICAL);
-	assert_string_equal(v.items[4].text, facts.client_cert_note);
-	assert_int_equal(v.items[4].state, STATE_OK);
+	assert_int_equal(v.items[3].state, STATE_WARNING);
+	assert_int_equal(v.items[4].state, STATE_CRITICAL);
+	assert_string_equal(v.items[5].text, facts.client_cert_note);
+	assert_int_equal(v.items[5].state, STATE_OK);
 	assert_true(v.expiry.valid);
 }
 
@@ -908,7 +1066,7 @@ static void test_anchor(void **state)
 	t.anchor_not_after = NOW - DAY;
 	judge_facts(&v, &facts);
 	assert_rule(&v, "anchor", STATE_CRITICAL,
-	            "root 'CN=Corp Root' expired 1d ago (2025-12-31 00:00 UTC)");
+	            "root 'CN=Corp Root' expired 24h ago (2025-12-31 00:00 UTC)");
 	/* Served, it is judged as a served element, not twice. */
 	t.anchor_served = true;
 	judge_facts(&v, &facts);
@@ -955,6 +1113,7 @@ int main(void)
 	        cmocka_unit_test(test_expiry_intermediate_first),
 	        cmocka_unit_test(test_expiry_tie_goes_to_leaf),
 	        cmocka_unit_test(test_expiry_percent),
+	        cmocka_unit_test(test_expiry_percent_short_lived),
 	        cmocka_unit_test(test_expiry_zero_means_never),
 	        cmocka_unit_test(test_expiry_empty_chain),
 	        cmocka_unit_test(test_add_and_worst),
@@ -970,6 +1129,8 @@ int main(void)
 	        cmocka_unit_test(test_ocsp_status),
 	        cmocka_unit_test(test_ocsp_dates),
 	        cmocka_unit_test(test_ocsp_defects),
+	        cmocka_unit_test(test_crypto_signatures),
+	        cmocka_unit_test(test_crypto_rsa_keys),
 	        cmocka_unit_test(test_rules_in_order),
 	        cmocka_unit_test(test_trust_internal_ca_hint),
 	        cmocka_unit_test(test_cert_file),

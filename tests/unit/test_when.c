@@ -123,8 +123,13 @@ static void test_duration(void **state)
 	assert_duration(3600, "1h");
 	assert_duration(10 * 86400, "10d");
 	assert_duration(86399, "23h 59m");
-	assert_duration(86400 + 59, "1d");
-	assert_duration(86400 + 3600 + 1, "1d 1h");
+	assert_duration(86400 + 59, "24h");
+	assert_duration(86400 + 3600 + 1, "25h");
+	assert_duration(20 * 3600 + 14 * 60 + 59, "20h 14m");
+	assert_duration(44 * 3600 + 5 * 60, "44h 5m");
+	assert_duration(2 * 86400 - 1, "47h 59m");
+	assert_duration(2 * 86400, "2d");
+	assert_duration(2 * 86400 + 3600, "2d 1h");
 	assert_duration(200 * 86400 + 3 * 3600, "200d 3h");
 	assert_duration(-5, "0s");
 	assert_duration(1e15, "11574074074d");
