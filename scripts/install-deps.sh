@@ -21,8 +21,9 @@ packages=(
 	dovecot-core dovecot-imapd dovecot-pop3d dovecot-managesieved dovecot-lmtpd
 	# XMPP, FTP and NNTP
 	prosody vsftpd inn2
-	# the configuration check of contrib/icinga2
-	icinga2-bin
+	# the monitoring engines that run contrib's configuration in the tests:
+	# Icinga 2 (configuration check and daemon), Nagios 4, the Zabbix agent
+	icinga2-bin nagios4-core zabbix-agent
 	# the man pages' check: man --warnings and groff -ww
 	man-db groff-base
 	# scripted hostile peers, and ss to tell which process holds a test port

@@ -1,0 +1,125 @@
+# shellcheck shell=bash
+# engines.bash — what the tests of the monitoring engines share (engines-*.sh):
+# the real servers their checks probe, and the comparison of what an engine
+# recorded with what the plugin prints for the same command line.
+#
+# Source it after lib.sh and lib_init.
+
+# The hosts and services the engines check, all on 127.0.0.1:
+#   tls.test   gnutls-serv, a certificate good for 200 days (OK) and one for 10 (WARNING),
+#              and a port nobody listens on (CRITICAL, connection refused)
+#   smtp.test  aiosmtpd with STARTTLS, the same two certificates
+#   db.test    PostgreSQL with ssl=on, a certificate good for 200 days
+# Sets TLS_GOOD TLS_EXPIRING TLS_REFUSED SMTP_GOOD SMTP_EXPIRING PGSQL_GOOD (ports),
+# CA_FILE, and AT: every check is judged at this moment (--at), so that a second
+# run of the plugin prints the same text as the one the engine ran.
+engines_start_servers() {
+	{
+		make_ca ca &&
+			make_leaf tls-good ca tls.test tls.test '-1 day' '+200 days -1 hour' &&
+			make_leaf tls-expiring ca tls.test tls.test '-1 day' '+10 days -1 hour' &&
+			make_leaf smtp-good ca smtp.test smtp.test '-1 day' '+200 days -1 hour' &&
+			make_leaf smtp-expiring ca smtp.test smtp.test '-1 day' '+10 days -1 hour' &&
+			make_leaf db-good ca db.test db.test '-1 day' '+200 days -1 hour'
+	} || bail_out 'cannot make the test certificates'
+	CA_FILE=$TEST_DIR/ca.pem
+	AT=@$(date +%s)
+
+	start_gnutls_serv "$TEST_DIR/tls-good.pem" "$TEST_DIR/tls-good.key" --disable-client-cert ||
+		bail_out 'gnutls-serv did not start'
+	TLS_GOOD=$SERVER_PORT
+	start_gnutls_serv "$TEST_DIR/tls-expiring.pem" "$TEST_DIR/tls-expiring.key" \
+		--disable-client-cert || bail_out 'gnutls-serv (10 days) did not start'
+	TLS_EXPIRING=$SERVER_PORT
+	TLS_REFUSED=$(free_port) || bail_out 'no free port'
+	start_smtpd starttls "$TEST_DIR/smtp-good.pem" "$TEST_DIR/smtp-good.key" ||
+		bail_out 'aiosmtpd did not start'
+	SMTP_GOOD=$SERVER_PORT
+	start_smtpd starttls "$TEST_DIR/smtp-expiring.pem" "$TEST_DIR/smtp-expiring.key" ||
+		bail_out 'aiosmtpd (10 days) did not start'
+	SMTP_EXPIRING=$SERVER_PORT
+	start_postgres "$TEST_DIR/db-good.pem" "$TEST_DIR/db-good.key" ||
+		bail_out 'PostgreSQL did not start'
+	PGSQL_GOOD=$PG_PORT
+}
+
+# One line per service: NAME HOST COMMAND PORT (COMMAND: the Icinga 2 name; the
+# Nagios command is check_ followed by it).
+engine_services() {
+	printf '%s\n' "tls-good tls.test tls $TLS_GOOD" "tls-expiring tls.test tls $TLS_EXPIRING" \
+		"tls-refused tls.test tls $TLS_REFUSED" "smtp-good smtp.test tls_smtp $SMTP_GOOD" \
+		"smtp-expiring smtp.test tls_smtp $SMTP_EXPIRING" "pgsql-good db.test tls_pgsql $PGSQL_GOOD"
+}
+
+# The servers engines_start_servers needs.
+engines_require_servers() {
+	require_server 'python3 (/usr/bin/python3)' test -x "$PYTHON"
+	require_server 'certtool (gnutls-bin)' command -v certtool
+	require_server gnutls-serv command -v gnutls-serv
+	require_server 'aiosmtpd (python3-aiosmtpd)' "$PYTHON" -c 'import aiosmtpd'
+	require_server 'PostgreSQL (postgresql)' pg_find_bin
+	require_server 'runuser (util-linux)' command -v runuser
+	require_server 'the engines and PostgreSQL as other users (the test must run as root)' \
+		test "$(id -u)" -eq 0
+}
+
+# wait_until SECONDS PID COMMAND...: until COMMAND succeeds (0), PID exits (1) or
+# SECONDS pass (1), polling every 0.2 s.
+wait_until() {
+	local limit=$1 pid=$2 i
+	shift 2
+	for i in $(seq 1 $((limit * 5))); do
+		"$@" && return 0
+		kill -0 "$pid" 2>/dev/null || return 1
+		sleep 0.2
+	done
+	return 1
+}
+
+# stop_engine PID: stop_pid, then KILL what is left of its process group (the
+# engines are started with setsid, so PID leads one: workers, helpers, plugins).
+stop_engine() {
+	stop_pid "$1"
+	kill -KILL -- "-$1" 2>/dev/null
+	return 0
+}
+
+# expect_recorded DESC STATE OUTPUT PERFDATA STATE_WANTED PATTERN -- PLUGIN ARGS...:
+# one TAP result. The engine recorded STATE, OUTPUT and PERFDATA for a check; it
+# must be STATE_WANTED, the first line of OUTPUT must match PATTERN, and the
+# plugin run again here with the same arguments must print exactly OUTPUT, then
+# " | ", then PERFDATA. The only value that may differ is the run time (time=).
+expect_recorded() {
+	local desc=$1 state=$2 output=$3 perf=$4 want=$5 pattern=$6 problems=() p
+	shift 7
+	run_check "$@"
+	local printed=${CHECK_OUT%% | *} printed_perf=
+	[[ $CHECK_OUT == *' | '* ]] && printed_perf=${CHECK_OUT#* | }
+	local time_re='time=[0-9.]+s'
+	[ "$state" = "$want" ] || problems+=("the engine recorded state '$state', expected $want")
+	[ "$CHECK_RC" = "$want" ] || problems+=("the plugin run here exited $CHECK_RC, expected $want")
+	printf '%s\n' "$output" | head -n 1 | grep -Eq -e "$pattern" ||
+		problems+=("the recorded output does not match '$pattern'")
+	[ "$output" = "$printed" ] ||
+		problems+=("the recorded output is not the text the plugin prints")
+	[ -n "$perf" ] || problems+=("no perfdata recorded")
+	[ "$(printf '%s' "$perf" | sed -E "s/$time_re/time=T/")" = \
+		"$(printf '%s' "$printed_perf" | sed -E "s/$time_re/time=T/")" ] ||
+		problems+=("the recorded perfdata is not the plugin's (apart from time=)")
+	if [ ${#problems[@]} -eq 0 ]; then
+		ok "$desc"
+		return 0
+	fi
+	not_ok "$desc"
+	for p in "${problems[@]}"; do
+		diag "  $p"
+	done
+	diag "recorded state:    $state"
+	diag "recorded output:   $output"
+	diag "recorded perfdata: $perf"
+	diag "command: $CHECK_CMD"
+	diag "exit code: $CHECK_RC"
+	diag "printed: $CHECK_OUT"
+	[ -z "$CHECK_ERR" ] || diag "stderr: $CHECK_ERR"
+	return 1
+}
