@@ -119,28 +119,9 @@ recorded() {
 		"$want" "$pattern" "$@"
 }
 
+engines_expect_all 'CheckCommand '
+
 DAYS200='days_left=199\.9[0-9];14;7;0;'
-common=(-C "$CA_FILE" --at "$AT")
-
-recorded tls-good 'CheckCommand tls, good certificate: OK, as the plugin printed it' 0 \
-	"^TLS OK - tls\\.test:$TLS_GOOD tls: certificate 'CN=tls\\.test' expires in 199d" \
-	-- "$CHECK_TLS" -H tls.test -I 127.0.0.1 -p "$TLS_GOOD" "${common[@]}"
-recorded tls-expiring 'CheckCommand tls, 10 days left: WARNING, as the plugin printed it' 1 \
-	"^TLS WARNING - tls\\.test:$TLS_EXPIRING tls: certificate 'CN=tls\\.test' expires in 9d" \
-	-- "$CHECK_TLS" -H tls.test -I 127.0.0.1 -p "$TLS_EXPIRING" "${common[@]}"
-recorded tls-refused 'CheckCommand tls, connection refused: CRITICAL, as the plugin printed it' 2 \
-	"^TLS CRITICAL - tls\\.test:$TLS_REFUSED tls: .*refused" \
-	-- "$CHECK_TLS" -H tls.test -I 127.0.0.1 -p "$TLS_REFUSED" "${common[@]}"
-recorded smtp-good 'CheckCommand tls_smtp, good certificate: OK, as the plugin printed it' 0 \
-	"^TLS OK - smtp\\.test:$SMTP_GOOD smtp: certificate 'CN=smtp\\.test' expires in 199d" \
-	-- "$CHECK_TLS_SMTP" -H smtp.test -I 127.0.0.1 -p "$SMTP_GOOD" "${common[@]}"
-recorded smtp-expiring 'CheckCommand tls_smtp, 10 days left: WARNING, as the plugin printed it' 1 \
-	"^TLS WARNING - smtp\\.test:$SMTP_EXPIRING smtp: certificate 'CN=smtp\\.test' expires in 9d" \
-	-- "$CHECK_TLS_SMTP" -H smtp.test -I 127.0.0.1 -p "$SMTP_EXPIRING" "${common[@]}"
-recorded pgsql-good 'CheckCommand tls_pgsql, good certificate: OK, as the plugin printed it' 0 \
-	"^TLS OK - db\\.test:$PGSQL_GOOD pgsql: certificate 'CN=db\\.test' expires in 199d" \
-	-- "$CHECK_TLS_PGSQL" -H db.test -I 127.0.0.1 -p "$PGSQL_GOOD" "${common[@]}"
-
 # The perfdata values themselves, as Icinga recorded them.
 perf_ok=1
 for s in tls-good smtp-good pgsql-good; do

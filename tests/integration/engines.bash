@@ -123,3 +123,29 @@ expect_recorded() {
 	[ -z "$CHECK_ERR" ] || diag "stderr: $CHECK_ERR"
 	return 1
 }
+
+# engines_expect_all PREFIX: a result for every service of engine_services, by
+# the function `recorded SERVICE DESC STATE PATTERN -- PLUGIN ARGS...` of the
+# test, which reads what the engine recorded. PREFIX goes before the command's
+# name in the descriptions.
+engines_expect_all() {
+	local c=$1 common=(-C "$CA_FILE" --at "$AT")
+	recorded tls-good "${c}tls, good certificate: OK, as the plugin printed it" 0 \
+		"^TLS OK - tls\\.test:$TLS_GOOD tls: certificate 'CN=tls\\.test' expires in 199d" \
+		-- "$CHECK_TLS" -H tls.test -I 127.0.0.1 -p "$TLS_GOOD" "${common[@]}"
+	recorded tls-expiring "${c}tls, 10 days left: WARNING, as the plugin printed it" 1 \
+		"^TLS WARNING - tls\\.test:$TLS_EXPIRING tls: certificate 'CN=tls\\.test' expires in 9d" \
+		-- "$CHECK_TLS" -H tls.test -I 127.0.0.1 -p "$TLS_EXPIRING" "${common[@]}"
+	recorded tls-refused "${c}tls, connection refused: CRITICAL, as the plugin printed it" 2 \
+		"^TLS CRITICAL - tls\\.test:$TLS_REFUSED tls: .*refused" \
+		-- "$CHECK_TLS" -H tls.test -I 127.0.0.1 -p "$TLS_REFUSED" "${common[@]}"
+	recorded smtp-good "${c}tls_smtp, good certificate: OK, as the plugin printed it" 0 \
+		"^TLS OK - smtp\\.test:$SMTP_GOOD smtp: certificate 'CN=smtp\\.test' expires in 199d" \
+		-- "$CHECK_TLS_SMTP" -H smtp.test -I 127.0.0.1 -p "$SMTP_GOOD" "${common[@]}"
+	recorded smtp-expiring "${c}tls_smtp, 10 days left: WARNING, as the plugin printed it" 1 \
+		"^TLS WARNING - smtp\\.test:$SMTP_EXPIRING smtp: certificate 'CN=smtp\\.test' expires in 9d" \
+		-- "$CHECK_TLS_SMTP" -H smtp.test -I 127.0.0.1 -p "$SMTP_EXPIRING" "${common[@]}"
+	recorded pgsql-good "${c}tls_pgsql, good certificate: OK, as the plugin printed it" 0 \
+		"^TLS OK - db\\.test:$PGSQL_GOOD pgsql: certificate 'CN=db\\.test' expires in 199d" \
+		-- "$CHECK_TLS_PGSQL" -H db.test -I 127.0.0.1 -p "$PGSQL_GOOD" "${common[@]}"
+}

@@ -1,0 +1,140 @@
+#!/bin/bash
+# engines-nagios.sh — a real Nagios 4 runs the commands of
+# contrib/nagios/commands.cfg against real servers on loopback (gnutls-serv,
+# aiosmtpd, PostgreSQL): the states, the output and the perfdata it records in
+# status.dat are the plugin's.
+#
+# The daemon is private: its configuration, state and spool are in the test's
+# directory, it runs as the user running the test, and it is stopped by PID.
+
+# shellcheck source=tests/integration/lib.sh
+. "$(dirname "$0")/lib.sh" || exit 99
+# shellcheck source=tests/integration/engines.bash
+. "$(dirname "$0")/engines.bash" || exit 99
+
+require_server 'nagios4 (nagios4-core)' command -v nagios4
+engines_require_servers
+require_plugin "$CHECK_TLS"
+require_plugin "$CHECK_TLS_SMTP"
+require_plugin "$CHECK_TLS_PGSQL"
+lib_init
+engines_start_servers
+
+N=$TEST_DIR/nagios
+mkdir -p "$N"/{etc,var,rw,run,tmp,spool/checkresults}
+cat >"$N/etc/nagios.cfg" <<CONF
+log_file=$N/var/nagios.log
+cfg_file=$TLSCHECK_SRCDIR/contrib/nagios/commands.cfg
+cfg_file=$N/etc/objects.cfg
+resource_file=$N/etc/resource.cfg
+object_cache_file=$N/var/objects.cache
+precached_object_file=$N/var/objects.precache
+status_file=$N/var/status.dat
+status_update_interval=1
+nagios_user=$(id -un)
+nagios_group=$(id -gn)
+check_external_commands=0
+command_file=$N/rw/nagios.cmd
+query_socket=$N/rw/nagios.qh
+lock_file=$N/run/nagios.pid
+temp_file=$N/var/nagios.tmp
+temp_path=$N/tmp
+check_result_path=$N/spool/checkresults
+log_archive_path=$N/var
+debug_file=$N/var/nagios.debug
+state_retention_file=$N/var/retention.dat
+retain_state_information=0
+use_syslog=0
+check_for_updates=0
+interval_length=1
+service_inter_check_delay_method=n
+max_service_check_spread=1
+check_result_reaper_frequency=1
+service_check_timeout=20
+service_check_timeout_state=u
+CONF
+printf '$USER1$=%s\n' "$TLSCHECK_BUILDDIR/plugins" >"$N/etc/resource.cfg"
+
+# The commands are contrib's; the objects are what an operator writes: a host
+# with its address, a service per port, options after the command's '!'.
+{
+	cat <<CONF
+define command {
+	command_name	noop
+	command_line	/bin/true
+}
+define contact {
+	contact_name			nobody
+	host_notifications_enabled	0
+	service_notifications_enabled	0
+	host_notification_commands	noop
+	service_notification_commands	noop
+}
+CONF
+	for host in tls.test smtp.test db.test; do
+		printf 'define host {\n\thost_name\t%s\n\taddress\t127.0.0.1\n' "$host"
+		printf '\tmax_check_attempts\t1\n\tcontacts\tnobody\n}\n'
+	done
+	engine_services | while read -r name host command port; do
+		printf 'define service {\n\thost_name\t%s\n\tservice_description\t%s\n' "$host" "$name"
+		printf '\tcheck_command\tcheck_%s!-p %s -C %s --at %s\n' "$command" "$port" "$CA_FILE" "$AT"
+		printf '\tmax_check_attempts\t1\n\tcheck_interval\t1\n\tretry_interval\t1\n'
+		printf '\tcontacts\tnobody\n}\n'
+	done
+} >"$N/etc/objects.cfg"
+
+if nagios4 -v "$N/etc/nagios.cfg" >"$N/var/verify.log" 2>&1; then
+	ok 'the configuration with contrib/nagios/commands.cfg is valid'
+else
+	not_ok 'the configuration with contrib/nagios/commands.cfg is valid'
+	diag_file "$N/var/verify.log"
+	finish
+fi
+
+setsid nagios4 "$N/etc/nagios.cfg" >"$N/var/stdout.log" 2>&1 &
+PID=$!
+at_exit stop_engine "$PID"
+
+# The servicestatus block of SERVICE in status.dat.
+status_of() {
+	awk -v s="$1" '/^servicestatus \{/ { b = 1; buf = "" }
+		b { buf = buf $0 "\n" }
+		b && /^\t}/ { b = 0; if (buf ~ "\n\tservice_description=" s "\n") printf "%s", buf }' \
+		"$N/var/status.dat" 2>/dev/null
+}
+
+# field BLOCK NAME: the value of NAME= in a status block.
+field() {
+	printf '%s\n' "$1" | sed -n "s/^[[:space:]]*$2=//p"
+}
+
+all_checked() {
+	local s
+	for s in "${SERVICES[@]}"; do
+		status_of "$s" | grep -q '^[[:space:]]*has_been_checked=1$' || return 1
+	done
+}
+
+read -r -a SERVICES <<<"$(engine_services | cut -d' ' -f1 | tr '\n' ' ')"
+if wait_until 30 "$PID" all_checked; then
+	ok 'Nagios recorded a result of every service'
+else
+	not_ok 'Nagios recorded a result of every service'
+	diag_file "$N/var/nagios.log"
+	diag_file "$N/var/stdout.log"
+fi
+
+# recorded SERVICE DESC STATE PATTERN -- PLUGIN ARGS...
+recorded() {
+	local service=$1 desc=$2 want=$3 pattern=$4 st
+	shift 4
+	st=$(status_of "$service")
+	expect_recorded "$desc" "$(field "$st" current_state)" "$(field "$st" plugin_output)" \
+		"$(field "$st" performance_data)" "$want" "$pattern" "$@"
+	[ -z "$(field "$st" long_plugin_output)" ] ||
+		diag "$service: long_plugin_output: $(field "$st" long_plugin_output)"
+}
+
+engines_expect_all check_
+
+finish
