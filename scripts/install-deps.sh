@@ -24,6 +24,8 @@ packages=(
 	# the monitoring engines that run contrib's configuration in the tests:
 	# Icinga 2 (configuration check and daemon), Nagios 4, the Zabbix agent
 	icinga2-bin nagios4-core zabbix-agent
+	# the Debian package: built, checked and installed by tests/integration/package.sh
+	debhelper dpkg-dev lintian
 	# the man pages' check: man --warnings and groff -ww
 	man-db groff-base
 	# scripted hostile peers, and ss to tell which process holds a test port

@@ -49,6 +49,22 @@ else
 	failed=$((failed + 1))
 fi
 
+# The Debian package, built from a copy of the tree, installed with dpkg -i and
+# removed again; outside `make check`, which installs nothing into the system.
+pkg_out=$top/_build-sanitize/package.out
+bash tests/integration/package.sh >"$pkg_out" 2>&1
+if grep -q '^1\.\.0 # SKIP' "$pkg_out"; then
+	echo "SKIP: tests/integration/package.sh: $(sed -n 's/^1\.\.0 # SKIP //p' "$pkg_out")"
+	skipped=$((skipped + 1))
+elif grep -q '^ok' "$pkg_out" && ! grep -Eq '^(not ok|Bail out)' "$pkg_out"; then
+	echo "PASS: tests/integration/package.sh"
+	passed=$((passed + 1))
+else
+	cat "$pkg_out"
+	echo "FAIL: tests/integration/package.sh"
+	failed=$((failed + 1))
+fi
+
 plain=$top/_build-distcheck
 rm -rf "$plain" && mkdir -p "$plain" && cd "$plain" || exit 1
 if ../configure -q && make -s -j"$jobs" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror \

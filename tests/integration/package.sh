@@ -1,0 +1,120 @@
+#!/bin/bash
+# package.sh — the Debian package: built with dpkg-buildpackage from a copy of the
+# source tree, checked by lintian, installed with dpkg -i, and used: the
+# installed plugins run, the man pages are there, and a private Icinga 2 loads
+# the CheckCommands from the Icinga Template Library's plugins-contrib.
+# The package is removed (dpkg -r) at exit.
+#
+# It installs into the system, so it is not part of `make check`:
+# scripts/test.sh runs it. Run it alone as root: bash tests/integration/package.sh
+
+# shellcheck source=tests/integration/lib.sh
+. "$(dirname "$0")/lib.sh" || exit 99
+
+require_server 'root (dpkg -i)' test "$(id -u)" -eq 0
+require_server 'dpkg-buildpackage (dpkg-dev)' command -v dpkg-buildpackage
+require_server 'dh (debhelper)' command -v dh
+require_server 'lintian' command -v lintian
+require_server 'icinga2 (icinga2-bin)' command -v icinga2
+if dpkg-query -W -f='${Status}' tlscheck 2>/dev/null | grep -q 'install ok installed'; then
+	bail_out 'a tlscheck package is installed already: not replacing it'
+fi
+lib_init
+
+PLUGINS=(check_tls check_tls_smtp check_tls_pgsql check_tls_ldap check_tls_imap
+	check_tls_pop3 check_tls_xmpp check_tls_ftp check_tls_mysql)
+
+# A copy of the sources: the files git knows of (tracked or not ignored), or the
+# whole tree of a release tarball.
+src=$TEST_DIR/src
+mkdir -p "$src"
+if git -C "$TLSCHECK_SRCDIR" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+	(cd "$TLSCHECK_SRCDIR" && git ls-files -co --exclude-standard -z | tar --null -cf - -T -) |
+		tar -xf - -C "$src"
+else
+	cp -a "$TLSCHECK_SRCDIR/." "$src/"
+fi
+
+if (cd "$src" && dpkg-buildpackage -us -uc -b -j2) >"$TEST_DIR/build.log" 2>&1; then
+	ok 'dpkg-buildpackage -us -uc -b builds the package'
+else
+	not_ok 'dpkg-buildpackage -us -uc -b builds the package'
+	tail -n 40 "$TEST_DIR/build.log" | sed 's/^/#   /'
+	finish
+fi
+deb=$(ls "$TEST_DIR"/tlscheck_*.deb)
+
+# The build installed into its own DESTDIR, nothing into the system.
+if [ ! -e /usr/lib/nagios/plugins/check_tls ] && dpkg -c "$deb" | grep ' ./usr/lib/nagios/plugins/check_tls$' >/dev/null; then
+	ok 'make install honoured DESTDIR: the files are in the package, not in /usr'
+else
+	not_ok 'make install honoured DESTDIR: the files are in the package, not in /usr'
+fi
+
+if lintian --fail-on error "$deb" >"$TEST_DIR/lintian.log" 2>&1; then
+	ok 'lintian finds no error'
+	grep -E '^[WIE]:' "$TEST_DIR/lintian.log" | sed 's/^/# /'
+else
+	not_ok 'lintian finds no error'
+	diag_file "$TEST_DIR/lintian.log"
+fi
+
+at_exit dpkg -r tlscheck
+if dpkg -i "$deb" >"$TEST_DIR/dpkg.log" 2>&1; then
+	ok 'dpkg -i installs it'
+else
+	not_ok 'dpkg -i installs it'
+	diag_file "$TEST_DIR/dpkg.log"
+	finish
+fi
+
+missing=()
+for p in "${PLUGINS[@]}"; do
+	[ -x "/usr/lib/nagios/plugins/$p" ] || missing+=("/usr/lib/nagios/plugins/$p")
+	[ -f "/usr/share/man/man1/$p.1.gz" ] || missing+=("/usr/share/man/man1/$p.1.gz")
+done
+for f in /usr/share/icinga2/include/plugins-contrib.d/tlscheck.conf \
+	/usr/share/doc/tlscheck/examples/nagios/commands.cfg \
+	/usr/share/doc/tlscheck/examples/zabbix/userparameter_tlscheck.conf \
+	/usr/share/doc/tlscheck/examples/zabbix/tlscheck_template.yaml \
+	/usr/share/doc/tlscheck/copyright; do
+	[ -f "$f" ] || missing+=("$f")
+done
+if [ ${#missing[@]} -eq 0 ] && ! dpkg -L tlscheck | grep -q '^/etc'; then
+	ok 'the plugins, man pages, CheckCommands and examples are where they belong, nothing in /etc'
+else
+	not_ok 'the plugins, man pages, CheckCommands and examples are where they belong, nothing in /etc'
+	diag "missing: ${missing[*]}"
+	dpkg -L tlscheck | grep '^/etc' | sed 's/^/# in \/etc: /'
+fi
+
+for p in "${PLUGINS[@]}"; do
+	expect_check "installed $p --version" 3 "^$p \\(tlscheck\\) [0-9]" '@lines=1' \
+		-- "/usr/lib/nagios/plugins/$p" --version
+done
+
+# Icinga 2 finds the CheckCommands through include <plugins-contrib>, as an
+# operator's icinga2.conf has it, with the constants of Debian's constants.conf.
+I=$TEST_DIR/icinga2
+mkdir -p "$I"/{etc,lib,log,cache,spool,run}
+cat >"$I/etc/icinga2.conf" <<'CONF'
+const PluginDir = "/usr/lib/nagios/plugins"
+const PluginContribDir = "/usr/lib/nagios/plugins"
+const ManubulonPluginDir = "/usr/lib/nagios/plugins"
+include <itl>
+include <plugins>
+include <plugins-contrib>
+object Host "www.example" { address = "192.0.2.1"; check_command = "dummy" }
+object Service "https" { host_name = "www.example"; check_command = "tls" }
+object Service "postgresql" { host_name = "www.example"; check_command = "tls_pgsql" }
+CONF
+if icinga2 daemon -C -c "$I/etc/icinga2.conf" -DConfigDir="$I/etc" -DDataDir="$I/lib" \
+	-DLogDir="$I/log" -DCacheDir="$I/cache" -DSpoolDir="$I/spool" -DInitRunDir="$I/run" \
+	-DRunAsUser="$(id -un)" -DRunAsGroup="$(id -gn)" >"$I/validate.log" 2>&1; then
+	ok 'Icinga 2 loads the installed CheckCommands with include <plugins-contrib>'
+else
+	not_ok 'Icinga 2 loads the installed CheckCommands with include <plugins-contrib>'
+	diag_file "$I/validate.log"
+fi
+
+finish
