@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "check.h"
+#include "credentials.h"
 #include "deadline.h"
 #include "report.h"
 #include "target.h"
@@ -18,6 +19,7 @@ struct check_run {
 	struct trust_anchors *anchors; /* the named store from the start, else loaded when judged */
 	struct fault store_failure;    /* why the system store could not be loaded */
 	struct cert_chain expected;    /* --cert-file's certificate, loaded before any connection */
+	struct client_credentials *credentials; /* ours, loaded before any connection */
 	struct target targets[CHECK_MAX_TARGETS];
 	size_t target_count;
 };
@@ -48,10 +50,11 @@ static void probe_and_judge(const struct check_config *cfg, struct check_run *ru
 	struct target_judging judging = {
 	        .store_failure = &run->store_failure,
 	        .expected_leaf = run->expected.count > 0 ? &run->expected.items[0] : NULL,
+	        .credentials = run->credentials,
 	};
 
 	for (size_t i = 0; i < run->target_count; i++)
-		target_probe(&run->targets[i], cfg, &run->deadline);
+		target_probe(&run->targets[i], cfg, run->credentials, &run->deadline);
 	load_anchors_if_needed(cfg, run);
 	judging.anchors = run->anchors;
 	for (size_t i = 0; i < run->target_count; i++)
@@ -82,6 +85,7 @@ static void release(struct check_run *run)
 {
 	trust_free(run->anchors);
 	cert_chain_clear(&run->expected);
+	credentials_free(run->credentials);
 	for (size_t i = 0; i < run->target_count; i++)
 		target_release(&run->targets[i]);
 }
@@ -95,15 +99,18 @@ static int refuse(const struct cli_plugin *plugin, const struct fault *f)
 	return STATE_UNKNOWN;
 }
 
-/* The files named on the command line are part of the arguments: a CA file or a
- * certificate file that cannot be used is refused before any network work, like
- * a bad option. */
+/* The files named on the command line are part of the arguments: a CA file, a
+ * certificate file or client credentials that cannot be used are refused before
+ * any network work, like a bad option. */
 static int load_named_files(const struct check_config *cfg, struct check_run *run, struct fault *f)
 {
 	if (trust_store_is_explicit(&cfg->store) && trust_load(&cfg->store, &run->anchors, f) < 0)
 		return -1;
 	if (cfg->cert_file != NULL &&
 	    cert_load_file(&run->expected, cfg->cert_file, "certificate file", f) < 0)
+		return -1;
+	if (credentials_given(&cfg->client) &&
+	    credentials_load(&cfg->client, &run->credentials, f) < 0)
 		return -1;
 	return 0;
 }

@@ -26,6 +26,10 @@ enum {
 	OPT_OCSP,
 	OPT_ALLOW_SHA1,
 	OPT_ALLOW_WEAK_RSA,
+	OPT_CLIENT_CERT,
+	OPT_CLIENT_KEY,
+	OPT_CLIENT_KEY_PASSWORD_FILE,
+	OPT_CLIENT_P12,
 	/* Then the protocols' own options, one value each, in the order collected. */
 	OPT_PROTOCOL_FIRST,
 };
@@ -62,6 +66,10 @@ static const struct option shared_options[] = {
         {"cert-file", required_argument, NULL, OPT_CERT_FILE},
         {"fingerprint", required_argument, NULL, OPT_FINGERPRINT},
         {"min-tls", required_argument, NULL, OPT_MIN_TLS},
+        {"client-cert", required_argument, NULL, OPT_CLIENT_CERT},
+        {"client-key", required_argument, NULL, OPT_CLIENT_KEY},
+        {"client-key-password-file", required_argument, NULL, OPT_CLIENT_KEY_PASSWORD_FILE},
+        {"client-p12", required_argument, NULL, OPT_CLIENT_P12},
         {"verbose", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -202,6 +210,15 @@ static void print_help(FILE *out, const struct cli_plugin *plugin,
 	      "                           when stapled), require (none is CRITICAL), ignore\n"
 	      "     --allow-sha1          no WARNING for a SHA-1 signature in the chain\n"
 	      "     --allow-weak-rsa      no WARNING for an RSA key under 2048 bits\n"
+	      "\nClient certificate (mutual TLS), sent when the server asks for one:\n"
+	      "     --client-cert=FILE    our certificate, PEM (then any intermediates)\n"
+	      "     --client-key=FILE     its private key, PEM or DER (encrypted PKCS#8 too)\n"
+	      "     --client-p12=FILE     certificate and key in one PKCS#12 file instead\n"
+	      "     --client-key-password-file=FILE\n"
+	      "                           the key's or PKCS#12 file's password: FILE's first "
+	      "line\n"
+	      "                           (its expiry is judged by -w/-c like the server's)\n"
+	      "\nThresholds:\n"
 	      " -w, --warning=TIME        WARNING below this time left (default 14d)\n"
 	      " -c, --critical=TIME       CRITICAL below this time left (default 7d)\n"
 	      "                           TIME: N[s|m|h|d] (bare number: days) or N% of lifetime\n"
@@ -461,6 +478,18 @@ static bool take_text(int c, const char *arg, struct raw_args *raw, struct check
 		break;
 	case OPT_CERT_FILE:
 		slot = &cfg->cert_file;
+		break;
+	case OPT_CLIENT_CERT:
+		slot = &cfg->client.cert_file;
+		break;
+	case OPT_CLIENT_KEY:
+		slot = &cfg->client.key_file;
+		break;
+	case OPT_CLIENT_KEY_PASSWORD_FILE:
+		slot = &cfg->client.password_file;
+		break;
+	case OPT_CLIENT_P12:
+		slot = &cfg->client.p12_file;
 		break;
 	case OPT_MIN_TLS:
 		slot = &raw->min_tls;
@@ -789,7 +818,7 @@ enum cli_outcome cli_parse(const struct cli_plugin *plugin, int argc, char **arg
 		return CLI_DONE;
 	}
 	if (derive_limits(&raw, cfg, f) < 0 || derive_names(&raw, cfg, f) < 0 ||
-	    derive_address(&raw, cfg, f) < 0)
+	    derive_address(&raw, cfg, f) < 0 || credentials_validate(&cfg->client, f) < 0)
 		return CLI_BAD;
 	return CLI_RUN;
 }

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "credentials.h"
 #include "fault.h"
 #include "hostname.h"
 #include "net.h"
@@ -57,6 +58,7 @@ struct check_config {
 	enum plugin_state timeout_state;
 	time_t now;                              /* --at, else the clock at start */
 	const char *cert_file;                   /* --cert-file; NULL: none */
+	struct credentials_files client;         /* --client-cert, --client-key, ... */
 	char pins[CLI_MAX_PINS][FACTS_PIN_SIZE]; /* --fingerprint, lowercase hex */
 	size_t pin_count;
 	int min_tls; /* --min-tls: 10 to 13 for TLS 1.0 to 1.3; 0: none */

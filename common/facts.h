@@ -32,6 +32,24 @@ struct facts_tls {
 	const char *alpn;
 };
 
+/* What the server made of the client certificate we sent. */
+enum facts_client_verdict {
+	FACTS_CLIENT_NOT_SENT,     /* not asked for, or none given */
+	FACTS_CLIENT_ACCEPTED,     /* TLS 1.2 handshake completed, or the service answered */
+	FACTS_CLIENT_REJECTED,     /* the handshake failed, or a fatal alert came after it */
+	FACTS_CLIENT_NOT_REJECTED, /* TLS 1.3: no alert within the grace, nothing more said */
+};
+
+/* Our client certificate (--client-cert, --client-p12) and its fate. */
+struct facts_client {
+	const struct cert_info *cert; /* NULL: no client certificate given */
+	bool lacks_client_auth;       /* its extended key usage excludes clientAuth */
+	const char *exposed_key_file; /* its key's file when readable by every user */
+	enum facts_client_verdict verdict;
+	const char *alert; /* REJECTED: the alert's name; NULL: a hang-up */
+	double grace;      /* NOT_REJECTED: seconds waited for an alert */
+};
+
 /* A SHA-256 fingerprint as lowercase hex, NUL-terminated. */
 #define FACTS_PIN_SIZE 65
 
@@ -68,6 +86,7 @@ struct facts {
 	struct facts_tls tls;
 	const char *handshake_error;  /* probe_handshake_error(), or NULL */
 	const char *client_cert_note; /* probe_client_cert_note(), or NULL */
+	struct facts_client client;   /* zeroed when no client certificate was given */
 	/* What the protocol's after() step found when the service behind TLS did
 	 * not answer like itself (silent, refused, something else); NULL when it
 	 * answered or the protocol has no such step. */

@@ -28,6 +28,7 @@ struct tls_probe {
 	bool tls13;                 /* TLS 1.3 was negotiated */
 	int handshake_error_code;   /* GnuTLS's error when the handshake failed */
 	bool fatal_alert;           /* a fatal alert arrived after the handshake */
+	bool sent_client_cert;      /* we answered the request with our certificate */
 	char alert_name[PROBE_NAME_SIZE];
 	gnutls_datum_t chain[PROBE_MAX_CHAIN];
 	size_t chain_length;
@@ -138,6 +139,23 @@ static int configure(gnutls_session_t session, gnutls_certificate_credentials_t 
 	return ret;
 }
 
+/* Our certificate, its intermediates and key, copied into the session's
+ * credentials (GnuTLS keeps its own copies). */
+static int set_client_key(gnutls_certificate_credentials_t cred,
+                          const struct client_credentials *credentials)
+{
+	const struct cert_chain *chain;
+	gnutls_x509_crt_t crts[CERT_MAX_CHAIN];
+
+	if (credentials == NULL)
+		return 0;
+	chain = credentials_chain(credentials);
+	for (size_t i = 0; i < chain->count; i++)
+		crts[i] = chain->items[i].crt;
+	return gnutls_certificate_set_x509_key(cred, crts, (int)chain->count,
+	                                       credentials_key(credentials));
+}
+
 /* GnuTLS clients ask for a staple by default; from GnuTLS 3.8 a flag says not to.
  * Before it, only GNUTLS_NO_EXTENSIONS did, which also drops the extended master
  * secret that some TLS 1.2 servers require: not worth it for --ocsp=ignore. */
@@ -145,6 +163,11 @@ static unsigned init_flags(const struct probe_options *o)
 {
 	unsigned flags = GNUTLS_CLIENT | GNUTLS_NONBLOCK | GNUTLS_NO_SIGNAL;
 
+	/* GnuTLS otherwise sends no certificate to a server that names CAs other
+	 * than our issuer, and the check would report "none given" instead of the
+	 * server's verdict on ours. */
+	if (o != NULL && o->credentials != NULL)
+		flags |= GNUTLS_FORCE_CLIENT_CERT;
 #if HAVE_DECL_GNUTLS_NO_STATUS_REQUEST
 	if (o == NULL || !o->request_ocsp)
 		flags |= GNUTLS_NO_STATUS_REQUEST;
@@ -171,6 +194,8 @@ static int open_session(gnutls_session_t *session, gnutls_certificate_credential
 		if (ret < 0)
 			*cred = NULL;
 	}
+	if (ret >= 0 && o != NULL)
+		ret = set_client_key(*cred, o->credentials);
 	if (ret >= 0)
 		ret = configure(*session, *cred, o);
 	if (ret < 0) {
@@ -192,6 +217,11 @@ static int wait_ready(gnutls_session_t session, int fd, const struct deadline *d
 	short events = gnutls_record_get_direction(session) == 1 ? POLLOUT : POLLIN;
 
 	return net_wait(fd, events, dl, "during the TLS handshake", f);
+}
+
+static void copy_text(char *out, size_t size, const char *text)
+{
+	snprintf(out, size, "%s", text != NULL ? text : "");
 }
 
 static void describe_failure(gnutls_session_t session, int ret, struct fault *f)
@@ -240,6 +270,9 @@ static int handshake(gnutls_session_t session, int fd, const struct deadline *dl
 		}
 		if (gnutls_error_is_fatal(ret)) {
 			p->handshake_error_code = ret;
+			if (ret == GNUTLS_E_FATAL_ALERT_RECEIVED)
+				copy_text(p->alert_name, sizeof(p->alert_name),
+				          gnutls_alert_get_name(gnutls_alert_get(session)));
 			describe_failure(session, ret, f);
 			return -1;
 		}
@@ -266,11 +299,6 @@ static void copy_version(char *out, size_t size, gnutls_protocol_t version)
 		snprintf(out, size, "%s", name);
 }
 
-static void copy_text(char *out, size_t size, const char *text)
-{
-	snprintf(out, size, "%s", text != NULL ? text : "");
-}
-
 static void record_parameters(struct tls_probe *p, gnutls_session_t session)
 {
 	gnutls_datum_t alpn = {NULL, 0};
@@ -291,14 +319,18 @@ static void record_parameters(struct tls_probe *p, gnutls_session_t session)
 	}
 }
 
-/* The probe holds no client certificate, so a CertificateRequest is answered
- * with an empty one. A server that then ends the handshake refuses the missing
- * certificate, not its own chain: that chain is still judged. In TLS 1.3 the
- * handshake completes first and the refusal comes after it, as an alert:
- * probe_await_client_verdict() waits for that. */
+/* Without credentials a CertificateRequest is answered with an empty
+ * certificate; with them, with ours. A server that then ends the handshake
+ * refuses the missing certificate or ours, not its own chain: that chain is
+ * still judged. In TLS 1.3 the handshake completes first and the refusal comes
+ * after it, as an alert: probe_await_client_verdict() waits for that. A
+ * refusal of ours keeps its alert (empty when the server just hung up). */
 static void note_client_cert(struct tls_probe *p, enum probe_client_cert status, const char *alert)
 {
 	p->client_cert = status;
+	p->client_cert_note[0] = '\0';
+	if (status != PROBE_CLIENT_CERT_ASKED && status != PROBE_CLIENT_CERT_REQUIRED)
+		return;
 	if (status == PROBE_CLIENT_CERT_ASKED)
 		snprintf(p->client_cert_note, sizeof(p->client_cert_note),
 		         "server asks for a client certificate (none given)");
@@ -321,13 +353,13 @@ static void close_session(struct tls_probe *p)
 	p->cred = NULL;
 }
 
-/* Up to TLS 1.2 a server refuses the empty client certificate we answer its
- * request with by ending the handshake: a fatal alert, whatever its number, or
+/* Up to TLS 1.2 a server refuses the client certificate we answer its request
+ * with (ours, or an empty one) by ending the handshake: a fatal alert, whatever its number, or
  * a hang-up. In TLS 1.3 the client's part of the handshake is over before the
  * server judges it, so a failure during the handshake is never that refusal
  * (the certificate request comes before the server's own Finished, which can
  * still fail). */
-static bool refused_missing_client_cert(const struct tls_probe *p)
+static bool refused_client_cert(const struct tls_probe *p)
 {
 	if (gnutls_certificate_client_get_request_status(p->session) == 0 ||
 	    gnutls_protocol_get_version(p->session) == GNUTLS_TLS1_3)
@@ -343,14 +375,42 @@ static bool refused_missing_client_cert(const struct tls_probe *p)
 	}
 }
 
+/* The handshake completed after the server asked for a client certificate.
+ * Up to TLS 1.2 the server verified ours before its Finished: accepted. In TLS
+ * 1.3 its verdict is still to come. */
+static void note_request(struct tls_probe *p)
+{
+	p->sent_client_cert = gnutls_certificate_get_ours(p->session) != NULL;
+	if (!p->sent_client_cert)
+		note_client_cert(p, PROBE_CLIENT_CERT_ASKED, NULL);
+	else if (p->tls13)
+		note_client_cert(p, PROBE_CLIENT_CERT_SENT_NOT_REJECTED, NULL);
+	else
+		note_client_cert(p, PROBE_CLIENT_CERT_SENT_ACCEPTED, NULL);
+}
+
+/* A fatal alert after the request is the server's verdict on what we sent. */
+static void note_refusal(struct tls_probe *p)
+{
+	if (p->sent_client_cert)
+		note_client_cert(p, PROBE_CLIENT_CERT_SENT_REJECTED, NULL);
+	else
+		note_client_cert(p, PROBE_CLIENT_CERT_REQUIRED, p->alert_name);
+}
+
 /* The handshake failed after the chain arrived: the chain is still judged, with
  * the failure as a fact, unless the failure is only the missing client
  * certificate. */
 static void keep_failed_handshake(struct tls_probe *p, struct fault *f)
 {
-	if (refused_missing_client_cert(p))
-		note_client_cert(p, PROBE_CLIENT_CERT_REQUIRED, NULL);
-	else
+	if (refused_client_cert(p)) {
+		if (p->handshake_error_code != GNUTLS_E_FATAL_ALERT_RECEIVED)
+			p->alert_name[0] = '\0';
+		if (gnutls_certificate_get_ours(p->session) != NULL)
+			note_client_cert(p, PROBE_CLIENT_CERT_SENT_REJECTED, NULL);
+		else
+			note_client_cert(p, PROBE_CLIENT_CERT_REQUIRED, NULL);
+	} else
 		copy_text(p->error, sizeof(p->error), f->text);
 	fault_clear(f);
 	close_session(p);
@@ -378,7 +438,7 @@ int probe_handshake(int fd, const struct probe_options *o, const struct deadline
 		p->client_cert_requested =
 		        gnutls_certificate_client_get_request_status(p->session) != 0;
 		if (p->client_cert_requested)
-			note_client_cert(p, PROBE_CLIENT_CERT_ASKED, NULL);
+			note_request(p);
 	} else if (p->chain_length > 0 && f->kind != FAULT_TIMEOUT && f->kind != FAULT_INTERNAL) {
 		keep_failed_handshake(p, f);
 	} else {
@@ -488,9 +548,12 @@ void probe_await_client_verdict(struct tls_probe *p, struct net_conn *c, double 
 	deadline_within(&wait, run, grace);
 	net_conn_set_deadline(c, &wait);
 	/* Whatever arrives stays buffered for the protocol's after() step. */
-	if (net_await(c, "the server's verdict on our missing client certificate", &f) < 0 &&
-	    p->fatal_alert)
-		note_client_cert(p, PROBE_CLIENT_CERT_REQUIRED, p->alert_name);
+	if (net_await(c, "the server's verdict on our client certificate", &f) == 0) {
+		if (p->client_cert == PROBE_CLIENT_CERT_SENT_NOT_REJECTED)
+			note_client_cert(p, PROBE_CLIENT_CERT_SENT_ACCEPTED, NULL);
+	} else if (p->fatal_alert) {
+		note_refusal(p);
+	}
 	net_conn_set_deadline(c, run);
 }
 
@@ -498,9 +561,16 @@ bool probe_refused_client_late(struct tls_probe *p)
 {
 	if (!p->client_cert_requested || !p->fatal_alert)
 		return false;
-	if (p->client_cert != PROBE_CLIENT_CERT_REQUIRED)
-		note_client_cert(p, PROBE_CLIENT_CERT_REQUIRED, p->alert_name);
+	if (p->client_cert != PROBE_CLIENT_CERT_REQUIRED &&
+	    p->client_cert != PROBE_CLIENT_CERT_SENT_REJECTED)
+		note_refusal(p);
 	return true;
+}
+
+void probe_service_answered(struct tls_probe *p)
+{
+	if (p->client_cert == PROBE_CLIENT_CERT_SENT_NOT_REJECTED)
+		note_client_cert(p, PROBE_CLIENT_CERT_SENT_ACCEPTED, NULL);
 }
 
 void probe_close(struct tls_probe *p)
@@ -562,6 +632,11 @@ const char *probe_handshake_error(const struct tls_probe *p)
 enum probe_client_cert probe_client_cert(const struct tls_probe *p)
 {
 	return p->client_cert;
+}
+
+const char *probe_client_cert_alert(const struct tls_probe *p)
+{
+	return p->client_cert == PROBE_CLIENT_CERT_SENT_REJECTED ? or_null(p->alert_name) : NULL;
 }
 
 const char *probe_client_cert_note(const struct tls_probe *p)

@@ -19,6 +19,7 @@
 
 #include <gnutls/gnutls.h>
 
+#include "credentials.h"
 #include "deadline.h"
 #include "fault.h"
 #include "net.h"
@@ -32,6 +33,10 @@ struct probe_options {
 	 * nothing is kept; GnuTLS before 3.8 asks all the same (it cannot be told
 	 * not to without losing other extensions). */
 	bool request_ocsp;
+	/* Our client certificate and key, sent when the server asks for one (even
+	 * when it names other CAs: its verdict is what the check reports); NULL
+	 * sends none. */
+	const struct client_credentials *credentials;
 };
 
 /* Run a TLS client handshake on the connected, non-blocking socket FD, waiting at
@@ -54,20 +59,26 @@ int probe_handshake(int fd, const struct probe_options *o, const struct deadline
  * connection while we ...". */
 int probe_attach(struct tls_probe *p, struct net_conn *c, struct fault *f);
 
-/* Only when the server asked for a client certificate and got none: wait on C
+/* Only when the server asked for a client certificate in TLS 1.3: wait on C
  * (attached) for up to GRACE seconds, within C's deadline, for the server's
- * verdict. A fatal alert, whatever its number (decode_error, handshake_failure,
- * certificate_required), turns "asks" into "requires"; data or silence leaves
- * "asks". Data that arrives stays buffered in C. Returns at once otherwise (no
- * request, or TLS 1.2 and older, where the verdict came within the handshake),
- * so a server that did not ask costs nothing. */
+ * verdict on what we sent. A fatal alert, whatever its number (decode_error,
+ * handshake_failure, certificate_required, bad_certificate), is a refusal:
+ * "asks" becomes "requires" when we sent none, SENT_NOT_REJECTED becomes
+ * SENT_REJECTED when we sent ours. Data proves ours accepted; silence leaves
+ * things as they were. Data that arrives stays buffered in C. Returns at once
+ * otherwise (no request, or TLS 1.2 and older, where the verdict came within
+ * the handshake), so a server that did not ask costs nothing. */
 void probe_await_client_verdict(struct tls_probe *p, struct net_conn *c, double grace);
 
 /* After any read over C: when the server had asked for a client certificate
- * and has now sent a fatal alert, that alert is its verdict on the missing
- * certificate, however late it came; record "requires" and return true (the
- * caller drops the failure that read reported). False otherwise. */
+ * and has now sent a fatal alert, that alert is its verdict on the certificate
+ * we sent or did not send, however late it came; record the refusal and return
+ * true (the caller drops the failure that read reported). False otherwise. */
 bool probe_refused_client_late(struct tls_probe *p);
+
+/* The service answered over the TLS channel (a protocol's after() step read
+ * its reply): a server that had not rejected our certificate has accepted it. */
+void probe_service_answered(struct tls_probe *p);
 
 /* Send close_notify (not waited for) and release the session. The facts stay.
  * Safe on NULL, and more than once. */
@@ -94,22 +105,35 @@ const char *probe_alpn(const struct tls_probe *p);
  * or if it failed only for want of a client certificate (see below). */
 const char *probe_handshake_error(const struct tls_probe *p);
 
-/* Did the server ask for a client certificate, and did it require one? The probe
- * sends none. REQUIRED: the server ended the handshake (TLS 1.2) or sent a fatal
- * alert right after it (TLS 1.3, see probe_await_client_verdict()); ASKED: it
- * went on without one, as far as the probe waited. */
+/* Did the server ask for a client certificate, and what became of it?
+ * Without credentials the probe sends none: REQUIRED, the server ended the
+ * handshake (TLS 1.2) or sent a fatal alert right after it (TLS 1.3, see
+ * probe_await_client_verdict()); ASKED, it went on without one, as far as the
+ * probe waited. With credentials, ours was sent: SENT_ACCEPTED, the TLS 1.2
+ * handshake completed (the server verified it before its Finished) or the
+ * service answered after it; SENT_REJECTED, the handshake failed (TLS 1.2) or a
+ * fatal alert came after it (TLS 1.3); SENT_NOT_REJECTED, TLS 1.3 and no alert
+ * within the grace, which is all a client can know when nothing more is said. */
 enum probe_client_cert {
 	PROBE_CLIENT_CERT_NOT_ASKED,
 	PROBE_CLIENT_CERT_ASKED,
 	PROBE_CLIENT_CERT_REQUIRED,
+	PROBE_CLIENT_CERT_SENT_ACCEPTED,
+	PROBE_CLIENT_CERT_SENT_REJECTED,
+	PROBE_CLIENT_CERT_SENT_NOT_REJECTED,
 };
 
 enum probe_client_cert probe_client_cert(const struct tls_probe *p);
 
-/* The same in words: "server requires a client certificate (none given)", with
- * ", it sent alert 'X'" when the verdict came after the handshake, or "server
- * asks for a client certificate (none given)". NULL when none was asked for. A
- * refusal of the missing certificate is not a handshake error: the chain was
+/* SENT_REJECTED: the name of the alert the server refused ours with
+ * ("Certificate is bad"); NULL when it hung up without one, or otherwise. */
+const char *probe_client_cert_alert(const struct tls_probe *p);
+
+/* When we sent none, the same in words: "server requires a client certificate
+ * (none given)", with ", it sent alert 'X'" when the verdict came after the
+ * handshake, or "server asks for a client certificate (none given)"; NULL when
+ * none was asked for or ours was sent (the rules word that from the state). A
+ * refusal of a client certificate is not a handshake error: the chain was
  * seen and is judged as usual. */
 const char *probe_client_cert_note(const struct tls_probe *p);
 

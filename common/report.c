@@ -134,6 +134,21 @@ static void put_endpoint(FILE *out, const struct report_data *d)
 	put_plain(out, d->protocol);
 }
 
+/* Our client certificate's days, thresholded like the served chain's. */
+static void put_client_perfdata(FILE *out, const struct verdict *v)
+{
+	char days[NUMBER_SIZE], warning[NUMBER_SIZE], critical[NUMBER_SIZE];
+	const struct expiry_summary *s;
+
+	if (v == NULL || !v->client_expiry.valid)
+		return;
+	s = &v->client_expiry;
+	format_days(s->seconds_left, days, sizeof(days));
+	report_format_number(s->warning_seconds / 86400.0, warning, sizeof(warning));
+	report_format_number(s->critical_seconds / 86400.0, critical, sizeof(critical));
+	fprintf(out, "client_days_left=%s;%s;%s;0; ", days, warning, critical);
+}
+
 static void put_perfdata(FILE *out, const struct report_data *d)
 {
 	char days[NUMBER_SIZE], warning[NUMBER_SIZE], critical[NUMBER_SIZE], elapsed[NUMBER_SIZE];
@@ -146,6 +161,7 @@ static void put_perfdata(FILE *out, const struct report_data *d)
 		                     sizeof(critical));
 		fprintf(out, "days_left=%s;%s;%s;0; ", days, warning, critical);
 	}
+	put_client_perfdata(out, d->verdict);
 	format_elapsed(d->elapsed, elapsed, sizeof(elapsed));
 	fprintf(out, "time=%ss;;;0;", elapsed);
 }
@@ -451,6 +467,10 @@ static void emit_json(FILE *out, const struct report_data *d)
 		fputs(number, out);
 	} else {
 		fputs("null", out);
+	}
+	if (d->verdict != NULL && d->verdict->client_expiry.valid) {
+		format_days(d->verdict->client_expiry.seconds_left, number, sizeof(number));
+		fprintf(out, ",\"client_days_left\":%s", number);
 	}
 	format_elapsed(d->elapsed, number, sizeof(number));
 	fprintf(out, ",\"time\":%s", number);

@@ -90,13 +90,15 @@ static int upgrade(struct target *t, const struct check_config *cfg, const struc
 	return 0;
 }
 
-static int handshake(struct target *t, const struct check_config *cfg, const struct deadline *dl,
+static int handshake(struct target *t, const struct check_config *cfg,
+                     const struct client_credentials *credentials, const struct deadline *dl,
                      struct fault *f)
 {
 	struct probe_options options = {
 	        .sni = cfg->sni[0] ? cfg->sni : NULL,
 	        .alpn = tls_on_connect(cfg) ? cfg->profile.alpn : NULL,
 	        .request_ocsp = cfg->ocsp != OCSP_MODE_IGNORE,
+	        .credentials = credentials,
 	};
 
 	if (probe_handshake(t->fd, &options, dl, &t->probe, f) < 0)
@@ -128,6 +130,12 @@ static void run_after(struct target *t, const struct check_config *cfg, const st
 	net_conn_set_deadline(&t->conn, dl);
 }
 
+static bool refused(const struct tls_probe *p)
+{
+	return probe_client_cert(p) == PROBE_CLIENT_CERT_REQUIRED ||
+	       probe_client_cert(p) == PROBE_CLIENT_CERT_SENT_REJECTED;
+}
+
 /* Over the TLS channel, when the handshake completed: the server's verdict on
  * the client certificate it asked for, then the protocol's after() step, then
  * close_notify. */
@@ -139,11 +147,13 @@ static void after_handshake(struct target *t, const struct check_config *cfg,
 	if (probe_attach(t->probe, &t->conn, &f) == 0) {
 		probe_await_client_verdict(t->probe, &t->conn, CLIENT_VERDICT_GRACE);
 		/* A server that refused us has closed the channel: nothing to ask it. */
-		if (cfg->protocol->after != NULL &&
-		    probe_client_cert(t->probe) != PROBE_CLIENT_CERT_REQUIRED)
+		if (cfg->protocol->after != NULL && !refused(t->probe)) {
 			run_after(t, cfg, dl);
+			if (t->after_failure.kind == FAULT_NONE)
+				probe_service_answered(t->probe);
+		}
 		/* A refusal that came later than the grace is still a refusal of the
-		 * missing certificate, not a failure of the service. */
+		 * client certificate, not a failure of the service. */
 		if (t->after_failure.kind != FAULT_NONE && probe_refused_client_late(t->probe))
 			fault_clear(&t->after_failure);
 	}
@@ -158,11 +168,12 @@ static void close_connection(struct target *t)
 	t->fd = -1;
 }
 
-void target_probe(struct target *t, const struct check_config *cfg, const struct deadline *dl)
+void target_probe(struct target *t, const struct check_config *cfg,
+                  const struct client_credentials *credentials, const struct deadline *dl)
 {
 	fault_clear(&t->failure);
 	if (connect_any(t, cfg, dl, &t->failure) < 0 || upgrade(t, cfg, dl, &t->failure) < 0 ||
-	    handshake(t, cfg, dl, &t->failure) < 0)
+	    handshake(t, cfg, credentials, dl, &t->failure) < 0)
 		t->failed = true;
 	else
 		after_handshake(t, cfg, dl);
@@ -225,6 +236,37 @@ static void read_staple(struct target *t, const struct check_config *cfg,
 		gnutls_x509_crt_deinit(owned);
 }
 
+static enum facts_client_verdict client_verdict(enum probe_client_cert status)
+{
+	switch (status) {
+	case PROBE_CLIENT_CERT_SENT_ACCEPTED:
+		return FACTS_CLIENT_ACCEPTED;
+	case PROBE_CLIENT_CERT_SENT_REJECTED:
+		return FACTS_CLIENT_REJECTED;
+	case PROBE_CLIENT_CERT_SENT_NOT_REJECTED:
+		return FACTS_CLIENT_NOT_REJECTED;
+	default:
+		return FACTS_CLIENT_NOT_SENT;
+	}
+}
+
+/* Our client certificate is judged whatever became of the probe: it is ours
+ * to renew, and the server's verdict on it, when there was one. */
+static void gather_client_facts(struct facts_client *client, const struct tls_probe *probe,
+                                const struct client_credentials *credentials)
+{
+	if (credentials == NULL)
+		return;
+	client->cert = &credentials_chain(credentials)->items[0];
+	client->lacks_client_auth = credentials_lacks_client_auth(credentials);
+	client->exposed_key_file = credentials_exposed_key_file(credentials);
+	client->grace = CLIENT_VERDICT_GRACE;
+	if (probe == NULL)
+		return;
+	client->verdict = client_verdict(probe_client_cert(probe));
+	client->alert = probe_client_cert_alert(probe);
+}
+
 /* Everything the rules read, gathered once. */
 static void gather_facts(struct target *t, const struct check_config *cfg)
 {
@@ -264,6 +306,7 @@ static void gather_facts(struct target *t, const struct check_config *cfg)
 void target_judge(struct target *t, const struct check_config *cfg, const struct target_judging *j)
 {
 	gather_facts(t, cfg);
+	gather_client_facts(&t->facts.client, t->probe, j->credentials);
 	t->facts.expected_leaf = j->expected_leaf;
 	if (target_needs_anchors(t, cfg))
 		verify_trust(t, j->anchors, j->store_failure);

@@ -15,6 +15,7 @@
 
 #include "cert.h"
 #include "cli.h"
+#include "credentials.h"
 #include "deadline.h"
 #include "facts.h"
 #include "fault.h"
@@ -54,18 +55,21 @@ void target_init(struct target *t, const char *connect_to);
 
 /* Connect, speak the protocol up to TLS, run the handshake, then over TLS the
  * server's verdict on a client certificate it asked for and the protocol's
- * after() step, all under DL. A failure is kept in T (failed, failure), never
+ * after() step, all under DL. CREDENTIALS (NULL: none) are sent when the server
+ * asks for a client certificate. A failure is kept in T (failed, failure), never
  * returned: it is a fact to judge. The connection is closed when this returns. */
-void target_probe(struct target *t, const struct check_config *cfg, const struct deadline *dl);
+void target_probe(struct target *t, const struct check_config *cfg,
+                  const struct client_credentials *credentials, const struct deadline *dl);
 
 /* Does judging T need the trust anchors (a chain was seen and trust is judged)? */
 bool target_needs_anchors(const struct target *t, const struct check_config *cfg);
 
 /* What every target of a run is judged with, loaded once for all of them. */
 struct target_judging {
-	const struct trust_anchors *anchors;   /* NULL when not needed or not loaded */
-	const struct fault *store_failure;     /* why the anchors could not be loaded */
-	const struct cert_info *expected_leaf; /* --cert-file's certificate; NULL: none */
+	const struct trust_anchors *anchors;          /* NULL when not needed or not loaded */
+	const struct fault *store_failure;            /* why the anchors could not be loaded */
+	const struct cert_info *expected_leaf;        /* --cert-file's certificate; NULL: none */
+	const struct client_credentials *credentials; /* ours; NULL: none given */
 };
 
 /* Gather T's facts (verifying its chain against J's anchors when

@@ -106,6 +106,9 @@ static const char rule_ocsp[] = "ocsp";
 static const char rule_crypto[] = "crypto";
 static const char rule_handshake[] = "handshake";
 static const char rule_client_cert[] = "client-cert";
+static const char rule_client_expiry[] = "client-expiry";
+static const char rule_client_usage[] = "client-usage";
+static const char rule_client_key[] = "client-key";
 static const char rule_service[] = "service";
 static const char rule_cert_file[] = "cert-file";
 static const char rule_pin[] = "pin";
@@ -164,16 +167,15 @@ static double threshold_or_never(const struct threshold_time *t, const struct ce
 	return t == NULL ? 0.0 : threshold_seconds(t, c->not_before, c->not_after);
 }
 
-/* Adds a finding when C is outside its validity or within a threshold. Returns
- * whether it did. */
-static bool judge_element(struct verdict *v, const char *rule, const struct cert_info *c,
-                          const struct facts *facts)
+/* Adds a finding about WHO when C is outside its validity or within a
+ * threshold. Returns whether it did. */
+static bool judge_dates(struct verdict *v, const char *rule, const char *who,
+                        const struct cert_info *c, const struct facts *facts)
 {
-	char who[CERT_LABEL_SIZE + 32], date[32], span[32];
+	char date[32], span[32];
 	double left = difftime(c->not_after, facts->now);
 	enum plugin_state state;
 
-	describe_element(c, who, sizeof(who));
 	if (facts->now < c->not_before) {
 		when_format(c->not_before, date, sizeof(date));
 		when_format_duration(difftime(c->not_before, facts->now), span, sizeof(span));
@@ -196,6 +198,15 @@ static bool judge_element(struct verdict *v, const char *rule, const struct cert
 	when_format_duration(left, span, sizeof(span));
 	verdict_add(v, rule, state, "%s expires in %s (%s)", who, span, date);
 	return true;
+}
+
+static bool judge_element(struct verdict *v, const char *rule, const struct cert_info *c,
+                          const struct facts *facts)
+{
+	char who[CERT_LABEL_SIZE + 32];
+
+	describe_element(c, who, sizeof(who));
+	return judge_dates(v, rule, who, c, facts);
 }
 
 static void add_expiry_fact(struct verdict *v, const struct cert_info *c, time_t now)
@@ -463,12 +474,85 @@ static void judge_handshake(struct verdict *v, const struct facts *facts)
 		verdict_add(v, rule_handshake, STATE_CRITICAL, "%s", facts->handshake_error);
 }
 
-/* Not a problem of the served chain, which the other rules judge: a note, so
- * that the operator knows the server wanted more than it got. */
+/* The server's verdict on the certificate we sent. In TLS 1.3 the server judges
+ * it after the handshake and says nothing when it accepts: silence within the
+ * grace is all there is to report, unless the service answered over TLS. */
+static void judge_sent_client_cert(struct verdict *v, const struct facts_client *client)
+{
+	const char *label = client->cert->label;
+
+	switch (client->verdict) {
+	case FACTS_CLIENT_REJECTED:
+		if (client->alert != NULL)
+			verdict_add(v, rule_client_cert, STATE_CRITICAL,
+			            "server rejected our client certificate '%s': alert '%s'",
+			            label, client->alert);
+		else
+			verdict_add(v, rule_client_cert, STATE_CRITICAL,
+			            "server rejected our client certificate '%s': it closed the "
+			            "connection",
+			            label);
+		break;
+	case FACTS_CLIENT_ACCEPTED:
+		verdict_add(v, rule_client_cert, STATE_OK,
+		            "server accepted our client certificate '%s'", label);
+		break;
+	case FACTS_CLIENT_NOT_REJECTED:
+		verdict_add(v, rule_client_cert, STATE_OK,
+		            "server did not reject our client certificate within %.1fs",
+		            client->grace);
+		break;
+	case FACTS_CLIENT_NOT_SENT:
+		break;
+	}
+}
+
+/* Without ours, not a problem of the served chain, which the other rules judge:
+ * a note, so that the operator knows the server wanted more than it got. */
 static void judge_client_cert(struct verdict *v, const struct facts *facts)
 {
-	if (facts->client_cert_note != NULL && !probe_failed(facts))
+	if (probe_failed(facts))
+		return;
+	if (facts->client.cert != NULL && facts->client.verdict != FACTS_CLIENT_NOT_SENT)
+		judge_sent_client_cert(v, &facts->client);
+	else if (facts->client_cert_note != NULL)
 		verdict_add(v, rule_client_cert, STATE_OK, "%s", facts->client_cert_note);
+}
+
+/* Our own certificate expires too, and no server-side check sees it coming: the
+ * day it does, every broker refuses the monitor. */
+static void judge_client_expiry(struct verdict *v, const struct facts *facts)
+{
+	const struct cert_info *c = facts->client.cert;
+	struct expiry_summary *s = &v->client_expiry;
+	char who[CERT_LABEL_SIZE + 32];
+
+	memset(s, 0, sizeof(*s));
+	if (c == NULL)
+		return;
+	snprintf(who, sizeof(who), "client certificate '%s'", c->label);
+	judge_dates(v, rule_client_expiry, who, c, facts);
+	s->valid = true;
+	s->seconds_left = difftime(c->not_after, facts->now);
+	s->warning_seconds = threshold_or_never(facts->warning, c);
+	s->critical_seconds = threshold_or_never(facts->critical, c);
+}
+
+static void judge_client_usage(struct verdict *v, const struct facts *facts)
+{
+	if (facts->client.cert != NULL && facts->client.lacks_client_auth)
+		verdict_add(v, rule_client_usage, STATE_WARNING,
+		            "client certificate '%s' lacks the clientAuth extended key usage: "
+		            "servers will refuse it",
+		            facts->client.cert->label);
+}
+
+static void judge_client_key(struct verdict *v, const struct facts *facts)
+{
+	if (facts->client.cert != NULL && facts->client.exposed_key_file != NULL)
+		verdict_add(v, rule_client_key, STATE_WARNING,
+		            "client key file '%s' is readable by every user (chmod o-r)",
+		            facts->client.exposed_key_file);
 }
 
 /* The chain was served, so the certificate verdict stands; but the service behind
@@ -639,6 +723,9 @@ static const struct verdict_rule {
         {rule_crypto, judge_crypto},
         {rule_handshake, judge_handshake},
         {rule_client_cert, judge_client_cert},
+        {rule_client_expiry, judge_client_expiry},
+        {rule_client_usage, judge_client_usage},
+        {rule_client_key, judge_client_key},
         {rule_service, judge_service},
         {rule_cert_file, judge_cert_file},
         {rule_pin, judge_pin},

@@ -26,7 +26,19 @@
  *                judged; its key is.
  *   handshake    the handshake failed after the chain was seen: CRITICAL.
  *   client-cert  the server asked for a client certificate and got none: OK,
- *                a note (the served chain is judged as usual).
+ *                a note (the served chain is judged as usual). With ours
+ *                given: the server rejected it (the handshake failed after we
+ *                sent it, TLS 1.2, or a fatal alert came after the handshake,
+ *                TLS 1.3): CRITICAL naming the alert; accepted (TLS 1.2, or the
+ *                service answered over TLS 1.3): OK; TLS 1.3 without an answer:
+ *                OK, "did not reject ... within 0.5s", never "accepted".
+ *   client-expiry  our client certificate (--client-cert, --client-p12):
+ *                expired or not yet valid (CRITICAL), within -c / -w (CRITICAL /
+ *                WARNING); judged whether or not the server asked for it. Its
+ *                days are client_days_left in perfdata.
+ *   client-usage our client certificate names extended key usages without
+ *                clientAuth: WARNING (servers refuse it).
+ *   client-key   the file of our private key is readable by every user: WARNING.
  *   service      after the handshake the service behind TLS did not answer like
  *                itself within its short sub-deadline (the protocol's after()
  *                step): WARNING.
@@ -74,6 +86,7 @@ struct verdict {
 	struct finding items[VERDICT_MAX_FINDINGS];
 	size_t count;
 	struct expiry_summary expiry;
+	struct expiry_summary client_expiry; /* our client certificate's; index 0 */
 };
 
 void verdict_init(struct verdict *v);

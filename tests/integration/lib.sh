@@ -290,6 +290,17 @@ make_leaf() {
 	sign_cert "$name" "$ca"
 }
 
+# make_client NAME CA CN NOT_BEFORE NOT_AFTER [PURPOSE]: a TLS client certificate
+# (PURPOSE: the certtool template statement, default tls_www_client) signed by
+# CA, in TEST_DIR/NAME.pem and NAME.key (mode 0600, as a key should be).
+make_client() {
+	local name=$1 ca=$2 cn=$3 purpose=${6:-tls_www_client}
+	make_key "$name" || return 1
+	chmod 0600 "$TEST_DIR/$name.key"
+	cert_template "$TEST_DIR/$name.tmpl" "$cn" "$4" "$5" "$purpose" signing_key || return 1
+	sign_cert "$name" "$ca"
+}
+
 sign_cert() {
 	local name=$1 ca=$2
 	run_certtool --generate-certificate --load-privkey "$TEST_DIR/$name.key" \

@@ -1102,6 +1102,121 @@ static void test_tls_version(void **state)
 	assert_rule(&v, "tls-version", STATE_CRITICAL, "SSLv3 negotiated, below --min-tls 1.0");
 }
 
+/* Our client certificate, judged with facts built by hand. */
+struct client_case {
+	struct cert_chain chain;
+	struct cert_info ours;
+	struct facts facts;
+};
+
+/* A served chain good for 300 days and our certificate, LEFT from expiry. */
+static void client_case(struct client_case *k, time_t left)
+{
+	make_chain(&k->chain, 300 * DAY);
+	set_cert(&k->ours, CERT_LEAF, "CN=monitor", NOW - 300 * DAY, NOW + left);
+	k->facts = (struct facts){
+	        .chain = &k->chain,
+	        .now = NOW,
+	        .warning = &warn_14d,
+	        .critical = &crit_7d,
+	        .client = {.cert = &k->ours, .grace = 0.5},
+	};
+}
+
+static void test_client_verdicts(void **state)
+{
+	struct client_case k;
+	struct facts *facts = &k.facts;
+	struct verdict v;
+
+	(void)state;
+	client_case(&k, 200 * DAY);
+	facts->client.verdict = FACTS_CLIENT_REJECTED;
+	facts->client.alert = "Certificate is bad";
+	judge_facts(&v, facts);
+	assert_rule(&v, "client-cert", STATE_CRITICAL,
+	            "server rejected our client certificate 'CN=monitor': alert 'Certificate is "
+	            "bad'");
+	facts->client.alert = NULL;
+	judge_facts(&v, facts);
+	assert_rule(&v, "client-cert", STATE_CRITICAL,
+	            "server rejected our client certificate 'CN=monitor': it closed the "
+	            "connection");
+	facts->client.verdict = FACTS_CLIENT_ACCEPTED;
+	judge_facts(&v, facts);
+	assert_rule(&v, "client-cert", STATE_OK,
+	            "server accepted our client certificate 'CN=monitor'");
+	assert_int_equal(verdict_worst(&v), STATE_OK);
+	facts->client.verdict = FACTS_CLIENT_NOT_REJECTED;
+	judge_facts(&v, facts);
+	assert_rule(&v, "client-cert", STATE_OK,
+	            "server did not reject our client certificate within 0.5s");
+	/* Not asked for: no word on it, but its expiry is still judged. */
+	facts->client.verdict = FACTS_CLIENT_NOT_SENT;
+	judge_facts(&v, facts);
+	assert_null(find_rule(&v, "client-cert"));
+	assert_true(v.client_expiry.valid);
+	/* None given: the note of before. */
+	facts->client.cert = NULL;
+	facts->client_cert_note = "server requires a client certificate (none given)";
+	judge_facts(&v, facts);
+	assert_rule(&v, "client-cert", STATE_OK, facts->client_cert_note);
+	assert_false(v.client_expiry.valid);
+}
+
+static void test_client_expiry(void **state)
+{
+	struct client_case k;
+	struct facts *facts = &k.facts;
+	struct verdict v;
+
+	(void)state;
+	client_case(&k, 10 * DAY);
+	judge_facts(&v, facts);
+	assert_rule(&v, "client-expiry", STATE_WARNING,
+	            "client certificate 'CN=monitor' expires in 10d (2026-01-11 00:00 UTC)");
+	assert_true(v.client_expiry.valid);
+	assert_true(v.client_expiry.seconds_left == 10.0 * DAY);
+	assert_true(v.client_expiry.warning_seconds == 14.0 * DAY);
+	/* The served chain's days stay days_left. */
+	assert_true(v.expiry.seconds_left == 300.0 * DAY);
+	client_case(&k, 5 * DAY);
+	judge_facts(&v, facts);
+	assert_rule(&v, "client-expiry", STATE_CRITICAL,
+	            "client certificate 'CN=monitor' expires in 5d (2026-01-06 00:00 UTC)");
+	client_case(&k, -2 * DAY);
+	judge_facts(&v, facts);
+	assert_rule(&v, "client-expiry", STATE_CRITICAL,
+	            "client certificate 'CN=monitor' expired 2d ago (2025-12-30 00:00 UTC)");
+	client_case(&k, 100 * DAY);
+	judge_facts(&v, facts);
+	assert_null(find_rule(&v, "client-expiry"));
+}
+
+static void test_client_usage_and_key(void **state)
+{
+	struct client_case k;
+	struct facts *facts = &k.facts;
+	struct verdict v;
+
+	(void)state;
+	client_case(&k, 100 * DAY);
+	facts->client.lacks_client_auth = true;
+	facts->client.exposed_key_file = "monitor.key";
+	judge_facts(&v, facts);
+	assert_rule(&v, "client-usage", STATE_WARNING,
+	            "client certificate 'CN=monitor' lacks the clientAuth extended key usage: "
+	            "servers will refuse it");
+	assert_rule(&v, "client-key", STATE_WARNING,
+	            "client key file 'monitor.key' is readable by every user (chmod o-r)");
+	facts->client.lacks_client_auth = false;
+	facts->client.exposed_key_file = NULL;
+	judge_facts(&v, facts);
+	assert_null(find_rule(&v, "client-usage"));
+	assert_null(find_rule(&v, "client-key"));
+	assert_int_equal(verdict_worst(&v), STATE_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1137,6 +1252,9 @@ int main(void)
 	        cmocka_unit_test(test_pin),
 	        cmocka_unit_test(test_anchor),
 	        cmocka_unit_test(test_tls_version),
+	        cmocka_unit_test(test_client_verdicts),
+	        cmocka_unit_test(test_client_expiry),
+	        cmocka_unit_test(test_client_usage_and_key),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
