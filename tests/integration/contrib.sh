@@ -85,6 +85,8 @@ object Service "mysql-pinned" {
 	vars.tlscheck_min_tls = "1.2"
 	vars.tlscheck_ocsp = "require"
 	vars.tlscheck_allow_sha1 = true
+	vars.tlscheck_client_cert = "/etc/tlscheck/monitor.pem"
+	vars.tlscheck_client_key = "/etc/tlscheck/monitor.key"
 }
 object Service "sieve" {
 	host_name = "db1.example"
@@ -210,8 +212,8 @@ command_line 'tls_ldap on the LDAPS port' ldap \
 	"/plugins/check_tls_ldap -H db1.example -I 192.0.2.31 -p 636 $ca"
 command_line 'tls_xmpp, server-to-server for a domain' xmpp \
 	"/plugins/check_tls_xmpp -H db1.example -I 192.0.2.31 --server --xmpp-domain example.org $ca"
-command_line 'tls_mysql with the file on disk, pins, a TLS floor and OCSP' mysql-pinned \
-	"/plugins/check_tls_mysql -H db1.example -I 192.0.2.31 --allow-sha1 --cert-file /etc/mysql/server.pem --fingerprint aa --fingerprint bb --min-tls 1.2 --ocsp require $ca"
+command_line 'tls_mysql with the file on disk, pins, a TLS floor, OCSP and a client certificate' mysql-pinned \
+	"/plugins/check_tls_mysql -H db1.example -I 192.0.2.31 --allow-sha1 --cert-file /etc/mysql/server.pem --fingerprint aa --fingerprint bb --min-tls 1.2 --ocsp require --client-cert /etc/tlscheck/monitor.pem --client-key /etc/tlscheck/monitor.key $ca"
 command_line 'tls with -P sieve' sieve \
 	"/plugins/check_tls -H db1.example -I 192.0.2.31 -P sieve $ca"
 
