@@ -125,4 +125,26 @@ expect_value 'a name that does not resolve: the sentinel -65535' \
 expect_value 'plain TLS on SMTP: no STARTTLS answer, the sentinel -65535' \
 	"tlscheck.days[smtp.test,$TLS_GOOD,smtp,$CA,127.0.0.1]" '-65535'
 
+# --- external checks -------------------------------------------------------------
+# No Zabbix server runs here (it needs its database schema and polling); what it
+# does with an external check is run the program with the key's parameters as
+# separate arguments, ignore the exit status and store standard output and
+# standard error together. The template's key, run that way.
+external_check() {
+	local desc=$1 want=$2 value
+	shift 2
+	value=$("$TLSCHECK_BUILDDIR/plugins/check_tls" "$@" 2>&1)
+	if printf '%s\n' "$value" | grep -Eqx -e "$want"; then
+		ok "external check, as zabbix_server runs it: $desc"
+	else
+		not_ok "external check, as zabbix_server runs it: $desc"
+		diag "arguments: $*"
+		diag "output: $value"
+	fi
+}
+external_check 'good certificate: the days, one line' '199\.9[0-9]' \
+	-H tls.test -I 127.0.0.1 -p "$TLS_GOOD" -P tls -C "$CA" -t 2 --output=days
+external_check 'refused: the sentinel, nothing else on either stream' '-65535' \
+	-H tls.test -I 127.0.0.1 -p "$TLS_REFUSED" -P tls -C "$CA" -t 2 --output=days
+
 finish
