@@ -21,6 +21,8 @@ packages=(
 	dovecot-core dovecot-imapd dovecot-pop3d dovecot-managesieved dovecot-lmtpd
 	# XMPP, FTP and NNTP
 	prosody vsftpd inn2
+	# Kafka (librdkafka's mock cluster behind stunnel4), Redis and MQTT
+	librdkafka-dev stunnel4 redis-server mosquitto
 	# the configuration check of contrib/icinga2
 	icinga2-bin
 	# the man pages' check: man --warnings and groff -ww
