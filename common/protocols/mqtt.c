@@ -1,7 +1,6 @@
 #include <config.h>
 
 #include <stddef.h>
-#include <stdio.h>
 #include <string.h>
 
 #include <gnutls/crypto.h>
@@ -61,24 +60,27 @@ static size_t connect_packet(unsigned char out[MQTT_PACKET_MAX])
 {
 	static const unsigned char header[] = {
 	        0x00, 0x04, 'M', 'Q', 'T', 'T', MQTT_LEVEL_311, MQTT_CLEAN, 0x00, MQTT_KEEPALIVE};
-	unsigned char random[MQTT_ID_RANDOM], body[MQTT_PACKET_MAX];
-	char id[sizeof(MQTT_ID_PREFIX) + 2 * MQTT_ID_RANDOM];
-	size_t id_len, body_len, n;
+	static const char hex[] = "0123456789abcdef";
+	enum { ID_LEN = sizeof(MQTT_ID_PREFIX) - 1 + 2 * MQTT_ID_RANDOM };
+	enum { BODY_LEN = sizeof(header) + 2 + ID_LEN };
+	unsigned char random[MQTT_ID_RANDOM], *id;
+	size_t n;
 
 	if (gnutls_rnd(GNUTLS_RND_NONCE, random, sizeof(random)) < 0)
 		return 0;
-	id_len = (size_t)snprintf(id, sizeof(id), MQTT_ID_PREFIX);
-	for (size_t i = 0; i < sizeof(random); i++)
-		id_len += (size_t)snprintf(id + id_len, sizeof(id) - id_len, "%02x", random[i]);
-	memcpy(body, header, sizeof(header));
-	body[sizeof(header)] = 0;
-	body[sizeof(header) + 1] = (unsigned char)id_len;
-	memcpy(body + sizeof(header) + 2, id, id_len);
-	body_len = sizeof(header) + 2 + id_len;
 	out[0] = MQTT_CONNECT;
-	n = 1 + put_length(out + 1, body_len);
-	memcpy(out + n, body, body_len);
-	return n + body_len;
+	n = 1 + put_length(out + 1, BODY_LEN);
+	memcpy(out + n, header, sizeof(header));
+	out[n + sizeof(header)] = 0;
+	out[n + sizeof(header) + 1] = ID_LEN;
+	id = out + n + sizeof(header) + 2;
+	memcpy(id, MQTT_ID_PREFIX, sizeof(MQTT_ID_PREFIX) - 1);
+	id += sizeof(MQTT_ID_PREFIX) - 1;
+	for (size_t i = 0; i < sizeof(random); i++) {
+		id[2 * i] = (unsigned char)hex[random[i] >> 4];
+		id[2 * i + 1] = (unsigned char)hex[random[i] & 0x0f];
+	}
+	return n + BODY_LEN;
 }
 
 /* CONNACK is exactly 0x20 0x02, the acknowledge flags (only bit 0, session
@@ -107,7 +109,7 @@ static int read_connack(struct net_conn *c, unsigned char *code, struct fault *f
 static int mqtt_after(const struct protocol_context *ctx, struct fault *f)
 {
 	static const unsigned char disconnect[] = {MQTT_DISCONNECT, 0x00};
-	unsigned char packet[MQTT_PACKET_MAX], code;
+	unsigned char packet[MQTT_PACKET_MAX], code = 0;
 	struct fault ignored;
 	size_t len;
 
