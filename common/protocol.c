@@ -1,9 +1,11 @@
 #include <config.h>
 
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "protocol.h"
+#include "textproto.h"
 
 /* --help lists them in this order. One a line, so that adding a protocol adds a
  * line: */
@@ -20,6 +22,9 @@ static const struct tls_protocol *const protocols[] = {
         &protocol_nntp,
         &protocol_sieve,
         &protocol_mysql,
+        &protocol_kafka,
+        &protocol_redis,
+        &protocol_mqtt,
         NULL,
 };
 /* clang-format on */
@@ -74,4 +79,46 @@ bool protocol_tls_on_connect(const struct protocol_profile *profile, unsigned po
 	if (port == 0)
 		return false;
 	return port == profile->implicit_port || port == profile->second_implicit_port;
+}
+
+int protocol_no_answer(struct fault *f, const char *what, size_t heard)
+{
+	char detail[FAULT_TEXT_SIZE];
+
+	if (f->kind == FAULT_TIMEOUT && heard == 0)
+		snprintf(detail, sizeof(detail), "nothing received");
+	else if (f->kind == FAULT_TIMEOUT)
+		snprintf(detail, sizeof(detail), "an incomplete answer (%zu byte%s)", heard,
+		         heard == 1 ? "" : "s");
+	else
+		snprintf(detail, sizeof(detail), "%s", f->text);
+	fault_set(f, f->kind, "no %s within %gs: %s", what, PROTOCOL_AFTER_SECONDS, detail);
+	return -1;
+}
+
+int protocol_answered_otherwise(struct net_conn *c, const void *start, size_t len, const char *what,
+                                struct fault *f)
+{
+	char text[TEXTPROTO_QUOTE_MAX + 2];
+	char shown[TEXTPROTO_QUOTE_SIZE];
+	size_t more = c != NULL ? net_buffered(c) : 0, n;
+
+	if (len > sizeof(text) - 1)
+		len = sizeof(text) - 1;
+	memcpy(text, start, len);
+	/* Only what has arrived already: the answer is wrong whatever follows. */
+	if (more > sizeof(text) - 1 - len)
+		more = sizeof(text) - 1 - len;
+	if (more > 0 && net_read_exact(c, text + len, more, what, f) < 0)
+		more = 0;
+	/* A text answer is shown up to its line end; a NUL byte as any other control. */
+	for (n = 0; n < len + more && text[n] != '\r' && text[n] != '\n'; n++) {
+		if (text[n] == '\0')
+			text[n] = '\x01';
+	}
+	text[n] = '\0';
+	textproto_quote(shown, sizeof(shown), text);
+	fault_set(f, FAULT_PEER, "no %s within %gs: the server answered '%s'", what,
+	          PROTOCOL_AFTER_SECONDS, shown);
+	return -1;
 }

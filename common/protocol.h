@@ -102,6 +102,9 @@ extern const struct tls_protocol protocol_ftp;   /* AUTH TLS 21, implicit 990 */
 extern const struct tls_protocol protocol_nntp;  /* STARTTLS 119, implicit 563 */
 extern const struct tls_protocol protocol_sieve; /* ManageSieve STARTTLS 4190 */
 extern const struct tls_protocol protocol_mysql; /* HandshakeV10, SSLRequest 3306 */
+extern const struct tls_protocol protocol_kafka; /* TLS at connect 9093, ApiVersions after */
+extern const struct tls_protocol protocol_redis; /* TLS at connect 6379, PING after */
+extern const struct tls_protocol protocol_mqtt;  /* TLS at connect 8883, CONNECT after */
 
 /* The entry named NAME (case-sensitive), or NULL. */
 const struct tls_protocol *protocol_find(const char *name);
@@ -124,5 +127,21 @@ void protocol_profile(const struct tls_protocol *p, const struct protocol_args *
  * port is one of its implicit-TLS ports, or FORCE_IMPLICIT (--implicit-tls). */
 bool protocol_tls_on_connect(const struct protocol_profile *profile, unsigned port,
                              bool force_implicit);
+
+/* For after() steps that send a request and await its answer (Kafka, Redis,
+ * MQTT): the finding when none came, "no WHAT within 3s: DETAIL".
+ *
+ * protocol_no_answer() rewords F, a failure of net while WHAT was awaited: DETAIL
+ * is "nothing received" for silence, "an incomplete answer (N bytes)" when the
+ * step timed out after HEARD bytes, else F's own text (the server closed the
+ * connection, reset it). Keeps F's kind. Returns -1. */
+int protocol_no_answer(struct fault *f, const char *what, size_t heard);
+
+/* The server answered something that is not WHAT, starting with the LEN bytes of
+ * START: FAULT_PEER "no WHAT within 3s: the server answered 'quoted'", with what C
+ * still has buffered (never waited for; C may be NULL) added, up to the first
+ * line end, quoted with textproto_quote(). Returns -1. */
+int protocol_answered_otherwise(struct net_conn *c, const void *start, size_t len, const char *what,
+                                struct fault *f);
 
 #endif

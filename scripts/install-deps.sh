@@ -21,6 +21,8 @@ packages=(
 	dovecot-core dovecot-imapd dovecot-pop3d dovecot-managesieved dovecot-lmtpd
 	# XMPP, FTP and NNTP
 	prosody vsftpd inn2
+	# Kafka (librdkafka's mock cluster behind stunnel4), Redis and MQTT
+	librdkafka-dev stunnel4 redis-server mosquitto
 	# the monitoring engines that run contrib's configuration in the tests:
 	# Icinga 2 (configuration check and daemon), Nagios 4, the Zabbix agent
 	icinga2-bin nagios4-core zabbix-agent

@@ -57,7 +57,8 @@ expect_check 'check_tls -P help: every protocol with its ports, exit 3' 3 \
 	'*^ +ldap +389 \(636, 3269 implicit\)' '*^ +mysql +3306 ' \
 	'*^ +imap +143 \(993 implicit\)' '*^ +pop3 +110 \(995 implicit\)' '*^ +sieve +4190 ' \
 	'*^ +xmpp +5222 \(5223 implicit\)' '*^ +ftp +21 \(990 implicit\)' \
-	'*^ +nntp +119 \(563 implicit\)' '@lines=12' \
+	'*^ +nntp +119 \(563 implicit\)' '*^ +kafka +9093 \(implicit\)' \
+	'*^ +redis +6379 \(implicit\)' '*^ +mqtt +8883 \(implicit\)' '@lines=15' \
 	-- "$CHECK_TLS" -P help
 bad '--lmtp with -P imap names its protocol' '--lmtp applies to smtp only' \
 	"$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" --lmtp -P imap

@@ -88,6 +88,19 @@ object Service "mysql-pinned" {
 	vars.tlscheck_client_cert = "/etc/tlscheck/monitor.pem"
 	vars.tlscheck_client_key = "/etc/tlscheck/monitor.key"
 }
+object Service "kafka" {
+	host_name = "db1.example"
+	check_command = "tls_kafka"
+	vars.tlscheck_no_api_check = true
+}
+object Service "redis" {
+	host_name = "db1.example"
+	check_command = "tls_redis"
+}
+object Service "mqtt" {
+	host_name = "db1.example"
+	check_command = "tls_mqtt"
+}
 object Service "sieve" {
 	host_name = "db1.example"
 	check_command = "tls"
@@ -111,7 +124,7 @@ include "$TEST_DIR/objects.conf"
 CONF
 
 if icinga2 daemon -C -c "$conf" "${defs[@]}" >"$TEST_DIR/icinga2.out" 2>&1 &&
-	grep -q 'Instantiated 12 Services' "$TEST_DIR/icinga2.out"; then
+	grep -q 'Instantiated 15 Services' "$TEST_DIR/icinga2.out"; then
 	ok 'contrib/icinga2/tlscheck.conf loads in Icinga 2 with services of every command'
 else
 	not_ok 'contrib/icinga2/tlscheck.conf loads in Icinga 2 with services of every command'
@@ -160,7 +173,7 @@ function command_line(host, service) {
 }
 
 for (s in [ "pgsql", "tls-ipv6", "smtp-vhost", "address-off", "ldap", "xmpp", "mysql-pinned",
-	"sieve" ]) {
+	"sieve", "kafka" ]) {
 	command_line("db1.example", s)
 }
 command_line("noaddress.example", "no-address")
@@ -214,6 +227,8 @@ command_line 'tls_xmpp, server-to-server for a domain' xmpp \
 	"/plugins/check_tls_xmpp -H db1.example -I 192.0.2.31 --server --xmpp-domain example.org $ca"
 command_line 'tls_mysql with the file on disk, pins, a TLS floor, OCSP and a client certificate' mysql-pinned \
 	"/plugins/check_tls_mysql -H db1.example -I 192.0.2.31 --allow-sha1 --cert-file /etc/mysql/server.pem --fingerprint aa --fingerprint bb --min-tls 1.2 --ocsp require --client-cert /etc/tlscheck/monitor.pem --client-key /etc/tlscheck/monitor.key $ca"
+command_line 'tls_kafka without ApiVersions' kafka \
+	"/plugins/check_tls_kafka -H db1.example -I 192.0.2.31 --no-api-check $ca"
 command_line 'tls with -P sieve' sieve \
 	"/plugins/check_tls -H db1.example -I 192.0.2.31 -P sieve $ca"
 

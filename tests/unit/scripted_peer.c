@@ -157,21 +157,46 @@ static void *script_run(void *arg)
 	return NULL;
 }
 
-/* Play STEPS from a thread while the client runs its upgrade; keep what it heard. */
-int play(struct fixture *fx, const struct step *steps)
+/* Play STEPS from a thread while the client runs HOOK; keep what it heard. */
+static int play_hook(struct fixture *fx, const struct step *steps,
+                     int (*hook)(const struct protocol_context *, struct fault *))
 {
 	struct script s = {.steps = steps, .fd = fx->peer};
 	pthread_t thread;
 	int rc;
 
 	assert_int_equal(pthread_create(&thread, NULL, script_run, &s), 0);
-	rc = fx->protocol->upgrade(&fx->ctx, &fx->fault);
+	rc = hook(&fx->ctx, &fx->fault);
 	/* A client that gave up says nothing more: let the script's reads end now. */
 	shutdown(fx->client, SHUT_WR);
 	pthread_join(thread, NULL);
 	memcpy(fx->heard, s.heard, sizeof(fx->heard));
 	fx->spoke_early = s.spoke_early;
 	return rc;
+}
+
+int play(struct fixture *fx, const struct step *steps)
+{
+	return play_hook(fx, steps, fx->protocol->upgrade);
+}
+
+int play_after(struct fixture *fx, const struct step *steps)
+{
+	return play_hook(fx, steps, fx->protocol->after);
+}
+
+int after_answered(struct fixture *fx, const void *answer, size_t len)
+{
+	peer_send(fx->peer, answer, len);
+	return fx->protocol->after(&fx->ctx, &fx->fault);
+}
+
+void expect_after_fault(struct fixture *fx, const void *answer, size_t len, enum fault_kind kind,
+                        const char *text)
+{
+	assert_int_equal(after_answered(fx, answer, len), -1);
+	assert_int_equal(fx->fault.kind, kind);
+	assert_string_equal(fx->fault.text, text);
 }
 
 /* A well-behaved server: TURNS[0] (the greeting) at once, each later turn only

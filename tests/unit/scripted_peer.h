@@ -64,6 +64,19 @@ struct step {
  * Returns upgrade()'s result. */
 int play(struct fixture *fx, const struct step *steps);
 
+/* play(), with FX's protocol's after() step instead: a dialogue over the TLS
+ * session, which a socketpair stands in for. */
+int play_after(struct fixture *fx, const struct step *steps);
+
+/* The server's answer, LEN bytes of ANSWER, is sent at once; then FX's protocol's
+ * after() runs (a request it sends is read back with peer_heard()). Returns
+ * after()'s result. */
+int after_answered(struct fixture *fx, const void *answer, size_t len);
+
+/* after_answered(), expecting failure of KIND with exactly TEXT. */
+void expect_after_fault(struct fixture *fx, const void *answer, size_t len, enum fault_kind kind,
+                        const char *text);
+
 /* A well-behaved server: TURNS[0] (the greeting) at once, each later turn only
  * after one line from the client; at most MAX_TURNS. */
 #define MAX_TURNS 8

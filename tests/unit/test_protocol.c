@@ -635,7 +635,10 @@ static void test_protocol_table(void **state)
 	assert_ptr_equal(all[8], &protocol_nntp);
 	assert_ptr_equal(all[9], &protocol_sieve);
 	assert_ptr_equal(all[10], &protocol_mysql);
-	assert_null(all[11]);
+	assert_ptr_equal(all[11], &protocol_kafka);
+	assert_ptr_equal(all[12], &protocol_redis);
+	assert_ptr_equal(all[13], &protocol_mqtt);
+	assert_null(all[14]);
 	assert_ptr_equal(protocol_find("smtp"), &protocol_smtp);
 	assert_ptr_equal(protocol_find("pgsql"), &protocol_pgsql);
 	assert_ptr_equal(protocol_find("tls"), &protocol_tls);

@@ -1,0 +1,122 @@
+#!/bin/bash
+# kafka.sh — check_tls_kafka against a real Kafka broker: librdkafka's mock
+# cluster (tests/integration/kafka-mock) behind stunnel4 for TLS, one with a
+# client certificate required; and against a TLS server that is not Kafka.
+
+# shellcheck source=tests/integration/lib.sh
+. "$(dirname "$0")/lib.sh" || exit 99
+
+CHECK_TLS_KAFKA=$TLSCHECK_BUILDDIR/plugins/check_tls_kafka
+KAFKA_MOCK=$TLSCHECK_BUILDDIR/tests/integration/kafka-mock
+STUNNEL=/usr/bin/stunnel4
+
+require_server 'the Kafka mock broker (librdkafka-dev)' test -x "$KAFKA_MOCK"
+require_server 'stunnel4 (stunnel4)' test -x "$STUNNEL"
+require_server 'certtool (gnutls-bin)' command -v certtool
+require_plugin "$CHECK_TLS_KAFKA"
+require_plugin "$CHECK_TLS"
+lib_init
+
+# start_kafka_mock: a broker on a loopback port of librdkafka's choosing, its
+# address in KAFKA_ADDRESS.
+start_kafka_mock() {
+	local out=$TEST_DIR/kafka-mock.out i pid
+	new_server_log kafka-mock
+	"$KAFKA_MOCK" </dev/null >"$out" 2>"$SERVER_LOG" &
+	pid=$!
+	kill_at_exit "$pid"
+	for i in $(seq 1 100); do
+		KAFKA_ADDRESS=$(head -n 1 "$out")
+		[ -n "$KAFKA_ADDRESS" ] && return 0
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	diag 'kafka-mock did not start'
+	diag_file "$SERVER_LOG"
+	return 1
+}
+
+# start_stunnel NAME CERT [LINES...]: TLS with CERT on a free loopback port in
+# front of the broker, with the service LINES added (verify, CAfile).
+start_stunnel() {
+	local name=$1 cert=$2 conf=$TEST_DIR/stunnel-$1.conf attempt port rc
+	shift 2
+	for attempt in 1 2 3 4 5; do
+		port=$(free_port) || return 1
+		{
+			printf '%s\n' 'foreground = yes' 'pid =' 'debug = 4' "[$name]" \
+				"accept = 127.0.0.1:$port" "connect = $KAFKA_ADDRESS" \
+				"cert = $TEST_DIR/$cert.pem" "key = $TEST_DIR/$cert.key" "$@"
+		} >"$conf"
+		new_server_log "stunnel-$name"
+		"$STUNNEL" "$conf" </dev/null >"$SERVER_LOG" 2>&1 &
+		server_started "$port" $! "stunnel ($name)"
+		rc=$?
+		[ "$rc" -eq 2 ] || return "$rc"
+	done
+	return 1
+}
+
+{
+	make_ca ca &&
+		make_ca client-ca &&
+		make_leaf ok ca kafka.test kafka.test '-1 day' '+200 days -1 hour' &&
+		make_leaf warn ca kafka.test kafka.test '-1 day' '+10 days -1 hour'
+} || bail_out 'cannot make the test certificates'
+
+start_kafka_mock || bail_out 'the Kafka mock broker did not start'
+start_stunnel ok ok || bail_out 'stunnel (OK) did not start'
+P_OK=$SERVER_PORT
+start_stunnel warn warn || bail_out 'stunnel (10 days) did not start'
+P_WARN=$SERVER_PORT
+start_stunnel mtls ok 'verify = 2' "CAfile = $TEST_DIR/client-ca.pem" ||
+	bail_out 'stunnel (client certificate required) did not start'
+P_MTLS=$SERVER_PORT
+start_gnutls_serv "$TEST_DIR/ok.pem" "$TEST_DIR/ok.key" --disable-client-cert ||
+	bail_out 'gnutls-serv did not start'
+P_NOT_KAFKA=$SERVER_PORT
+P_PLAIN=${KAFKA_ADDRESS##*:}
+
+DATE_RE='[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} UTC'
+KAFKA=("$CHECK_TLS_KAFKA" -H kafka.test -I 127.0.0.1 -C ca.pem)
+
+expect_check 'broker behind TLS: OK, ApiVersions answered' 0 \
+	"^TLS OK - kafka\\.test:$P_OK kafka: certificate 'CN=kafka\\.test' expires in 199d 2[23]h \\($DATE_RE\\)" \
+	'chain trusted by ca\.pem' '!client certificate' '!Kafka' \
+	"\\| days_left=199\\.9[0-9];14;7;0; $PERF_TAIL" '@lines=1' '@max-secs=3' \
+	-- "${KAFKA[@]}" -p "$P_OK"
+
+expect_check '10 days left: WARNING' 1 \
+	"^TLS WARNING - kafka\\.test:$P_WARN kafka: certificate 'CN=kafka\\.test' expires in 9d 2[23]h" \
+	'!Kafka' "\\| days_left=9\\.9[0-9];14;7;0; $PERF_TAIL" \
+	-- "${KAFKA[@]}" -p "$P_WARN"
+
+expect_check 'another name: CRITICAL' 2 \
+	"^TLS CRITICAL - other\\.test:$P_OK kafka: .*does not match" \
+	-- "$CHECK_TLS_KAFKA" -H other.test -I 127.0.0.1 -C ca.pem -p "$P_OK"
+
+expect_check 'client certificate required, none given: the chain judged, OK' 0 \
+	"^TLS OK - kafka\\.test:$P_MTLS kafka: certificate 'CN=kafka\\.test' expires in 199d" \
+	'chain trusted by ca\.pem' 'server requires a client certificate \(none given' \
+	'!Kafka' "\\| days_left=199\\.9[0-9];14;7;0; $PERF_TAIL" \
+	-- "${KAFKA[@]}" -p "$P_MTLS"
+
+expect_check 'a TLS server that is not Kafka: WARNING, rule service' 1 \
+	"^TLS WARNING - kafka\\.test:$P_NOT_KAFKA kafka: no Kafka ApiVersions response within 3s: nothing received" \
+	"certificate 'CN=kafka\\.test' expires in 199d" \
+	"\\| days_left=199\\.9[0-9];14;7;0; $PERF_TAIL" '@max-secs=5' \
+	-- "${KAFKA[@]}" -p "$P_NOT_KAFKA"
+
+expect_check '--no-api-check: the certificate only, OK' 0 \
+	"^TLS OK - kafka\\.test:$P_NOT_KAFKA kafka: certificate" '@max-secs=2' \
+	-- "${KAFKA[@]}" -p "$P_NOT_KAFKA" --no-api-check
+
+expect_check 'the broker without TLS: CRITICAL, the handshake failure named' 2 \
+	"^TLS CRITICAL - kafka\\.test:$P_PLAIN kafka: .*handshake" "$PERF_FAILED" '@max-secs=5' \
+	-- "${KAFKA[@]}" -p "$P_PLAIN"
+
+expect_check 'check_tls -P kafka reaches the same protocol' 0 \
+	"^TLS OK - kafka\\.test:$P_OK kafka: " \
+	-- "$CHECK_TLS" -P kafka -H kafka.test -I 127.0.0.1 -p "$P_OK" -C ca.pem
+
+finish

@@ -1,0 +1,108 @@
+#!/bin/bash
+# mqtt.sh — check_tls_mqtt against real mosquitto brokers with TLS: CONNECT
+# accepted, refused for want of credentials (still a broker), a client
+# certificate required, an expiring certificate, and a listener without TLS.
+
+# shellcheck source=tests/integration/lib.sh
+. "$(dirname "$0")/lib.sh" || exit 99
+
+CHECK_TLS_MQTT=$TLSCHECK_BUILDDIR/plugins/check_tls_mqtt
+MOSQUITTO=/usr/sbin/mosquitto
+
+require_server 'mosquitto (mosquitto)' test -x "$MOSQUITTO"
+require_server 'mosquitto_passwd (mosquitto)' command -v mosquitto_passwd
+require_server 'certtool (gnutls-bin)' command -v certtool
+require_plugin "$CHECK_TLS_MQTT"
+require_plugin "$CHECK_TLS"
+lib_init
+
+# start_mosquitto NAME tls|plain [CERT] [CONFIG LINES...]: a private broker on a
+# free loopback port. As root it would switch to the user mosquitto, who cannot
+# read the test's keys: it stays root.
+start_mosquitto() {
+	local name=$1 mode=$2 cert=${3:-ok} conf=$TEST_DIR/mosquitto-$1.conf attempt port rc
+	shift 2
+	[ $# -gt 0 ] && shift
+	for attempt in 1 2 3 4 5; do
+		port=$(free_port) || return 1
+		{
+			printf '%s\n' 'user root' 'persistence false' 'log_dest stderr' \
+				"listener $port 127.0.0.1"
+			if [ "$mode" = tls ]; then
+				printf '%s\n' "certfile $TEST_DIR/$cert.pem" \
+					"keyfile $TEST_DIR/$cert.key" "cafile $TEST_DIR/client-ca.pem"
+			fi
+			printf '%s\n' "$@"
+		} >"$conf"
+		new_server_log "mosquitto-$name"
+		"$MOSQUITTO" -c "$conf" </dev/null >"$SERVER_LOG" 2>&1 &
+		server_started "$port" $! "mosquitto ($name)"
+		rc=$?
+		[ "$rc" -eq 2 ] || return "$rc"
+	done
+	return 1
+}
+
+{
+	make_ca ca &&
+		make_ca client-ca &&
+		make_leaf ok ca mqtt.test mqtt.test '-1 day' '+200 days -1 hour' &&
+		make_leaf warn ca mqtt.test mqtt.test '-1 day' '+10 days -1 hour'
+} || bail_out 'cannot make the test certificates'
+mosquitto_passwd -b -c "$TEST_DIR/passwd" monitor secret >/dev/null 2>&1 ||
+	bail_out 'cannot make the password file'
+
+start_mosquitto ok tls ok 'allow_anonymous true' || bail_out 'mosquitto (TLS) did not start'
+P_OK=$SERVER_PORT
+start_mosquitto warn tls warn 'allow_anonymous true' ||
+	bail_out 'mosquitto (10 days) did not start'
+P_WARN=$SERVER_PORT
+start_mosquitto auth tls ok 'allow_anonymous false' "password_file $TEST_DIR/passwd" ||
+	bail_out 'mosquitto (password) did not start'
+P_AUTH=$SERVER_PORT
+start_mosquitto mtls tls ok 'allow_anonymous true' 'require_certificate true' ||
+	bail_out 'mosquitto (client certificate required) did not start'
+P_MTLS=$SERVER_PORT
+start_mosquitto plain plain ok 'allow_anonymous true' ||
+	bail_out 'mosquitto (no TLS) did not start'
+P_PLAIN=$SERVER_PORT
+
+DATE_RE='[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} UTC'
+MQTT=("$CHECK_TLS_MQTT" -H mqtt.test -I 127.0.0.1 -C ca.pem)
+
+expect_check 'CONNECT accepted: OK' 0 \
+	"^TLS OK - mqtt\\.test:$P_OK mqtt: certificate 'CN=mqtt\\.test' expires in 199d 2[23]h \\($DATE_RE\\)" \
+	'chain trusted by ca\.pem' '!client certificate' '!CONNACK' \
+	"\\| days_left=199\\.9[0-9];14;7;0; $PERF_TAIL" '@lines=1' '@max-secs=3' \
+	-- "${MQTT[@]}" -p "$P_OK"
+
+expect_check '10 days left: WARNING' 1 \
+	"^TLS WARNING - mqtt\\.test:$P_WARN mqtt: certificate 'CN=mqtt\\.test' expires in 9d 2[23]h" \
+	'!CONNACK' "\\| days_left=9\\.9[0-9];14;7;0; $PERF_TAIL" \
+	-- "${MQTT[@]}" -p "$P_WARN"
+
+expect_check 'another name: CRITICAL' 2 \
+	"^TLS CRITICAL - other\\.test:$P_OK mqtt: .*does not match" \
+	-- "$CHECK_TLS_MQTT" -H other.test -I 127.0.0.1 -C ca.pem -p "$P_OK"
+
+expect_check 'anonymous refused (CONNACK 5): a broker all the same, OK' 0 \
+	"^TLS OK - mqtt\\.test:$P_AUTH mqtt: certificate 'CN=mqtt\\.test' expires in 199d" \
+	'!CONNACK' "\\| days_left=199\\.9[0-9];14;7;0; $PERF_TAIL" '@max-secs=3' \
+	-- "${MQTT[@]}" -p "$P_AUTH"
+
+expect_check 'client certificate required, none given: the chain judged, OK' 0 \
+	"^TLS OK - mqtt\\.test:$P_MTLS mqtt: certificate 'CN=mqtt\\.test' expires in 199d" \
+	'chain trusted by ca\.pem' 'server requires a client certificate \(none given' \
+	'!CONNACK' "\\| days_left=199\\.9[0-9];14;7;0; $PERF_TAIL" \
+	-- "${MQTT[@]}" -p "$P_MTLS"
+
+expect_check 'a listener without TLS: CRITICAL, the handshake failure named' 2 \
+	"^TLS CRITICAL - mqtt\\.test:$P_PLAIN mqtt: .*(handshake|closed)" "$PERF_FAILED" \
+	'@max-secs=5' \
+	-- "${MQTT[@]}" -p "$P_PLAIN" -t 3
+
+expect_check '--no-mqtt-connect and check_tls -P mqtt: OK' 0 \
+	"^TLS OK - mqtt\\.test:$P_OK mqtt: " \
+	-- "$CHECK_TLS" -P mqtt -H mqtt.test -I 127.0.0.1 -p "$P_OK" -C ca.pem --no-mqtt-connect
+
+finish
