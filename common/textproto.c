@@ -99,23 +99,6 @@ int textproto_read_reply(struct net_conn *c, const struct textproto_step *step,
 	return too_many_lines(step, f);
 }
 
-int textproto_read_block(struct net_conn *c, const struct textproto_step *step,
-                         textproto_line_fn *each, void *data, struct fault *f)
-{
-	char line[TEXTPROTO_LINE_MAX + 1];
-
-	for (size_t n = 0; n < TEXTPROTO_REPLY_MAX; n++) {
-		if (textproto_read_line(c, step, line, f) < 0)
-			return -1;
-		if (strcmp(line, ".") == 0)
-			return 0;
-		if (each != NULL)
-			each(line[0] == '.' ? line + 1 : line, data);
-	}
-	fault_set(f, FAULT_PEER, "%s: more than %d lines", step->awaited, TEXTPROTO_REPLY_MAX);
-	return -1;
-}
-
 int textproto_read_line(struct net_conn *c, const struct textproto_step *step, char *line,
                         struct fault *f)
 {

@@ -65,13 +65,6 @@ int textproto_read_reply(struct net_conn *c, const struct textproto_step *step,
                          enum textproto_style style, textproto_line_fn *each, void *data,
                          struct textproto_reply *r, struct fault *f);
 
-/* Read the data block that follows a reply such as NNTP's 101 or POP3's +OK, up to
- * its terminating "." line and nothing after it (RFC 3977 3.1.1, RFC 1939 3),
- * calling EACH (may be NULL) with every line, dot-stuffing undone. Returns 0, or
- * -1: FAULT_PEER "AWAITED: more than 100 lines", or net's faults. */
-int textproto_read_block(struct net_conn *c, const struct textproto_step *step,
-                         textproto_line_fn *each, void *data, struct fault *f);
-
 /* Read one line of at most TEXTPROTO_LINE_MAX bytes (without CR LF) into LINE,
  * which holds TEXTPROTO_LINE_MAX + 1. Errors as net_read_line(). */
 int textproto_read_line(struct net_conn *c, const struct textproto_step *step, char *line,

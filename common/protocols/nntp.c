@@ -62,7 +62,7 @@ static int nntp_capabilities(struct net_conn *c, bool *offered, struct fault *f)
 		*offered = true;
 		return 0;
 	}
-	return textproto_read_block(c, &step_capabilities, note_starttls, offered, f);
+	return textproto_read_dotted(c, &step_capabilities, note_starttls, offered, f);
 }
 
 /* 382 is the go-ahead; 580 says TLS cannot start, 502 that it is not offered. */

@@ -180,7 +180,7 @@ static void test_textproto_block(void **state)
 	char seen[256] = "";
 
 	peer_write(fx, "a\r\n..b\r\n.\r\nafter\r\n");
-	assert_int_equal(textproto_read_block(&fx->conn, &step, collect, seen, &fx->fault), 0);
+	assert_int_equal(textproto_read_dotted(&fx->conn, &step, collect, seen, &fx->fault), 0);
 	assert_string_equal(seen, "a|.b|");
 	assert_int_equal(net_buffered(&fx->conn), strlen("after\r\n"));
 }
