@@ -1,34 +1,56 @@
 #include <config.h>
 
 #include <stdio.h>
+#include <string.h>
+
+#include <stdlib.h>
 
 #include "check.h"
+#include "consistency.h"
 #include "credentials.h"
 #include "deadline.h"
+#include "plan.h"
 #include "report.h"
 #include "target.h"
 #include "trust.h"
+#include "workers.h"
 
-/* Targets one run holds. One for now: HOST (or -I's address) is the one-element
- * list that several addresses and names will extend. */
-#define CHECK_MAX_TARGETS 1
+/* Room for "name@address" in a label. */
+#define CHECK_LABEL_SIZE (2 * HOSTNAME_MAX)
 
 /* Everything one run learns; owned by check_main() and released in one place. */
 struct check_run {
+	const struct check_config *cfg;
 	struct deadline deadline;
 	struct trust_anchors *anchors; /* the named store from the start, else loaded when judged */
 	struct fault store_failure;    /* why the system store could not be loaded */
 	struct cert_chain expected;    /* --cert-file's certificate, loaded before any connection */
 	struct client_credentials *credentials; /* ours, loaded before any connection */
-	struct target targets[CHECK_MAX_TARGETS];
+	struct plan *plan;                      /* the names and addresses to probe */
+	struct target *targets;                 /* one per plan entry */
 	size_t target_count;
+	struct verdict together; /* what the targets say together */
 };
 
-/* -I: connect there; HOST stays the name sent and judged. */
-static void plan_targets(const struct check_config *cfg, struct check_run *run)
+static int plan_targets(struct check_run *run, struct fault *f)
 {
-	target_init(&run->targets[0], cfg->address[0] ? cfg->address : cfg->host_ascii);
-	run->target_count = 1;
+	const struct plan *p = run->plan;
+
+	if (plan_build(run->plan, run->cfg, &run->deadline, f) < 0)
+		return -1;
+	run->targets = calloc(p->count, sizeof(*run->targets));
+	if (run->targets == NULL) {
+		fault_set(f, FAULT_INTERNAL, "out of memory for %zu targets", p->count);
+		return -1;
+	}
+	for (size_t i = 0; i < p->count; i++) {
+		target_init(&run->targets[i], p->entries[i].connect_to,
+		            &p->names[p->entries[i].name].name);
+		if (p->entries[i].failed)
+			target_fail(&run->targets[i], &p->entries[i].failure);
+	}
+	run->target_count = p->count;
+	return 0;
 }
 
 /* Without a named store, the system store is loaded once a chain is to be
@@ -45,6 +67,32 @@ static void load_anchors_if_needed(const struct check_config *cfg, struct check_
 		trust_load(&cfg->store, &run->anchors, &run->store_failure);
 }
 
+static void probe_one(void *context, size_t index)
+{
+	struct check_run *run = context;
+
+	target_probe(&run->targets[index], run->cfg, run->credentials, &run->deadline);
+}
+
+/* Every address behind a name should serve the same leaf. */
+static void judge_together(const struct check_config *cfg, struct check_run *run)
+{
+	struct consistency_leaf leaves[PLAN_MAX_TARGETS];
+
+	verdict_init(&run->together);
+	if (cfg->allow_mixed)
+		return;
+	for (size_t i = 0; i < run->target_count; i++) {
+		const struct target *t = &run->targets[i];
+
+		leaves[i] = (struct consistency_leaf){
+		        .name = t->name->display,
+		        .leaf = !t->failed && t->chain.count > 0 ? &t->chain.items[0] : NULL,
+		};
+	}
+	consistency_judge(leaves, run->target_count, run->plan->names_vary, &run->together);
+}
+
 static void probe_and_judge(const struct check_config *cfg, struct check_run *run)
 {
 	struct target_judging judging = {
@@ -53,32 +101,78 @@ static void probe_and_judge(const struct check_config *cfg, struct check_run *ru
 	        .credentials = run->credentials,
 	};
 
-	for (size_t i = 0; i < run->target_count; i++)
-		target_probe(&run->targets[i], cfg, run->credentials, &run->deadline);
+	workers_run(run->target_count, WORKERS_MAX_THREADS, probe_one, run);
 	load_anchors_if_needed(cfg, run);
 	judging.anchors = run->anchors;
 	for (size_t i = 0; i < run->target_count; i++)
 		target_judge(&run->targets[i], cfg, &judging);
+	judge_together(cfg, run);
+}
+
+/* What the count of targets counts. */
+static const char *unit(const struct plan *p)
+{
+	if (p->names_vary && p->addresses_vary)
+		return "targets";
+	if (p->names_vary)
+		return p->mail_domain ? "MX hosts" : "names";
+	return "addresses";
+}
+
+/* "192.0.2.4", "other.example@192.0.2.4" when the run has several names; the
+ * name when no address was reached. */
+static void label(const struct check_run *run, const struct target *t, char *out, size_t size)
+{
+	const char *where = t->address != NULL ? t->address : t->connect_to;
+
+	if (run->plan->names_vary && strcmp(where, t->name->display) != 0)
+		snprintf(out, size, "%s@%s", t->name->display, where);
+	else
+		snprintf(out, size, "%s", where);
 }
 
 static int report(const struct check_config *cfg, struct check_run *run)
 {
-	struct target *t = &run->targets[0];
+	struct report_target *shown = calloc(run->target_count, sizeof(*shown));
+	char(*labels)[CHECK_LABEL_SIZE] = calloc(run->target_count, sizeof(*labels));
 	struct report_data data = {
 	        .host = cfg->host,
 	        .port = cfg->port,
 	        .protocol = cfg->protocol->name,
-	        .address = t->address,
-	        .verdict = &t->verdict,
-	        .chain = &t->chain,
-	        .tls = t->facts.tls,
+	        .targets = shown,
+	        .target_count = run->target_count,
+	        .unit = unit(run->plan),
+	        .together = &run->together,
 	        .elapsed = deadline_elapsed(&run->deadline),
 	        .now = cfg->now,
 	        .verbosity = cfg->verbosity,
 	};
+	int exit_code = STATE_UNKNOWN;
 
-	verdict_sort(&t->verdict);
-	return report_emit(stdout, cfg->output, &data);
+	if (shown == NULL || labels == NULL) {
+		printf("TLS UNKNOWN - out of memory for the report\n");
+		goto out;
+	}
+	for (size_t i = 0; i < run->target_count; i++) {
+		struct target *t = &run->targets[i];
+
+		verdict_sort(&t->verdict);
+		label(run, t, labels[i], sizeof(labels[i]));
+		shown[i] = (struct report_target){
+		        .label = labels[i],
+		        .name = t->name->display,
+		        .address = t->address,
+		        .verdict = &t->verdict,
+		        .chain = &t->chain,
+		        .tls = t->facts.tls,
+		};
+	}
+	verdict_sort(&run->together);
+	exit_code = report_emit(stdout, cfg->output, &data);
+out:
+	free(labels);
+	free(shown);
+	return exit_code;
 }
 
 static void release(struct check_run *run)
@@ -88,6 +182,8 @@ static void release(struct check_run *run)
 	credentials_free(run->credentials);
 	for (size_t i = 0; i < run->target_count; i++)
 		target_release(&run->targets[i]);
+	free(run->targets);
+	free(run->plan);
 }
 
 /* A bad argument: one line naming it (then the usage for a bad option), exit 3. */
@@ -112,6 +208,8 @@ static int load_named_files(const struct check_config *cfg, struct check_run *ru
 	if (credentials_given(&cfg->client) &&
 	    credentials_load(&cfg->client, &run->credentials, f) < 0)
 		return -1;
+	if (cfg->name_file != NULL && plan_read_name_file(run->plan, cfg->name_file, f) < 0)
+		return -1;
 	return 0;
 }
 
@@ -130,12 +228,23 @@ int check_main(const struct cli_plugin *plugin, int argc, char **argv)
 	case CLI_RUN:
 		break;
 	}
+	run.cfg = &cfg;
+	run.plan = calloc(1, sizeof(*run.plan));
+	if (run.plan == NULL) {
+		fault_set(&f, FAULT_INTERNAL, "out of memory");
+		exit_code = refuse(plugin, &f);
+		goto out;
+	}
+	plan_init(run.plan, &cfg);
 	if (load_named_files(&cfg, &run, &f) < 0) {
 		exit_code = refuse(plugin, &f);
 		goto out;
 	}
 	deadline_start(&run.deadline, cfg.timeout);
-	plan_targets(&cfg, &run);
+	if (plan_targets(&run, &f) < 0) {
+		exit_code = refuse(plugin, &f);
+		goto out;
+	}
 	probe_and_judge(&cfg, &run);
 	exit_code = report(&cfg, &run);
 out:

@@ -26,6 +26,8 @@ enum {
 	OPT_OCSP,
 	OPT_ALLOW_SHA1,
 	OPT_ALLOW_WEAK_RSA,
+	OPT_SNI_FILE,
+	OPT_ALLOW_MIXED,
 	OPT_CLIENT_CERT,
 	OPT_CLIENT_KEY,
 	OPT_CLIENT_KEY_PASSWORD_FILE,
@@ -40,14 +42,17 @@ enum {
 /* Protocol options given on one command line. */
 #define CLI_MAX_PROTOCOL_VALUES 32
 
-static const char short_options[] = "H:p:P:46I:S:N:C:w:c:t:vhV";
+static const char short_options[] = "H:p:P:46AI:S:N:C:w:c:t:vhV";
 
 static const struct option shared_options[] = {
         {"hostname", required_argument, NULL, 'H'},
         {"port", required_argument, NULL, 'p'},
         {"protocol", required_argument, NULL, 'P'},
         {"address", required_argument, NULL, 'I'},
+        {"all-addresses", no_argument, NULL, 'A'},
         {"sni", required_argument, NULL, 'S'},
+        {"sni-file", required_argument, NULL, OPT_SNI_FILE},
+        {"allow-mixed", no_argument, NULL, OPT_ALLOW_MIXED},
         {"no-sni", no_argument, NULL, OPT_NO_SNI},
         {"verify-name", required_argument, NULL, 'N'},
         {"no-verify-name", no_argument, NULL, OPT_NO_VERIFY_NAME},
@@ -91,10 +96,12 @@ struct option_table {
 
 /* What the command line said, before names are converted and defaults derived. */
 struct raw_args {
-	const char *address;
+	const char *addresses[CLI_MAX_ADDRESSES];
+	size_t address_count;
 	const char *port;
 	const char *protocol;
-	const char *sni;
+	const char *snis[CLI_MAX_NAMES];
+	size_t sni_count;
 	bool no_sni;
 	const char *verify_name;
 	bool no_verify_name;
@@ -160,7 +167,9 @@ static void print_connection_help(FILE *out, const struct tls_protocol *protocol
 	fputs("\nConnection:\n"
 	      " -H, --hostname=HOST       name or address to connect to (required; IDN names ok)\n"
 	      " -I, --address=ADDRESS     connect to ADDRESS (an IP, or a name resolved instead\n"
-	      "                           of HOST); HOST stays the name sent and judged\n",
+	      "                           of HOST); HOST stays the name sent and judged;\n"
+	      "                           repeatable: every address is checked\n"
+	      " -A, --all-addresses       check every address HOST resolves to\n",
 	      out);
 	if (protocol)
 		fprintf(out, " -p, --port=PORT           default %u%s\n", protocol->port,
@@ -194,7 +203,9 @@ static void print_help(FILE *out, const struct cli_plugin *plugin,
 	cli_print_usage(out, plugin);
 	print_connection_help(out, protocol);
 	fputs("\nWhat is judged:\n"
-	      " -S, --sni=NAME            server name sent (default: HOST unless an IP address)\n"
+	      " -S, --sni=NAME            server name sent (default: HOST unless an IP address);\n"
+	      "                           repeatable: each name is sent and verified on its own\n"
+	      "     --sni-file=FILE       more names to check, one a line\n"
 	      "     --no-sni              send no server name\n"
 	      " -N, --verify-name=NAME    name the certificate must match (default: SNI, else "
 	      "HOST)\n"
@@ -210,6 +221,8 @@ static void print_help(FILE *out, const struct cli_plugin *plugin,
 	      "                           when stapled), require (none is CRITICAL), ignore\n"
 	      "     --allow-sha1          no WARNING for a SHA-1 signature in the chain\n"
 	      "     --allow-weak-rsa      no WARNING for an RSA key under 2048 bits\n"
+	      "     --allow-mixed         no WARNING when the addresses of a name serve\n"
+	      "                           different certificates\n"
 	      "\nClient certificate (mutual TLS), sent when the server asks for one:\n"
 	      "     --client-cert=FILE    our certificate, PEM (then any intermediates)\n"
 	      "     --client-key=FILE     its private key, PEM or DER (encrypted PKCS#8 too)\n"
@@ -420,6 +433,12 @@ static bool take_switch(int c, struct check_config *cfg)
 	case '6':
 		cfg->family = AF_INET6;
 		return true;
+	case 'A':
+		cfg->all_addresses = true;
+		return true;
+	case OPT_ALLOW_MIXED:
+		cfg->allow_mixed = true;
+		return true;
 	case OPT_NO_VERIFY_TRUST:
 		cfg->verify_trust = false;
 		return true;
@@ -452,8 +471,8 @@ static bool take_text(int c, const char *arg, struct raw_args *raw, struct check
 	case 'p':
 		slot = &raw->port;
 		break;
-	case 'S':
-		slot = &raw->sni;
+	case OPT_SNI_FILE:
+		slot = &cfg->name_file;
 		break;
 	case 'N':
 		slot = &raw->verify_name;
@@ -504,6 +523,20 @@ static bool take_text(int c, const char *arg, struct raw_args *raw, struct check
 	return true;
 }
 
+/* Keep one more value of a repeatable option (NAMES holds CLI_MAX_ADDRESSES ==
+ * CLI_MAX_NAMES). Returns 1, or -1 past the bound. */
+static int keep_repeated(const char **values, size_t *count, const char *option, const char *value,
+                         struct fault *f)
+{
+	if (*count == CLI_MAX_ADDRESSES) {
+		fault_set(f, FAULT_USAGE, "%s may be given at most %d times", option,
+		          CLI_MAX_ADDRESSES);
+		return -1;
+	}
+	values[(*count)++] = value;
+	return 1;
+}
+
 /* One option from getopt_long(). Returns 1 to go on, 0 after --help, --version
  * or -P help, -1 on error. */
 static int take_option(int c, const struct cli_plugin *plugin, const struct option_table *t,
@@ -528,13 +561,9 @@ static int take_option(int c, const struct cli_plugin *plugin, const struct opti
 		*help = 'P';
 		return 0;
 	case 'I':
-		/* One target per run for now: a second address would be ignored. */
-		if (raw->address != NULL) {
-			fault_set(f, FAULT_USAGE, "--address may be given once");
-			return -1;
-		}
-		raw->address = optarg;
-		return 1;
+		return keep_repeated(raw->addresses, &raw->address_count, "--address", optarg, f);
+	case 'S':
+		return keep_repeated(raw->snis, &raw->sni_count, "--sni", optarg, f);
 	case OPT_NO_SNI:
 		raw->no_sni = true;
 		return 1;
@@ -662,40 +691,99 @@ static bool is_address_literal(const char *text)
 	return hostname_is_ip_literal(text) || is_scoped_ipv6(text);
 }
 
-/* -I: an IP literal (IPv6 with or without brackets, with or without a zone) of
- * the family -4/-6 allow, or a name to resolve instead of HOST (an engine's host
- * address is often one). */
-static int derive_address(const struct raw_args *raw, struct check_config *cfg, struct fault *f)
+/* One -I: an IP literal (IPv6 with or without brackets, with or without a
+ * zone) of the family -4/-6 allow, or a name to resolve instead of HOST (an
+ * engine's host address is often one), into OUT (HOSTNAME_MAX bytes). */
+static int derive_address(const char *given, int family, char *out, struct fault *f)
 {
-	const char *text = raw->address;
-	size_t len;
+	const char *text = given;
+	size_t len = strlen(text);
 
-	if (text == NULL)
-		return 0;
-	len = strlen(text);
 	if (len >= 2 && text[0] == '[' && text[len - 1] == ']') {
 		text++;
 		len -= 2;
 	}
-	if (len < sizeof(cfg->address)) {
-		memcpy(cfg->address, text, len);
-		cfg->address[len] = '\0';
+	if (len < HOSTNAME_MAX) {
+		memcpy(out, text, len);
+		out[len] = '\0';
 	}
-	if (len >= sizeof(cfg->address) || !is_address_literal(cfg->address)) {
-		if (hostname_to_ascii(raw->address, cfg->address, sizeof(cfg->address), f) < 0) {
+	if (len >= HOSTNAME_MAX || !is_address_literal(out)) {
+		if (hostname_to_ascii(given, out, HOSTNAME_MAX, f) < 0) {
 			fault_set(f, FAULT_USAGE,
 			          "--address: '%.100s' is neither an IP address nor a host name",
-			          raw->address);
+			          given);
 			return -1;
 		}
 		return 0;
 	}
-	if ((cfg->family == AF_INET && strchr(cfg->address, ':')) ||
-	    (cfg->family == AF_INET6 && !strchr(cfg->address, ':'))) {
-		fault_set(f, FAULT_USAGE, "--address %s is not of the family -%c asks for",
-		          raw->address, cfg->family == AF_INET ? '4' : '6');
+	if ((family == AF_INET && strchr(out, ':')) || (family == AF_INET6 && !strchr(out, ':'))) {
+		fault_set(f, FAULT_USAGE, "--address %s is not of the family -%c asks for", given,
+		          family == AF_INET ? '4' : '6');
 		return -1;
 	}
+	return 0;
+}
+
+static int derive_addresses(const struct raw_args *raw, struct check_config *cfg, struct fault *f)
+{
+	if (cfg->profile.mail_domain && (raw->address_count > 0 || raw->sni_count > 0 ||
+	                                 cfg->name_file != NULL || raw->verify_name != NULL)) {
+		fault_set(f, FAULT_USAGE,
+		          "--mx: the names and addresses are the MX hosts', so "
+		          "--address, --sni, --sni-file and --verify-name do not apply");
+		return -1;
+	}
+	if (cfg->profile.mail_domain && hostname_is_ip_literal(cfg->host_ascii)) {
+		fault_set(f, FAULT_USAGE, "--mx takes a mail domain, not an address ('%s')",
+		          cfg->host);
+		return -1;
+	}
+	if (cfg->all_addresses && raw->address_count > 0) {
+		fault_set(f, FAULT_USAGE,
+		          "--all-addresses and --address contradict each other: -A resolves HOST, "
+		          "-I names the addresses");
+		return -1;
+	}
+	for (size_t i = 0; i < raw->address_count; i++) {
+		if (derive_address(raw->addresses[i], cfg->family, cfg->addresses[i], f) < 0)
+			return -1;
+	}
+	cfg->address_count = raw->address_count;
+	return 0;
+}
+
+/* -S NAME: a host name, never an address (RFC 6066 section 3), into OUT. */
+static int derive_sni(const char *given, char *out, struct fault *f)
+{
+	if (hostname_is_ip_literal(given)) {
+		fault_set(f, FAULT_USAGE, "--sni takes a host name, not an address ('%s')", given);
+		return -1;
+	}
+	return hostname_to_ascii(given, out, HOSTNAME_MAX, f);
+}
+
+/* Several names (-S more than once, or --sni-file): each is sent and verified on
+ * its own, so one name to verify or none to send cannot apply. */
+static int derive_several_names(const struct raw_args *raw, struct check_config *cfg,
+                                struct fault *f)
+{
+	const char *source = cfg->name_file ? "--sni-file" : "--sni given more than once";
+
+	if (raw->no_sni || raw->verify_name) {
+		fault_set(f, FAULT_USAGE,
+		          "%s: each name is sent and verified, so %s does not apply", source,
+		          raw->no_sni ? "--no-sni" : "--verify-name");
+		return -1;
+	}
+	for (size_t i = 0; i < raw->sni_count; i++) {
+		if (derive_sni(raw->snis[i], cfg->names[i].ascii, f) < 0)
+			return -1;
+		cfg->names[i].display = raw->snis[i];
+	}
+	cfg->name_count = raw->sni_count;
+	/* Each name is verified as itself unless --no-verify-name. */
+	if (!raw->no_verify_name)
+		cfg->verify_name_display = cfg->host;
 	return 0;
 }
 
@@ -707,7 +795,9 @@ static int derive_names(const struct raw_args *raw, struct check_config *cfg, st
 	}
 	if (hostname_to_ascii(cfg->host, cfg->host_ascii, sizeof(cfg->host_ascii), f) < 0)
 		return -1;
-	if (raw->sni && raw->no_sni) {
+	if (raw->sni_count > 1 || cfg->name_file)
+		return derive_several_names(raw, cfg, f);
+	if (raw->sni_count && raw->no_sni) {
 		fault_set(f, FAULT_USAGE, "--sni and --no-sni contradict each other");
 		return -1;
 	}
@@ -716,16 +806,10 @@ static int derive_names(const struct raw_args *raw, struct check_config *cfg, st
 		          "--verify-name and --no-verify-name contradict each other");
 		return -1;
 	}
-	if (raw->sni) {
-		/* SNI carries a host name only (RFC 6066 §3). */
-		if (hostname_is_ip_literal(raw->sni)) {
-			fault_set(f, FAULT_USAGE, "--sni takes a host name, not an address ('%s')",
-			          raw->sni);
+	if (raw->sni_count) {
+		if (derive_sni(raw->snis[0], cfg->sni, f) < 0)
 			return -1;
-		}
-		if (hostname_to_ascii(raw->sni, cfg->sni, sizeof(cfg->sni), f) < 0)
-			return -1;
-		cfg->sni_display = raw->sni;
+		cfg->sni_display = raw->snis[0];
 	} else if (!raw->no_sni && !hostname_is_ip_literal(cfg->host_ascii)) {
 		strcpy(cfg->sni, cfg->host_ascii);
 		cfg->sni_display = cfg->host;
@@ -818,7 +902,7 @@ enum cli_outcome cli_parse(const struct cli_plugin *plugin, int argc, char **arg
 		return CLI_DONE;
 	}
 	if (derive_limits(&raw, cfg, f) < 0 || derive_names(&raw, cfg, f) < 0 ||
-	    derive_address(&raw, cfg, f) < 0 || credentials_validate(&cfg->client, f) < 0)
+	    derive_addresses(&raw, cfg, f) < 0 || credentials_validate(&cfg->client, f) < 0)
 		return CLI_BAD;
 	return CLI_RUN;
 }

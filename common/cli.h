@@ -32,6 +32,16 @@ struct cli_plugin {
 
 /* --fingerprint pins one run holds. */
 #define CLI_MAX_PINS 8
+/* -I addresses and -S names one command line may give: the bound of a run's
+ * targets (DESIGN: at most 64 probes per run). */
+#define CLI_MAX_ADDRESSES 64
+#define CLI_MAX_NAMES     64
+
+/* A name given on the command line, converted. */
+struct cli_name {
+	char ascii[HOSTNAME_MAX]; /* A-labels, lowercase */
+	const char *display;      /* as given */
+};
 
 struct check_config {
 	const struct tls_protocol *protocol;
@@ -39,14 +49,21 @@ struct check_config {
 	struct protocol_profile profile;    /* ports and ALPN, as the options make them */
 	const char *host;                   /* as given */
 	char host_ascii[HOSTNAME_MAX];      /* A-labels, lowercase */
-	char address[HOSTNAME_MAX]; /* -I: IP without brackets, or ASCII name; empty: HOST */
+	/* -I, repeatable: IPs without brackets, or ASCII names; none: HOST */
+	char addresses[CLI_MAX_ADDRESSES][HOSTNAME_MAX];
+	size_t address_count;
+	bool all_addresses; /* -A: every address of HOST */
 	unsigned port;
-	int family;                      /* AF_UNSPEC, AF_INET, AF_INET6 */
-	bool implicit_tls;               /* --implicit-tls */
-	const char *sni_display;         /* SNI as given; NULL = none */
-	char sni[HOSTNAME_MAX];          /* ASCII; empty = none */
-	const char *verify_name_display; /* name as given; NULL = --no-verify-name */
-	char verify_name[HOSTNAME_MAX];  /* ASCII; empty = do not verify */
+	int family;                           /* AF_UNSPEC, AF_INET, AF_INET6 */
+	bool implicit_tls;                    /* --implicit-tls */
+	const char *sni_display;              /* SNI as given; NULL = none */
+	char sni[HOSTNAME_MAX];               /* ASCII; empty = none (or several names, below) */
+	struct cli_name names[CLI_MAX_NAMES]; /* -S given more than once: each a target */
+	size_t name_count;                    /* 0 unless -S was given more than once */
+	const char *name_file;                /* --sni-file: more names, one a line */
+	bool allow_mixed;                     /* --allow-mixed */
+	const char *verify_name_display;      /* name as given; NULL = --no-verify-name */
+	char verify_name[HOSTNAME_MAX];       /* ASCII; empty = do not verify */
 	bool verify_trust;
 	bool allow_sha1;     /* --allow-sha1 */
 	bool allow_weak_rsa; /* --allow-weak-rsa */

@@ -64,13 +64,16 @@ static bool address_listed(const struct net_address_list *list, const struct add
 static void collect_addresses(const struct addrinfo *res, struct net_address_list *out)
 {
 	out->count = 0;
+	out->truncated = false;
 	for (const struct addrinfo *ai = res; ai != NULL; ai = ai->ai_next) {
 		struct net_address *a;
 
-		if (out->count == NET_MAX_ADDRESSES)
-			break;
-		if (ai->ai_addrlen > sizeof(a->sa) || address_listed(out, ai))
+		if (ai->ai_addrlen > sizeof(out->items[0].sa) || address_listed(out, ai))
 			continue;
+		if (out->count == NET_MAX_ADDRESSES) {
+			out->truncated = true;
+			break;
+		}
 		a = &out->items[out->count++];
 		memset(a, 0, sizeof(*a));
 		memcpy(&a->sa, ai->ai_addr, ai->ai_addrlen);

@@ -9,6 +9,7 @@
 #ifndef TLSCHECK_COMMON_NET_H
 #define TLSCHECK_COMMON_NET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -16,7 +17,7 @@
 #include "deadline.h"
 #include "fault.h"
 
-#define NET_MAX_ADDRESSES 16
+#define NET_MAX_ADDRESSES 64
 #define NET_ADDRESS_TEXT  64 /* an IPv6 literal with scope, NUL-terminated */
 #define NET_BUFFER_SIZE   8192
 
@@ -29,11 +30,13 @@ struct net_address {
 struct net_address_list {
 	struct net_address items[NET_MAX_ADDRESSES];
 	size_t count;
+	bool truncated; /* the resolver gave more than NET_MAX_ADDRESSES */
 };
 
 /* Resolve HOST (an IP literal or an ASCII name, A-labels already applied) for
  * PORT, restricted to FAMILY (AF_UNSPEC, AF_INET or AF_INET6). Keeps at most
- * NET_MAX_ADDRESSES addresses, duplicates dropped, in resolver order.
+ * NET_MAX_ADDRESSES addresses (OUT->truncated says when there were more),
+ * duplicates dropped, in resolver order. DL may be NULL for an IP literal.
  * Returns 0, or -1 with FAULT_RESOLVE ("cannot resolve 'HOST': ...") or
  * FAULT_TIMEOUT if the deadline passes first. */
 int net_resolve(const char *host, unsigned port, int family, const struct deadline *dl,

@@ -47,6 +47,8 @@ struct protocol_profile {
 	const char *alpn;             /* offered when TLS starts at connect; NULL = none */
 	/* Another port where TLS starts at connect; 0 = none. */
 	unsigned short second_implicit_port;
+	/* HOST is a mail domain: the targets are the MX hosts it publishes. */
+	bool mail_domain;
 };
 
 /* What upgrade() and after() work with. */

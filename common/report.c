@@ -88,19 +88,83 @@ static const char *text_or_empty(const char *text)
 	return text == NULL ? "" : text;
 }
 
-static size_t finding_count(const struct report_data *d)
+static size_t finding_count(const struct report_target *t)
 {
-	return d->verdict == NULL ? 0 : d->verdict->count;
+	return t->verdict == NULL ? 0 : t->verdict->count;
 }
 
+static enum plugin_state target_state(const struct report_target *t)
+{
+	return t->verdict == NULL ? STATE_OK : verdict_worst(t->verdict);
+}
+
+static bool has_days(const struct report_target *t)
+{
+	return t->verdict != NULL && t->verdict->expiry.valid;
+}
+
+static bool several(const struct report_data *d)
+{
+	return d->target_count > 1 || (d->together != NULL && d->together->count > 0);
+}
+
+/* The run's state: the worst of every target's and of the findings together. */
 static enum plugin_state worst_state(const struct report_data *d)
 {
-	return d->verdict == NULL ? STATE_OK : verdict_worst(d->verdict);
+	enum plugin_state worst = d->together == NULL ? STATE_OK : verdict_worst(d->together);
+
+	for (size_t i = 0; i < d->target_count; i++)
+		worst = state_worse(worst, target_state(&d->targets[i]));
+	return worst;
 }
 
-static bool has_days(const struct report_data *d)
+static bool worse(enum plugin_state a, enum plugin_state b)
 {
-	return d->verdict != NULL && d->verdict->expiry.valid;
+	return a != b && state_worse(a, b) == a;
+}
+
+/* The target the status line shows: the worst, the earliest to expire among
+ * equals, else the first. */
+static const struct report_target *featured(const struct report_data *d)
+{
+	const struct report_target *best = &d->targets[0];
+
+	for (size_t i = 1; i < d->target_count; i++) {
+		const struct report_target *t = &d->targets[i];
+		enum plugin_state state = target_state(t), best_state = target_state(best);
+
+		if (worse(state, best_state) ||
+		    (state == best_state && has_days(t) &&
+		     (!has_days(best) ||
+		      t->verdict->expiry.seconds_left < best->verdict->expiry.seconds_left)))
+			best = t;
+	}
+	return best;
+}
+
+/* The target whose days are the run's days_left: the earliest to expire. NULL
+ * when no target saw a chain. */
+static const struct report_target *earliest(const struct report_data *d)
+{
+	const struct report_target *best = NULL;
+
+	for (size_t i = 0; i < d->target_count; i++) {
+		const struct report_target *t = &d->targets[i];
+
+		if (has_days(t) && (best == NULL || t->verdict->expiry.seconds_left <
+		                                            best->verdict->expiry.seconds_left))
+			best = t;
+	}
+	return best;
+}
+
+static bool any_failed(const struct report_data *d)
+{
+	for (size_t i = 0; i < d->target_count; i++) {
+		if (!has_days(&d->targets[i]))
+			return true;
+	}
+	return false;
 }
 
 /* ------------------------------------------------------------------ nagios */
@@ -149,46 +213,108 @@ static void put_client_perfdata(FILE *out, const struct verdict *v)
 	fprintf(out, "client_days_left=%s;%s;%s;0; ", days, warning, critical);
 }
 
+/* "days_left=..." for T's expiry; with LABEL, "'LABEL days_left'=...". */
+static void put_days_perfdata(FILE *out, const char *label, const struct report_target *t)
+{
+	char days[NUMBER_SIZE], warning[NUMBER_SIZE], critical[NUMBER_SIZE];
+	const struct expiry_summary *s = &t->verdict->expiry;
+
+	format_days(s->seconds_left, days, sizeof(days));
+	report_format_number(s->warning_seconds / 86400.0, warning, sizeof(warning));
+	report_format_number(s->critical_seconds / 86400.0, critical, sizeof(critical));
+	if (label != NULL) {
+		fputc('\'', out);
+		for (const char *p = label; *p; p++)
+			fputc(*p == '\'' || *p == '=' ? '_' : *p, out);
+		fputs(" days_left'", out);
+	} else {
+		fputs("days_left", out);
+	}
+	fprintf(out, "=%s;%s;%s;0; ", days, warning, critical);
+}
+
 static void put_perfdata(FILE *out, const struct report_data *d)
 {
-	char days[NUMBER_SIZE], warning[NUMBER_SIZE], critical[NUMBER_SIZE], elapsed[NUMBER_SIZE];
+	const struct report_target *first = earliest(d);
+	char elapsed[NUMBER_SIZE];
 
-	if (has_days(d)) {
-		format_days(d->verdict->expiry.seconds_left, days, sizeof(days));
-		report_format_number(d->verdict->expiry.warning_seconds / 86400.0, warning,
-		                     sizeof(warning));
-		report_format_number(d->verdict->expiry.critical_seconds / 86400.0, critical,
-		                     sizeof(critical));
-		fprintf(out, "days_left=%s;%s;%s;0; ", days, warning, critical);
+	for (size_t i = 0; several(d) && i < d->target_count; i++) {
+		if (has_days(&d->targets[i]))
+			put_days_perfdata(out, d->targets[i].label, &d->targets[i]);
 	}
-	put_client_perfdata(out, d->verdict);
+	if (first != NULL)
+		put_days_perfdata(out, NULL, first);
+	/* Our client certificate is the same at every target. */
+	put_client_perfdata(out, d->targets[0].verdict);
 	format_elapsed(d->elapsed, elapsed, sizeof(elapsed));
 	fprintf(out, "time=%ss;;;0;", elapsed);
 }
 
-static bool has_version(const struct report_data *d)
+static bool has_version(const struct report_target *t)
 {
-	return d->tls.version != NULL && d->tls.version[0] != '\0';
+	return t->tls.version != NULL && t->tls.version[0] != '\0';
 }
 
 /* The text of the status line, also JSON's summary: the findings in their
  * order, then the TLS version, a plain fact that is no finding; "no findings"
  * when there is neither. PUT writes one piece in the output's own escaping. */
-static void put_summary(FILE *out, const struct report_data *d,
-                        void (*put)(FILE *out, const char *text))
+static void put_target_summary(FILE *out, const struct report_target *t,
+                               void (*put)(FILE *out, const char *text))
 {
-	size_t count = finding_count(d);
+	size_t count = finding_count(t);
 
-	if (count == 0 && !has_version(d))
+	if (count == 0 && !has_version(t))
 		put(out, "no findings");
 	for (size_t i = 0; i < count; i++) {
 		put(out, i == 0 ? "" : ", ");
-		put(out, d->verdict->items[i].text);
+		put(out, t->verdict->items[i].text);
 	}
-	if (has_version(d)) {
+	if (has_version(t)) {
 		put(out, count == 0 ? "" : ", ");
-		put(out, d->tls.version);
+		put(out, t->tls.version);
 	}
+}
+
+/* Several targets: "3 of 4 addresses OK", then the target shown and the
+ * problems found across them, worst first (the target first among equals: its
+ * finding is the one to act on). */
+static void put_run_summary(FILE *out, const struct report_data *d,
+                            void (*put)(FILE *out, const char *text))
+{
+	const struct report_target *shown = featured(d);
+	enum plugin_state shown_state = target_state(shown);
+	size_t ok = 0, together = d->together == NULL ? 0 : d->together->count;
+	char count[96];
+	bool shown_done = false;
+
+	for (size_t i = 0; i < d->target_count; i++)
+		ok += target_state(&d->targets[i]) == STATE_OK;
+	snprintf(count, sizeof(count), "%zu of %zu %s OK", ok, d->target_count, d->unit);
+	put(out, count);
+	for (size_t i = 0; i <= together; i++) {
+		const struct finding *f = i < together ? &d->together->items[i] : NULL;
+
+		if (!shown_done && (f == NULL || !worse(f->state, shown_state))) {
+			put(out, ", ");
+			put(out, shown->label);
+			put(out, ": ");
+			put_target_summary(out, shown, put);
+			shown_done = true;
+		}
+		if (f != NULL) {
+			put(out, ", ");
+			put(out, f->text);
+		}
+	}
+}
+
+static void put_summary(FILE *out, const struct report_data *d,
+                        void (*put)(FILE *out, const char *text))
+{
+	if (several(d))
+		put_run_summary(out, d, put);
+	else
+		put_target_summary(out, &d->targets[0], put);
 }
 
 static void put_status_line(FILE *out, const struct report_data *d)
@@ -264,16 +390,45 @@ static void put_tls_line(FILE *out, const struct facts_tls *tls)
 		fprintf(out, "\n");
 }
 
+static void put_target_lines(FILE *out, const struct report_target *t, time_t now)
+{
+	for (size_t i = 0; t->chain != NULL && i < t->chain->count; i++)
+		put_element_line(out, i, &t->chain->items[i], now);
+	for (size_t i = 0; i < finding_count(t); i++)
+		put_finding_line(out, &t->verdict->items[i]);
+	put_tls_line(out, &t->tls);
+}
+
+/* "192.0.2.4: CRITICAL, leaf serial 0a1b, -2.05 days left", then its lines. */
+static void put_target_block(FILE *out, const struct report_target *t, time_t now)
+{
+	char days[NUMBER_SIZE];
+
+	put_plain(out, t->label);
+	fprintf(out, ": %s", state_name(target_state(t)));
+	if (t->chain != NULL && t->chain->count > 0 && t->chain->items[0].serial[0] != '\0')
+		fprintf(out, ", leaf serial %s", t->chain->items[0].serial);
+	if (has_days(t)) {
+		format_days(t->verdict->expiry.seconds_left, days, sizeof(days));
+		fprintf(out, ", %s days left", days);
+	}
+	fputc('\n', out);
+	put_target_lines(out, t, now);
+}
+
 static void emit_nagios(FILE *out, const struct report_data *d)
 {
 	put_status_line(out, d);
 	if (d->verbosity < 1)
 		return;
-	for (size_t i = 0; d->chain != NULL && i < d->chain->count; i++)
-		put_element_line(out, i, &d->chain->items[i], d->now);
-	for (size_t i = 0; i < finding_count(d); i++)
-		put_finding_line(out, &d->verdict->items[i]);
-	put_tls_line(out, &d->tls);
+	if (!several(d)) {
+		put_target_lines(out, &d->targets[0], d->now);
+		return;
+	}
+	for (size_t i = 0; d->together != NULL && i < d->together->count; i++)
+		put_finding_line(out, &d->together->items[i]);
+	for (size_t i = 0; i < d->target_count; i++)
+		put_target_block(out, &d->targets[i], d->now);
 }
 
 /* -------------------------------------------------------------------- json */
@@ -365,18 +520,11 @@ static void put_json_time(FILE *out, time_t t)
 	        tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
-static void put_json_summary(FILE *out, const struct report_data *d)
-{
-	fputc('"', out);
-	put_summary(out, d, put_json_chars);
-	fputc('"', out);
-}
-
-static void put_json_findings(FILE *out, const struct report_data *d)
+static void put_json_findings(FILE *out, const struct verdict *v)
 {
 	fputc('[', out);
-	for (size_t i = 0; i < finding_count(d); i++) {
-		const struct finding *f = &d->verdict->items[i];
+	for (size_t i = 0; v != NULL && i < v->count; i++) {
+		const struct finding *f = &v->items[i];
 
 		fprintf(out, "%s{\"state\":\"%s\",\"rule\":", i == 0 ? "" : ",",
 		        state_name(f->state));
@@ -421,12 +569,12 @@ static void put_json_element(FILE *out, const struct cert_info *c, time_t now)
 	fputs("]}", out);
 }
 
-static void put_json_chain(FILE *out, const struct report_data *d)
+static void put_json_chain(FILE *out, const struct report_target *t, time_t now)
 {
 	fputc('[', out);
-	for (size_t i = 0; d->chain != NULL && i < d->chain->count; i++) {
+	for (size_t i = 0; t->chain != NULL && i < t->chain->count; i++) {
 		fputs(i == 0 ? "" : ",", out);
-		put_json_element(out, &d->chain->items[i], d->now);
+		put_json_element(out, &t->chain->items[i], now);
 	}
 	fputc(']', out);
 }
@@ -445,55 +593,128 @@ static void put_json_tls(FILE *out, const struct facts_tls *tls)
 	fputc('}', out);
 }
 
-static void emit_json(FILE *out, const struct report_data *d)
+static void put_json_days(FILE *out, const char *key, const struct expiry_summary *s)
 {
-	enum plugin_state worst = worst_state(d);
 	char number[NUMBER_SIZE];
 
+	put_json_key(out, false, key);
+	if (s == NULL || !s->valid) {
+		fputs("null", out);
+		return;
+	}
+	format_days(s->seconds_left, number, sizeof(number));
+	fputs(number, out);
+}
+
+static void put_json_state(FILE *out, enum plugin_state state)
+{
+	fprintf(out, ",\"state\":\"%s\",\"exit_code\":%d", state_name(state), (int)state);
+}
+
+/* A target's own fields: its summary, days, findings, chain and TLS. */
+static void put_json_target_fields(FILE *out, const struct report_target *t)
+{
+	put_json_key(out, false, "address");
+	put_json_string(out, t->address);
+	put_json_state(out, target_state(t));
+	put_json_key(out, false, "summary");
+	fputc('"', out);
+	put_target_summary(out, t, put_json_chars);
+	fputc('"', out);
+	put_json_days(out, "days_left", t->verdict == NULL ? NULL : &t->verdict->expiry);
+	if (t->verdict != NULL && t->verdict->client_expiry.valid)
+		put_json_days(out, "client_days_left", &t->verdict->client_expiry);
+}
+
+static void put_json_target_details(FILE *out, const struct report_target *t, time_t now)
+{
+	put_json_key(out, false, "findings");
+	put_json_findings(out, t->verdict);
+	put_json_key(out, false, "chain");
+	put_json_chain(out, t, now);
+	put_json_key(out, false, "tls");
+	put_json_tls(out, &t->tls);
+}
+
+static void put_json_head(FILE *out, const struct report_data *d)
+{
 	fputc('{', out);
 	put_json_key(out, true, "host");
 	put_json_string(out, d->host);
 	fprintf(out, ",\"port\":%u", d->port);
 	put_json_key(out, false, "protocol");
 	put_json_string(out, d->protocol);
-	put_json_key(out, false, "address");
-	put_json_string(out, d->address);
-	fprintf(out, ",\"state\":\"%s\",\"exit_code\":%d", state_name(worst), (int)worst);
-	put_json_key(out, false, "summary");
-	put_json_summary(out, d);
-	put_json_key(out, false, "days_left");
-	if (has_days(d)) {
-		format_days(d->verdict->expiry.seconds_left, number, sizeof(number));
-		fputs(number, out);
-	} else {
-		fputs("null", out);
-	}
-	if (d->verdict != NULL && d->verdict->client_expiry.valid) {
-		format_days(d->verdict->client_expiry.seconds_left, number, sizeof(number));
-		fprintf(out, ",\"client_days_left\":%s", number);
-	}
+}
+
+static void put_json_time_taken(FILE *out, const struct report_data *d)
+{
+	char number[NUMBER_SIZE];
+
 	format_elapsed(d->elapsed, number, sizeof(number));
 	fprintf(out, ",\"time\":%s", number);
-	put_json_key(out, false, "findings");
-	put_json_findings(out, d);
-	put_json_key(out, false, "chain");
-	put_json_chain(out, d);
-	put_json_key(out, false, "tls");
-	put_json_tls(out, &d->tls);
+}
+
+static void emit_json_one(FILE *out, const struct report_data *d)
+{
+	const struct report_target *t = &d->targets[0];
+
+	put_json_head(out, d);
+	put_json_target_fields(out, t);
+	put_json_time_taken(out, d);
+	put_json_target_details(out, t, d->now);
 	fputs("}\n", out);
+}
+
+static void emit_json_several(FILE *out, const struct report_data *d)
+{
+	const struct report_target *first = earliest(d);
+
+	put_json_head(out, d);
+	put_json_state(out, worst_state(d));
+	put_json_key(out, false, "summary");
+	fputc('"', out);
+	put_summary(out, d, put_json_chars);
+	fputc('"', out);
+	put_json_days(out, "days_left", first == NULL ? NULL : &first->verdict->expiry);
+	put_json_time_taken(out, d);
+	put_json_key(out, false, "findings");
+	put_json_findings(out, d->together);
+	fputs(",\"targets\":[", out);
+	for (size_t i = 0; i < d->target_count; i++) {
+		const struct report_target *t = &d->targets[i];
+
+		fputs(i == 0 ? "{" : ",{", out);
+		put_json_key(out, true, "label");
+		put_json_string(out, t->label);
+		put_json_key(out, false, "name");
+		put_json_string(out, t->name);
+		put_json_target_fields(out, t);
+		put_json_target_details(out, t, d->now);
+		fputc('}', out);
+	}
+	fputs("]}\n", out);
+}
+
+static void emit_json(FILE *out, const struct report_data *d)
+{
+	if (several(d))
+		emit_json_several(out, d);
+	else
+		emit_json_one(out, d);
 }
 
 /* -------------------------------------------------------------------- days */
 
 static void emit_days(FILE *out, const struct report_data *d)
 {
+	const struct report_target *first = earliest(d);
 	char days[NUMBER_SIZE];
 
-	if (!has_days(d)) {
+	if (first == NULL || any_failed(d)) {
 		fputs(REPORT_DAYS_FAILED "\n", out);
 		return;
 	}
-	format_days(d->verdict->expiry.seconds_left, days, sizeof(days));
+	format_days(first->verdict->expiry.seconds_left, days, sizeof(days));
 	fprintf(out, "%s\n", days);
 }
 

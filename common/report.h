@@ -1,11 +1,21 @@
 /* report — the only code that writes a check's result to stdout.
  *
- * nagios: "TLS STATE - HOST:PORT PROTO: finding; finding; TLS version | perfdata",
+ * One target:
+ * nagios: "TLS STATE - HOST:PORT PROTO: finding, finding, TLS version | perfdata",
  *         then with -v one line per chain element and one of TLS parameters.
  * json:   one object (host, port, protocol, address, state, summary (the text of
  *         the status line), findings (state, rule, text), chain, tls).
  * days:   the days left on the earliest-expiring element only, or
  *         REPORT_DAYS_FAILED when there was no chain; always exit 0.
+ *
+ * Several targets: the worst state wins.
+ * nagios: "TLS STATE - HOST:PORT PROTO: 3 of 4 addresses OK, LABEL: its
+ *         summary | 'LABEL days_left'=... days_left=...", the target shown being
+ *         the worst (the earliest to expire among equals), next to the findings
+ *         about the targets together; -v adds a block per target.
+ * json:   the run's state, summary, days_left (the minimum) and findings
+ *         together, and targets[]: one object per target as above.
+ * days:   the minimum over the targets, or REPORT_DAYS_FAILED if any failed.
  * Numbers use '.' whatever the locale (never call setlocale(LC_NUMERIC)).
  */
 #ifndef TLSCHECK_COMMON_REPORT_H
@@ -23,15 +33,27 @@
 
 enum report_format { REPORT_NAGIOS, REPORT_JSON, REPORT_DAYS };
 
-struct report_data {
-	const char *host; /* as the operator gave it */
-	unsigned port;
-	const char *protocol;           /* "smtp" */
+/* One target of the run: an address, and the name judged there. */
+struct report_target {
+	const char *label;              /* "192.0.2.4", "other.example@192.0.2.4" */
+	const char *name;               /* the name judged, as given; NULL: none */
 	const char *address;            /* the address connected to; NULL if none */
 	const struct verdict *verdict;  /* sorted; its expiry gives the days left */
 	const struct cert_chain *chain; /* may be empty */
 	struct facts_tls tls;           /* the version ends the status line */
-	double elapsed;                 /* seconds, whole run */
+};
+
+struct report_data {
+	const char *host; /* as the operator gave it */
+	unsigned port;
+	const char *protocol; /* "smtp" */
+	const struct report_target *targets;
+	size_t target_count; /* at least one */
+	const char *unit;    /* what the targets are, for the count: "addresses" */
+	/* Findings about the targets together (certificates in rotation); NULL or
+	 * empty when there are none. */
+	const struct verdict *together;
+	double elapsed; /* seconds, whole run */
 	time_t now;
 	int verbosity;
 };

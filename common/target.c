@@ -5,17 +5,26 @@
 
 #include "target.h"
 
+#include "workers.h"
+
 /* How long to wait after the handshake for a TLS 1.3 server's verdict on the
  * client certificate it asked for and did not get. Only then: a server that did
  * not ask costs nothing. A server on another continent answers within it. */
 #define CLIENT_VERDICT_GRACE 0.5
 
-void target_init(struct target *t, const char *connect_to)
+void target_init(struct target *t, const char *connect_to, const struct target_name *name)
 {
 	memset(t, 0, sizeof(*t));
 	t->connect_to = connect_to;
+	t->name = name;
 	t->fd = -1;
 	verdict_init(&t->verdict);
+}
+
+void target_fail(struct target *t, const struct fault *f)
+{
+	t->failure = *f;
+	t->failed = true;
 }
 
 /* Try each address of the target in turn, under the one deadline, until one
@@ -65,7 +74,7 @@ static int upgrade(struct target *t, const struct check_config *cfg, const struc
                    struct fault *f)
 {
 	struct protocol_context ctx = {
-	        .host = cfg->host_ascii,
+	        .host = t->name->host,
 	        .args = &cfg->protocol_args,
 	        .conn = &t->conn,
 	        .deadline = dl,
@@ -95,7 +104,7 @@ static int handshake(struct target *t, const struct check_config *cfg,
                      struct fault *f)
 {
 	struct probe_options options = {
-	        .sni = cfg->sni[0] ? cfg->sni : NULL,
+	        .sni = t->name->sni,
 	        .alpn = tls_on_connect(cfg) ? cfg->profile.alpn : NULL,
 	        .request_ocsp = cfg->ocsp != OCSP_MODE_IGNORE,
 	        .credentials = credentials,
@@ -116,7 +125,7 @@ static void run_after(struct target *t, const struct check_config *cfg, const st
 {
 	struct deadline budget;
 	struct protocol_context ctx = {
-	        .host = cfg->host_ascii,
+	        .host = t->name->host,
 	        .args = &cfg->protocol_args,
 	        .conn = &t->conn,
 	        .deadline = &budget,
@@ -171,6 +180,17 @@ static void close_connection(struct target *t)
 void target_probe(struct target *t, const struct check_config *cfg,
                   const struct client_credentials *credentials, const struct deadline *dl)
 {
+	if (t->failed)
+		return;
+	/* Workers are bounded: a target may wait for one past the deadline. */
+	if (deadline_passed(dl)) {
+		fault_set(
+		        &t->failure, FAULT_TIMEOUT,
+		        "not probed: the deadline passed before its turn (%d probes run at a time)",
+		        WORKERS_MAX_THREADS);
+		t->failed = true;
+		return;
+	}
 	fault_clear(&t->failure);
 	if (connect_any(t, cfg, dl, &t->failure) < 0 || upgrade(t, cfg, dl, &t->failure) < 0 ||
 	    handshake(t, cfg, credentials, dl, &t->failure) < 0)
@@ -279,8 +299,8 @@ static void gather_facts(struct target *t, const struct check_config *cfg)
 	        .warning = &cfg->warning,
 	        .critical = &cfg->critical,
 	        .timeout_state = cfg->timeout_state,
-	        .name_ascii = cfg->verify_name[0] ? cfg->verify_name : NULL,
-	        .name_display = cfg->verify_name_display,
+	        .name_ascii = t->name->verify,
+	        .name_display = t->name->verify_display,
 	        .expected_file = cfg->cert_file,
 	        .pins = cfg->pins,
 	        .pin_count = cfg->pin_count,

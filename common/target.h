@@ -25,10 +25,20 @@
 #include "trust.h"
 #include "verdict.h"
 
+/* The name a target is probed and judged under. */
+struct target_name {
+	const char *host;           /* ASCII: the protocol's own use (XMPP's stream to=) */
+	const char *sni;            /* ASCII, sent with SNI; NULL: none */
+	const char *verify;         /* ASCII, matched against the leaf; NULL: not verified */
+	const char *verify_display; /* VERIFY as the operator gave it */
+	const char *display;        /* the name as given, for labels */
+};
+
 struct target {
 	/* Where: an IP literal, or a name tried address by address until one
-	 * answers. The name sent (SNI) and judged come from the configuration. */
+	 * answers; and the name sent and judged there. */
 	const char *connect_to;
+	const struct target_name *name;
 	struct net_address_list addresses;
 	const char *address; /* the address connected to; NULL before */
 
@@ -50,14 +60,20 @@ struct target {
 	struct verdict verdict;
 };
 
-/* Prepare T to probe CONNECT_TO (kept, not copied): nothing open, nothing known. */
-void target_init(struct target *t, const char *connect_to);
+/* Prepare T to probe CONNECT_TO under NAME (both kept, not copied): nothing
+ * open, nothing known. */
+void target_init(struct target *t, const char *connect_to, const struct target_name *name);
+
+/* Mark T as failed before any probe, with F (its address could not be
+ * resolved): target_probe() then does nothing. */
+void target_fail(struct target *t, const struct fault *f);
 
 /* Connect, speak the protocol up to TLS, run the handshake, then over TLS the
  * server's verdict on a client certificate it asked for and the protocol's
  * after() step, all under DL. CREDENTIALS (NULL: none) are sent when the server
  * asks for a client certificate. A failure is kept in T (failed, failure), never
- * returned: it is a fact to judge. The connection is closed when this returns. */
+ * returned: it is a fact to judge. The connection is closed when this returns.
+ * A target whose turn comes after DL passed is not probed, and says so. */
 void target_probe(struct target *t, const struct check_config *cfg,
                   const struct client_credentials *credentials, const struct deadline *dl);
 

@@ -10,12 +10,13 @@
 
 #define SMTP_NAME_MAX 255
 
-enum { SMTP_OPT_EHLO, SMTP_OPT_LMTP };
+enum { SMTP_OPT_EHLO, SMTP_OPT_LMTP, SMTP_OPT_MX };
 
 static const struct protocol_option smtp_options[] = {
         [SMTP_OPT_EHLO] = {"ehlo", "NAME",
                            "name sent with EHLO or LHLO (default: this host's name)"},
         [SMTP_OPT_LMTP] = {"lmtp", NULL, "speak LMTP (RFC 2033): LHLO instead of EHLO"},
+        [SMTP_OPT_MX] = {"mx", NULL, "HOST is a mail domain: check every MX host it publishes"},
         {NULL, NULL, NULL},
 };
 
@@ -64,6 +65,12 @@ static int smtp_validate(const struct protocol_args *a, struct fault *f)
 	if (ehlo != NULL && !textproto_is_word(ehlo, SMTP_NAME_MAX)) {
 		fault_set(f, FAULT_USAGE, "'%.100s' is not a valid %s name", ehlo,
 		          dialect_of(a)->hello);
+		return -1;
+	}
+	if (a->values[SMTP_OPT_MX] != NULL && a->values[SMTP_OPT_LMTP] != NULL) {
+		fault_set(f, FAULT_USAGE,
+		          "--mx and --lmtp contradict each other: LMTP is not "
+		          "reached through MX records");
 		return -1;
 	}
 	return 0;
@@ -163,6 +170,12 @@ static int smtp_after(const struct protocol_context *ctx, struct fault *f)
 	return smtp_greeting(ctx->conn, &dialect_of(ctx->args)->greeting_tls, f);
 }
 
+/* --mx: reach the domain the way senders do, through its MX records. */
+static void smtp_profile(const struct protocol_args *a, struct protocol_profile *profile)
+{
+	profile->mail_domain = a->values[SMTP_OPT_MX] != NULL;
+}
+
 const struct tls_protocol protocol_smtp = {
         .name = "smtp",
         .description = "SMTP STARTTLS (also on 587)",
@@ -170,6 +183,7 @@ const struct tls_protocol protocol_smtp = {
         .implicit_port = 465,
         .options = smtp_options,
         .validate = smtp_validate,
+        .profile = smtp_profile,
         .upgrade = smtp_upgrade,
         .after = smtp_after,
 };

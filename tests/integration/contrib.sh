@@ -106,6 +106,24 @@ object Service "sieve" {
 	check_command = "tls"
 	vars.tlscheck_protocol = "sieve"
 }
+object Service "pool" {
+	host_name = "db1.example"
+	check_command = "tls"
+	vars.tlscheck_address = [ "192.0.2.41", "192.0.2.42" ]
+	vars.tlscheck_sni = [ "www.example", "api.example" ]
+	vars.tlscheck_allow_mixed = true
+}
+object Service "pool-all" {
+	host_name = "db1.example"
+	check_command = "tls"
+	vars.tlscheck_all_addresses = true
+}
+object Service "mail-mx" {
+	host_name = "db1.example"
+	check_command = "tls_smtp"
+	vars.tlscheck_host = "example.org"
+	vars.tlscheck_mx = true
+}
 object Service "address-off" {
 	host_name = "db1.example"
 	check_command = "tls_pgsql"
@@ -124,7 +142,7 @@ include "$TEST_DIR/objects.conf"
 CONF
 
 if icinga2 daemon -C -c "$conf" "${defs[@]}" >"$TEST_DIR/icinga2.out" 2>&1 &&
-	grep -q 'Instantiated 15 Services' "$TEST_DIR/icinga2.out"; then
+	grep -q 'Instantiated 18 Services' "$TEST_DIR/icinga2.out"; then
 	ok 'contrib/icinga2/tlscheck.conf loads in Icinga 2 with services of every command'
 else
 	not_ok 'contrib/icinga2/tlscheck.conf loads in Icinga 2 with services of every command'
@@ -173,7 +191,7 @@ function command_line(host, service) {
 }
 
 for (s in [ "pgsql", "tls-ipv6", "smtp-vhost", "address-off", "ldap", "xmpp", "mysql-pinned",
-	"sieve", "kafka" ]) {
+	"sieve", "kafka", "pool", "pool-all", "mail-mx" ]) {
 	command_line("db1.example", s)
 }
 command_line("noaddress.example", "no-address")
@@ -211,6 +229,12 @@ command_line() {
 }
 command_line 'host name to -H, address to -I, CA files repeated' pgsql \
 	'/plugins/check_tls_pgsql -H db1.example -I 192.0.2.31 -C /etc/ssl/internal-ca.pem -C /etc/ssl/extra.pem'
+command_line 'address and SNI arrays repeat -I and -S' pool \
+	'/plugins/check_tls -H db1.example -I 192.0.2.41 -I 192.0.2.42 -S www.example -S api.example -C /etc/ssl/internal-ca.pem -C /etc/ssl/extra.pem --allow-mixed'
+command_line 'tlscheck_all_addresses: -A instead of -I' pool-all \
+	'/plugins/check_tls -H db1.example -A -C /etc/ssl/internal-ca.pem -C /etc/ssl/extra.pem'
+command_line 'tlscheck_mx: the mail domain to -H, --mx, no -I' mail-mx \
+	'/plugins/check_tls_smtp -H example.org --mx -C /etc/ssl/internal-ca.pem -C /etc/ssl/extra.pem'
 command_line 'tlscheck_ipv6: address6 to -I, and -6; a false flag passes nothing' tls-ipv6 \
 	'/plugins/check_tls -H db1.example -I 2001:db8::31 -6 -C /etc/ssl/web-ca.pem'
 command_line 'tlscheck_host names the service; flags set' smtp-vhost \
@@ -234,14 +258,19 @@ command_line 'tls with -P sieve' sieve \
 
 # --- Nagios ---------------------------------------------------------------------
 # Every command of contrib/nagios/commands.cfg runs its plugin from $USER1$ with the
-# host's address to -I and, as -H, the host's name, or $ARG1$ in the _name commands.
+# host's address to -I and, as -H, the host's name, or $ARG1$ in the _name commands;
+# check_tls_all (-A) and check_tls_smtp_domain (--mx) find the addresses themselves.
 cfg=$TLSCHECK_SRCDIR/contrib/nagios/commands.cfg
 commands=$(awk '$1 == "command_name" { name = $2 }
 	$1 == "command_line" { $1 = ""; print name $0 }' "$cfg")
 wrong=
 while read -r name line; do
 	plugin=${name%_name}
-	if [ "$plugin" != "$name" ]; then
+	if [ "$name" = check_tls_all ]; then
+		want="\$USER1\$/check_tls -H '\$HOSTNAME\$' -A \$ARG1\$"
+	elif [ "$name" = check_tls_smtp_domain ]; then
+		want="\$USER1\$/check_tls_smtp -H '\$ARG1\$' --mx \$ARG2\$"
+	elif [ "$plugin" != "$name" ]; then
 		want="\$USER1\$/$plugin -H '\$ARG1\$' -I '\$HOSTADDRESS\$' \$ARG2\$"
 	else
 		want="\$USER1\$/$plugin -H '\$HOSTNAME\$' -I '\$HOSTADDRESS\$' \$ARG1\$"

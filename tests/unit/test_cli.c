@@ -269,30 +269,34 @@ static void test_address(void **state)
 	(void)state;
 
 	assert_int_equal(PARSE(&smtp, "-H", "mail.example.com", "-I", "192.0.2.7"), CLI_RUN);
-	assert_string_equal(cfg.address, "192.0.2.7");
+	assert_string_equal(cfg.addresses[0], "192.0.2.7");
 	assert_string_equal(cfg.sni, "mail.example.com");
 	assert_string_equal(cfg.verify_name, "mail.example.com");
 	assert_int_equal(PARSE(&smtp, "-H", "mail.example.com", "--address=[2001:db8::1]"),
 	                 CLI_RUN);
-	assert_string_equal(cfg.address, "2001:db8::1");
+	assert_string_equal(cfg.addresses[0], "2001:db8::1");
 	assert_int_equal(PARSE(&smtp, "-H", "mail.example.com", "-I", "::1"), CLI_RUN);
-	assert_string_equal(cfg.address, "::1");
+	assert_string_equal(cfg.addresses[0], "::1");
 	assert_int_equal(PARSE(&smtp, "-H", "mail.example.com"), CLI_RUN);
-	assert_string_equal(cfg.address, "");
+	assert_int_equal(cfg.address_count, 0);
 	/* A name is resolved instead of HOST, as an engine's host address may be. */
 	assert_int_equal(PARSE(&smtp, "-H", "x.example", "-I", "Node1.Example.COM"), CLI_RUN);
-	assert_string_equal(cfg.address, "node1.example.com");
+	assert_string_equal(cfg.addresses[0], "node1.example.com");
 	assert_string_equal(cfg.sni, "x.example");
 	expect_usage_error(PARSE(&smtp, "-H", "x.example", "-I", "[192.0.2.1"), &f,
 	                   "neither an IP address nor a host name");
 	expect_usage_error(PARSE(&smtp, "-H", "x.example", "-I", "a b.example"), &f,
 	                   "neither an IP address nor a host name");
 	assert_int_equal(PARSE(&smtp, "-H", "x.example", "-I", "fe80::1%lo"), CLI_RUN);
-	assert_string_equal(cfg.address, "fe80::1%lo");
+	assert_string_equal(cfg.addresses[0], "fe80::1%lo");
 	expect_usage_error(PARSE(&smtp, "-H", "x.example", "-4", "-I", "fe80::1%lo"), &f, "family");
-	/* One target per run for now: a second address is refused, not ignored. */
-	expect_usage_error(PARSE(&smtp, "-H", "x.example", "-I", "192.0.2.1", "-I", "192.0.2.2"),
-	                   &f, "--address may be given once");
+	/* Repeatable: every address is a target of its own. */
+	assert_int_equal(PARSE(&smtp, "-H", "x.example", "-I", "192.0.2.1", "-I", "[2001:db8::2]"),
+	                 CLI_RUN);
+	assert_int_equal(cfg.address_count, 2);
+	assert_string_equal(cfg.addresses[1], "2001:db8::2");
+	expect_usage_error(PARSE(&smtp, "-H", "x.example", "-A", "-I", "192.0.2.1"), &f,
+	                   "contradict");
 	expect_usage_error(PARSE(&smtp, "-H", "x.example", "-4", "-I", "::1"), &f, "family");
 	expect_usage_error(PARSE(&smtp, "-H", "x.example", "-6", "-I", "192.0.2.1"), &f, "family");
 }

@@ -35,6 +35,7 @@ static char san_ip[] = "192.0.2.1";
 struct fixture {
 	struct cert_chain chain;
 	struct verdict verdict;
+	struct report_target target;
 	struct report_data data;
 };
 
@@ -79,7 +80,7 @@ static void judge_failure(struct fixture *fx, const struct fault *f,
 	const struct facts facts = {.probe_failure = f, .timeout_state = timeout_state};
 
 	memset(&fx->chain, 0, sizeof(fx->chain));
-	fx->data.tls = (struct facts_tls){0};
+	fx->target.tls = (struct facts_tls){0};
 	verdict_init(&fx->verdict);
 	verdict_judge(&fx->verdict, &facts);
 }
@@ -99,14 +100,20 @@ static void setup_fixture(struct fixture *fx, time_t now)
 	snprintf(fx->chain.items[1].key, sizeof(fx->chain.items[1].key), "RSA 2048");
 	snprintf(fx->chain.items[1].signature, sizeof(fx->chain.items[1].signature), "RSA-SHA384");
 	fx->chain.count = 2;
-	fx->data = (struct report_data){
-	        .host = "db1.example.com",
-	        .port = 5432,
-	        .protocol = "pgsql",
+	fx->target = (struct report_target){
+	        .label = "192.0.2.1",
 	        .address = "192.0.2.1",
 	        .verdict = &fx->verdict,
 	        .chain = &fx->chain,
 	        .tls = {"TLSv1.3", "TLS_AES_256_GCM_SHA384", "X25519", NULL},
+	};
+	fx->data = (struct report_data){
+	        .host = "db1.example.com",
+	        .port = 5432,
+	        .protocol = "pgsql",
+	        .targets = &fx->target,
+	        .target_count = 1,
+	        .unit = "addresses",
 	        .elapsed = 0.0061,
 	};
 	judge(fx, now);
@@ -215,7 +222,7 @@ static void test_days_floor(void **state)
 	fx.verdict.expiry.warning_seconds = 7.5 * DAY;
 	fx.verdict.expiry.critical_seconds = 0.25 * DAY;
 	fx.data.elapsed = 0.0;
-	fx.data.tls = (struct facts_tls){0};
+	fx.target.tls = (struct facts_tls){0};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		fx.verdict.expiry.seconds_left = cases[i].seconds;
 		snprintf(expected, sizeof(expected),
@@ -235,7 +242,7 @@ static void test_nagios_ipv6_host(void **state)
 	(void)state;
 	setup_fixture(&fx, NOW);
 	verdict_init(&fx.verdict);
-	fx.data.tls = (struct facts_tls){0};
+	fx.target.tls = (struct facts_tls){0};
 	fx.data.host = "::1";
 	fx.data.port = 443;
 	fx.data.protocol = "tls";
@@ -296,7 +303,7 @@ static void test_nagios_sanitises(void **state)
 	snprintf(fx.chain.items[0].key, sizeof(fx.chain.items[0].key), "EC;P-256");
 	fx.chain.items[0].san_count = 0;
 	fx.data.verbosity = 1;
-	fx.data.tls = (struct facts_tls){0};
+	fx.target.tls = (struct facts_tls){0};
 	assert_report(REPORT_NAGIOS, &fx.data, 1,
 	              "TLS WARNING - db1.example.com:5432 pgsql: subject 'CN=a/b?c?d:e' | "
 	              "time=0.000s;;;0;\n"
@@ -313,7 +320,7 @@ static void test_nagios_verbose(void **state)
 	(void)state;
 	setup_fixture(&fx, NOW);
 	fx.data.verbosity = 1;
-	fx.data.tls.alpn = "postgresql";
+	fx.target.tls.alpn = "postgresql";
 	assert_report(
 	        REPORT_NAGIOS, &fx.data, 1,
 	        "TLS WARNING - db1.example.com:5432 pgsql: certificate 'CN=db1.example.com' "
@@ -342,7 +349,7 @@ static void test_nagios_verbose_edges(void **state)
 	fx.chain.items[1].sha256[0] = '\0';
 	judge(&fx, LEAF_NOT_AFTER + 2 * DAY);
 	fx.data.verbosity = 2;
-	fx.data.tls = (struct facts_tls){.version = "TLSv1.2", .alpn = "h2"};
+	fx.target.tls = (struct facts_tls){.version = "TLSv1.2", .alpn = "h2"};
 	assert_report(
 	        REPORT_NAGIOS, &fx.data, 2,
 	        "TLS CRITICAL - db1.example.com:5432 pgsql: certificate 'CN=db1.example.com' "
@@ -362,7 +369,7 @@ static void test_nagios_verbose_edges(void **state)
 	        "TLS: TLSv1.2, ALPN h2\n");
 
 	/* Nothing known about the TLS connection: no TLS line at all. */
-	fx.data.tls = (struct facts_tls){0};
+	fx.target.tls = (struct facts_tls){0};
 	fx.chain.count = 0;
 	fx.verdict.expiry.valid = false;
 	verdict_init(&fx.verdict);
@@ -411,7 +418,7 @@ static void test_json_without_chain(void **state)
 	setup_fixture(&fx, NOW);
 	fault_set(&f, FAULT_INTERNAL, "cannot read CA file 'x.pem'");
 	judge_failure(&fx, &f, STATE_CRITICAL);
-	fx.data.address = NULL;
+	fx.target.address = NULL;
 	fx.data.elapsed = 0.0;
 	assert_report(
 	        REPORT_JSON, &fx.data, 3,
@@ -508,7 +515,7 @@ static void test_days(void **state)
 	assert_report(REPORT_DAYS, &fx.data, 0, "-0.05\n");
 	fx.verdict.expiry.valid = false;
 	assert_report(REPORT_DAYS, &fx.data, 0, "-65535\n");
-	fx.data.verdict = NULL;
+	fx.target.verdict = NULL;
 	assert_report(REPORT_DAYS, &fx.data, 0, "-65535\n");
 }
 
@@ -538,6 +545,67 @@ static void test_decimal_point_under_locale(void **state)
 	setlocale(LC_ALL, "C");
 }
 
+/* Two addresses: the fixture's (WARNING, 9 days) and one that refused. */
+static void setup_two(struct fixture *ok, struct fixture *refused, struct report_target *targets,
+                      struct verdict *together)
+{
+	struct fault f;
+
+	setup_fixture(ok, NOW);
+	setup_fixture(refused, NOW);
+	fault_set(&f, FAULT_CONNECT, "connection refused by 192.0.2.2 port 5432");
+	judge_failure(refused, &f, STATE_CRITICAL);
+	targets[0] = ok->target;
+	targets[1] = refused->target;
+	targets[1].label = "192.0.2.2";
+	targets[1].address = NULL;
+	ok->data.targets = targets;
+	ok->data.target_count = 2;
+	verdict_init(together);
+	ok->data.together = together;
+}
+
+static void test_several_targets(void **state)
+{
+	struct fixture a, b;
+	struct report_target targets[2];
+	struct verdict together;
+	int exit_code;
+	char *json;
+
+	(void)state;
+	setup_two(&a, &b, targets, &together);
+	assert_report(REPORT_NAGIOS, &a.data, 2,
+	              "TLS CRITICAL - db1.example.com:5432 pgsql: 0 of 2 addresses OK, 192.0.2.2: "
+	              "connection refused by 192.0.2.2 port 5432 | "
+	              "'192.0.2.1 days_left'=9.16;14;7;0; days_left=9.16;14;7;0; "
+	              "time=0.006s;;;0;\n");
+	/* Any target failed: no minimum to give. */
+	assert_report(REPORT_DAYS, &a.data, 0, REPORT_DAYS_FAILED "\n");
+	json = emit(REPORT_JSON, &a.data, &exit_code);
+	assert_int_equal(exit_code, 2);
+	assert_non_null(strstr(json, "\"summary\":\"0 of 2 addresses OK, 192.0.2.2: "));
+	assert_non_null(strstr(json, "\"findings\":[],\"targets\":[{\"label\":\"192.0.2.1\""));
+	assert_non_null(strstr(json, "{\"label\":\"192.0.2.2\",\"name\":null,\"address\":null,"
+	                             "\"state\":\"CRITICAL\""));
+	free(json);
+
+	/* Both fine: the count, the earliest to expire shown; a finding about them
+	 * together, worse than the target shown, comes first. */
+	targets[1] = targets[0];
+	targets[1].label = "192.0.2.2";
+	verdict_add(&together, "rotation", STATE_WARNING, "2 certificates in rotation");
+	a.verdict.count = 0;
+	verdict_add(&a.verdict, "expiry", STATE_OK, "certificate expires in 9d");
+	assert_report(
+	        REPORT_NAGIOS, &a.data, 1,
+	        "TLS WARNING - db1.example.com:5432 pgsql: 2 of 2 addresses OK, 2 certificates "
+	        "in rotation, 192.0.2.1: certificate expires in 9d, TLSv1.3 | "
+	        "'192.0.2.1 days_left'=9.16;14;7;0; '192.0.2.2 days_left'=9.16;14;7;0; "
+	        "days_left=9.16;14;7;0; time=0.006s;;;0;\n");
+	assert_report(REPORT_DAYS, &a.data, 0, "9.16\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -557,6 +625,7 @@ int main(void)
 	        cmocka_unit_test(test_json_rule_ids),
 	        cmocka_unit_test(test_days),
 	        cmocka_unit_test(test_decimal_point_under_locale),
+	        cmocka_unit_test(test_several_targets),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,246 @@
+#include <config.h>
+
+#include <string.h>
+
+#include "dns.h"
+#include "file.h"
+#include "plan.h"
+
+static void name_view(struct plan_name *n, bool verify)
+{
+	n->name = (struct target_name){
+	        .host = n->ascii,
+	        .sni = n->ascii,
+	        .verify = verify ? n->ascii : NULL,
+	        .verify_display = verify ? n->display : NULL,
+	        .display = n->display,
+	};
+}
+
+/* Add a name of a list (-S, --sni-file, the MX hosts): sent and verified as
+ * itself. A name given twice is probed once. Returns 0, or -1 past the bound. */
+static int add_name(struct plan *p, const char *ascii, const char *display, bool verify,
+                    struct fault *f)
+{
+	struct plan_name *n;
+
+	for (size_t i = 0; i < p->name_count; i++) {
+		if (strcmp(p->names[i].ascii, ascii) == 0)
+			return 0;
+	}
+	if (p->name_count == PLAN_MAX_TARGETS) {
+		fault_set(f, FAULT_USAGE, "more than %d names: at most %d probes a run",
+		          PLAN_MAX_TARGETS, PLAN_MAX_TARGETS);
+		return -1;
+	}
+	n = &p->names[p->name_count++];
+	snprintf(n->ascii, sizeof(n->ascii), "%s", ascii);
+	snprintf(n->display, sizeof(n->display), "%s", display);
+	name_view(n, verify);
+	return 0;
+}
+
+/* HOST as the operator gave it, with what -S, -N and --no-sni made of it. */
+static void add_host_name(struct plan *p, const struct check_config *cfg)
+{
+	struct plan_name *n = &p->names[p->name_count++];
+
+	n->name = (struct target_name){
+	        .host = cfg->host_ascii,
+	        .sni = cfg->sni[0] ? cfg->sni : NULL,
+	        .verify = cfg->verify_name[0] ? cfg->verify_name : NULL,
+	        .verify_display = cfg->verify_name_display,
+	        .display = cfg->host,
+	};
+}
+
+static bool listed_names(const struct check_config *cfg)
+{
+	return cfg->name_count > 0 || cfg->name_file != NULL;
+}
+
+void plan_init(struct plan *p, const struct check_config *cfg)
+{
+	struct fault ignored; /* CLI_MAX_NAMES is within the bound */
+
+	memset(p, 0, sizeof(*p));
+	p->verify_listed = cfg->verify_name_display != NULL;
+	if (!listed_names(cfg)) {
+		add_host_name(p, cfg);
+		return;
+	}
+	for (size_t i = 0; i < cfg->name_count; i++)
+		add_name(p, cfg->names[i].ascii, cfg->names[i].display, p->verify_listed,
+		         &ignored);
+}
+
+/* One line of --sni-file, trimmed; NULL for a blank line or a comment. */
+static char *name_in_line(char *line)
+{
+	char *end;
+
+	line += strspn(line, " \t");
+	end = line + strcspn(line, "\r#");
+	*end = '\0';
+	while (end > line && (end[-1] == ' ' || end[-1] == '\t'))
+		*--end = '\0';
+	return line[0] ? line : NULL;
+}
+
+static int add_file_name(struct plan *p, const char *text, bool verify, const char *path,
+                         unsigned line, struct fault *f)
+{
+	char ascii[HOSTNAME_MAX];
+
+	if (hostname_is_ip_literal(text)) {
+		fault_set(f, FAULT_USAGE,
+		          "SNI file '%s' line %u: '%.100s' is an address, not a name", path, line,
+		          text);
+		return -1;
+	}
+	if (hostname_to_ascii(text, ascii, sizeof(ascii), f) < 0) {
+		fault_set(f, FAULT_USAGE, "SNI file '%s' line %u: '%.100s' is not a host name",
+		          path, line, text);
+		return -1;
+	}
+	return add_name(p, ascii, text, verify, f);
+}
+
+int plan_read_name_file(struct plan *p, const char *path, struct fault *f)
+{
+	gnutls_datum_t data = {0};
+	bool verify = p->verify_listed;
+	char *line, *next, *text;
+	unsigned number = 0;
+	int rc = -1;
+
+	if (file_read_bounded(path, "SNI file", PLAN_NAME_FILE_MAX, &data, f) < 0)
+		return -1;
+	for (line = (char *)data.data; line != NULL; line = next) {
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		number++;
+		text = name_in_line(line);
+		if (text != NULL && add_file_name(p, text, verify, path, number, f) < 0)
+			goto out;
+	}
+	if (p->name_count == 0) {
+		fault_set(f, FAULT_USAGE, "SNI file '%s' holds no name", path);
+		goto out;
+	}
+	rc = 0;
+out:
+	file_release(&data);
+	return rc;
+}
+
+static int add_entry(struct plan *p, size_t name, const char *connect_to, struct fault *f)
+{
+	struct plan_entry *e;
+
+	if (p->count == PLAN_MAX_TARGETS) {
+		fault_set(f, FAULT_USAGE,
+		          "more than %d probes (names x addresses): at most %d a run",
+		          PLAN_MAX_TARGETS, PLAN_MAX_TARGETS);
+		return -1;
+	}
+	e = &p->entries[p->count++];
+	memset(e, 0, sizeof(*e));
+	e->name = name;
+	snprintf(e->connect_to, sizeof(e->connect_to), "%s", connect_to);
+	return 0;
+}
+
+/* -A: every address of name NAME now; a failed lookup is that name's finding. */
+static int add_all_addresses(struct plan *p, size_t name, const struct check_config *cfg,
+                             const struct deadline *dl, struct fault *f)
+{
+	const char *host = p->names[name].name.host;
+	struct net_address_list found;
+	struct fault why;
+
+	if (net_resolve(host, cfg->port, cfg->family, dl, &found, &why) < 0) {
+		if (add_entry(p, name, host, f) < 0)
+			return -1;
+		p->entries[p->count - 1].failure = why;
+		p->entries[p->count - 1].failed = true;
+		return 0;
+	}
+	if (found.truncated) {
+		fault_set(f, FAULT_USAGE,
+		          "'%s' has more than %d addresses: at most %d probes a run", host,
+		          NET_MAX_ADDRESSES, PLAN_MAX_TARGETS);
+		return -1;
+	}
+	for (size_t i = 0; i < found.count; i++) {
+		if (add_entry(p, name, found.items[i].text, f) < 0)
+			return -1;
+	}
+	p->addresses_vary = p->addresses_vary || found.count > 1;
+	return 0;
+}
+
+static int add_addresses(struct plan *p, size_t name, const struct check_config *cfg,
+                         const struct deadline *dl, struct fault *f)
+{
+	if (cfg->all_addresses)
+		return add_all_addresses(p, name, cfg, dl, f);
+	if (cfg->address_count == 0)
+		return add_entry(p, name, p->names[name].name.host, f);
+	for (size_t i = 0; i < cfg->address_count; i++) {
+		if (add_entry(p, name, cfg->addresses[i], f) < 0)
+			return -1;
+	}
+	p->addresses_vary = p->addresses_vary || cfg->address_count > 1;
+	return 0;
+}
+
+/* --mx: the names become the domain's MX hosts. A failed lookup leaves HOST as
+ * the one name, its target failed with why. */
+static int use_mx_hosts(struct plan *p, const struct check_config *cfg, const struct deadline *dl,
+                        struct fault *f)
+{
+	struct dns_mx_list mx;
+	struct fault why;
+
+	if (dns_lookup_mx(cfg->host_ascii, dl, &mx, &why) < 0) {
+		if (add_entry(p, 0, cfg->host_ascii, f) < 0)
+			return -1;
+		p->entries[0].failure = why;
+		p->entries[0].failed = true;
+		return 1;
+	}
+	if (mx.null_mx && mx.count == 0) {
+		fault_set(f, FAULT_USAGE,
+		          "mail domain '%s' publishes a null MX: it accepts no mail", cfg->host);
+		return -1;
+	}
+	p->name_count = 0;
+	p->mail_domain = true;
+	for (size_t i = 0; i < mx.count; i++) {
+		if (add_name(p, mx.items[i].host, mx.items[i].host, cfg->verify_name[0] != '\0',
+		             f) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int plan_build(struct plan *p, const struct check_config *cfg, const struct deadline *dl,
+               struct fault *f)
+{
+	int rc;
+
+	p->count = 0;
+	if (cfg->profile.mail_domain) {
+		rc = use_mx_hosts(p, cfg, dl, f);
+		if (rc != 0)
+			return rc < 0 ? -1 : 0;
+	}
+	for (size_t i = 0; i < p->name_count; i++) {
+		if (add_addresses(p, i, cfg, dl, f) < 0)
+			return -1;
+	}
+	p->names_vary = p->name_count > 1;
+	return 0;
+}
