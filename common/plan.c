@@ -70,8 +70,7 @@ void plan_init(struct plan *p, const struct check_config *cfg)
 		return;
 	}
 	for (size_t i = 0; i < cfg->name_count; i++)
-		add_name(p, cfg->names[i].ascii, cfg->names[i].display, p->verify_listed,
-		         &ignored);
+		add_name(p, cfg->names[i].ascii, cfg->names[i].display, p->verify_listed, &ignored);
 }
 
 /* One line of --sni-file, trimmed; NULL for a blank line or a comment. */
