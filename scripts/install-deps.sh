@@ -32,6 +32,8 @@ packages=(
 	man-db groff-base
 	# scripted hostile peers, and ss to tell which process holds a test port
 	python3-minimal iproute2
+	# a DNS server of the test's own, publishing MX records (no system service)
+	dnsmasq-base
 )
 if [ "${1:-}" = bench ]; then
 	# check_smtp and check_ssl_cert, and what check_ssl_cert runs; GNU time for RSS
