@@ -24,8 +24,12 @@ packages=(
 	# Kafka (librdkafka's mock cluster behind stunnel4), Redis and MQTT
 	librdkafka-dev stunnel4 redis-server mosquitto
 	# the monitoring engines that run contrib's configuration in the tests:
-	# Icinga 2 (configuration check and daemon), Nagios 4, the Zabbix agent
-	icinga2-bin nagios4-core zabbix-agent
+	# Icinga 2 (configuration check and daemon), Nagios 4, the Zabbix agent, and
+	# the Zabbix server that runs the external checks (its schema goes into the
+	# test's own PostgreSQL)
+	icinga2-bin nagios4-core zabbix-agent zabbix-server-pgsql
+	# contrib/zabbix's template, read into the Zabbix server's database
+	python3-yaml
 	# the Debian package: built, checked and installed by tests/integration/package.sh
 	debhelper dpkg-dev lintian
 	# the man pages' check: man --warnings and groff -ww

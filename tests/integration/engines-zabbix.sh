@@ -3,10 +3,14 @@
 # of contrib/zabbix/userparameter_tlscheck.conf, asked over its own protocol
 # for the days left on real servers on loopback (gnutls-serv, aiosmtpd,
 # PostgreSQL): the values are the plugin's --output=days, -65535 when the probe
-# fails.
+# fails. Then a real Zabbix server (zabbix_server) with the template of
+# contrib/zabbix/tlscheck_template.yaml runs its external check on the same
+# servers: the values it stores, the arguments it gives the plugin, and the
+# triggers that fire.
 #
-# The agent is private: its configuration, PID file and log are in the test's
-# directory, it listens on 127.0.0.1 only, and it is stopped by PID.
+# Both are private: their configuration, PID file and log are in the test's
+# directory, the agent listens on 127.0.0.1 only and the server on no port, the
+# server's database is in the test's PostgreSQL, and both are stopped by PID.
 
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh" || exit 99
@@ -14,6 +18,8 @@
 . "$(dirname "$0")/engines.bash" || exit 99
 
 require_server 'zabbix_agentd (zabbix-agent)' command -v zabbix_agentd
+require_server 'zabbix_server (zabbix-server-pgsql)' command -v zabbix_server
+require_server 'PyYAML (python3-yaml)' "$PYTHON" -c 'import yaml'
 engines_require_servers
 require_plugin "$CHECK_TLS"
 lib_init
@@ -77,6 +83,7 @@ CONF
 	return 1
 }
 
+# shellcheck disable=SC2317 # called by wait_until
 agent_ready() {
 	[ "$(zabbix_get 127.0.0.1 "$AGENT_PORT" agent.ping 2>/dev/null)" = 1 ]
 }
@@ -125,26 +132,220 @@ expect_value 'a name that does not resolve: the sentinel -65535' \
 expect_value 'plain TLS on SMTP: no STARTTLS answer, the sentinel -65535' \
 	"tlscheck.days[smtp.test,$TLS_GOOD,smtp,$CA,127.0.0.1]" '-65535'
 
-# --- external checks -------------------------------------------------------------
-# No Zabbix server runs here (it needs its database schema and polling); what it
-# does with an external check is run the program with the key's parameters as
-# separate arguments, ignore the exit status and store standard output and
-# standard error together. The template's key, run that way.
-external_check() {
-	local desc=$1 want=$2 value
-	shift 2
-	value=$("$TLSCHECK_BUILDDIR/plugins/check_tls" "$@" 2>&1)
-	if printf '%s\n' "$value" | grep -Eqx -e "$want"; then
-		ok "external check, as zabbix_server runs it: $desc"
-	else
-		not_ok "external check, as zabbix_server runs it: $desc"
-		diag "arguments: $*"
-		diag "output: $value"
-	fi
+# --- external checks, run by a real zabbix_server ------------------------------
+# The server keeps its configuration in a database: Zabbix's schema goes into a
+# database of its own in the PostgreSQL that serves db.test, and the template of
+# contrib/zabbix goes in with hosts linked to it, the rows the frontend's import
+# and "link template" write (tests/integration/zabbix-db.py). One host per
+# service, as the template checks one port per host; their interface has the
+# service's name as DNS name and 127.0.0.1 as IP address to connect to.
+ZS=$TEST_DIR/zabbix-server
+ZABBIX_SQL=/usr/share/zabbix-server-pgsql
+mkdir -p "$ZS/scripts" "$ZS/run"
+
+zabbix_psql() {
+	"$PG_BIN/psql" -h "$PG_DIR/sock" -p "$PGSQL_GOOD" -U postgres -X -q -A -t \
+		-v ON_ERROR_STOP=1 "$@"
 }
-external_check 'good certificate: the days, one line' '199\.9[0-9]' \
-	-H tls.test -I 127.0.0.1 -p "$TLS_GOOD" -P tls -C "$CA" -t 2 --output=days
-external_check 'refused: the sentinel, nothing else on either stream' '-65535' \
-	-H tls.test -I 127.0.0.1 -p "$TLS_REFUSED" -P tls -C "$CA" -t 2 --output=days
+
+# A certificate inside the critical threshold: the HIGH trigger fires, and the
+# WARNING one, which depends on it, does not.
+{
+	make_leaf tls-critical ca tls.test tls.test '-1 day' '+5 days -1 hour' &&
+		start_gnutls_serv "$TEST_DIR/tls-critical.pem" "$TEST_DIR/tls-critical.key" \
+			--disable-client-cert
+} || bail_out 'gnutls-serv (5 days) did not start'
+TLS_CRITICAL=$SERVER_PORT
+
+# HOST DNS-NAME PORT PROTOCOL: the hosts, and the macros each sets. The interval
+# of 1 second makes the first check come at once (the template's is 1 hour).
+zabbix_hosts=(
+	"tls-good tls.test $TLS_GOOD tls"
+	"tls-expiring tls.test $TLS_EXPIRING tls"
+	"tls-critical tls.test $TLS_CRITICAL tls"
+	"tls-refused tls.test $TLS_REFUSED tls"
+	"smtp-good smtp.test $SMTP_GOOD smtp"
+	"pgsql-good db.test $PGSQL_GOOD pgsql"
+	"no-dns - $TLS_GOOD tls"
+)
+host_args=()
+for h in "${zabbix_hosts[@]}"; do
+	read -r name dns port protocol <<<"$h"
+	[ "$dns" != - ] || dns=
+	host_args+=(--host "$name" --ip 127.0.0.1 --dns "$dns" --macro "{\$TLSCHECK.PORT}=$port"
+		--macro "{\$TLSCHECK.PROTOCOL}=$protocol" --macro "{\$TLSCHECK.INTERVAL}=1s")
+done
+
+# The schema, then from Zabbix's own data the rows the server refuses to start
+# without (a user, the configuration) and what they refer to; the rest of
+# data.sql, every stock template, is not needed here.
+if zabbix_psql -c 'CREATE DATABASE zabbix' >"$ZS/import.log" 2>&1 &&
+	gzip -dc "$ZABBIX_SQL/schema.sql.gz" | zabbix_psql zabbix >>"$ZS/import.log" 2>&1 &&
+	gzip -dc "$ZABBIX_SQL/data.sql.gz" |
+	grep -E '^INSERT INTO (role|users|usrgrp|hstgrp|config) ' |
+		zabbix_psql zabbix >>"$ZS/import.log" 2>&1 &&
+	"$PYTHON" "$TLSCHECK_SRCDIR/tests/integration/zabbix-db.py" \
+		"$TLSCHECK_SRCDIR/contrib/zabbix/tlscheck_template.yaml" "${host_args[@]}" \
+		>"$ZS/template.sql" 2>>"$ZS/import.log" &&
+	zabbix_psql zabbix -f "$ZS/template.sql" >>"$ZS/import.log" 2>&1; then
+	ok 'the Zabbix schema, and contrib/zabbix/tlscheck_template.yaml linked to 7 hosts'
+else
+	not_ok 'the Zabbix schema, and contrib/zabbix/tlscheck_template.yaml linked to 7 hosts'
+	diag_file "$ZS/import.log"
+	finish
+fi
+
+# The plugin in ExternalScripts under its own name, as an operator installs it,
+# behind a wrapper that writes down the arguments the server gives it.
+cat >"$ZS/scripts/check_tls" <<SCRIPT
+#!/bin/sh
+printf '%s ' "\$@" >>"$ZS/argv.log"
+echo >>"$ZS/argv.log"
+exec "$CHECK_TLS" "\$@"
+SCRIPT
+chmod 0755 "$ZS/scripts/check_tls"
+
+# No trapper (StartTrappers=0): the server then listens on no port. One process
+# of each kind it cannot run without; the configuration is read every second.
+cat >"$ZS/zabbix_server.conf" <<CONF
+LogFile=$ZS/zabbix_server.log
+LogType=file
+PidFile=$ZS/run/zabbix_server.pid
+SocketDir=$ZS/run
+TmpDir=$ZS/run
+DBHost=$PG_DIR/sock
+DBPort=$PGSQL_GOOD
+DBName=zabbix
+DBUser=postgres
+AllowRoot=1
+ExternalScripts=$ZS/scripts
+AlertScriptsPath=$ZS/scripts
+Timeout=5
+CacheUpdateFrequency=1
+HousekeepingFrequency=0
+StartPollers=1
+StartPollersUnreachable=1
+StartTrappers=0
+StartPingers=0
+StartDiscoverers=0
+StartHTTPPollers=0
+StartTimers=1
+StartEscalators=1
+StartAlerters=1
+StartPreprocessors=1
+StartDBSyncers=1
+StartLLDProcessors=1
+StartHistoryPollers=0
+StartReportWriters=0
+StartODBCPollers=0
+StartProxyPollers=0
+StartVMwareCollectors=0
+StartJavaPollers=0
+CONF
+
+# Every host with a DNS name has a value, the three triggers that should fire
+# have fired, and the item of the host without one is unsupported.
+# shellcheck disable=SC2317 # called by wait_until
+server_done() {
+	[ "$(zabbix_psql zabbix -c 'SELECT count(DISTINCT itemid) FROM history')" -ge 6 ] &&
+		[ "$(zabbix_psql zabbix -c 'SELECT count(*) FROM problem')" -ge 3 ] &&
+		[ "$(zabbix_psql zabbix -c 'SELECT count(*) FROM item_rtdata WHERE state = 1')" -ge 1 ]
+}
+
+setsid zabbix_server -f -c "$ZS/zabbix_server.conf" >"$ZS/stdout.log" 2>&1 &
+ZS_PID=$!
+at_exit stop_engine "$ZS_PID"
+if wait_until 30 "$ZS_PID" server_done; then
+	ok "zabbix_server ran the template's external check on every host"
+else
+	not_ok "zabbix_server ran the template's external check on every host"
+	diag "$(tail -n 30 "$ZS/zabbix_server.log")"
+	diag "$(zabbix_psql zabbix -c 'SELECT h.host, r.state, r.error FROM items i
+		JOIN hosts h USING (hostid) JOIN item_rtdata r USING (itemid)' 2>&1)"
+fi
+# The server has done its part: what it stored is read below.
+stop_engine "$ZS_PID"
+
+# expect_history DESC HOST REGEX: the first value the server stored for HOST's
+# item matches ^REGEX$.
+expect_history() {
+	local desc=$1 host=$2 want=$3 value
+	value=$(zabbix_psql zabbix -c "SELECT value FROM history JOIN items USING (itemid)
+		JOIN hosts USING (hostid) WHERE host = '$host' ORDER BY clock, ns LIMIT 1" 2>&1)
+	if printf '%s\n' "$value" | grep -Eqx -e "$want"; then
+		ok "zabbix_server, $desc"
+		return 0
+	fi
+	not_ok "zabbix_server, $desc"
+	diag "stored: $value"
+	diag "expected: $want"
+	return 1
+}
+expect_history 'tls, good certificate: the days left' tls-good '199\.9[0-9]*'
+expect_history 'tls, 10 days left: the days left' tls-expiring '9\.9[0-9]*'
+expect_history 'tls, 5 days left: the days left' tls-critical '4\.9[0-9]*'
+expect_history 'tls, connection refused: the sentinel -65535' tls-refused '-65535'
+expect_history 'smtp, good certificate: the days left' smtp-good '199\.9[0-9]*'
+expect_history 'pgsql, good certificate: the days left' pgsql-good '199\.9[0-9]*'
+
+# The arguments: the interface's DNS name to -H, the address it connects to to -I.
+want="-H tls.test -I 127.0.0.1 -p $TLS_GOOD -P tls -t 2 --output=days "
+if grep -Fqx -e "$want" "$ZS/argv.log" 2>/dev/null; then
+	ok 'zabbix_server passes the DNS name to -H and the address to -I'
+else
+	not_ok 'zabbix_server passes the DNS name to -H and the address to -I'
+	diag "expected: $want"
+	diag_file "$ZS/argv.log"
+fi
+
+# An interface without a DNS name: -H is empty, which the plugin refuses, and the
+# item is unsupported with what it said.
+error=$(zabbix_psql zabbix -c "SELECT r.state, r.error FROM item_rtdata r JOIN items USING (itemid)
+	JOIN hosts USING (hostid) WHERE host = 'no-dns'" 2>&1)
+if [[ $error == "1|"*"'' is not a valid host name"* ]]; then
+	ok 'zabbix_server, an interface without a DNS name: the item is unsupported, saying why'
+else
+	not_ok 'zabbix_server, an interface without a DNS name: the item is unsupported, saying why'
+	diag "state|error: $error"
+fi
+
+# expect_problems DESC HOST [TRIGGER NAME...]: the problems open on HOST, by name.
+expect_problems() {
+	local desc=$1 host=$2 got want
+	shift 2
+	got=$(zabbix_psql zabbix -c "SELECT DISTINCT p.name FROM problem p
+		JOIN functions f ON f.triggerid = p.objectid JOIN items USING (itemid)
+		JOIN hosts USING (hostid) WHERE p.source = 0 AND p.object = 0
+		AND host = '$host' ORDER BY 1" 2>&1)
+	want=$(printf '%s\n' "$@" | sort)
+	if [ "$got" = "$want" ]; then
+		ok "zabbix_server, $desc"
+		return 0
+	fi
+	not_ok "zabbix_server, $desc"
+	diag "problems: $got"
+	diag "expected: $want"
+	return 1
+}
+expect_problems 'good certificate: no problem' tls-good
+expect_problems 'good certificate over SMTP: no problem' smtp-good
+expect_problems '10 days left: the WARNING trigger' tls-expiring \
+	"TLS certificate: expires in less than 14 days (tls port $TLS_EXPIRING)"
+expect_problems '5 days left: the HIGH trigger, and not the WARNING one that depends on it' \
+	tls-critical \
+	"TLS certificate: expires in less than 7 days or has expired (tls port $TLS_CRITICAL)"
+expect_problems 'connection refused: the trigger on the sentinel' tls-refused \
+	"TLS certificate: cannot probe tls port $TLS_REFUSED"
+
+# The item's value map names the sentinel.
+mapped=$(zabbix_psql zabbix -c "SELECT m.newvalue FROM items JOIN hosts USING (hostid)
+	JOIN valuemap_mapping m USING (valuemapid) WHERE host = 'tls-refused'
+	AND m.value = '-65535'" 2>&1)
+if [ "$mapped" = 'probe failed' ]; then
+	ok 'the value map shows -65535 as "probe failed"'
+else
+	not_ok 'the value map shows -65535 as "probe failed"'
+	diag "mapped to: $mapped"
+fi
 
 finish
