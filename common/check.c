@@ -58,13 +58,16 @@ static int plan_targets(struct check_run *run, struct fault *f)
  * reads it. */
 static void load_anchors_if_needed(const struct check_config *cfg, struct check_run *run)
 {
-	bool needed = false;
+	const struct cert_chain *chains[PLAN_MAX_TARGETS];
+	size_t count = 0;
 
-	for (size_t i = 0; i < run->target_count; i++)
-		needed = needed || target_needs_anchors(&run->targets[i], cfg);
+	for (size_t i = 0; i < run->target_count; i++) {
+		if (target_needs_anchors(&run->targets[i], cfg))
+			chains[count++] = &run->targets[i].chain;
+	}
 	fault_clear(&run->store_failure);
-	if (needed && run->anchors == NULL)
-		trust_load(&cfg->store, &run->anchors, &run->store_failure);
+	if (count > 0 && run->anchors == NULL)
+		trust_load_for(&cfg->store, chains, count, &run->anchors, &run->store_failure);
 }
 
 static void probe_one(void *context, size_t index)

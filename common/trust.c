@@ -8,8 +8,15 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
+#include "bundle.h"
 #include "file.h"
 #include "trust.h"
+
+/* The system store as a file: the bundle GnuTLS is built to read on Debian and
+ * its derivatives (./configure --with-system-trust-file=FILE for another). */
+#ifndef SYSTEM_TRUST_FILE
+#define SYSTEM_TRUST_FILE "/etc/ssl/certs/ca-certificates.crt"
+#endif
 
 /* Dates are judged by the verdict for every element (and with --at), so an expired
  * certificate must read "expired", not "untrusted". Likewise a weak signature
@@ -402,35 +409,105 @@ static int verify_chain(gnutls_x509_trust_list_t list, const struct cert_chain *
 	return 0;
 }
 
-int trust_load(const struct trust_store *store, struct trust_anchors **out, struct fault *f)
+/* The names the served chains can be anchored by. */
+static int want_names(struct bundle_names *names, const struct cert_chain *const *chains,
+                      size_t count, struct fault *f)
 {
-	struct trust_anchors *a;
+	for (size_t c = 0; c < count; c++) {
+		for (size_t i = 0; i < chains[c]->count; i++) {
+			if (bundle_want_names_of(names, chains[c]->items[i].crt, f) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* The system store's anchors that CHAINS can use; the whole store, loaded by
+ * GnuTLS, when its bundle cannot be read as a file. */
+static int add_system_for(gnutls_x509_trust_list_t list, const struct cert_chain *const *chains,
+                          size_t count, struct fault *f)
+{
+	struct bundle_names names = {0};
+	gnutls_datum_t pem = {0};
+	gnutls_x509_crt_t *picked = NULL;
+	size_t picked_count = 0;
 	int rc = -1;
+
+	if (file_read_bounded(SYSTEM_TRUST_FILE, "system trust store", FILE_CA_MAX, &pem, f) < 0)
+		return add_system(list, f);
+	if (want_names(&names, chains, count, f) < 0 ||
+	    bundle_pick(&pem, &names, &picked, &picked_count, f) < 0)
+		goto out;
+	/* The list owns the certificates from here, the array stays ours. */
+	if (picked_count > 0 &&
+	    gnutls_x509_trust_list_add_cas(list, picked, (unsigned)picked_count, 0) < 0) {
+		for (size_t i = 0; i < picked_count; i++)
+			gnutls_x509_crt_deinit(picked[i]);
+		fault_set(f, FAULT_INTERNAL, "cannot load the system trust store");
+		goto out;
+	}
+	rc = 0;
+out:
+	free(picked);
+	bundle_names_clear(&names);
+	file_release(&pem);
+	return rc;
+}
+
+static int new_anchors(const struct trust_store *store, struct trust_anchors **out, struct fault *f)
+{
+	struct trust_anchors *a = calloc(1, sizeof(*a));
 	int ret;
 
 	*out = NULL;
-	a = calloc(1, sizeof(*a));
 	if (a == NULL) {
 		fault_set(f, FAULT_INTERNAL, "out of memory");
-		goto out;
+		return -1;
 	}
 	describe_store(store, a->store, sizeof(a->store));
 	a->system = !trust_store_is_explicit(store);
 	ret = gnutls_x509_trust_list_init(&a->list, 0);
 	if (ret < 0) {
-		a->list = NULL;
+		free(a);
 		fault_set(f, FAULT_INTERNAL, "cannot create a trust list: %s",
 		          gnutls_strerror(ret));
-		goto out;
+		return -1;
 	}
-	if (load_store(a->list, store, f) < 0)
-		goto out;
 	*out = a;
-	a = NULL;
-	rc = 0;
-out:
-	trust_free(a);
-	return rc;
+	return 0;
+}
+
+int trust_load_for(const struct trust_store *store, const struct cert_chain *const *chains,
+                   size_t count, struct trust_anchors **out, struct fault *f)
+{
+	struct trust_anchors *a;
+
+	if (trust_store_is_explicit(store))
+		return trust_load(store, out, f);
+	*out = NULL;
+	if (new_anchors(store, &a, f) < 0)
+		return -1;
+	if (add_system_for(a->list, chains, count, f) < 0) {
+		trust_free(a);
+		return -1;
+	}
+	*out = a;
+	return 0;
+}
+
+int trust_load(const struct trust_store *store, struct trust_anchors **out, struct fault *f)
+{
+	struct trust_anchors *a;
+
+	*out = NULL;
+	if (new_anchors(store, &a, f) < 0)
+		return -1;
+	if (load_store(a->list, store, f) < 0) {
+		trust_free(a);
+		return -1;
+	}
+	*out = a;
+	return 0;
 }
 
 int trust_verify(const struct trust_anchors *anchors, const struct cert_chain *chain,

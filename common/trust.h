@@ -64,6 +64,13 @@ bool trust_store_is_explicit(const struct trust_store *store);
  * trust store: ...". */
 int trust_load(const struct trust_store *store, struct trust_anchors **out, struct fault *f);
 
+/* As trust_load(), but for the system store only the anchors the COUNT served
+ * CHAINS can lead to (see bundle.h): the same verdicts at a fraction of the
+ * cost. The store is read from its bundle file through the bounded reader; when
+ * that file cannot be read, GnuTLS loads the whole store as trust_load() does. */
+int trust_load_for(const struct trust_store *store, const struct cert_chain *const *chains,
+                   size_t count, struct trust_anchors **out, struct fault *f);
+
 /* Verify CHAIN (leaf first, as served; may be unsorted) against ANCHORS, for the
  * TLS server purpose. Returns 0 with RESULT filled (RESULT->store names the store
  * the anchors came from; when trusted, the anchor in use is recorded if it can be
