@@ -1,7 +1,8 @@
 #!/bin/bash
 # kafka.sh — check_tls_kafka against a real Kafka broker: librdkafka's mock
 # cluster (tests/integration/kafka-mock) behind stunnel4 for TLS, one with a
-# client certificate required; and against a TLS server that is not Kafka.
+# client certificate required, checked with none, with ours and with one from
+# a CA the broker does not trust; and against a TLS server that is not Kafka.
 
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh" || exit 99
@@ -60,8 +61,11 @@ start_stunnel() {
 {
 	make_ca ca &&
 		make_ca client-ca &&
+		make_ca other-ca &&
 		make_leaf ok ca kafka.test kafka.test '-1 day' '+200 days -1 hour' &&
-		make_leaf warn ca kafka.test kafka.test '-1 day' '+10 days -1 hour'
+		make_leaf warn ca kafka.test kafka.test '-1 day' '+10 days -1 hour' &&
+		make_client mon client-ca monitor '-1 day' '+300 days -1 hour' &&
+		make_client mon-stranger other-ca monitor '-1 day' '+300 days -1 hour'
 } || bail_out 'cannot make the test certificates'
 
 start_kafka_mock || bail_out 'the Kafka mock broker did not start'
@@ -100,6 +104,27 @@ expect_check 'client certificate required, none given: the chain judged, OK' 0 \
 	'chain trusted by ca\.pem' 'server requires a client certificate \(none given' \
 	'!Kafka' "\\| days_left=199\\.9[0-9];14;7;0; $PERF_TAIL" \
 	-- "${KAFKA[@]}" -p "$P_MTLS"
+
+# In TLS 1.3 the broker judges our certificate after the handshake and says
+# nothing when it accepts it: only the ApiVersions answer, which stunnel passes
+# on from the broker once it has verified us, proves the acceptance.
+MON=(--client-cert mon.pem --client-key mon.key)
+CLIENT_PERF="client_days_left=299\\.9[0-9];14;7;0;"
+expect_check 'client certificate required, ours given: OK, accepted (ApiVersions answered)' 0 \
+	"^TLS OK - kafka\\.test:$P_MTLS kafka: certificate 'CN=kafka\\.test' expires in 199d" \
+	"server accepted our client certificate 'CN=monitor', TLSv1\\.3" \
+	'!did not reject|rejected|none given|Kafka' \
+	"\\| days_left=199\\.9[0-9];14;7;0; $CLIENT_PERF $PERF_TAIL" \
+	'@lines=1' '@max-secs=3' \
+	-- "${KAFKA[@]}" -p "$P_MTLS" "${MON[@]}"
+
+# stunnel's alert is the verdict on our certificate, not a broker that does
+# not answer like Kafka, nor a failed handshake: the chain is still judged.
+expect_check 'client certificate from a CA the broker does not trust: CRITICAL, the alert named' 2 \
+	"^TLS CRITICAL - kafka\\.test:$P_MTLS kafka: server rejected our client certificate 'CN=monitor': alert 'CA is unknown'" \
+	"certificate 'CN=kafka\\.test' expires in 199d" '!handshake failed|Kafka' \
+	"\\| days_left=199\\.9[0-9];14;7;0; $CLIENT_PERF $PERF_TAIL" '@max-secs=3' \
+	-- "${KAFKA[@]}" -p "$P_MTLS" --client-cert mon-stranger.pem --client-key mon-stranger.key
 
 expect_check 'a TLS server that is not Kafka: WARNING, rule service' 1 \
 	"^TLS WARNING - kafka\\.test:$P_NOT_KAFKA kafka: no Kafka ApiVersions response within 3s: nothing received" \
