@@ -163,6 +163,11 @@ static void after_handshake(struct target *t, const struct check_config *cfg,
 		}
 		if (t->after_failure.kind == FAULT_NONE && !answered)
 			probe_await_client_verdict(t->probe, &t->conn, CLIENT_VERDICT_GRACE);
+		/* A server that refused the certificate may have closed before our
+		 * request reached it: sending failed, and its alert is still waiting to
+		 * be read. Read what is there, without waiting for more. */
+		else if (t->after_failure.kind != FAULT_NONE)
+			probe_await_client_verdict(t->probe, &t->conn, 0);
 		/* A refusal that came during the after() step is a refusal of the
 		 * client certificate, not a failure of the service. */
 		if (t->after_failure.kind != FAULT_NONE && probe_refused_client_late(t->probe))
