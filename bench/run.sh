@@ -1,6 +1,6 @@
 #!/bin/bash
-# bench/run.sh — check_tls_smtp and check_tls_pgsql side by side with their peers,
-# on the same private listeners on loopback, in one run.
+# bench/run.sh — check_tls_smtp, check_tls_pgsql and check_tls_kafka side by side
+# with their peers, on the same private listeners on loopback, in one run.
 #
 #   bash bench/run.sh [RUNS]          RUNS per command, default 20
 #
@@ -9,13 +9,19 @@
 #   smtp   check_tls_smtp (chain + name verified)  vs  check_smtp -S -D (expiry only)
 #   smtp   check_tls_smtp                           vs  check_ssl_cert -P smtp
 #   pgsql  check_tls_pgsql                          vs  check_ssl_cert -P postgres
+#   kafka  check_tls_kafka (mTLS, ApiVersions)      vs  kcat -L (the same client certificate)
+#   kafka  check_tls_kafka                          vs  openssl s_client -cert -key
 # Prints, per command, the median wall time, CPU time (user + system) and peak
 # RSS, and per pair the ratios A/B of the medians.
 #
 # Environment:
 #   TLSCHECK_BUILDDIR   where plugins/check_tls_* are built (default: the source
 #                       tree, i.e. an in-tree build)
-#   CHECK_SMTP, CHECK_SSL_CERT   the peers (default: Debian's paths)
+#   CHECK_SMTP, CHECK_SSL_CERT, KCAT   the peers (default: Debian's paths)
+#
+# The Kafka broker is librdkafka's mock cluster (tests/integration/kafka-mock,
+# built here with make if it is not yet) behind stunnel4 with `verify = 2`, as
+# in tests/integration/kafka.sh.
 #
 # Needs root: PostgreSQL is started as user postgres (runuser), as the
 # integration tests do.
@@ -28,6 +34,7 @@ RUNS=${1:-20}
 CERT_NAME=bench.tlscheck.test
 CHECK_SMTP=${CHECK_SMTP:-/usr/lib/nagios/plugins/check_smtp}
 CHECK_SSL_CERT=${CHECK_SSL_CERT:-/usr/lib/nagios/plugins/check_ssl_cert}
+KCAT=${KCAT:-/usr/bin/kcat}
 GNU_TIME=/usr/bin/time
 
 die() {
@@ -47,6 +54,7 @@ export TLSCHECK_BUILDDIR TLSCHECK_SRCDIR
 
 # shellcheck source-path=SCRIPTDIR source=../tests/integration/lib.sh
 . "$SRC/tests/integration/lib.sh" || die "cannot read tests/integration/lib.sh"
+CHECK_TLS_KAFKA=$TLSCHECK_BUILDDIR/plugins/check_tls_kafka
 
 # ---------------------------------------------------------------------------
 # What must be there before anything starts
@@ -65,7 +73,7 @@ check_requirements() {
 	local plugin
 	[ "$(id -u)" -eq 0 ] || die "run as root: PostgreSQL is started as user postgres"
 	bash "$TLSCHECK_SRCDIR/scripts/install-deps.sh" bench || die "cannot install the peers"
-	for plugin in "$CHECK_TLS_SMTP" "$CHECK_TLS_PGSQL"; do
+	for plugin in "$CHECK_TLS_SMTP" "$CHECK_TLS_PGSQL" "$CHECK_TLS_KAFKA"; do
 		[ -x "$plugin" ] ||
 			die "$plugin is not built: run make (or set TLSCHECK_BUILDDIR to the build directory)"
 	done
@@ -81,6 +89,11 @@ check_requirements() {
 	need_prog "$PYTHON" python3
 	"$PYTHON" -c 'import aiosmtpd' 2>/dev/null || die "aiosmtpd not found: install python3-aiosmtpd"
 	pg_find_bin || die "PostgreSQL server not found: install postgresql"
+	need_prog "$KCAT" kcat
+	need_prog "$STUNNEL" stunnel4
+	# A test program, not built by a plain make.
+	[ -x "$KAFKA_MOCK" ] || make -s -C "$TLSCHECK_BUILDDIR" tests/integration/kafka-mock ||
+		die "cannot build $KAFKA_MOCK: install librdkafka-dev and configure again"
 }
 
 # ---------------------------------------------------------------------------
@@ -234,6 +247,19 @@ targets() {
 		printf "  >= 100x faster than check_ssl_cert  %-8s (%.1fx in wall time)\n",
 			verdict(sw > 0 && cw / sw >= 100), (sw > 0 ? cw / sw : 0)
 	}'
+	echo
+	echo 'goal for check_tls_kafka on the mTLS listener: faster than both peers'
+	goal 'median wall < kcat -L' ours_kafka kcat 1
+	goal 'median CPU < kcat -L' ours_kafka kcat 2
+	goal 'median wall < openssl s_client' ours_kafka2 s_client 1
+	goal 'median CPU < openssl s_client' ours_kafka2 s_client 2
+}
+
+# goal TEXT A_KEY B_KEY COLUMN: met when A's median in COLUMN is below B's.
+goal() {
+	awk -v text="$1" -v a="$(median "$2.runs" "$4")" -v b="$(median "$3.runs" "$4")" 'BEGIN {
+		printf "  %-35s %-8s (%.2f vs %.2f ms)\n", text, (a < b ? "met" : "NOT met"), a, b
+	}'
 }
 
 machine() {
@@ -246,8 +272,21 @@ machine() {
 
 # ---------------------------------------------------------------------------
 
+# make_kafka_certs: a leaf for the broker that names it by DNS name and by
+# 127.0.0.1 (kcat verifies the address it connects to against the SANs; the
+# plugins and s_client are given the DNS name), and the monitor's client
+# certificate from a client CA of its own, as in tests/integration/kafka.sh.
+make_kafka_certs() {
+	make_key kafka-leaf &&
+		cert_template "$TEST_DIR/kafka-leaf.tmpl" "$CERT_NAME" '-1 day' '+90 days' tls_www_server \
+			signing_key "dns_name = \"$CERT_NAME\"" 'ip_address = "127.0.0.1"' &&
+		sign_cert kafka-leaf ca &&
+		make_ca client-ca &&
+		make_client mon client-ca monitor '-1 day' '+90 days'
+}
+
 main() {
-	local smtp_port pg_port failed=0 key i
+	local smtp_port pg_port kafka_port failed=0 key i
 	check_requirements
 	lib_init
 	cd "$TEST_DIR" || die "cannot enter $TEST_DIR"
@@ -260,6 +299,11 @@ main() {
 	smtp_port=$SERVER_PORT
 	start_postgres "$TEST_DIR/leaf.pem" "$TEST_DIR/leaf.key" || die "PostgreSQL did not start"
 	pg_port=$PG_PORT # set by lib.sh's start_postgres
+	make_kafka_certs || die "certtool could not make the Kafka certificates"
+	start_kafka_mock || die "the Kafka mock broker did not start"
+	start_stunnel mtls kafka-leaf 'verify = 2' "CAfile = $TEST_DIR/client-ca.pem" ||
+		die "stunnel did not start (log: $SERVER_LOG)"
+	kafka_port=$SERVER_PORT
 
 	# check_ssl_cert verifies the chain with --rootcert-file and the name with -m;
 	# --ignore-sct because a private CA's certificates carry no CT timestamps.
@@ -273,13 +317,25 @@ main() {
 		ours_pgsql=("$CHECK_TLS_PGSQL" -H 127.0.0.1 -p "$pg_port" -C ca.pem -N "$CERT_NAME")
 		ssl_cert_pgsql=("$CHECK_SSL_CERT" -H 127.0.0.1 -p "$pg_port" -P postgres
 			--rootcert-file ca.pem -m "$CERT_NAME" --ignore-sct)
+		# The same client certificate for all three. kcat (librdkafka) verifies
+		# the chain and the address it connects to; s_client is told to verify
+		# both and to stop when they fail, or it would go on and exit 0.
+		ours_kafka=("$CHECK_TLS_KAFKA" -H 127.0.0.1 -p "$kafka_port" -C ca.pem -N "$CERT_NAME"
+			--client-cert mon.pem --client-key mon.key)
+		ours_kafka2=("${ours_kafka[@]}")
+		kcat=("$KCAT" -L -b "127.0.0.1:$kafka_port" -X security.protocol=ssl
+			-X ssl.ca.location=ca.pem -X ssl.certificate.location=mon.pem
+			-X ssl.key.location=mon.key)
+		s_client=(openssl s_client -connect "127.0.0.1:$kafka_port" -CAfile ca.pem
+			-cert mon.pem -key mon.key -verify_hostname "$CERT_NAME" -verify_return_error)
 		floor=(/bin/true)
 	}
 
 	echo "tlscheck bench, $(date -u '+%Y-%m-%d %H:%M UTC')"
 	echo "machine: $(machine)"
 	echo "listeners: aiosmtpd STARTTLS 127.0.0.1:$smtp_port," \
-		"PostgreSQL $(basename "$(dirname "$PG_BIN")") ssl=on 127.0.0.1:$pg_port;" \
+		"PostgreSQL $(basename "$(dirname "$PG_BIN")") ssl=on 127.0.0.1:$pg_port," \
+		"Kafka (librdkafka mock) behind stunnel4 verify=2 127.0.0.1:$kafka_port;" \
 		"leaf '$CERT_NAME' (ECDSA P-256) signed by a private root in ca.pem"
 	echo "runs: $RUNS per command, A and B alternating, after one warm-up run each"
 	echo
@@ -290,11 +346,17 @@ main() {
 	warm_up ssl_cert_smtp 'check_ssl_cert -P smtp' "${ssl_cert_smtp[@]}"
 	warm_up ours_pgsql check_tls_pgsql "${ours_pgsql[@]}"
 	warm_up ssl_cert_pgsql 'check_ssl_cert -P postgres' "${ssl_cert_pgsql[@]}"
+	warm_up ours_kafka check_tls_kafka "${ours_kafka[@]}"
+	warm_up kcat 'kcat -L' "${kcat[@]}"
+	warm_up ours_kafka2 check_tls_kafka "${ours_kafka2[@]}"
+	warm_up s_client 'openssl s_client' "${s_client[@]}"
 	warm_up floor 'floor: /bin/true' "${floor[@]}"
 
 	run_pair 'SMTP STARTTLS' ours_smtp check_smtp
 	run_pair 'SMTP STARTTLS' ours_smtp2 ssl_cert_smtp
 	run_pair 'PostgreSQL SSLRequest' ours_pgsql ssl_cert_pgsql
+	run_pair 'Kafka mTLS' ours_kafka kcat
+	run_pair 'Kafka mTLS' ours_kafka2 s_client
 	for ((i = 0; i < RUNS; i++)); do
 		measure floor "${floor[@]}"
 	done
@@ -304,6 +366,9 @@ main() {
 	print_pair 'SMTP STARTTLS, chain + name verified vs expiry only' ours_smtp check_smtp
 	print_pair 'SMTP STARTTLS, both verify chain + name' ours_smtp2 ssl_cert_smtp
 	print_pair 'PostgreSQL SSLRequest, both verify chain + name' ours_pgsql ssl_cert_pgsql
+	print_pair 'Kafka mTLS, both send the client certificate and verify chain + name' \
+		ours_kafka kcat
+	print_pair 'Kafka mTLS, the handshake alone (s_client speaks no Kafka)' ours_kafka2 s_client
 	targets
 	printf '\nthe harness alone (GNU time + fork/exec of /bin/true), included in every row:\n'
 	row floor
@@ -311,7 +376,8 @@ main() {
 	echo 'CPU = user + system of the check and every process it starts; peak RSS = the'
 	echo 'largest single process (GNU time %M), not a sum over a script'"'"'s children.'
 
-	for key in ours_smtp check_smtp ours_smtp2 ssl_cert_smtp ours_pgsql ssl_cert_pgsql; do
+	for key in ours_smtp check_smtp ours_smtp2 ssl_cert_smtp ours_pgsql ssl_cert_pgsql \
+		ours_kafka kcat ours_kafka2 s_client; do
 		[ "$(failed_runs "$key")" -eq 0 ] || failed=1
 	done
 	[ "$failed" -eq 0 ] || die "some measured runs did not exit 0: see the table"

@@ -145,23 +145,39 @@ static bool refused(const struct tls_probe *p)
 	       probe_client_cert(p) == PROBE_CLIENT_CERT_SENT_REJECTED;
 }
 
-/* Over the TLS channel, when the handshake completed: the server's verdict on
- * the client certificate it asked for, then the protocol's after() step, then
- * close_notify. */
+/* Over the TLS channel, when the handshake completed: the protocol's after()
+ * step, the server's verdict on the client certificate it asked for, then
+ * close_notify.
+ *
+ * The after() step goes first: the service's answer proves our certificate
+ * accepted, and a refusal arrives in its place. Waiting for the verdict first
+ * would cost every accepted check of a service that waits for the client (Kafka,
+ * Redis, MQTT) the whole grace. Only a step that heard nothing back (none, or
+ * turned off) leaves the grace as the one way to learn the verdict. */
 static void after_handshake(struct target *t, const struct check_config *cfg,
                             const struct deadline *dl)
 {
 	struct fault f;
+	size_t heard;
+	bool answered = false;
 
 	if (probe_attach(t->probe, &t->conn, &f) == 0) {
-		probe_await_client_verdict(t->probe, &t->conn, CLIENT_VERDICT_GRACE);
 		/* A server that refused us has closed the channel: nothing to ask it. */
 		if (cfg->protocol->after != NULL && !refused(t->probe)) {
+			heard = t->conn.received;
 			run_after(t, cfg, dl);
-			if (t->after_failure.kind == FAULT_NONE)
+			answered = t->conn.received > heard;
+			if (t->after_failure.kind == FAULT_NONE && answered)
 				probe_service_answered(t->probe);
 		}
-		/* A refusal that came later than the grace is still a refusal of the
+		if (t->after_failure.kind == FAULT_NONE && !answered)
+			probe_await_client_verdict(t->probe, &t->conn, CLIENT_VERDICT_GRACE);
+		/* A server that refused the certificate may have closed before our
+		 * request reached it: sending failed, and its alert is still waiting to
+		 * be read. Read what is there, without waiting for more. */
+		else if (t->after_failure.kind != FAULT_NONE)
+			probe_await_client_verdict(t->probe, &t->conn, 0);
+		/* A refusal that came during the after() step is a refusal of the
 		 * client certificate, not a failure of the service. */
 		if (t->after_failure.kind != FAULT_NONE && probe_refused_client_late(t->probe))
 			fault_clear(&t->after_failure);

@@ -40,9 +40,10 @@ packages=(
 	dnsmasq-base
 )
 if [ "${1:-}" = bench ]; then
-	# check_smtp and check_ssl_cert, and what check_ssl_cert runs; GNU time for RSS
+	# check_smtp and check_ssl_cert, and what check_ssl_cert runs; GNU time for RSS;
+	# kcat, the Kafka client operators check an mTLS listener with
 	packages+=(monitoring-plugins-basic monitoring-plugins-contrib
-		openssl bind9-host bc file time)
+		openssl bind9-host bc file time kcat)
 fi
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -1,14 +1,13 @@
 #!/bin/bash
 # kafka.sh — check_tls_kafka against a real Kafka broker: librdkafka's mock
 # cluster (tests/integration/kafka-mock) behind stunnel4 for TLS, one with a
-# client certificate required; and against a TLS server that is not Kafka.
+# client certificate required, checked with none, with ours and with one from
+# a CA the broker does not trust; and against a TLS server that is not Kafka.
 
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh" || exit 99
 
 CHECK_TLS_KAFKA=$TLSCHECK_BUILDDIR/plugins/check_tls_kafka
-KAFKA_MOCK=$TLSCHECK_BUILDDIR/tests/integration/kafka-mock
-STUNNEL=/usr/bin/stunnel4
 
 require_server 'the Kafka mock broker (librdkafka-dev)' test -x "$KAFKA_MOCK"
 require_server 'stunnel4 (stunnel4)' test -x "$STUNNEL"
@@ -17,51 +16,14 @@ require_plugin "$CHECK_TLS_KAFKA"
 require_plugin "$CHECK_TLS"
 lib_init
 
-# start_kafka_mock: a broker on a loopback port of librdkafka's choosing, its
-# address in KAFKA_ADDRESS.
-start_kafka_mock() {
-	local out=$TEST_DIR/kafka-mock.out i pid
-	new_server_log kafka-mock
-	"$KAFKA_MOCK" </dev/null >"$out" 2>"$SERVER_LOG" &
-	pid=$!
-	kill_at_exit "$pid"
-	for i in $(seq 1 100); do
-		KAFKA_ADDRESS=$(head -n 1 "$out")
-		[ -n "$KAFKA_ADDRESS" ] && return 0
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.05
-	done
-	diag 'kafka-mock did not start'
-	diag_file "$SERVER_LOG"
-	return 1
-}
-
-# start_stunnel NAME CERT [LINES...]: TLS with CERT on a free loopback port in
-# front of the broker, with the service LINES added (verify, CAfile).
-start_stunnel() {
-	local name=$1 cert=$2 conf=$TEST_DIR/stunnel-$1.conf attempt port rc
-	shift 2
-	for attempt in 1 2 3 4 5; do
-		port=$(free_port) || return 1
-		{
-			printf '%s\n' 'foreground = yes' 'pid =' 'debug = 4' "[$name]" \
-				"accept = 127.0.0.1:$port" "connect = $KAFKA_ADDRESS" \
-				"cert = $TEST_DIR/$cert.pem" "key = $TEST_DIR/$cert.key" "$@"
-		} >"$conf"
-		new_server_log "stunnel-$name"
-		"$STUNNEL" "$conf" </dev/null >"$SERVER_LOG" 2>&1 &
-		server_started "$port" $! "stunnel ($name)"
-		rc=$?
-		[ "$rc" -eq 2 ] || return "$rc"
-	done
-	return 1
-}
-
 {
 	make_ca ca &&
 		make_ca client-ca &&
+		make_ca other-ca &&
 		make_leaf ok ca kafka.test kafka.test '-1 day' '+200 days -1 hour' &&
-		make_leaf warn ca kafka.test kafka.test '-1 day' '+10 days -1 hour'
+		make_leaf warn ca kafka.test kafka.test '-1 day' '+10 days -1 hour' &&
+		make_client mon client-ca monitor '-1 day' '+300 days -1 hour' &&
+		make_client mon-stranger other-ca monitor '-1 day' '+300 days -1 hour'
 } || bail_out 'cannot make the test certificates'
 
 start_kafka_mock || bail_out 'the Kafka mock broker did not start'
@@ -100,6 +62,36 @@ expect_check 'client certificate required, none given: the chain judged, OK' 0 \
 	'chain trusted by ca\.pem' 'server requires a client certificate \(none given' \
 	'!Kafka' "\\| days_left=199\\.9[0-9];14;7;0; $PERF_TAIL" \
 	-- "${KAFKA[@]}" -p "$P_MTLS"
+
+# In TLS 1.3 the broker judges our certificate after the handshake and says
+# nothing when it accepts it: only the ApiVersions answer, which stunnel passes
+# on from the broker once it has verified us, proves the acceptance. That answer
+# is all the plugin waits for: its time stays far below the 0.5 s grace it
+# gives a server that is silent after the handshake.
+MON=(--client-cert mon.pem --client-key mon.key)
+CLIENT_PERF="client_days_left=299\\.9[0-9];14;7;0;"
+expect_check 'client certificate required, ours given: OK, accepted (ApiVersions answered)' 0 \
+	"^TLS OK - kafka\\.test:$P_MTLS kafka: certificate 'CN=kafka\\.test' expires in 199d" \
+	"server accepted our client certificate 'CN=monitor', TLSv1\\.3" \
+	'!did not reject|rejected|none given|Kafka' \
+	"\\| days_left=199\\.9[0-9];14;7;0; $CLIENT_PERF time=0\\.[0-3][0-9]*s;;;0;$" \
+	'@lines=1' '@max-secs=3' \
+	-- "${KAFKA[@]}" -p "$P_MTLS" "${MON[@]}"
+
+# Without the ApiVersions exchange, silence within the grace is all there is.
+expect_check '--no-api-check, ours given: OK, not rejected within the grace (not "accepted")' 0 \
+	"^TLS OK - kafka\\.test:$P_MTLS kafka: certificate 'CN=kafka\\.test' expires in 199d" \
+	"server did not reject our client certificate within 0\\.5s, TLSv1\\.3" '!accepted' \
+	"\\| days_left=199\\.9[0-9];14;7;0; $CLIENT_PERF $PERF_TAIL" '@max-secs=3' \
+	-- "${KAFKA[@]}" -p "$P_MTLS" "${MON[@]}" --no-api-check
+
+# stunnel's alert is the verdict on our certificate, not a broker that does
+# not answer like Kafka, nor a failed handshake: the chain is still judged.
+expect_check 'client certificate from a CA the broker does not trust: CRITICAL, the alert named' 2 \
+	"^TLS CRITICAL - kafka\\.test:$P_MTLS kafka: server rejected our client certificate 'CN=monitor': alert 'CA is unknown'" \
+	"certificate 'CN=kafka\\.test' expires in 199d" '!handshake failed|Kafka' \
+	"\\| days_left=199\\.9[0-9];14;7;0; $CLIENT_PERF $PERF_TAIL" '@max-secs=3' \
+	-- "${KAFKA[@]}" -p "$P_MTLS" --client-cert mon-stranger.pem --client-key mon-stranger.key
 
 expect_check 'a TLS server that is not Kafka: WARNING, rule service' 1 \
 	"^TLS WARNING - kafka\\.test:$P_NOT_KAFKA kafka: no Kafka ApiVersions response within 3s: nothing received" \

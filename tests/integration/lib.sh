@@ -527,6 +527,53 @@ start_postgres() {
 	return 1
 }
 
+# --- Kafka --------------------------------------------------------------------
+
+KAFKA_MOCK=$TLSCHECK_BUILDDIR/tests/integration/kafka-mock
+STUNNEL=/usr/bin/stunnel4
+KAFKA_ADDRESS=
+
+# start_kafka_mock: a broker on a loopback port of librdkafka's choosing, its
+# address in KAFKA_ADDRESS.
+start_kafka_mock() {
+	local out=$TEST_DIR/kafka-mock.out i pid
+	new_server_log kafka-mock
+	"$KAFKA_MOCK" </dev/null >"$out" 2>"$SERVER_LOG" &
+	pid=$!
+	kill_at_exit "$pid"
+	for i in $(seq 1 100); do
+		KAFKA_ADDRESS=$(head -n 1 "$out")
+		[ -n "$KAFKA_ADDRESS" ] && return 0
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	diag 'kafka-mock did not start'
+	diag_file "$SERVER_LOG"
+	return 1
+}
+
+# start_stunnel NAME CERT [LINES...]: TLS with TEST_DIR/CERT.pem and CERT.key on a
+# free loopback port in front of the broker, with the service LINES added
+# (verify, CAfile).
+start_stunnel() {
+	local name=$1 cert=$2 conf=$TEST_DIR/stunnel-$1.conf attempt port rc
+	shift 2
+	for attempt in 1 2 3 4 5; do
+		port=$(free_port) || return 1
+		{
+			printf '%s\n' 'foreground = yes' 'pid =' 'debug = 4' "[$name]" \
+				"accept = 127.0.0.1:$port" "connect = $KAFKA_ADDRESS" \
+				"cert = $TEST_DIR/$cert.pem" "key = $TEST_DIR/$cert.key" "$@"
+		} >"$conf"
+		new_server_log "stunnel-$name"
+		"$STUNNEL" "$conf" </dev/null >"$SERVER_LOG" 2>&1 &
+		server_started "$port" $! "stunnel ($name)"
+		rc=$?
+		[ "$rc" -eq 2 ] || return "$rc"
+	done
+	return 1
+}
+
 # ---------------------------------------------------------------------------
 # Running a plugin
 #
