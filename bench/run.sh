@@ -2,13 +2,25 @@
 # bench/run.sh — check_tls_smtp, check_tls_pgsql and check_tls_kafka side by side
 # with their peers, on the same private listeners on loopback, in one run.
 #
-#   bash bench/run.sh [RUNS]          RUNS per command, default 20
+#   bash bench/run.sh [RUNS]          RUNS per command, default 51
 #
 # Pairs (A = ours, B = the peer), each run alternately A B A B ... after one
 # warm-up run of each:
-#   smtp   check_tls_smtp (chain + name verified)  vs  check_smtp -S -D (expiry only)
+#   smtp   check_tls_smtp -C ca.pem (chain + name)  vs  check_smtp -S -D (expiry only)
+#   smtp   check_tls_smtp, the system store          vs  check_smtp -S -D
+#   tls    check_tls (TLS at connect)                vs  check_tcp -S -D
+#   tls    check_tls                                 vs  gnutls-cli (the handshake alone: a floor)
 #   smtp   check_tls_smtp                           vs  check_ssl_cert -P smtp
 #   pgsql  check_tls_pgsql                          vs  check_ssl_cert -P postgres
+#   kafka  check_tls_kafka (mTLS, ApiVersions)      vs  kcat -L, openssl s_client
+#   pool   check_tls -I over 16 addresses           vs  check_tls -I one address
+# The system store is the bundle GnuTLS reads; to judge the test chain against
+# it, the whole bench runs in a private mount namespace where a copy of that
+# bundle with the test root added is mounted over it (the machine's store is
+# never edited). Then one check_tls_smtp run of each kind under callgrind: an
+# instruction count that does not drift with a noisy machine.
+# With BENCH_WRITE=1 the table also replaces the results section of
+# doc/PERFORMANCE.md.
 #   kafka  check_tls_kafka (mTLS, ApiVersions)      vs  kcat -L (the same client certificate)
 #   kafka  check_tls_kafka                          vs  openssl s_client -cert -key
 # Prints, per command, the median wall time, CPU time (user + system) and peak
@@ -30,7 +42,12 @@ set -u
 export LC_ALL=C
 
 SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-RUNS=${1:-20}
+RUNS=${1:-51}
+# check_ssl_cert costs over a second a run: fewer runs of its pairs.
+SLOW_RUNS=$((RUNS < 21 ? RUNS : 21))
+SYSTEM_BUNDLE=/etc/ssl/certs/ca-certificates.crt
+CHECK_TCP=${CHECK_TCP:-/usr/lib/nagios/plugins/check_tcp}
+POOL_SIZE=16
 CERT_NAME=bench.tlscheck.test
 CHECK_SMTP=${CHECK_SMTP:-/usr/lib/nagios/plugins/check_smtp}
 CHECK_SSL_CERT=${CHECK_SSL_CERT:-/usr/lib/nagios/plugins/check_ssl_cert}
@@ -43,7 +60,7 @@ die() {
 }
 
 case $RUNS in
-'' | *[!0-9]*) die "usage: bash bench/run.sh [RUNS]  (RUNS: a positive integer, default 20)" ;;
+'' | *[!0-9]*) die "usage: bash bench/run.sh [RUNS]  (RUNS: a positive integer, default 51)" ;;
 esac
 [ "$RUNS" -ge 1 ] || die "RUNS must be at least 1"
 
@@ -90,6 +107,9 @@ check_requirements() {
 	"$PYTHON" -c 'import aiosmtpd' 2>/dev/null || die "aiosmtpd not found: install python3-aiosmtpd"
 	pg_find_bin || die "PostgreSQL server not found: install postgresql"
 	need_prog "$KCAT" kcat
+	need_prog "$CHECK_TCP" 'monitoring-plugins-basic'
+	need_prog gnutls-cli gnutls-bin
+	need_prog valgrind valgrind
 	need_prog "$STUNNEL" stunnel4
 	# A test program, not built by a plain make.
 	[ -x "$KAFKA_MOCK" ] || make -s -C "$TLSCHECK_BUILDDIR" tests/integration/kafka-mock ||
@@ -208,13 +228,14 @@ ratio_row() {
 	}'
 }
 
-# run_pair TITLE A_KEY B_KEY: RUNS runs of each, alternating A B A B ... The
-# commands are the arrays named after the keys (a warm-up run was done already).
+# run_pair TITLE A_KEY B_KEY [N]: N (default RUNS) runs of each, alternating A B
+# A B ... The commands are the arrays named after the keys (a warm-up run was
+# done already).
 run_pair() {
-	local title=$1 a=$2 b=$3 i
+	local title=$1 a=$2 b=$3 n=${4:-$RUNS} i
 	local -n a_cmd=$a b_cmd=$b
-	printf '%s: %d runs each, alternating...\n' "$title" "$RUNS" >&2
-	for ((i = 0; i < RUNS; i++)); do
+	printf '%s: %d runs each, alternating...\n' "$title" "$n" >&2
+	for ((i = 0; i < n; i++)); do
 		measure "$a" "${a_cmd[@]}"
 		measure "$b" "${b_cmd[@]}"
 	done
@@ -229,30 +250,34 @@ print_pair() {
 	ratio_row "$a" "$b"
 }
 
-# The performance targets of DESIGN.md, judged on this run's medians.
-targets() {
-	awk -v aw="$(median ours_smtp.runs 1)" -v ac="$(median ours_smtp.runs 2)" \
-		-v am="$(median ours_smtp.runs 3)" -v bw="$(median check_smtp.runs 1)" \
-		-v bc="$(median check_smtp.runs 2)" -v bm="$(median check_smtp.runs 3)" \
-		-v sw="$(median ours_smtp2.runs 1)" -v cw="$(median ssl_cert_smtp.runs 1)" '
-	function verdict(ok) { return ok ? "met" : "NOT met" }
-	BEGIN {
-		print "\ntargets (DESIGN.md), check_tls_smtp on the SMTP listener:"
-		printf "  median wall <= check_smtp -S -D     %-8s (%.2f vs %.2f ms)\n",
-			verdict(aw <= bw), aw, bw
-		printf "  median CPU <= check_smtp -S -D      %-8s (%.2f vs %.2f ms)\n",
-			verdict(ac <= bc), ac, bc
-		printf "  peak RSS <= check_smtp -S -D        %-8s (%d vs %d KiB)\n",
-			verdict(am <= bm), am, bm
-		printf "  >= 100x faster than check_ssl_cert  %-8s (%.1fx in wall time)\n",
-			verdict(sw > 0 && cw / sw >= 100), (sw > 0 ? cw / sw : 0)
+# ratio_of A_KEY B_KEY COLUMN: A's median over B's.
+ratio_of() {
+	awk -v a="$(median "$1.runs" "$3")" -v b="$(median "$2.runs" "$3")" \
+		'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'
+}
+
+# at_most TEXT A_KEY B_KEY COLUMN LIMIT: met when A/B in COLUMN is <= LIMIT.
+at_most() {
+	awk -v text="$1" -v r="$(ratio_of "$2" "$3" "$4")" -v limit="$5" 'BEGIN {
+		printf "  %-44s %-8s (%.3f)\n", text, (r > 0 && r <= limit ? "met" : "NOT met"), r
 	}'
+}
+
+# The performance targets of the design, judged on this run's medians.
+targets() {
 	echo
-	echo 'goal for check_tls_kafka on the mTLS listener: faster than both peers'
-	goal 'median wall < kcat -L' ours_kafka kcat 1
-	goal 'median CPU < kcat -L' ours_kafka kcat 2
-	goal 'median wall < openssl s_client' ours_kafka2 s_client 1
-	goal 'median CPU < openssl s_client' ours_kafka2 s_client 2
+	echo 'targets (medians, A/B):'
+	at_most 'system store: wall <= 1.0x check_smtp -S -D' ours_system check_smtp2 1 1.0
+	at_most 'system store: CPU <= 1.0x check_smtp -S -D' ours_system check_smtp2 2 1.0
+	at_most 'CA file: wall <= 0.6x check_smtp -S -D' ours_smtp check_smtp 1 0.6
+	at_most 'CA file: CPU <= 0.6x check_smtp -S -D' ours_smtp check_smtp 2 0.6
+	at_most 'CA file: peak RSS <= check_smtp -S -D' ours_smtp check_smtp 3 1.0
+	at_most 'pgsql: CPU <= 1/200 of check_ssl_cert' ours_pgsql ssl_cert_pgsql 2 0.005
+	at_most "-I over $POOL_SIZE addresses: wall <= 2x one" pool_all pool_one 1 2.0
+	goal 'kafka: median wall < kcat -L' ours_kafka kcat 1
+	goal 'kafka: median CPU < kcat -L' ours_kafka kcat 2
+	goal 'kafka: median wall < openssl s_client' ours_kafka2 s_client 1
+	goal 'kafka: median CPU < openssl s_client' ours_kafka2 s_client 2
 }
 
 # goal TEXT A_KEY B_KEY COLUMN: met when A's median in COLUMN is below B's.
@@ -285,8 +310,81 @@ make_kafka_certs() {
 		make_client mon client-ca monitor '-1 day' '+90 days'
 }
 
+# start_pool PORT: openssl s_server on 127.0.2.1 ... 127.0.2.POOL_SIZE, all on
+# PORT, each serving the leaf: the same server software for one address and for
+# all of them.
+start_pool() {
+	local port=$1 n pid i
+	for ((n = 1; n <= POOL_SIZE; n++)); do
+		new_server_log "pool-$n"
+		openssl s_server -quiet -cert leaf.pem -key leaf.key -accept "127.0.2.$n:$port" \
+			</dev/null >"$SERVER_LOG" 2>&1 &
+		pid=$!
+		kill_at_exit "$pid"
+		for i in $(seq 1 100); do
+			(exec 3<>"/dev/tcp/127.0.2.$n/$port") 2>/dev/null && break
+			kill -0 "$pid" 2>/dev/null || return 1
+			sleep 0.05
+		done
+	done
+}
+
+# instructions CMD...: callgrind's instruction count for one run of CMD.
+instructions() {
+	valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" </dev/null 2>&1 >/dev/null |
+		awk '/Collected :/ { print $NF }'
+}
+
+# md_pair TITLE A_KEY B_KEY: the pair as rows of a markdown table.
+md_pair() {
+	local title=$1 a=$2 b=$3 key
+	for key in "$a" "$b"; do
+		printf '| %s | %s | %.2f | %.2f | %.0f |\n' "$title" "$(<"$key.label")" \
+			"$(median "$key.runs" 1)" "$(median "$key.runs" 2)" "$(median "$key.runs" 3)"
+		title=
+	done
+	printf '| | **ratio A/B** | **%s** | **%s** | **%s** |\n' "$(ratio_of "$a" "$b" 1)" \
+		"$(ratio_of "$a" "$b" 2)" "$(ratio_of "$a" "$b" 3)"
+}
+
+markdown() {
+	echo "Run of $(date -u '+%Y-%m-%d %H:%M UTC'), \`bash bench/run.sh $RUNS\`" \
+		"($RUNS runs per command, $SLOW_RUNS for the check_ssl_cert pairs)."
+	echo "Machine: $(machine)."
+	echo
+	echo '| pair | command | wall ms | CPU ms | peak RSS KiB |'
+	echo '|---|---|---:|---:|---:|'
+	md_pair 'SMTP, CA file' ours_smtp check_smtp
+	md_pair 'SMTP, system store' ours_system check_smtp2
+	md_pair 'TLS at connect' ours_tls check_tcp
+	md_pair 'TLS at connect' ours_tls2 gnutls_cli
+	md_pair 'SMTP' ours_smtp2 ssl_cert_smtp
+	md_pair 'PostgreSQL' ours_pgsql ssl_cert_pgsql
+	md_pair 'Kafka mTLS' ours_kafka kcat
+	md_pair 'Kafka mTLS' ours_kafka2 s_client
+	md_pair "-I, $POOL_SIZE addresses" pool_all pool_one
+	printf '| harness | floor: /bin/true | %.2f | %.2f | %.0f |\n' "$(median floor.runs 1)" \
+		"$(median floor.runs 2)" "$(median floor.runs 3)"
+	echo
+	echo "Instructions of one check_tls_smtp run (callgrind): $INSN_CA with -C ca.pem," \
+		"$INSN_SYSTEM with the system store."
+	echo
+	targets | sed -n 's/^  \(.*\)/- \1/p'
+}
+
+# Replace what lies between the bench markers of doc/PERFORMANCE.md with FILE.
+write_doc() {
+	local doc=$TLSCHECK_SRCDIR/doc/PERFORMANCE.md
+	grep -q '^<!-- bench:begin -->$' "$doc" || die "no bench markers in $doc"
+	awk -v table="$1" '
+		/^<!-- bench:begin -->$/ { print; while ((getline line < table) > 0) print line; skip = 1; next }
+		/^<!-- bench:end -->$/ { skip = 0 }
+		!skip' "$doc" >"$doc.new" && mv "$doc.new" "$doc"
+	echo "bench: doc/PERFORMANCE.md updated"
+}
+
 main() {
-	local smtp_port pg_port kafka_port failed=0 key i
+	local smtp_port pg_port kafka_port tls_port pool_port failed=0 key i n
 	check_requirements
 	lib_init
 	cd "$TEST_DIR" || die "cannot enter $TEST_DIR"
@@ -294,9 +392,17 @@ main() {
 	make_ca ca || die "certtool could not make the CA"
 	make_leaf leaf ca "$CERT_NAME" "$CERT_NAME" '-1 day' '+90 days' ||
 		die "certtool could not make the leaf certificate"
+	# The system store with the test root, in this private mount namespace only.
+	if ! cat "$SYSTEM_BUNDLE" ca.pem >system-bundle.pem ||
+		! mount --bind system-bundle.pem "$SYSTEM_BUNDLE"; then
+		die "cannot mount a copy of $SYSTEM_BUNDLE over it"
+	fi
 	start_smtpd starttls "$TEST_DIR/leaf.pem" "$TEST_DIR/leaf.key" ||
 		die "aiosmtpd did not start (log: $SERVER_LOG)"
 	smtp_port=$SERVER_PORT
+	start_gnutls_serv leaf.pem leaf.key --disable-client-cert ||
+		die "gnutls-serv did not start (log: $SERVER_LOG)"
+	tls_port=$SERVER_PORT
 	start_postgres "$TEST_DIR/leaf.pem" "$TEST_DIR/leaf.key" || die "PostgreSQL did not start"
 	pg_port=$PG_PORT # set by lib.sh's start_postgres
 	make_kafka_certs || die "certtool could not make the Kafka certificates"
@@ -304,6 +410,8 @@ main() {
 	start_stunnel mtls kafka-leaf 'verify = 2' "CAfile = $TEST_DIR/client-ca.pem" ||
 		die "stunnel did not start (log: $SERVER_LOG)"
 	kafka_port=$SERVER_PORT
+	pool_port=$(free_port) || die 'no free port'
+	start_pool "$pool_port" || die "openssl s_server (pool) did not start"
 
 	# check_ssl_cert verifies the chain with --rootcert-file and the name with -m;
 	# --ignore-sct because a private CA's certificates carry no CT timestamps.
@@ -311,7 +419,14 @@ main() {
 	{
 		ours_smtp=("$CHECK_TLS_SMTP" -H 127.0.0.1 -p "$smtp_port" -C ca.pem -N "$CERT_NAME")
 		ours_smtp2=("${ours_smtp[@]}")
+		ours_system=("$CHECK_TLS_SMTP" -H 127.0.0.1 -p "$smtp_port" -N "$CERT_NAME")
 		check_smtp=("$CHECK_SMTP" -H 127.0.0.1 -p "$smtp_port" -S -D '14,7')
+		check_smtp2=("${check_smtp[@]}")
+		ours_tls=("$CHECK_TLS" -H 127.0.0.1 -p "$tls_port" -C ca.pem -N "$CERT_NAME")
+		ours_tls2=("${ours_tls[@]}")
+		check_tcp=("$CHECK_TCP" -H 127.0.0.1 -p "$tls_port" -S -D '14,7')
+		gnutls_cli=(gnutls-cli --x509cafile ca.pem --verify-hostname "$CERT_NAME"
+			-p "$tls_port" 127.0.0.1)
 		ssl_cert_smtp=("$CHECK_SSL_CERT" -H 127.0.0.1 -p "$smtp_port" -P smtp
 			--rootcert-file ca.pem -m "$CERT_NAME" --ignore-sct)
 		ours_pgsql=("$CHECK_TLS_PGSQL" -H 127.0.0.1 -p "$pg_port" -C ca.pem -N "$CERT_NAME")
@@ -328,20 +443,35 @@ main() {
 			-X ssl.key.location=mon.key)
 		s_client=(openssl s_client -connect "127.0.0.1:$kafka_port" -CAfile ca.pem
 			-cert mon.pem -key mon.key -verify_hostname "$CERT_NAME" -verify_return_error)
+		pool_one=("$CHECK_TLS" -H "$CERT_NAME" -p "$pool_port" -C ca.pem -I 127.0.2.1)
+		pool_all=("$CHECK_TLS" -H "$CERT_NAME" -p "$pool_port" -C ca.pem)
+		for ((n = 1; n <= POOL_SIZE; n++)); do
+			pool_all+=(-I "127.0.2.$n")
+		done
 		floor=(/bin/true)
 	}
 
 	echo "tlscheck bench, $(date -u '+%Y-%m-%d %H:%M UTC')"
 	echo "machine: $(machine)"
 	echo "listeners: aiosmtpd STARTTLS 127.0.0.1:$smtp_port," \
+		"gnutls-serv 127.0.0.1:$tls_port," \
 		"PostgreSQL $(basename "$(dirname "$PG_BIN")") ssl=on 127.0.0.1:$pg_port," \
-		"Kafka (librdkafka mock) behind stunnel4 verify=2 127.0.0.1:$kafka_port;" \
-		"leaf '$CERT_NAME' (ECDSA P-256) signed by a private root in ca.pem"
-	echo "runs: $RUNS per command, A and B alternating, after one warm-up run each"
+		"Kafka (librdkafka mock) behind stunnel4 verify=2 127.0.0.1:$kafka_port," \
+		"$POOL_SIZE openssl s_server on 127.0.2.1-$POOL_SIZE:$pool_port;" \
+		"leaf '$CERT_NAME' (ECDSA P-256) signed by a private root in ca.pem," \
+		"also in the system store mounted over $SYSTEM_BUNDLE"
+	echo "runs: $RUNS per command ($SLOW_RUNS for the check_ssl_cert pairs)," \
+		"A and B alternating, after one warm-up run each"
 	echo
 	echo "warm-up (exit code, first line of output):"
 	warm_up ours_smtp check_tls_smtp "${ours_smtp[@]}"
 	warm_up check_smtp 'check_smtp -S -D' "${check_smtp[@]}"
+	warm_up ours_system 'check_tls_smtp, system store' "${ours_system[@]}"
+	warm_up check_smtp2 'check_smtp -S -D' "${check_smtp2[@]}"
+	warm_up ours_tls check_tls "${ours_tls[@]}"
+	warm_up check_tcp 'check_tcp -S -D' "${check_tcp[@]}"
+	warm_up ours_tls2 check_tls "${ours_tls2[@]}"
+	warm_up gnutls_cli 'gnutls-cli (handshake)' "${gnutls_cli[@]}"
 	warm_up ours_smtp2 check_tls_smtp "${ours_smtp2[@]}"
 	warm_up ssl_cert_smtp 'check_ssl_cert -P smtp' "${ssl_cert_smtp[@]}"
 	warm_up ours_pgsql check_tls_pgsql "${ours_pgsql[@]}"
@@ -350,37 +480,63 @@ main() {
 	warm_up kcat 'kcat -L' "${kcat[@]}"
 	warm_up ours_kafka2 check_tls_kafka "${ours_kafka2[@]}"
 	warm_up s_client 'openssl s_client' "${s_client[@]}"
+	warm_up pool_all "check_tls -I x $POOL_SIZE" "${pool_all[@]}"
+	warm_up pool_one 'check_tls -I x 1' "${pool_one[@]}"
 	warm_up floor 'floor: /bin/true' "${floor[@]}"
 
-	run_pair 'SMTP STARTTLS' ours_smtp check_smtp
-	run_pair 'SMTP STARTTLS' ours_smtp2 ssl_cert_smtp
-	run_pair 'PostgreSQL SSLRequest' ours_pgsql ssl_cert_pgsql
+	run_pair 'SMTP STARTTLS, CA file' ours_smtp check_smtp
+	run_pair 'SMTP STARTTLS, system store' ours_system check_smtp2
+	run_pair 'TLS at connect' ours_tls check_tcp
+	run_pair 'TLS at connect' ours_tls2 gnutls_cli
+	run_pair 'SMTP STARTTLS' ours_smtp2 ssl_cert_smtp "$SLOW_RUNS"
+	run_pair 'PostgreSQL SSLRequest' ours_pgsql ssl_cert_pgsql "$SLOW_RUNS"
 	run_pair 'Kafka mTLS' ours_kafka kcat
 	run_pair 'Kafka mTLS' ours_kafka2 s_client
+	run_pair "-I over $POOL_SIZE addresses" pool_all pool_one
 	for ((i = 0; i < RUNS; i++)); do
 		measure floor "${floor[@]}"
 	done
+	INSN_CA=$(instructions "${ours_smtp[@]}")
+	INSN_SYSTEM=$(instructions "${ours_system[@]}")
 
 	echo
 	printf '  %-34s %9s %9s %12s\n' 'median of each command' 'wall ms' 'CPU ms' 'peak RSS KiB'
-	print_pair 'SMTP STARTTLS, chain + name verified vs expiry only' ours_smtp check_smtp
+	print_pair 'SMTP STARTTLS, chain + name verified (CA file) vs expiry only' ours_smtp check_smtp
+	print_pair 'SMTP STARTTLS, chain + name verified (system store) vs expiry only' \
+		ours_system check_smtp2
+	print_pair 'TLS at connect, chain + name verified vs expiry only' ours_tls check_tcp
+	print_pair 'TLS at connect, vs the handshake alone (the floor)' ours_tls2 gnutls_cli
 	print_pair 'SMTP STARTTLS, both verify chain + name' ours_smtp2 ssl_cert_smtp
 	print_pair 'PostgreSQL SSLRequest, both verify chain + name' ours_pgsql ssl_cert_pgsql
 	print_pair 'Kafka mTLS, both send the client certificate and verify chain + name' \
 		ours_kafka kcat
 	print_pair 'Kafka mTLS, the handshake alone (s_client speaks no Kafka)' ours_kafka2 s_client
+	print_pair "$POOL_SIZE addresses at once vs one" pool_all pool_one
+	printf '\ninstructions of one check_tls_smtp run (callgrind): %s with -C, %s with the system store\n' \
+		"$INSN_CA" "$INSN_SYSTEM"
 	targets
 	printf '\nthe harness alone (GNU time + fork/exec of /bin/true), included in every row:\n'
 	row floor
 	echo
 	echo 'CPU = user + system of the check and every process it starts; peak RSS = the'
 	echo 'largest single process (GNU time %M), not a sum over a script'"'"'s children.'
+	markdown >"$TEST_DIR/table.md"
+	printf '\nas markdown:\n\n'
+	cat "$TEST_DIR/table.md"
+	[ -z "${BENCH_WRITE:-}" ] || write_doc "$TEST_DIR/table.md"
 
-	for key in ours_smtp check_smtp ours_smtp2 ssl_cert_smtp ours_pgsql ssl_cert_pgsql \
-		ours_kafka kcat ours_kafka2 s_client; do
+	for key in ours_smtp check_smtp ours_system check_smtp2 ours_tls check_tcp ours_tls2 \
+		gnutls_cli ours_smtp2 ssl_cert_smtp ours_pgsql ssl_cert_pgsql ours_kafka kcat \
+		ours_kafka2 s_client pool_all pool_one; do
 		[ "$(failed_runs "$key")" -eq 0 ] || failed=1
 	done
 	[ "$failed" -eq 0 ] || die "some measured runs did not exit 0: see the table"
 }
 
+# The whole bench in a private mount namespace, where the system store can be
+# replaced by a copy holding the test root without touching the machine's.
+if [ -z "${TLSCHECK_BENCH_PRIVATE:-}" ]; then
+	[ "$(id -u)" -eq 0 ] || die "run as root: PostgreSQL is started as user postgres"
+	exec unshare -m env TLSCHECK_BENCH_PRIVATE=1 bash "$SRC/bench/run.sh" "$@"
+fi
 main

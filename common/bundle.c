@@ -110,9 +110,17 @@ static void strip_block(struct block *b, char **at)
 	const char *end = (const char *)b->pem.data + b->pem.size - strlen(PEM_END);
 
 	b->base64 = *at;
-	for (; p < end; p++) {
-		if (*p != '\n' && *p != '\r' && *p != ' ' && *p != '\t')
-			*(*at)++ = *p;
+	/* Line by line: PEM text is lines of 64 characters. */
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		const char *stop = eol != NULL ? eol : end;
+		size_t len = (size_t)(stop - p);
+
+		while (len > 0 && (p[len - 1] == '\r' || p[len - 1] == ' ' || p[len - 1] == '\t'))
+			len--;
+		memcpy(*at, p, len);
+		*at += len;
+		p = stop + 1;
 	}
 	b->base64_len = (size_t)(*at - b->base64);
 }
@@ -155,17 +163,20 @@ static void clear_texts(struct name_texts *t, size_t count)
 	free(t);
 }
 
-static struct name_texts *encode_names(const struct bundle_names *names)
+/* The texts of NAMES from FIRST on (those not searched for yet). */
+static struct name_texts *encode_names(const struct bundle_names *names, size_t first)
 {
-	struct name_texts *t = calloc(names->count ? names->count : 1, sizeof(*t));
+	size_t count = names->count - first;
+	struct name_texts *t = calloc(count ? count : 1, sizeof(*t));
 
-	for (size_t i = 0; t != NULL && i < names->count; i++) {
-		for (unsigned s = 0; s < 3 && names->items[i].size >= s + 3; s++) {
-			gnutls_datum_t part = {names->items[i].data + s,
-			                       (names->items[i].size - s) / 3 * 3};
+	for (size_t i = 0; t != NULL && i < count; i++) {
+		const gnutls_datum_t *name = &names->items[first + i];
+
+		for (unsigned s = 0; s < 3 && name->size >= s + 3; s++) {
+			gnutls_datum_t part = {name->data + s, (name->size - s) / 3 * 3};
 
 			if (gnutls_base64_encode2(&part, &t[i].shift[s]) < 0) {
-				clear_texts(t, names->count);
+				clear_texts(t, count);
 				return NULL;
 			}
 		}
@@ -220,15 +231,17 @@ out:
 	return rc;
 }
 
-/* One pass over the blocks not yet picked, against the names wanted so far;
- * *MORE says whether any was picked (and so may have added names). */
+/* One pass over the blocks not yet picked, against the names wanted since the
+ * last pass (*FIRST on; earlier ones were searched for already); *MORE says
+ * whether any was picked (and so may have added names). */
 static int pick_round(struct blocks *blocks, struct picked *picked, struct bundle_names *names,
-                      bool *more, struct fault *f)
+                      size_t *first, bool *more, struct fault *f)
 {
-	size_t count = names->count;
-	struct name_texts *texts = encode_names(names);
+	size_t count = names->count - *first;
+	struct name_texts *texts = encode_names(names, *first);
 	int rc = -1;
 
+	*first = names->count;
 	*more = false;
 	if (texts == NULL) {
 		fault_set(f, FAULT_INTERNAL, "out of memory");
@@ -254,6 +267,7 @@ int bundle_pick(const gnutls_datum_t *pem, struct bundle_names *names, gnutls_x5
 {
 	struct blocks blocks = {0};
 	struct picked picked = {0};
+	size_t first = 0;
 	bool more = true;
 	int rc = -1;
 
@@ -268,7 +282,7 @@ int bundle_pick(const gnutls_datum_t *pem, struct bundle_names *names, gnutls_x5
 		goto out;
 	}
 	for (int round = 0; more && round < MAX_ROUNDS; round++) {
-		if (pick_round(&blocks, &picked, names, &more, f) < 0)
+		if (pick_round(&blocks, &picked, names, &first, &more, f) < 0)
 			goto out;
 	}
 	*out = picked.items;

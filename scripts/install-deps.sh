@@ -42,7 +42,7 @@ packages=(
 if [ "${1:-}" = bench ]; then
 	# check_smtp and check_ssl_cert, and what check_ssl_cert runs; GNU time for RSS;
 	# kcat, the Kafka client operators check an mTLS listener with
-	packages+=(monitoring-plugins-basic monitoring-plugins-contrib
+	packages+=(monitoring-plugins-basic monitoring-plugins-contrib valgrind
 		openssl bind9-host bc file time kcat)
 fi
 

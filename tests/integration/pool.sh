@@ -94,7 +94,8 @@ node 127.0.0.6 renewed
 # Two names on one node: pool.test by default, other.test (10 days) by SNI.
 node 127.0.0.7 ok -servername other.test -cert2 "$TEST_DIR/other.pem" \
 	-key2 "$TEST_DIR/other.key"
-silent 127.0.0.8 $(for n in $(seq 10 29); do echo "127.0.0.$n"; done)
+mapfile -t silent_twenty < <(for n in $(seq 10 29); do echo "127.0.0.$n"; done)
+silent 127.0.0.8 "${silent_twenty[@]}"
 
 DATE_RE='[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} UTC'
 POOL=("$CHECK_TLS" -H pool.test -p "$PORT" -C ca.pem)
