@@ -189,11 +189,12 @@ static void release(struct check_run *run)
 	free(run->plan);
 }
 
-/* A bad argument: one line naming it (then the usage for a bad option), exit 3. */
-static int refuse(const struct cli_plugin *plugin, const struct fault *f)
+/* A bad argument: one line naming it (then the usage for a bad option), or one
+ * JSON object with --output=json, exit 3. */
+static int refuse(const struct cli_plugin *plugin, enum report_format format, const struct fault *f)
 {
-	printf("%s: %s\n", plugin->name, f->text);
-	if (f->kind == FAULT_USAGE)
+	report_refusal(stdout, format, plugin->name, f->text);
+	if (f->kind == FAULT_USAGE && format != REPORT_JSON)
 		cli_print_usage(stdout, plugin);
 	return STATE_UNKNOWN;
 }
@@ -227,7 +228,8 @@ int check_main(const struct cli_plugin *plugin, int argc, char **argv)
 	case CLI_DONE:
 		return STATE_UNKNOWN;
 	case CLI_BAD:
-		return refuse(plugin, &f);
+		/* The format asked for, though the line that asked may be the bad one. */
+		return refuse(plugin, cli_output_asked(argc, argv), &f);
 	case CLI_RUN:
 		break;
 	}
@@ -235,17 +237,17 @@ int check_main(const struct cli_plugin *plugin, int argc, char **argv)
 	run.plan = calloc(1, sizeof(*run.plan));
 	if (run.plan == NULL) {
 		fault_set(&f, FAULT_INTERNAL, "out of memory");
-		exit_code = refuse(plugin, &f);
+		exit_code = refuse(plugin, cfg.output, &f);
 		goto out;
 	}
 	plan_init(run.plan, &cfg);
 	if (load_named_files(&cfg, &run, &f) < 0) {
-		exit_code = refuse(plugin, &f);
+		exit_code = refuse(plugin, cfg.output, &f);
 		goto out;
 	}
 	deadline_start(&run.deadline, cfg.timeout);
 	if (plan_targets(&run, &f) < 0) {
-		exit_code = refuse(plugin, &f);
+		exit_code = refuse(plugin, cfg.output, &f);
 		goto out;
 	}
 	probe_and_judge(&cfg, &run);

@@ -280,6 +280,27 @@ static int parse_output(const char *text, enum report_format *out, struct fault 
 	return -1;
 }
 
+enum report_format cli_output_asked(int argc, char **argv)
+{
+	enum report_format format = REPORT_NAGIOS;
+	struct fault ignored;
+	const char *value;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strncmp(argv[i], "--output=", 9) == 0)
+			value = argv[i] + 9;
+		else if (strcmp(argv[i], "--output") == 0 && i + 1 < argc)
+			value = argv[++i];
+		else
+			continue;
+		if (parse_output(value, &format, &ignored) < 0)
+			format = REPORT_NAGIOS;
+	}
+	return format;
+}
+
 static int parse_ocsp(const char *text, enum ocsp_mode *out, struct fault *f)
 {
 	static const struct {
@@ -356,10 +377,21 @@ static int parse_min_tls(const char *text, int *out, struct fault *f)
 
 /* getopt_long() reports a problem through optopt: 0 for an unknown long option,
  * else the option's value, which for long-only options is not a character. The
- * word as typed (argv[optind - 1]) tells long from short. */
+ * word as typed tells long from short. */
+static const char *offending_word(int argc, char **argv)
+{
+	const char *at = optind < argc ? argv[optind] : "";
+
+	/* Inside a bundle of short options ("-xv") getopt has not moved past it. */
+	if (optopt > 0 && optopt < 256 && at[0] == '-' && at[1] != '-' && at[1] != '\0' &&
+	    strchr(at + 1, optopt) != NULL)
+		return at;
+	return optind > 0 && optind - 1 < argc ? argv[optind - 1] : "";
+}
+
 static void describe_bad_option(int argc, char **argv, struct fault *f)
 {
-	const char *arg = optind > 0 && optind - 1 < argc ? argv[optind - 1] : "";
+	const char *arg = offending_word(argc, argv);
 	const char *equals = strchr(arg, '=');
 	bool known_short = optopt > 0 && optopt < 256 && strchr(short_options, optopt);
 

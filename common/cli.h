@@ -93,6 +93,11 @@ enum cli_outcome {
 enum cli_outcome cli_parse(const struct cli_plugin *plugin, int argc, char **argv,
                            struct check_config *cfg, struct fault *f);
 
+/* The format --output asks for in ARGV (the last one given), whether or not the
+ * rest of ARGV parses: a bad argument is reported in it. REPORT_NAGIOS when none
+ * or an unknown one is given. */
+enum report_format cli_output_asked(int argc, char **argv);
+
 /* The short usage, printed after the one-line error for a bad argument. */
 void cli_print_usage(FILE *out, const struct cli_plugin *plugin);
 

@@ -718,6 +718,26 @@ static void emit_days(FILE *out, const struct report_data *d)
 	fprintf(out, "%s\n", days);
 }
 
+void report_refusal(FILE *out, enum report_format format, const char *plugin, const char *text)
+{
+	if (format != REPORT_JSON) {
+		put_plain(out, plugin);
+		fputs(": ", out);
+		put_plain(out, text);
+		fputc('\n', out);
+		return;
+	}
+	fputc('{', out);
+	put_json_key(out, true, "plugin");
+	put_json_string(out, plugin);
+	put_json_state(out, STATE_UNKNOWN);
+	put_json_key(out, false, "summary");
+	put_json_string(out, text);
+	fputs(",\"findings\":[{\"state\":\"UNKNOWN\",\"rule\":\"usage\",\"text\":", out);
+	put_json_string(out, text);
+	fputs("}]}\n", out);
+}
+
 int report_emit(FILE *out, enum report_format format, const struct report_data *d)
 {
 	switch (format) {

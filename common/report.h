@@ -62,6 +62,12 @@ struct report_data {
  * nagios and json, 0 for days. */
 int report_emit(FILE *out, enum report_format format, const struct report_data *d);
 
+/* A check that could not run (a bad argument, a named file that cannot be
+ * used): "PLUGIN: TEXT" on one line, control characters shown as '?'; with
+ * json, one object (plugin, state UNKNOWN, exit_code 3, summary, findings with
+ * one finding of rule "usage"). */
+void report_refusal(FILE *out, enum report_format format, const char *plugin, const char *text);
+
 /* Perfdata value formatting shared by the report: "9.17", "14", "7.5". Exposed for
  * the unit tests. */
 void report_format_number(double value, char *out, size_t size);

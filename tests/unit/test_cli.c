@@ -240,6 +240,28 @@ static void test_bad_command_lines(void **state)
 	expect_usage_error(PARSE(&generic, "-H", "x.example", "--frob=1"), &f,
 	                   "unknown option '--frob'");
 	expect_usage_error(PARSE(&generic, "-H", "x.example", "-v\x01"), &f, "unknown option '-?'");
+	/* A bundle of short options after a long one: the short one is blamed. */
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "--no-sni", "-xv"), &f,
+	                   "unknown option '-x'");
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "--no-sni", "-vx"), &f,
+	                   "unknown option '-x'");
+	expect_usage_error(PARSE(&generic, "--no-sni", "-vt"), &f, "option '-t' needs a value");
+}
+
+/* A bad argument is reported in the format asked for, even when the bad
+ * argument comes first or is the --output line itself. */
+static void test_output_asked(void **state)
+{
+	char *json[] = {"check_tls", "-w", "bad", "--output=json", NULL};
+	char *two[] = {"check_tls", "--output", "json", "--output=days", NULL};
+	char *unknown[] = {"check_tls", "--output=xml", NULL};
+	char *after_end[] = {"check_tls", "--", "--output=json", NULL};
+
+	(void)state;
+	assert_int_equal(cli_output_asked(4, json), REPORT_JSON);
+	assert_int_equal(cli_output_asked(4, two), REPORT_DAYS);
+	assert_int_equal(cli_output_asked(2, unknown), REPORT_NAGIOS);
+	assert_int_equal(cli_output_asked(3, after_end), REPORT_NAGIOS);
 }
 
 /* CA files are read by trust_load(), once, right after parsing: the parser only
@@ -362,6 +384,7 @@ int main(void)
 	        cmocka_unit_test(test_at_and_output),
 	        cmocka_unit_test(test_ocsp_mode),
 	        cmocka_unit_test(test_bad_command_lines),
+	        cmocka_unit_test(test_output_asked),
 	        cmocka_unit_test(test_ca_files_collected),
 	        cmocka_unit_test(test_address),
 	        cmocka_unit_test(test_protocol_options),

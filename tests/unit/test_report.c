@@ -606,6 +606,25 @@ static void test_several_targets(void **state)
 	assert_report(REPORT_DAYS, &a.data, 0, "9.16\n");
 }
 
+static void test_refusal(void **state)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&text, &size);
+
+	(void)state;
+	assert_non_null(out);
+	report_refusal(out, REPORT_NAGIOS, "check_tls", "'a\nb\033[2J' is not a valid host name");
+	report_refusal(out, REPORT_JSON, "check_tls", "invalid time 'b\"d'");
+	assert_int_equal(fclose(out), 0);
+	assert_string_equal(
+	        text, "check_tls: 'a?b?[2J' is not a valid host name\n"
+	              "{\"plugin\":\"check_tls\",\"state\":\"UNKNOWN\",\"exit_code\":3,"
+	              "\"summary\":\"invalid time 'b\\\"d'\",\"findings\":[{\"state\":"
+	              "\"UNKNOWN\",\"rule\":\"usage\",\"text\":\"invalid time 'b\\\"d'\"}]}\n");
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -626,6 +645,7 @@ int main(void)
 	        cmocka_unit_test(test_days),
 	        cmocka_unit_test(test_decimal_point_under_locale),
 	        cmocka_unit_test(test_several_targets),
+	        cmocka_unit_test(test_refusal),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
