@@ -96,6 +96,17 @@ static void judge_together(const struct check_config *cfg, struct check_run *run
 	consistency_judge(leaves, run->target_count, run->plan->names_vary, &run->together);
 }
 
+/* A pool serves one chain many times: each chain is verified once, and the
+ * targets that saw it again take that result. */
+static const struct target *judged_with_same_chain(const struct check_run *run, size_t index)
+{
+	for (size_t i = 0; i < index; i++) {
+		if (target_same_chain(&run->targets[i], &run->targets[index]))
+			return &run->targets[i];
+	}
+	return NULL;
+}
+
 static void probe_and_judge(const struct check_config *cfg, struct check_run *run)
 {
 	struct target_judging judging = {
@@ -107,8 +118,10 @@ static void probe_and_judge(const struct check_config *cfg, struct check_run *ru
 	workers_run(run->target_count, WORKERS_MAX_THREADS, probe_one, run);
 	load_anchors_if_needed(cfg, run);
 	judging.anchors = run->anchors;
-	for (size_t i = 0; i < run->target_count; i++)
+	for (size_t i = 0; i < run->target_count; i++) {
+		judging.verified_before = judged_with_same_chain(run, i);
 		target_judge(&run->targets[i], cfg, &judging);
+	}
 	judge_together(cfg, run);
 }
 

@@ -221,6 +221,32 @@ bool target_needs_anchors(const struct target *t, const struct check_config *cfg
 	return cfg->verify_trust && !t->failed;
 }
 
+bool target_same_chain(const struct target *a, const struct target *b)
+{
+	if (a->failed || b->failed || a->chain.count != b->chain.count)
+		return false;
+	for (size_t i = 0; i < a->chain.count; i++) {
+		if (strcmp(a->chain.items[i].sha256, b->chain.items[i].sha256) != 0)
+			return false;
+	}
+	return true;
+}
+
+/* The verification of BEFORE, when it saw the same chain: verifying is the
+ * costliest part of judging, and a pool serves one chain many times. */
+static bool reuse_trust(struct target *t, const struct target *before)
+{
+	if (before == NULL || !target_same_chain(t, before))
+		return false;
+	t->trust = before->trust;
+	t->trust_failure = before->trust_failure;
+	if (before->facts.trust != NULL)
+		t->facts.trust = &t->trust;
+	else
+		t->facts.trust_failure = &t->trust_failure;
+	return true;
+}
+
 /* Verify the chain against the store: a fact, judged by the trust rule. */
 static void verify_trust(struct target *t, const struct trust_anchors *anchors,
                          const struct fault *store_failure)
@@ -345,7 +371,8 @@ void target_judge(struct target *t, const struct check_config *cfg, const struct
 	gather_client_facts(&t->facts.client, t->probe, j->credentials);
 	t->facts.expected_leaf = j->expected_leaf;
 	if (target_needs_anchors(t, cfg))
-		verify_trust(t, j->anchors, j->store_failure);
+		if (!reuse_trust(t, j->verified_before))
+			verify_trust(t, j->anchors, j->store_failure);
 	read_staple(t, cfg, j->anchors);
 	verdict_judge(&t->verdict, &t->facts);
 }

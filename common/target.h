@@ -86,7 +86,13 @@ struct target_judging {
 	const struct fault *store_failure;            /* why the anchors could not be loaded */
 	const struct cert_info *expected_leaf;        /* --cert-file's certificate; NULL: none */
 	const struct client_credentials *credentials; /* ours; NULL: none given */
+	/* A target judged already, whose trust result is taken when it saw the
+	 * same chain (same anchors, same verdict); NULL: verify. */
+	const struct target *verified_before;
 };
+
+/* Did A and B see the same chain, certificate for certificate? */
+bool target_same_chain(const struct target *a, const struct target *b);
 
 /* Gather T's facts (verifying its chain against J's anchors when
  * target_needs_anchors()) and run the rules over them. */
