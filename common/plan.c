@@ -134,10 +134,22 @@ out:
 	return rc;
 }
 
+static bool planned(const struct plan *p, size_t name, const char *connect_to)
+{
+	for (size_t i = 0; i < p->count; i++) {
+		if (p->entries[i].name == name && strcmp(p->entries[i].connect_to, connect_to) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Add NAME at CONNECT_TO, once: an address given twice is probed once. */
 static int add_entry(struct plan *p, size_t name, const char *connect_to, struct fault *f)
 {
 	struct plan_entry *e;
 
+	if (planned(p, name, connect_to))
+		return 0;
 	if (p->count == PLAN_MAX_TARGETS) {
 		fault_set(f, FAULT_USAGE,
 		          "more than %d probes (names x addresses): at most %d a run",

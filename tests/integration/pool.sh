@@ -36,8 +36,8 @@ lib_init
 
 # wait_on ADDRESS PORT PID: until ADDRESS:PORT accepts a connection, or PID exits.
 wait_on() {
-	local i
-	for i in $(seq 1 200); do
+
+	for _ in $(seq 1 200); do
 		(exec 3<>"/dev/tcp/$1/$2") 2>/dev/null && return 0
 		kill -0 "$3" 2>/dev/null || return 1
 		sleep 0.05
@@ -47,11 +47,12 @@ wait_on() {
 
 # node ADDRESS CERT [S_SERVER ARGS...]: openssl s_server on ADDRESS:$PORT.
 node() {
-	local address=$1 cert=$2
+	local address=$1 cert=$2 accept=$1
 	shift 2
+	[[ $address != *:* ]] || accept="[$address]"
 	new_server_log "node-$address"
 	openssl s_server -quiet -cert "$TEST_DIR/$cert.pem" -key "$TEST_DIR/$cert.key" \
-		-accept "$address:$PORT" "$@" </dev/null >"$SERVER_LOG" 2>&1 &
+		-accept "$accept:$PORT" "$@" </dev/null >"$SERVER_LOG" 2>&1 &
 	kill_at_exit $!
 	wait_on "$address" "$PORT" $! || bail_out "openssl s_server on $address:$PORT did not start"
 }
@@ -96,6 +97,8 @@ node 127.0.0.7 ok -servername other.test -cert2 "$TEST_DIR/other.pem" \
 	-key2 "$TEST_DIR/other.key"
 mapfile -t silent_twenty < <(for n in $(seq 10 29); do echo "127.0.0.$n"; done)
 silent 127.0.0.8 "${silent_twenty[@]}"
+# ::1 too: IPv6 given with brackets or without.
+node ::1 ok
 
 DATE_RE='[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} UTC'
 POOL=("$CHECK_TLS" -H pool.test -p "$PORT" -C ca.pem)
@@ -105,6 +108,11 @@ expect_check 'three addresses, one certificate: OK with the count' 0 \
 	"'127\\.0\\.0\\.2 days_left'=199\\.9[0-9];14;7;0; '127\\.0\\.0\\.3 days_left'=199\\.9[0-9];14;7;0; '127\\.0\\.0\\.4 days_left'=199\\.9[0-9];14;7;0; days_left=199\\.9[0-9];14;7;0; $PERF_TAIL" \
 	'@lines=1' \
 	-- "${POOL[@]}" -I 127.0.0.2 -I 127.0.0.3 -I 127.0.0.4
+
+expect_check 'IPv4 and IPv6 nodes, ::1 given twice (with and without brackets): probed once' 0 \
+	"^TLS OK - pool\\.test:$PORT tls: 2 of 2 addresses OK, " \
+	"'127\\.0\\.0\\.2 days_left'=199\\.9[0-9];14;7;0; '::1 days_left'=199\\.9[0-9];14;7;0; days_left=" \
+	-- "${POOL[@]}" -I 127.0.0.2 -I '[::1]' -I ::1
 
 expect_check 'one node of four expired: CRITICAL naming it, and two leaves in rotation' 2 \
 	"^TLS CRITICAL - pool\\.test:$PORT tls: 3 of 4 addresses OK, 127\\.0\\.0\\.5: certificate 'CN=pool\\.test' expired 2d 1h ago" \
