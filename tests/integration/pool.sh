@@ -36,7 +36,6 @@ lib_init
 
 # wait_on ADDRESS PORT PID: until ADDRESS:PORT accepts a connection, or PID exits.
 wait_on() {
-
 	for _ in $(seq 1 200); do
 		(exec 3<>"/dev/tcp/$1/$2") 2>/dev/null && return 0
 		kill -0 "$3" 2>/dev/null || return 1
