@@ -19,7 +19,8 @@
 struct client_credentials {
 	struct cert_chain chain;
 	gnutls_x509_privkey_t key;
-	const char *exposed_key_file; /* as named; NULL when not readable by all */
+	gnutls_certificate_credentials_t tls; /* chain and key, for every session */
+	const char *exposed_key_file;         /* as named; NULL when not readable by all */
 	bool lacks_client_auth;
 };
 
@@ -322,6 +323,29 @@ static int load_files(struct client_credentials *c, const struct credentials_fil
 	return check_match(c, files, f);
 }
 
+/* Our certificate, its intermediates and key, set once in the credentials
+ * every session of the run uses (GnuTLS keeps its own copies). */
+static int make_tls_credentials(struct client_credentials *c, struct fault *f)
+{
+	gnutls_x509_crt_t crts[CERT_MAX_CHAIN];
+	int ret;
+
+	for (size_t i = 0; i < c->chain.count; i++)
+		crts[i] = c->chain.items[i].crt;
+	ret = gnutls_certificate_allocate_credentials(&c->tls);
+	if (ret < 0) {
+		c->tls = NULL;
+	} else {
+		ret = gnutls_certificate_set_x509_key(c->tls, crts, (int)c->chain.count, c->key);
+	}
+	if (ret < 0) {
+		fault_set(f, FAULT_INTERNAL, "cannot use our client certificate and key: %s",
+		          gnutls_strerror(ret));
+		return -1;
+	}
+	return 0;
+}
+
 int credentials_load(const struct credentials_files *files, struct client_credentials **out,
                      struct fault *f)
 {
@@ -336,7 +360,7 @@ int credentials_load(const struct credentials_files *files, struct client_creden
 		return -1;
 	}
 	if (read_password(files->password_file, &password, f) < 0 ||
-	    load_files(c, files, password, f) < 0)
+	    load_files(c, files, password, f) < 0 || make_tls_credentials(c, f) < 0)
 		goto out;
 	c->lacks_client_auth = lacks_client_auth(c->chain.items[0].crt);
 	*out = c;
@@ -358,6 +382,11 @@ gnutls_x509_privkey_t credentials_key(const struct client_credentials *c)
 	return c->key;
 }
 
+gnutls_certificate_credentials_t credentials_tls(const struct client_credentials *c)
+{
+	return c->tls;
+}
+
 const char *credentials_exposed_key_file(const struct client_credentials *c)
 {
 	return c->exposed_key_file;
@@ -372,6 +401,8 @@ void credentials_free(struct client_credentials *c)
 {
 	if (c == NULL)
 		return;
+	if (c->tls != NULL)
+		gnutls_certificate_free_credentials(c->tls);
 	cert_chain_clear(&c->chain);
 	if (c->key != NULL)
 		gnutls_x509_privkey_deinit(c->key);

@@ -56,8 +56,14 @@ int credentials_load(const struct credentials_files *files, struct client_creden
  * facts; borrowed from C. Never empty. */
 const struct cert_chain *credentials_chain(const struct client_credentials *c);
 
-/* Our private key, for the TLS session; borrowed from C. */
+/* Our private key; borrowed from C. */
 gnutls_x509_privkey_t credentials_key(const struct client_credentials *c);
+
+/* The certificate credentials every handshake of the run uses, with our
+ * certificate, intermediates and key set in them once, when C was loaded;
+ * borrowed from C. GnuTLS lets one credentials structure serve many sessions,
+ * side by side once it is set up. */
+gnutls_certificate_credentials_t credentials_tls(const struct client_credentials *c);
 
 /* The file that holds the key (the key file, or the PKCS#12 file) when any
  * user of the machine may read it (mode o+r); NULL when it is not. */

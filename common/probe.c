@@ -139,23 +139,6 @@ static int configure(gnutls_session_t session, gnutls_certificate_credentials_t 
 	return ret;
 }
 
-/* Our certificate, its intermediates and key, copied into the session's
- * credentials (GnuTLS keeps its own copies). */
-static int set_client_key(gnutls_certificate_credentials_t cred,
-                          const struct client_credentials *credentials)
-{
-	const struct cert_chain *chain;
-	gnutls_x509_crt_t crts[CERT_MAX_CHAIN];
-
-	if (credentials == NULL)
-		return 0;
-	chain = credentials_chain(credentials);
-	for (size_t i = 0; i < chain->count; i++)
-		crts[i] = chain->items[i].crt;
-	return gnutls_certificate_set_x509_key(cred, crts, (int)chain->count,
-	                                       credentials_key(credentials));
-}
-
 /* GnuTLS clients ask for a staple by default; from GnuTLS 3.8 a flag says not to.
  * Before it, only GNUTLS_NO_EXTENSIONS did, which also drops the extended master
  * secret that some TLS 1.2 servers require: not worth it for --ocsp=ignore. */
@@ -177,10 +160,13 @@ static unsigned init_flags(const struct probe_options *o)
 	return flags;
 }
 
-/* Creates *SESSION and *CRED (NULL when not created; the caller releases them). */
+/* Creates *SESSION and, without client credentials, *CRED (NULL when not
+ * created; the caller releases them). With ours, the session uses the
+ * credentials made once when they were loaded. */
 static int open_session(gnutls_session_t *session, gnutls_certificate_credentials_t *cred, int fd,
                         const struct probe_options *o, struct tls_probe *p, struct fault *f)
 {
+	bool ours = o != NULL && o->credentials != NULL;
 	int ret;
 
 	*session = NULL;
@@ -189,15 +175,13 @@ static int open_session(gnutls_session_t *session, gnutls_certificate_credential
 	ret = gnutls_init(session, init_flags(o));
 	if (ret < 0)
 		*session = NULL; /* never release what a failed init left behind */
-	if (ret >= 0) {
+	if (ret >= 0 && !ours) {
 		ret = gnutls_certificate_allocate_credentials(cred);
 		if (ret < 0)
 			*cred = NULL;
 	}
-	if (ret >= 0 && o != NULL)
-		ret = set_client_key(*cred, o->credentials);
 	if (ret >= 0)
-		ret = configure(*session, *cred, o);
+		ret = configure(*session, ours ? credentials_tls(o->credentials) : *cred, o);
 	if (ret < 0) {
 		fault_set(f, FAULT_INTERNAL, "cannot set up the TLS session: %s",
 		          gnutls_strerror(ret));
