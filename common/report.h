@@ -62,6 +62,10 @@ struct report_data {
  * nagios and json, 0 for days. */
 int report_emit(FILE *out, enum report_format format, const struct report_data *d);
 
+/* TEXT as a JSON string (null for NULL): escaped, invalid UTF-8 replaced, so the
+ * output always parses. For other writers of JSON. */
+void report_json_string(FILE *out, const char *text);
+
 /* Perfdata value formatting shared by the report: "9.17", "14", "7.5". Exposed for
  * the unit tests. */
 void report_format_number(double value, char *out, size_t size);
