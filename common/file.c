@@ -297,3 +297,41 @@ out:
 		closedir(d);
 	return rc;
 }
+
+/* One line of a list, trimmed; NULL for a blank line or a comment. */
+static char *list_item(char *line)
+{
+	char *end;
+
+	line += strspn(line, " \t");
+	end = line + strcspn(line, "\r#");
+	*end = '\0';
+	while (end > line && (end[-1] == ' ' || end[-1] == '\t'))
+		*--end = '\0';
+	return line[0] ? line : NULL;
+}
+
+int file_read_lines(const char *path, const char *what, size_t limit, file_line_visitor visit,
+                    void *arg, struct fault *f)
+{
+	gnutls_datum_t data = {0};
+	char *line, *next, *item;
+	unsigned number = 0;
+	int rc = -1;
+
+	if (file_read_bounded(path, what, limit, &data, f) < 0)
+		return -1;
+	for (line = (char *)data.data; line != NULL; line = next) {
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		number++;
+		item = list_item(line);
+		if (item != NULL && visit(item, number, arg, f) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	file_release(&data);
+	return rc;
+}

@@ -44,6 +44,17 @@
 int file_read_bounded(const char *path, const char *what, size_t limit, gnutls_datum_t *out,
                       struct fault *f);
 
+/* Called with each line of a list, trimmed of blanks and of a '#' comment, and
+ * its number (from 1); blank lines and comments are not passed. Return 0 to go
+ * on, or -1 with F filled to stop. */
+typedef int (*file_line_visitor)(char *line, unsigned number, void *arg, struct fault *f);
+
+/* Read the list PATH through file_read_bounded() (WHAT and LIMIT as there) and
+ * hand every line that holds something to VISIT, in order. Returns 0, or -1 with
+ * the reader's refusals or the failure VISIT set. */
+int file_read_lines(const char *path, const char *what, size_t limit, file_line_visitor visit,
+                    void *arg, struct fault *f);
+
 /* Free what file_read_bounded() or a directory walk gave and zero DATA. Safe on a
  * zeroed datum. */
 void file_release(gnutls_datum_t *data);

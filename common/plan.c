@@ -73,19 +73,6 @@ void plan_init(struct plan *p, const struct check_config *cfg)
 		add_name(p, cfg->names[i].ascii, cfg->names[i].display, p->verify_listed, &ignored);
 }
 
-/* One line of --sni-file, trimmed; NULL for a blank line or a comment. */
-static char *name_in_line(char *line)
-{
-	char *end;
-
-	line += strspn(line, " \t");
-	end = line + strcspn(line, "\r#");
-	*end = '\0';
-	while (end > line && (end[-1] == ' ' || end[-1] == '\t'))
-		*--end = '\0';
-	return line[0] ? line : NULL;
-}
-
 static int add_file_name(struct plan *p, const char *text, bool verify, const char *path,
                          unsigned line, struct fault *f)
 {
@@ -105,33 +92,30 @@ static int add_file_name(struct plan *p, const char *text, bool verify, const ch
 	return add_name(p, ascii, text, verify, f);
 }
 
+/* What a line of --sni-file is added to. */
+struct name_file {
+	struct plan *plan;
+	const char *path;
+};
+
+static int add_listed_name(char *line, unsigned number, void *arg, struct fault *f)
+{
+	struct name_file *nf = arg;
+
+	return add_file_name(nf->plan, line, nf->plan->verify_listed, nf->path, number, f);
+}
+
 int plan_read_name_file(struct plan *p, const char *path, struct fault *f)
 {
-	gnutls_datum_t data = {0};
-	bool verify = p->verify_listed;
-	char *line, *next, *text;
-	unsigned number = 0;
-	int rc = -1;
+	struct name_file nf = {p, path};
 
-	if (file_read_bounded(path, "SNI file", PLAN_NAME_FILE_MAX, &data, f) < 0)
+	if (file_read_lines(path, "SNI file", PLAN_NAME_FILE_MAX, add_listed_name, &nf, f) < 0)
 		return -1;
-	for (line = (char *)data.data; line != NULL; line = next) {
-		next = strchr(line, '\n');
-		if (next != NULL)
-			*next++ = '\0';
-		number++;
-		text = name_in_line(line);
-		if (text != NULL && add_file_name(p, text, verify, path, number, f) < 0)
-			goto out;
-	}
 	if (p->name_count == 0) {
 		fault_set(f, FAULT_USAGE, "SNI file '%s' holds no name", path);
-		goto out;
+		return -1;
 	}
-	rc = 0;
-out:
-	file_release(&data);
-	return rc;
+	return 0;
 }
 
 static bool planned(const struct plan *p, size_t name, const char *connect_to)

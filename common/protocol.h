@@ -60,6 +60,18 @@ struct protocol_context {
 	bool tls_on_connect;             /* TLS started at connect, without upgrade() */
 };
 
+/* How well the first bytes a server sent, before the client said anything, match
+ * a protocol's greeting (discovery: which protocol is this listener?). */
+enum protocol_greeting {
+	PROTOCOL_GREETING_NO,    /* not this protocol's greeting */
+	PROTOCOL_GREETING_MAYBE, /* opens like it, but so do others' (SMTP and FTP: 220) */
+	PROTOCOL_GREETING_SURE,  /* this protocol's */
+};
+
+/* The most a greeting read for discovery holds: enough for a first line, or a
+ * MySQL greeting packet. */
+#define PROTOCOL_GREETING_MAX 512
+
 /* How long after() may take, at most, inside the run's deadline: a service that
  * stays silent behind TLS is a finding of its own and must not eat all of -t. */
 #define PROTOCOL_AFTER_SECONDS 3.0
@@ -91,6 +103,11 @@ struct tls_protocol {
 	 * there is nothing to confirm. Returns 0, or -1 with F saying what answered
 	 * (or that nothing did). */
 	int (*after)(const struct protocol_context *ctx, struct fault *f);
+	/* For protocols where the server speaks first: how well BYTES, the first LEN
+	 * bytes it sent unasked (NUL-terminated after them), match its greeting.
+	 * LINE is their first line without CR LF, stopped at a NUL byte. NULL when
+	 * the client speaks first. */
+	enum protocol_greeting (*greets)(const unsigned char *bytes, size_t len, const char *line);
 };
 
 extern const struct tls_protocol protocol_tls;   /* TLS on connect (443) */
@@ -129,6 +146,22 @@ void protocol_profile(const struct tls_protocol *p, const struct protocol_args *
  * port is one of its implicit-TLS ports, or FORCE_IMPLICIT (--implicit-tls). */
 bool protocol_tls_on_connect(const struct protocol_profile *profile, unsigned port,
                              bool force_implicit);
+
+/* Discovery: wait, without sending anything, for the server to speak first,
+ * under C's deadline, and read what it says into BYTES (SIZE at most
+ * PROTOCOL_GREETING_MAX + 1): up to the end of its first line, SIZE - 1 bytes, or
+ * what arrived within a short while after the first byte (a binary greeting has
+ * no line end). BYTES is NUL-terminated after *LEN. Returns 0, or -1 with net's
+ * faults: FAULT_TIMEOUT when the server said nothing (it waits for the client),
+ * FAULT_PEER when it closed the connection first. */
+int protocol_read_greeting(struct net_conn *c, unsigned char *bytes, size_t size, size_t *len,
+                           struct fault *f);
+
+/* The protocols whose greeting BYTES (LEN of them, NUL-terminated after) may be:
+ * the SURE matches first, then the MAYBE ones, in table order, at most MAX into
+ * OUT. Returns how many. */
+size_t protocol_recognise(const unsigned char *bytes, size_t len, const struct tls_protocol **out,
+                          size_t max);
 
 /* For after() steps that send a request and await its answer (Kafka, Redis,
  * MQTT): the finding when none came, "no WHAT within 3s: DETAIL".

@@ -503,6 +503,11 @@ static void put_json_string(FILE *out, const char *text)
 	fputc('"', out);
 }
 
+void report_json_string(FILE *out, const char *text)
+{
+	put_json_string(out, text);
+}
+
 static void put_json_key(FILE *out, bool first, const char *key)
 {
 	fprintf(out, "%s\"%s\":", first ? "" : ",", key);

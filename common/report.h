@@ -68,6 +68,10 @@ int report_emit(FILE *out, enum report_format format, const struct report_data *
  * one finding of rule "usage"). */
 void report_refusal(FILE *out, enum report_format format, const char *plugin, const char *text);
 
+/* TEXT as a JSON string (null for NULL): escaped, invalid UTF-8 replaced, so the
+ * output always parses. For other writers of JSON. */
+void report_json_string(FILE *out, const char *text);
+
 /* Perfdata value formatting shared by the report: "9.17", "14", "7.5". Exposed for
  * the unit tests. */
 void report_format_number(double value, char *out, size_t size);

@@ -144,6 +144,17 @@ bool textproto_has_word(const char *s, const char *word)
 	}
 }
 
+bool textproto_mentions(const char *s, const char *text)
+{
+	size_t len = strlen(text);
+
+	for (; *s != '\0'; s++) {
+		if (strncasecmp(s, text, len) == 0)
+			return true;
+	}
+	return false;
+}
+
 int textproto_read_dotted(struct net_conn *c, const struct textproto_step *step,
                           textproto_line_fn *each, void *data, struct fault *f)
 {

@@ -125,6 +125,10 @@ bool textproto_word_first(const char *s, const char *word);
  * capability in "* CAPABILITY IMAP4rev1 STARTTLS") */
 bool textproto_has_word(const char *s, const char *word);
 
+/* Does S hold TEXT anywhere, ASCII case-insensitive? (a product name in a
+ * greeting: "ESMTP", "FTP") */
+bool textproto_mentions(const char *s, const char *text);
+
 /* Is WORD safe to put on a command line: 1 to MAX bytes of printable ASCII, no
  * space? (an EHLO name, a domain, a tag) */
 bool textproto_is_word(const char *word, size_t max);

@@ -67,6 +67,19 @@ static int ftp_after(const struct protocol_context *ctx, struct fault *f)
 	return ftp_greeting(ctx->conn, &step_greeting_tls, f);
 }
 
+/* "220 (vsFTPd 3.0.3)", or "120" when ready later. SMTP servers greet with 220
+ * too, so only a greeting that names FTP (and not SMTP) is surely FTP. */
+static enum protocol_greeting ftp_greets(const unsigned char *bytes, size_t len, const char *line)
+{
+	int code = textproto_reply_code(line);
+
+	(void)bytes;
+	(void)len;
+	if ((code != 220 && code != 120) || textproto_mentions(line, "SMTP"))
+		return PROTOCOL_GREETING_NO;
+	return textproto_mentions(line, "FTP") ? PROTOCOL_GREETING_SURE : PROTOCOL_GREETING_MAYBE;
+}
+
 const struct tls_protocol protocol_ftp = {
         .name = "ftp",
         .description = "FTP AUTH TLS",
@@ -74,4 +87,5 @@ const struct tls_protocol protocol_ftp = {
         .implicit_port = 990,
         .upgrade = ftp_upgrade,
         .after = ftp_after,
+        .greets = ftp_greets,
 };

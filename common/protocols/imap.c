@@ -130,6 +130,19 @@ static int imap_after(const struct protocol_context *ctx, struct fault *f)
 	return imap_greeting(ctx->conn, &step_greeting_tls, true, f);
 }
 
+/* "* OK [CAPABILITY ...] ready", or "* PREAUTH" (RFC 3501 7.1). */
+static enum protocol_greeting imap_greets(const unsigned char *bytes, size_t len, const char *line)
+{
+	struct textproto_status st;
+
+	(void)bytes;
+	(void)len;
+	if (textproto_status_parse(line, "*", &st) &&
+	    (st.word == TEXTPROTO_OK || st.word == TEXTPROTO_PREAUTH))
+		return PROTOCOL_GREETING_SURE;
+	return PROTOCOL_GREETING_NO;
+}
+
 const struct tls_protocol protocol_imap = {
         .name = "imap",
         .description = "IMAP STARTTLS",
@@ -137,4 +150,5 @@ const struct tls_protocol protocol_imap = {
         .implicit_port = 993,
         .upgrade = imap_upgrade,
         .after = imap_after,
+        .greets = imap_greets,
 };

@@ -235,10 +235,29 @@ static int mysql_upgrade(const struct protocol_context *ctx, struct fault *f)
 	return net_send_into_silence(ctx->conn, request, sizeof(request), "the SSLRequest", f);
 }
 
+/* A packet header whose length fits a greeting, sequence id 0, then protocol
+ * version 10 (Protocol::HandshakeV10), or 0xff: an ERR packet at greeting (too
+ * many connections, host not allowed) is a MySQL server refusing us. */
+static enum protocol_greeting mysql_greets(const unsigned char *bytes, size_t len, const char *line)
+{
+	size_t payload;
+
+	(void)line;
+	if (len < MYSQL_HEADER_SIZE + 1)
+		return PROTOCOL_GREETING_NO;
+	payload = le16(bytes) | (size_t)bytes[2] << 16;
+	if (payload == 0 || payload > MYSQL_GREETING_MAX || bytes[3] != 0)
+		return PROTOCOL_GREETING_NO;
+	if (bytes[MYSQL_HEADER_SIZE] == 0x0a || bytes[MYSQL_HEADER_SIZE] == 0xff)
+		return PROTOCOL_GREETING_SURE;
+	return PROTOCOL_GREETING_NO;
+}
+
 const struct tls_protocol protocol_mysql = {
         .name = "mysql",
         .description = "MySQL/MariaDB SSLRequest",
         .port = 3306,
         .implicit_port = 0,
         .upgrade = mysql_upgrade,
+        .greets = mysql_greets,
 };

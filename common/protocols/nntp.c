@@ -103,6 +103,17 @@ static int nntp_after(const struct protocol_context *ctx, struct fault *f)
 	return nntp_greeting(ctx->conn, &step_greeting_tls, f);
 }
 
+/* "200 news.example.com ready" or 201 (RFC 3977 5.1): no other protocol of the
+ * table greets with these codes. */
+static enum protocol_greeting nntp_greets(const unsigned char *bytes, size_t len, const char *line)
+{
+	int code = textproto_reply_code(line);
+
+	(void)bytes;
+	(void)len;
+	return code == 200 || code == 201 ? PROTOCOL_GREETING_SURE : PROTOCOL_GREETING_NO;
+}
+
 const struct tls_protocol protocol_nntp = {
         .name = "nntp",
         .description = "NNTP STARTTLS",
@@ -110,4 +121,5 @@ const struct tls_protocol protocol_nntp = {
         .implicit_port = 563,
         .upgrade = nntp_upgrade,
         .after = nntp_after,
+        .greets = nntp_greets,
 };

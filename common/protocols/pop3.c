@@ -106,6 +106,14 @@ static int pop3_after(const struct protocol_context *ctx, struct fault *f)
 	return pop3_greeting(ctx->conn, &step_greeting_tls, f);
 }
 
+/* "+OK Dovecot ready." (RFC 1939 4). */
+static enum protocol_greeting pop3_greets(const unsigned char *bytes, size_t len, const char *line)
+{
+	(void)bytes;
+	(void)len;
+	return textproto_word_first(line, "+OK") ? PROTOCOL_GREETING_SURE : PROTOCOL_GREETING_NO;
+}
+
 const struct tls_protocol protocol_pop3 = {
         .name = "pop3",
         .description = "POP3 STLS",
@@ -113,4 +121,5 @@ const struct tls_protocol protocol_pop3 = {
         .implicit_port = 995,
         .upgrade = pop3_upgrade,
         .after = pop3_after,
+        .greets = pop3_greets,
 };

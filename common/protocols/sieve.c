@@ -1,6 +1,7 @@
 #include <config.h>
 
 #include <stdbool.h>
+#include <string.h>
 
 #include "protocol.h"
 #include "textproto.h"
@@ -61,10 +62,26 @@ static int sieve_upgrade(const struct protocol_context *ctx, struct fault *f)
 	return sieve_starttls(ctx->conn, f);
 }
 
+/* The capability list, each line opening with a quoted name ("IMPLEMENTATION"
+ * "Dovecot Pigeonhole"), or a bare OK when it is empty (RFC 5804 1.7). */
+static enum protocol_greeting sieve_greets(const unsigned char *bytes, size_t len, const char *line)
+{
+	struct textproto_status st;
+
+	(void)bytes;
+	(void)len;
+	if (line[0] == '"' && strchr(line + 1, '"') != NULL)
+		return PROTOCOL_GREETING_SURE;
+	if (textproto_status_parse(line, NULL, &st) && st.word == TEXTPROTO_OK)
+		return PROTOCOL_GREETING_SURE;
+	return PROTOCOL_GREETING_NO;
+}
+
 const struct tls_protocol protocol_sieve = {
         .name = "sieve",
         .description = "ManageSieve STARTTLS",
         .port = 4190,
         .implicit_port = 0,
         .upgrade = sieve_upgrade,
+        .greets = sieve_greets,
 };

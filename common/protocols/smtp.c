@@ -176,6 +176,19 @@ static void smtp_profile(const struct protocol_args *a, struct protocol_profile 
 	profile->mail_domain = a->values[SMTP_OPT_MX] != NULL;
 }
 
+/* "220 mx.example.com ESMTP Postfix": FTP servers greet with 220 too, so only a
+ * greeting that names SMTP (or LMTP) is surely SMTP. */
+static enum protocol_greeting smtp_greets(const unsigned char *bytes, size_t len, const char *line)
+{
+	(void)bytes;
+	(void)len;
+	if (textproto_reply_code(line) != 220)
+		return PROTOCOL_GREETING_NO;
+	if (textproto_mentions(line, "SMTP") || textproto_mentions(line, "LMTP"))
+		return PROTOCOL_GREETING_SURE;
+	return textproto_mentions(line, "FTP") ? PROTOCOL_GREETING_NO : PROTOCOL_GREETING_MAYBE;
+}
+
 const struct tls_protocol protocol_smtp = {
         .name = "smtp",
         .description = "SMTP STARTTLS (also on 587)",
@@ -186,4 +199,5 @@ const struct tls_protocol protocol_smtp = {
         .profile = smtp_profile,
         .upgrade = smtp_upgrade,
         .after = smtp_after,
+        .greets = smtp_greets,
 };

@@ -15,6 +15,10 @@ Modes:
   smtp-plaintext-after-starttls
                  a plausible ESMTP dialogue whose "220 go" to STARTTLS carries
                  an injected plaintext reply in the same segment
+  smtp-postscreen
+                 greets only after about 1 s, as Postfix's postscreen does, and
+                 drops a client that talks before the greeting; then plain
+                 ESMTP without STARTTLS
   pg-S-plus-bytes
                  answers the PostgreSQL SSLRequest with 'S' plus plaintext bytes
                  in the same segment
@@ -153,6 +157,30 @@ def mode_smtp_early_go_ahead(p):
     p.drain()
 
 
+POSTSCREEN_PAUSE = 1.0
+
+
+def mode_smtp_postscreen(p):
+    readable, _, _ = select.select([p.conn], [], [], POSTSCREEN_PAUSE)
+    if readable:
+        print("client talked before the greeting: dropped", flush=True)
+        p.send(b"521 protocol error: talked before the greeting\r\n")
+        return
+    p.send(b"220 postscreen.test ESMTP\r\n")
+    while True:
+        line = p.read_line()
+        if line is None:
+            return
+        verb = line.split(b" ", 1)[0].upper()
+        if verb in (b"EHLO", b"HELO"):
+            p.send(b"250-postscreen.test\r\n250 PIPELINING\r\n")
+        elif verb == b"QUIT":
+            p.send(b"221 bye\r\n")
+            return
+        else:
+            p.send(b"502 no\r\n")
+
+
 def mode_pg_s_plus_bytes(p):
     if p.read_exactly(8) is None:
         return
@@ -243,6 +271,7 @@ MODES = {
     "close": mode_close,
     "smtp-plaintext-after-starttls": mode_smtp_plaintext_after_starttls,
     "smtp-early-go-ahead": mode_smtp_early_go_ahead,
+    "smtp-postscreen": mode_smtp_postscreen,
     "pg-S-plus-bytes": mode_pg_s_plus_bytes,
     "tls-alert": mode_tls_alert,
     "tls13-bad-finished": mode_tls13_bad_finished,

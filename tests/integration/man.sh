@@ -72,6 +72,19 @@ for part in "$TLSCHECK_SRCDIR"/doc/*.man.in; do
 	fi
 done
 
+# tlscheck-discover's page is its own, with the version filled in.
+page=$TLSCHECK_BUILDDIR/doc/tlscheck-discover.1
+if [ -s "$page" ] && LC_ALL=C.UTF-8 man --warnings -l -E UTF-8 "$page" 2>&1 >/dev/null |
+	grep -q . || ! groff -man -ww -z "$page" 2>/dev/null; then
+	not_ok 'tlscheck-discover.1: built, and man and groff print no warning'
+elif grep -q "^\.TH TLSCHECK-DISCOVER 1 [0-9-]* \"tlscheck $version\"" "$page" &&
+	! grep -qE '@[A-Z][A-Z_ ]*@' "$page"; then
+	ok 'tlscheck-discover.1: built, and man and groff print no warning'
+	ok 'tlscheck-discover.1: .TH has the version; no placeholder left'
+else
+	not_ok 'tlscheck-discover.1: .TH has the version; no placeholder left'
+fi
+
 # man.awk refuses what it cannot assemble, and prints nothing then.
 awk_fails() {
 	local desc=$1

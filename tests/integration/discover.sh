@@ -1,0 +1,163 @@
+#!/bin/bash
+# discover.sh — tlscheck-discover against real servers on loopback: gnutls-serv
+# (TLS at connect, a private CA and a self-signed certificate), aiosmtpd with
+# STARTTLS and without, PostgreSQL with ssl=on, a postscreen-like SMTP peer that
+# drops clients talking before its late greeting, and a closed port. It must
+# name the protocol of each, the days left and the store that validates the
+# chain, list the plaintext listener and leave out the closed one; --local must
+# find the same listeners with their processes; the Icinga 2 configuration it
+# emits must pass `icinga2 daemon -C` with contrib/icinga2/tlscheck.conf.
+
+# shellcheck source=tests/integration/lib.sh
+. "$(dirname "$0")/lib.sh" || exit 99
+
+DISCOVER=$TLSCHECK_BUILDDIR/plugins/tlscheck-discover
+require_server 'python3 (/usr/bin/python3)' test -x "$PYTHON"
+require_server 'certtool (gnutls-bin)' command -v certtool
+require_server gnutls-serv command -v gnutls-serv
+require_server 'aiosmtpd (python3-aiosmtpd)' "$PYTHON" -c 'import aiosmtpd'
+require_server 'PostgreSQL (postgresql)' pg_find_bin
+require_server 'runuser (util-linux)' command -v runuser
+require_server 'PostgreSQL as user postgres (the test must run as root)' test "$(id -u)" -eq 0
+require_plugin "$DISCOVER"
+lib_init
+
+{
+	make_ca ca && make_ca other &&
+		make_leaf tls ca tls.test tls.test '-1 day' '+200 days -1 hour' &&
+		make_leaf smtp other smtp.test smtp.test '-1 day' '+10 days -1 hour' &&
+		make_leaf db ca db.test db.test '-1 day' '+50 days -1 hour'
+} || bail_out 'cannot make the test certificates'
+
+start_gnutls_serv "$TEST_DIR/tls.pem" "$TEST_DIR/tls.key" --disable-client-cert ||
+	bail_out 'gnutls-serv did not start'
+TLS=$SERVER_PORT
+start_smtpd starttls "$TEST_DIR/smtp.pem" "$TEST_DIR/smtp.key" || bail_out 'aiosmtpd did not start'
+SMTP=$SERVER_PORT
+start_smtpd plain || bail_out 'aiosmtpd (plain) did not start'
+PLAIN=$SERVER_PORT
+start_postgres "$TEST_DIR/db.pem" "$TEST_DIR/db.key" || bail_out 'PostgreSQL did not start'
+PG=$PG_PORT
+start_peer smtp-postscreen || bail_out 'the postscreen-like peer did not start'
+POSTSCREEN=$SERVER_PORT
+POSTSCREEN_LOG=$SERVER_LOG
+CLOSED=$(free_port) || bail_out 'no free port'
+PORTS=$TLS,$SMTP,$PLAIN,$PG,$POSTSCREEN,$CLOSED
+
+expect_check 'a table: one row per listener that answers, the closed port left out' 0 \
+	'^ +DAYS +STATE +LISTENER' \
+	"*^ +199\\.[0-9]+ +OK +127\\.0\\.0\\.1:$TLS +tls +ca\\.pem +CN=tls\\.test" \
+	"*^ +9\\.[0-9]+ +WARNING +127\\.0\\.0\\.1:$SMTP +smtp +other\\.pem +CN=smtp\\.test" \
+	"*check_tls_smtp -H smtp\\.test -I 127\\.0\\.0\\.1 -p $SMTP -C other\\.pem$" \
+	"*NO TLS +127\\.0\\.0\\.1:$PLAIN +smtp .*does not offer STARTTLS" \
+	"~:$CLOSED " @max-secs=10 \
+	-- "$DISCOVER" -C ca.pem -C other.pem "127.0.0.1:$PORTS"
+
+run_check "$DISCOVER" -C ca.pem -C other.pem --json "127.0.0.1:$PORTS"
+json_check '--json: the protocol, days left and store of each listener' "
+by = {l['port']: l for l in d['listeners']}
+need($CLOSED not in by, 'the closed port is listed')
+t, s, p, q = by[$TLS], by[$SMTP], by[$PG], by[$POSTSCREEN]
+need(t['outcome'] == 'tls' and t['protocol'] == 'tls', t)
+need(199 < t['days_left'] < 200 and t['trusted_by'] == 'ca.pem' and t['state'] == 'OK', t)
+need(s['protocol'] == 'smtp' and 9 < s['days_left'] < 10 and s['trusted_by'] == 'other.pem', s)
+need(s['state'] == 'WARNING' and s['subject'] == 'CN=smtp.test', s)
+need(p['outcome'] == 'tls' and p['protocol'] == 'pgsql' and 49 < p['days_left'] < 50, p)
+need(p['command'] == 'check_tls_pgsql -H db.test -I 127.0.0.1 -p $PG -C ca.pem', p['command'])
+need(by[$PLAIN]['outcome'] == 'no-tls' and by[$PLAIN]['protocol'] == 'smtp', by[$PLAIN])
+need(q['outcome'] == 'no-tls' and q['protocol'] == 'smtp', q)
+need([l['port'] for l in d['listeners']][:3] == [$SMTP, $PG, $TLS], 'not sorted by days left')
+"
+if grep -q 'dropped' "$POSTSCREEN_LOG"; then
+	not_ok 'the postscreen-like peer: never spoken to before its greeting'
+	diag_file "$POSTSCREEN_LOG"
+else
+	ok 'the postscreen-like peer: never spoken to before its greeting'
+fi
+
+expect_check '-v lists the closed port; without -C the chains are not trusted' 0 \
+	"*CLOSED +127\\.0\\.0\\.1:$CLOSED " "*^ +199\\.[0-9]+ +CRITICAL +127\\.0\\.0\\.1:$TLS +tls +none" \
+	-- "$DISCOVER" -v "127.0.0.1:$TLS,$CLOSED"
+
+expect_check '--local: the listeners of this machine, with their processes' 0 \
+	"*127\\.0\\.0\\.1:$TLS +gnutls-serv +tls +ca\\.pem" \
+	"*127\\.0\\.0\\.1:$PG +postgres +pgsql +ca\\.pem" \
+	"*127\\.0\\.0\\.1:$PLAIN +python3 +smtp" \
+	-- "$DISCOVER" -C ca.pem --local
+
+printf '127.0.0.1:%s # the TLS server\n\n# and PostgreSQL\n127.0.0.1:%s\n' "$TLS" "$PG" \
+	>"$TEST_DIR/targets"
+expect_check '-f: targets from a file' 0 "*:$TLS +tls " "*:$PG +pgsql " @lines=5 \
+	-- "$DISCOVER" -C ca.pem -f targets
+
+expect_check 'a bad port: one line and the usage, exit 3' 3 \
+	"^tlscheck-discover: '0' is not a valid port$" -- "$DISCOVER" 127.0.0.1:0
+expect_check 'an unreadable CA file: one line, exit 3' 3 \
+	"^tlscheck-discover: cannot read CA file 'nope.pem'" -- "$DISCOVER" -C nope.pem 127.0.0.1:1
+expect_check 'a FIFO as the file of targets: refused at once' 3 \
+	"^tlscheck-discover: file of targets '/dev/stdin'|is a" @max-secs=5 \
+	-- "$DISCOVER" -f /proc/self/fd/0
+
+# The Icinga 2 configuration, loaded with contrib's CheckCommands.
+run_check "$DISCOVER" -C ca.pem -C other.pem --emit=icinga2 "127.0.0.1:$PORTS"
+EMITTED=$CHECK_OUT
+if [ "$(printf '%s\n' "$EMITTED" | grep -c '^object Service')" -eq 3 ] &&
+	printf '%s\n' "$EMITTED" | grep -q 'check_command = "tls_pgsql"' &&
+	printf '%s\n' "$EMITTED" | grep -q "vars.tlscheck_ca_file = \"$TEST_DIR/other.pem\""; then
+	ok '--emit=icinga2: a Service for each TLS listener, with its command and CA file'
+else
+	not_ok '--emit=icinga2: a Service for each TLS listener, with its command and CA file'
+	diag "$EMITTED"
+fi
+if command -v icinga2 >/dev/null && [ -r /usr/share/icinga2/include/itl ]; then
+	I=$TEST_DIR/icinga2
+	mkdir -p "$I"/{etc,lib,log,cache,spool,run}
+	cat >"$I/etc/icinga2.conf" <<CONF
+include <itl>
+include <plugins>
+const PluginDir = "$TLSCHECK_BUILDDIR/plugins"
+include "$TLSCHECK_SRCDIR/contrib/icinga2/tlscheck.conf"
+object Host "127.0.0.1" { address = "127.0.0.1"
+	check_command = "dummy" }
+$EMITTED
+CONF
+	if icinga2 daemon -C -c "$I/etc/icinga2.conf" -DConfigDir="$I/etc" -DDataDir="$I/lib" \
+		-DLogDir="$I/log" -DCacheDir="$I/cache" -DSpoolDir="$I/spool" -DInitRunDir="$I/run" \
+		-DRunAsUser="$(id -un)" -DRunAsGroup="$(id -gn)" >"$I/validate.log" 2>&1; then
+		ok '--emit=icinga2 passes icinga2 daemon -C with contrib/icinga2/tlscheck.conf'
+	else
+		not_ok '--emit=icinga2 passes icinga2 daemon -C with contrib/icinga2/tlscheck.conf'
+		diag_file "$I/validate.log"
+	fi
+elif in_ci; then
+	not_ok '--emit=icinga2 passes icinga2 daemon -C (icinga2 is not installed)'
+else
+	skip '--emit=icinga2 passes icinga2 daemon -C' 'icinga2 is not installed'
+fi
+
+# The command lines printed are the checks: run them.
+run_check "$DISCOVER" -C ca.pem -C other.pem --json "127.0.0.1:$TLS,$SMTP,$PG"
+printf '%s' "$CHECK_OUT" | "$PYTHON" -c '
+import json, sys
+for l in json.load(sys.stdin)["listeners"]:
+    print(l["command"])' >"$TEST_DIR/commands"
+while read -r -a words; do
+	words[0]=$TLSCHECK_BUILDDIR/plugins/${words[0]}
+	run_check "${words[@]}"
+	want=0
+	[[ ${words[0]} == *_smtp ]] && want=1 # 10 days left
+	assert_check "the printed command checks it: ${words[0]##*/} ${words[*]:1}" "$want" \
+		'^TLS (OK|WARNING) - '
+done <"$TEST_DIR/commands"
+
+run_check "$DISCOVER" -C ca.pem --emit=nagios "127.0.0.1:$PG"
+printf '%s\n' "$CHECK_OUT" >"$TEST_DIR/nagios.cfg"
+if grep -q "check_command        check_tls_pgsql_name!db.test!-p $PG -C $TEST_DIR/ca.pem" \
+	"$TEST_DIR/nagios.cfg"; then
+	ok '--emit=nagios: a service on the commands of contrib/nagios/commands.cfg'
+else
+	not_ok '--emit=nagios: a service on the commands of contrib/nagios/commands.cfg'
+	diag_file "$TEST_DIR/nagios.cfg"
+fi
+
+finish
