@@ -308,6 +308,7 @@ int cert_chain_load(struct cert_chain *chain, const gnutls_datum_t *der, size_t 
 		if (load_one(&chain->items[i], &der[i], i, f) < 0)
 			goto out;
 	}
+	chain->cut = count > kept;
 	rc = 0;
 out:
 	if (rc < 0)

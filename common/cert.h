@@ -11,7 +11,10 @@
 
 #include "fault.h"
 
-#define CERT_MAX_CHAIN  16
+/* The most chain elements judged. Real chains hold 2 to 4; TLS allows a
+ * Certificate message of 16 MiB, so a hostile server could send thousands. Every
+ * element up to this bound is judged; past it the chain is cut, and says so. */
+#define CERT_MAX_CHAIN  64
 #define CERT_MAX_SANS   32
 #define CERT_LABEL_SIZE 256
 #define CERT_ALGO_SIZE  48
@@ -47,10 +50,14 @@ struct cert_info {
 struct cert_chain {
 	struct cert_info items[CERT_MAX_CHAIN];
 	size_t count;
+	/* More than CERT_MAX_CHAIN elements were given: those past it are not here,
+	 * and were judged by nothing. */
+	bool cut;
 };
 
 /* Import COUNT DER certificates (leaf first) into CHAIN, which must be zeroed or
- * cleared. A chain longer than CERT_MAX_CHAIN keeps its first CERT_MAX_CHAIN.
+ * cleared. A chain longer than CERT_MAX_CHAIN keeps its first CERT_MAX_CHAIN and
+ * sets CHAIN->cut.
  * Returns 0, or -1 with FAULT_PEER ("certificate 2 of the served chain cannot be
  * parsed: ...") or FAULT_INTERNAL. On failure CHAIN is cleared. */
 int cert_chain_load(struct cert_chain *chain, const gnutls_datum_t *der, size_t count,

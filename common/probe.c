@@ -12,9 +12,10 @@
 
 #include "net.h"
 
-/* More certificates than any real chain holds; a peer sending more is cut here,
- * so its chain cannot make the probe allocate without bound. */
-#define PROBE_MAX_CHAIN 32
+/* Every element cert judges, and one more: a chain cut here still tells cert
+ * that it was longer than its bound. A peer sending more is cut, so its chain
+ * cannot make the probe allocate without bound. */
+#define PROBE_MAX_CHAIN (CERT_MAX_CHAIN + 1)
 #define PROBE_NAME_SIZE 128
 /* An ALPN protocol name is at most 255 octets (RFC 7301). */
 #define PROBE_ALPN_SIZE 256

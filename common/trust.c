@@ -252,7 +252,13 @@ static void explain_unknown_issuer(const struct cert_chain *chain, struct trust_
 {
 	const struct cert_info *top = &chain->items[top_of_path(chain)];
 
-	if (gnutls_x509_crt_check_issuer(top->crt, top->crt) != 0)
+	/* The issuer may well have been served, past the bound: blaming the last
+	 * element kept would send the operator after a certificate that is there. */
+	if (chain->cut)
+		snprintf(r->reason, sizeof(r->reason),
+		         "served chain longer than %d certificates, the rest not judged",
+		         CERT_MAX_CHAIN);
+	else if (gnutls_x509_crt_check_issuer(top->crt, top->crt) != 0)
 		snprintf(r->reason, sizeof(r->reason), "self-signed '%s' is unknown", top->label);
 	else
 		snprintf(r->reason, sizeof(r->reason), "issuer '%s' is unknown", top->issuer_label);

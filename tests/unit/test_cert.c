@@ -415,6 +415,12 @@ static void test_long_chain_keeps_first(void **state)
 		pems[i] = INT_PEM;
 	assert_int_equal(load_pems(&chain, pems, CERT_MAX_CHAIN + 4, &f), 0);
 	assert_int_equal(chain.count, CERT_MAX_CHAIN);
+	assert_true(chain.cut);
+	cert_chain_clear(&chain);
+	/* Exactly the bound is whole, not cut. */
+	assert_int_equal(load_pems(&chain, pems, CERT_MAX_CHAIN, &f), 0);
+	assert_int_equal(chain.count, CERT_MAX_CHAIN);
+	assert_false(chain.cut);
 	cert_chain_clear(&chain);
 }
 
