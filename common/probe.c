@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <gnutls/gnutls.h>
 
@@ -209,8 +210,21 @@ static void copy_text(char *out, size_t size, const char *text)
 	snprintf(out, size, "%s", text != NULL ? text : "");
 }
 
-static void describe_failure(gnutls_session_t session, int ret, struct fault *f)
+/* Has the server hung up on FD? Only its end of stream is waiting to be read. */
+static bool peer_closed(int fd)
 {
+	char byte;
+
+	return recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+}
+
+static void describe_failure(gnutls_session_t session, int fd, int ret, struct fault *f)
+{
+	/* GnuTLS says "unexpected packet length" for a record cut off by the end of
+	 * the stream as for one whose length is nonsense: a hang-up mid-record is
+	 * a TLS server gone, not a reply that is not TLS. */
+	if (ret == GNUTLS_E_UNEXPECTED_PACKET_LENGTH && peer_closed(fd))
+		ret = GNUTLS_E_PREMATURE_TERMINATION;
 	switch (ret) {
 	case GNUTLS_E_FATAL_ALERT_RECEIVED:
 		fault_set(f, FAULT_HANDSHAKE, "handshake failed: server sent alert '%s'",
@@ -258,7 +272,7 @@ static int handshake(gnutls_session_t session, int fd, const struct deadline *dl
 			if (ret == GNUTLS_E_FATAL_ALERT_RECEIVED)
 				copy_text(p->alert_name, sizeof(p->alert_name),
 				          gnutls_alert_get_name(gnutls_alert_get(session)));
-			describe_failure(session, ret, f);
+			describe_failure(session, fd, ret, f);
 			return -1;
 		}
 		/* A warning alert (unrecognized_name, say) does not end the handshake. */

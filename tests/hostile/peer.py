@@ -22,7 +22,29 @@ Modes:
   pg-S-plus-bytes
                  answers the PostgreSQL SSLRequest with 'S' plus plaintext bytes
                  in the same segment
+  smtp-no-starttls
+                 a valid ESMTP dialogue that offers no STARTTLS
+  pg-N, pg-E, pg-S-close
+                 answers the PostgreSQL SSLRequest with 'N', with an ErrorResponse
+                 (holding an escape sequence), or with 'S' and a hang-up
+  mysql-err      greets with a MySQL ERR packet (1040, too many connections)
+  ldap-protocol-error, ldap-truncated
+                 answers the LDAP StartTLS request with resultCode 2, or with
+                 an ExtendedResponse cut short by a hang-up
+  ldap-bad-length
+                 answers it with an ExtendedResponse longer than its SEQUENCE
+  xmpp-failure   announces STARTTLS, then answers it with <failure/>
+  kafka-lying-length
+                 TLS at connect (--cert, --key), then an ApiVersions answer
+                 whose length says 2 GiB
+  tls-garbage-after
+                 TLS at connect (--cert, --key), then random bytes for an answer
+                 (Redis PING, MQTT CONNECT)
   tls-alert      reads the ClientHello, answers a fatal handshake_failure alert
+  tls-cut-record reads the ClientHello, sends 20 bytes of a 100-byte record, closes
+  tls-cut-handshake
+                 reads the ClientHello, sends a whole record holding 4 bytes of
+                 a ServerHello, closes
   tls13-bad-finished
                  relays to the TLS 1.3 server on --upstream, corrupting the
                  server's fifth encrypted record (its Finished, after the
@@ -38,6 +60,7 @@ import os
 import random
 import select
 import socket
+import ssl
 import sys
 import threading
 import time
@@ -49,14 +72,18 @@ GARBAGE = 64 * 1024
 TLS_FATAL_ALERT = bytes.fromhex("15030300020228")
 TLS_APPLICATION_DATA = 0x17
 LATE_ALERT_DELAY = 1.0
+# TLS record: handshake, TLS 1.2, length 100.
+SERVER_HELLO_HEADER = bytes.fromhex("1603030064")
 
 
 class Peer:
     """One client connection, bounded by the process deadline."""
 
-    def __init__(self, conn, deadline, seed, upstream=None):
+    def __init__(self, conn, deadline, seed, upstream=None, cert=None, key=None):
         self.conn = conn
         self.upstream = upstream
+        self.cert = cert
+        self.key = key
         self.deadline = deadline
         self.buffer = b""
         self.rng = random.Random(seed)
@@ -125,7 +152,9 @@ def mode_close(p):
     pass
 
 
-def mode_smtp_plaintext_after_starttls(p):
+def smtp_dialogue(p, last_capability, starttls_reply):
+    """A plausible ESMTP dialogue: EHLO announces LAST_CAPABILITY last, and
+    STARTTLS gets STARTTLS_REPLY in one send (None: refused), then silence."""
     p.send(b"220 hostile.test ESMTP\r\n")
     while True:
         line = p.read_line()
@@ -133,17 +162,21 @@ def mode_smtp_plaintext_after_starttls(p):
             return
         verb = line.split(b" ", 1)[0].upper()
         if verb in (b"EHLO", b"HELO", b"LHLO"):
-            p.send(b"250-hostile.test\r\n250-PIPELINING\r\n250 STARTTLS\r\n")
-        elif verb == b"STARTTLS":
-            # One send: the go-ahead and the injected reply share a segment.
-            p.send(b"220 go\r\n250-injected.hostile.test\r\n250 AUTH PLAIN\r\n")
+            p.send(b"250-hostile.test\r\n250-PIPELINING\r\n250 " + last_capability + b"\r\n")
+        elif verb == b"STARTTLS" and starttls_reply is not None:
+            p.send(starttls_reply)
             p.drain()
             return
         elif verb == b"QUIT":
             p.send(b"221 bye\r\n")
             return
         else:
-            p.send(b"250 ok\r\n")
+            p.send(b"502 not here\r\n")
+
+
+def mode_smtp_plaintext_after_starttls(p):
+    # One send: the go-ahead and the injected reply share a segment.
+    smtp_dialogue(p, b"STARTTLS", b"220 go\r\n250-injected.hostile.test\r\n250 AUTH PLAIN\r\n")
 
 
 def mode_smtp_early_go_ahead(p):
@@ -186,6 +219,106 @@ def mode_pg_s_plus_bytes(p):
         return
     p.send(b"S" + b"plaintext that must never reach the TLS layer")
     p.drain()
+
+
+def mode_tls_cut_record(p):
+    """A ServerHello record that announces 100 bytes, 20 of them sent, then
+    the hang-up: TLS cut off mid-record."""
+    if not p.recv():
+        return
+    p.send(SERVER_HELLO_HEADER + b"\x02" + bytes(19))
+
+
+def mode_tls_cut_handshake(p):
+    """A whole record holding the first 4 bytes of a ServerHello, then the
+    hang-up: TLS cut off between records, mid-handshake."""
+    if not p.recv():
+        return
+    p.send(bytes.fromhex("1603030004") + bytes.fromhex("02000046"))
+
+
+def mode_smtp_no_starttls(p):
+    """A valid ESMTP server that offers no STARTTLS."""
+    smtp_dialogue(p, b"8BITMIME", None)
+
+
+def pg_answer(answer):
+    """A PostgreSQL server answering the SSLRequest with ANSWER, then silent."""
+    def mode(p):
+        if p.read_exactly(8) is None:
+            return
+        p.send(answer)
+        p.drain()
+    return mode
+
+
+PG_ERROR_FIELDS = b"SFATAL\x00C28000\x00Mno pg_hba.conf entry \x1b[2J\x00\x00"
+PG_ERROR = b"E" + (4 + len(PG_ERROR_FIELDS)).to_bytes(4, "big") + PG_ERROR_FIELDS
+
+
+def pg_s_then_close(p):
+    if p.read_exactly(8) is None:
+        return
+    p.send(b"S")
+
+
+def mysql_packet(seq, payload):
+    return len(payload).to_bytes(3, "little") + bytes([seq]) + payload
+
+
+def mode_mysql_err(p):
+    """MariaDB's answer to a host with too many connections: an ERR packet."""
+    p.send(mysql_packet(0, b"\xff" + (1040).to_bytes(2, "little") + b"Too many connections"))
+    p.drain()
+
+
+def ldap_answer(answer, then_close=False):
+    """An LDAP server answering the StartTLS request with ANSWER, then silent
+    or gone."""
+    def mode(p):
+        if not p.recv():
+            return
+        p.send(answer)
+        if not then_close:
+            p.drain()
+    return mode
+
+
+def mode_xmpp_failure(p):
+    """A server that announces STARTTLS and then refuses it."""
+    if not p.recv():
+        return
+    p.send(b"<?xml version='1.0'?><stream:stream xmlns='jabber:client' "
+           b"xmlns:stream='http://etherx.jabber.org/streams' id='x' from='hostile.test' "
+           b"version='1.0'><stream:features><starttls "
+           b"xmlns='urn:ietf:params:xml:ns:xmpp-tls'/></stream:features>")
+    if not p.recv():
+        return
+    p.send(b"<failure xmlns='urn:ietf:params:xml:ns:xmpp-tls'/></stream:stream>")
+    p.drain()
+
+
+def tls_then(answer):
+    """TLS at connect (--cert, --key), then ANSWER(p, tls) to the first request."""
+    def mode(p):
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(p.cert, p.key)
+        p.conn.settimeout(p.remaining())
+        p.conn = context.wrap_socket(p.conn, server_side=True)
+        if not p.recv():
+            return
+        answer(p)
+        p.drain()
+    return mode
+
+
+def kafka_lying_length(p):
+    """ApiVersions answered with a length of 2 GiB and 6 bytes."""
+    p.send(b"\x7f\xff\xff\xff" + b"\x00\x00\x00\x01\x00\x00")
+
+
+def random_reply(p):
+    p.send(p.rng.randbytes(4096))
 
 
 def mode_tls_alert(p):
@@ -274,15 +407,31 @@ MODES = {
     "smtp-postscreen": mode_smtp_postscreen,
     "pg-S-plus-bytes": mode_pg_s_plus_bytes,
     "tls-alert": mode_tls_alert,
+    "tls-cut-record": mode_tls_cut_record,
+    "tls-cut-handshake": mode_tls_cut_handshake,
+    "smtp-no-starttls": mode_smtp_no_starttls,
+    "pg-N": pg_answer(b"N"),
+    "pg-E": pg_answer(PG_ERROR),
+    "pg-S-close": pg_s_then_close,
+    "mysql-err": mode_mysql_err,
+    # resultCode 2 (protocolError): StartTLS is not supported.
+    "ldap-protocol-error": ldap_answer(bytes.fromhex("300c02010178070a010204000400")),
+    # An ExtendedResponse whose SEQUENCE claims 12 bytes and holds 5, then the hang-up.
+    "ldap-truncated": ldap_answer(bytes.fromhex("300c0201017807"), then_close=True),
+    # A SEQUENCE of 5 bytes whose ExtendedResponse claims 7.
+    "ldap-bad-length": ldap_answer(bytes.fromhex("30050201017807")),
+    "xmpp-failure": mode_xmpp_failure,
+    "kafka-lying-length": tls_then(kafka_lying_length),
+    "tls-garbage-after": tls_then(random_reply),
     "tls13-bad-finished": mode_tls13_bad_finished,
     "tls13-late-alert": mode_tls13_late_alert,
 }
 
 
-def serve(conn, mode, deadline, seed, upstream):
+def serve(conn, mode, deadline, args):
     try:
-        MODES[mode](Peer(conn, deadline, seed, upstream))
-    except OSError:
+        MODES[mode](Peer(conn, deadline, args.seed, args.upstream, args.cert, args.key))
+    except (OSError, ssl.SSLError):
         pass  # the client going away is part of the game
     finally:
         conn.close()
@@ -296,6 +445,8 @@ def main():
                         help="seconds before exiting (at most %d)" % MAX_LIFETIME)
     parser.add_argument("--seed", type=int, default=1, help="seed of the garbage")
     parser.add_argument("--upstream", type=int, help="the TLS server's port, for the relays")
+    parser.add_argument("--cert", help="certificate chain (PEM) of the TLS modes")
+    parser.add_argument("--key", help="private key (PEM) of the TLS modes")
     args = parser.parse_args()
     deadline = time.monotonic() + max(0.0, min(args.lifetime, MAX_LIFETIME))
 
@@ -317,7 +468,7 @@ def main():
         except socket.timeout:
             continue
         threading.Thread(target=serve,
-                         args=(conn, args.mode, deadline, args.seed, args.upstream),
+                         args=(conn, args.mode, deadline, args),
                          daemon=True).start()
     listener.close()
     return 0

@@ -1,8 +1,9 @@
 #!/bin/bash
 # hostile.sh — the plugins against peers that misbehave (tests/hostile/peer.py):
 # silence, a slow banner, garbage, a huge line, an abrupt close, plaintext
-# injected after the go-ahead, and a TLS alert. Every case must end in one status
-# line, within the deadline, with an exit code of 0-3 and nothing on stderr.
+# injected after the go-ahead, a TLS alert, TLS cut off, and each protocol's
+# refusals and broken replies. Every case must end in one status line, within
+# the deadline, with an exit code of 0-3 and nothing on stderr.
 
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh" || exit 99
@@ -11,13 +12,27 @@ require_server 'python3 (/usr/bin/python3)' test -x "$PYTHON"
 require_plugin "$CHECK_TLS"
 require_plugin "$CHECK_TLS_SMTP"
 require_plugin "$CHECK_TLS_PGSQL"
+require_server 'certtool (gnutls-bin)' command -v certtool
 [ -r "$HOSTILE_PEER" ] || bail_out "$HOSTILE_PEER not found"
 lib_init
 
+for name in ldap mysql xmpp kafka redis mqtt; do
+	require_plugin "$TLSCHECK_BUILDDIR/plugins/check_tls_$name"
+	declare "CHECK_TLS_${name^^}=$TLSCHECK_BUILDDIR/plugins/check_tls_$name"
+done
+
+# The certificate of the peers that speak TLS.
+make_ca ca && make_leaf peer ca peer.test peer.test '-1 day' '+200 days' ||
+	bail_out 'cannot make the certificates'
+
 declare -A PEER
 for mode in silent slow-banner garbage huge-line close \
-	smtp-plaintext-after-starttls smtp-early-go-ahead pg-S-plus-bytes tls-alert; do
-	start_peer "$mode" || bail_out "peer.py $mode did not start"
+	smtp-plaintext-after-starttls smtp-early-go-ahead pg-S-plus-bytes tls-alert \
+	tls-cut-record tls-cut-handshake smtp-no-starttls pg-N pg-E pg-S-close mysql-err \
+	ldap-protocol-error ldap-truncated ldap-bad-length xmpp-failure \
+	kafka-lying-length tls-garbage-after; do
+	start_peer "$mode" --cert "$TEST_DIR/peer.pem" --key "$TEST_DIR/peer.key" ||
+		bail_out "peer.py $mode did not start"
 	PEER[$mode]=$SERVER_PORT
 done
 
@@ -110,6 +125,76 @@ hostile 'fatal TLS alert: CRITICAL, names the alert' 2 \
 hostile 'fatal TLS alert on implicit SMTPS: CRITICAL' 2 '^TLS CRITICAL - .*[Aa]lert' \
 	'@max-secs=5' \
 	-- tls-alert "$CHECK_TLS_SMTP" --implicit-tls -t 10
+
+# --- one peer per behaviour, -t 3: the documented state and its reason ----------
+
+# quick DESC EXIT REASON -- MODE PLUGIN ARGS...: within -t 3 and 3.5 s of wall
+# time, one line naming REASON, perfdata whole.
+quick() {
+	local desc=$1 want=$2 reason=$3
+	shift 3
+	hostile "$desc" "$want" "$reason" '@max-secs=3.5' "$@" -t 3
+}
+TRUSTED=(-C ca.pem)
+
+quick 'TLS cut off mid-record: the server closed, not "not TLS"' 2 \
+	'^TLS CRITICAL - .* tls: server closed the connection during the TLS handshake \| time=' \
+	-- tls-cut-record "$CHECK_TLS"
+quick 'TLS cut off between records: the server closed' 2 \
+	'^TLS CRITICAL - .* tls: server closed the connection during the TLS handshake \| time=' \
+	-- tls-cut-handshake "$CHECK_TLS"
+quick 'garbage for a ClientHello: not TLS' 2 \
+	"^TLS CRITICAL - .* tls: the server's reply is not TLS \\| time=" \
+	-- garbage "$CHECK_TLS"
+quick 'fatal alert for the ClientHello: named' 2 \
+	"^TLS CRITICAL - .* tls: handshake failed: server sent alert 'Handshake failed' \\| time=" \
+	-- tls-alert "$CHECK_TLS"
+quick 'SMTP without STARTTLS: no TLS offered' 2 \
+	'^TLS CRITICAL - .* smtp: server does not offer STARTTLS \| time=' \
+	-- smtp-no-starttls "$CHECK_TLS_SMTP"
+quick 'SMTP, one byte a second: the deadline' 2 '^TLS CRITICAL - .* smtp: timeout .*\| time=' \
+	-- slow-banner "$CHECK_TLS_SMTP"
+quick 'SMTP, a 1 MiB line: refused at its bound' 2 \
+	'^TLS CRITICAL - .* smtp: .*longer than [0-9]+ bytes \| time=' \
+	-- huge-line "$CHECK_TLS_SMTP"
+quick "PostgreSQL 'N': no TLS offered" 2 \
+	"^TLS CRITICAL - .* pgsql: server does not offer TLS \\(SSLRequest answered 'N'\\) \\| time=" \
+	-- pg-N "$CHECK_TLS_PGSQL"
+quick "PostgreSQL 'E' and a message: not echoed" 2 \
+	'^TLS CRITICAL - .* pgsql: server answered the SSLRequest with an error message \| time=' \
+	-- pg-E "$CHECK_TLS_PGSQL"
+quick "PostgreSQL 'S' then the hang-up: closed during the handshake" 2 \
+	'^TLS CRITICAL - .* pgsql: server closed the connection during the TLS handshake \| time=' \
+	-- pg-S-close "$CHECK_TLS_PGSQL"
+quick 'MySQL ERR at greeting: its number and text' 2 \
+	"^TLS CRITICAL - .* mysql: server refused the connection at greeting: error 1040 \\(too many connections\\)" \
+	-- mysql-err "$CHECK_TLS_MYSQL"
+quick 'LDAP resultCode 2: StartTLS refused' 2 \
+	'^TLS CRITICAL - .* ldap: server refused StartTLS: resultCode 2 \(protocolError\)' \
+	-- ldap-protocol-error "$CHECK_TLS_LDAP"
+quick 'LDAP response cut short by a hang-up' 2 \
+	'^TLS CRITICAL - .* ldap: LDAP response to StartTLS cut short' \
+	-- ldap-truncated "$CHECK_TLS_LDAP"
+quick 'LDAP response whose BER lengths disagree: malformed' 2 \
+	'^TLS CRITICAL - .* ldap: malformed LDAP response to StartTLS' \
+	-- ldap-bad-length "$CHECK_TLS_LDAP"
+quick 'XMPP <failure/>: STARTTLS refused' 2 \
+	'^TLS CRITICAL - .* xmpp: STARTTLS refused: server answered <failure/> \| time=' \
+	-- xmpp-failure "$CHECK_TLS_XMPP"
+quick 'Kafka answer with a lying length: WARNING, the certificate still judged' 1 \
+	"^TLS WARNING - .* kafka: no Kafka ApiVersions response within 3s: .*'CN=peer\\.test' expires in" \
+	"$PERF_TAIL" -- kafka-lying-length "$CHECK_TLS_KAFKA" "${TRUSTED[@]}"
+quick 'Redis garbage after TLS: WARNING, the certificate still judged' 1 \
+	"^TLS WARNING - .* redis: no Redis reply to PING within 3s: .*'CN=peer\\.test' expires in" \
+	"$PERF_TAIL" -- tls-garbage-after "$CHECK_TLS_REDIS" "${TRUSTED[@]}"
+quick 'MQTT garbage after TLS: WARNING, the certificate still judged' 1 \
+	"^TLS WARNING - .* mqtt: no MQTT CONNACK within 3s: .*'CN=peer\\.test' expires in" \
+	"$PERF_TAIL" -- tls-garbage-after "$CHECK_TLS_MQTT" "${TRUSTED[@]}"
+for plugin in "$CHECK_TLS" "$CHECK_TLS_SMTP" "$CHECK_TLS_PGSQL" "$CHECK_TLS_LDAP" \
+	"$CHECK_TLS_MYSQL" "$CHECK_TLS_XMPP" "$CHECK_TLS_KAFKA"; do
+	quick "silent after accept, ${plugin##*/} -t 3: the deadline" 2 \
+		'^TLS CRITICAL - .*timeout.*\| time=' -- silent "$plugin"
+done
 
 # --- the other formats on a failed probe ----------------------------------------
 
