@@ -316,33 +316,44 @@ out:
 	return rc;
 }
 
-/* The DER of the first certificate in DATA, PEM or DER, into *DER (allocated). */
+/* The DER of the first certificate in DATA, PEM or DER, into *DER (allocated).
+ * Returns 0; GnuTLS's error when DATA holds a PEM certificate it cannot read
+ * (truncated, garbled); or 1 when DATA holds no certificate. */
 static int first_certificate(const gnutls_datum_t *data, gnutls_datum_t *der)
 {
+	bool pem = strstr((const char *)data->data, "-----BEGIN CERTIFICATE") != NULL;
 	gnutls_x509_crt_t *list = NULL;
 	unsigned count = 0;
 	int ret;
 
 	ret = gnutls_x509_crt_list_import2(&list, &count, data, GNUTLS_X509_FMT_PEM, 0);
-	if (ret < 0 || count == 0)
+	if (!pem && (ret < 0 || count == 0))
 		ret = gnutls_x509_crt_list_import2(&list, &count, data, GNUTLS_X509_FMT_DER, 0);
 	if (ret >= 0 && count > 0)
 		ret = gnutls_x509_crt_export2(list[0], GNUTLS_X509_FMT_DER, der);
 	for (unsigned i = 0; i < count; i++)
 		gnutls_x509_crt_deinit(list[i]);
 	gnutls_free(list);
-	return ret >= 0 && count > 0 ? 0 : -1;
+	if (ret < 0 && pem)
+		return ret;
+	return ret >= 0 && count > 0 ? 0 : 1;
 }
 
 int cert_load_file(struct cert_chain *chain, const char *path, const char *what, struct fault *f)
 {
 	gnutls_datum_t data = {NULL, 0};
 	gnutls_datum_t der = {NULL, 0};
-	int rc = -1;
+	int ret, rc = -1;
 
 	if (file_read_bounded(path, what, FILE_CA_MAX, &data, f) < 0)
 		goto out;
-	if (first_certificate(&data, &der) < 0) {
+	ret = first_certificate(&data, &der);
+	if (ret < 0) {
+		fault_set(f, FAULT_INTERNAL, "%s '%s' cannot be parsed: %s", what, path,
+		          file_parse_error(ret));
+		goto out;
+	}
+	if (ret > 0) {
 		fault_set(f, FAULT_INTERNAL, "%s '%s' holds no certificate", what, path);
 		goto out;
 	}

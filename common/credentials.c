@@ -128,14 +128,18 @@ static int load_cert_file(struct client_credentials *c, const char *path, struct
 	gnutls_datum_t data = {NULL, 0};
 	gnutls_x509_crt_t *list = NULL;
 	unsigned count = 0;
-	int rc = -1;
+	int ret, rc = -1;
 
 	if (file_read_bounded(path, "client certificate file", CREDENTIALS_FILE_MAX, &data, f) < 0)
 		return -1;
-	if (gnutls_x509_crt_list_import2(&list, &count, &data,
-	                                 is_pem(&data) ? GNUTLS_X509_FMT_PEM : GNUTLS_X509_FMT_DER,
-	                                 0) < 0 ||
-	    count == 0) {
+	ret = gnutls_x509_crt_list_import2(
+	        &list, &count, &data, is_pem(&data) ? GNUTLS_X509_FMT_PEM : GNUTLS_X509_FMT_DER, 0);
+	if (ret < 0 && strstr((const char *)data.data, "-----BEGIN CERTIFICATE") != NULL) {
+		fault_set(f, FAULT_INTERNAL, "client certificate file '%s' cannot be parsed: %s",
+		          path, file_parse_error(ret));
+		goto out;
+	}
+	if (ret < 0 || count == 0) {
 		fault_set(f, FAULT_INTERNAL, "client certificate file '%s' holds no certificate",
 		          path);
 		goto out;
@@ -164,9 +168,12 @@ static void describe_key_error(int ret, const char *path, const char *password_f
 		          "cannot decrypt client key '%s' with the password in '%s' (wrong "
 		          "password?)",
 		          path, password_file);
+	else if (ret == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
+		/* PEM, but no key block in it: a certificate named by mistake. */
+		fault_set(f, FAULT_INTERNAL, "client key '%s' holds no private key", path);
 	else
 		fault_set(f, FAULT_INTERNAL, "client key '%s' cannot be parsed: %s", path,
-		          gnutls_strerror(ret));
+		          file_parse_error(ret));
 }
 
 static int load_key_file(struct client_credentials *c, const struct credentials_files *files,
@@ -284,7 +291,7 @@ static int load_p12_file(struct client_credentials *c, const char *path, const c
 		        p12, &data, is_pem(&data) ? GNUTLS_X509_FMT_PEM : GNUTLS_X509_FMT_DER, 0);
 	if (ret < 0) {
 		fault_set(f, FAULT_INTERNAL, "PKCS#12 file '%s' cannot be parsed: %s", path,
-		          gnutls_strerror(ret));
+		          file_parse_error(ret));
 		goto out;
 	}
 	rc = parse_p12(c, p12, password, path, f);

@@ -335,3 +335,26 @@ out:
 	file_release(&data);
 	return rc;
 }
+
+const char *file_parse_error(int ret)
+{
+	switch (ret) {
+	case GNUTLS_E_BASE64_UNEXPECTED_HEADER_ERROR:
+	case GNUTLS_E_BASE64_DECODING_ERROR:
+		return "a PEM block is truncated or garbled";
+	case GNUTLS_E_ASN1_DER_ERROR:
+	case GNUTLS_E_ASN1_DER_OVERFLOW:
+	case GNUTLS_E_ASN1_ELEMENT_NOT_FOUND:
+	case GNUTLS_E_ASN1_IDENTIFIER_NOT_FOUND:
+	case GNUTLS_E_ASN1_VALUE_NOT_FOUND:
+	case GNUTLS_E_ASN1_VALUE_NOT_VALID:
+	case GNUTLS_E_ASN1_GENERIC_ERROR:
+	case GNUTLS_E_ASN1_TAG_ERROR:
+	case GNUTLS_E_ASN1_TAG_IMPLICIT:
+	case GNUTLS_E_ASN1_TYPE_ANY_ERROR:
+	case GNUTLS_E_ASN1_SYNTAX_ERROR:
+		return "its DER is malformed";
+	default:
+		return gnutls_strerror(ret);
+	}
+}

@@ -89,4 +89,9 @@ struct file_dir_walk {
  *   or the failure WALK->visit set. */
 int file_read_directory(const char *dir, const struct file_dir_walk *walk, struct fault *f);
 
+/* Why GnuTLS refused the contents of a file, in the operator's words, for
+ * "WHAT 'x' cannot be parsed: ...": GnuTLS's error RET as "a PEM block is
+ * truncated or garbled" or "its DER is malformed", else GnuTLS's own text. */
+const char *file_parse_error(int ret);
+
 #endif

@@ -63,30 +63,6 @@ static void describe_store(const struct trust_store *s, char *store, size_t size
 		snprintf(store, size, "the system store");
 }
 
-/* GnuTLS's reasons for refusing a PEM file, in the operator's words. */
-static const char *parse_error(int ret)
-{
-	switch (ret) {
-	case GNUTLS_E_BASE64_UNEXPECTED_HEADER_ERROR:
-	case GNUTLS_E_BASE64_DECODING_ERROR:
-		return "a PEM block is truncated or garbled";
-	case GNUTLS_E_ASN1_DER_ERROR:
-	case GNUTLS_E_ASN1_DER_OVERFLOW:
-	case GNUTLS_E_ASN1_ELEMENT_NOT_FOUND:
-	case GNUTLS_E_ASN1_IDENTIFIER_NOT_FOUND:
-	case GNUTLS_E_ASN1_VALUE_NOT_FOUND:
-	case GNUTLS_E_ASN1_VALUE_NOT_VALID:
-	case GNUTLS_E_ASN1_GENERIC_ERROR:
-	case GNUTLS_E_ASN1_TAG_ERROR:
-	case GNUTLS_E_ASN1_TAG_IMPLICIT:
-	case GNUTLS_E_ASN1_TYPE_ANY_ERROR:
-	case GNUTLS_E_ASN1_SYNTAX_ERROR:
-		return "a certificate in it is malformed";
-	default:
-		return gnutls_strerror(ret);
-	}
-}
-
 /* Add the PEM certificates of DATA to LIST: how many, 0 when it holds none, or
  * GnuTLS's error when it cannot be parsed. */
 static int add_pem(gnutls_x509_trust_list_t list, const gnutls_datum_t *data)
@@ -109,7 +85,7 @@ static int add_file(gnutls_x509_trust_list_t list, const char *file, struct faul
 	ret = add_pem(list, &data);
 	if (ret < 0) {
 		fault_set(f, FAULT_INTERNAL, "CA file '%s' cannot be parsed: %s", file,
-		          parse_error(ret));
+		          file_parse_error(ret));
 		goto out;
 	}
 	if (ret == 0) {

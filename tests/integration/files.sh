@@ -58,6 +58,40 @@ refused '--ca-path FIFO' "CA directory 'ca\\.fifo' is a FIFO, not a directory" \
 refused '--ca-path a directory without a certificate' \
 	"CA directory 'ca\\.d' holds no certificate" --ca-path ca.d
 
+# --- every other file option goes through the same reader ------------------------
+
+make_client client ca client.test '-1 day' '+200 days' || bail_out 'cannot make the client files'
+head -c 100 "$TEST_DIR/client.key" >"$TEST_DIR/truncated.key"
+
+# each_kind OPTION WHAT ARGS...: OPTION naming a FIFO, /dev/zero and a
+# directory, each refused as WHAT by name (ARGS: the options it needs besides).
+each_kind() {
+	local option=$1 what=$2
+	shift 2
+	refused "$option FIFO: refused at once" "$what 'ca\\.fifo' is a FIFO, not a regular file" \
+		"$@" "$option" ca.fifo
+	refused "$option /dev/zero: refused, not read" \
+		"$what '/dev/zero' is a character device, not a regular file" "$@" "$option" /dev/zero
+	refused "$option DIR" "$what 'ca\\.d' is a directory, not a regular file" \
+		"$@" "$option" ca.d
+}
+each_kind --cert-file 'certificate file'
+each_kind --client-cert 'client certificate file' --client-key client.key
+each_kind --client-key 'client key' --client-cert client.pem
+each_kind --client-key-password-file 'password file' --client-cert client.pem \
+	--client-key client.key
+each_kind --client-p12 'PKCS#12 file'
+
+truncated='cannot be parsed: a PEM block is truncated or garbled'
+refused '--cert-file a truncated PEM' "certificate file 'truncated\\.pem' $truncated" \
+	--cert-file truncated.pem
+refused '--client-cert a truncated PEM' "client certificate file 'truncated\\.pem' $truncated" \
+	--client-cert truncated.pem --client-key client.key
+refused '--client-key a truncated PEM' "client key 'truncated\\.key' $truncated" \
+	--client-cert client.pem --client-key truncated.key
+refused '--client-p12 a truncated PEM' "PKCS#12 file 'truncated\\.pem' $truncated" \
+	--client-p12 truncated.pem
+
 # --- a CA directory holding more than certificates ------------------------------
 
 # What else a CA directory may hold is passed over unopened (a FIFO, a
