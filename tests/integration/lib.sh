@@ -32,6 +32,18 @@ PERF_FAILED='\| time=[0-9]+(\.[0-9]+)?s;;;0;$'
 # A run of a plugin that takes longer than this is a hang, not a result.
 CHECK_LIMIT=${CHECK_LIMIT:-30}
 
+# TLSCHECK_VALGRIND=1 runs every plugin that run_check starts under valgrind
+# (memcheck, every leak, glibc's own suppressed): an error fails the test, as
+# its log must stay empty. Such a run judges memory, not time: wall-time
+# assertions are skipped, and a hang takes longer to be one.
+VALGRIND=()
+if [ "${TLSCHECK_VALGRIND:-}" = 1 ]; then
+	VALGRIND=(valgrind -q --error-exitcode=1 --leak-check=full --show-leak-kinds=all
+		--errors-for-leak-kinds=all --track-fds=no --child-silent-after-fork=yes
+		--suppressions="$TLSCHECK_SRCDIR/tests/valgrind.supp")
+	CHECK_LIMIT=$((CHECK_LIMIT * 4))
+fi
+
 TEST_DIR=
 CLEANUP_CMDS=()
 CLEANUP_PIDS=()
@@ -591,10 +603,19 @@ start_stunnel() {
 # CHECK_ERR (stderr), CHECK_FIRST (first line), CHECK_LINES, CHECK_SECS, CHECK_CMD.
 
 run_check() {
-	local out=$TEST_DIR/check.out err=$TEST_DIR/check.err t0 t1
+	local out=$TEST_DIR/check.out err=$TEST_DIR/check.err t0 t1 prefix=()
 	CHECK_CMD=$(printf '%q ' "$@")
+	VALGRIND_LOG=$TEST_DIR/valgrind.log
+	rm -f "$VALGRIND_LOG"
+	# Only our plugins: the servers and tools a test runs are not ours to judge.
+	case $1 in
+	"$TLSCHECK_BUILDDIR"/plugins/*)
+		[ ${#VALGRIND[@]} -eq 0 ] || prefix=("${VALGRIND[@]}" --log-file="$VALGRIND_LOG")
+		;;
+	esac
 	t0=$(date +%s.%N)
-	(cd "$TEST_DIR" && exec timeout -k 2 "$CHECK_LIMIT" "$@") </dev/null >"$out" 2>"$err"
+	(cd "$TEST_DIR" && exec timeout -k 2 "$CHECK_LIMIT" "${prefix[@]}" "$@") \
+		</dev/null >"$out" 2>"$err"
 	CHECK_RC=$?
 	t1=$(date +%s.%N)
 	CHECK_SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
@@ -612,12 +633,15 @@ run_check() {
 #   *RE           some line of stdout matches RE
 #   ~RE           no line of stdout matches RE
 #   @lines=N      stdout has exactly N lines (@min-lines=N: at least N)
-#   @max-secs=S   the run took less than S seconds of wall time
+#   @max-secs=S   the run took less than S seconds of wall time (not checked
+#                 under valgrind)
+# Under valgrind (TLSCHECK_VALGRIND=1) its log must be empty too.
 assert_check() {
 	local desc=$1 want=$2 p problems=()
 	shift 2
 	[ "$CHECK_RC" = "$want" ] || problems+=("exit code $CHECK_RC, expected $want")
 	[ -z "$CHECK_ERR" ] || problems+=("stderr is not empty")
+	[ ! -s "${VALGRIND_LOG:-}" ] || problems+=("valgrind found errors")
 	for p in "$@"; do
 		case $p in
 		@lines=*)
@@ -629,6 +653,7 @@ assert_check() {
 				problems+=("$CHECK_LINES lines of output, expected at least ${p#@min-lines=}")
 			;;
 		@max-secs=*)
+			[ ${#VALGRIND[@]} -eq 0 ] || continue
 			awk -v t="$CHECK_SECS" -v m="${p#@max-secs=}" 'BEGIN { exit !(t < m) }' ||
 				problems+=("took ${CHECK_SECS}s, expected less than ${p#@max-secs=}s")
 			;;
@@ -664,6 +689,8 @@ assert_check() {
 	diag_file "$TEST_DIR/check.out"
 	diag "stderr:"
 	diag_file "$TEST_DIR/check.err"
+	[ ! -s "${VALGRIND_LOG:-}" ] || diag "valgrind:"
+	diag_file "${VALGRIND_LOG:-}"
 	return 1
 }
 
