@@ -1,0 +1,10 @@
+/* MQTT's after(): the CONNACK. */
+#include <config.h>
+
+#include "fuzz_conn.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	fuzz_play(&protocol_mqtt, FUZZ_AFTER, NULL, data, size);
+	return 0;
+}
