@@ -10,6 +10,9 @@ packages=(
 	libgnutls28-dev libidn2-dev libcmocka-dev
 	# the source format check
 	clang-format
+	# libFuzzer harnesses (clang with its runtime, llvm-cov for their coverage)
+	# and the valgrind pass of the integration tests
+	clang libclang-rt-14-dev llvm valgrind
 	# certificates at test time, and the plain-TLS test server
 	gnutls-bin
 	# a second TLS stack as a test server (s_server): other alerts, other timing

@@ -1,7 +1,10 @@
 #!/bin/bash
 # The whole test suite: install what it needs, build with warnings as errors and
-# AddressSanitizer + UndefinedBehaviorSanitizer, run every unit and integration test,
-# then `make distcheck` (a plain build from the release tarball, tested again).
+# AddressSanitizer + UndefinedBehaviorSanitizer, run every unit and integration test;
+# then, on a plain build, the integration tests that reach every parser and file
+# reader once more with each plugin under valgrind; a short run of every libFuzzer
+# harness (a clang build); then `make distcheck` (a plain build from the release
+# tarball, tested again).
 # Ends with one line: "N passed, N failed, N skipped". With CI=true a skipped test
 # counts as a failure: every server is installed, so nothing may be skipped.
 set -u
@@ -36,9 +39,60 @@ for log in $(grep -lE '^(not ok|Bail out)' $(find "$build/tests" -name '*.log') 
 	cat "$log"
 done
 
+# --- valgrind ----------------------------------------------------------------------
+# The sanitizers change the memory they watch; memcheck sees the plain build. A
+# subset, for time: the hostile peers and certificates, the file readers, and one
+# test per protocol family and per judged fact (every protocol's parser is met
+# in hostile.sh). Wall-time assertions are skipped (lib.sh).
+valgrind_tests="hostile hostile-certs files tls smtp pgsql mysql ldap xmpp imap kafka redis mqtt
+	mtls ocsp rules"
+vg=$top/_build-valgrind
+rm -rf "$vg" && mkdir -p "$vg" && cd "$vg" || exit 1
+if ../configure -q --enable-werror CFLAGS="-O1 -g" && make -s -j"$jobs"; then
+	TLSCHECK_VALGRIND=1 make -j"$jobs" check \
+		TESTS="$(printf 'tests/integration/%s.sh ' $valgrind_tests)" >"$vg/check.out" 2>&1
+	grep -E '^(FAIL|XPASS|ERROR|SKIP):' "$vg/check.out" | sed 's/^/valgrind: /'
+	vg_count() { sed -n "s/^# $1: *//p" "$vg/check.out" | tail -n 1; }
+	if [ -n "$(vg_count TOTAL)" ]; then
+		passed=$((passed + $(vg_count PASS)))
+		failed=$((failed + $(vg_count FAIL) + $(vg_count ERROR) + $(vg_count XPASS)))
+		skipped=$((skipped + $(vg_count SKIP)))
+	else
+		echo "FAIL: valgrind: make check did not run"
+		failed=$((failed + 1))
+	fi
+	for log in $(find "$vg/tests" -name '*.log'); do
+		# An expected failure (# TODO) is not news.
+		grep -E '^(not ok|Bail out)' "$log" | grep -qv '# TODO' || continue
+		echo "--- valgrind: $log"
+		cat "$log"
+	done
+else
+	echo "FAIL: valgrind: the plain build failed"
+	failed=$((failed + 1))
+fi
+
+# --- fuzzing -------------------------------------------------------------------------
+# Every harness from its seed corpus (replayed first: the regression tests), then
+# FUZZ_SECONDS of new inputs each (scripts/fuzz.sh).
+fz=$top/_build-fuzz
+rm -rf "$fz" && mkdir -p "$fz" && cd "$fz" || exit 1
+harnesses="cli kafka ldap mqtt mysql pgsql redis textproto time xmpp"
+if ../configure -q CC=clang --enable-fuzzing --enable-werror CFLAGS="-O1 -g" &&
+	make -s -j"$jobs" $(printf 'tests/fuzz/fuzz_%s ' $harnesses); then
+	# shellcheck disable=SC2086 # one word per harness
+	bash "$top/scripts/fuzz.sh" "$fz" "${FUZZ_SECONDS:-20}" $harnesses >"$fz/fuzz.out" 2>&1
+	cat "$fz/fuzz.out"
+	passed=$((passed + $(grep -c '^PASS: fuzz' "$fz/fuzz.out")))
+	failed=$((failed + $(grep -c '^FAIL: fuzz' "$fz/fuzz.out")))
+else
+	echo "FAIL: fuzzing: the clang build failed"
+	failed=$((failed + 1))
+fi
+
 cd "$top" || exit 1
 # The committed .clang-format is the style: every C file must already follow it.
-unformatted=$(for f in common/*.[ch] plugins/*.c tests/unit/*.c; do
+unformatted=$(for f in common/*.[ch] plugins/*.c tests/unit/*.c tests/fuzz/*.[ch]; do
 	clang-format "$f" | cmp -s - "$f" || echo "$f"
 done)
 if [ -z "$unformatted" ]; then
