@@ -74,7 +74,11 @@ check() {
 		shift
 	done
 	shift
-	expect_check "$desc" "$want" '@lines=1' '@max-secs=3.5' "${patterns[@]}" \
+	case " ${patterns[*]} " in
+	*' @max-secs='*) ;;
+	*) patterns+=('@max-secs=3.5') ;;
+	esac
+	expect_check "$desc" "$want" '@lines=1' "${patterns[@]}" \
 		-- "$CHECK_TLS" -H 127.0.0.1 -p "$port" -t 3 "$@"
 }
 
@@ -109,18 +113,34 @@ TAP_TODO=
 
 # --- names and subjects ----------------------------------------------------------
 
-sans=('dns_name = "leaf.test"')
-for i in $(seq 1 4999); do
-	sans+=("dns_name = \"n$i.x\"")
-done
-issue many root leaf.test '-1 day' '+200 days' "${sans[@]}" tls_www_server signing_key ||
+# certtool keeps 128 names of a template; OpenSSL signs any number.
+{
+	printf 'subjectAltName = DNS:leaf.test'
+	for i in $(seq 1 4999); do
+		printf ',DNS:n%d.x' "$i"
+	done
+	printf '\nextendedKeyUsage = serverAuth\n'
+} >"$TEST_DIR/many.ext"
+openssl req -new -key "$TEST_DIR/key.key" -subj /CN=leaf.test -out "$TEST_DIR/many.csr" \
+	2>/dev/null &&
+	openssl x509 -req -in "$TEST_DIR/many.csr" -CA "$TEST_DIR/root.pem" \
+		-CAkey "$TEST_DIR/key.key" -CAcreateserial -days 200 -extfile "$TEST_DIR/many.ext" \
+		-out "$TEST_DIR/many.pem" 2>/dev/null &&
+	[ "$(openssl x509 -in "$TEST_DIR/many.pem" -noout -ext subjectAltName | grep -o 'DNS:' |
+		wc -l)" -eq 5000 ] ||
 	bail_out 'cannot make the leaf with 5000 names'
 serve many || bail_out 'openssl s_server did not start'
-check 'leaf with 5,000 names: judged like any other' 0 "$SERVER_PORT" \
-	"^TLS OK - .*'CN=leaf\\.test' expires in 199d" "$PERF_TAIL" \
-	-- -N leaf.test -C root.pem
+# GnuTLS grows its array of names by one element per realloc(): glibc does that
+# in place, AddressSanitizer copies every time, and 5,000 names cost seconds of
+# copying per import. A sanitizer build is judged by its own bound (CHECK_LIMIT).
+many_secs=3.5
+! ldd "$CHECK_TLS" 2>/dev/null | grep -q libasan || many_secs=$CHECK_LIMIT
+check 'leaf with 5,000 names, the last one asked: matched, judged like any other' 0 \
+	"$SERVER_PORT" "^TLS OK - .*'CN=leaf\\.test' expires in (199|200)d" "$PERF_TAIL" \
+	"@max-secs=$many_secs" -- -N n4999.x -C root.pem
 check 'leaf with 5,000 names, none of them asked: CRITICAL mismatch' 2 "$SERVER_PORT" \
-	'^TLS CRITICAL - .*(name|match)' "$PERF_TAIL" \
+	"^TLS CRITICAL - .*'CN=leaf\\.test' does not match 'other\\.test'" "$PERF_TAIL" \
+	"@max-secs=$many_secs" \
 	-- -N other.test -C root.pem
 
 # A TeletexString holding bytes that are not UTF-8 (0xe9 0xff).
