@@ -43,6 +43,9 @@ if [ "${TLSCHECK_VALGRIND:-}" = 1 ]; then
 		--suppressions="$TLSCHECK_SRCDIR/tests/valgrind.supp")
 	CHECK_LIMIT=$((CHECK_LIMIT * 4))
 fi
+# How long a scripted peer (start_peer) lives: the whole of its test.
+PEER_LIFETIME=120
+[ ${#VALGRIND[@]} -eq 0 ] || PEER_LIFETIME=900
 
 TEST_DIR=
 CLEANUP_CMDS=()
@@ -419,13 +422,13 @@ start_smtpd() {
 
 # start_peer MODE [PEER ARGS...]: tests/hostile/peer.py in MODE (ARGS: --upstream
 # PORT for the relays). It picks its own port (no race) and exits by itself
-# within 120 s.
+# after PEER_LIFETIME seconds.
 start_peer() {
 	local mode=$1 portfile pid i
 	shift
 	new_server_log "peer-$mode"
 	portfile=${SERVER_LOG%.log}.port
-	"$PYTHON" "$HOSTILE_PEER" "$mode" --port-file "$portfile" "$@" \
+	"$PYTHON" "$HOSTILE_PEER" "$mode" --port-file "$portfile" --lifetime "$PEER_LIFETIME" "$@" \
 		</dev/null >"$SERVER_LOG" 2>&1 &
 	pid=$!
 	kill_at_exit "$pid"
