@@ -149,6 +149,27 @@ quick 'garbage for a ClientHello: not TLS' 2 \
 quick 'fatal alert for the ClientHello: named' 2 \
 	"^TLS CRITICAL - .* tls: handshake failed: server sent alert 'Handshake failed' \\| time=" \
 	-- tls-alert "$CHECK_TLS"
+quick 'close at once, check_tls: closed during the handshake' 2 \
+	'^TLS CRITICAL - .* tls: server closed the connection during the TLS handshake \| time=' \
+	-- close "$CHECK_TLS"
+quick 'close at once, check_tls_smtp: closed before the greeting' 2 \
+	'^TLS CRITICAL - .* smtp: server closed the connection while we waited for the SMTP greeting \| time=' \
+	-- close "$CHECK_TLS_SMTP"
+quick 'close at once, check_tls_pgsql: closed before the answer' 2 \
+	'^TLS CRITICAL - .* pgsql: server (closed|reset) the connection while we waited for the answer to the SSLRequest \| time=' \
+	-- close "$CHECK_TLS_PGSQL"
+quick '64 KiB of random bytes, check_tls_smtp: not a greeting' 2 \
+	'^TLS CRITICAL - .* smtp: the SMTP greeting: .*\| time=' \
+	-- garbage "$CHECK_TLS_SMTP"
+quick '64 KiB of random bytes, check_tls_pgsql: not an answer' 2 \
+	'^TLS CRITICAL - .* pgsql: unexpected answer to the SSLRequest: 0x[0-9a-f]{2} \| time=' \
+	-- garbage "$CHECK_TLS_PGSQL"
+quick 'SMTP go-ahead followed by injected plaintext: refused' 2 \
+	'^TLS CRITICAL - .* smtp: server sent [0-9]+ bytes of plaintext after its go-ahead for TLS \(injection risk\), refusing \| time=' \
+	-- smtp-plaintext-after-starttls "$CHECK_TLS_SMTP"
+quick "PostgreSQL 'S' followed by plaintext: refused" 2 \
+	'^TLS CRITICAL - .* pgsql: server sent [0-9]+ bytes of plaintext after its go-ahead for TLS \(injection risk\), refusing \| time=' \
+	-- pg-S-plus-bytes "$CHECK_TLS_PGSQL"
 quick 'SMTP without STARTTLS: no TLS offered' 2 \
 	'^TLS CRITICAL - .* smtp: server does not offer STARTTLS \| time=' \
 	-- smtp-no-starttls "$CHECK_TLS_SMTP"
