@@ -16,9 +16,15 @@ require_server 'certtool (gnutls-bin)' command -v certtool
 [ -r "$HOSTILE_PEER" ] || bail_out "$HOSTILE_PEER not found"
 lib_init
 
-for name in ldap mysql xmpp kafka redis mqtt; do
-	require_plugin "$TLSCHECK_BUILDDIR/plugins/check_tls_$name"
-	declare "CHECK_TLS_${name^^}=$TLSCHECK_BUILDDIR/plugins/check_tls_$name"
+CHECK_TLS_LDAP=$TLSCHECK_BUILDDIR/plugins/check_tls_ldap
+CHECK_TLS_MYSQL=$TLSCHECK_BUILDDIR/plugins/check_tls_mysql
+CHECK_TLS_XMPP=$TLSCHECK_BUILDDIR/plugins/check_tls_xmpp
+CHECK_TLS_KAFKA=$TLSCHECK_BUILDDIR/plugins/check_tls_kafka
+CHECK_TLS_REDIS=$TLSCHECK_BUILDDIR/plugins/check_tls_redis
+CHECK_TLS_MQTT=$TLSCHECK_BUILDDIR/plugins/check_tls_mqtt
+for plugin in "$CHECK_TLS_LDAP" "$CHECK_TLS_MYSQL" "$CHECK_TLS_XMPP" "$CHECK_TLS_KAFKA" \
+	"$CHECK_TLS_REDIS" "$CHECK_TLS_MQTT"; do
+	require_plugin "$plugin"
 done
 
 # The certificate of the peers that speak TLS.
