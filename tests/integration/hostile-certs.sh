@@ -20,9 +20,9 @@ CHAIN_MAX=64
 # would cost seconds, and nothing here is about keys.
 make_key key || bail_out 'cannot make a key'
 
-# issue NAME CA CN NOT_BEFORE NOT_AFTER LINES...: TEST_DIR/NAME.pem signed by
+# mint NAME CA CN NOT_BEFORE NOT_AFTER LINES...: TEST_DIR/NAME.pem signed by
 # CA (the key is shared); CA "" makes it self-signed.
-issue() {
+mint() {
 	local name=$1 ca=$2 cn=$3 nb=$4 na=$5
 	shift 5
 	cert_template "$TEST_DIR/$name.tmpl" "$cn" "$nb" "$na" "$@" || return 1
@@ -44,11 +44,11 @@ long_chain() {
 	for ((i = count - 1; i >= 1; i--)); do
 		nb='-1 day' na='+3000 days'
 		[ "$i" -ne "$expired" ] || nb='-20 days' na='-2 days'
-		issue "$name-$i" "$ca" "tlscheck $name $i" "$nb" "$na" \
+		mint "$name-$i" "$ca" "tlscheck $name $i" "$nb" "$na" \
 			ca cert_signing_key || return 1
 		ca=$name-$i
 	done
-	issue "$name-leaf" "$ca" leaf.test '-1 day' '+200 days' 'dns_name = "leaf.test"' \
+	mint "$name-leaf" "$ca" leaf.test '-1 day' '+200 days' 'dns_name = "leaf.test"' \
 		tls_www_server signing_key || return 1
 	for ((i = 1; i < count; i++)); do
 		cat "$TEST_DIR/$name-$i.pem"
@@ -62,7 +62,7 @@ serve() {
 	start_openssl_server "$TEST_DIR/$1.pem" "$TEST_DIR/key.key" "${args[@]}"
 }
 
-issue root '' 'tlscheck root' '-1 day' '+3650 days' ca cert_signing_key ||
+mint root '' 'tlscheck root' '-1 day' '+3650 days' ca cert_signing_key ||
 	bail_out 'cannot make the root'
 
 # check DESC EXIT PORT PATTERNS... -- ARGS...: check_tls -t 3 against PORT.
@@ -153,7 +153,7 @@ check 'subject that is not UTF-8: judged, the bytes not echoed' 0 "$SERVER_PORT"
 	"^TLS OK - .*expires in (29|30)d" "$PERF_TAIL" '~[^ -~]' \
 	-- --no-verify-name --no-verify-trust -w 10d -c 5d
 
-issue status root 'x) | days_left=999;14;7;0; time=0s;;;0;' '-1 day' '+200 days' \
+mint status root 'x) | days_left=999;14;7;0; time=0s;;;0;' '-1 day' '+200 days' \
 	'dns_name = "leaf.test"' tls_www_server signing_key ||
 	bail_out 'cannot make the status-line subject'
 serve status || bail_out 'openssl s_server did not start'
