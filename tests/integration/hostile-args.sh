@@ -3,9 +3,6 @@
 # option bundled after a long one, control bytes in a host name or an EHLO
 # name, a bad argument with --output=json. The one line must stay one line of
 # printable text, blame the right option, and speak JSON when asked to.
-#
-# The command line is being reshaped; until its fixes land these are expected
-# failures (TODO), and a pass (XPASS) says the directive can go.
 
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh" || exit 99
@@ -16,8 +13,6 @@ require_plugin "$CHECK_TLS_SMTP"
 lib_init
 
 CLOSED=$(free_port) || bail_out 'no free port'
-
-TAP_TODO='the command line reshaped (common/cli.c)'
 
 expect_check "unknown short option after a long one: the short one blamed" 3 \
 	"^check_tls: unknown option '-x'\$" '@max-secs=2' \
@@ -32,10 +27,9 @@ expect_check 'CR LF in --ehlo: one line, quoted printable' 3 \
 	-- "$CHECK_TLS_SMTP" -H 127.0.0.1 -p "$CLOSED" --ehlo "$(printf 'x\r\nRCPT')"
 
 run_check "$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" -w bad --output=json
-TAP_TODO='' assert_check '--output=json and a bad argument: exit 3' 3
+assert_check '--output=json and a bad argument: exit 3' 3
 json_check '--output=json and a bad argument: one JSON object, state UNKNOWN, the reason' '
 need(str(d.get("state")).upper() == "UNKNOWN", "state %r" % d.get("state"))
 need("bad" in json.dumps(d), "the bad value is not named")'
 
-TAP_TODO=
 finish
