@@ -81,6 +81,7 @@ each_kind --client-key 'client key' --client-cert client.pem
 each_kind --client-key-password-file 'password file' --client-cert client.pem \
 	--client-key client.key
 each_kind --client-p12 'PKCS#12 file'
+each_kind --sni-file 'SNI file'
 
 truncated='cannot be parsed: a PEM block is truncated or garbled'
 refused '--cert-file a truncated PEM' "certificate file 'truncated\\.pem' $truncated" \
