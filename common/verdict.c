@@ -676,6 +676,11 @@ static void judge_chain(struct verdict *v, const struct facts *facts)
 
 	if (!has_chain(facts) || probe_failed(facts))
 		return;
+	/* What was cut was not judged: its dates, its signatures, its keys. */
+	if (facts->chain->cut)
+		verdict_add(v, rule_chain, STATE_WARNING,
+		            "served chain longer than %d certificates, the rest not judged",
+		            CERT_MAX_CHAIN);
 	if (t != NULL && t->trusted && t->anchor_known && !t->anchor_served &&
 	    !t->anchor_self_signed)
 		verdict_add(v, rule_chain, STATE_WARNING, "server does not send intermediate '%s'",
