@@ -1,7 +1,8 @@
 #!/bin/bash
 # discover.sh — tlscheck-discover against real servers on loopback: gnutls-serv
 # (TLS at connect, a private CA and a self-signed certificate), aiosmtpd with
-# STARTTLS and without, PostgreSQL with ssl=on, a postscreen-like SMTP peer that
+# STARTTLS and without, PostgreSQL with ssl=on, dovecot's IMAP and POP3 with
+# STARTTLS, a postscreen-like SMTP peer that
 # drops clients talking before its late greeting, and a closed port. It must
 # name the protocol of each, the days left and the store that validates the
 # chain, list the plaintext listener and leave out the closed one; --local must
@@ -10,6 +11,8 @@
 
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh" || exit 99
+# shellcheck source=tests/integration/dovecot.bash
+. "$(dirname "$0")/dovecot.bash" || exit 99
 
 DISCOVER=$TLSCHECK_BUILDDIR/plugins/tlscheck-discover
 require_server 'python3 (/usr/bin/python3)' test -x "$PYTHON"
@@ -19,6 +22,8 @@ require_server 'aiosmtpd (python3-aiosmtpd)' "$PYTHON" -c 'import aiosmtpd'
 require_server 'PostgreSQL (postgresql)' pg_find_bin
 require_server 'runuser (util-linux)' command -v runuser
 require_server 'PostgreSQL as user postgres (the test must run as root)' test "$(id -u)" -eq 0
+require_dovecot 'imap-login and pop3-login (dovecot-imapd, dovecot-pop3d)' imap-login
+require_server 'pop3-login (dovecot-pop3d)' test -x "$DOVECOT_LIBEXEC/pop3-login"
 require_plugin "$DISCOVER"
 lib_init
 
@@ -26,7 +31,8 @@ lib_init
 	make_ca ca && make_ca other &&
 		make_leaf tls ca tls.test tls.test '-1 day' '+200 days -1 hour' &&
 		make_leaf smtp other smtp.test smtp.test '-1 day' '+10 days -1 hour' &&
-		make_leaf db ca db.test db.test '-1 day' '+50 days -1 hour'
+		make_leaf db ca db.test db.test '-1 day' '+50 days -1 hour' &&
+		make_leaf mail ca mail.test mail.test '-1 day' '+80 days -1 hour'
 } || bail_out 'cannot make the test certificates'
 
 start_gnutls_serv "$TEST_DIR/tls.pem" "$TEST_DIR/tls.key" --disable-client-cert ||
@@ -43,6 +49,18 @@ POSTSCREEN=$SERVER_PORT
 POSTSCREEN_LOG=$SERVER_LOG
 CLOSED=$(free_port) || bail_out 'no free port'
 PORTS=$TLS,$SMTP,$PLAIN,$PG,$POSTSCREEN,$CLOSED
+# IMAP and POP3 with STARTTLS on ports no protocol claims: told by their greetings.
+start_dovecot mail "$TEST_DIR/mail.pem" "$TEST_DIR/mail.key" imap-login/imap pop3-login/pop3 ||
+	bail_out 'dovecot did not start'
+IMAP=${DOVECOT_PORT[imap]}
+POP3=${DOVECOT_PORT[pop3]}
+
+expect_check 'IMAP and POP3 (dovecot) on unclaimed ports: named by their greetings' 0 \
+	"*^ +79\\.[0-9]+ +OK +127\\.0\\.0\\.1:$IMAP +imap +ca\\.pem +CN=mail\\.test" \
+	"*^ +79\\.[0-9]+ +OK +127\\.0\\.0\\.1:$POP3 +pop3 +ca\\.pem +CN=mail\\.test" \
+	"*check_tls_imap -H mail\\.test -I 127\\.0\\.0\\.1 -p $IMAP -C ca\\.pem$" \
+	"*check_tls_pop3 -H mail\\.test -I 127\\.0\\.0\\.1 -p $POP3 -C ca\\.pem$" \
+	-- "$DISCOVER" -C ca.pem "127.0.0.1:$IMAP,$POP3"
 
 expect_check 'a table: one row per listener that answers, the closed port left out' 0 \
 	'^ +DAYS +STATE +LISTENER' \
