@@ -254,11 +254,12 @@ int check_main(const struct cli_plugin *plugin, int argc, char **argv)
 		goto out;
 	}
 	plan_init(run.plan, &cfg);
+	/* -t bounds the whole run, the files it reads included. */
+	deadline_start(&run.deadline, cfg.timeout);
 	if (load_named_files(&cfg, &run, &f) < 0) {
 		exit_code = refuse(plugin, cfg.output, &f);
 		goto out;
 	}
-	deadline_start(&run.deadline, cfg.timeout);
 	if (plan_targets(&run, &f) < 0) {
 		exit_code = refuse(plugin, cfg.output, &f);
 		goto out;
