@@ -7,10 +7,14 @@
 # name the protocol of each, the days left and the store that validates the
 # chain, list the plaintext listener and leave out the closed one; --local must
 # find the same listeners with their processes; the Icinga 2 configuration it
-# emits must pass `icinga2 daemon -C` with contrib/icinga2/tlscheck.conf.
+# emits must pass `icinga2 daemon -C` with contrib/icinga2/tlscheck.conf, and a
+# private Icinga 2 daemon running it must record the states and the output the
+# plugins print.
 
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh" || exit 99
+# shellcheck source=tests/integration/engines.bash
+. "$(dirname "$0")/engines.bash" || exit 99
 # shellcheck source=tests/integration/dovecot.bash
 . "$(dirname "$0")/dovecot.bash" || exit 99
 
@@ -128,24 +132,43 @@ else
 	diag "$EMITTED"
 fi
 if command -v icinga2 >/dev/null && [ -r /usr/share/icinga2/include/itl ]; then
-	I=$TEST_DIR/icinga2
-	mkdir -p "$I"/{etc,lib,log,cache,spool,run}
+	icinga2_prepare
+	AT=@$(date +%s)
+	# The Services as emitted, each importing one template first: a check every
+	# second, judged at one moment (--at) so that the plugin run again here
+	# prints the text the daemon recorded.
 	cat >"$I/etc/icinga2.conf" <<CONF
 include <itl>
 include <plugins>
 const PluginDir = "$TLSCHECK_BUILDDIR/plugins"
 include "$TLSCHECK_SRCDIR/contrib/icinga2/tlscheck.conf"
+$(icinga2_features)
+
+template Service "discovered" {
+	check_interval = 1s
+	retry_interval = 1s
+	max_check_attempts = 1
+	vars.tlscheck_at = "$AT"
+}
 object Host "127.0.0.1" { address = "127.0.0.1"
 	check_command = "dummy" }
-$EMITTED
+$(printf '%s\n' "$EMITTED" | sed 's/^object Service .* {$/&\n\timport "discovered"/')
 CONF
-	if icinga2 daemon -C -c "$I/etc/icinga2.conf" -DConfigDir="$I/etc" -DDataDir="$I/lib" \
-		-DLogDir="$I/log" -DCacheDir="$I/cache" -DSpoolDir="$I/spool" -DInitRunDir="$I/run" \
-		-DRunAsUser="$(id -un)" -DRunAsGroup="$(id -gn)" >"$I/validate.log" 2>&1; then
-		ok '--emit=icinga2 passes icinga2 daemon -C with contrib/icinga2/tlscheck.conf'
-	else
-		not_ok '--emit=icinga2 passes icinga2 daemon -C with contrib/icinga2/tlscheck.conf'
-		diag_file "$I/validate.log"
+	if icinga2_validate '--emit=icinga2 passes icinga2 daemon -C with contrib/icinga2/tlscheck.conf'; then
+		icinga2_start
+		icinga2_wait 20 '--emit=icinga2: a real Icinga 2 runs every Service it emitted' \
+			"tlscheck tls $TLS" "tlscheck smtp $SMTP" "tlscheck pgsql $PG"
+		recorded "tlscheck tls $TLS" '--emit=icinga2: tls, 200 days: OK, as the plugin printed it' 0 \
+			"^TLS OK - tls\\.test:$TLS tls: certificate 'CN=tls\\.test' expires in 199d" \
+			-- "$CHECK_TLS" -H tls.test -I 127.0.0.1 -p "$TLS" -C "$TEST_DIR/ca.pem" --at "$AT"
+		recorded "tlscheck smtp $SMTP" '--emit=icinga2: smtp, 10 days: WARNING, as the plugin printed it' 1 \
+			"^TLS WARNING - smtp\\.test:$SMTP smtp: certificate 'CN=smtp\\.test' expires in 9d" \
+			-- "$CHECK_TLS_SMTP" -H smtp.test -I 127.0.0.1 -p "$SMTP" -C "$TEST_DIR/other.pem" \
+			--at "$AT"
+		recorded "tlscheck pgsql $PG" '--emit=icinga2: pgsql, 50 days: OK, as the plugin printed it' 0 \
+			"^TLS OK - db\\.test:$PG pgsql: certificate 'CN=db\\.test' expires in 49d" \
+			-- "$CHECK_TLS_PGSQL" -H db.test -I 127.0.0.1 -p "$PG" -C "$TEST_DIR/ca.pem" --at "$AT"
+		stop_engine "$ICINGA2_PID"
 	fi
 elif in_ci; then
 	not_ok '--emit=icinga2 passes icinga2 daemon -C (icinga2 is not installed)'
