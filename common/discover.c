@@ -373,6 +373,56 @@ static enum attempt_result try_greeting(struct discover_run *r, struct discover_
 	return ATTEMPT_NO_TLS;
 }
 
+/* Does the listener answer P's after() step (Redis PING, MQTT CONNECT, Kafka
+ * ApiVersions) like P? A probe of its own, on a fresh connection and under a
+ * guess's budget, so that the chain L's target already holds stays there. */
+static bool answers_like(struct discover_run *r, struct discover_listener *l,
+                         const struct tls_protocol *p, const struct deadline *dl)
+{
+	struct check_config *cfg = malloc(sizeof(*cfg));
+	struct target *t = malloc(sizeof(*t));
+	struct deadline budget;
+	bool answered = false;
+
+	if (cfg == NULL || t == NULL)
+		goto out;
+	*cfg = *config_of(r, p);
+	cfg->port = l->port;
+	deadline_within(&budget, dl, GUESS_SECONDS);
+	target_init(t, l->host_ascii, &l->name);
+	target_probe(t, cfg, NULL, &budget);
+	answered = !t->failed && t->service_answered;
+	target_release(t);
+out:
+	free(t);
+	free(cfg);
+	return answered;
+}
+
+/* The services that wait for the client behind TLS, each told by the answer to
+ * its own after() request, cheapest first. Read as a Kafka request, Redis's PING
+ * is a length of 1.3 GB; as MQTT, a packet before CONNECT: both brokers hang up
+ * at once, where Redis would sit on Kafka's binary request waiting for a line
+ * end, for a whole guess. MQTT's CONNECT (a Kafka length of 256 MB and more)
+ * goes before Kafka's request for the same reason. */
+static const struct tls_protocol *const told_by_after[] = {&protocol_redis, &protocol_mqtt,
+                                                           &protocol_kafka};
+
+/* TLS at connect on a port no protocol claims: the first of told_by_after that
+ * answers like itself names the listener; none leaves it plain TLS. */
+static void name_by_after(struct discover_run *r, struct discover_listener *l,
+                          const struct deadline *dl)
+{
+	for (size_t i = 0; i < sizeof(told_by_after) / sizeof(told_by_after[0]); i++) {
+		if (deadline_passed(dl))
+			return;
+		if (answers_like(r, l, told_by_after[i], dl)) {
+			l->protocol = told_by_after[i];
+			return;
+		}
+	}
+}
+
 /* A silent listener: TLS at connect, then the upgrades of the protocols where the
  * client speaks first (PostgreSQL's SSLRequest, LDAP's StartTLS, XMPP's stream). */
 static enum attempt_result try_client_first(struct discover_run *r, struct discover_listener *l,
@@ -383,6 +433,8 @@ static enum attempt_result try_client_first(struct discover_run *r, struct disco
 
 	if (hint == NULL || hint->upgrade != NULL)
 		result = guess(r, l, protocol_default(), dl);
+	if (result == ATTEMPT_TLS && hint == NULL)
+		name_by_after(r, l, dl);
 	for (const struct tls_protocol *const *p = protocol_all();
 	     *p != NULL && result == ATTEMPT_OTHER; p++) {
 		if ((*p)->upgrade != NULL && (*p)->greets == NULL && *p != hint)

@@ -2,7 +2,7 @@
 # discover.sh — tlscheck-discover against real servers on loopback: gnutls-serv
 # (TLS at connect, a private CA and a self-signed certificate), aiosmtpd with
 # STARTTLS and without, PostgreSQL with ssl=on, dovecot's IMAP and POP3 with
-# STARTTLS, a postscreen-like SMTP peer that
+# STARTTLS, redis-server and mosquitto with TLS, a postscreen-like SMTP peer that
 # drops clients talking before its late greeting, and a closed port. It must
 # name the protocol of each, the days left and the store that validates the
 # chain, list the plaintext listener and leave out the closed one; --local must
@@ -28,6 +28,8 @@ require_server 'runuser (util-linux)' command -v runuser
 require_server 'PostgreSQL as user postgres (the test must run as root)' test "$(id -u)" -eq 0
 require_dovecot 'imap-login and pop3-login (dovecot-imapd, dovecot-pop3d)' imap-login
 require_server 'pop3-login (dovecot-pop3d)' test -x "$DOVECOT_LIBEXEC/pop3-login"
+require_server 'redis-server (redis-server)' test -x "$REDIS"
+require_server 'mosquitto (mosquitto)' test -x "$MOSQUITTO"
 require_plugin "$DISCOVER"
 lib_init
 
@@ -36,7 +38,10 @@ lib_init
 		make_leaf tls ca tls.test tls.test '-1 day' '+200 days -1 hour' &&
 		make_leaf smtp other smtp.test smtp.test '-1 day' '+10 days -1 hour' &&
 		make_leaf db ca db.test db.test '-1 day' '+50 days -1 hour' &&
-		make_leaf mail ca mail.test mail.test '-1 day' '+80 days -1 hour'
+		make_leaf mail ca mail.test mail.test '-1 day' '+80 days -1 hour' &&
+		make_ca client-ca &&
+		make_leaf cache ca redis.test redis.test '-1 day' '+120 days -1 hour' &&
+		make_leaf broker ca mqtt.test mqtt.test '-1 day' '+30 days -1 hour'
 } || bail_out 'cannot make the test certificates'
 
 start_gnutls_serv "$TEST_DIR/tls.pem" "$TEST_DIR/tls.key" --disable-client-cert ||
@@ -65,6 +70,20 @@ expect_check 'IMAP and POP3 (dovecot) on unclaimed ports: named by their greetin
 	"*check_tls_imap -H mail\\.test -I 127\\.0\\.0\\.1 -p $IMAP -C ca\\.pem$" \
 	"*check_tls_pop3 -H mail\\.test -I 127\\.0\\.0\\.1 -p $POP3 -C ca\\.pem$" \
 	-- "$DISCOVER" -C ca.pem "127.0.0.1:$IMAP,$POP3"
+
+# Redis and an MQTT broker, TLS at connect on ports no protocol claims: told by
+# the answers to their own requests (PING, CONNECT).
+start_redis cache tls cache --tls-auth-clients no || bail_out 'redis-server did not start'
+P_REDIS=$SERVER_PORT
+start_mosquitto broker tls broker 'allow_anonymous true' || bail_out 'mosquitto did not start'
+P_MQTT=$SERVER_PORT
+
+expect_check 'Redis and MQTT (mosquitto) on unclaimed ports: named by their answers' 0 \
+	"*^ +119\\.[0-9]+ +OK +127\\.0\\.0\\.1:$P_REDIS +redis +ca\\.pem +CN=redis\\.test" \
+	"*^ +29\\.[0-9]+ +OK +127\\.0\\.0\\.1:$P_MQTT +mqtt +ca\\.pem +CN=mqtt\\.test" \
+	"*check_tls_redis -H redis\\.test -I 127\\.0\\.0\\.1 -p $P_REDIS -C ca\\.pem$" \
+	"*check_tls_mqtt -H mqtt\\.test -I 127\\.0\\.0\\.1 -p $P_MQTT -C ca\\.pem$" \
+	-- "$DISCOVER" -C ca.pem "127.0.0.1:$P_REDIS,$P_MQTT"
 
 expect_check 'a table: one row per listener that answers, the closed port left out' 0 \
 	'^ +DAYS +STATE +LISTENER' \
