@@ -400,23 +400,40 @@ out:
 }
 
 /* The services that wait for the client behind TLS, each told by the answer to
- * its own after() request, cheapest first. Read as a Kafka request, Redis's PING
- * is a length of 1.3 GB; as MQTT, a packet before CONNECT: both brokers hang up
- * at once, where Redis would sit on Kafka's binary request waiting for a line
- * end, for a whole guess. MQTT's CONNECT (a Kafka length of 256 MB and more)
- * goes before Kafka's request for the same reason. */
+ * its own after() request; in this order when more than one answers. */
 static const struct tls_protocol *const told_by_after[] = {&protocol_redis, &protocol_mqtt,
                                                            &protocol_kafka};
+#define TOLD_BY_AFTER (sizeof(told_by_after) / sizeof(told_by_after[0]))
+
+/* The requests put to one listener. */
+struct confirmations {
+	struct discover_run *run;
+	struct discover_listener *listener;
+	const struct deadline *deadline;
+	bool answered[TOLD_BY_AFTER];
+};
+
+static void confirm_one(void *context, size_t index)
+{
+	struct confirmations *c = context;
+
+	c->answered[index] = answers_like(c->run, c->listener, told_by_after[index], c->deadline);
+}
 
 /* TLS at connect on a port no protocol claims: the first of told_by_after that
- * answers like itself names the listener; none leaves it plain TLS. */
+ * answers like itself names the listener; none leaves it plain TLS. The requests
+ * go out at once: a service that sits on another's request (Redis waits for a
+ * line end in Kafka's binary one) would otherwise cost a whole guess each. */
 static void name_by_after(struct discover_run *r, struct discover_listener *l,
                           const struct deadline *dl)
 {
-	for (size_t i = 0; i < sizeof(told_by_after) / sizeof(told_by_after[0]); i++) {
-		if (deadline_passed(dl))
-			return;
-		if (answers_like(r, l, told_by_after[i], dl)) {
+	struct confirmations c = {.run = r, .listener = l, .deadline = dl};
+
+	if (deadline_passed(dl))
+		return;
+	workers_run(TOLD_BY_AFTER, TOLD_BY_AFTER, confirm_one, &c);
+	for (size_t i = 0; i < TOLD_BY_AFTER; i++) {
+		if (c.answered[i]) {
 			l->protocol = told_by_after[i];
 			return;
 		}
