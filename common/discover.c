@@ -373,6 +373,73 @@ static enum attempt_result try_greeting(struct discover_run *r, struct discover_
 	return ATTEMPT_NO_TLS;
 }
 
+/* Does the listener answer P's after() step (Redis PING, MQTT CONNECT, Kafka
+ * ApiVersions) like P? A probe of its own, on a fresh connection and under a
+ * guess's budget, so that the chain L's target already holds stays there. */
+static bool answers_like(struct discover_run *r, struct discover_listener *l,
+                         const struct tls_protocol *p, const struct deadline *dl)
+{
+	struct check_config *cfg = malloc(sizeof(*cfg));
+	struct target *t = malloc(sizeof(*t));
+	struct deadline budget;
+	bool answered = false;
+
+	if (cfg == NULL || t == NULL)
+		goto out;
+	*cfg = *config_of(r, p);
+	cfg->port = l->port;
+	deadline_within(&budget, dl, GUESS_SECONDS);
+	target_init(t, l->host_ascii, &l->name);
+	target_probe(t, cfg, NULL, &budget);
+	answered = !t->failed && t->service_answered;
+	target_release(t);
+out:
+	free(t);
+	free(cfg);
+	return answered;
+}
+
+/* The services that wait for the client behind TLS, each told by the answer to
+ * its own after() request; in this order when more than one answers. */
+static const struct tls_protocol *const told_by_after[] = {&protocol_redis, &protocol_mqtt,
+                                                           &protocol_kafka};
+#define TOLD_BY_AFTER (sizeof(told_by_after) / sizeof(told_by_after[0]))
+
+/* The requests put to one listener. */
+struct confirmations {
+	struct discover_run *run;
+	struct discover_listener *listener;
+	const struct deadline *deadline;
+	bool answered[TOLD_BY_AFTER];
+};
+
+static void confirm_one(void *context, size_t index)
+{
+	struct confirmations *c = context;
+
+	c->answered[index] = answers_like(c->run, c->listener, told_by_after[index], c->deadline);
+}
+
+/* TLS at connect on a port no protocol claims: the first of told_by_after that
+ * answers like itself names the listener; none leaves it plain TLS. The requests
+ * go out at once: a service that sits on another's request (Redis waits for a
+ * line end in Kafka's binary one) would otherwise cost a whole guess each. */
+static void name_by_after(struct discover_run *r, struct discover_listener *l,
+                          const struct deadline *dl)
+{
+	struct confirmations c = {.run = r, .listener = l, .deadline = dl};
+
+	if (deadline_passed(dl))
+		return;
+	workers_run(TOLD_BY_AFTER, TOLD_BY_AFTER, confirm_one, &c);
+	for (size_t i = 0; i < TOLD_BY_AFTER; i++) {
+		if (c.answered[i]) {
+			l->protocol = told_by_after[i];
+			return;
+		}
+	}
+}
+
 /* A silent listener: TLS at connect, then the upgrades of the protocols where the
  * client speaks first (PostgreSQL's SSLRequest, LDAP's StartTLS, XMPP's stream). */
 static enum attempt_result try_client_first(struct discover_run *r, struct discover_listener *l,
@@ -383,6 +450,8 @@ static enum attempt_result try_client_first(struct discover_run *r, struct disco
 
 	if (hint == NULL || hint->upgrade != NULL)
 		result = guess(r, l, protocol_default(), dl);
+	if (result == ATTEMPT_TLS && hint == NULL)
+		name_by_after(r, l, dl);
 	for (const struct tls_protocol *const *p = protocol_all();
 	     *p != NULL && result == ATTEMPT_OTHER; p++) {
 		if ((*p)->upgrade != NULL && (*p)->greets == NULL && *p != hint)

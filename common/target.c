@@ -167,7 +167,8 @@ static void after_handshake(struct target *t, const struct check_config *cfg,
 			heard = t->conn.received;
 			run_after(t, cfg, dl);
 			answered = t->conn.received > heard;
-			if (t->after_failure.kind == FAULT_NONE && answered)
+			t->service_answered = t->after_failure.kind == FAULT_NONE && answered;
+			if (t->service_answered)
 				probe_service_answered(t->probe);
 		}
 		if (t->after_failure.kind == FAULT_NONE && !answered)

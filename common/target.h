@@ -50,6 +50,7 @@ struct target {
 	bool failed;                 /* FAILURE holds a fault */
 	struct fault after_failure;  /* what the protocol's after() step found */
 	bool after_hit_run_deadline; /* -t passed, not only after()'s own budget */
+	bool service_answered;       /* after() heard the service answer like itself */
 
 	struct cert_chain chain;
 	struct trust_result trust;

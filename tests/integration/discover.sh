@@ -2,15 +2,19 @@
 # discover.sh — tlscheck-discover against real servers on loopback: gnutls-serv
 # (TLS at connect, a private CA and a self-signed certificate), aiosmtpd with
 # STARTTLS and without, PostgreSQL with ssl=on, dovecot's IMAP and POP3 with
-# STARTTLS, a postscreen-like SMTP peer that
+# STARTTLS, redis-server and mosquitto with TLS, a postscreen-like SMTP peer that
 # drops clients talking before its late greeting, and a closed port. It must
 # name the protocol of each, the days left and the store that validates the
 # chain, list the plaintext listener and leave out the closed one; --local must
 # find the same listeners with their processes; the Icinga 2 configuration it
-# emits must pass `icinga2 daemon -C` with contrib/icinga2/tlscheck.conf.
+# emits must pass `icinga2 daemon -C` with contrib/icinga2/tlscheck.conf, and a
+# private Icinga 2 daemon running it must record the states and the output the
+# plugins print.
 
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh" || exit 99
+# shellcheck source=tests/integration/engines.bash
+. "$(dirname "$0")/engines.bash" || exit 99
 # shellcheck source=tests/integration/dovecot.bash
 . "$(dirname "$0")/dovecot.bash" || exit 99
 
@@ -24,6 +28,8 @@ require_server 'runuser (util-linux)' command -v runuser
 require_server 'PostgreSQL as user postgres (the test must run as root)' test "$(id -u)" -eq 0
 require_dovecot 'imap-login and pop3-login (dovecot-imapd, dovecot-pop3d)' imap-login
 require_server 'pop3-login (dovecot-pop3d)' test -x "$DOVECOT_LIBEXEC/pop3-login"
+require_server 'redis-server (redis-server)' test -x "$REDIS"
+require_server 'mosquitto (mosquitto)' test -x "$MOSQUITTO"
 require_plugin "$DISCOVER"
 lib_init
 
@@ -32,7 +38,10 @@ lib_init
 		make_leaf tls ca tls.test tls.test '-1 day' '+200 days -1 hour' &&
 		make_leaf smtp other smtp.test smtp.test '-1 day' '+10 days -1 hour' &&
 		make_leaf db ca db.test db.test '-1 day' '+50 days -1 hour' &&
-		make_leaf mail ca mail.test mail.test '-1 day' '+80 days -1 hour'
+		make_leaf mail ca mail.test mail.test '-1 day' '+80 days -1 hour' &&
+		make_ca client-ca &&
+		make_leaf cache ca redis.test redis.test '-1 day' '+120 days -1 hour' &&
+		make_leaf broker ca mqtt.test mqtt.test '-1 day' '+30 days -1 hour'
 } || bail_out 'cannot make the test certificates'
 
 start_gnutls_serv "$TEST_DIR/tls.pem" "$TEST_DIR/tls.key" --disable-client-cert ||
@@ -61,6 +70,20 @@ expect_check 'IMAP and POP3 (dovecot) on unclaimed ports: named by their greetin
 	"*check_tls_imap -H mail\\.test -I 127\\.0\\.0\\.1 -p $IMAP -C ca\\.pem$" \
 	"*check_tls_pop3 -H mail\\.test -I 127\\.0\\.0\\.1 -p $POP3 -C ca\\.pem$" \
 	-- "$DISCOVER" -C ca.pem "127.0.0.1:$IMAP,$POP3"
+
+# Redis and an MQTT broker, TLS at connect on ports no protocol claims: told by
+# the answers to their own requests (PING, CONNECT).
+start_redis cache tls cache --tls-auth-clients no || bail_out 'redis-server did not start'
+P_REDIS=$SERVER_PORT
+start_mosquitto broker tls broker 'allow_anonymous true' || bail_out 'mosquitto did not start'
+P_MQTT=$SERVER_PORT
+
+expect_check 'Redis and MQTT (mosquitto) on unclaimed ports: named by their answers' 0 \
+	"*^ +119\\.[0-9]+ +OK +127\\.0\\.0\\.1:$P_REDIS +redis +ca\\.pem +CN=redis\\.test" \
+	"*^ +29\\.[0-9]+ +OK +127\\.0\\.0\\.1:$P_MQTT +mqtt +ca\\.pem +CN=mqtt\\.test" \
+	"*check_tls_redis -H redis\\.test -I 127\\.0\\.0\\.1 -p $P_REDIS -C ca\\.pem$" \
+	"*check_tls_mqtt -H mqtt\\.test -I 127\\.0\\.0\\.1 -p $P_MQTT -C ca\\.pem$" \
+	-- "$DISCOVER" -C ca.pem "127.0.0.1:$P_REDIS,$P_MQTT"
 
 expect_check 'a table: one row per listener that answers, the closed port left out' 0 \
 	'^ +DAYS +STATE +LISTENER' \
@@ -128,24 +151,43 @@ else
 	diag "$EMITTED"
 fi
 if command -v icinga2 >/dev/null && [ -r /usr/share/icinga2/include/itl ]; then
-	I=$TEST_DIR/icinga2
-	mkdir -p "$I"/{etc,lib,log,cache,spool,run}
+	icinga2_prepare
+	AT=@$(date +%s)
+	# The Services as emitted, each importing one template first: a check every
+	# second, judged at one moment (--at) so that the plugin run again here
+	# prints the text the daemon recorded.
 	cat >"$I/etc/icinga2.conf" <<CONF
 include <itl>
 include <plugins>
 const PluginDir = "$TLSCHECK_BUILDDIR/plugins"
 include "$TLSCHECK_SRCDIR/contrib/icinga2/tlscheck.conf"
+$(icinga2_features)
+
+template Service "discovered" {
+	check_interval = 1s
+	retry_interval = 1s
+	max_check_attempts = 1
+	vars.tlscheck_at = "$AT"
+}
 object Host "127.0.0.1" { address = "127.0.0.1"
 	check_command = "dummy" }
-$EMITTED
+$(printf '%s\n' "$EMITTED" | sed 's/^object Service .* {$/&\n\timport "discovered"/')
 CONF
-	if icinga2 daemon -C -c "$I/etc/icinga2.conf" -DConfigDir="$I/etc" -DDataDir="$I/lib" \
-		-DLogDir="$I/log" -DCacheDir="$I/cache" -DSpoolDir="$I/spool" -DInitRunDir="$I/run" \
-		-DRunAsUser="$(id -un)" -DRunAsGroup="$(id -gn)" >"$I/validate.log" 2>&1; then
-		ok '--emit=icinga2 passes icinga2 daemon -C with contrib/icinga2/tlscheck.conf'
-	else
-		not_ok '--emit=icinga2 passes icinga2 daemon -C with contrib/icinga2/tlscheck.conf'
-		diag_file "$I/validate.log"
+	if icinga2_validate '--emit=icinga2 passes icinga2 daemon -C with contrib/icinga2/tlscheck.conf'; then
+		icinga2_start
+		icinga2_wait 20 '--emit=icinga2: a real Icinga 2 runs every Service it emitted' \
+			"tlscheck tls $TLS" "tlscheck smtp $SMTP" "tlscheck pgsql $PG"
+		recorded "tlscheck tls $TLS" '--emit=icinga2: tls, 200 days: OK, as the plugin printed it' 0 \
+			"^TLS OK - tls\\.test:$TLS tls: certificate 'CN=tls\\.test' expires in 199d" \
+			-- "$CHECK_TLS" -H tls.test -I 127.0.0.1 -p "$TLS" -C "$TEST_DIR/ca.pem" --at "$AT"
+		recorded "tlscheck smtp $SMTP" '--emit=icinga2: smtp, 10 days: WARNING, as the plugin printed it' 1 \
+			"^TLS WARNING - smtp\\.test:$SMTP smtp: certificate 'CN=smtp\\.test' expires in 9d" \
+			-- "$CHECK_TLS_SMTP" -H smtp.test -I 127.0.0.1 -p "$SMTP" -C "$TEST_DIR/other.pem" \
+			--at "$AT"
+		recorded "tlscheck pgsql $PG" '--emit=icinga2: pgsql, 50 days: OK, as the plugin printed it' 0 \
+			"^TLS OK - db\\.test:$PG pgsql: certificate 'CN=db\\.test' expires in 49d" \
+			-- "$CHECK_TLS_PGSQL" -H db.test -I 127.0.0.1 -p "$PG" -C "$TEST_DIR/ca.pem" --at "$AT"
+		stop_engine "$ICINGA2_PID"
 	fi
 elif in_ci; then
 	not_ok '--emit=icinga2 passes icinga2 daemon -C (icinga2 is not installed)'

@@ -21,11 +21,7 @@ require_plugin "$CHECK_TLS_PGSQL"
 lib_init
 engines_start_servers
 
-I=$TEST_DIR/icinga2
-mkdir -p "$I"/{etc,lib,log,cache,spool/perfdata,spool/tmp,run}
-defs=(-DConfigDir="$I/etc" -DDataDir="$I/lib" -DLogDir="$I/log"
-	-DCacheDir="$I/cache" -DSpoolDir="$I/spool" -DInitRunDir="$I/run"
-	-DRunAsUser="$(id -un)" -DRunAsGroup="$(id -gn)")
+icinga2_prepare
 
 # The commands are contrib's, included as they are; the objects are what an
 # operator writes: a host with its address, a service per port.
@@ -34,16 +30,7 @@ include <itl>
 include <plugins>
 const PluginDir = "$TLSCHECK_BUILDDIR/plugins"
 include "$TLSCHECK_SRCDIR/contrib/icinga2/tlscheck.conf"
-
-object CheckerComponent "checker" { }
-object PerfdataWriter "perfdata" {
-	service_perfdata_path = "$I/spool/perfdata/service-perfdata"
-	service_temp_path = "$I/spool/tmp/service-perfdata"
-	host_perfdata_path = "$I/spool/perfdata/host-perfdata"
-	host_temp_path = "$I/spool/tmp/host-perfdata"
-	rotation_interval = 1s
-	service_format_template = "SERVICE::\$service.name\$\tSTATE_ID::\$service.state_id\$\tPERFDATA::\$service.perfdata\$\tOUTPUT::\$service.output\$"
-}
+$(icinga2_features)
 
 template Host "test-host" {
 	address = "127.0.0.1"
@@ -68,56 +55,10 @@ $(engine_services | while read -r name host command port; do
 done)
 CONF
 
-if ! icinga2 daemon -C -c "$I/etc/icinga2.conf" "${defs[@]}" >"$I/log/validate.log" 2>&1; then
-	not_ok 'the configuration with contrib/icinga2/tlscheck.conf is valid'
-	diag_file "$I/log/validate.log"
-	finish
-fi
-ok 'the configuration with contrib/icinga2/tlscheck.conf is valid'
-
-setsid icinga2 daemon -c "$I/etc/icinga2.conf" "${defs[@]}" >"$I/log/stdout.log" 2>&1 &
-PID=$!
-at_exit stop_engine "$PID"
-
+icinga2_validate 'the configuration with contrib/icinga2/tlscheck.conf is valid' || finish
+icinga2_start
 read -r -a SERVICES <<<"$(engine_services | cut -d" " -f1 | tr "\n" " ")"
-
-# The first record of SERVICE in the rotated perfdata files (one line: the
-# plugins print one line without -v). Records run up to the next SERVICE:: line.
-record_of() {
-	cat "$I"/spool/perfdata/service-perfdata.* 2>/dev/null |
-		awk -v s="SERVICE::$1" '/^SERVICE::/ { n = (index($0, s "\t") == 1) ? n + 1 : (n ? 99 : 0) } n == 1'
-}
-
-all_recorded() {
-	local s
-	for s in "${SERVICES[@]}"; do
-		[ -n "$(record_of "$s")" ] || return 1
-	done
-}
-
-if wait_until 30 "$PID" all_recorded; then
-	ok 'Icinga 2 recorded a result of every service'
-else
-	not_ok 'Icinga 2 recorded a result of every service'
-	diag_file "$I/log/stdout.log"
-fi
-
-# field RECORD NAME: the value of NAME:: in the record's first line.
-field() {
-	printf '%s\n' "$1" | head -n 1 | tr '\t' '\n' | sed -n "s/^$2:://p"
-}
-
-# recorded SERVICE DESC STATE PATTERN -- PLUGIN ARGS...
-recorded() {
-	local service=$1 desc=$2 want=$3 pattern=$4 rec output
-	shift 4
-	rec=$(record_of "$service")
-	output=$(printf '%s\n' "$rec" | sed '1s/^.*\tOUTPUT:://')
-	# Icinga keeps the space that stood before the '|'.
-	output=${output% }
-	expect_recorded "$desc" "$(field "$rec" STATE_ID)" "$output" "$(field "$rec" PERFDATA)" \
-		"$want" "$pattern" "$@"
-}
+icinga2_wait 30 'Icinga 2 recorded a result of every service' "${SERVICES[@]}"
 
 engines_expect_all 'CheckCommand '
 

@@ -66,9 +66,9 @@ engines_require_servers() {
 # wait_until SECONDS PID COMMAND...: until COMMAND succeeds (0), PID exits (1) or
 # SECONDS pass (1), polling every 0.2 s.
 wait_until() {
-	local limit=$1 pid=$2 i
+	local limit=$1 pid=$2
 	shift 2
-	for i in $(seq 1 $((limit * 5))); do
+	for _ in $(seq 1 $((limit * 5))); do
 		"$@" && return 0
 		kill -0 "$pid" 2>/dev/null || return 1
 		sleep 0.2
@@ -148,4 +148,100 @@ engines_expect_all() {
 	recorded pgsql-good "${c}tls_pgsql, good certificate: OK, as the plugin printed it" 0 \
 		"^TLS OK - db\\.test:$PGSQL_GOOD pgsql: certificate 'CN=db\\.test' expires in 199d" \
 		-- "$CHECK_TLS_PGSQL" -H db.test -I 127.0.0.1 -p "$PGSQL_GOOD" "${common[@]}"
+}
+
+# ---------------------------------------------------------------- Icinga 2
+# A private daemon: every path it uses is in the test's directory (-D
+# constants), it runs as the user running the test, and it is stopped by PID.
+
+# icinga2_prepare: the daemon's directories under $TEST_DIR/icinga2 (I), and the
+# -D constants that keep it there (ICINGA2_DEFS). The test writes $I/etc/icinga2.conf.
+icinga2_prepare() {
+	I=$TEST_DIR/icinga2
+	mkdir -p "$I"/{etc,lib,log,cache,spool/perfdata,spool/tmp,run}
+	ICINGA2_DEFS=(-DConfigDir="$I/etc" -DDataDir="$I/lib" -DLogDir="$I/log"
+		-DCacheDir="$I/cache" -DSpoolDir="$I/spool" -DInitRunDir="$I/run"
+		-DRunAsUser="$(id -un)" -DRunAsGroup="$(id -gn)")
+}
+
+# icinga2_features: the configuration of the checker, and of a PerfdataWriter
+# whose files (rotated every second) record_of reads the results back from.
+icinga2_features() {
+	cat <<CONF
+object CheckerComponent "checker" { }
+object PerfdataWriter "perfdata" {
+	service_perfdata_path = "$I/spool/perfdata/service-perfdata"
+	service_temp_path = "$I/spool/tmp/service-perfdata"
+	host_perfdata_path = "$I/spool/perfdata/host-perfdata"
+	host_temp_path = "$I/spool/tmp/host-perfdata"
+	rotation_interval = 1s
+	service_format_template = "SERVICE::\$service.name\$\tSTATE_ID::\$service.state_id\$\tPERFDATA::\$service.perfdata\$\tOUTPUT::\$service.output\$"
+}
+CONF
+}
+
+# icinga2_validate DESC: one TAP result, icinga2 daemon -C on $I/etc/icinga2.conf.
+icinga2_validate() {
+	if icinga2 daemon -C -c "$I/etc/icinga2.conf" "${ICINGA2_DEFS[@]}" \
+		>"$I/log/validate.log" 2>&1; then
+		ok "$1"
+		return 0
+	fi
+	not_ok "$1"
+	diag_file "$I/log/validate.log"
+	return 1
+}
+
+# icinga2_start: the daemon in its own process group (ICINGA2_PID), stopped at exit.
+icinga2_start() {
+	setsid icinga2 daemon -c "$I/etc/icinga2.conf" "${ICINGA2_DEFS[@]}" \
+		>"$I/log/stdout.log" 2>&1 &
+	ICINGA2_PID=$!
+	at_exit stop_engine "$ICINGA2_PID"
+}
+
+# The first record of SERVICE in the rotated perfdata files (one line: the
+# plugins print one line without -v). Records run up to the next SERVICE:: line.
+record_of() {
+	cat "$I"/spool/perfdata/service-perfdata.* 2>/dev/null |
+		awk -v s="SERVICE::$1" '/^SERVICE::/ { n = (index($0, s "\t") == 1) ? n + 1 : (n ? 99 : 0) } n == 1'
+}
+
+all_recorded() {
+	local s
+	for s in "$@"; do
+		[ -n "$(record_of "$s")" ] || return 1
+	done
+}
+
+# icinga2_wait SECONDS DESC SERVICE...: one TAP result, a record of every SERVICE
+# within SECONDS.
+icinga2_wait() {
+	local limit=$1 desc=$2
+	shift 2
+	if wait_until "$limit" "$ICINGA2_PID" all_recorded "$@"; then
+		ok "$desc"
+		return 0
+	fi
+	not_ok "$desc"
+	diag_file "$I/log/stdout.log"
+	return 1
+}
+
+# field RECORD NAME: the value of NAME:: in the record's first line.
+field() {
+	printf '%s\n' "$1" | head -n 1 | tr '\t' '\n' | sed -n "s/^$2:://p"
+}
+
+# recorded SERVICE DESC STATE PATTERN -- PLUGIN ARGS...: expect_recorded on what
+# the daemon recorded for SERVICE.
+recorded() {
+	local service=$1 desc=$2 want=$3 pattern=$4 rec output
+	shift 4
+	rec=$(record_of "$service")
+	output=$(printf '%s\n' "$rec" | sed '1s/^.*\tOUTPUT:://')
+	# Icinga keeps the space that stood before the '|'.
+	output=${output% }
+	expect_recorded "$desc" "$(field "$rec" STATE_ID)" "$output" "$(field "$rec" PERFDATA)" \
+		"$want" "$pattern" "$@"
 }

@@ -464,6 +464,66 @@ server_started() {
 	return "$rc"
 }
 
+# --- Redis and mosquitto ------------------------------------------------------
+
+REDIS=/usr/bin/redis-server
+MOSQUITTO=/usr/sbin/mosquitto
+
+# Both take the client CA $TEST_DIR/client-ca.pem (make_ca client-ca).
+
+# start_redis NAME tls|plain [CERT] [REDIS ARGS...]: a private redis-server on a
+# free loopback port, with TLS only (port 0) or without it, saving nothing.
+start_redis() {
+	local name=$1 mode=$2 cert=${3:-ok} dir=$TEST_DIR/redis-$1 attempt port rc listen
+	shift 2
+	[ $# -gt 0 ] && shift
+	mkdir -p "$dir" || return 1
+	for attempt in 1 2 3 4 5; do
+		port=$(free_port) || return 1
+		if [ "$mode" = tls ]; then
+			listen=(--port 0 --tls-port "$port" --tls-cert-file "$TEST_DIR/$cert.pem"
+				--tls-key-file "$TEST_DIR/$cert.key"
+				--tls-ca-cert-file "$TEST_DIR/client-ca.pem")
+		else
+			listen=(--port "$port")
+		fi
+		new_server_log "redis-$name"
+		"$REDIS" --bind 127.0.0.1 "${listen[@]}" --dir "$dir" --save '' --appendonly no \
+			--daemonize no --logfile '' "$@" </dev/null >"$SERVER_LOG" 2>&1 &
+		server_started "$port" $! "redis-server ($name)"
+		rc=$?
+		[ "$rc" -eq 2 ] || return "$rc"
+	done
+	return 1
+}
+
+# start_mosquitto NAME tls|plain [CERT] [CONFIG LINES...]: a private broker on a
+# free loopback port. As root it would switch to the user mosquitto, who cannot
+# read the test's keys: it stays root.
+start_mosquitto() {
+	local name=$1 mode=$2 cert=${3:-ok} conf=$TEST_DIR/mosquitto-$1.conf attempt port rc
+	shift 2
+	[ $# -gt 0 ] && shift
+	for attempt in 1 2 3 4 5; do
+		port=$(free_port) || return 1
+		{
+			printf '%s\n' 'user root' 'persistence false' 'log_dest stderr' \
+				"listener $port 127.0.0.1"
+			if [ "$mode" = tls ]; then
+				printf '%s\n' "certfile $TEST_DIR/$cert.pem" \
+					"keyfile $TEST_DIR/$cert.key" "cafile $TEST_DIR/client-ca.pem"
+			fi
+			printf '%s\n' "$@"
+		} >"$conf"
+		new_server_log "mosquitto-$name"
+		"$MOSQUITTO" -c "$conf" </dev/null >"$SERVER_LOG" 2>&1 &
+		server_started "$port" $! "mosquitto ($name)"
+		rc=$?
+		[ "$rc" -eq 2 ] || return "$rc"
+	done
+	return 1
+}
+
 # --- PostgreSQL ---------------------------------------------------------------
 
 PG_BIN=

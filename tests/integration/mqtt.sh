@@ -7,7 +7,6 @@
 . "$(dirname "$0")/lib.sh" || exit 99
 
 CHECK_TLS_MQTT=$TLSCHECK_BUILDDIR/plugins/check_tls_mqtt
-MOSQUITTO=/usr/sbin/mosquitto
 
 require_server 'mosquitto (mosquitto)' test -x "$MOSQUITTO"
 require_server 'mosquitto_passwd (mosquitto)' command -v mosquitto_passwd
@@ -15,33 +14,6 @@ require_server 'certtool (gnutls-bin)' command -v certtool
 require_plugin "$CHECK_TLS_MQTT"
 require_plugin "$CHECK_TLS"
 lib_init
-
-# start_mosquitto NAME tls|plain [CERT] [CONFIG LINES...]: a private broker on a
-# free loopback port. As root it would switch to the user mosquitto, who cannot
-# read the test's keys: it stays root.
-start_mosquitto() {
-	local name=$1 mode=$2 cert=${3:-ok} conf=$TEST_DIR/mosquitto-$1.conf attempt port rc
-	shift 2
-	[ $# -gt 0 ] && shift
-	for attempt in 1 2 3 4 5; do
-		port=$(free_port) || return 1
-		{
-			printf '%s\n' 'user root' 'persistence false' 'log_dest stderr' \
-				"listener $port 127.0.0.1"
-			if [ "$mode" = tls ]; then
-				printf '%s\n' "certfile $TEST_DIR/$cert.pem" \
-					"keyfile $TEST_DIR/$cert.key" "cafile $TEST_DIR/client-ca.pem"
-			fi
-			printf '%s\n' "$@"
-		} >"$conf"
-		new_server_log "mosquitto-$name"
-		"$MOSQUITTO" -c "$conf" </dev/null >"$SERVER_LOG" 2>&1 &
-		server_started "$port" $! "mosquitto ($name)"
-		rc=$?
-		[ "$rc" -eq 2 ] || return "$rc"
-	done
-	return 1
-}
 
 {
 	make_ca ca &&

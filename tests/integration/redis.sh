@@ -7,39 +7,12 @@
 . "$(dirname "$0")/lib.sh" || exit 99
 
 CHECK_TLS_REDIS=$TLSCHECK_BUILDDIR/plugins/check_tls_redis
-REDIS=/usr/bin/redis-server
 
 require_server 'redis-server (redis-server)' test -x "$REDIS"
 require_server 'certtool (gnutls-bin)' command -v certtool
 require_plugin "$CHECK_TLS_REDIS"
 require_plugin "$CHECK_TLS"
 lib_init
-
-# start_redis NAME tls|plain [CERT] [REDIS ARGS...]: a private redis-server on a
-# free loopback port, with TLS only (port 0) or without it, saving nothing.
-start_redis() {
-	local name=$1 mode=$2 cert=${3:-ok} dir=$TEST_DIR/redis-$1 attempt port rc listen
-	shift 2
-	[ $# -gt 0 ] && shift
-	mkdir -p "$dir" || return 1
-	for attempt in 1 2 3 4 5; do
-		port=$(free_port) || return 1
-		if [ "$mode" = tls ]; then
-			listen=(--port 0 --tls-port "$port" --tls-cert-file "$TEST_DIR/$cert.pem"
-				--tls-key-file "$TEST_DIR/$cert.key"
-				--tls-ca-cert-file "$TEST_DIR/client-ca.pem")
-		else
-			listen=(--port "$port")
-		fi
-		new_server_log "redis-$name"
-		"$REDIS" --bind 127.0.0.1 "${listen[@]}" --dir "$dir" --save '' --appendonly no \
-			--daemonize no --logfile '' "$@" </dev/null >"$SERVER_LOG" 2>&1 &
-		server_started "$port" $! "redis-server ($name)"
-		rc=$?
-		[ "$rc" -eq 2 ] || return "$rc"
-	done
-	return 1
-}
 
 {
 	make_ca ca &&
