@@ -72,7 +72,8 @@ expect_check 'IMAP and POP3 (dovecot) on unclaimed ports: named by their greetin
 	-- "$DISCOVER" -C ca.pem "127.0.0.1:$IMAP,$POP3"
 
 # Redis and an MQTT broker, TLS at connect on ports no protocol claims: told by
-# the answers to their own requests (PING, CONNECT).
+# the answers to their own requests (PING, CONNECT); -t 6 leaves a slow build
+# room for the greeting wait, the handshake and the requests.
 start_redis cache tls cache --tls-auth-clients no || bail_out 'redis-server did not start'
 P_REDIS=$SERVER_PORT
 start_mosquitto broker tls broker 'allow_anonymous true' || bail_out 'mosquitto did not start'
@@ -83,7 +84,7 @@ expect_check 'Redis and MQTT (mosquitto) on unclaimed ports: named by their answ
 	"*^ +29\\.[0-9]+ +OK +127\\.0\\.0\\.1:$P_MQTT +mqtt +ca\\.pem +CN=mqtt\\.test" \
 	"*check_tls_redis -H redis\\.test -I 127\\.0\\.0\\.1 -p $P_REDIS -C ca\\.pem$" \
 	"*check_tls_mqtt -H mqtt\\.test -I 127\\.0\\.0\\.1 -p $P_MQTT -C ca\\.pem$" \
-	-- "$DISCOVER" -C ca.pem "127.0.0.1:$P_REDIS,$P_MQTT"
+	-- "$DISCOVER" -C ca.pem -t 6 "127.0.0.1:$P_REDIS,$P_MQTT"
 
 expect_check 'a table: one row per listener that answers, the closed port left out' 0 \
 	'^ +DAYS +STATE +LISTENER' \
