@@ -254,12 +254,13 @@ int check_main(const struct cli_plugin *plugin, int argc, char **argv)
 		goto out;
 	}
 	plan_init(run.plan, &cfg);
-	/* -t bounds the whole run, the files it reads included. */
-	deadline_start(&run.deadline, cfg.timeout);
 	if (load_named_files(&cfg, &run, &f) < 0) {
 		exit_code = refuse(plugin, cfg.output, &f);
 		goto out;
 	}
+	/* -t bounds the network work: the named files are arguments, read before
+	 * it (a PKCS#12 file's key derivation alone can take a while). */
+	deadline_start(&run.deadline, cfg.timeout);
 	if (plan_targets(&run, &f) < 0) {
 		exit_code = refuse(plugin, cfg.output, &f);
 		goto out;
