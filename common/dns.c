@@ -37,27 +37,30 @@ struct exchange {
 };
 
 /* The "nameserver" lines, as glibc reads them; 127.0.0.1 when there are none. */
+/* A resolv.conf line: "nameserver ADDRESS" adds ADDRESS, while there is room. */
+static int add_server(char *line, unsigned number, void *arg, struct fault *f)
+{
+	struct net_address_list *servers = arg, one;
+	char address[NET_ADDRESS_TEXT];
+	struct fault ignored;
+
+	(void)number;
+	(void)f;
+	if (servers->count < MAX_SERVERS && sscanf(line, "nameserver %63s", address) == 1 &&
+	    hostname_is_ip_literal(address) &&
+	    net_resolve(address, NS_DEFAULTPORT, AF_UNSPEC, NULL, &one, &ignored) == 0)
+		servers->items[servers->count++] = one.items[0];
+	return 0;
+}
+
 static void read_servers(struct net_address_list *servers)
 {
 	struct net_address_list one;
-	gnutls_datum_t conf = {0};
 	struct fault ignored;
-	char *line, *save = NULL, address[NET_ADDRESS_TEXT];
 
 	servers->count = 0;
-	if (file_read_bounded(RESOLV_CONF, "resolver configuration", RESOLV_CONF_MAX, &conf,
-	                      &ignored) == 0) {
-		for (line = strtok_r((char *)conf.data, "\n", &save);
-		     line != NULL && servers->count < MAX_SERVERS;
-		     line = strtok_r(NULL, "\n", &save)) {
-			if (sscanf(line, " nameserver %63s", address) == 1 &&
-			    hostname_is_ip_literal(address) &&
-			    net_resolve(address, NS_DEFAULTPORT, AF_UNSPEC, NULL, &one, &ignored) ==
-			            0)
-				servers->items[servers->count++] = one.items[0];
-		}
-	}
-	file_release(&conf);
+	(void)file_read_lines(RESOLV_CONF, "resolver configuration", RESOLV_CONF_MAX, add_server,
+	                      servers, &ignored);
 	if (servers->count == 0 &&
 	    net_resolve("127.0.0.1", NS_DEFAULTPORT, AF_INET, NULL, &one, &ignored) == 0)
 		servers->items[servers->count++] = one.items[0];
