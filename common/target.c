@@ -139,6 +139,21 @@ static void run_after(struct target *t, const struct check_config *cfg, const st
 	net_conn_set_deadline(&t->conn, dl);
 }
 
+/* Discovery: the greeting of a service that speaks first behind TLS, awaited
+ * under the after() step's budget; silence (a service that waits for the
+ * client) leaves HEARD empty. */
+static void listen_behind_tls(struct target *t, const struct deadline *dl)
+{
+	struct deadline budget;
+	struct fault ignored;
+
+	deadline_within(&budget, dl, PROTOCOL_AFTER_SECONDS);
+	net_conn_set_deadline(&t->conn, &budget);
+	(void)protocol_read_greeting(&t->conn, t->heard, PROTOCOL_GREETING_MAX + 1, &t->heard_len,
+	                             &ignored);
+	net_conn_set_deadline(&t->conn, dl);
+}
+
 static bool refused(const struct tls_probe *p)
 {
 	return probe_client_cert(p) == PROBE_CLIENT_CERT_REQUIRED ||
@@ -162,14 +177,18 @@ static void after_handshake(struct target *t, const struct check_config *cfg,
 	bool answered = false;
 
 	if (probe_attach(t->probe, &t->conn, &f) == 0) {
+		heard = t->conn.received;
 		/* A server that refused us has closed the channel: nothing to ask it. */
 		if (cfg->protocol->after != NULL && !refused(t->probe)) {
-			heard = t->conn.received;
 			run_after(t, cfg, dl);
 			answered = t->conn.received > heard;
 			t->service_answered = t->after_failure.kind == FAULT_NONE && answered;
 			if (t->service_answered)
 				probe_service_answered(t->probe);
+		}
+		if (t->heard != NULL && !refused(t->probe)) {
+			listen_behind_tls(t, dl);
+			answered = t->conn.received > heard;
 		}
 		if (t->after_failure.kind == FAULT_NONE && !answered)
 			probe_await_client_verdict(t->probe, &t->conn, CLIENT_VERDICT_GRACE);
