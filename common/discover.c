@@ -19,6 +19,8 @@
 #define GUESS_SECONDS 1.0
 /* The protocols one greeting may belong to (SMTP and FTP share 220). */
 #define CANDIDATES_MAX 4
+/* The protocols that can say, behind TLS, which service answered (after()). */
+#define BEHIND_TLS_MAX 16
 
 /* The argv the command line parser reads: "-H HOST -p PORT -P NAME ...". */
 #define ARGV_MAX 16
@@ -297,6 +299,97 @@ static enum attempt_result guess(struct discover_run *r, struct discover_listene
 	return attempt(r, l, p, &budget);
 }
 
+/* One look behind TLS at connect, on a fresh connection and under a guess's
+ * budget, so that the chain L's target already holds stays there: with P, does
+ * the service answer P's request like P (XMPP's stream, Kafka's ApiVersions,
+ * Redis's PING, MQTT's CONNECT)? With P NULL, what does it say unasked (HEARD,
+ * PROTOCOL_GREETING_MAX + 1 bytes; *HEARD_LEN 0 for nothing)? */
+static bool look_behind_tls(struct discover_run *r, struct discover_listener *l,
+                            const struct tls_protocol *p, const struct deadline *dl,
+                            unsigned char *heard, size_t *heard_len)
+{
+	struct check_config *cfg = malloc(sizeof(*cfg));
+	struct target *t = malloc(sizeof(*t));
+	struct deadline budget;
+	bool answered = false;
+
+	if (cfg == NULL || t == NULL)
+		goto out;
+	*cfg = *config_of(r, p != NULL ? p : protocol_default());
+	cfg->port = l->port;
+	cfg->implicit_tls = p != NULL && p->upgrade != NULL;
+	deadline_within(&budget, dl, GUESS_SECONDS);
+	target_init(t, l->host_ascii, &l->name);
+	t->heard = p == NULL ? heard : NULL;
+	target_probe(t, cfg, NULL, &budget);
+	answered = !t->failed && (p != NULL ? t->service_answered : t->heard_len > 0);
+	if (p == NULL)
+		*heard_len = t->heard_len;
+	target_release(t);
+out:
+	free(t);
+	free(cfg);
+	return answered;
+}
+
+/* The looks behind TLS at one listener: index 0 listens, the others ask. */
+struct looks {
+	struct discover_run *run;
+	struct discover_listener *listener;
+	const struct deadline *deadline;
+	const struct tls_protocol *asked[BEHIND_TLS_MAX]; /* [0] NULL: listen */
+	bool answered[BEHIND_TLS_MAX];
+	size_t count;
+	unsigned char heard[PROTOCOL_GREETING_MAX + 1];
+	size_t heard_len;
+};
+
+static void look_one(void *context, size_t index)
+{
+	struct looks *k = context;
+
+	k->answered[index] = look_behind_tls(k->run, k->listener, k->asked[index], k->deadline,
+	                                     k->heard, &k->heard_len);
+}
+
+/* TLS at connect, and no port, or not its port's service, to say what is behind
+ * it. All at once (a service that sits on another's request, as Redis waits for
+ * a line end in Kafka's binary one, would otherwise cost a whole guess each): one
+ * connection listens for a greeting, told as before TLS (a 220 that names
+ * neither SMTP nor FTP is taken for SMTP), and one per protocol that waits for
+ * the client puts its own request, SKIP's aside. None answering leaves it plain
+ * TLS. */
+static void name_behind_tls(struct discover_run *r, struct discover_listener *l,
+                            const struct tls_protocol *skip, const struct deadline *dl)
+{
+	struct looks *k = calloc(1, sizeof(*k));
+	const struct tls_protocol *p = NULL;
+
+	if (k == NULL || deadline_passed(dl))
+		goto out;
+	*k = (struct looks){.run = r, .listener = l, .deadline = dl, .count = 1};
+	for (const struct tls_protocol *const *all = protocol_all(); *all != NULL; all++) {
+		if ((*all)->after != NULL && (*all)->greets == NULL && *all != skip &&
+		    k->count < BEHIND_TLS_MAX)
+			k->asked[k->count++] = *all;
+	}
+	workers_run(k->count, k->count, look_one, k);
+	if (k->answered[0])
+		(void)protocol_recognise(k->heard, k->heard_len, &p, 1);
+	for (size_t i = 1; i < k->count && p == NULL; i++) {
+		if (k->answered[i])
+			p = k->asked[i];
+	}
+	if (p == NULL)
+		goto out;
+	l->protocol = p;
+	/* On its port, the check would upgrade: tell it TLS starts at connect. */
+	l->implicit_tls = p->upgrade != NULL &&
+	                  !protocol_tls_on_connect(&config_of(r, p)->profile, l->port, false);
+out:
+	free(k);
+}
+
 /* The entry whose port (or TLS-at-connect port) this is; NULL for none. */
 static const struct tls_protocol *known_for(unsigned port)
 {
@@ -315,9 +408,20 @@ static enum attempt_result try_port_hint(struct discover_run *r, struct discover
 {
 	struct check_config probe = *config_of(r, hint);
 
+	enum attempt_result result;
+
 	if (hint->greets != NULL && !protocol_tls_on_connect(&probe.profile, l->port, false))
 		return attempt(r, l, hint, dl);
-	return guess(r, l, hint, dl);
+	result = guess(r, l, hint, dl);
+	/* TLS at connect, but what answered behind it is not the port's service (a
+	 * web server on 993): its chain is kept, and the others are asked. */
+	if (result == ATTEMPT_TLS && l->target.after_failure.kind != FAULT_NONE) {
+		fault_clear(&l->target.after_failure);
+		l->target.after_hit_run_deadline = false;
+		l->protocol = protocol_default();
+		name_behind_tls(r, l, hint, dl);
+	}
+	return result;
 }
 
 /* What the listener says before a word is said to it, read under a short wait;
@@ -373,73 +477,6 @@ static enum attempt_result try_greeting(struct discover_run *r, struct discover_
 	return ATTEMPT_NO_TLS;
 }
 
-/* Does the listener answer P's after() step (Redis PING, MQTT CONNECT, Kafka
- * ApiVersions) like P? A probe of its own, on a fresh connection and under a
- * guess's budget, so that the chain L's target already holds stays there. */
-static bool answers_like(struct discover_run *r, struct discover_listener *l,
-                         const struct tls_protocol *p, const struct deadline *dl)
-{
-	struct check_config *cfg = malloc(sizeof(*cfg));
-	struct target *t = malloc(sizeof(*t));
-	struct deadline budget;
-	bool answered = false;
-
-	if (cfg == NULL || t == NULL)
-		goto out;
-	*cfg = *config_of(r, p);
-	cfg->port = l->port;
-	deadline_within(&budget, dl, GUESS_SECONDS);
-	target_init(t, l->host_ascii, &l->name);
-	target_probe(t, cfg, NULL, &budget);
-	answered = !t->failed && t->service_answered;
-	target_release(t);
-out:
-	free(t);
-	free(cfg);
-	return answered;
-}
-
-/* The services that wait for the client behind TLS, each told by the answer to
- * its own after() request; in this order when more than one answers. */
-static const struct tls_protocol *const told_by_after[] = {&protocol_redis, &protocol_mqtt,
-                                                           &protocol_kafka};
-#define TOLD_BY_AFTER (sizeof(told_by_after) / sizeof(told_by_after[0]))
-
-/* The requests put to one listener. */
-struct confirmations {
-	struct discover_run *run;
-	struct discover_listener *listener;
-	const struct deadline *deadline;
-	bool answered[TOLD_BY_AFTER];
-};
-
-static void confirm_one(void *context, size_t index)
-{
-	struct confirmations *c = context;
-
-	c->answered[index] = answers_like(c->run, c->listener, told_by_after[index], c->deadline);
-}
-
-/* TLS at connect on a port no protocol claims: the first of told_by_after that
- * answers like itself names the listener; none leaves it plain TLS. The requests
- * go out at once: a service that sits on another's request (Redis waits for a
- * line end in Kafka's binary one) would otherwise cost a whole guess each. */
-static void name_by_after(struct discover_run *r, struct discover_listener *l,
-                          const struct deadline *dl)
-{
-	struct confirmations c = {.run = r, .listener = l, .deadline = dl};
-
-	if (deadline_passed(dl))
-		return;
-	workers_run(TOLD_BY_AFTER, TOLD_BY_AFTER, confirm_one, &c);
-	for (size_t i = 0; i < TOLD_BY_AFTER; i++) {
-		if (c.answered[i]) {
-			l->protocol = told_by_after[i];
-			return;
-		}
-	}
-}
-
 /* A silent listener: TLS at connect, then the upgrades of the protocols where the
  * client speaks first (PostgreSQL's SSLRequest, LDAP's StartTLS, XMPP's stream). */
 static enum attempt_result try_client_first(struct discover_run *r, struct discover_listener *l,
@@ -450,8 +487,8 @@ static enum attempt_result try_client_first(struct discover_run *r, struct disco
 
 	if (hint == NULL || hint->upgrade != NULL)
 		result = guess(r, l, protocol_default(), dl);
-	if (result == ATTEMPT_TLS && hint == NULL)
-		name_by_after(r, l, dl);
+	if (result == ATTEMPT_TLS)
+		name_behind_tls(r, l, hint, dl);
 	for (const struct tls_protocol *const *p = protocol_all();
 	     *p != NULL && result == ATTEMPT_OTHER; p++) {
 		if ((*p)->upgrade != NULL && (*p)->greets == NULL && *p != hint)
@@ -600,6 +637,8 @@ static int check_argv(const struct discover_listener *l, const char **argv, char
 	}
 	argv[n++] = "-p";
 	argv[n++] = port;
+	if (l->implicit_tls)
+		argv[n++] = "--implicit-tls";
 	if (l->ca_file != NULL) {
 		argv[n++] = "-C";
 		argv[n++] = l->ca_file;

@@ -49,7 +49,10 @@ struct discover_listener {
 
 	enum discover_outcome outcome;
 	const struct tls_protocol *protocol; /* NULL: not recognised */
-	char detail[FAULT_TEXT_SIZE];        /* what was seen: why no TLS, or the greeting */
+	/* TLS at connect on a port where PROTOCOL's check would upgrade (IMAPS on
+	 * 10993): its check needs --implicit-tls. */
+	bool implicit_tls;
+	char detail[FAULT_TEXT_SIZE]; /* what was seen: why no TLS, or the greeting */
 
 	/* With TLS: the probe that reached it, the store that validates its chain,
 	 * and the plugin command line that checks it, with its judgement. */

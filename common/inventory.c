@@ -219,6 +219,8 @@ static void icinga2_service(FILE *out, const struct discover_listener *l)
 	}
 	if (l->check_name[0] == '\0')
 		fputs("\tvars.tlscheck_no_verify_name = true\n", out);
+	if (l->implicit_tls)
+		fputs("\tvars.tlscheck_implicit_tls = true\n", out);
 	if (l->ca_file != NULL) {
 		absolute(l->ca_file, path, sizeof(path));
 		fputs("\tvars.tlscheck_ca_file = ", out);
@@ -246,6 +248,8 @@ static void nagios_service(FILE *out, const struct discover_listener *l)
 	if (l->check_name[0] == '\0')
 		fputs("--no-verify-name ", out);
 	fprintf(out, "-p %u", l->port);
+	if (l->implicit_tls)
+		fputs(" --implicit-tls", out);
 	if (l->ca_file != NULL) {
 		absolute(l->ca_file, path, sizeof(path));
 		fprintf(out, " -C %s", path);
@@ -281,8 +285,9 @@ static void zabbix_host(FILE *out, const struct discover_listener *l)
 	fputs("          interface_ref: if1\n", out);
 	fprintf(out, "      macros:\n        - macro: '{$TLSCHECK.PORT}'\n          value: '%u'\n",
 	        l->port);
+	/* The template has no --implicit-tls: such a listener is checked as plain TLS. */
 	fprintf(out, "        - macro: '{$TLSCHECK.PROTOCOL}'\n          value: '%s'\n",
-	        l->protocol->name);
+	        l->implicit_tls ? "tls" : l->protocol->name);
 }
 
 static size_t write_engine(FILE *out, const struct discover_run *r, enum inventory_format format)

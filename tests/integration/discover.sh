@@ -30,6 +30,7 @@ require_dovecot 'imap-login and pop3-login (dovecot-imapd, dovecot-pop3d)' imap-
 require_server 'pop3-login (dovecot-pop3d)' test -x "$DOVECOT_LIBEXEC/pop3-login"
 require_server 'redis-server (redis-server)' test -x "$REDIS"
 require_server 'mosquitto (mosquitto)' test -x "$MOSQUITTO"
+require_server 'unshare -n and ip (root; util-linux, iproute2)' unshare -n ip link set lo up
 require_plugin "$DISCOVER"
 lib_init
 
@@ -58,11 +59,14 @@ POSTSCREEN=$SERVER_PORT
 POSTSCREEN_LOG=$SERVER_LOG
 CLOSED=$(free_port) || bail_out 'no free port'
 PORTS=$TLS,$SMTP,$PLAIN,$PG,$POSTSCREEN,$CLOSED
-# IMAP and POP3 with STARTTLS on ports no protocol claims: told by their greetings.
-start_dovecot mail "$TEST_DIR/mail.pem" "$TEST_DIR/mail.key" imap-login/imap pop3-login/pop3 ||
-	bail_out 'dovecot did not start'
+# IMAP and POP3 on ports no protocol claims, with STARTTLS (told by their
+# greetings) and with TLS at connect (told by their greetings behind TLS).
+start_dovecot mail "$TEST_DIR/mail.pem" "$TEST_DIR/mail.key" imap-login/imap pop3-login/pop3 \
+	imap-login/imaps/ssl pop3-login/pop3s/ssl || bail_out 'dovecot did not start'
 IMAP=${DOVECOT_PORT[imap]}
 POP3=${DOVECOT_PORT[pop3]}
+IMAPS=${DOVECOT_PORT[imaps]}
+POP3S=${DOVECOT_PORT[pop3s]}
 
 expect_check 'IMAP and POP3 (dovecot) on unclaimed ports: named by their greetings' 0 \
 	"*^ +79\\.[0-9]+ +OK +127\\.0\\.0\\.1:$IMAP +imap +ca\\.pem +CN=mail\\.test" \
@@ -70,6 +74,31 @@ expect_check 'IMAP and POP3 (dovecot) on unclaimed ports: named by their greetin
 	"*check_tls_imap -H mail\\.test -I 127\\.0\\.0\\.1 -p $IMAP -C ca\\.pem$" \
 	"*check_tls_pop3 -H mail\\.test -I 127\\.0\\.0\\.1 -p $POP3 -C ca\\.pem$" \
 	-- "$DISCOVER" -C ca.pem "127.0.0.1:$IMAP,$POP3"
+
+# -t 6: the silence awaited before TLS, the handshake, then every service asked
+# at once what it is, on a slow build.
+expect_check 'IMAPS and POP3S (dovecot) on unclaimed ports: named by their greetings behind TLS' 0 \
+	"*^ +79\\.[0-9]+ +OK +127\\.0\\.0\\.1:$IMAPS +imap +ca\\.pem +CN=mail\\.test" \
+	"*^ +79\\.[0-9]+ +OK +127\\.0\\.0\\.1:$POP3S +pop3 +ca\\.pem +CN=mail\\.test" \
+	"*check_tls_imap -H mail\\.test -I 127\\.0\\.0\\.1 -p $IMAPS --implicit-tls -C ca\\.pem$" \
+	"*check_tls_pop3 -H mail\\.test -I 127\\.0\\.0\\.1 -p $POP3S --implicit-tls -C ca\\.pem$" \
+	-- "$DISCOVER" -C ca.pem -t 6 "127.0.0.1:$IMAPS,$POP3S"
+
+# A web server on IMAPS's port, in a network of its own where 993 is free: TLS
+# at connect, but no IMAP greeting behind it. Its chain is kept, as plain TLS.
+expect_check 'TLS at connect on 993 with no IMAP server behind it: plain TLS' 0 \
+	"*^ +199\\.[0-9]+ +OK +127\\.0\\.0\\.1:993 +tls +ca\\.pem +CN=tls\\.test" \
+	"*check_tls -H tls\\.test -I 127\\.0\\.0\\.1 -p 993 -C ca\\.pem$" \
+	-- unshare -n bash -c 'ip link set lo up || exit 99
+		gnutls-serv --x509certfile=tls.pem --x509keyfile=tls.key --port=993 \
+			--disable-client-cert </dev/null >web-993.log 2>&1 &
+		for _ in $(seq 100); do
+			(exec 3<>/dev/tcp/127.0.0.1/993) 2>/dev/null && break
+			sleep 0.1
+		done
+		"$@"
+		rc=$?
+		kill $! && exit "$rc"' _ "$DISCOVER" -C ca.pem -t 6 127.0.0.1:993
 
 # Redis and an MQTT broker, TLS at connect on ports no protocol claims: told by
 # the answers to their own requests (PING, CONNECT); -t 6 leaves a slow build
@@ -141,14 +170,15 @@ expect_check 'a FIFO as the file of targets: refused at once' 3 \
 	-- "$DISCOVER" -f /proc/self/fd/0
 
 # The Icinga 2 configuration, loaded with contrib's CheckCommands.
-run_check "$DISCOVER" -C ca.pem -C other.pem --emit=icinga2 "127.0.0.1:$PORTS"
+run_check "$DISCOVER" -C ca.pem -C other.pem -t 6 --emit=icinga2 "127.0.0.1:$PORTS,$IMAPS"
 EMITTED=$CHECK_OUT
-if [ "$(printf '%s\n' "$EMITTED" | grep -c '^object Service')" -eq 3 ] &&
+if [ "$(printf '%s\n' "$EMITTED" | grep -c '^object Service')" -eq 4 ] &&
 	printf '%s\n' "$EMITTED" | grep -q 'check_command = "tls_pgsql"' &&
+	printf '%s\n' "$EMITTED" | grep -q 'vars.tlscheck_implicit_tls = true' &&
 	printf '%s\n' "$EMITTED" | grep -q "vars.tlscheck_ca_file = \"$TEST_DIR/other.pem\""; then
-	ok '--emit=icinga2: a Service for each TLS listener, with its command and CA file'
+	ok '--emit=icinga2: a Service for each TLS listener, with its command, CA file and TLS at connect'
 else
-	not_ok '--emit=icinga2: a Service for each TLS listener, with its command and CA file'
+	not_ok '--emit=icinga2: a Service for each TLS listener, with its command, CA file and TLS at connect'
 	diag "$EMITTED"
 fi
 if command -v icinga2 >/dev/null && [ -r /usr/share/icinga2/include/itl ]; then
@@ -177,7 +207,7 @@ CONF
 	if icinga2_validate '--emit=icinga2 passes icinga2 daemon -C with contrib/icinga2/tlscheck.conf'; then
 		icinga2_start
 		icinga2_wait 20 '--emit=icinga2: a real Icinga 2 runs every Service it emitted' \
-			"tlscheck tls $TLS" "tlscheck smtp $SMTP" "tlscheck pgsql $PG"
+			"tlscheck tls $TLS" "tlscheck smtp $SMTP" "tlscheck pgsql $PG" "tlscheck imap $IMAPS"
 		recorded "tlscheck tls $TLS" '--emit=icinga2: tls, 200 days: OK, as the plugin printed it' 0 \
 			"^TLS OK - tls\\.test:$TLS tls: certificate 'CN=tls\\.test' expires in 199d" \
 			-- "$CHECK_TLS" -H tls.test -I 127.0.0.1 -p "$TLS" -C "$TEST_DIR/ca.pem" --at "$AT"
@@ -188,6 +218,10 @@ CONF
 		recorded "tlscheck pgsql $PG" '--emit=icinga2: pgsql, 50 days: OK, as the plugin printed it' 0 \
 			"^TLS OK - db\\.test:$PG pgsql: certificate 'CN=db\\.test' expires in 49d" \
 			-- "$CHECK_TLS_PGSQL" -H db.test -I 127.0.0.1 -p "$PG" -C "$TEST_DIR/ca.pem" --at "$AT"
+		recorded "tlscheck imap $IMAPS" '--emit=icinga2: IMAPS on an unclaimed port, --implicit-tls: OK' 0 \
+			"^TLS OK - mail\\.test:$IMAPS imap: certificate 'CN=mail\\.test' expires in 79d" \
+			-- "$TLSCHECK_BUILDDIR/plugins/check_tls_imap" -H mail.test -I 127.0.0.1 -p "$IMAPS" --implicit-tls \
+			-C "$TEST_DIR/ca.pem" --at "$AT"
 		stop_engine "$ICINGA2_PID"
 	fi
 elif in_ci; then
@@ -197,7 +231,7 @@ else
 fi
 
 # The command lines printed are the checks: run them.
-run_check "$DISCOVER" -C ca.pem -C other.pem --json "127.0.0.1:$TLS,$SMTP,$PG"
+run_check "$DISCOVER" -C ca.pem -C other.pem -t 6 --json "127.0.0.1:$TLS,$SMTP,$PG,$IMAPS"
 printf '%s' "$CHECK_OUT" | "$PYTHON" -c '
 import json, sys
 for l in json.load(sys.stdin)["listeners"]:
