@@ -6,86 +6,17 @@
 
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh" || exit 99
+# shellcheck source=tests/integration/mysql.bash
+. "$(dirname "$0")/mysql.bash" || exit 99
 
 CHECK_TLS_MYSQL=$TLSCHECK_BUILDDIR/plugins/check_tls_mysql
 
-require_server 'MariaDB (mariadb-server)' command -v mariadbd
-require_server 'mariadb-install-db (mariadb-server)' command -v mariadb-install-db
-require_server 'the mariadb client (mariadb-client)' command -v mariadb
-require_server 'user mysql (mariadb-server)' id mysql
-require_server 'MariaDB as user mysql (the test must run as root)' test "$(id -u)" -eq 0
+require_mariadb
 require_server 'python3 (/usr/bin/python3)' test -x "$PYTHON"
 require_server 'certtool (gnutls-bin)' command -v certtool
 require_plugin "$CHECK_TLS_MYSQL"
 require_plugin "$CHECK_TLS"
 lib_init
-
-# --- private MariaDB servers ---------------------------------------------------
-#
-# One system database is made once (a small redo log, no test database: no
-# account for any host but localhost); each server runs on a copy of it, in a
-# directory of its own owned by mysql (the server drops to that user, then reads
-# its certificate and key, and writes its log there). With --skip-name-resolve,
-# a client from 127.0.0.1 is not localhost: it is refused until an account for
-# 127.0.0.1 exists.
-
-MY_TEMPLATE=$TEST_DIR/mariadb-template
-MY_DIR=
-
-mariadb_install() {
-	mkdir -p "$MY_TEMPLATE" && chown mysql:mysql "$MY_TEMPLATE" || return 1
-	mariadb-install-db --no-defaults --user=mysql --datadir="$MY_TEMPLATE" --skip-test-db \
-		--innodb-log-file-size=4M >"$TEST_DIR/mariadb-install-db.log" 2>&1 && return 0
-	diag 'mariadb-install-db failed'
-	diag_file "$TEST_DIR/mariadb-install-db.log"
-	return 1
-}
-
-# mariadb_use_cert DIR CERTFILE KEYFILE: the files the server in DIR is started
-# with (and reads again on FLUSH SSL).
-mariadb_use_cert() {
-	install -o mysql -g mysql -m 0644 "$2" "$1/server.pem" &&
-		install -o mysql -g mysql -m 0600 "$3" "$1/server.key"
-}
-
-# start_mariadb LABEL [CERTFILE KEYFILE]: a server on 127.0.0.1, with TLS when
-# given a certificate. Sets SERVER_PORT, SERVER_PID and MY_DIR (its socket is
-# MY_DIR/mysqld.sock).
-start_mariadb() {
-	local label=$1 attempt port rc tls=()
-	MY_DIR=$TEST_DIR/$label
-	mkdir -p "$MY_DIR" && cp -a "$MY_TEMPLATE" "$MY_DIR/data" && chown mysql:mysql "$MY_DIR" ||
-		return 1
-	if [ $# -eq 3 ]; then
-		mariadb_use_cert "$MY_DIR" "$2" "$3" || return 1
-		tls=(--ssl-cert="$MY_DIR/server.pem" --ssl-key="$MY_DIR/server.key")
-	fi
-	for attempt in 1 2 3 4 5; do
-		port=$(free_port) || return 1
-		new_server_log "mariadb-$label"
-		install -o mysql -g mysql -m 0644 /dev/null "$SERVER_LOG" || return 1
-		mariadbd --no-defaults --user=mysql --datadir="$MY_DIR/data" \
-			--bind-address=127.0.0.1 --port="$port" --socket="$MY_DIR/mysqld.sock" \
-			--pid-file="$MY_DIR/mysqld.pid" --log-error="$SERVER_LOG" \
-			--skip-name-resolve --skip-log-bin --performance-schema=OFF \
-			--innodb-buffer-pool-size=16M --innodb-log-file-size=4M "${tls[@]}" \
-			</dev/null >>"$SERVER_LOG" 2>&1 &
-		server_started "$port" $! "mariadbd ($label)"
-		rc=$?
-		[ "$rc" -eq 2 ] || return "$rc"
-	done
-	return 1
-}
-
-# mariadb_sql DIR STATEMENT: run STATEMENT as root over the server's socket
-# (root@localhost logs in as the system user root).
-mariadb_sql() {
-	mariadb --no-defaults --socket="$1/mysqld.sock" -u root -e "$2" \
-		>"$TEST_DIR/mariadb-client.log" 2>&1 && return 0
-	diag "mariadb -e '$2' failed:"
-	diag_file "$TEST_DIR/mariadb-client.log"
-	return 1
-}
 
 {
 	make_ca ca &&

@@ -1,0 +1,156 @@
+#!/bin/bash
+# discover-servers.sh — tlscheck-discover against the real servers of the
+# protocols discover.sh leaves out, each on a loopback port no protocol claims:
+# slapd (LDAP StartTLS, and LDAPS: on a free port, where nothing tells it from
+# plain TLS, and on the global catalog port 3269, which names it), Prosody (XMPP
+# c2s STARTTLS), vsftpd (FTP AUTH TLS), MariaDB (MySQL SSL), INN's nnrpd (NNTP
+# STARTTLS), dovecot's ManageSieve (STARTTLS) and a Kafka broker (librdkafka's
+# mock cluster behind stunnel4). One run over all of them must name each
+# protocol, the days left and the store that validates the chain, and print the
+# plugin command line that checks it; those command lines, run, must say OK.
+# An XMPP server answers a stream only for a domain it serves: Prosody is found
+# by its domain's name (from a private /etc/hosts), and by its address it is
+# listed without TLS.
+
+# shellcheck source=tests/integration/lib.sh
+. "$(dirname "$0")/lib.sh" || exit 99
+# shellcheck source=tests/integration/dovecot.bash
+. "$(dirname "$0")/dovecot.bash" || exit 99
+# shellcheck source=tests/integration/ftp.bash
+. "$(dirname "$0")/ftp.bash" || exit 99
+# shellcheck source=tests/integration/ldap.bash
+. "$(dirname "$0")/ldap.bash" || exit 99
+# shellcheck source=tests/integration/mysql.bash
+. "$(dirname "$0")/mysql.bash" || exit 99
+# shellcheck source=tests/integration/nntp.bash
+. "$(dirname "$0")/nntp.bash" || exit 99
+# shellcheck source=tests/integration/xmpp.bash
+. "$(dirname "$0")/xmpp.bash" || exit 99
+
+DISCOVER=$TLSCHECK_BUILDDIR/plugins/tlscheck-discover
+require_server 'python3 (/usr/bin/python3)' test -x "$PYTHON"
+require_server 'certtool (gnutls-bin)' command -v certtool
+require_slapd
+require_prosody
+require_vsftpd
+require_mariadb
+require_nnrpd
+require_dovecot 'dovecot-managesieved' managesieve-login
+require_server 'the Kafka mock broker (librdkafka-dev)' test -x "$KAFKA_MOCK"
+require_server 'stunnel4 (stunnel4)' test -x "$STUNNEL"
+require_server 'unshare and mount (root, for a private /etc/hosts)' unshare -m true
+require_plugin "$DISCOVER"
+lib_init
+
+# A lifetime of its own for each server, so that the days left tell the rows apart.
+{
+	make_ca ca &&
+		make_leaf ldap ca ldap.test ldap.test '-1 day' '+210 days -1 hour' &&
+		make_leaf xmpp ca xmpp.test xmpp.test '-1 day' '+100 days -1 hour' &&
+		make_leaf ftp ca ftp.test ftp.test '-1 day' '+150 days -1 hour' &&
+		make_leaf db ca db.test db.test '-1 day' '+60 days -1 hour' &&
+		make_leaf news ca news.test news.test '-1 day' '+170 days -1 hour' &&
+		make_leaf mail ca mail.test mail.test '-1 day' '+90 days -1 hour' &&
+		make_leaf kafka ca kafka.test kafka.test '-1 day' '+130 days -1 hour'
+} || bail_out 'cannot make the test certificates'
+
+start_slapd ldap "$TEST_DIR/ldap.pem" "$TEST_DIR/ldap.key" || bail_out 'slapd did not start'
+P_LDAP=$LDAP_PORT
+P_LDAPS=$LDAPS_PORT
+GC=$GC_ADDRESS
+start_prosody xmpp tls xmpp || bail_out 'Prosody did not start'
+P_XMPP=$C2S
+start_vsftpd ftp auth ftp || bail_out 'vsftpd did not start'
+P_FTP=$SERVER_PORT
+{ mariadb_install && start_mariadb db "$TEST_DIR/db.pem" "$TEST_DIR/db.key"; } ||
+	bail_out 'MariaDB did not start'
+P_MYSQL=$SERVER_PORT
+# Without an account for 127.0.0.1 the server refuses the client at greeting.
+mariadb_sql "$MY_DIR" "CREATE USER 'tlscheck'@'127.0.0.1'" || bail_out 'cannot allow 127.0.0.1'
+{ news_site news news && start_nnrpd news; } || bail_out 'nnrpd did not start'
+P_NNTP=$SERVER_PORT
+start_dovecot sieve "$TEST_DIR/mail.pem" "$TEST_DIR/mail.key" managesieve-login/sieve ||
+	bail_out 'dovecot (ManageSieve) did not start'
+P_SIEVE=${DOVECOT_PORT[sieve]}
+{ start_kafka_mock && start_stunnel kafka kafka; } || bail_out 'the Kafka broker did not start'
+P_KAFKA=$SERVER_PORT
+
+PORTS=$P_LDAP,$P_LDAPS,$P_XMPP,$P_FTP,$P_MYSQL,$P_NNTP,$P_SIEVE,$P_KAFKA
+GC_RE=${GC//./\\.}
+# xmpp.test is 127.0.0.1 in a mount namespace of its own.
+printf '127.0.0.1 xmpp.test\n' >"$TEST_DIR/hosts"
+with_hosts=(unshare -m bash -c 'mount --bind "$1" /etc/hosts && shift && exec "$@"' _
+	"$TEST_DIR/hosts")
+# -t 6: room for a slow build to try the client-first protocols one by one.
+SERVERS=("${with_hosts[@]}" "$DISCOVER" -C ca.pem -t 6 "127.0.0.1:$PORTS" "$GC:3269"
+	"xmpp.test:$P_XMPP")
+
+# row DAYS PORT PROTOCOL CN: the pattern of the table row of a listener on 127.0.0.1.
+row() {
+	printf '*^ +%s\\.[0-9]+ +OK +127\\.0\\.0\\.1:%s +%s +ca\\.pem +CN=%s' "$1" "$2" "$3" "${4//./\\.}"
+}
+
+# command PLUGIN HOST PORT: the pattern of the command line printed for a
+# listener on 127.0.0.1.
+command_re() {
+	printf '*%s -H %s -I 127\\.0\\.0\\.1 -p %s -C ca\\.pem$' "$1" "${2//./\\.}" "$3"
+}
+
+expect_check 'one row per server, named by its protocol, with its days left and store' 0 \
+	'^ +DAYS +STATE +LISTENER' \
+	"$(row 209 "$P_LDAP" ldap ldap.test)" \
+	"$(row 209 "$P_LDAPS" tls ldap.test)" \
+	"*^ +209\\.[0-9]+ +OK +$GC_RE:3269 +ldap +ca\\.pem +CN=ldap\\.test" \
+	"*^ +99\\.[0-9]+ +OK +xmpp\\.test:$P_XMPP +xmpp +ca\\.pem +CN=xmpp\\.test" \
+	"*^ +- +NO TLS +127\\.0\\.0\\.1:$P_XMPP " \
+	"$(row 149 "$P_FTP" ftp ftp.test)" \
+	"$(row 59 "$P_MYSQL" mysql db.test)" \
+	"$(row 169 "$P_NNTP" nntp news.test)" \
+	"$(row 89 "$P_SIEVE" sieve mail.test)" \
+	"$(row 129 "$P_KAFKA" kafka kafka.test)" \
+	"$(command_re check_tls_ldap ldap.test "$P_LDAP")" \
+	"$(command_re check_tls ldap.test "$P_LDAPS")" \
+	"*check_tls_ldap -H ldap\\.test -I $GC_RE -p 3269 -C ca\\.pem$" \
+	"*check_tls_xmpp -H xmpp\\.test -p $P_XMPP -C ca\\.pem$" \
+	"$(command_re check_tls_ftp ftp.test "$P_FTP")" \
+	"$(command_re check_tls_mysql db.test "$P_MYSQL")" \
+	"$(command_re 'check_tls -P nntp' news.test "$P_NNTP")" \
+	"$(command_re 'check_tls -P sieve' mail.test "$P_SIEVE")" \
+	"$(command_re check_tls_kafka kafka.test "$P_KAFKA")" \
+	'~CLOSED|UNKNOWN|CRITICAL|WARNING' @lines=20 \
+	-- "${SERVERS[@]}"
+
+run_check "${SERVERS[@]}" --json
+json_check '--json: each server with its protocol, days left, store and command' "
+want = {
+    $P_LDAP: ('ldap', 209, 'ldap.test'), $P_LDAPS: ('tls', 209, 'ldap.test'),
+    ('$GC', 3269): ('ldap', 209, 'ldap.test'), ('xmpp.test', $P_XMPP): ('xmpp', 99, 'xmpp.test'),
+    $P_FTP: ('ftp', 149, 'ftp.test'), $P_MYSQL: ('mysql', 59, 'db.test'),
+    $P_NNTP: ('nntp', 169, 'news.test'), $P_SIEVE: ('sieve', 89, 'mail.test'),
+    $P_KAFKA: ('kafka', 129, 'kafka.test'),
+}
+want = {k if isinstance(k, tuple) else ('127.0.0.1', k): v for k, v in want.items()}
+by = {(l['host'], l['port']): l for l in d['listeners']}
+need(sorted(by) == sorted(list(want) + [('127.0.0.1', $P_XMPP)]), sorted(by))
+need(by[('127.0.0.1', $P_XMPP)]['outcome'] == 'no-tls', by[('127.0.0.1', $P_XMPP)])
+for key, (proto, days, cn) in want.items():
+    l = by[key]
+    need(l['outcome'] == 'tls' and l['protocol'] == proto, l)
+    need(days < l['days_left'] < days + 1 and l['state'] == 'OK', l)
+    need(l['trusted_by'] == 'ca.pem' and l['subject'] == 'CN=' + cn, l)
+    need(l['command'].endswith(' -p %d -C ca.pem' % key[1]), l['command'])
+"
+
+# The command lines printed are the checks: each, run, says OK.
+printf '%s' "$CHECK_OUT" | "$PYTHON" -c '
+import json, sys
+for l in json.load(sys.stdin)["listeners"]:
+    if "command" in l:
+        print(l["command"])' >"$TEST_DIR/commands"
+while read -r plugin args; do
+	read -r -a words <<<"$args"
+	expect_check "the printed command checks it: $plugin $args" 0 '^TLS OK - ' \
+		-- "${with_hosts[@]}" "$TLSCHECK_BUILDDIR/plugins/$plugin" "${words[@]}"
+done <"$TEST_DIR/commands"
+
+finish
