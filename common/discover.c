@@ -279,7 +279,7 @@ static enum attempt_result attempt(struct discover_run *r, struct discover_liste
 		result = ATTEMPT_TLS;
 	} else if (t->failure.kind == FAULT_CONNECT) {
 		result = ATTEMPT_CLOSED;
-	} else if (t->failure.kind == FAULT_NO_TLS) {
+	} else if (t->failure.kind == FAULT_NO_TLS || t->failure.kind == FAULT_REFUSED) {
 		l->protocol = p;
 		result = ATTEMPT_NO_TLS;
 	}

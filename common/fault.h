@@ -17,6 +17,8 @@ enum fault_kind {
 	FAULT_TIMEOUT,   /* the run-wide deadline passed: the STATE of -t */
 	FAULT_PEER,      /* the server closed, sent garbage or broke its protocol: CRITICAL */
 	FAULT_NO_TLS,    /* the server does not offer TLS (no STARTTLS, PostgreSQL 'N'): CRITICAL */
+	FAULT_REFUSED,   /* it answered in its own protocol and would not go on (an XMPP
+	                  * stream error such as host-unknown): CRITICAL */
 	FAULT_HANDSHAKE, /* the TLS handshake failed: CRITICAL */
 };
 

@@ -301,7 +301,7 @@ static int stream_error(struct xml_reader *r, const struct xml_tag *start, struc
 		         strcmp(t.name, "text") != 0 && tag_in_ns(&t, NS_STREAMS))
 			textproto_quote(condition, sizeof(condition), t.name);
 	}
-	fault_set(f, FAULT_PEER, "server sent stream error '%s' instead of %s%s%s%s",
+	fault_set(f, FAULT_REFUSED, "server sent stream error '%s' instead of %s%s%s%s",
 	          condition[0] ? condition : "(no condition)", r->step->awaited,
 	          text[0] ? ": '" : "", text, text[0] ? "'" : "");
 	return -1;

@@ -3,14 +3,15 @@
 # protocols discover.sh leaves out, each on a loopback port no protocol claims:
 # slapd (LDAP StartTLS, and LDAPS: on a free port, where nothing tells it from
 # plain TLS, and on the global catalog port 3269, which names it), Prosody (XMPP
-# c2s STARTTLS), vsftpd (FTP AUTH TLS), MariaDB (MySQL SSL), INN's nnrpd (NNTP
-# STARTTLS), dovecot's ManageSieve (STARTTLS) and a Kafka broker (librdkafka's
-# mock cluster behind stunnel4). One run over all of them must name each
-# protocol, the days left and the store that validates the chain, and print the
-# plugin command line that checks it; those command lines, run, must say OK.
+# c2s STARTTLS), vsftpd (FTP AUTH TLS, and implicit FTPS, told by its greeting
+# behind TLS), MariaDB (MySQL SSL), INN's nnrpd (NNTP STARTTLS), dovecot's
+# ManageSieve (STARTTLS) and a Kafka broker (librdkafka's mock cluster behind
+# stunnel4). One run over all of them must name each protocol, the days left
+# and the store that validates the chain, and print the plugin command line
+# that checks it; those command lines, run, must say OK.
 # An XMPP server answers a stream only for a domain it serves: Prosody is found
-# by its domain's name (from a private /etc/hosts), and by its address it is
-# listed without TLS.
+# by its domain's name (from a private /etc/hosts); by its address it is listed
+# as XMPP without TLS, with the stream error that says why.
 
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh" || exit 99
@@ -62,6 +63,8 @@ start_prosody xmpp tls xmpp || bail_out 'Prosody did not start'
 P_XMPP=$C2S
 start_vsftpd ftp auth ftp || bail_out 'vsftpd did not start'
 P_FTP=$SERVER_PORT
+start_vsftpd ftps implicit ftp || bail_out 'vsftpd (implicit FTPS) did not start'
+P_FTPS=$SERVER_PORT
 { mariadb_install && start_mariadb db "$TEST_DIR/db.pem" "$TEST_DIR/db.key"; } ||
 	bail_out 'MariaDB did not start'
 P_MYSQL=$SERVER_PORT
@@ -75,7 +78,7 @@ P_SIEVE=${DOVECOT_PORT[sieve]}
 { start_kafka_mock && start_stunnel kafka kafka; } || bail_out 'the Kafka broker did not start'
 P_KAFKA=$SERVER_PORT
 
-PORTS=$P_LDAP,$P_LDAPS,$P_XMPP,$P_FTP,$P_MYSQL,$P_NNTP,$P_SIEVE,$P_KAFKA
+PORTS=$P_LDAP,$P_LDAPS,$P_XMPP,$P_FTP,$P_FTPS,$P_MYSQL,$P_NNTP,$P_SIEVE,$P_KAFKA
 GC_RE=${GC//./\\.}
 # xmpp.test is 127.0.0.1 in a mount namespace of its own.
 printf '127.0.0.1 xmpp.test\n' >"$TEST_DIR/hosts"
@@ -102,8 +105,9 @@ expect_check 'one row per server, named by its protocol, with its days left and 
 	"$(row 209 "$P_LDAPS" tls ldap.test)" \
 	"*^ +209\\.[0-9]+ +OK +$GC_RE:3269 +ldap +ca\\.pem +CN=ldap\\.test" \
 	"*^ +99\\.[0-9]+ +OK +xmpp\\.test:$P_XMPP +xmpp +ca\\.pem +CN=xmpp\\.test" \
-	"*^ +- +NO TLS +127\\.0\\.0\\.1:$P_XMPP " \
+	"*^ +- +NO TLS +127\\.0\\.0\\.1:$P_XMPP +xmpp +- +server sent stream error 'host-unknown'" \
 	"$(row 149 "$P_FTP" ftp ftp.test)" \
+	"$(row 149 "$P_FTPS" ftp ftp.test)" \
 	"$(row 59 "$P_MYSQL" mysql db.test)" \
 	"$(row 169 "$P_NNTP" nntp news.test)" \
 	"$(row 89 "$P_SIEVE" sieve mail.test)" \
@@ -113,11 +117,12 @@ expect_check 'one row per server, named by its protocol, with its days left and 
 	"*check_tls_ldap -H ldap\\.test -I $GC_RE -p 3269 -C ca\\.pem$" \
 	"*check_tls_xmpp -H xmpp\\.test -p $P_XMPP -C ca\\.pem$" \
 	"$(command_re check_tls_ftp ftp.test "$P_FTP")" \
+	"*check_tls_ftp -H ftp\\.test -I 127\\.0\\.0\\.1 -p $P_FTPS --implicit-tls -C ca\\.pem$" \
 	"$(command_re check_tls_mysql db.test "$P_MYSQL")" \
 	"$(command_re 'check_tls -P nntp' news.test "$P_NNTP")" \
 	"$(command_re 'check_tls -P sieve' mail.test "$P_SIEVE")" \
 	"$(command_re check_tls_kafka kafka.test "$P_KAFKA")" \
-	'~CLOSED|UNKNOWN|CRITICAL|WARNING' @lines=20 \
+	'~CLOSED|UNKNOWN|CRITICAL|WARNING' @lines=22 \
 	-- "${SERVERS[@]}"
 
 run_check "${SERVERS[@]}" --json
@@ -125,20 +130,22 @@ json_check '--json: each server with its protocol, days left, store and command'
 want = {
     $P_LDAP: ('ldap', 209, 'ldap.test'), $P_LDAPS: ('tls', 209, 'ldap.test'),
     ('$GC', 3269): ('ldap', 209, 'ldap.test'), ('xmpp.test', $P_XMPP): ('xmpp', 99, 'xmpp.test'),
-    $P_FTP: ('ftp', 149, 'ftp.test'), $P_MYSQL: ('mysql', 59, 'db.test'),
+    $P_FTP: ('ftp', 149, 'ftp.test'), $P_FTPS: ('ftp', 149, 'ftp.test'), $P_MYSQL: ('mysql', 59, 'db.test'),
     $P_NNTP: ('nntp', 169, 'news.test'), $P_SIEVE: ('sieve', 89, 'mail.test'),
     $P_KAFKA: ('kafka', 129, 'kafka.test'),
 }
 want = {k if isinstance(k, tuple) else ('127.0.0.1', k): v for k, v in want.items()}
 by = {(l['host'], l['port']): l for l in d['listeners']}
 need(sorted(by) == sorted(list(want) + [('127.0.0.1', $P_XMPP)]), sorted(by))
-need(by[('127.0.0.1', $P_XMPP)]['outcome'] == 'no-tls', by[('127.0.0.1', $P_XMPP)])
+x = by[('127.0.0.1', $P_XMPP)]
+need(x['outcome'] == 'no-tls' and x['protocol'] == 'xmpp' and 'host-unknown' in x['detail'], x)
 for key, (proto, days, cn) in want.items():
     l = by[key]
     need(l['outcome'] == 'tls' and l['protocol'] == proto, l)
     need(days < l['days_left'] < days + 1 and l['state'] == 'OK', l)
     need(l['trusted_by'] == 'ca.pem' and l['subject'] == 'CN=' + cn, l)
-    need(l['command'].endswith(' -p %d -C ca.pem' % key[1]), l['command'])
+    tail = ' --implicit-tls' if key[1] == $P_FTPS else ''
+    need(l['command'].endswith(' -p %d%s -C ca.pem' % (key[1], tail)), l['command'])
 "
 
 # The command lines printed are the checks: each, run, says OK.

@@ -183,7 +183,7 @@ static void test_stream_error_host_unknown(void **state)
 	                      "xmlns='urn:ietf:params:xml:ns:xmpp-streams'/><text "
 	                      "xmlns='urn:ietf:params:xml:ns:xmpp-streams'>This server does not "
 	                      "serve mail.example.com</text></stream:error></stream:stream>"),
-	               FAULT_PEER,
+	               FAULT_REFUSED,
 	               "server sent stream error 'host-unknown' instead of the stream features: "
 	               "'This server does not serve mail.example.com'");
 }
@@ -203,7 +203,7 @@ static void test_stream_error_then_close(void **state)
 	};
 
 	expect_failure(
-	        fx, play(fx, steps), FAULT_PEER,
+	        fx, play(fx, steps), FAULT_REFUSED,
 	        "server sent stream error 'policy-violation' instead of the stream features");
 }
 
@@ -215,7 +215,7 @@ static void test_stream_error_after_starttls(void **state)
 	               talk(fx, SERVER_HEADER FEATURES_TLS,
 	                    "<stream:error><undefined-condition "
 	                    "xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error>"),
-	               FAULT_PEER,
+	               FAULT_REFUSED,
 	               "server sent stream error 'undefined-condition' instead of the reply to "
 	               "STARTTLS");
 }
@@ -408,7 +408,7 @@ static void test_after_direct_tls_stream_error(void **state)
 	               answer(fx, SERVER_HEADER
 	                      "<stream:error><host-unknown "
 	                      "xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error>"),
-	               FAULT_PEER,
+	               FAULT_REFUSED,
 	               "server sent stream error 'host-unknown' instead of the stream features "
 	               "over TLS");
 }
