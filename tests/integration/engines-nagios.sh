@@ -2,7 +2,8 @@
 # engines-nagios.sh — a real Nagios 4 runs the commands of
 # contrib/nagios/commands.cfg against real servers on loopback (gnutls-serv,
 # aiosmtpd, PostgreSQL): the states, the output and the perfdata it records in
-# status.dat are the plugin's.
+# status.dat are the plugin's. So are those of the services tlscheck-discover
+# --emit=nagios writes for three of those listeners.
 #
 # The daemon is private: its configuration, state and spool are in the test's
 # directory, it runs as the user running the test, and it is stopped by PID.
@@ -83,6 +84,29 @@ CONF
 	done
 } >"$N/etc/objects.cfg"
 
+# What tlscheck-discover --emit=nagios writes for three of the listeners, as an
+# operator includes it: on the stock template generic-service, for the host as
+# discovery was given it. Each check is judged at the same moment (--at).
+DISCOVERED=("tlscheck tls $TLS_EXPIRING" "tlscheck smtp $SMTP_EXPIRING" "tlscheck pgsql $PGSQL_GOOD")
+run_check "$TLSCHECK_BUILDDIR/plugins/tlscheck-discover" -C "$CA_FILE" -t 6 --emit=nagios \
+	"127.0.0.1:$TLS_EXPIRING,$SMTP_EXPIRING,$PGSQL_GOOD"
+{
+	printf 'define service {\n\tname\tgeneric-service\n\tregister\t0\n'
+	printf '\tmax_check_attempts\t1\n\tcheck_interval\t1\n\tretry_interval\t1\n'
+	printf '\tcontacts\tnobody\n}\n'
+	printf 'define host {\n\thost_name\t127.0.0.1\n\taddress\t127.0.0.1\n'
+	printf '\tmax_check_attempts\t1\n\tcontacts\tnobody\n}\n'
+	printf '%s\n' "$CHECK_OUT" | sed "s/^\tcheck_command .*/& --at $AT/"
+} >"$N/etc/discovered.cfg"
+printf 'cfg_file=%s\n' "$N/etc/discovered.cfg" >>"$N/etc/nagios.cfg"
+if [ "$CHECK_RC" -eq 0 ] && [ "$(grep -c '^define service' "$N/etc/discovered.cfg")" -eq 4 ]; then
+	ok 'tlscheck-discover --emit=nagios: a service for each of three listeners'
+else
+	not_ok 'tlscheck-discover --emit=nagios: a service for each of three listeners'
+	diag_file "$N/etc/discovered.cfg"
+	diag "$CHECK_ERR"
+fi
+
 if nagios4 -v "$N/etc/nagios.cfg" >"$N/var/verify.log" 2>&1; then
 	ok 'the configuration with contrib/nagios/commands.cfg is valid'
 else
@@ -116,6 +140,7 @@ all_checked() {
 }
 
 read -r -a SERVICES <<<"$(engine_services | cut -d' ' -f1 | tr '\n' ' ')"
+SERVICES+=("${DISCOVERED[@]}")
 if wait_until 30 "$PID" all_checked; then
 	ok 'Nagios recorded a result of every service'
 else
@@ -136,5 +161,14 @@ recorded() {
 }
 
 engines_expect_all check_
+recorded "${DISCOVERED[0]}" '--emit=nagios: tls, 10 days left: WARNING, as the plugin printed it' 1 \
+	"^TLS WARNING - tls\\.test:$TLS_EXPIRING tls: certificate 'CN=tls\\.test' expires in 9d" \
+	-- "$CHECK_TLS" -H tls.test -I 127.0.0.1 -p "$TLS_EXPIRING" -C "$CA_FILE" --at "$AT"
+recorded "${DISCOVERED[1]}" '--emit=nagios: smtp, 10 days left: WARNING, as the plugin printed it' 1 \
+	"^TLS WARNING - smtp\\.test:$SMTP_EXPIRING smtp: certificate 'CN=smtp\\.test' expires in 9d" \
+	-- "$CHECK_TLS_SMTP" -H smtp.test -I 127.0.0.1 -p "$SMTP_EXPIRING" -C "$CA_FILE" --at "$AT"
+recorded "${DISCOVERED[2]}" '--emit=nagios: pgsql, good certificate: OK, as the plugin printed it' 0 \
+	"^TLS OK - db\\.test:$PGSQL_GOOD pgsql: certificate 'CN=db\\.test' expires in 199d" \
+	-- "$CHECK_TLS_PGSQL" -H db.test -I 127.0.0.1 -p "$PGSQL_GOOD" -C "$CA_FILE" --at "$AT"
 
 finish

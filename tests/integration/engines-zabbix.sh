@@ -6,7 +6,8 @@
 # fails. Then a real Zabbix server (zabbix_server) with the template of
 # contrib/zabbix/tlscheck_template.yaml runs its external check on the same
 # servers: the values it stores, the arguments it gives the plugin, and the
-# triggers that fire.
+# triggers that fire, on hosts written by hand and on the hosts that
+# tlscheck-discover --emit=zabbix writes.
 #
 # Both are private: their configuration, PID file and log are in the test's
 # directory, the agent listens on 127.0.0.1 only and the server on no port, the
@@ -169,6 +170,22 @@ zabbix_hosts=(
 	"no-dns - $TLS_GOOD tls"
 )
 host_args=()
+# And the hosts tlscheck-discover --emit=zabbix writes for two of the listeners,
+# as an operator imports them.
+run_check "$TLSCHECK_BUILDDIR/plugins/tlscheck-discover" -C "$CA_FILE" -t 6 --emit=zabbix \
+	"127.0.0.1:$TLS_EXPIRING,$SMTP_GOOD"
+printf '%s\n' "$CHECK_OUT" >"$ZS/discovered.yaml"
+DISCOVERED_TLS="tls.test tls $TLS_EXPIRING"
+DISCOVERED_SMTP="smtp.test smtp $SMTP_GOOD"
+if [ "$CHECK_RC" -eq 0 ] && grep -Fq "host: '$DISCOVERED_TLS'" "$ZS/discovered.yaml" &&
+	grep -Fq "host: '$DISCOVERED_SMTP'" "$ZS/discovered.yaml"; then
+	ok 'tlscheck-discover --emit=zabbix: a host for each of two listeners'
+else
+	not_ok 'tlscheck-discover --emit=zabbix: a host for each of two listeners'
+	diag_file "$ZS/discovered.yaml"
+	diag "$CHECK_ERR"
+fi
+host_args+=(--hosts "$ZS/discovered.yaml" --macro "{\$TLSCHECK.INTERVAL}=1s")
 for h in "${zabbix_hosts[@]}"; do
 	read -r name dns port protocol <<<"$h"
 	[ "$dns" != - ] || dns=
@@ -188,9 +205,9 @@ if zabbix_psql -c 'CREATE DATABASE zabbix' >"$ZS/import.log" 2>&1 &&
 		"$TLSCHECK_SRCDIR/contrib/zabbix/tlscheck_template.yaml" "${host_args[@]}" \
 		>"$ZS/template.sql" 2>>"$ZS/import.log" &&
 	zabbix_psql zabbix -f "$ZS/template.sql" >>"$ZS/import.log" 2>&1; then
-	ok 'the Zabbix schema, and contrib/zabbix/tlscheck_template.yaml linked to 7 hosts'
+	ok 'the Zabbix schema, and contrib/zabbix/tlscheck_template.yaml linked to 9 hosts'
 else
-	not_ok 'the Zabbix schema, and contrib/zabbix/tlscheck_template.yaml linked to 7 hosts'
+	not_ok 'the Zabbix schema, and contrib/zabbix/tlscheck_template.yaml linked to 9 hosts'
 	diag_file "$ZS/import.log"
 	finish
 fi
@@ -247,8 +264,8 @@ CONF
 # have fired, and the item of the host without one is unsupported.
 # shellcheck disable=SC2317 # called by wait_until
 server_done() {
-	[ "$(zabbix_psql zabbix -c 'SELECT count(DISTINCT itemid) FROM history')" -ge 6 ] &&
-		[ "$(zabbix_psql zabbix -c 'SELECT count(*) FROM problem')" -ge 3 ] &&
+	[ "$(zabbix_psql zabbix -c 'SELECT count(DISTINCT itemid) FROM history')" -ge 8 ] &&
+		[ "$(zabbix_psql zabbix -c 'SELECT count(*) FROM problem')" -ge 4 ] &&
 		[ "$(zabbix_psql zabbix -c 'SELECT count(*) FROM item_rtdata WHERE state = 1')" -ge 1 ]
 }
 
@@ -287,6 +304,10 @@ expect_history 'tls, 5 days left: the days left' tls-critical '4\.9[0-9]*'
 expect_history 'tls, connection refused: the sentinel -65535' tls-refused '-65535'
 expect_history 'smtp, good certificate: the days left' smtp-good '199\.9[0-9]*'
 expect_history 'pgsql, good certificate: the days left' pgsql-good '199\.9[0-9]*'
+expect_history 'a host tlscheck-discover wrote, tls, 10 days left: the days left' \
+	"$DISCOVERED_TLS" '9\.9[0-9]*'
+expect_history 'a host tlscheck-discover wrote, smtp, good certificate: the days left' \
+	"$DISCOVERED_SMTP" '199\.9[0-9]*'
 
 # The arguments: the interface's DNS name to -H, the address it connects to to -I.
 want="-H tls.test -I 127.0.0.1 -p $TLS_GOOD -P tls -t 2 --output=days "
@@ -336,6 +357,8 @@ expect_problems '5 days left: the HIGH trigger, and not the WARNING one that dep
 	"TLS certificate: expires in less than 7 days or has expired (tls port $TLS_CRITICAL)"
 expect_problems 'connection refused: the trigger on the sentinel' tls-refused \
 	"TLS certificate: cannot probe tls port $TLS_REFUSED"
+expect_problems 'a host tlscheck-discover wrote, 10 days left: the WARNING trigger' \
+	"$DISCOVERED_TLS" "TLS certificate: expires in less than 14 days (tls port $TLS_EXPIRING)"
 
 # The item's value map names the sentinel.
 mapped=$(zabbix_psql zabbix -c "SELECT m.newvalue FROM items JOIN hosts USING (hostid)

@@ -10,12 +10,17 @@ Only what the template of contrib/zabbix uses is translated; anything else in th
 export stops the script, so that a new field is not silently dropped.
 
     zabbix-db.py TEMPLATE.yaml [--host NAME --ip IP --dns NAME [--macro M=V]...]...
+                 [--hosts EXPORT.yaml [--macro M=V]...]...
+
+--hosts takes the hosts of a Zabbix 6.0 export of hosts linked to the template
+(what tlscheck-discover --emit=zabbix writes); a --macro after it is set on each.
 
 The SQL goes to standard output, for psql.
 """
 
 import re
 import sys
+import uuid
 
 import yaml
 
@@ -30,6 +35,8 @@ TEMPLATE_KEYS = {"uuid", "template", "name", "description", "groups", "items",
                  "macros", "valuemaps"}
 ITEM_KEYS = {"uuid", "name", "type", "key", "delay", "history", "trends",
              "value_type", "valuemap", "description", "tags", "triggers", "units"}
+HOST_KEYS = {"host", "name", "templates", "groups", "interfaces", "macros"}
+INTERFACE_KEYS = {"ip", "dns", "useip", "interface_ref"}
 TRIGGER_KEYS = {"uuid", "expression", "name", "opdata", "priority", "description",
                 "tags", "dependencies"}
 
@@ -169,33 +176,66 @@ def add_items(out, ids, template, hostid, interfaceid, valuemaps, inherited):
     return item_ids, trigger_ids
 
 
-def main():
-    # --ip, --dns and --macro belong to the --host before them.
-    hosts, argv = [], sys.argv[2:]
-    for opt, val in zip(argv[::2], argv[1::2]):
-        if opt == "--host":
-            hosts.append({"name": val, "ip": "", "dns": "", "macros": []})
-        elif opt in ("--ip", "--dns") and hosts:
-            hosts[-1][opt[2:]] = val
-        elif opt == "--macro" and hosts:
-            hosts[-1]["macros"].append(val.split("=", 1))
-        else:
-            sys.exit("zabbix-db.py: unexpected %s\n%s" % (opt, __doc__))
-    if len(sys.argv) < 2 or len(argv) % 2:
-        sys.exit(__doc__)
-
-    with open(sys.argv[1], encoding="utf-8") as f:
+def load_export(path):
+    with open(path, encoding="utf-8") as f:
         export = yaml.safe_load(f)["zabbix_export"]
     if export.get("version") != "6.0":
-        sys.exit("zabbix-db.py: not a Zabbix 6.0 export")
+        sys.exit("zabbix-db.py: %s is not a Zabbix 6.0 export" % path)
+    return export
+
+
+def exported_hosts(path, template):
+    """The hosts of the export PATH, each linked to TEMPLATE (its name) alone,
+    with one interface."""
+    hosts = []
+    for h in load_export(path).get("hosts", []):
+        check_keys("host", h, HOST_KEYS)
+        if [t["name"] for t in h.get("templates", [])] != [template]:
+            sys.exit("zabbix-db.py: host %s is not linked to '%s' alone" % (h["host"], template))
+        if len(h["interfaces"]) != 1:
+            sys.exit("zabbix-db.py: host %s has not one interface" % h["host"])
+        i = h["interfaces"][0]
+        check_keys("interface", i, INTERFACE_KEYS)
+        useip = i.get("useip", "YES") == "YES"
+        hosts.append({"name": h["host"], "ip": i.get("ip", "") if useip else "",
+                      "dns": i.get("dns", ""), "groups": [g["name"] for g in h["groups"]],
+                      "macros": [[m["macro"], str(m["value"])] for m in h.get("macros", [])]})
+    return hosts
+
+
+def main():
+    # --ip, --dns and --macro belong to the --host before them; a --macro after
+    # --hosts, to each host of that file.
+    export = load_export(sys.argv[1]) if len(sys.argv) > 1 else sys.exit(__doc__)
+    template = export["templates"][0]["name"]
+    hosts, last, argv = [], [], sys.argv[2:]
+    groups = export.get("groups", [])
+    for opt, val in zip(argv[::2], argv[1::2]):
+        if opt == "--host":
+            last = [{"name": val, "ip": "", "dns": "", "macros": []}]
+            hosts += last
+        elif opt == "--hosts":
+            last = exported_hosts(val, template)
+            groups += load_export(val).get("groups", [])
+            hosts += last
+        elif opt in ("--ip", "--dns") and hosts:
+            hosts[-1][opt[2:]] = val
+        elif opt == "--macro" and last:
+            for h in last:
+                h["macros"].append(val.split("=", 1))
+        else:
+            sys.exit("zabbix-db.py: unexpected %s\n%s" % (opt, __doc__))
+    if len(argv) % 2:
+        sys.exit(__doc__)
 
     ids, out = Ids(), ["BEGIN;"]
     # A group is the one of that name if there is one (Zabbix's own data has
     # Templates/Applications), as in the frontend's import.
-    for g in export.get("groups", []):
+    # A group exported without its uuid gets a new one, as the import gives it.
+    for g in groups:
         out.append("INSERT INTO hstgrp (groupid,name,uuid) SELECT %d,%s,%s WHERE NOT EXISTS "
                    "(SELECT 1 FROM hstgrp WHERE name = %s);"
-                   % (ids(), q(g["name"]), q(g["uuid"]), q(g["name"])))
+                   % (ids(), q(g["name"]), q(g.get("uuid", uuid.uuid4().hex)), q(g["name"])))
 
     for t in export["templates"]:
         check_keys("template", t, TEMPLATE_KEYS)
@@ -228,6 +268,9 @@ def main():
             insert(out, "interface", interfaceid=iid, hostid=hid, main=1, type=1,
                    useip=1 if h["ip"] else 0, ip=h["ip"], dns=h["dns"], port="10050")
             insert(out, "hosts_templates", hosttemplateid=ids(), hostid=hid, templateid=tid)
+            for g in h.get("groups", []):
+                insert(out, "hosts_groups", hostgroupid=ids(), hostid=hid,
+                       groupid=Sql("(SELECT min(groupid) FROM hstgrp WHERE name = %s)" % q(g)))
             for macro, value in h["macros"]:
                 insert(out, "hostmacro", hostmacroid=ids(), hostid=hid, macro=macro, value=value)
             add_items(out, ids, t, hid, iid, valuemaps, own)
