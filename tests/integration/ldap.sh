@@ -1,7 +1,8 @@
 #!/bin/bash
 # ldap.sh — check_tls_ldap against private OpenLDAP servers (slapd): StartTLS,
-# LDAPS with --implicit-tls and on 3269 by the port alone, an expiring
-# certificate, a wrong name, and a slapd without TLS that refuses StartTLS.
+# LDAPS with --implicit-tls (its "Who am I?" answered) and on 3269 by the port
+# alone, an expiring certificate, a wrong name, a slapd without TLS that refuses
+# StartTLS, and a TLS endpoint with no LDAP server behind it (gnutls-serv).
 
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh" || exit 99
@@ -76,6 +77,18 @@ expect_check 'LDAPS port spoken to with StartTLS: CRITICAL, hints --implicit-tls
 	"^TLS CRITICAL - 127\\.0\\.0\\.1:$P_LDAPS ldap: server closed the connection while we waited for the response to StartTLS \\(nothing received: if this port speaks TLS at connect, use --implicit-tls\\)" \
 	"$PERF_FAILED" '@lines=1' '@max-secs=5' \
 	-- "$CHECK_TLS_LDAP" -H 127.0.0.1 -p "$P_LDAPS" -S ldap.test -C ca.pem
+
+# A TLS endpoint whose backend is not an LDAP server (gnutls-serv, silent after
+# the handshake): no answer to "Who am I?" within 3 s.
+start_gnutls_serv "$TEST_DIR/ok.pem" "$TEST_DIR/ok.key" --disable-client-cert ||
+	bail_out 'gnutls-serv did not start'
+expect_check 'LDAPS endpoint without an LDAP server behind it: WARNING, and the certificate' 1 \
+	"^TLS WARNING - 127\\.0\\.0\\.1:$SERVER_PORT ldap: timeout waiting for the response to Who am I\\?, certificate 'CN=ldap\\.test' expires in 199d" \
+	'@lines=1' -- "$CHECK_TLS_LDAP" -H 127.0.0.1 -p "$SERVER_PORT" -S ldap.test -C ca.pem --implicit-tls
+expect_check '--no-whoami: nothing asked behind TLS, OK' 0 \
+	"^TLS OK - 127\\.0\\.0\\.1:$SERVER_PORT ldap: certificate 'CN=ldap\\.test' expires in 199d" \
+	'@lines=1' -- "$CHECK_TLS_LDAP" -H 127.0.0.1 -p "$SERVER_PORT" -S ldap.test -C ca.pem \
+	--implicit-tls --no-whoami
 
 # 3269 is an implicit-TLS port of the protocol's profile: no --implicit-tls needed.
 expect_check 'global catalog port 3269: TLS at connect by the port alone' 0 \

@@ -439,6 +439,89 @@ static void test_silence_times_out(void **state)
 	assert_true(deadline_elapsed(&fx->dl) < 2.0);
 }
 
+/* --- after the handshake: "Who am I?" over LDAPS ------------------------------------ */
+
+#define WHOAMI_OID "1.3.6.1.4.1.4203.1.11.3"
+static const char whoami[] = "\x30\x1e\x02\x01\x01\x77\x19\x80\x17" WHOAMI_OID;
+
+static int after(struct fixture *fx, const void *answer, size_t len, bool tls_on_connect)
+{
+	fx->ctx.tls_on_connect = tls_on_connect;
+	return after_answered(fx, answer, len);
+}
+
+static void assert_heard_whoami(struct fixture *fx)
+{
+	char heard[64];
+
+	assert_int_equal(peer_heard(fx, heard, sizeof(heard)), sizeof(whoami) - 1);
+	assert_memory_equal(heard, whoami, sizeof(whoami) - 1);
+}
+
+/* OpenLDAP's anonymous answer: success, and an empty authzId. */
+static void test_after_whoami_answered(void **state)
+{
+	struct fixture *fx = *state;
+
+	assert_int_equal(after(fx,
+	                       BYTES("\x30\x0e\x02\x01\x01\x78\x09\x0a\x01\x00\x04\x00"
+	                             "\x04\x00\x8b\x00"),
+	                       true),
+	                 0);
+	assert_heard_whoami(fx);
+}
+
+/* A server that does not know the operation still answers like LDAP. */
+static void test_after_whoami_refused_is_an_answer(void **state)
+{
+	struct fixture *fx = *state;
+
+	assert_int_equal(after(fx,
+	                       BYTES("\x30\x0c\x02\x01\x01\x78\x07\x0a\x01\x02\x04\x00"
+	                             "\x04\x00"),
+	                       true),
+	                 0);
+}
+
+static void test_after_notice_of_disconnection(void **state)
+{
+	struct fixture *fx = *state;
+	static const char notice[] = "\x30\x24\x02\x01\x00\x78\x1f\x0a\x01\x34\x04\x00\x04\x00"
+	                             "\x8a\x16" NOTICE_OID;
+
+	fx->ctx.tls_on_connect = true;
+	expect_after_fault(fx, BYTES(notice), FAULT_PEER,
+	                   "server sent a Notice of Disconnection: resultCode 52 (unavailable)");
+}
+
+/* A TLS endpoint whose backend speaks something else. */
+static void test_after_not_ldap(void **state)
+{
+	struct fixture *fx = *state;
+
+	fx->ctx.tls_on_connect = true;
+	expect_after_fault(fx, BYTES("HTTP/1.1 400 Bad Request\r\n"), FAULT_PEER,
+	                   "not an LDAP message in answer to Who am I?: first byte 0x48");
+}
+
+static void test_after_silence(void **state)
+{
+	struct fixture *fx = *state;
+
+	assert_int_equal(after(fx, "", 0, true), -1);
+	assert_int_equal(fx->fault.kind, FAULT_TIMEOUT);
+	assert_non_null(strstr(fx->fault.text, "the response to Who am I?"));
+}
+
+static void test_after_starttls_sends_nothing(void **state)
+{
+	struct fixture *fx = *state;
+	char heard[8];
+
+	assert_int_equal(after(fx, "", 0, false), 0);
+	assert_int_equal(peer_heard(fx, heard, sizeof(heard)), 0);
+}
+
 /* --- the table ------------------------------------------------------------------------ */
 
 static bool on_connect(unsigned port, bool force)
@@ -502,6 +585,12 @@ int main(void)
 	        FIXTURE_TEST(test_indefinite_length),
 	        FIXTURE_TEST(test_closed_at_once),
 	        FIXTURE_TEST(test_silence_times_out),
+	        FIXTURE_TEST(test_after_whoami_answered),
+	        FIXTURE_TEST(test_after_whoami_refused_is_an_answer),
+	        FIXTURE_TEST(test_after_notice_of_disconnection),
+	        FIXTURE_TEST(test_after_not_ldap),
+	        FIXTURE_TEST(test_after_silence),
+	        FIXTURE_TEST(test_after_starttls_sends_nothing),
 	        cmocka_unit_test(test_table_and_implicit_ports),
 	};
 
