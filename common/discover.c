@@ -301,8 +301,8 @@ static enum attempt_result guess(struct discover_run *r, struct discover_listene
 
 /* One look behind TLS at connect, on a fresh connection and under a guess's
  * budget, so that the chain L's target already holds stays there: with P, does
- * the service answer P's request like P (XMPP's stream, Kafka's ApiVersions,
- * Redis's PING, MQTT's CONNECT)? With P NULL, what does it say unasked (HEARD,
+ * the service answer P's request like P (LDAP's "Who am I?", XMPP's stream,
+ * Kafka's ApiVersions, Redis's PING, MQTT's CONNECT)? With P NULL, what does it say unasked (HEARD,
  * PROTOCOL_GREETING_MAX + 1 bytes; *HEARD_LEN 0 for nothing)? */
 static bool look_behind_tls(struct discover_run *r, struct discover_listener *l,
                             const struct tls_protocol *p, const struct deadline *dl,

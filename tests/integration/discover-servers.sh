@@ -1,10 +1,10 @@
 #!/bin/bash
 # discover-servers.sh — tlscheck-discover against the real servers of the
 # protocols discover.sh leaves out, each on a loopback port no protocol claims:
-# slapd (LDAP StartTLS, and LDAPS: on a free port, where nothing tells it from
-# plain TLS, and on the global catalog port 3269, which names it), Prosody (XMPP
-# c2s STARTTLS), vsftpd (FTP AUTH TLS, and implicit FTPS, told by its greeting
-# behind TLS), MariaDB (MySQL SSL), INN's nnrpd (NNTP STARTTLS), dovecot's
+# slapd (LDAP StartTLS, and LDAPS: on a free port, told by its answer to "Who am
+# I?" behind TLS, and on the global catalog port 3269, which names it), Prosody
+# (XMPP c2s STARTTLS), vsftpd (FTP AUTH TLS, and implicit FTPS, told by its
+# greeting behind TLS), MariaDB (MySQL SSL), INN's nnrpd (NNTP STARTTLS), dovecot's
 # ManageSieve (STARTTLS) and a Kafka broker (librdkafka's mock cluster behind
 # stunnel4). One run over all of them must name each protocol, the days left
 # and the store that validates the chain, and print the plugin command line
@@ -102,7 +102,7 @@ command_re() {
 expect_check 'one row per server, named by its protocol, with its days left and store' 0 \
 	'^ +DAYS +STATE +LISTENER' \
 	"$(row 209 "$P_LDAP" ldap ldap.test)" \
-	"$(row 209 "$P_LDAPS" tls ldap.test)" \
+	"$(row 209 "$P_LDAPS" ldap ldap.test)" \
 	"*^ +209\\.[0-9]+ +OK +$GC_RE:3269 +ldap +ca\\.pem +CN=ldap\\.test" \
 	"*^ +99\\.[0-9]+ +OK +xmpp\\.test:$P_XMPP +xmpp +ca\\.pem +CN=xmpp\\.test" \
 	"*^ +- +NO TLS +127\\.0\\.0\\.1:$P_XMPP +xmpp +- +server sent stream error 'host-unknown'" \
@@ -113,7 +113,7 @@ expect_check 'one row per server, named by its protocol, with its days left and 
 	"$(row 89 "$P_SIEVE" sieve mail.test)" \
 	"$(row 129 "$P_KAFKA" kafka kafka.test)" \
 	"$(command_re check_tls_ldap ldap.test "$P_LDAP")" \
-	"$(command_re check_tls ldap.test "$P_LDAPS")" \
+	"*check_tls_ldap -H ldap\\.test -I 127\\.0\\.0\\.1 -p $P_LDAPS --implicit-tls -C ca\\.pem$" \
 	"*check_tls_ldap -H ldap\\.test -I $GC_RE -p 3269 -C ca\\.pem$" \
 	"*check_tls_xmpp -H xmpp\\.test -p $P_XMPP -C ca\\.pem$" \
 	"$(command_re check_tls_ftp ftp.test "$P_FTP")" \
@@ -128,7 +128,7 @@ expect_check 'one row per server, named by its protocol, with its days left and 
 run_check "${SERVERS[@]}" --json
 json_check '--json: each server with its protocol, days left, store and command' "
 want = {
-    $P_LDAP: ('ldap', 209, 'ldap.test'), $P_LDAPS: ('tls', 209, 'ldap.test'),
+    $P_LDAP: ('ldap', 209, 'ldap.test'), $P_LDAPS: ('ldap', 209, 'ldap.test'),
     ('$GC', 3269): ('ldap', 209, 'ldap.test'), ('xmpp.test', $P_XMPP): ('xmpp', 99, 'xmpp.test'),
     $P_FTP: ('ftp', 149, 'ftp.test'), $P_FTPS: ('ftp', 149, 'ftp.test'), $P_MYSQL: ('mysql', 59, 'db.test'),
     $P_NNTP: ('nntp', 169, 'news.test'), $P_SIEVE: ('sieve', 89, 'mail.test'),
@@ -144,7 +144,7 @@ for key, (proto, days, cn) in want.items():
     need(l['outcome'] == 'tls' and l['protocol'] == proto, l)
     need(days < l['days_left'] < days + 1 and l['state'] == 'OK', l)
     need(l['trusted_by'] == 'ca.pem' and l['subject'] == 'CN=' + cn, l)
-    tail = ' --implicit-tls' if key[1] == $P_FTPS else ''
+    tail = ' --implicit-tls' if key[1] in ($P_FTPS, $P_LDAPS) else ''
     need(l['command'].endswith(' -p %d%s -C ca.pem' % (key[1], tail)), l['command'])
 "
 
