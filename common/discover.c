@@ -390,6 +390,26 @@ out:
 	free(k);
 }
 
+/* TLS at connect on a port of HINT's, and its service did not answer like itself
+ * behind TLS: the chain is kept, and the others are asked. One answering names
+ * the listener (POP3S on 993). None answering leaves it plain TLS when the
+ * service said something else, and HINT's, with the finding, when it said
+ * nothing: silence proves no other service, and a slow one keeps its name. */
+static void look_again(struct discover_run *r, struct discover_listener *l,
+                       const struct tls_protocol *hint, const struct deadline *dl)
+{
+	bool silent = l->target.after_failure.kind == FAULT_TIMEOUT;
+
+	/* The deadline the step hit was the guess's, not the run's. */
+	l->target.after_hit_run_deadline = false;
+	l->protocol = protocol_default();
+	name_behind_tls(r, l, hint, dl);
+	if (l->protocol == protocol_default() && silent)
+		l->protocol = hint;
+	else
+		fault_clear(&l->target.after_failure);
+}
+
 /* The entry whose port (or TLS-at-connect port) this is; NULL for none. */
 static const struct tls_protocol *known_for(unsigned port)
 {
@@ -407,20 +427,13 @@ static enum attempt_result try_port_hint(struct discover_run *r, struct discover
                                          const struct tls_protocol *hint, const struct deadline *dl)
 {
 	struct check_config probe = *config_of(r, hint);
-
 	enum attempt_result result;
 
 	if (hint->greets != NULL && !protocol_tls_on_connect(&probe.profile, l->port, false))
 		return attempt(r, l, hint, dl);
 	result = guess(r, l, hint, dl);
-	/* TLS at connect, but what answered behind it is not the port's service (a
-	 * web server on 993): its chain is kept, and the others are asked. */
-	if (result == ATTEMPT_TLS && l->target.after_failure.kind != FAULT_NONE) {
-		fault_clear(&l->target.after_failure);
-		l->target.after_hit_run_deadline = false;
-		l->protocol = protocol_default();
-		name_behind_tls(r, l, hint, dl);
-	}
+	if (result == ATTEMPT_TLS && l->target.after_failure.kind != FAULT_NONE)
+		look_again(r, l, hint, dl);
 	return result;
 }
 

@@ -2,10 +2,12 @@
 # discover.sh — tlscheck-discover against real servers on loopback: gnutls-serv
 # (TLS at connect, a private CA and a self-signed certificate), aiosmtpd with
 # STARTTLS and without, PostgreSQL with ssl=on, dovecot's IMAP and POP3 with
-# STARTTLS, redis-server and mosquitto with TLS, a postscreen-like SMTP peer that
-# drops clients talking before its late greeting, and a closed port. It must
-# name the protocol of each, the days left and the store that validates the
-# chain, list the plaintext listener and leave out the closed one; --local must
+# STARTTLS and with TLS at connect (on free ports, and POP3S on IMAPS's port in
+# a network namespace of its own), redis-server and mosquitto with TLS, a
+# postscreen-like SMTP peer that drops clients talking before its late
+# greeting, and a closed port. It must name the protocol of each, the days left
+# and the store that validates the chain, list the plaintext listener and leave
+# out the closed one; --local must
 # find the same listeners with their processes; the Icinga 2 configuration it
 # emits must pass `icinga2 daemon -C` with contrib/icinga2/tlscheck.conf, and a
 # private Icinga 2 daemon running it must record the states and the output the
@@ -84,21 +86,33 @@ expect_check 'IMAPS and POP3S (dovecot) on unclaimed ports: named by their greet
 	"*check_tls_pop3 -H mail\\.test -I 127\\.0\\.0\\.1 -p $POP3S --implicit-tls -C ca\\.pem$" \
 	-- "$DISCOVER" -C ca.pem -t 6 "127.0.0.1:$IMAPS,$POP3S"
 
-# A web server on IMAPS's port, in a network of its own where 993 is free: TLS
-# at connect, but no IMAP greeting behind it. Its chain is kept, as plain TLS.
-expect_check 'TLS at connect on 993 with no IMAP server behind it: plain TLS' 0 \
-	"*^ +199\\.[0-9]+ +OK +127\\.0\\.0\\.1:993 +tls +ca\\.pem +CN=tls\\.test" \
-	"*check_tls -H tls\\.test -I 127\\.0\\.0\\.1 -p 993 -C ca\\.pem$" \
+# Services on other services' ports, in a network of our own where 993 and 995
+# are free: dovecot's POP3S on IMAPS's port (another greeting behind TLS: named
+# by it), and a TLS server that says nothing on POP3S's (silence proves no
+# other service: the port's, with the finding).
+mkdir -p "$TEST_DIR/misplaced/run" "$TEST_DIR/misplaced/state" &&
+	dovecot_conf "$TEST_DIR/misplaced" "$TEST_DIR/mail.pem" "$TEST_DIR/mail.key" \
+		pop3-login/pop3s/ssl &&
+	sed -i "s/port = ${DOVECOT_PORT[pop3s]}\$/port = 993/" "$TEST_DIR/misplaced/dovecot.conf" ||
+	bail_out 'cannot write the configuration of dovecot on 993'
+expect_check 'POP3S on 993 named by its greeting; silence on 995 keeps the port'"'"'s name' 0 \
+	"*^ +79\\.[0-9]+ +OK +127\\.0\\.0\\.1:993 +pop3 +ca\\.pem +CN=mail\\.test" \
+	"*check_tls_pop3 -H mail\\.test -I 127\\.0\\.0\\.1 -p 993 --implicit-tls -C ca\\.pem$" \
+	"*^ +199\\.[0-9]+ +WARNING +127\\.0\\.0\\.1:995 +pop3 +ca\\.pem +CN=tls\\.test" \
 	-- unshare -n bash -c 'ip link set lo up || exit 99
-		gnutls-serv --x509certfile=tls.pem --x509keyfile=tls.key --port=993 \
-			--disable-client-cert </dev/null >web-993.log 2>&1 &
-		for _ in $(seq 100); do
-			(exec 3<>/dev/tcp/127.0.0.1/993) 2>/dev/null && break
-			sleep 0.1
+		"$1" -F -c misplaced/dovecot.conf </dev/null >dovecot-993.log 2>&1 &
+		gnutls-serv --x509certfile=tls.pem --x509keyfile=tls.key --port=995 \
+			--disable-client-cert </dev/null >tls-995.log 2>&1 &
+		for port in 993 995; do
+			for _ in $(seq 100); do
+				(exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break
+				sleep 0.1
+			done
 		done
+		shift
 		"$@"
 		rc=$?
-		kill $! && exit "$rc"' _ "$DISCOVER" -C ca.pem -t 6 127.0.0.1:993
+		kill %1 %2 && wait && exit "$rc"' _ "$DOVECOT" "$DISCOVER" -C ca.pem -t 6 127.0.0.1:993,995
 
 # Redis and an MQTT broker, TLS at connect on ports no protocol claims: told by
 # the answers to their own requests (PING, CONNECT); -t 6 leaves a slow build
