@@ -19,7 +19,8 @@
 #define GUESS_SECONDS 1.0
 /* The protocols one greeting may belong to (SMTP and FTP share 220). */
 #define CANDIDATES_MAX 4
-/* The protocols that can say, behind TLS, which service answered (after()). */
+/* The looks behind TLS at one listener at most: one listens, one per protocol
+ * that waits for the client asks. */
 #define BEHIND_TLS_MAX 16
 
 /* The argv the command line parser reads: "-H HOST -p PORT -P NAME ...". */
@@ -300,10 +301,11 @@ static enum attempt_result guess(struct discover_run *r, struct discover_listene
 }
 
 /* One look behind TLS at connect, on a fresh connection and under a guess's
- * budget, so that the chain L's target already holds stays there: with P, does
+ * budget, so that the chain L's target already holds stays there. With P: does
  * the service answer P's request like P (LDAP's "Who am I?", XMPP's stream,
- * Kafka's ApiVersions, Redis's PING, MQTT's CONNECT)? With P NULL, what does it say unasked (HEARD,
- * PROTOCOL_GREETING_MAX + 1 bytes; *HEARD_LEN 0 for nothing)? */
+ * Kafka's ApiVersions, Redis's PING, MQTT's CONNECT)? With P NULL: what does it
+ * say unasked (into HEARD, PROTOCOL_GREETING_MAX + 1 bytes; *HEARD_LEN 0 for
+ * nothing)? */
 static bool look_behind_tls(struct discover_run *r, struct discover_listener *l,
                             const struct tls_protocol *p, const struct deadline *dl,
                             unsigned char *heard, size_t *heard_len)
