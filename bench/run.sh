@@ -43,8 +43,6 @@ export LC_ALL=C
 
 SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 RUNS=${1:-51}
-# check_ssl_cert costs over a second a run: fewer runs of its pairs.
-SLOW_RUNS=$((RUNS < 21 ? RUNS : 21))
 SYSTEM_BUNDLE=/etc/ssl/certs/ca-certificates.crt
 CHECK_TCP=${CHECK_TCP:-/usr/lib/nagios/plugins/check_tcp}
 POOL_SIZE=16
@@ -54,20 +52,12 @@ CHECK_SSL_CERT=${CHECK_SSL_CERT:-/usr/lib/nagios/plugins/check_ssl_cert}
 KCAT=${KCAT:-/usr/bin/kcat}
 GNU_TIME=/usr/bin/time
 
-die() {
-	printf 'bench: %s\n' "$*" >&2
-	exit 1
-}
+# shellcheck source-path=SCRIPTDIR source=lib.bash
+. "$SRC/bench/lib.bash" || { echo "bench: cannot read bench/lib.bash" >&2; exit 1; }
 
-case $RUNS in
-'' | *[!0-9]*) die "usage: bash bench/run.sh [RUNS]  (RUNS: a positive integer, default 51)" ;;
-esac
-[ "$RUNS" -ge 1 ] || die "RUNS must be at least 1"
-
-TLSCHECK_BUILDDIR=$(cd "${TLSCHECK_BUILDDIR:-$SRC}" 2>/dev/null && pwd) ||
-	die "TLSCHECK_BUILDDIR=${TLSCHECK_BUILDDIR:-} is not a directory"
-TLSCHECK_SRCDIR=$SRC
-export TLSCHECK_BUILDDIR TLSCHECK_SRCDIR
+bench_init run.sh 51
+# check_ssl_cert costs over a second a run: fewer runs of its pairs.
+SLOW_RUNS=$((RUNS < 21 ? RUNS : 21))
 
 # shellcheck source-path=SCRIPTDIR source=../tests/integration/lib.sh
 . "$SRC/tests/integration/lib.sh" || die "cannot read tests/integration/lib.sh"
@@ -75,16 +65,6 @@ CHECK_TLS_KAFKA=$TLSCHECK_BUILDDIR/plugins/check_tls_kafka
 
 # ---------------------------------------------------------------------------
 # What must be there before anything starts
-
-# need_prog PROGRAM PACKAGE: PROGRAM (a path or a name in PATH) is runnable.
-need_prog() {
-	if [ "${1#/}" != "$1" ]; then
-		[ -x "$1" ] && return 0
-	elif command -v "$1" >/dev/null 2>&1; then
-		return 0
-	fi
-	die "$1 not found: install the Debian package $2"
-}
 
 check_requirements() {
 	local plugin
@@ -180,13 +160,6 @@ show_cmd() {
 		fi
 		sep=' '
 	done
-}
-
-# median FILE COLUMN
-median() {
-	awk -v col="$2" '{ print $col }' "$1" | sort -g | awk '
-		{ v[NR] = $1 }
-		END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 # Runs of KEY that did not exit 0 (a check that failed while being measured).
@@ -287,14 +260,6 @@ goal() {
 	}'
 }
 
-machine() {
-	local cpu debian
-	cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
-	debian=$(cat /etc/debian_version 2>/dev/null || echo unknown)
-	printf '%s CPUs (%s), Debian %s, Linux %s, load average %s\n' "$(nproc)" "$cpu" \
-		"$debian" "$(uname -r)" "$(cut -d ' ' -f 1-3 /proc/loadavg)"
-}
-
 # ---------------------------------------------------------------------------
 
 # make_kafka_certs: a leaf for the broker that names it by DNS name and by
@@ -370,17 +335,6 @@ markdown() {
 		"$INSN_SYSTEM with the system store."
 	echo
 	targets | sed -n 's/^  \(.*\)/- \1/p'
-}
-
-# Replace what lies between the bench markers of doc/PERFORMANCE.md with FILE.
-write_doc() {
-	local doc=$TLSCHECK_SRCDIR/doc/PERFORMANCE.md
-	grep -q '^<!-- bench:begin -->$' "$doc" || die "no bench markers in $doc"
-	awk -v table="$1" '
-		/^<!-- bench:begin -->$/ { print; while ((getline line < table) > 0) print line; skip = 1; next }
-		/^<!-- bench:end -->$/ { skip = 0 }
-		!skip' "$doc" >"$doc.new" && mv "$doc.new" "$doc"
-	echo "bench: doc/PERFORMANCE.md updated"
 }
 
 main() {
@@ -523,7 +477,7 @@ main() {
 	markdown >"$TEST_DIR/table.md"
 	printf '\nas markdown:\n\n'
 	cat "$TEST_DIR/table.md"
-	[ -z "${BENCH_WRITE:-}" ] || write_doc "$TEST_DIR/table.md"
+	[ -z "${BENCH_WRITE:-}" ] || write_doc bench "$TEST_DIR/table.md"
 
 	for key in ours_smtp check_smtp ours_system check_smtp2 ours_tls check_tcp ours_tls2 \
 		gnutls_cli ours_smtp2 ssl_cert_smtp ours_pgsql ssl_cert_pgsql ours_kafka kcat \

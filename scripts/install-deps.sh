@@ -1,7 +1,8 @@
 #!/bin/bash
 # Install what tlscheck needs to build, and every server its tests and demo start,
 # from Debian 12's own packages. Run as root; safe to run again.
-# `install-deps.sh bench` adds the peers bench/run.sh measures against.
+# `install-deps.sh bench` adds the peers bench/run.sh and bench/discover.sh measure
+# against.
 set -eu
 
 packages=(
@@ -44,9 +45,10 @@ packages=(
 )
 if [ "${1:-}" = bench ]; then
 	# check_smtp and check_ssl_cert, and what check_ssl_cert runs; GNU time for RSS;
-	# kcat, the Kafka client operators check an mTLS listener with
+	# kcat, the Kafka client operators check an mTLS listener with; nmap, which
+	# finds services and reads their certificates (bench/discover.sh)
 	packages+=(monitoring-plugins-basic monitoring-plugins-contrib valgrind
-		openssl bind9-host bc file time kcat)
+		openssl bind9-host bc file time kcat nmap)
 fi
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -1,0 +1,317 @@
+#!/bin/bash
+# bench/discover.sh — tlscheck-discover over 100 listeners on loopback, side by
+# side with the same 100 ports one tlscheck-discover each and with nmap, in one run.
+#
+#   bash bench/discover.sh [RUNS]     RUNS of each timed command, default 3
+#
+# The listeners, all on 127.0.0.1, on ports no protocol claims: 30 gnutls-serv
+# (TLS at connect, one leaf signed by a private root in ca.pem), 30 aiosmtpd
+# without STARTTLS (plaintext SMTP) and 40 closed ports. Then, after each other:
+#   ours        tlscheck-discover -C ca.pem -t 3 127.0.0.1:P1,...,P100
+#   sequential  the same 100 ports, one tlscheck-discover each, one after
+#               another: the baseline (once, whatever RUNS: it takes over a minute)
+#   nmap        nmap -Pn -sV --version-light --script ssl-cert -p P1,...,P100
+#               127.0.0.1 (finds the services and reads the certificates: the
+#               closest existing tool)
+# ours and nmap run alternately, RUNS times each. Every run must find what is
+# there (discover: the 30 TLS listeners with the leaf's days left, trusted by
+# ca.pem, and the 30 SMTP listeners without STARTTLS, nothing else; nmap: the
+# leaf on each of the 30 TLS ports), or the bench stops: a broken run is not
+# timed as a fast one.
+# Prints, per command, the median wall time, CPU time (user + system) and peak
+# RSS from GNU time, and the ratios ours / sequential and ours / nmap.
+# With BENCH_WRITE=1 the table also replaces the one between the discover
+# markers of doc/PERFORMANCE.md.
+#
+# Environment:
+#   TLSCHECK_BUILDDIR   where plugins/tlscheck-discover is built (default: the
+#                       source tree, i.e. an in-tree build)
+#   NMAP                the peer (default /usr/bin/nmap)
+#   BENCH_NOTE          what else the machine was doing, for the table's header
+#                       (e.g. "a CI run going on")
+#   NMAP_LIGHT          1 (default): nmap -sV --version-light; 0: -sV at its
+#                       default intensity, which takes minutes a run
+#
+# Needs root: scripts/install-deps.sh installs what is missing, and nmap -sV
+# scans as root does by default (SYN scan on raw sockets).
+
+set -u
+export LC_ALL=C
+# nmap prints the certificate's dates in the local zone; the leaf's are in UTC.
+export TZ=UTC
+
+SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+RUNS=${1:-3}
+N_TLS=30
+N_SMTP=30
+N_CLOSED=40
+CERT_NAME=bench.tlscheck.test
+CERT_DAYS=90
+NMAP=${NMAP:-/usr/bin/nmap}
+NMAP_LIGHT=${NMAP_LIGHT:-1}
+GNU_TIME=/usr/bin/time
+# A run that takes longer than this (seconds) is a hang, not a result.
+LIMIT_OURS=120
+LIMIT_SEQUENTIAL=900
+LIMIT_NMAP=1800
+
+# shellcheck source-path=SCRIPTDIR source=lib.bash
+. "$SRC/bench/lib.bash" || { echo "bench: cannot read bench/lib.bash" >&2; exit 1; }
+
+bench_init discover.sh 3
+
+# shellcheck source-path=SCRIPTDIR source=../tests/integration/lib.sh
+. "$SRC/tests/integration/lib.sh" || die "cannot read tests/integration/lib.sh"
+DISCOVER=$TLSCHECK_BUILDDIR/plugins/tlscheck-discover
+
+check_requirements() {
+	[ "$(id -u)" -eq 0 ] || die "run as root: scripts/install-deps.sh installs what is missing"
+	bash "$TLSCHECK_SRCDIR/scripts/install-deps.sh" bench || die "cannot install the peers"
+	[ -x "$DISCOVER" ] ||
+		die "$DISCOVER is not built: run make (or set TLSCHECK_BUILDDIR to the build directory)"
+	need_prog "$NMAP" nmap
+	need_prog "$GNU_TIME" time
+	need_prog certtool gnutls-bin
+	need_prog gnutls-serv gnutls-bin
+	need_prog "$PYTHON" python3
+	"$PYTHON" -c 'import aiosmtpd' 2>/dev/null || die "aiosmtpd not found: install python3-aiosmtpd"
+	[ -z "${BENCH_WRITE:-}" ] ||
+		grep -q '^<!-- discover:begin -->$' "$TLSCHECK_SRCDIR/doc/PERFORMANCE.md" ||
+		die "no discover markers in doc/PERFORMANCE.md"
+}
+
+# ---------------------------------------------------------------------------
+# The listeners
+
+TLS_PORTS=()
+SMTP_PORTS=()
+CLOSED_PORTS=()
+declare -A TAKEN=()
+
+start_listeners() {
+	local i port
+	for ((i = 0; i < N_TLS; i++)); do
+		start_gnutls_serv leaf.pem leaf.key --disable-client-cert ||
+			die "gnutls-serv did not start (log: $SERVER_LOG)"
+		TLS_PORTS+=("$SERVER_PORT")
+		TAKEN[$SERVER_PORT]=1
+	done
+	for ((i = 0; i < N_SMTP; i++)); do
+		start_smtpd plain || die "aiosmtpd did not start (log: $SERVER_LOG)"
+		SMTP_PORTS+=("$SERVER_PORT")
+		TAKEN[$SERVER_PORT]=1
+	done
+	while [ "${#CLOSED_PORTS[@]}" -lt "$N_CLOSED" ]; do
+		port=$(free_port) || die 'no free port'
+		[ -z "${TAKEN[$port]:-}" ] || continue
+		CLOSED_PORTS+=("$port")
+		TAKEN[$port]=1
+	done
+}
+
+# ---------------------------------------------------------------------------
+# Measuring
+
+# measure KEY LIMIT CMD...: one run of CMD in TEST_DIR, stopped after LIMIT
+# seconds. Appends "wall_s cpu_s rss_kib exit" to KEY.runs (GNU time: %e, %U +
+# %S, %M: the largest single process of the run); leaves its output in KEY.out.
+measure() {
+	local key=$1 limit=$2 rusage
+	shift 2
+	"$GNU_TIME" -f '%e %U %S %M %x' -o "$key.rusage" timeout -k 5 "$limit" "$@" \
+		</dev/null >"$key.out" 2>"$key.err"
+	# After a non-zero exit GNU time writes a line of its own before the format.
+	rusage=$(tail -n 1 "$key.rusage")
+	awk -v ru="$rusage" 'BEGIN {
+		split(ru, r, " ")
+		printf "%.2f %.2f %d %d\n", r[1], r[2] + r[3], r[4], r[5]
+	}' >>"$key.runs"
+}
+
+# found_wrong KEY WHAT: stop, showing the run's output.
+found_wrong() {
+	local key=$1
+	shift
+	printf '  last run: %s\n' "$(tail -n 1 "$key.runs")" >&2
+	sed 's/^/  | /' "$key.out" "$key.err" | head -n 40 >&2
+	die "$(<"$key.label"): $*"
+}
+
+# check_exit KEY: the last run exited 0.
+check_exit() {
+	local rc
+	rc=$(tail -n 1 "$1.runs" | awk '{ print $4 }')
+	[ "$rc" = 0 ] || found_wrong "$1" "exit $rc (124: stopped after its time limit)"
+}
+
+# The ports of a list, sorted, one a line.
+sorted() {
+	printf '%s\n' "$@" | sort -n
+}
+
+# check_discover KEY: the output of tlscheck-discover (one run or the
+# sequential loop's) lists each TLS port once as TLS with the leaf's days left
+# and ca.pem as its store, each SMTP port once as SMTP without TLS, and nothing
+# else (closed ports are listed only with -v).
+check_discover() {
+	local key=$1 tls smtp other
+	check_exit "$key"
+	# A listener's row: DAYS STATE LISTENER PROTOCOL TRUSTED-BY ...; STATE "NO TLS"
+	# is two words. The command lines under TLS rows name no 127.0.0.1:PORT.
+	tls=$(awk -v days="$CERT_DAYS" '$3 ~ /^127\.0\.0\.1:/ && $2 == "OK" && $4 == "tls" &&
+		$5 == "ca.pem" && $1 >= days - 1 && $1 <= days { sub(/.*:/, "", $3); print $3 }' \
+		"$key.out" | sort -n)
+	smtp=$(awk '$4 ~ /^127\.0\.0\.1:/ && $2 == "NO" && $3 == "TLS" && $5 == "smtp" {
+		sub(/.*:/, "", $4); print $4 }' "$key.out" | sort -n)
+	other=$(grep -cE ' 127\.0\.0\.1:[0-9]+ ' "$key.out")
+	[ "$tls" = "$(sorted "${TLS_PORTS[@]}")" ] ||
+		found_wrong "$key" "not the $N_TLS TLS listeners with $CERT_DAYS days left, trusted by ca.pem"
+	[ "$smtp" = "$(sorted "${SMTP_PORTS[@]}")" ] ||
+		found_wrong "$key" "not the $N_SMTP SMTP listeners without STARTTLS"
+	[ "$other" -eq $((N_TLS + N_SMTP)) ] ||
+		found_wrong "$key" "$other listeners listed, not $((N_TLS + N_SMTP))"
+}
+
+# check_nmap KEY: nmap read the leaf (its subject and expiry) on each TLS port
+# and on no other, and named each SMTP port smtp.
+check_nmap() {
+	local key=$1 not_after tls smtp
+	check_exit "$key"
+	not_after=$(sed -n 's/^expiration_date = "\(.*\) \(.*\)"$/\1T\2/p' leaf.tmpl)
+	tls=$(awk -v cn="commonName=$CERT_NAME" -v after="$not_after" '
+		$1 ~ /^[0-9]+\/tcp$/ { port = $1; sub(/\/.*/, "", port) }
+		/ssl-cert: Subject:/ && index($0, cn) { subject[port] = 1 }
+		/Not valid after:/ && $NF == after && subject[port] { print port }' "$key.out" | sort -n)
+	smtp=$(awk '$1 ~ /^[0-9]+\/tcp$/ && $2 == "open" && $3 == "smtp" {
+		sub(/\/.*/, "", $1); print $1 }' "$key.out" | sort -n)
+	[ "$tls" = "$(sorted "${TLS_PORTS[@]}")" ] ||
+		found_wrong "$key" "did not read the leaf (expiring $not_after) on the $N_TLS TLS ports alone"
+	[ "$smtp" = "$(sorted "${SMTP_PORTS[@]}")" ] ||
+		found_wrong "$key" "did not name the $N_SMTP SMTP ports smtp"
+}
+
+# ---------------------------------------------------------------------------
+# Reporting
+
+# ratio A_KEY B_KEY COLUMN: A's median over B's.
+ratio() {
+	awk -v a="$(median "$1.runs" "$3")" -v b="$(median "$2.runs" "$3")" \
+		'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'
+}
+
+row() {
+	printf '  %-44s %9.2f %9.2f %12.0f   (%d runs)\n' "$(<"$1.label")" "$(median "$1.runs" 1)" \
+		"$(median "$1.runs" 2)" "$(median "$1.runs" 3)" "$(wc -l <"$1.runs")"
+}
+
+ratio_row() {
+	printf '  %-44s %9s %9s %12s\n' "$1" "$(ratio "$2" "$3" 1)" "$(ratio "$2" "$3" 2)" \
+		"$(ratio "$2" "$3" 3)"
+}
+
+md_row() {
+	printf '| %s | %s | %d | %.2f | %.2f | %.0f |\n' "$(<"$1.label")" "$2" "$(wc -l <"$1.runs")" \
+		"$(median "$1.runs" 1)" "$(median "$1.runs" 2)" "$(median "$1.runs" 3)"
+}
+
+md_ratio() {
+	printf '| **%s** | | | **%s** | **%s** | **%s** |\n' "$1" "$(ratio "$2" "$3" 1)" \
+		"$(ratio "$2" "$3" 2)" "$(ratio "$2" "$3" 3)"
+}
+
+markdown() {
+	echo "Run of $(date -u '+%Y-%m-%d %H:%M UTC'), \`bash bench/discover.sh $RUNS\`" \
+		"(medians of $RUNS runs; the sequential loop once)."
+	echo "Machine: $MACHINE at the start, $(cut -d ' ' -f 1-3 /proc/loadavg) at the end${BENCH_NOTE:+ ($BENCH_NOTE)}."
+	echo "Listeners on 127.0.0.1: $N_TLS gnutls-serv, $N_SMTP aiosmtpd without STARTTLS," \
+		"$N_CLOSED closed. $NMAP_VERSION, $(gnutls-serv --version | head -n 1)."
+	echo
+	echo '| run | command | runs | wall s | CPU s | peak RSS KiB |'
+	echo '|---|---|---:|---:|---:|---:|'
+	md_row ours '`tlscheck-discover -C ca.pem -t 3 127.0.0.1:P1,...,P100`'
+	md_row sequential 'the same, one port a run: `tlscheck-discover -C ca.pem -t 3 127.0.0.1:P` for each P'
+	md_row nmap "\`nmap ${NMAP_ARGS[*]} -p P1,...,P100 127.0.0.1\`"
+	md_ratio 'ratio ours / sequential' ours sequential
+	md_ratio 'ratio ours / nmap' ours nmap
+	echo
+	echo "Every run found what is there: tlscheck-discover the $N_TLS TLS listeners" \
+		"($CERT_DAYS days left, trusted by ca.pem) and the $N_SMTP SMTP listeners without" \
+		"STARTTLS, nmap the leaf on the $N_TLS TLS ports."
+}
+
+main() {
+	local ports list i
+	check_requirements
+	lib_init
+	cd "$TEST_DIR" || die "cannot enter $TEST_DIR"
+	MACHINE=$(machine)
+	NMAP_VERSION=$("$NMAP" --version | awk 'NR == 1 { print "nmap " $3 }')
+
+	make_ca ca || die "certtool could not make the CA"
+	make_leaf leaf ca "$CERT_NAME" "$CERT_NAME" '-1 day' "+$CERT_DAYS days" ||
+		die "certtool could not make the leaf certificate"
+	echo "starting $N_TLS gnutls-serv and $N_SMTP aiosmtpd on 127.0.0.1..." >&2
+	start_listeners
+	# Sorted, the three kinds are mixed as on a real host.
+	ports=$(sorted "${TLS_PORTS[@]}" "${SMTP_PORTS[@]}" "${CLOSED_PORTS[@]}")
+	list=$(printf '%s' "$ports" | tr '\n' ',')
+	mapfile -t ports <<<"$ports"
+
+	# -sV at its default intensity tries every probe of its list on each service
+	# it cannot name to the version (here all 60): over five minutes for the 100
+	# ports. --version-light (intensity 2) still finds TLS under an unknown
+	# service, which is what ssl-cert needs, and names SMTP.
+	NMAP_ARGS=(-Pn -sV)
+	[ "$NMAP_LIGHT" = 0 ] || NMAP_ARGS+=(--version-light)
+	NMAP_ARGS+=(--script ssl-cert)
+	# shellcheck disable=SC2016 # expanded by the inner bash
+	{
+		ours=("$DISCOVER" -C ca.pem -t 3 "127.0.0.1:$list")
+		sequential=(bash -c 'd=$1; shift; for p; do "$d" -C ca.pem -t 3 "127.0.0.1:$p"; done'
+			sequential "$DISCOVER" "${ports[@]}")
+		nmap=("$NMAP" "${NMAP_ARGS[@]}" -p "$list" 127.0.0.1)
+	}
+	echo tlscheck-discover >ours.label
+	echo 'one tlscheck-discover a port, sequentially' >sequential.label
+	echo nmap >nmap.label
+	: >ours.runs
+	: >sequential.runs
+	: >nmap.runs
+
+	echo "tlscheck discover bench, $(date -u '+%Y-%m-%d %H:%M UTC')"
+	echo "machine: $MACHINE"
+	echo "listeners on 127.0.0.1: $N_TLS gnutls-serv (leaf '$CERT_NAME', $CERT_DAYS days," \
+		"signed by a private root in ca.pem), $N_SMTP aiosmtpd without STARTTLS," \
+		"$N_CLOSED closed: ports $list"
+	echo "runs: $RUNS of tlscheck-discover and of nmap, alternating; the sequential loop once"
+	for ((i = 1; i <= RUNS; i++)); do
+		echo "run $i of $RUNS: tlscheck-discover..." >&2
+		measure ours "$LIMIT_OURS" "${ours[@]}"
+		check_discover ours
+		if [ "$i" -eq 1 ]; then
+			echo "the same 100 ports one tlscheck-discover each (about 80 s)..." >&2
+			measure sequential "$LIMIT_SEQUENTIAL" "${sequential[@]}"
+			check_discover sequential
+		fi
+		echo "run $i of $RUNS: nmap..." >&2
+		measure nmap "$LIMIT_NMAP" "${nmap[@]}"
+		check_nmap nmap
+	done
+
+	echo
+	printf '  %-44s %9s %9s %12s\n' 'median of each command' 'wall s' 'CPU s' 'peak RSS KiB'
+	row ours
+	row sequential
+	row nmap
+	ratio_row 'ratio ours / sequential' ours sequential
+	ratio_row 'ratio ours / nmap' ours nmap
+	echo
+	echo 'CPU = user + system of the command and every process it starts; peak RSS = the'
+	echo 'largest single process (GNU time %M), for the sequential loop its largest run.'
+	markdown >"$TEST_DIR/table.md"
+	printf '\nas markdown:\n\n'
+	cat "$TEST_DIR/table.md"
+	[ -z "${BENCH_WRITE:-}" ] || write_doc discover "$TEST_DIR/table.md"
+}
+
+main
