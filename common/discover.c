@@ -324,7 +324,10 @@ static bool look_behind_tls(struct discover_run *r, struct discover_listener *l,
 	target_init(t, l->host_ascii, &l->name);
 	t->heard = p == NULL ? heard : NULL;
 	target_probe(t, cfg, NULL, &budget);
-	answered = !t->failed && (p != NULL ? t->service_answered : t->heard_len > 0);
+	/* A refusal in P's own words (an XMPP stream error) is P answering. */
+	answered = !t->failed &&
+	           (p != NULL ? t->service_answered || t->after_failure.kind == FAULT_REFUSED
+	                      : t->heard_len > 0);
 	if (p == NULL)
 		*heard_len = t->heard_len;
 	target_release(t);
@@ -393,17 +396,21 @@ out:
 }
 
 /* TLS at connect on a port of HINT's, and its service did not answer like itself
- * behind TLS: the chain is kept, and the others are asked. One answering names
- * the listener (POP3S on 993). None answering leaves it plain TLS when the
- * service said something else, and HINT's, with the finding, when it said
- * nothing: silence proves no other service, and a slow one keeps its name. */
+ * behind TLS. A refusal in HINT's own words (an XMPP stream error) is HINT's,
+ * with the finding. Otherwise the chain is kept and the others are asked: one
+ * answering names the listener (POP3S on 993). None answering leaves it plain
+ * TLS when the service said something else, and HINT's, with the finding, when
+ * it said nothing: silence proves no other service, and a slow one keeps its
+ * name. */
 static void look_again(struct discover_run *r, struct discover_listener *l,
                        const struct tls_protocol *hint, const struct deadline *dl)
 {
 	bool silent = l->target.after_failure.kind == FAULT_TIMEOUT;
 
-	/* The deadline the step hit was the guess's, not the run's. */
-	l->target.after_hit_run_deadline = false;
+	/* The step ran under a guess's budget: only the run's deadline is -t's. */
+	l->target.after_hit_run_deadline = deadline_passed(dl);
+	if (l->target.after_failure.kind == FAULT_REFUSED)
+		return;
 	l->protocol = protocol_default();
 	name_behind_tls(r, l, hint, dl);
 	if (l->protocol == protocol_default() && silent)
@@ -502,8 +509,9 @@ static enum attempt_result try_client_first(struct discover_run *r, struct disco
 
 	if (hint == NULL || hint->upgrade != NULL)
 		result = guess(r, l, protocol_default(), dl);
+	/* The port's protocol was tried before TLS only: it is asked behind TLS too. */
 	if (result == ATTEMPT_TLS)
-		name_behind_tls(r, l, hint, dl);
+		name_behind_tls(r, l, NULL, dl);
 	for (const struct tls_protocol *const *p = protocol_all();
 	     *p != NULL && result == ATTEMPT_OTHER; p++) {
 		if ((*p)->upgrade != NULL && (*p)->greets == NULL && *p != hint)

@@ -36,7 +36,6 @@ struct exchange {
 	size_t answer_len;
 };
 
-/* The "nameserver" lines, as glibc reads them; 127.0.0.1 when there are none. */
 /* A resolv.conf line: "nameserver ADDRESS" adds ADDRESS, while there is room. */
 static int add_server(char *line, unsigned number, void *arg, struct fault *f)
 {
@@ -53,6 +52,7 @@ static int add_server(char *line, unsigned number, void *arg, struct fault *f)
 	return 0;
 }
 
+/* The "nameserver" lines, as glibc reads them; 127.0.0.1 when there are none. */
 static void read_servers(struct net_address_list *servers)
 {
 	struct net_address_list one;

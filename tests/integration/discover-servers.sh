@@ -3,12 +3,13 @@
 # protocols discover.sh leaves out, each on a loopback port no protocol claims:
 # slapd (LDAP StartTLS, and LDAPS: on a free port, told by its answer to "Who am
 # I?" behind TLS, and on the global catalog port 3269, which names it), Prosody
-# (XMPP c2s STARTTLS), vsftpd (FTP AUTH TLS, and implicit FTPS, told by its
-# greeting behind TLS), MariaDB (MySQL SSL), INN's nnrpd (NNTP STARTTLS), dovecot's
-# ManageSieve (STARTTLS) and a Kafka broker (librdkafka's mock cluster behind
-# stunnel4). One run over all of them must name each protocol, the days left
-# and the store that validates the chain, and print the plugin command line
-# that checks it; those command lines, run, must say OK.
+# (XMPP c2s STARTTLS, and direct TLS: told by its answer to the stream behind
+# TLS), vsftpd (FTP AUTH TLS, and implicit FTPS: told by its greeting behind
+# TLS), MariaDB (MySQL SSL), INN's nnrpd (NNTP STARTTLS), dovecot's ManageSieve
+# (STARTTLS) and a Kafka broker (librdkafka's mock cluster behind stunnel4). One
+# run over all of them must name each protocol, the days left and the store
+# that validates the chain, and print the plugin command line that checks it;
+# those command lines, run, must say OK.
 # An XMPP server answers a stream only for a domain it serves: Prosody is found
 # by its domain's name (from a private /etc/hosts); by its address it is listed
 # as XMPP without TLS, with the stream error that says why.
@@ -61,6 +62,7 @@ P_LDAPS=$LDAPS_PORT
 GC=$GC_ADDRESS
 start_prosody xmpp tls xmpp || bail_out 'Prosody did not start'
 P_XMPP=$C2S
+P_XMPPS=$C2S_TLS
 start_vsftpd ftp auth ftp || bail_out 'vsftpd did not start'
 P_FTP=$SERVER_PORT
 start_vsftpd ftps implicit ftp || bail_out 'vsftpd (implicit FTPS) did not start'
@@ -86,7 +88,7 @@ with_hosts=(unshare -m bash -c 'mount --bind "$1" /etc/hosts && shift && exec "$
 	"$TEST_DIR/hosts")
 # -t 6: room for a slow build to try the client-first protocols one by one.
 SERVERS=("${with_hosts[@]}" "$DISCOVER" -C ca.pem -t 6 "127.0.0.1:$PORTS" "$GC:3269"
-	"xmpp.test:$P_XMPP")
+	"xmpp.test:$P_XMPP,$P_XMPPS")
 
 # row DAYS PORT PROTOCOL CN: the pattern of the table row of a listener on 127.0.0.1.
 row() {
@@ -105,6 +107,7 @@ expect_check 'one row per server, named by its protocol, with its days left and 
 	"$(row 209 "$P_LDAPS" ldap ldap.test)" \
 	"*^ +209\\.[0-9]+ +OK +$GC_RE:3269 +ldap +ca\\.pem +CN=ldap\\.test" \
 	"*^ +99\\.[0-9]+ +OK +xmpp\\.test:$P_XMPP +xmpp +ca\\.pem +CN=xmpp\\.test" \
+	"*^ +99\\.[0-9]+ +OK +xmpp\\.test:$P_XMPPS +xmpp +ca\\.pem +CN=xmpp\\.test" \
 	"*^ +- +NO TLS +127\\.0\\.0\\.1:$P_XMPP +xmpp +- +server sent stream error 'host-unknown'" \
 	"$(row 149 "$P_FTP" ftp ftp.test)" \
 	"$(row 149 "$P_FTPS" ftp ftp.test)" \
@@ -116,13 +119,14 @@ expect_check 'one row per server, named by its protocol, with its days left and 
 	"*check_tls_ldap -H ldap\\.test -I 127\\.0\\.0\\.1 -p $P_LDAPS --implicit-tls -C ca\\.pem$" \
 	"*check_tls_ldap -H ldap\\.test -I $GC_RE -p 3269 -C ca\\.pem$" \
 	"*check_tls_xmpp -H xmpp\\.test -p $P_XMPP -C ca\\.pem$" \
+	"*check_tls_xmpp -H xmpp\\.test -p $P_XMPPS --implicit-tls -C ca\\.pem$" \
 	"$(command_re check_tls_ftp ftp.test "$P_FTP")" \
 	"*check_tls_ftp -H ftp\\.test -I 127\\.0\\.0\\.1 -p $P_FTPS --implicit-tls -C ca\\.pem$" \
 	"$(command_re check_tls_mysql db.test "$P_MYSQL")" \
 	"$(command_re 'check_tls -P nntp' news.test "$P_NNTP")" \
 	"$(command_re 'check_tls -P sieve' mail.test "$P_SIEVE")" \
 	"$(command_re check_tls_kafka kafka.test "$P_KAFKA")" \
-	'~CLOSED|UNKNOWN|CRITICAL|WARNING' @lines=22 \
+	'~CLOSED|UNKNOWN|CRITICAL|WARNING' @lines=24 \
 	-- "${SERVERS[@]}"
 
 run_check "${SERVERS[@]}" --json
@@ -130,6 +134,7 @@ json_check '--json: each server with its protocol, days left, store and command'
 want = {
     $P_LDAP: ('ldap', 209, 'ldap.test'), $P_LDAPS: ('ldap', 209, 'ldap.test'),
     ('$GC', 3269): ('ldap', 209, 'ldap.test'), ('xmpp.test', $P_XMPP): ('xmpp', 99, 'xmpp.test'),
+    ('xmpp.test', $P_XMPPS): ('xmpp', 99, 'xmpp.test'),
     $P_FTP: ('ftp', 149, 'ftp.test'), $P_FTPS: ('ftp', 149, 'ftp.test'), $P_MYSQL: ('mysql', 59, 'db.test'),
     $P_NNTP: ('nntp', 169, 'news.test'), $P_SIEVE: ('sieve', 89, 'mail.test'),
     $P_KAFKA: ('kafka', 129, 'kafka.test'),
@@ -144,7 +149,7 @@ for key, (proto, days, cn) in want.items():
     need(l['outcome'] == 'tls' and l['protocol'] == proto, l)
     need(days < l['days_left'] < days + 1 and l['state'] == 'OK', l)
     need(l['trusted_by'] == 'ca.pem' and l['subject'] == 'CN=' + cn, l)
-    tail = ' --implicit-tls' if key[1] in ($P_FTPS, $P_LDAPS) else ''
+    tail = ' --implicit-tls' if key[1] in ($P_FTPS, $P_LDAPS, $P_XMPPS) else ''
     need(l['command'].endswith(' -p %d%s -C ca.pem' % (key[1], tail)), l['command'])
 "
 

@@ -99,13 +99,15 @@ expect_check 'POP3S on 993 named by its greeting; silence on 995 keeps the port'
 	"*^ +79\\.[0-9]+ +OK +127\\.0\\.0\\.1:993 +pop3 +ca\\.pem +CN=mail\\.test" \
 	"*check_tls_pop3 -H mail\\.test -I 127\\.0\\.0\\.1 -p 993 --implicit-tls -C ca\\.pem$" \
 	"*^ +199\\.[0-9]+ +WARNING +127\\.0\\.0\\.1:995 +pop3 +ca\\.pem +CN=tls\\.test" \
+	"*check_tls_pop3 -H tls\\.test -I 127\\.0\\.0\\.1 -p 995 -C ca\\.pem$" \
 	-- unshare -n bash -c 'ip link set lo up || exit 99
 		"$1" -F -c misplaced/dovecot.conf </dev/null >dovecot-993.log 2>&1 &
 		gnutls-serv --x509certfile=tls.pem --x509keyfile=tls.key --port=995 \
 			--disable-client-cert </dev/null >tls-995.log 2>&1 &
 		for port in 993 995; do
-			for _ in $(seq 100); do
+			for try in $(seq 100); do
 				(exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break
+				[ "$try" -lt 100 ] || { echo "nothing listens on $port" >&2; exit 99; }
 				sleep 0.1
 			done
 		done

@@ -208,18 +208,18 @@ def main():
     # --hosts, to each host of that file.
     export = load_export(sys.argv[1]) if len(sys.argv) > 1 else sys.exit(__doc__)
     template = export["templates"][0]["name"]
-    hosts, last, argv = [], [], sys.argv[2:]
+    hosts, last, from_file, argv = [], [], False, sys.argv[2:]
     groups = export.get("groups", [])
     for opt, val in zip(argv[::2], argv[1::2]):
         if opt == "--host":
-            last = [{"name": val, "ip": "", "dns": "", "macros": []}]
+            last, from_file = [{"name": val, "ip": "", "dns": "", "macros": []}], False
             hosts += last
         elif opt == "--hosts":
-            last = exported_hosts(val, template)
+            last, from_file = exported_hosts(val, template), True
             groups += load_export(val).get("groups", [])
             hosts += last
-        elif opt in ("--ip", "--dns") and hosts:
-            hosts[-1][opt[2:]] = val
+        elif opt in ("--ip", "--dns") and last and not from_file:
+            last[0][opt[2:]] = val
         elif opt == "--macro" and last:
             for h in last:
                 h["macros"].append(val.split("=", 1))
