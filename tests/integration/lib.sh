@@ -359,42 +359,36 @@ new_server_log() {
 # start_gnutls_serv CERTFILE KEYFILE [GNUTLS-SERV ARGS...]: TLS on connect.
 # CERTFILE may hold a chain (leaf first). gnutls-serv binds every interface.
 start_gnutls_serv() {
-	local cert=$1 key=$2 attempt port rc
-	shift 2
-	for attempt in 1 2 3 4 5; do
-		port=$(free_port) || return 1
-		new_server_log gnutls-serv
-		gnutls-serv --x509certfile="$cert" --x509keyfile="$key" --port="$port" "$@" \
-			</dev/null >"$SERVER_LOG" 2>&1 &
-		server_started "$port" $! gnutls-serv
-		rc=$?
-		[ "$rc" -eq 2 ] || return "$rc"
-	done
-	return 1
+	start_on_free_port gnutls-serv launch_gnutls_serv "$@"
+}
+
+launch_gnutls_serv() {
+	local port=$1 cert=$2 key=$3
+	shift 3
+	new_server_log gnutls-serv
+	gnutls-serv --x509certfile="$cert" --x509keyfile="$key" --port="$port" "$@" \
+		</dev/null >"$SERVER_LOG" 2>&1 &
 }
 
 # start_openssl_server CERTFILE KEYFILE [S_SERVER ARGS...]: TLS on connect from
 # OpenSSL's s_server, a second TLS stack with its own alerts and timing.
 start_openssl_server() {
-	local cert=$1 key=$2 attempt port rc
-	shift 2
-	for attempt in 1 2 3 4 5; do
-		port=$(free_port) || return 1
-		new_server_log openssl
-		openssl s_server -quiet -cert "$cert" -key "$key" -accept "127.0.0.1:$port" "$@" \
-			</dev/null >"$SERVER_LOG" 2>&1 &
-		server_started "$port" $! 'openssl s_server'
-		rc=$?
-		[ "$rc" -eq 2 ] || return "$rc"
-	done
-	return 1
+	start_on_free_port 'openssl s_server' launch_openssl_server "$@"
+}
+
+launch_openssl_server() {
+	local port=$1 cert=$2 key=$3
+	shift 3
+	new_server_log openssl
+	openssl s_server -quiet -cert "$cert" -key "$key" -accept "127.0.0.1:$port" "$@" \
+		</dev/null >"$SERVER_LOG" 2>&1 &
 }
 
 # start_smtpd MODE [CERTFILE KEYFILE] [EXTRA AIOSMTPD ARGS...]: aiosmtpd on 127.0.0.1.
 # MODE: starttls (STARTTLS offered, not required), plain (no STARTTLS), smtps
 # (TLS on connect). Logs each command line it reads (-d) to SERVER_LOG.
 start_smtpd() {
-	local mode=$1 attempt port rc tls_args=()
+	local mode=$1 tls_args=()
 	shift
 	case $mode in
 	starttls)
@@ -408,16 +402,14 @@ start_smtpd() {
 	plain) ;;
 	*) return 1 ;;
 	esac
-	for attempt in 1 2 3 4 5; do
-		port=$(free_port) || return 1
-		new_server_log smtpd
-		"$PYTHON" -m aiosmtpd -n -d -l "127.0.0.1:$port" "${tls_args[@]}" "$@" \
-			</dev/null >"$SERVER_LOG" 2>&1 &
-		server_started "$port" $! aiosmtpd
-		rc=$?
-		[ "$rc" -eq 2 ] || return "$rc"
-	done
-	return 1
+	start_on_free_port aiosmtpd launch_smtpd "${tls_args[@]}" "$@"
+}
+
+launch_smtpd() {
+	local port=$1
+	shift
+	new_server_log smtpd
+	"$PYTHON" -m aiosmtpd -n -d -l "127.0.0.1:$port" "$@" </dev/null >"$SERVER_LOG" 2>&1 &
 }
 
 # start_peer MODE [PEER ARGS...]: tests/hostile/peer.py in MODE (ARGS: --upstream
@@ -443,6 +435,24 @@ start_peer() {
 	done
 	diag "peer.py $mode did not start"
 	diag_file "$SERVER_LOG"
+	return 1
+}
+
+# start_on_free_port LABEL LAUNCH [ARGS...]: a server on a free loopback port.
+# LAUNCH PORT ARGS... starts it in the background, its output in SERVER_LOG, and
+# returns 0 (non-zero when it cannot); then it is awaited as server_started
+# does. A port taken in between (a clash) means another port, five times at
+# most. Sets SERVER_PORT and SERVER_PID.
+start_on_free_port() {
+	local label=$1 launch=$2 port rc
+	shift 2
+	for _ in 1 2 3 4 5; do
+		port=$(free_port) || return 1
+		"$launch" "$port" "$@" || return 1
+		server_started "$port" $! "$label"
+		rc=$?
+		[ "$rc" -eq 2 ] || return "$rc"
+	done
 	return 1
 }
 
@@ -474,54 +484,47 @@ MOSQUITTO=/usr/sbin/mosquitto
 # start_redis NAME tls|plain [CERT] [REDIS ARGS...]: a private redis-server on a
 # free loopback port, with TLS only (port 0) or without it, saving nothing.
 start_redis() {
-	local name=$1 mode=$2 cert=${3:-ok} dir=$TEST_DIR/redis-$1 attempt port rc listen
-	shift 2
+	mkdir -p "$TEST_DIR/redis-$1" || return 1
+	start_on_free_port "redis-server ($1)" launch_redis "$@"
+}
+
+launch_redis() {
+	local port=$1 name=$2 mode=$3 cert=${4:-ok} listen
+	shift 3
 	[ $# -gt 0 ] && shift
-	mkdir -p "$dir" || return 1
-	for attempt in 1 2 3 4 5; do
-		port=$(free_port) || return 1
-		if [ "$mode" = tls ]; then
-			listen=(--port 0 --tls-port "$port" --tls-cert-file "$TEST_DIR/$cert.pem"
-				--tls-key-file "$TEST_DIR/$cert.key"
-				--tls-ca-cert-file "$TEST_DIR/client-ca.pem")
-		else
-			listen=(--port "$port")
-		fi
-		new_server_log "redis-$name"
-		"$REDIS" --bind 127.0.0.1 "${listen[@]}" --dir "$dir" --save '' --appendonly no \
-			--daemonize no --logfile '' "$@" </dev/null >"$SERVER_LOG" 2>&1 &
-		server_started "$port" $! "redis-server ($name)"
-		rc=$?
-		[ "$rc" -eq 2 ] || return "$rc"
-	done
-	return 1
+	if [ "$mode" = tls ]; then
+		listen=(--port 0 --tls-port "$port" --tls-cert-file "$TEST_DIR/$cert.pem"
+			--tls-key-file "$TEST_DIR/$cert.key" --tls-ca-cert-file "$TEST_DIR/client-ca.pem")
+	else
+		listen=(--port "$port")
+	fi
+	new_server_log "redis-$name"
+	"$REDIS" --bind 127.0.0.1 "${listen[@]}" --dir "$TEST_DIR/redis-$name" --save '' \
+		--appendonly no --daemonize no --logfile '' "$@" </dev/null >"$SERVER_LOG" 2>&1 &
 }
 
 # start_mosquitto NAME tls|plain [CERT] [CONFIG LINES...]: a private broker on a
 # free loopback port. As root it would switch to the user mosquitto, who cannot
 # read the test's keys: it stays root.
 start_mosquitto() {
-	local name=$1 mode=$2 cert=${3:-ok} conf=$TEST_DIR/mosquitto-$1.conf attempt port rc
-	shift 2
+	start_on_free_port "mosquitto ($1)" launch_mosquitto "$@"
+}
+
+launch_mosquitto() {
+	local port=$1 name=$2 mode=$3 cert=${4:-ok} conf=$TEST_DIR/mosquitto-$2.conf
+	shift 3
 	[ $# -gt 0 ] && shift
-	for attempt in 1 2 3 4 5; do
-		port=$(free_port) || return 1
-		{
-			printf '%s\n' 'user root' 'persistence false' 'log_dest stderr' \
-				"listener $port 127.0.0.1"
-			if [ "$mode" = tls ]; then
-				printf '%s\n' "certfile $TEST_DIR/$cert.pem" \
-					"keyfile $TEST_DIR/$cert.key" "cafile $TEST_DIR/client-ca.pem"
-			fi
-			printf '%s\n' "$@"
-		} >"$conf"
-		new_server_log "mosquitto-$name"
-		"$MOSQUITTO" -c "$conf" </dev/null >"$SERVER_LOG" 2>&1 &
-		server_started "$port" $! "mosquitto ($name)"
-		rc=$?
-		[ "$rc" -eq 2 ] || return "$rc"
-	done
-	return 1
+	{
+		printf '%s\n' 'user root' 'persistence false' 'log_dest stderr' \
+			"listener $port 127.0.0.1"
+		if [ "$mode" = tls ]; then
+			printf '%s\n' "certfile $TEST_DIR/$cert.pem" \
+				"keyfile $TEST_DIR/$cert.key" "cafile $TEST_DIR/client-ca.pem"
+		fi
+		printf '%s\n' "$@"
+	} >"$conf"
+	new_server_log "mosquitto-$name"
+	"$MOSQUITTO" -c "$conf" </dev/null >"$SERVER_LOG" 2>&1 &
 }
 
 # --- PostgreSQL ---------------------------------------------------------------
@@ -640,22 +643,17 @@ start_kafka_mock() {
 # free loopback port in front of the broker, with the service LINES added
 # (verify, CAfile).
 start_stunnel() {
-	local name=$1 cert=$2 conf=$TEST_DIR/stunnel-$1.conf attempt port rc
-	shift 2
-	for attempt in 1 2 3 4 5; do
-		port=$(free_port) || return 1
-		{
-			printf '%s\n' 'foreground = yes' 'pid =' 'debug = 4' "[$name]" \
-				"accept = 127.0.0.1:$port" "connect = $KAFKA_ADDRESS" \
-				"cert = $TEST_DIR/$cert.pem" "key = $TEST_DIR/$cert.key" "$@"
-		} >"$conf"
-		new_server_log "stunnel-$name"
-		"$STUNNEL" "$conf" </dev/null >"$SERVER_LOG" 2>&1 &
-		server_started "$port" $! "stunnel ($name)"
-		rc=$?
-		[ "$rc" -eq 2 ] || return "$rc"
-	done
-	return 1
+	start_on_free_port "stunnel ($1)" launch_stunnel "$@"
+}
+
+launch_stunnel() {
+	local port=$1 name=$2 cert=$3 conf=$TEST_DIR/stunnel-$2.conf
+	shift 3
+	printf '%s\n' 'foreground = yes' 'pid =' 'debug = 4' "[$name]" \
+		"accept = 127.0.0.1:$port" "connect = $KAFKA_ADDRESS" \
+		"cert = $TEST_DIR/$cert.pem" "key = $TEST_DIR/$cert.key" "$@" >"$conf"
+	new_server_log "stunnel-$name"
+	"$STUNNEL" "$conf" </dev/null >"$SERVER_LOG" 2>&1 &
 }
 
 # ---------------------------------------------------------------------------

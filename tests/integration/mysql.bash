@@ -44,7 +44,7 @@ mariadb_use_cert() {
 # given a certificate. Sets SERVER_PORT, SERVER_PID and MY_DIR (its socket is
 # MY_DIR/mysqld.sock).
 start_mariadb() {
-	local label=$1 attempt port rc tls=()
+	local label=$1 tls=()
 	MY_DIR=$TEST_DIR/$label
 	mkdir -p "$MY_DIR" && cp -a "$MY_TEMPLATE" "$MY_DIR/data" && chown mysql:mysql "$MY_DIR" ||
 		return 1
@@ -52,21 +52,20 @@ start_mariadb() {
 		mariadb_use_cert "$MY_DIR" "$2" "$3" || return 1
 		tls=(--ssl-cert="$MY_DIR/server.pem" --ssl-key="$MY_DIR/server.key")
 	fi
-	for attempt in 1 2 3 4 5; do
-		port=$(free_port) || return 1
-		new_server_log "mariadb-$label"
-		install -o mysql -g mysql -m 0644 /dev/null "$SERVER_LOG" || return 1
-		mariadbd --no-defaults --user=mysql --datadir="$MY_DIR/data" \
-			--bind-address=127.0.0.1 --port="$port" --socket="$MY_DIR/mysqld.sock" \
-			--pid-file="$MY_DIR/mysqld.pid" --log-error="$SERVER_LOG" \
-			--skip-name-resolve --skip-log-bin --performance-schema=OFF \
-			--innodb-buffer-pool-size=16M --innodb-log-file-size=4M "${tls[@]}" \
-			</dev/null >>"$SERVER_LOG" 2>&1 &
-		server_started "$port" $! "mariadbd ($label)"
-		rc=$?
-		[ "$rc" -eq 2 ] || return "$rc"
-	done
-	return 1
+	start_on_free_port "mariadbd ($label)" launch_mariadb "$label" "${tls[@]}"
+}
+
+launch_mariadb() {
+	local port=$1 label=$2
+	shift 2
+	new_server_log "mariadb-$label"
+	install -o mysql -g mysql -m 0644 /dev/null "$SERVER_LOG" || return 1
+	mariadbd --no-defaults --user=mysql --datadir="$MY_DIR/data" \
+		--bind-address=127.0.0.1 --port="$port" --socket="$MY_DIR/mysqld.sock" \
+		--pid-file="$MY_DIR/mysqld.pid" --log-error="$SERVER_LOG" \
+		--skip-name-resolve --skip-log-bin --performance-schema=OFF \
+		--innodb-buffer-pool-size=16M --innodb-log-file-size=4M "$@" \
+		</dev/null >>"$SERVER_LOG" 2>&1 &
 }
 
 # mariadb_sql DIR STATEMENT: run STATEMENT as root over the server's socket

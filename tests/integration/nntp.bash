@@ -59,18 +59,15 @@ news_site() {
 # start_nnrpd NAME [-S]: nnrpd as a standalone daemon in the foreground for the
 # site NAME, on a free loopback port; -S: TLS at connect.
 start_nnrpd() {
-	local name=$1 port rc
-	shift
-	for _ in 1 2 3 4 5; do
-		port=$(free_port) || return 1
-		new_server_log "nnrpd-$name"
-		# setpriv execs nnrpd: $! is the daemon's own PID, which -f keeps in front.
-		INNCONF=$TEST_DIR/$name/etc/inn.conf setpriv --reuid=news --regid=news \
-			--init-groups "$NNRPD" -D -f -b 127.0.0.1 -p "$port" "$@" \
-			</dev/null >"$SERVER_LOG" 2>&1 &
-		server_started "$port" $! "nnrpd ($name)"
-		rc=$?
-		[ "$rc" -eq 2 ] || return "$rc"
-	done
-	return 1
+	start_on_free_port "nnrpd ($1)" launch_nnrpd "$@"
+}
+
+launch_nnrpd() {
+	local port=$1 name=$2
+	shift 2
+	new_server_log "nnrpd-$name"
+	# setpriv execs nnrpd: $! is the daemon's own PID, which -f keeps in front.
+	INNCONF=$TEST_DIR/$name/etc/inn.conf setpriv --reuid=news --regid=news \
+		--init-groups "$NNRPD" -D -f -b 127.0.0.1 -p "$port" "$@" \
+		</dev/null >"$SERVER_LOG" 2>&1 &
 }
