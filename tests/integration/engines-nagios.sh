@@ -99,7 +99,7 @@ run_check "$TLSCHECK_BUILDDIR/plugins/tlscheck-discover" -C "$CA_FILE" -t 6 --em
 	printf '%s\n' "$CHECK_OUT" | sed "s/^\tcheck_command .*/& --at $AT/"
 } >"$N/etc/discovered.cfg"
 printf 'cfg_file=%s\n' "$N/etc/discovered.cfg" >>"$N/etc/nagios.cfg"
-if [ "$CHECK_RC" -eq 0 ] && [ "$(grep -c '^define service' "$N/etc/discovered.cfg")" -eq 4 ]; then
+if [ "$CHECK_RC" -eq 0 ] && [ "$(printf '%s\n' "$CHECK_OUT" | grep -c '^define service')" -eq 3 ]; then
 	ok 'tlscheck-discover --emit=nagios: a service for each of three listeners'
 else
 	not_ok 'tlscheck-discover --emit=nagios: a service for each of three listeners'
