@@ -315,9 +315,50 @@ static bool served_anchor(gnutls_x509_trust_list_t list, gnutls_x509_crt_t crt,
 	return same;
 }
 
+/* Do A and B carry the same subject (as encoded) and the same key? */
+static bool same_subject_and_key(gnutls_x509_crt_t a, gnutls_x509_crt_t b)
+{
+	gnutls_datum_t dn_a = {NULL, 0};
+	gnutls_datum_t dn_b = {NULL, 0};
+	bool same = gnutls_x509_crt_get_raw_dn(a, &dn_a) == 0 &&
+	            gnutls_x509_crt_get_raw_dn(b, &dn_b) == 0 && dn_a.size == dn_b.size &&
+	            memcmp(dn_a.data, dn_b.data, dn_a.size) == 0 && same_key(a, b);
+
+	gnutls_free(dn_a.data);
+	gnutls_free(dn_b.data);
+	return same;
+}
+
+/* An internal CA is often renewed in place: the same subject and key, new dates.
+ * A store that holds both copies verifies the chain with either, and GnuTLS's
+ * lookups give whichever was read first; a client picks the one still valid. Of
+ * *ANCHOR and its twins in LIST, keep in *ANCHOR the one that expires last, so
+ * that the order of the files does not decide. Once per trusted chain: the
+ * walk copies every anchor of the store. */
+static void prefer_latest_twin(gnutls_x509_trust_list_t list, gnutls_x509_crt_t *anchor)
+{
+	gnutls_x509_trust_list_iter_t iter = NULL;
+	gnutls_x509_crt_t ca;
+	time_t latest = gnutls_x509_crt_get_expiration_time(*anchor);
+
+	while (gnutls_x509_trust_list_iter_get_ca(list, &iter, &ca) == 0) {
+		time_t expires = gnutls_x509_crt_get_expiration_time(ca);
+
+		if (expires > latest && same_subject_and_key(ca, *anchor)) {
+			gnutls_x509_crt_deinit(*anchor);
+			*anchor = ca;
+			latest = expires;
+		} else {
+			gnutls_x509_crt_deinit(ca);
+		}
+	}
+	gnutls_x509_trust_list_iter_deinit(iter);
+}
+
 /* The anchor a trusted CHAIN verified against, as a copy in *ANCHOR: a served
  * certificate on the path that is an anchor itself, else the anchor that issued
- * the top of the served path. False when neither is found. */
+ * the top of the served path; of twins, the one that expires last. False when
+ * neither is found. */
 static bool find_anchor(gnutls_x509_trust_list_t list, const struct cert_chain *chain,
                         gnutls_x509_crt_t *anchor, bool *served)
 {
@@ -329,12 +370,15 @@ static bool find_anchor(gnutls_x509_trust_list_t list, const struct cert_chain *
 	for (i = 0; i < n; i++) {
 		if (served_anchor(list, chain->items[path[i]].crt, anchor)) {
 			*served = true;
+			prefer_latest_twin(list, anchor);
 			return true;
 		}
 	}
 	if (gnutls_x509_trust_list_get_issuer(list, chain->items[path[n - 1]].crt, anchor,
-	                                      GNUTLS_TL_GET_COPY) == 0)
+	                                      GNUTLS_TL_GET_COPY) == 0) {
+		prefer_latest_twin(list, anchor);
 		return true;
+	}
 	*anchor = NULL;
 	return false;
 }

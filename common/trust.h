@@ -30,7 +30,8 @@ struct trust_result {
 	char store[256];  /* "ca.pem", "ca.pem, extra.pem", "/etc/x/certs", "the system store" */
 	char reason[256]; /* when not trusted: "issuer 'CN=Other CA' is unknown" */
 	/* The anchor the chain verified against, served or not, for the rules that
-	 * judge its dates even when the server does not send it. Known only when
+	 * judge its dates even when the server does not send it; of copies with the
+	 * same subject and key, the one that expires last. Known only when
 	 * trusted, and not always then. */
 	bool anchor_known;
 	char anchor_label[CERT_LABEL_SIZE]; /* as cert labels: "CN=Example Root CA", or the DN */

@@ -286,6 +286,18 @@ make_ca() {
 		--template "$TEST_DIR/$name.tmpl" --outfile "$TEST_DIR/$name.pem"
 }
 
+# make_renewed_ca NAME ROOT NOT_BEFORE NOT_AFTER: ROOT (made by make_ca) renewed
+# in place, as internal CAs often are: the same subject and key, new dates, in
+# TEST_DIR/NAME.pem and NAME.key (ROOT's key).
+make_renewed_ca() {
+	local name=$1 root=$2
+	cp "$TEST_DIR/$root.key" "$TEST_DIR/$name.key" || return 1
+	cert_template "$TEST_DIR/$name.tmpl" "tlscheck $root" "$3" "$4" \
+		ca cert_signing_key crl_signing_key || return 1
+	run_certtool --generate-self-signed --load-privkey "$TEST_DIR/$name.key" \
+		--template "$TEST_DIR/$name.tmpl" --outfile "$TEST_DIR/$name.pem"
+}
+
 # make_intermediate NAME CA NOT_BEFORE NOT_AFTER: a CA certificate, CN
 # "tlscheck NAME", signed by CA (made by make_ca or make_intermediate).
 make_intermediate() {

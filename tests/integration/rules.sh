@@ -1,8 +1,9 @@
 #!/bin/bash
 # rules.sh — the chain judged like an operator would, against gnutls-serv and
 # OpenSSL's s_server: the renewed file on disk, pins, the store that is used,
-# the trust anchor the server does not send, an intermediate left out or sent
-# out of order, an expired intermediate, and a TLS version floor.
+# the trust anchor the server does not send (and a root renewed in place beside
+# its expired copy), an intermediate left out or sent out of order, an expired
+# intermediate, and a TLS version floor.
 
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh" || exit 99
@@ -29,7 +30,12 @@ lib_init
 		make_chain ca-and-inter ca inter &&
 		make_intermediate oldinter ca '-400 days' '-3 days -1 hour' &&
 		make_leaf orphan oldinter orphan.test orphan.test '-1 day' '+200 days -1 hour' &&
-		make_chain orphan-full orphan oldinter
+		make_chain orphan-full orphan oldinter &&
+		make_ca twin '-3650 days' '-1 day -1 hour' &&
+		make_renewed_ca twin-renewed twin '-2 days' '+3000 days -1 hour' &&
+		make_leaf twinned twin-renewed twinned.test twinned.test '-1 day' '+200 days -1 hour' &&
+		make_chain twins-old-first twin twin-renewed &&
+		make_chain twins-new-first twin-renewed twin
 } || bail_out 'cannot make the test certificates'
 
 declare -A PORT
@@ -44,6 +50,7 @@ serve ok ok ok
 serve short short short
 serve leaf-only chained chained
 serve orphan orphan-full orphan
+serve twinned twinned twinned
 serve tls12 ok ok --priority NORMAL:-VERS-TLS1.3
 # s_server sends -cert_chain in the file's order: here the root before the
 # intermediate that issued the leaf.
@@ -116,6 +123,19 @@ check 'the trust anchor has 5 days left, not served: CRITICAL, its days are days
 	"^TLS CRITICAL - .* root 'CN=tlscheck shortroot' expires in 4d 2[23]h \\($DATE_RE\\)" \
 	"\\| days_left=4\\.9[0-9];14;7;0; $PERF_TAIL" \
 	-- short -S ok.test -C shortroot.pem
+# A root renewed in place (same subject, same key) beside its expired copy: the
+# chain verifies with either, and clients use the valid one, in any order.
+for store in 'twins-old-first.pem' 'twins-new-first.pem' 'twin.pem -C twin-renewed.pem' \
+	'twin-renewed.pem -C twin.pem'; do
+	# shellcheck disable=SC2086 # two -C files in one word
+	check "a root and its renewed copy (-C $store): OK, the copy that expires last is judged" 0 \
+		"^TLS OK - .* certificate 'CN=twinned\\.test' expires in 199d" \
+		"\\| days_left=199\\.9[0-9];14;7;0; $PERF_TAIL" '!expired' \
+		-- twinned -S twinned.test -C $store
+done
+check 'the expired copy alone: CRITICAL, the root expired' 2 \
+	"^TLS CRITICAL - .* root 'CN=tlscheck twin' expired 25h( [0-9]+m)? ago \\($DATE_RE\\)" \
+	-- twinned -S twinned.test -C twin.pem
 
 # --- what the server sends ------------------------------------------------------
 check 'an intermediate the store holds, left out by the server: trusted, WARNING' 1 \
