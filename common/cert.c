@@ -292,6 +292,8 @@ static int load_one(struct cert_info *c, const gnutls_datum_t *der, size_t index
 	c->role = role_at(c->self_signed, index);
 	c->not_before = gnutls_x509_crt_get_activation_time(c->crt);
 	c->not_after = gnutls_x509_crt_get_expiration_time(c->crt);
+	c->raw_times =
+	        validity_read(der->data, der->size, &c->not_before_raw, &c->not_after_raw) == 0;
 	return 0;
 }
 

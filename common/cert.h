@@ -10,6 +10,7 @@
 #include <gnutls/x509.h>
 
 #include "fault.h"
+#include "validity.h"
 
 /* The most chain elements judged. Real chains hold 2 to 4; TLS allows a
  * Certificate message of 16 MiB, so a hostile server could send thousands. Every
@@ -33,6 +34,11 @@ struct cert_info {
 	char sha256[65];                    /* lowercase hex of the DER */
 	time_t not_before;
 	time_t not_after;
+	/* The validity times as the DER writes them, when it could be walked to
+	 * them, for the rule that judges how they are written. */
+	bool raw_times;
+	struct validity_time not_before_raw;
+	struct validity_time not_after_raw;
 	/* The public key: "RSA 2048", "EC P-256", "Ed25519"; its algorithm and size
 	 * in bits (for EC the curve's) as GnuTLS gives them. */
 	char key[CERT_ALGO_SIZE];

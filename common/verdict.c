@@ -104,6 +104,7 @@ static const char rule_name[] = "name";
 static const char rule_trust[] = "trust";
 static const char rule_ocsp[] = "ocsp";
 static const char rule_crypto[] = "crypto";
+static const char rule_time_format[] = "time-format";
 static const char rule_handshake[] = "handshake";
 static const char rule_client_cert[] = "client-cert";
 static const char rule_client_expiry[] = "client-expiry";
@@ -468,6 +469,38 @@ static void judge_crypto(struct verdict *v, const struct facts *facts)
 		judge_element_crypto(v, &facts->chain->items[i], facts);
 }
 
+/* GnuTLS reads a time that RFC 5280 does not allow (30 February, a second 60,
+ * no seconds), and so does the expiry rule; OpenSSL refuses the certificate
+ * ("format error in certificate's notAfter field"), and with it libpq and most
+ * Kafka and Redis clients. */
+static void judge_time(struct verdict *v, const struct cert_info *c, const char *field,
+                       const struct validity_time *t)
+{
+	char who[CERT_LABEL_SIZE + 32], why[VALIDITY_WHY_SIZE];
+	time_t ignored;
+
+	if (validity_parse(t, &ignored, why, sizeof(why)))
+		return;
+	describe_element(c, who, sizeof(who));
+	verdict_add(v, rule_time_format, STATE_CRITICAL,
+	            "%s %s '%s' is not a valid time (%s): OpenSSL-based clients refuse it", who,
+	            field, t->text, why);
+}
+
+static void judge_time_format(struct verdict *v, const struct facts *facts)
+{
+	if (!has_chain(facts))
+		return;
+	for (size_t i = 0; i < facts->chain->count; i++) {
+		const struct cert_info *c = &facts->chain->items[i];
+
+		if (!c->raw_times)
+			continue;
+		judge_time(v, c, "notBefore", &c->not_before_raw);
+		judge_time(v, c, "notAfter", &c->not_after_raw);
+	}
+}
+
 static void judge_handshake(struct verdict *v, const struct facts *facts)
 {
 	if (facts->handshake_error != NULL && !probe_failed(facts))
@@ -726,6 +759,7 @@ static const struct verdict_rule {
         {rule_trust, judge_trust},
         {rule_ocsp, judge_ocsp},
         {rule_crypto, judge_crypto},
+        {rule_time_format, judge_time_format},
         {rule_handshake, judge_handshake},
         {rule_client_cert, judge_client_cert},
         {rule_client_expiry, judge_client_expiry},

@@ -24,6 +24,10 @@
  *                key under 2048 bits (WARNING, unless --allow-weak-rsa). The
  *                signature of a self-signed element proves nothing and is not
  *                judged; its key is.
+ *   time-format  a validity time of a served element is not written as RFC 5280
+ *                writes one (30 February, a second 60, no seconds, not in UTC):
+ *                CRITICAL, naming the element, the field and the time as
+ *                written (OpenSSL-based clients refuse the certificate).
  *   handshake    the handshake failed after the chain was seen: CRITICAL.
  *   client-cert  the server asked for a client certificate and got none: OK,
  *                a note (the served chain is judged as usual). With ours

@@ -41,7 +41,7 @@ static bool is_leap_year(int year)
 	return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
 }
 
-static int days_in_month(int year, int month)
+int when_days_in_month(int year, int month)
 {
 	static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
@@ -90,7 +90,7 @@ static bool parse_calendar(const char *p, time_t *out)
 	if (!take_digits(&p, 4, &year) || !take_char(&p, '-') || !take_digits(&p, 2, &month) ||
 	    !take_char(&p, '-') || !take_digits(&p, 2, &day))
 		return false;
-	if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month))
+	if (month < 1 || month > 12 || day < 1 || day > when_days_in_month(year, month))
 		return false;
 	if (*p == 'T' || *p == ' ') {
 		if (!parse_clock(p + 1, &tm))

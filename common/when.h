@@ -11,7 +11,10 @@
  * instead of 'T'; always UTC. Returns 0, or -1 with FAULT_USAGE. */
 int when_parse(const char *text, time_t *out, struct fault *f);
 
-/* "2026-12-02 13:00 UTC" into OUT (at least 24 bytes). */
+/* The days of MONTH (1 to 12) of YEAR in the Gregorian calendar. */
+int when_days_in_month(int year, int month);
+
+/* "2026-12-02 13:00 UTC" into OUT (at least 24 bytes); dates before 1970 too. */
 void when_format(time_t t, char *out, size_t size);
 
 /* A duration of SECONDS (>= 0) at two units' precision: "9d 4h", "5h 12m", "3m 10s",

@@ -1,14 +1,16 @@
 #!/bin/bash
 # hostile-certs.sh — servers whose certificates are built to hurt: a chain of 50
 # certificates (OpenSSL's s_server sends them all; gnutls-serv stops at 16), one
-# longer than the bound, a leaf with 5,000 names, a subject that is not UTF-8
-# and one that looks like a status line. Each ends in the documented state, in
-# one line, within -t 3, with nothing on stderr and whole perfdata.
+# longer than the bound, validity times that RFC 5280 does not allow, a leaf
+# with 5,000 names, a subject that is not UTF-8 and one that looks like a
+# status line. Each ends in the documented state, in one line, within -t 3,
+# with nothing on stderr and whole perfdata.
 
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh" || exit 99
 
 require_server 'openssl (openssl)' command -v openssl
+require_server 'python3 (/usr/bin/python3)' test -x "$PYTHON"
 require_server 'certtool (gnutls-bin)' command -v certtool
 require_plugin "$CHECK_TLS"
 lib_init
@@ -108,6 +110,37 @@ check "chain of $((CHAIN_MAX + 6)), trust not judged: WARNING, the cut said" 1 "
 	"^TLS WARNING - .*served chain longer than $CHAIN_MAX certificates, the rest not judged" \
 	"$PERF_TAIL" \
 	-- -N leaf.test --no-verify-trust
+
+# --- times GnuTLS reads and OpenSSL refuses --------------------------------------
+
+# certtool writes no such time: retime.py writes it into a certtool leaf and
+# signs the leaf again with the root's key, so that only the time is wrong.
+mint timed root leaf.test '-1 day' '+200 days' 'dns_name = "leaf.test"' tls_www_server \
+	signing_key || bail_out 'cannot make the leaf to retime'
+retime() {
+	"$PYTHON" "$TLSCHECK_SRCDIR/tests/integration/retime.py" "$TEST_DIR/timed.pem" \
+		"$TEST_DIR/key.key" "$TEST_DIR/$1.pem" "$2" "$3"
+}
+{ retime valid-time - UTC:491231235959Z && serve valid-time; } ||
+	bail_out 'cannot serve the retimed leaf'
+check 'a leaf retimed to a valid notAfter: OK, trusted, no time named' 0 "$SERVER_PORT" \
+	"^TLS OK - .*'CN=leaf\\.test' expires in .*\\(2049-12-31 23:59 UTC\\), chain trusted by root\\.pem" \
+	'!not a valid time' "$PERF_TAIL" \
+	-- -N leaf.test -C root.pem
+for bad in 'notAfter UTC:270230000000Z 30 February' 'notAfter UTC:271231235960Z second 60' \
+	'notAfter UTC:3001010000Z no seconds' 'notBefore GEN:202601010000Z no seconds'; do
+	read -r field time why <<<"$bad"
+	if [ "$field" = notBefore ]; then
+		{ retime bad-time "$time" - && serve bad-time; } || bail_out "cannot serve $time"
+	else
+		{ retime bad-time - "$time" && serve bad-time; } || bail_out "cannot serve $time"
+	fi
+	text=${time#*:}
+	check "$field ${text} ($why): CRITICAL, the element, field and time named" 2 \
+		"$SERVER_PORT" \
+		"^TLS CRITICAL - [^|]*: certificate 'CN=leaf\\.test' $field '${text//./\\.}' is not a valid time \\($why\\): OpenSSL-based clients refuse it" \
+		"$PERF_TAIL" -- -N leaf.test -C root.pem
+done
 
 # --- names and subjects ----------------------------------------------------------
 

@@ -312,6 +312,11 @@ static void test_leaf_fields(void **state)
 	assert_string_equal(leaf->sha256, LEAF_SHA256);
 	assert_true(leaf->not_before == T_2026_01_01);
 	assert_true(leaf->not_after == T_2027_01_01);
+	/* As the DER writes them, for the rule that judges how. */
+	assert_true(leaf->raw_times);
+	assert_false(leaf->not_before_raw.generalized);
+	assert_string_equal(leaf->not_before_raw.text, "260101000000Z");
+	assert_string_equal(leaf->not_after_raw.text, "270101000000Z");
 	assert_int_equal(leaf->san_count, 4);
 	assert_string_equal(leaf->sans[0], "a.example");
 	assert_string_equal(leaf->sans[1], "*.wild.example");

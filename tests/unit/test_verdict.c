@@ -966,6 +966,53 @@ static void assert_rule(const struct verdict *v, const char *rule, enum plugin_s
 	assert_string_equal(f->text, text);
 }
 
+static void set_raw_time(struct validity_time *t, bool generalized, const char *text)
+{
+	t->generalized = generalized;
+	t->length = strlen(text);
+	snprintf(t->text, sizeof(t->text), "%s", text);
+}
+
+/* Times GnuTLS reads and OpenSSL refuses, each named with its element, field
+ * and text; well-written ones, and elements whose DER was not walked, pass. */
+static void test_time_format(void **state)
+{
+	struct cert_chain chain;
+	struct verdict v;
+
+	(void)state;
+	make_chain(&chain, 300 * DAY);
+	for (size_t i = 0; i < chain.count; i++) {
+		chain.items[i].raw_times = true;
+		set_raw_time(&chain.items[i].not_before_raw, false, "250101000000Z");
+		set_raw_time(&chain.items[i].not_after_raw, true, "20350101000000Z");
+	}
+	judge_crypto(&v, &chain, false, false);
+	assert_int_equal(v.count, 1);
+	assert_null(find_rule(&v, "time-format"));
+
+	set_raw_time(&chain.items[0].not_after_raw, false, "270230000000Z");
+	set_raw_time(&chain.items[1].not_before_raw, false, "3001010000Z");
+	set_raw_time(&chain.items[2].not_after_raw, false, "271231235960Z");
+	judge_crypto(&v, &chain, false, false);
+	assert_int_equal(v.count, 4);
+	assert_string_equal(v.items[1].rule, "time-format");
+	assert_int_equal(v.items[1].state, STATE_CRITICAL);
+	assert_string_equal(v.items[1].text,
+	                    "certificate 'CN=db1.example.com' notAfter '270230000000Z' is not a "
+	                    "valid time (30 February): OpenSSL-based clients refuse it");
+	assert_string_equal(v.items[2].text,
+	                    "intermediate 'CN=Issuing CA' notBefore '3001010000Z' is not a valid "
+	                    "time (no seconds): OpenSSL-based clients refuse it");
+	assert_string_equal(v.items[3].text,
+	                    "root 'CN=Root CA' notAfter '271231235960Z' is not a valid time "
+	                    "(second 60): OpenSSL-based clients refuse it");
+
+	chain.items[0].raw_times = chain.items[1].raw_times = chain.items[2].raw_times = false;
+	judge_crypto(&v, &chain, false, false);
+	assert_null(find_rule(&v, "time-format"));
+}
+
 static void test_trust_internal_ca_hint(void **state)
 {
 	struct trust_result t = {.store = "the system store", .system_store = true};
@@ -1246,6 +1293,7 @@ int main(void)
 	        cmocka_unit_test(test_ocsp_defects),
 	        cmocka_unit_test(test_crypto_signatures),
 	        cmocka_unit_test(test_crypto_rsa_keys),
+	        cmocka_unit_test(test_time_format),
 	        cmocka_unit_test(test_rules_in_order),
 	        cmocka_unit_test(test_trust_internal_ca_hint),
 	        cmocka_unit_test(test_cert_file),
