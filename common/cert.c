@@ -258,6 +258,28 @@ static void read_signature(struct cert_info *c)
 		snprintf(c->signature, sizeof(c->signature), "unknown");
 }
 
+/* GnuTLS gives a time before 1970 as the epoch (a certificate of 1950 would
+ * read "expired 1970-01-01"); the DER holds the true one, read only then. */
+static time_t true_time(time_t gnutls_time, bool raw, const struct validity_time *t)
+{
+	char why[VALIDITY_WHY_SIZE];
+	time_t written;
+
+	if (raw && gnutls_time <= 0 && validity_parse(t, &written, why, sizeof(why)) && written < 0)
+		return written;
+	return gnutls_time;
+}
+
+static void read_times(struct cert_info *c, const gnutls_datum_t *der)
+{
+	c->raw_times =
+	        validity_read(der->data, der->size, &c->not_before_raw, &c->not_after_raw) == 0;
+	c->not_before = true_time(gnutls_x509_crt_get_activation_time(c->crt), c->raw_times,
+	                          &c->not_before_raw);
+	c->not_after = true_time(gnutls_x509_crt_get_expiration_time(c->crt), c->raw_times,
+	                         &c->not_after_raw);
+}
+
 static int load_one(struct cert_info *c, const gnutls_datum_t *der, size_t index, struct fault *f)
 {
 	int ret;
@@ -290,10 +312,7 @@ static int load_one(struct cert_info *c, const gnutls_datum_t *der, size_t index
 	read_signature(c);
 	c->self_signed = gnutls_x509_crt_check_issuer(c->crt, c->crt) != 0;
 	c->role = role_at(c->self_signed, index);
-	c->not_before = gnutls_x509_crt_get_activation_time(c->crt);
-	c->not_after = gnutls_x509_crt_get_expiration_time(c->crt);
-	c->raw_times =
-	        validity_read(der->data, der->size, &c->not_before_raw, &c->not_after_raw) == 0;
+	read_times(c, der);
 	return 0;
 }
 

@@ -1,5 +1,6 @@
 /* cert — facts about the certificates of a served chain, read with the
- * gnutls_x509_crt_* API (dates, names and fingerprints are never parsed by hand). */
+ * gnutls_x509_crt_* API (dates, names and fingerprints are never parsed by hand,
+ * save the dates before 1970 that GnuTLS gives as the epoch: see validity.h). */
 #ifndef TLSCHECK_COMMON_CERT_H
 #define TLSCHECK_COMMON_CERT_H
 

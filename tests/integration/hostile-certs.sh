@@ -142,6 +142,28 @@ for bad in 'notAfter UTC:270230000000Z 30 February' 'notAfter UTC:271231235960Z 
 		"$PERF_TAIL" -- -N leaf.test -C root.pem
 done
 
+# GnuTLS gives dates before 1970 as the epoch; the certificate's own are told.
+# certtool writes 1949 as UTCTime "49...", which reads 2049: retime.py writes
+# it as RFC 5280 does, a GeneralizedTime.
+{ retime old-time GEN:19490301100000Z UTC:500601120000Z && serve old-time; } ||
+	bail_out 'cannot serve the leaf of 1949'
+check 'a leaf of 1949 to 1950: CRITICAL, expired on its own date, counted from it' 2 \
+	"$SERVER_PORT" \
+	"^TLS CRITICAL - [^|]*certificate 'CN=leaf\\.test' expired 27[0-9]{3}d [0-9]+h ago \\(1950-06-01 12:00 UTC\\)" \
+	'!1970-01-01' "$PERF_TAIL" -- -N leaf.test -C root.pem
+expect_check 'a leaf of 1949 to 1950, -v: valid from 1949' 2 \
+	'*valid 1949-03-01 10:00 UTC to 1950-06-01 12:00 UTC \(-[0-9]+\.[0-9]+ days left\)' '~1970-01-01' \
+	-- "$CHECK_TLS" -H 127.0.0.1 -p "$SERVER_PORT" -t 3 -N leaf.test -C root.pem -v
+json_out=$(cd "$TEST_DIR" && "$CHECK_TLS" -H 127.0.0.1 -p "$SERVER_PORT" -t 3 -N leaf.test \
+	-C root.pem --output=json)
+if grep -q '"not_before":"1949-03-01T10:00:00Z","not_after":"1950-06-01T12:00:00Z"' \
+	<<<"$json_out"; then
+	ok 'a leaf of 1949 to 1950, JSON: both dates'
+else
+	not_ok 'a leaf of 1949 to 1950, JSON: both dates'
+	diag "$json_out"
+fi
+
 # --- names and subjects ----------------------------------------------------------
 
 # certtool keeps 128 names of a template; OpenSSL signs any number.

@@ -13,6 +13,9 @@
  *   SHA1     "sha1.example", signed by INT with ECDSA-SHA1
  *   NOCN     "nocn-issued.example", serial 21, 2026-01-01 .. 2027-01-01, signed by a
  *            root (not kept) whose DN "OU=No CN CA,O=tlscheck tests" has no CN
+ *   PRE1970  "old", self-signed, notBefore 1949-03-01 10:00 (GeneralizedTime),
+ *            notAfter 1950-06-01 12:00 (UTCTime 500601120000Z): certtool wrote it,
+ *            tests/integration/retime.py wrote its times and signed it again
  */
 #include <config.h>
 
@@ -122,6 +125,18 @@ static const char SHA1_PEM[] = "-----BEGIN CERTIFICATE-----\n"
                                "hkjOPQQBA0kAMEYCIQDKDrX2lzGEtg4TKxRMCHBblN0rzJYdVqhbKs5P4wXOSQIh\n"
                                "AMzBHyv1teBSOkDHxGEDaZjkOsKyeI1WmFqYBzN+6XVq\n"
                                "-----END CERTIFICATE-----\n";
+
+static const char PRE1970_PEM[] =
+        "-----BEGIN CERTIFICATE-----\n"
+        "MIIBYzCCAQigAwIBAgIUCok7l65IrAMiQB4Ahi84bEhzF0cwCgYIKoZIzj0EAwIw\n"
+        "DjEMMAoGA1UEAxMDb2xkMCAYDzE5NDkwMzAxMTAwMDAwWhcNNTAwNjAxMTIwMDAw\n"
+        "WjAOMQwwCgYDVQQDEwNvbGQwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAATv+xxh\n"
+        "Xe1nJCGGC5qOBiwVBWmq9BbhoiQRkh/gv7CQ9XoCFdpwYKtNrgJmUZDycb6ECXWo\n"
+        "huAUuXEhMNQsstq9o0IwQDAPBgNVHRMBAf8EBTADAQH/MA4GA1UdDwEB/wQEAwIC\n"
+        "BDAdBgNVHQ4EFgQUiBWDOcxnB3vR+tlq8H6SRewuUJkwCgYIKoZIzj0EAwIDSQAw\n"
+        "RgIhAKHQCRssI4PP3XOWqAyv0QVzJ5dv92EqIeD68oAOAC0RAiEA3jjl94xARQIV\n"
+        "Dl62dL4Lv3+lZUPVg5xQq2uz9ReeTY4=\n"
+        "-----END CERTIFICATE-----\n";
 
 static const char NOCN_PEM[] = "-----BEGIN CERTIFICATE-----\n"
                                "MIIB0DCCAXagAwIBAgIBITAKBggqhkjOPQQDAjAsMRcwFQYDVQQKEw50bHNjaGVj\n"
@@ -331,6 +346,21 @@ static void test_leaf_fields(void **state)
 	cert_chain_clear(&chain);
 	assert_int_equal(chain.count, 0);
 	assert_null(chain.items[0].crt);
+}
+
+/* GnuTLS gives both times as 1970-01-01; the DER holds the true ones. */
+static void test_times_before_1970(void **state)
+{
+	const char *pems[] = {PRE1970_PEM};
+	struct cert_chain chain;
+
+	(void)state;
+	load_ok(&chain, pems, 1);
+	assert_true(chain.items[0].raw_times);
+	assert_true(chain.items[0].not_before_raw.generalized);
+	assert_true(chain.items[0].not_before == -657554400); /* 1949-03-01 10:00 */
+	assert_true(chain.items[0].not_after == -618062400);  /* 1950-06-01 12:00 */
+	cert_chain_clear(&chain);
 }
 
 static void test_cn_only_fields(void **state)
@@ -923,6 +953,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_leaf_fields),
+	        cmocka_unit_test(test_times_before_1970),
 	        cmocka_unit_test(test_cn_only_fields),
 	        cmocka_unit_test(test_roles_by_position),
 	        cmocka_unit_test(test_issuer_without_cn),

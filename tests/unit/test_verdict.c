@@ -96,6 +96,23 @@ static void test_expiry_warning_boundary(void **state)
 	assert_true(v.expiry.seconds_left == 14.0 * DAY - 1);
 }
 
+/* Dates before 1970 are dates like any other: the count and the date true. */
+static void test_expiry_before_1970(void **state)
+{
+	struct cert_chain chain;
+	struct verdict v;
+
+	(void)state;
+	make_chain(&chain, 300 * DAY);
+	chain.items[0].not_before = -657554400; /* 1949-03-01 10:00 */
+	chain.items[0].not_after = -618062400;  /* 1950-06-01 12:00 */
+	judge(&v, &chain, &warn_14d, &crit_7d);
+	assert_single(&v, STATE_CRITICAL,
+	              "certificate 'CN=db1.example.com' expired 27607d 12h ago (1950-06-01 12:00 "
+	              "UTC)");
+	assert_true(v.expiry.seconds_left == -618062400.0 - NOW);
+}
+
 static void test_expiry_critical_boundary(void **state)
 {
 	struct cert_chain chain;
@@ -1270,6 +1287,7 @@ int main(void)
 	        cmocka_unit_test(test_expiry_ok_fact),
 	        cmocka_unit_test(test_expiry_warning_boundary),
 	        cmocka_unit_test(test_expiry_critical_boundary),
+	        cmocka_unit_test(test_expiry_before_1970),
 	        cmocka_unit_test(test_expiry_expired),
 	        cmocka_unit_test(test_expiry_not_yet_valid),
 	        cmocka_unit_test(test_expiry_intermediate_first),

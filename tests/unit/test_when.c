@@ -94,6 +94,11 @@ static void test_format(void **state)
 	assert_string_equal(out, "2026-12-02 13:00 UTC");
 	when_format(0, out, sizeof(out));
 	assert_string_equal(out, "1970-01-01 00:00 UTC");
+	/* Before the epoch, as certificates of 1949 and 1950 have it. */
+	when_format(-618062400, out, sizeof(out));
+	assert_string_equal(out, "1950-06-01 12:00 UTC");
+	when_format(-1, out, sizeof(out));
+	assert_string_equal(out, "1969-12-31 23:59 UTC");
 	/* Seconds are dropped, not rounded. */
 	when_format(1796216459, out, sizeof(out));
 	assert_string_equal(out, "2026-12-02 13:00 UTC");
