@@ -403,6 +403,9 @@ static void record_anchor(gnutls_x509_trust_list_t list, const struct cert_chain
 	snprintf(r->anchor_label, sizeof(r->anchor_label), "%s", one.items[0].label);
 	r->anchor_not_before = one.items[0].not_before;
 	r->anchor_not_after = one.items[0].not_after;
+	r->anchor_raw_times = one.items[0].raw_times;
+	r->anchor_not_before_raw = one.items[0].not_before_raw;
+	r->anchor_not_after_raw = one.items[0].not_after_raw;
 	r->anchor_self_signed = gnutls_x509_crt_check_issuer(anchor, anchor) != 0;
 out:
 	cert_chain_clear(&one);

@@ -37,6 +37,9 @@ struct trust_result {
 	char anchor_label[CERT_LABEL_SIZE]; /* as cert labels: "CN=Example Root CA", or the DN */
 	time_t anchor_not_before;
 	time_t anchor_not_after;
+	bool anchor_raw_times; /* its validity times as written, as cert_info's */
+	struct validity_time anchor_not_before_raw;
+	struct validity_time anchor_not_after_raw;
 	bool anchor_served;      /* the server sent it (so it is judged as served) */
 	bool anchor_self_signed; /* a root; else an intermediate the store holds */
 	bool system_store;       /* the store is the system's, not one the operator named */

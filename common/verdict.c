@@ -469,6 +469,28 @@ static void judge_crypto(struct verdict *v, const struct facts *facts)
 		judge_element_crypto(v, &facts->chain->items[i], facts);
 }
 
+/* The chain verified against an anchor that the server does not send. */
+static bool anchor_not_served(const struct facts *facts)
+{
+	const struct trust_result *t = facts->trust;
+
+	return t != NULL && t->trusted && t->anchor_known && !t->anchor_served &&
+	       !probe_failed(facts);
+}
+
+/* The anchor in use, as the rules judge a chain element. */
+static void anchor_as_element(const struct trust_result *t, struct cert_info *anchor)
+{
+	memset(anchor, 0, sizeof(*anchor));
+	anchor->role = t->anchor_self_signed ? CERT_ROOT : CERT_INTERMEDIATE;
+	snprintf(anchor->label, sizeof(anchor->label), "%s", t->anchor_label);
+	anchor->not_before = t->anchor_not_before;
+	anchor->not_after = t->anchor_not_after;
+	anchor->raw_times = t->anchor_raw_times;
+	anchor->not_before_raw = t->anchor_not_before_raw;
+	anchor->not_after_raw = t->anchor_not_after_raw;
+}
+
 /* GnuTLS reads a time that RFC 5280 does not allow (30 February, a second 60,
  * no seconds), and so does the expiry rule; OpenSSL refuses the certificate
  * ("format error in certificate's notAfter field"), and with it libpq and most
@@ -487,17 +509,27 @@ static void judge_time(struct verdict *v, const struct cert_info *c, const char 
 	            field, t->text, why);
 }
 
+static void judge_times(struct verdict *v, const struct cert_info *c)
+{
+	if (!c->raw_times)
+		return;
+	judge_time(v, c, "notBefore", &c->not_before_raw);
+	judge_time(v, c, "notAfter", &c->not_after_raw);
+}
+
+/* Every served element, and the anchor in use when not served: OpenSSL judges
+ * the anchor's times too. */
 static void judge_time_format(struct verdict *v, const struct facts *facts)
 {
+	struct cert_info anchor;
+
 	if (!has_chain(facts))
 		return;
-	for (size_t i = 0; i < facts->chain->count; i++) {
-		const struct cert_info *c = &facts->chain->items[i];
-
-		if (!c->raw_times)
-			continue;
-		judge_time(v, c, "notBefore", &c->not_before_raw);
-		judge_time(v, c, "notAfter", &c->not_after_raw);
+	for (size_t i = 0; i < facts->chain->count; i++)
+		judge_times(v, &facts->chain->items[i]);
+	if (anchor_not_served(facts)) {
+		anchor_as_element(facts->trust, &anchor);
+		judge_times(v, &anchor);
 	}
 }
 
@@ -660,17 +692,12 @@ static void judge_pin(struct verdict *v, const struct facts *facts)
  * element shows it. Its days count in days_left when they are the fewest. */
 static void judge_anchor(struct verdict *v, const struct facts *facts)
 {
-	const struct trust_result *t = facts->trust;
 	struct cert_info anchor;
 	double left;
 
-	if (t == NULL || !t->trusted || !t->anchor_known || t->anchor_served || probe_failed(facts))
+	if (!anchor_not_served(facts))
 		return;
-	memset(&anchor, 0, sizeof(anchor));
-	anchor.role = t->anchor_self_signed ? CERT_ROOT : CERT_INTERMEDIATE;
-	snprintf(anchor.label, sizeof(anchor.label), "%s", t->anchor_label);
-	anchor.not_before = t->anchor_not_before;
-	anchor.not_after = t->anchor_not_after;
+	anchor_as_element(facts->trust, &anchor);
 	judge_element(v, rule_anchor, &anchor, facts);
 	left = difftime(anchor.not_after, facts->now);
 	if (v->expiry.valid && left < v->expiry.seconds_left) {

@@ -24,8 +24,9 @@
  *                key under 2048 bits (WARNING, unless --allow-weak-rsa). The
  *                signature of a self-signed element proves nothing and is not
  *                judged; its key is.
- *   time-format  a validity time of a served element is not written as RFC 5280
- *                writes one (30 February, a second 60, no seconds, not in UTC):
+ *   time-format  a validity time of a served element, or of the anchor in use
+ *                when not served, is not written as RFC 5280 writes one (30
+ *                February, a second 60, no seconds, not in UTC):
  *                CRITICAL, naming the element, the field and the time as
  *                written (OpenSSL-based clients refuse the certificate).
  *   handshake    the handshake failed after the chain was seen: CRITICAL.

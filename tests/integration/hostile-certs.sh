@@ -117,8 +117,10 @@ check "chain of $((CHAIN_MAX + 6)), trust not judged: WARNING, the cut said" 1 "
 # signs the leaf again with the root's key, so that only the time is wrong.
 mint timed root leaf.test '-1 day' '+200 days' 'dns_name = "leaf.test"' tls_www_server \
 	signing_key || bail_out 'cannot make the leaf to retime'
+# retime NAME NOT_BEFORE NOT_AFTER [SOURCE]: TEST_DIR/NAME.pem, SOURCE (timed)
+# with those times, signed with the one key.
 retime() {
-	"$PYTHON" "$TLSCHECK_SRCDIR/tests/integration/retime.py" "$TEST_DIR/timed.pem" \
+	"$PYTHON" "$TLSCHECK_SRCDIR/tests/integration/retime.py" "$TEST_DIR/${4:-timed}.pem" \
 		"$TEST_DIR/key.key" "$TEST_DIR/$1.pem" "$2" "$3"
 }
 { retime valid-time - UTC:491231235959Z && serve valid-time; } ||
@@ -127,6 +129,12 @@ check 'a leaf retimed to a valid notAfter: OK, trusted, no time named' 0 "$SERVE
 	"^TLS OK - .*'CN=leaf\\.test' expires in .*\\(2049-12-31 23:59 UTC\\), chain trusted by root\\.pem" \
 	'!not a valid time' "$PERF_TAIL" \
 	-- -N leaf.test -C root.pem
+# OpenSSL judges the anchor's times too, served or not.
+retime bad-root - UTC:390230000000Z root || bail_out 'cannot retime the root'
+check 'the anchor in use, not served, notAfter 390230000000Z: CRITICAL, named' 2 \
+	"$SERVER_PORT" \
+	"^TLS CRITICAL - [^|]*: root 'CN=tlscheck root' notAfter '390230000000Z' is not a valid time \\(30 February\\): OpenSSL-based clients refuse it" \
+	"$PERF_TAIL" -- -N leaf.test -C bad-root.pem
 for bad in 'notAfter UTC:270230000000Z 30 February' 'notAfter UTC:271231235960Z second 60' \
 	'notAfter UTC:3001010000Z no seconds' 'notBefore GEN:202601010000Z no seconds'; do
 	read -r field time why <<<"$bad"

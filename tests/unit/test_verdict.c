@@ -1146,6 +1146,37 @@ static void test_anchor(void **state)
 	            "server does not send intermediate 'CN=Issuing CA'");
 }
 
+/* OpenSSL judges the times of the anchor in use too: named when not served. */
+static void test_anchor_time_format(void **state)
+{
+	struct cert_chain chain;
+	struct trust_result t = {.trusted = true,
+	                         .store = "ca.pem",
+	                         .anchor_known = true,
+	                         .anchor_self_signed = true,
+	                         .anchor_label = "CN=Corp Root",
+	                         .anchor_not_before = NOW - 3650 * DAY,
+	                         .anchor_not_after = NOW + 3000 * DAY,
+	                         .anchor_raw_times = true};
+	struct facts facts = {.now = NOW, .trust = &t};
+	struct verdict v;
+
+	(void)state;
+	make_chain(&chain, 200 * DAY);
+	chain.count = 2;
+	facts.chain = &chain;
+	set_raw_time(&t.anchor_not_before_raw, false, "160101000000Z");
+	set_raw_time(&t.anchor_not_after_raw, false, "340230000000Z");
+	judge_facts(&v, &facts);
+	assert_rule(&v, "time-format", STATE_CRITICAL,
+	            "root 'CN=Corp Root' notAfter '340230000000Z' is not a valid time (30 "
+	            "February): OpenSSL-based clients refuse it");
+	/* Served, its served copy is the one judged. */
+	t.anchor_served = true;
+	judge_facts(&v, &facts);
+	assert_null(find_rule(&v, "time-format"));
+}
+
 static void test_tls_version(void **state)
 {
 	struct cert_chain chain;
@@ -1312,6 +1343,7 @@ int main(void)
 	        cmocka_unit_test(test_crypto_signatures),
 	        cmocka_unit_test(test_crypto_rsa_keys),
 	        cmocka_unit_test(test_time_format),
+	        cmocka_unit_test(test_anchor_time_format),
 	        cmocka_unit_test(test_rules_in_order),
 	        cmocka_unit_test(test_trust_internal_ca_hint),
 	        cmocka_unit_test(test_cert_file),
