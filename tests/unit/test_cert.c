@@ -13,6 +13,10 @@
  *   SHA1     "sha1.example", signed by INT with ECDSA-SHA1
  *   NOCN     "nocn-issued.example", serial 21, 2026-01-01 .. 2027-01-01, signed by a
  *            root (not kept) whose DN "OU=No CN CA,O=tlscheck tests" has no CN
+ *   TWIN_OLD "Twin Root", self-signed, serial 03, 2015-01-01 .. 2025-01-01
+ *   TWIN_NEW "Twin Root" renewed in place: the same subject and key, serial 04,
+ *            2024-06-01 .. 2034-06-01
+ *   TWIN_LEAF "twin.example", signed by the Twin Root's key, 2026-01-01 .. 2027-01-01
  *   PRE1970  "old", self-signed, notBefore 1949-03-01 10:00 (GeneralizedTime),
  *            notAfter 1950-06-01 12:00 (UTCTime 500601120000Z): certtool wrote it,
  *            tests/integration/retime.py wrote its times and signed it again
@@ -126,6 +130,46 @@ static const char SHA1_PEM[] = "-----BEGIN CERTIFICATE-----\n"
                                "AMzBHyv1teBSOkDHxGEDaZjkOsKyeI1WmFqYBzN+6XVq\n"
                                "-----END CERTIFICATE-----\n";
 
+static const char TWIN_OLD_PEM[] =
+        "-----BEGIN CERTIFICATE-----\n"
+        "MIIBjDCCATGgAwIBAgIBAzAKBggqhkjOPQQDAjAtMRcwFQYDVQQKEw50bHNjaGVj\n"
+        "ayB0ZXN0czESMBAGA1UEAxMJVHdpbiBSb290MB4XDTE1MDEwMTAwMDAwMFoXDTI1\n"
+        "MDEwMTAwMDAwMFowLTEXMBUGA1UEChMOdGxzY2hlY2sgdGVzdHMxEjAQBgNVBAMT\n"
+        "CVR3aW4gUm9vdDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABKhi0EHGFwHtD+Fe\n"
+        "nqRUeBwj7txHMvIq9wGoxI5mzAg/DREQTG6DPsnm7gtzPZvlesisen+Dyn4BQSXx\n"
+        "SYrFqCCjQjBAMA8GA1UdEwEB/wQFMAMBAf8wDgYDVR0PAQH/BAQDAgIEMB0GA1Ud\n"
+        "DgQWBBRipIRpqTDlGpTp/r2afOGSb8wqmDAKBggqhkjOPQQDAgNJADBGAiEAzpOA\n"
+        "Sn/8VPs+1HjBWjQAWBtwi08X8dgi+PuhcO7v0lICIQCFHEWN+Vyayjdzvuh8VYAN\n"
+        "WxnK9nVSK28CcNViPzwnuA==\n"
+        "-----END CERTIFICATE-----\n";
+
+static const char TWIN_NEW_PEM[] =
+        "-----BEGIN CERTIFICATE-----\n"
+        "MIIBjDCCATGgAwIBAgIBBDAKBggqhkjOPQQDAjAtMRcwFQYDVQQKEw50bHNjaGVj\n"
+        "ayB0ZXN0czESMBAGA1UEAxMJVHdpbiBSb290MB4XDTI0MDYwMTAwMDAwMFoXDTM0\n"
+        "MDYwMTAwMDAwMFowLTEXMBUGA1UEChMOdGxzY2hlY2sgdGVzdHMxEjAQBgNVBAMT\n"
+        "CVR3aW4gUm9vdDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABKhi0EHGFwHtD+Fe\n"
+        "nqRUeBwj7txHMvIq9wGoxI5mzAg/DREQTG6DPsnm7gtzPZvlesisen+Dyn4BQSXx\n"
+        "SYrFqCCjQjBAMA8GA1UdEwEB/wQFMAMBAf8wDgYDVR0PAQH/BAQDAgIEMB0GA1Ud\n"
+        "DgQWBBRipIRpqTDlGpTp/r2afOGSb8wqmDAKBggqhkjOPQQDAgNJADBGAiEA5Jdg\n"
+        "NC8/ISs3b9pVMz60kQG5YgSrHrdv8MfCEaynNUcCIQC4sqMsP+nBOFhhZapRrzFb\n"
+        "T7FvF+awSxsdEO77njZA4A==\n"
+        "-----END CERTIFICATE-----\n";
+
+static const char TWIN_LEAF_PEM[] =
+        "-----BEGIN CERTIFICATE-----\n"
+        "MIIBwzCCAWmgAwIBAgIBBTAKBggqhkjOPQQDAjAtMRcwFQYDVQQKEw50bHNjaGVj\n"
+        "ayB0ZXN0czESMBAGA1UEAxMJVHdpbiBSb290MB4XDTI2MDEwMTAwMDAwMFoXDTI3\n"
+        "MDEwMTAwMDAwMFowFzEVMBMGA1UEAxMMdHdpbi5leGFtcGxlMFkwEwYHKoZIzj0C\n"
+        "AQYIKoZIzj0DAQcDQgAEIsM7sWuT5vSx0g7yiKTmyg3DThYIZ3ij0FQbCFylEvZr\n"
+        "42r6lmwbUOPmNef2jUQr6E0kSDRfFA9GFX5yI8a8EqOBjzCBjDAMBgNVHRMBAf8E\n"
+        "AjAAMBcGA1UdEQQQMA6CDHR3aW4uZXhhbXBsZTATBgNVHSUEDDAKBggrBgEFBQcD\n"
+        "ATAOBgNVHQ8BAf8EBAMCB4AwHQYDVR0OBBYEFLHuOmj1ociEnJEZw83jnvTSjALi\n"
+        "MB8GA1UdIwQYMBaAFGKkhGmpMOUalOn+vZp84ZJvzCqYMAoGCCqGSM49BAMCA0gA\n"
+        "MEUCIQDJRpfdQVVcc29wKVZdh8XUzrHEzoXb0HLJGV/2zzKWkQIgZuqPvxP7MwQL\n"
+        "KKEjIndalpIcl9G9Fi1Nxk870kAg4Mw=\n"
+        "-----END CERTIFICATE-----\n";
+
 static const char PRE1970_PEM[] =
         "-----BEGIN CERTIFICATE-----\n"
         "MIIBYzCCAQigAwIBAgIUCok7l65IrAMiQB4Ahi84bEhzF0cwCgYIKoZIzj0EAwIw\n"
@@ -172,6 +216,10 @@ struct fixture_dir {
 	char truncated[160]; /* the CA's PEM, cut short */
 	char anchors[160];   /* a directory holding the CA, a note, a FIFO and a subdirectory */
 	char empty_dir[160]; /* a directory holding nothing */
+	char twins_old_first[160]; /* TWIN_OLD, then TWIN_NEW */
+	char twins_new_first[160]; /* TWIN_NEW, then TWIN_OLD */
+	char twin_old[160];
+	char twin_new[160];
 };
 
 static void write_file(const char *path, const char *text)
@@ -180,6 +228,15 @@ static void write_file(const char *path, const char *text)
 
 	assert_non_null(fp);
 	assert_int_equal(fputs(text, fp) >= 0, 1);
+	assert_int_equal(fclose(fp), 0);
+}
+
+static void write_file_twice(const char *path, const char *first, const char *second)
+{
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	assert_int_equal(fputs(first, fp) >= 0 && fputs(second, fp) >= 0, 1);
 	assert_int_equal(fclose(fp), 0);
 }
 
@@ -248,6 +305,14 @@ static int setup_dir(void **state)
 	write_file(d->other, OTHER_PEM);
 	write_file(d->intermediate, INT_PEM);
 	write_file(d->empty, "no certificate in here\n");
+	snprintf(d->twins_old_first, sizeof(d->twins_old_first), "%s/twins-old-first.pem", d->dir);
+	snprintf(d->twins_new_first, sizeof(d->twins_new_first), "%s/twins-new-first.pem", d->dir);
+	snprintf(d->twin_old, sizeof(d->twin_old), "%s/twin-old.pem", d->dir);
+	snprintf(d->twin_new, sizeof(d->twin_new), "%s/twin-new.pem", d->dir);
+	write_file(d->twin_old, TWIN_OLD_PEM);
+	write_file(d->twin_new, TWIN_NEW_PEM);
+	write_file_twice(d->twins_old_first, TWIN_OLD_PEM, TWIN_NEW_PEM);
+	write_file_twice(d->twins_new_first, TWIN_NEW_PEM, TWIN_OLD_PEM);
 	memcpy(cut, CA_PEM, sizeof(cut) - 1);
 	cut[sizeof(cut) - 1] = '\0';
 	write_file(d->truncated, cut);
@@ -268,6 +333,10 @@ static int teardown_dir(void **state)
 	unlink(d->intermediate);
 	unlink(d->empty);
 	unlink(d->truncated);
+	unlink(d->twins_old_first);
+	unlink(d->twins_new_first);
+	unlink(d->twin_old);
+	unlink(d->twin_new);
 	rmdir(d->dir);
 	free(d);
 	return 0;
@@ -929,6 +998,33 @@ static void test_anchor_intermediate(void **state)
 	          T_2030_01_01);
 }
 
+#define T_2024_06_01 ((time_t)1717200000)
+#define T_2034_06_01 ((time_t)2032732800)
+
+/* A root renewed in place beside its expired copy: the one that expires last is
+ * the anchor, whatever the order of the copies, in one file or two, served or
+ * not. */
+static void test_anchor_renewed_in_place(void **state)
+{
+	struct fixture_dir *d = *state;
+	const char *leaf_only[] = {TWIN_LEAF_PEM};
+	const char *with_old_root[] = {TWIN_LEAF_PEM, TWIN_OLD_PEM};
+	const char *old_first[] = {d->twin_old, d->twin_new};
+	const char *new_first[] = {d->twin_new, d->twin_old};
+	struct trust_result r;
+	struct fault f = {0};
+
+	anchor_is(leaf_only, 1, d->twins_old_first, "CN=Twin Root", T_2024_06_01, T_2034_06_01);
+	anchor_is(leaf_only, 1, d->twins_new_first, "CN=Twin Root", T_2024_06_01, T_2034_06_01);
+	anchor_is(with_old_root, 2, d->twins_old_first, "CN=Twin Root", T_2024_06_01, T_2034_06_01);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(
+		        verify(leaf_only, 1, i == 0 ? old_first : new_first, 2, NULL, &r, &f), 0);
+		assert_true(r.trusted);
+		assert_true(r.anchor_not_after == T_2034_06_01);
+	}
+}
+
 static void test_empty_chain_is_not_trusted(void **state)
 {
 	struct fixture_dir *d = *state;
@@ -985,6 +1081,7 @@ int main(void)
 	        cmocka_unit_test(test_anchor_not_served),
 	        cmocka_unit_test(test_anchor_served),
 	        cmocka_unit_test(test_anchor_intermediate),
+	        cmocka_unit_test(test_anchor_renewed_in_place),
 	        cmocka_unit_test(test_empty_chain_is_not_trusted),
 	};
 
