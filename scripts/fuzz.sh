@@ -12,7 +12,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=$1 seconds=$2
 shift 2
 harnesses=("$@")
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(cli kafka ldap mqtt mysql pgsql redis textproto time xmpp)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(cli kafka ldap mqtt mysql pgsql redis textproto time validity xmpp)
 
 # The sources each harness is there to reach: its coverage of them is reported,
 # and a harness that reaches none of their edges fails (a fuzzer that never gets
@@ -28,6 +28,7 @@ declare -A PARSERS=(
 	[textproto]='textproto.c protocols/smtp.c protocols/imap.c protocols/pop3.c protocols/ftp.c
 		protocols/nntp.c protocols/sieve.c'
 	[time]='threshold.c when.c'
+	[validity]='validity.c'
 	[xmpp]='protocols/xmpp.c'
 )
 
