@@ -34,6 +34,13 @@ struct trust_anchors {
 	gnutls_x509_trust_list_t list;
 	char store[256]; /* the name trust_result gives the store */
 	bool system;     /* the system store, not one the operator named */
+	/* The subjects two anchors or more share (a root renewed in place beside
+	 * its old copy), raw DER: which anchor of such a subject is in use is looked
+	 * for among them all. ANY_SHARED: GnuTLS read the store itself, or memory
+	 * ran out, and any subject may be shared. */
+	gnutls_datum_t *shared;
+	size_t shared_count;
+	bool any_shared;
 };
 
 static const char *base_name(const char *path)
@@ -63,18 +70,81 @@ static void describe_store(const struct trust_store *s, char *store, size_t size
 		snprintf(store, size, "the system store");
 }
 
-/* Add the PEM certificates of DATA to LIST: how many, 0 when it holds none, or
- * GnuTLS's error when it cannot be parsed. */
-static int add_pem(gnutls_x509_trust_list_t list, const gnutls_datum_t *data)
+static bool is_shared(const struct trust_anchors *a, const gnutls_datum_t *dn)
 {
-	int ret = gnutls_x509_trust_list_add_trust_mem(list, data, NULL, GNUTLS_X509_FMT_PEM, 0, 0);
+	for (size_t i = 0; i < a->shared_count; i++) {
+		if (a->shared[i].size == dn->size &&
+		    memcmp(a->shared[i].data, dn->data, dn->size) == 0)
+			return true;
+	}
+	return false;
+}
 
-	return ret == GNUTLS_E_NO_CERTIFICATE_FOUND ? 0 : ret;
+/* Note that the subject DN (allocated, now A's) is shared. */
+static void note_shared(struct trust_anchors *a, gnutls_datum_t *dn)
+{
+	gnutls_datum_t *grown;
+
+	if (is_shared(a, dn)) {
+		gnutls_free(dn->data);
+		return;
+	}
+	grown = realloc(a->shared, (a->shared_count + 1) * sizeof(*grown));
+	if (grown == NULL) {
+		a->any_shared = true;
+		gnutls_free(dn->data);
+		return;
+	}
+	a->shared = grown;
+	a->shared[a->shared_count++] = *dn;
+}
+
+/* Before CRT joins A: does an anchor with its subject sit there already? One
+ * lookup by name, and no anchor copied unless one is found. */
+static void note_if_shared(struct trust_anchors *a, gnutls_x509_crt_t crt)
+{
+	gnutls_datum_t dn = {NULL, 0};
+	gnutls_x509_crt_t held = NULL;
+
+	if (gnutls_x509_crt_get_raw_dn(crt, &dn) == 0 &&
+	    gnutls_x509_trust_list_get_issuer_by_dn(a->list, &dn, &held, 0) == 0) {
+		gnutls_x509_crt_deinit(held);
+		note_shared(a, &dn);
+		return;
+	}
+	gnutls_free(dn.data);
+}
+
+/* Add the PEM certificates of DATA to A's list, as
+ * gnutls_x509_trust_list_add_trust_mem() would, one at a time to see whether
+ * one shares its subject with an anchor already there: how many, 0 when DATA
+ * holds none, or GnuTLS's error when it cannot be parsed. */
+static int add_pem(struct trust_anchors *a, const gnutls_datum_t *data)
+{
+	gnutls_x509_crt_t *crts = NULL;
+	unsigned count = 0, i;
+	int ret = gnutls_x509_crt_list_import2(&crts, &count, data, GNUTLS_X509_FMT_PEM, 0);
+
+	if (ret == GNUTLS_E_NO_CERTIFICATE_FOUND)
+		return 0;
+	if (ret < 0)
+		return ret;
+	for (i = 0; i < count && ret >= 0; i++) {
+		note_if_shared(a, crts[i]);
+		/* The list owns the certificate once added, the array stays ours. */
+		ret = gnutls_x509_trust_list_add_cas(a->list, &crts[i], 1, 0);
+		if (ret < 0)
+			gnutls_x509_crt_deinit(crts[i]);
+	}
+	for (; i < count; i++)
+		gnutls_x509_crt_deinit(crts[i]);
+	gnutls_free(crts);
+	return ret < 0 ? ret : (int)count;
 }
 
 /* Read through the bounded reader, not gnutls_x509_trust_list_add_trust_file():
  * GnuTLS would open a FIFO and wait on it, or read /dev/zero without end. */
-static int add_file(gnutls_x509_trust_list_t list, const char *file, struct fault *f)
+static int add_file(struct trust_anchors *a, const char *file, struct fault *f)
 {
 	gnutls_datum_t data = {NULL, 0};
 	int rc = -1;
@@ -82,7 +152,7 @@ static int add_file(gnutls_x509_trust_list_t list, const char *file, struct faul
 
 	if (file_read_bounded(file, "CA file", FILE_CA_MAX, &data, f) < 0)
 		goto out;
-	ret = add_pem(list, &data);
+	ret = add_pem(a, &data);
 	if (ret < 0) {
 		fault_set(f, FAULT_INTERNAL, "CA file '%s' cannot be parsed: %s", file,
 		          file_parse_error(ret));
@@ -98,19 +168,19 @@ out:
 	return rc;
 }
 
-static int add_files(gnutls_x509_trust_list_t list, const struct trust_store *s, struct fault *f)
+static int add_files(struct trust_anchors *a, const struct trust_store *s, struct fault *f)
 {
 	size_t i;
 
 	for (i = 0; i < s->ca_file_count && i < TRUST_MAX_CA_FILES; i++) {
-		if (add_file(list, s->ca_files[i], f) < 0)
+		if (add_file(a, s->ca_files[i], f) < 0)
 			return -1;
 	}
 	return 0;
 }
 
 struct dir_load {
-	gnutls_x509_trust_list_t list;
+	struct trust_anchors *anchors;
 	unsigned count;
 };
 
@@ -121,7 +191,7 @@ struct dir_load {
 static int add_dir_entry(const char *path, const gnutls_datum_t *data, void *arg, struct fault *f)
 {
 	struct dir_load *load = arg;
-	int ret = add_pem(load->list, data);
+	int ret = add_pem(load->anchors, data);
 
 	(void)path;
 	if (ret == GNUTLS_E_MEMORY_ERROR) {
@@ -135,9 +205,9 @@ static int add_dir_entry(const char *path, const gnutls_datum_t *data, void *arg
 
 /* Read through the bounded reader, not gnutls_x509_trust_list_add_trust_dir(),
  * which opens every entry itself, FIFOs and devices included, without a bound. */
-static int add_dir(gnutls_x509_trust_list_t list, const char *dir, struct fault *f)
+static int add_dir(struct trust_anchors *a, const char *dir, struct fault *f)
 {
-	struct dir_load load = {list, 0};
+	struct dir_load load = {a, 0};
 	const struct file_dir_walk walk = {
 	        .what = "CA directory",
 	        .entry_what = "CA file",
@@ -157,11 +227,14 @@ static int add_dir(gnutls_x509_trust_list_t list, const char *dir, struct fault 
 	return 0;
 }
 
-static int add_system(gnutls_x509_trust_list_t list, struct fault *f)
+/* GnuTLS reads the store itself: whether two anchors share a subject is not
+ * seen, so it is assumed. */
+static int add_system(struct trust_anchors *a, struct fault *f)
 {
 	int ret;
 
-	ret = gnutls_x509_trust_list_add_system_trust(list, 0, 0);
+	a->any_shared = true;
+	ret = gnutls_x509_trust_list_add_system_trust(a->list, 0, 0);
 	if (ret < 0) {
 		fault_set(f, FAULT_INTERNAL, "cannot load the system trust store: %s",
 		          gnutls_strerror(ret));
@@ -179,13 +252,13 @@ bool trust_store_is_explicit(const struct trust_store *store)
 	return store->ca_file_count > 0 || store->ca_path != NULL;
 }
 
-static int load_store(gnutls_x509_trust_list_t list, const struct trust_store *s, struct fault *f)
+static int load_store(struct trust_anchors *a, const struct trust_store *s, struct fault *f)
 {
 	if (!trust_store_is_explicit(s))
-		return add_system(list, f);
-	if (add_files(list, s, f) < 0)
+		return add_system(a, f);
+	if (add_files(a, s, f) < 0)
 		return -1;
-	if (s->ca_path != NULL && add_dir(list, s->ca_path, f) < 0)
+	if (s->ca_path != NULL && add_dir(a, s->ca_path, f) < 0)
 		return -1;
 	return 0;
 }
@@ -315,36 +388,53 @@ static bool served_anchor(gnutls_x509_trust_list_t list, gnutls_x509_crt_t crt,
 	return same;
 }
 
-/* Do A and B carry the same subject (as encoded) and the same key? */
-static bool same_subject_and_key(gnutls_x509_crt_t a, gnutls_x509_crt_t b)
+typedef int (*name_reader)(gnutls_x509_crt_t crt, gnutls_datum_t *dn);
+
+/* Do A and B carry the same name READ gives (as encoded)? */
+static bool same_name(gnutls_x509_crt_t a, gnutls_x509_crt_t b, name_reader read)
 {
 	gnutls_datum_t dn_a = {NULL, 0};
 	gnutls_datum_t dn_b = {NULL, 0};
-	bool same = gnutls_x509_crt_get_raw_dn(a, &dn_a) == 0 &&
-	            gnutls_x509_crt_get_raw_dn(b, &dn_b) == 0 && dn_a.size == dn_b.size &&
-	            memcmp(dn_a.data, dn_b.data, dn_a.size) == 0 && same_key(a, b);
+	bool same = read(a, &dn_a) == 0 && read(b, &dn_b) == 0 && dn_a.size == dn_b.size &&
+	            memcmp(dn_a.data, dn_b.data, dn_a.size) == 0;
 
 	gnutls_free(dn_a.data);
 	gnutls_free(dn_b.data);
 	return same;
 }
 
+/* Is A a copy of B renewed in place: the same subject, issuer and key? A
+ * cross-certificate (another issuer) is not: it anchors otherwise. */
+static bool renewed_copy(gnutls_x509_crt_t a, gnutls_x509_crt_t b)
+{
+	return same_name(a, b, gnutls_x509_crt_get_raw_dn) &&
+	       same_name(a, b, gnutls_x509_crt_get_raw_issuer_dn) && same_key(a, b);
+}
+
 /* An internal CA is often renewed in place: the same subject and key, new dates.
  * A store that holds both copies verifies the chain with either, and GnuTLS's
  * lookups give whichever was read first; a client picks the one still valid. Of
- * *ANCHOR and its twins in LIST, keep in *ANCHOR the one that expires last, so
- * that the order of the files does not decide. Once per trusted chain: the
- * walk copies every anchor of the store. */
-static void prefer_latest_twin(gnutls_x509_trust_list_t list, gnutls_x509_crt_t *anchor)
+ * *ANCHOR and its renewed copies in A, keep in *ANCHOR the one that expires
+ * last, so that the order of the files does not decide. The walk copies every
+ * anchor of the store (a third of a check's instructions with Debian's 144
+ * roots): only for a subject that two anchors share. */
+static void prefer_latest_copy(const struct trust_anchors *a, gnutls_x509_crt_t *anchor)
 {
 	gnutls_x509_trust_list_iter_t iter = NULL;
 	gnutls_x509_crt_t ca;
 	time_t latest = gnutls_x509_crt_get_expiration_time(*anchor);
+	gnutls_datum_t dn = {NULL, 0};
+	bool shared = a->any_shared;
 
-	while (gnutls_x509_trust_list_iter_get_ca(list, &iter, &ca) == 0) {
+	if (!shared && gnutls_x509_crt_get_raw_dn(*anchor, &dn) == 0)
+		shared = is_shared(a, &dn);
+	gnutls_free(dn.data);
+	if (!shared)
+		return;
+	while (gnutls_x509_trust_list_iter_get_ca(a->list, &iter, &ca) == 0) {
 		time_t expires = gnutls_x509_crt_get_expiration_time(ca);
 
-		if (expires > latest && same_subject_and_key(ca, *anchor)) {
+		if (expires > latest && renewed_copy(ca, *anchor)) {
 			gnutls_x509_crt_deinit(*anchor);
 			*anchor = ca;
 			latest = expires;
@@ -357,11 +447,12 @@ static void prefer_latest_twin(gnutls_x509_trust_list_t list, gnutls_x509_crt_t 
 
 /* The anchor a trusted CHAIN verified against, as a copy in *ANCHOR: a served
  * certificate on the path that is an anchor itself, else the anchor that issued
- * the top of the served path; of twins, the one that expires last. False when
- * neither is found. */
-static bool find_anchor(gnutls_x509_trust_list_t list, const struct cert_chain *chain,
+ * the top of the served path; of its renewed copies, the one that expires last.
+ * False when neither is found. */
+static bool find_anchor(const struct trust_anchors *a, const struct cert_chain *chain,
                         gnutls_x509_crt_t *anchor, bool *served)
 {
+	gnutls_x509_trust_list_t list = a->list;
 	size_t path[CERT_MAX_CHAIN];
 	size_t n = served_path(chain, path);
 	size_t i;
@@ -370,13 +461,13 @@ static bool find_anchor(gnutls_x509_trust_list_t list, const struct cert_chain *
 	for (i = 0; i < n; i++) {
 		if (served_anchor(list, chain->items[path[i]].crt, anchor)) {
 			*served = true;
-			prefer_latest_twin(list, anchor);
+			prefer_latest_copy(a, anchor);
 			return true;
 		}
 	}
 	if (gnutls_x509_trust_list_get_issuer(list, chain->items[path[n - 1]].crt, anchor,
 	                                      GNUTLS_TL_GET_COPY) == 0) {
-		prefer_latest_twin(list, anchor);
+		prefer_latest_copy(a, anchor);
 		return true;
 	}
 	*anchor = NULL;
@@ -386,7 +477,7 @@ static bool find_anchor(gnutls_x509_trust_list_t list, const struct cert_chain *
 /* Name and dates of the anchor in use, read as cert reads a served certificate
  * (the same label rules). Left unknown when it cannot be found or read: the
  * chain is trusted all the same. */
-static void record_anchor(gnutls_x509_trust_list_t list, const struct cert_chain *chain,
+static void record_anchor(const struct trust_anchors *a, const struct cert_chain *chain,
                           struct trust_result *r)
 {
 	gnutls_x509_crt_t anchor = NULL;
@@ -395,7 +486,7 @@ static void record_anchor(gnutls_x509_trust_list_t list, const struct cert_chain
 	struct fault ignored;
 
 	memset(&one, 0, sizeof(one));
-	if (!find_anchor(list, chain, &anchor, &r->anchor_served) ||
+	if (!find_anchor(a, chain, &anchor, &r->anchor_served) ||
 	    gnutls_x509_crt_export2(anchor, GNUTLS_X509_FMT_DER, &der) < 0 ||
 	    cert_chain_load(&one, &der, 1, &ignored) < 0)
 		goto out;
@@ -453,7 +544,7 @@ static int want_names(struct bundle_names *names, const struct cert_chain *const
 
 /* The system store's anchors that CHAINS can use; the whole store, loaded by
  * GnuTLS, when its bundle cannot be read as a file. */
-static int add_system_for(gnutls_x509_trust_list_t list, const struct cert_chain *const *chains,
+static int add_system_for(struct trust_anchors *a, const struct cert_chain *const *chains,
                           size_t count, struct fault *f)
 {
 	struct bundle_names names = {0};
@@ -463,13 +554,15 @@ static int add_system_for(gnutls_x509_trust_list_t list, const struct cert_chain
 	int rc = -1;
 
 	if (file_read_bounded(SYSTEM_TRUST_FILE, "system trust store", FILE_CA_MAX, &pem, f) < 0)
-		return add_system(list, f);
+		return add_system(a, f);
+	/* Only the few anchors the chains can use: looking among them is cheap. */
+	a->any_shared = true;
 	if (want_names(&names, chains, count, f) < 0 ||
 	    bundle_pick(&pem, &names, &picked, &picked_count, f) < 0)
 		goto out;
 	/* The list owns the certificates from here, the array stays ours. */
 	if (picked_count > 0 &&
-	    gnutls_x509_trust_list_add_cas(list, picked, (unsigned)picked_count, 0) < 0) {
+	    gnutls_x509_trust_list_add_cas(a->list, picked, (unsigned)picked_count, 0) < 0) {
 		for (size_t i = 0; i < picked_count; i++)
 			gnutls_x509_crt_deinit(picked[i]);
 		fault_set(f, FAULT_INTERNAL, "cannot load the system trust store");
@@ -516,7 +609,7 @@ int trust_load_for(const struct trust_store *store, const struct cert_chain *con
 	*out = NULL;
 	if (new_anchors(store, &a, f) < 0)
 		return -1;
-	if (add_system_for(a->list, chains, count, f) < 0) {
+	if (add_system_for(a, chains, count, f) < 0) {
 		trust_free(a);
 		return -1;
 	}
@@ -531,7 +624,7 @@ int trust_load(const struct trust_store *store, struct trust_anchors **out, stru
 	*out = NULL;
 	if (new_anchors(store, &a, f) < 0)
 		return -1;
-	if (load_store(a->list, store, f) < 0) {
+	if (load_store(a, store, f) < 0) {
 		trust_free(a);
 		return -1;
 	}
@@ -555,7 +648,7 @@ int trust_verify(const struct trust_anchors *anchors, const struct cert_chain *c
 		return -1;
 	result->trusted = status == 0;
 	if (result->trusted)
-		record_anchor(anchors->list, chain, result);
+		record_anchor(anchors, chain, result);
 	else
 		explain(chain, status, result);
 	return 0;
@@ -577,5 +670,8 @@ void trust_free(struct trust_anchors *anchors)
 		return;
 	if (anchors->list != NULL)
 		gnutls_x509_trust_list_deinit(anchors->list, 1);
+	for (size_t i = 0; i < anchors->shared_count; i++)
+		gnutls_free(anchors->shared[i].data);
+	free(anchors->shared);
 	free(anchors);
 }
