@@ -17,6 +17,10 @@
  *   TWIN_NEW "Twin Root" renewed in place: the same subject and key, serial 04,
  *            2024-06-01 .. 2034-06-01
  *   TWIN_LEAF "twin.example", signed by the Twin Root's key, 2026-01-01 .. 2027-01-01
+ *   CROSS_ROOT "Cross Root", self-signed, 2025-01-01 .. 2030-01-01
+ *   CROSS_CERT "Cross Root" with the same key, issued by another root (not kept),
+ *            2025-01-01 .. 2035-01-01: a cross-certificate, not a renewal
+ *   CROSS_LEAF "cross.example", signed by the Cross Root's key
  *   PRE1970  "old", self-signed, notBefore 1949-03-01 10:00 (GeneralizedTime),
  *            notAfter 1950-06-01 12:00 (UTCTime 500601120000Z): certtool wrote it,
  *            tests/integration/retime.py wrote its times and signed it again
@@ -170,6 +174,47 @@ static const char TWIN_LEAF_PEM[] =
         "KKEjIndalpIcl9G9Fi1Nxk870kAg4Mw=\n"
         "-----END CERTIFICATE-----\n";
 
+static const char CROSS_ROOT_PEM[] =
+        "-----BEGIN CERTIFICATE-----\n"
+        "MIIBjDCCATOgAwIBAgIBBjAKBggqhkjOPQQDAjAuMRcwFQYDVQQKEw50bHNjaGVj\n"
+        "ayB0ZXN0czETMBEGA1UEAxMKQ3Jvc3MgUm9vdDAeFw0yNTAxMDEwMDAwMDBaFw0z\n"
+        "MDAxMDEwMDAwMDBaMC4xFzAVBgNVBAoTDnRsc2NoZWNrIHRlc3RzMRMwEQYDVQQD\n"
+        "EwpDcm9zcyBSb290MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEIdLtSZ/QCDQB\n"
+        "vXfeDBkw1dTnODORNnGNv8j6e5PVMIY2fm48xgLBdAx7nMnaTJsOMQ4yfmjVrP8Q\n"
+        "3c6VFBXsSKNCMEAwDwYDVR0TAQH/BAUwAwEB/zAOBgNVHQ8BAf8EBAMCAgQwHQYD\n"
+        "VR0OBBYEFGwcOqv/q7rOe7gclXRLcE37kAX/MAoGCCqGSM49BAMCA0cAMEQCIC7W\n"
+        "+9PYoHqcolxDNxUNM2ooO4ukumOCUrnObLSzJFrEAiBLPQlCGX4rd6ku0QvgkNvf\n"
+        "3VQ+yViJRqUVYxHpgSZ8yw==\n"
+        "-----END CERTIFICATE-----\n";
+
+static const char CROSS_CERT_PEM[] =
+        "-----BEGIN CERTIFICATE-----\n"
+        "MIIBrTCCAVSgAwIBAgIBCDAKBggqhkjOPQQDAjAuMRcwFQYDVQQKEw50bHNjaGVj\n"
+        "ayB0ZXN0czETMBEGA1UEAxMKT2xkZXIgUm9vdDAeFw0yNTAxMDEwMDAwMDBaFw0z\n"
+        "NTAxMDEwMDAwMDBaMC4xFzAVBgNVBAoTDnRsc2NoZWNrIHRlc3RzMRMwEQYDVQQD\n"
+        "EwpDcm9zcyBSb290MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEIdLtSZ/QCDQB\n"
+        "vXfeDBkw1dTnODORNnGNv8j6e5PVMIY2fm48xgLBdAx7nMnaTJsOMQ4yfmjVrP8Q\n"
+        "3c6VFBXsSKNjMGEwDwYDVR0TAQH/BAUwAwEB/zAOBgNVHQ8BAf8EBAMCAgQwHQYD\n"
+        "VR0OBBYEFGwcOqv/q7rOe7gclXRLcE37kAX/MB8GA1UdIwQYMBaAFOJk0bHYm4+C\n"
+        "lP2Q8peG9xV1zKxbMAoGCCqGSM49BAMCA0cAMEQCIGboNe3746BUFVl0zpHrONyr\n"
+        "Wt+o4t0KHhZ/eFHFAp3qAiBdR4CSb06k0IFkJ1IWAp10/VNfz0TNtEGhUJstZ+bA\n"
+        "Bw==\n"
+        "-----END CERTIFICATE-----\n";
+
+static const char CROSS_LEAF_PEM[] =
+        "-----BEGIN CERTIFICATE-----\n"
+        "MIIBxjCCAWygAwIBAgIBCTAKBggqhkjOPQQDAjAuMRcwFQYDVQQKEw50bHNjaGVj\n"
+        "ayB0ZXN0czETMBEGA1UEAxMKQ3Jvc3MgUm9vdDAeFw0yNjAxMDEwMDAwMDBaFw0y\n"
+        "NzAxMDEwMDAwMDBaMBgxFjAUBgNVBAMTDWNyb3NzLmV4YW1wbGUwWTATBgcqhkjO\n"
+        "PQIBBggqhkjOPQMBBwNCAATjpYm1gm+bQXztj1XiGpm56dGNd26qarfFZhLo8Iss\n"
+        "GmzHYT+1opfJmb7/G2sjOdkznDYS/8ouiSPz6x2gxKE8o4GQMIGNMAwGA1UdEwEB\n"
+        "/wQCMAAwGAYDVR0RBBEwD4INY3Jvc3MuZXhhbXBsZTATBgNVHSUEDDAKBggrBgEF\n"
+        "BQcDATAOBgNVHQ8BAf8EBAMCB4AwHQYDVR0OBBYEFKe1RVw7WJzBAT2Yo4px31f1\n"
+        "V2OfMB8GA1UdIwQYMBaAFGwcOqv/q7rOe7gclXRLcE37kAX/MAoGCCqGSM49BAMC\n"
+        "A0gAMEUCIFwhO6sFbEvtZt73Ec+CGT2XMsfo4cL80kQzVH1Sa4vfAiEAhFKBFnMp\n"
+        "bLonEYbuv2fPnVrT0QCrTVMfTZ5RTR6UH9M=\n"
+        "-----END CERTIFICATE-----\n";
+
 static const char PRE1970_PEM[] =
         "-----BEGIN CERTIFICATE-----\n"
         "MIIBYzCCAQigAwIBAgIUCok7l65IrAMiQB4Ahi84bEhzF0cwCgYIKoZIzj0EAwIw\n"
@@ -220,6 +265,7 @@ struct fixture_dir {
 	char twins_new_first[160]; /* TWIN_NEW, then TWIN_OLD */
 	char twin_old[160];
 	char twin_new[160];
+	char root_and_cross[160]; /* CROSS_ROOT, then CROSS_CERT */
 };
 
 static void write_file(const char *path, const char *text)
@@ -309,6 +355,8 @@ static int setup_dir(void **state)
 	snprintf(d->twins_new_first, sizeof(d->twins_new_first), "%s/twins-new-first.pem", d->dir);
 	snprintf(d->twin_old, sizeof(d->twin_old), "%s/twin-old.pem", d->dir);
 	snprintf(d->twin_new, sizeof(d->twin_new), "%s/twin-new.pem", d->dir);
+	snprintf(d->root_and_cross, sizeof(d->root_and_cross), "%s/root-and-cross.pem", d->dir);
+	write_file_twice(d->root_and_cross, CROSS_ROOT_PEM, CROSS_CERT_PEM);
 	write_file(d->twin_old, TWIN_OLD_PEM);
 	write_file(d->twin_new, TWIN_NEW_PEM);
 	write_file_twice(d->twins_old_first, TWIN_OLD_PEM, TWIN_NEW_PEM);
@@ -337,6 +385,7 @@ static int teardown_dir(void **state)
 	unlink(d->twins_new_first);
 	unlink(d->twin_old);
 	unlink(d->twin_new);
+	unlink(d->root_and_cross);
 	rmdir(d->dir);
 	free(d);
 	return 0;
@@ -1025,6 +1074,23 @@ static void test_anchor_renewed_in_place(void **state)
 	}
 }
 
+/* A cross-certificate of the root in use shares its subject and key, not its
+ * issuer: however late it expires, it is no renewal, and the root stays the
+ * anchor. */
+static void test_anchor_cross_certificate_is_no_renewal(void **state)
+{
+	struct fixture_dir *d = *state;
+	const char *leaf_only[] = {CROSS_LEAF_PEM};
+	const char *files[] = {d->root_and_cross};
+	struct trust_result r;
+	struct fault f = {0};
+
+	assert_int_equal(verify(leaf_only, 1, files, 1, NULL, &r, &f), 0);
+	assert_true(r.trusted);
+	assert_true(r.anchor_self_signed);
+	assert_true(r.anchor_not_after == T_2030_01_01);
+}
+
 static void test_empty_chain_is_not_trusted(void **state)
 {
 	struct fixture_dir *d = *state;
@@ -1082,6 +1148,7 @@ int main(void)
 	        cmocka_unit_test(test_anchor_served),
 	        cmocka_unit_test(test_anchor_intermediate),
 	        cmocka_unit_test(test_anchor_renewed_in_place),
+	        cmocka_unit_test(test_anchor_cross_certificate_is_no_renewal),
 	        cmocka_unit_test(test_empty_chain_is_not_trusted),
 	};
 
