@@ -99,20 +99,24 @@ static void note_shared(struct trust_anchors *a, gnutls_datum_t *dn)
 	a->shared[a->shared_count++] = *dn;
 }
 
-/* Before CRT joins A: does an anchor with its subject sit there already? One
- * lookup by name, and no anchor copied unless one is found. */
+/* Before CRT joins A: does another certificate with its subject sit there
+ * already? One lookup by name, and no anchor copied unless one is found. The
+ * same certificate twice is no such pair: a CA directory such as /etc/ssl/certs
+ * holds each root under its name, its hash and in the bundle. */
 static void note_if_shared(struct trust_anchors *a, gnutls_x509_crt_t crt)
 {
 	gnutls_datum_t dn = {NULL, 0};
 	gnutls_x509_crt_t held = NULL;
+	bool other = gnutls_x509_crt_get_raw_dn(crt, &dn) == 0 &&
+	             gnutls_x509_trust_list_get_issuer_by_dn(a->list, &dn, &held, 0) == 0 &&
+	             !gnutls_x509_crt_equals(held, crt);
 
-	if (gnutls_x509_crt_get_raw_dn(crt, &dn) == 0 &&
-	    gnutls_x509_trust_list_get_issuer_by_dn(a->list, &dn, &held, 0) == 0) {
+	if (held != NULL)
 		gnutls_x509_crt_deinit(held);
+	if (other)
 		note_shared(a, &dn);
-		return;
-	}
-	gnutls_free(dn.data);
+	else
+		gnutls_free(dn.data);
 }
 
 /* Add the PEM certificates of DATA to A's list, as
