@@ -46,6 +46,8 @@ static int plan_targets(struct check_run *run, struct fault *f)
 	for (size_t i = 0; i < p->count; i++) {
 		target_init(&run->targets[i], p->entries[i].connect_to,
 		            &p->names[p->entries[i].name].name);
+		if (p->entries[i].addresses != NULL)
+			target_use_addresses(&run->targets[i], p->entries[i].addresses);
 		if (p->entries[i].failed)
 			target_fail(&run->targets[i], &p->entries[i].failure);
 	}

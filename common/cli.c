@@ -204,8 +204,8 @@ static void print_help(FILE *out, const struct cli_plugin *plugin,
 	print_connection_help(out, protocol);
 	fputs("\nWhat is judged:\n"
 	      " -S, --sni=NAME            server name sent (default: HOST unless an IP address);\n"
-	      "                           repeatable: each name is sent and verified on its own\n"
-	      "     --sni-file=FILE       more names to check, one a line\n"
+	      "                           repeatable: every name is sent to HOST and verified\n"
+	      "     --sni-file=FILE       more names to send to HOST, one a line\n"
 	      "     --no-sni              send no server name\n"
 	      " -N, --verify-name=NAME    name the certificate must match (default: SNI, else "
 	      "HOST)\n"
@@ -794,8 +794,8 @@ static int derive_sni(const char *given, char *out, struct fault *f)
 	return hostname_to_ascii(given, out, HOSTNAME_MAX, f);
 }
 
-/* Several names (-S more than once, or --sni-file): each is sent and verified on
- * its own, so one name to verify or none to send cannot apply. */
+/* Several names (-S more than once, or --sni-file): each is sent to HOST and
+ * verified on its own, so one name to verify or none to send cannot apply. */
 static int derive_several_names(const struct raw_args *raw, struct check_config *cfg,
                                 struct fault *f)
 {

@@ -21,6 +21,11 @@ void target_init(struct target *t, const char *connect_to, const struct target_n
 	verdict_init(&t->verdict);
 }
 
+void target_use_addresses(struct target *t, const struct net_address_list *addresses)
+{
+	t->looked_up = addresses;
+}
+
 void target_fail(struct target *t, const struct fault *f)
 {
 	t->failure = *f;
@@ -32,7 +37,9 @@ void target_fail(struct target *t, const struct fault *f)
 static int connect_any(struct target *t, const struct check_config *cfg, const struct deadline *dl,
                        struct fault *f)
 {
-	if (net_resolve(t->connect_to, cfg->port, cfg->family, dl, &t->addresses, f) < 0)
+	if (t->looked_up != NULL)
+		t->addresses = *t->looked_up;
+	else if (net_resolve(t->connect_to, cfg->port, cfg->family, dl, &t->addresses, f) < 0)
 		return -1;
 	for (size_t i = 0; i < t->addresses.count; i++) {
 		if (net_connect(&t->addresses.items[i], dl, &t->fd, f) == 0) {

@@ -39,6 +39,7 @@ struct target {
 	 * answers; and the name sent and judged there. */
 	const char *connect_to;
 	const struct target_name *name;
+	const struct net_address_list *looked_up; /* CONNECT_TO's, given; NULL: resolve */
 	struct net_address_list addresses;
 	const char *address; /* the address connected to; NULL before */
 
@@ -69,6 +70,10 @@ struct target {
 /* Prepare T to probe CONNECT_TO under NAME (both kept, not copied): nothing
  * open, nothing known. */
 void target_init(struct target *t, const char *connect_to, const struct target_name *name);
+
+/* Have T try ADDRESSES (CONNECT_TO's, looked up once for every name probed
+ * there; kept, not copied) in turn, instead of resolving CONNECT_TO at connect. */
+void target_use_addresses(struct target *t, const struct net_address_list *addresses);
 
 /* Mark T as failed before any probe, with F (its address could not be
  * resolved): target_probe() then does nothing. */
