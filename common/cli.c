@@ -102,6 +102,8 @@ struct raw_args {
 	const char *protocol;
 	const char *snis[CLI_MAX_NAMES];
 	size_t sni_count;
+	bool ipv4; /* -4 */
+	bool ipv6; /* -6 */
 	bool no_sni;
 	const char *verify_name;
 	bool no_verify_name;
@@ -459,12 +461,6 @@ static int keep_protocol_value(struct raw_args *raw, const char *name, const cha
 static bool take_switch(int c, struct check_config *cfg)
 {
 	switch (c) {
-	case '4':
-		cfg->family = AF_INET;
-		return true;
-	case '6':
-		cfg->family = AF_INET6;
-		return true;
 	case 'A':
 		cfg->all_addresses = true;
 		return true;
@@ -596,6 +592,12 @@ static int take_option(int c, const struct cli_plugin *plugin, const struct opti
 		return keep_repeated(raw->addresses, &raw->address_count, "--address", optarg, f);
 	case 'S':
 		return keep_repeated(raw->snis, &raw->sni_count, "--sni", optarg, f);
+	case '4':
+		raw->ipv4 = true;
+		return 1;
+	case '6':
+		raw->ipv6 = true;
+		return 1;
 	case OPT_NO_SNI:
 		raw->no_sni = true;
 		return 1;
@@ -724,9 +726,9 @@ static bool is_address_literal(const char *text)
 }
 
 /* One -I: an IP literal (IPv6 with or without brackets, with or without a
- * zone) of the family -4/-6 allow, or a name to resolve instead of HOST (an
- * engine's host address is often one), into OUT (HOSTNAME_MAX bytes). */
-static int derive_address(const char *given, int family, char *out, struct fault *f)
+ * zone), or a name to resolve instead of HOST (an engine's host address is
+ * often one), into OUT (HOSTNAME_MAX bytes). */
+static int derive_address(const char *given, char *out, struct fault *f)
 {
 	const char *text = given;
 	size_t len = strlen(text);
@@ -746,12 +748,6 @@ static int derive_address(const char *given, int family, char *out, struct fault
 			          given);
 			return -1;
 		}
-		return 0;
-	}
-	if ((family == AF_INET && strchr(out, ':')) || (family == AF_INET6 && !strchr(out, ':'))) {
-		fault_set(f, FAULT_USAGE, "--address %s is not of the family -%c asks for", given,
-		          family == AF_INET ? '4' : '6');
-		return -1;
 	}
 	return 0;
 }
@@ -777,11 +773,45 @@ static int derive_addresses(const struct raw_args *raw, struct check_config *cfg
 		return -1;
 	}
 	for (size_t i = 0; i < raw->address_count; i++) {
-		if (derive_address(raw->addresses[i], cfg->family, cfg->addresses[i], f) < 0)
+		if (derive_address(raw->addresses[i], cfg->addresses[i], f) < 0)
 			return -1;
 	}
 	cfg->address_count = raw->address_count;
 	return 0;
+}
+
+/* OPTION's address TEXT (GIVEN as typed) must be of FAMILY when it is an IP
+ * literal (a zone allowed); a name is of any family. Returns 0, or -1. */
+static int check_family(const char *option, const char *given, const char *text, int family,
+                        struct fault *f)
+{
+	bool ipv6 = strchr(text, ':') != NULL;
+
+	if (family == AF_UNSPEC || !is_address_literal(text) || ipv6 == (family == AF_INET6))
+		return 0;
+	fault_set(f, FAULT_USAGE, "%s %s is an IPv%c address, not of the family -%c asks for",
+	          option, given, ipv6 ? '6' : '4', ipv6 ? '4' : '6');
+	return -1;
+}
+
+/* -4 or -6 into CFG's family, refused when they contradict each other or an
+ * address the check connects to: each -I, else HOST (--mx connects to the MX
+ * hosts, and -I gives the address, so then HOST may be of any family). */
+static int derive_family(const struct raw_args *raw, struct check_config *cfg, struct fault *f)
+{
+	if (raw->ipv4 && raw->ipv6) {
+		fault_set(f, FAULT_USAGE, "-4 and -6 contradict each other");
+		return -1;
+	}
+	cfg->family = raw->ipv4 ? AF_INET : raw->ipv6 ? AF_INET6 : AF_UNSPEC;
+	for (size_t i = 0; i < cfg->address_count; i++) {
+		if (check_family("--address", raw->addresses[i], cfg->addresses[i], cfg->family,
+		                 f) < 0)
+			return -1;
+	}
+	if (cfg->address_count > 0 || cfg->profile.mail_domain)
+		return 0;
+	return check_family("-H", cfg->host, cfg->host_ascii, cfg->family, f);
 }
 
 /* -S NAME: a host name, never an address (RFC 6066 section 3), into OUT. */
@@ -934,7 +964,8 @@ enum cli_outcome cli_parse(const struct cli_plugin *plugin, int argc, char **arg
 		return CLI_DONE;
 	}
 	if (derive_limits(&raw, cfg, f) < 0 || derive_names(&raw, cfg, f) < 0 ||
-	    derive_addresses(&raw, cfg, f) < 0 || credentials_validate(&cfg->client, f) < 0)
+	    derive_addresses(&raw, cfg, f) < 0 || derive_family(&raw, cfg, f) < 0 ||
+	    credentials_validate(&cfg->client, f) < 0)
 		return CLI_BAD;
 	return CLI_RUN;
 }

@@ -46,6 +46,16 @@ bad '-P unknown protocol' 'gopher' "$CHECK_TLS" -P gopher -H 127.0.0.1 -p "$CLOS
 bad 'check_tls_smtp names itself' '' "$CHECK_TLS_SMTP" -H 127.0.0.1 -p "$CLOSED" -w 5x
 bad 'check_tls_pgsql rejects --ehlo' '' "$CHECK_TLS_PGSQL" -H 127.0.0.1 -p "$CLOSED" \
 	--ehlo probe.test
+bad '-4 with -6' '-4 and -6 contradict each other$' "$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" -4 -6
+bad '-6 with an IPv4 HOST' '-H 127\.0\.0\.1 is an IPv4 address, not of the family -6 asks for$' \
+	"$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" -6
+bad '-4 with an IPv6 HOST' '-H ::1 is an IPv6 address, not of the family -4 asks for$' \
+	"$CHECK_TLS" -H ::1 -p "$CLOSED" -4
+bad '-4 with an IPv6 -I' '--address ::1 is an IPv6 address, not of the family -4 asks for$' \
+	"$CHECK_TLS" -H localhost -p "$CLOSED" -4 -I ::1
+expect_check '-6 with an IPv4 HOST and an IPv6 -I: -I gives the address' 2 \
+	"^TLS CRITICAL - 127\\.0\\.0\\.1:$CLOSED tls: connection refused by ::1 port $CLOSED" \
+	-- "$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" -6 -I ::1
 
 expect_check '--help: exit 3, lists the options' 3 \
 	'*--warning' '*--critical' '*--ca-file' '*--output' '@min-lines=10' \
