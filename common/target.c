@@ -390,6 +390,7 @@ static void gather_facts(struct target *t, const struct check_config *cfg)
 	};
 	facts->handshake_error = probe_handshake_error(t->probe);
 	facts->client_cert_note = probe_client_cert_note(t->probe);
+	facts->chain_unproven = probe_chain_unproven(t->probe);
 }
 
 void target_judge(struct target *t, const struct check_config *cfg, const struct target_judging *j)

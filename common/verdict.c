@@ -106,6 +106,7 @@ static const char rule_ocsp[] = "ocsp";
 static const char rule_crypto[] = "crypto";
 static const char rule_handshake[] = "handshake";
 static const char rule_client_cert[] = "client-cert";
+static const char rule_key_proof[] = "key-proof";
 static const char rule_client_expiry[] = "client-expiry";
 static const char rule_client_usage[] = "client-usage";
 static const char rule_client_key[] = "client-key";
@@ -519,6 +520,22 @@ static void judge_client_cert(struct verdict *v, const struct facts *facts)
 		verdict_add(v, rule_client_cert, STATE_OK, "%s", facts->client_cert_note);
 }
 
+/* A chain anyone can copy from the real server: an impostor that asks for a
+ * client certificate and hangs up reads the same as a real server with static
+ * RSA key exchange that requires one. Neither is proven, so neither is OK nor
+ * CRITICAL; what the chain holds is judged all the same. */
+static void judge_key_proof(struct verdict *v, const struct facts *facts)
+{
+	if (!facts->chain_unproven || !has_chain(facts) || probe_failed(facts))
+		return;
+	verdict_add(v, rule_key_proof, STATE_WARNING,
+	            "server asked for a client certificate before proving it holds the key "
+	            "(static RSA key exchange): its chain is reported but not proven to be the "
+	            "server's%s",
+	            facts->client.cert == NULL ? " (give --client-cert to complete the handshake)"
+	                                       : "");
+}
+
 /* Our own certificate expires too, and no server-side check sees it coming: the
  * day it does, every broker refuses the monitor. */
 static void judge_client_expiry(struct verdict *v, const struct facts *facts)
@@ -728,6 +745,7 @@ static const struct verdict_rule {
         {rule_crypto, judge_crypto},
         {rule_handshake, judge_handshake},
         {rule_client_cert, judge_client_cert},
+        {rule_key_proof, judge_key_proof},
         {rule_client_expiry, judge_client_expiry},
         {rule_client_usage, judge_client_usage},
         {rule_client_key, judge_client_key},
