@@ -73,8 +73,8 @@ int plan_read_name_file(struct plan *p, const char *path, struct fault *f);
 
 /* Make the targets: the MX lookup of --mx, -A's lookups and the one lookup of
  * HOST for several names run here, under DL; a lookup that fails is a failed
- * target of each name probed there, not the end of the run. Returns 0, or -1 with a FAULT_USAGE when the targets would pass the bound or
- * the domain accepts no mail. */
+ * target of each name probed there, not the end of the run. Returns 0, or -1 with a FAULT_USAGE
+ * when the targets would pass the bound or the domain accepts no mail. */
 int plan_build(struct plan *p, const struct check_config *cfg, const struct deadline *dl,
                struct fault *f);
 
