@@ -243,7 +243,7 @@ static bool emittable(const struct discover_listener *l, enum inventory_format f
 	else if (emitquote_has_control(l->host) || emitquote_has_control(e->ca_path))
 		snprintf(e->why, sizeof(e->why),
 		         "a control byte in the host or the CA file's path");
-	else if (format == INVENTORY_NAGIOS && l->check_name[0] != '\0' &&
+	else if (format == INVENTORY_NAGIOS && other_name(l) &&
 	         !emitquote_nagios_safe(l->check_name))
 		snprintf(e->why, sizeof(e->why), "a Nagios command cannot carry the name");
 	else if (format == INVENTORY_NAGIOS && l->ca_file != NULL &&
