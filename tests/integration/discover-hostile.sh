@@ -201,9 +201,13 @@ fi
 : >"$ARGV_LOG"
 emitted '--emit=icinga2: the hostile leaves commented out, good.test emitted' icinga2 \
 	-C "$DOLLAR_CA"
-printf '%s\n' "$EMITTED" | grep -Fq "vars.tlscheck_ca_file = \"$TEST_DIR/ca\$\$host.vars.api_token\$\$.pem\"" &&
-	ok "--emit=icinga2: the CA file's '\$' doubled" ||
-	{ not_ok "--emit=icinga2: the CA file's '\$' doubled" && diag "$EMITTED"; }
+if printf '%s\n' "$EMITTED" |
+	grep -Fq "vars.tlscheck_ca_file = \"$TEST_DIR/ca\$\$host.vars.api_token\$\$.pem\""; then
+	ok "--emit=icinga2: the CA file's '\$' doubled"
+else
+	not_ok "--emit=icinga2: the CA file's '\$' doubled"
+	diag "$EMITTED"
+fi
 icinga2_prepare
 {
 	cat <<CONF
@@ -258,7 +262,16 @@ else
 	diag "$EMITTED"
 fi
 
-# --- a process named with escape sequences ----------------------------------------
+# --- a process and a certificate named with escape sequences ----------------------
+
+printf 'cn = "\033]0;owned\007x"\ndns_name = "cn.test"\n' >"$TEST_DIR/escaped.names"
+make_key escaped && cert_template "$TEST_DIR/escaped.tmpl" cn.test '-1 day' '+200 days' \
+	tls_www_server signing_key && cat "$TEST_DIR/escaped.names" >>"$TEST_DIR/escaped.tmpl" &&
+	sed -i '1d' "$TEST_DIR/escaped.tmpl" && sign_cert escaped ca ||
+	bail_out 'cannot make the leaf with escape sequences in its CN'
+start_gnutls_serv "$TEST_DIR/escaped.pem" "$TEST_DIR/escaped.key" --disable-client-cert ||
+	bail_out 'gnutls-serv did not start'
+ESCAPED=$SERVER_PORT
 
 "$PYTHON" -c '
 import ctypes, socket, sys, time
@@ -276,10 +289,11 @@ done
 EVIL=$(cat "$TEST_DIR/evil.port" 2>/dev/null)
 run_check "$DISCOVER" -t 2 --local
 if [ -n "$EVIL" ] && ! grep -q "$(printf '[\033\007]')" "$TEST_DIR/check.out" &&
-	grep -Eq "127\\.0\\.0\\.1:$EVIL +\\\\x1b\\[31mEVIL\\\\x1b\\]0;x\\\\x07 " "$TEST_DIR/check.out"; then
-	ok '--local: a process name of escape sequences reaches the table escaped'
+	grep -Eq "127\\.0\\.0\\.1:$EVIL +\\\\x1b\\[31mEVIL\\\\x1b\\]0;x\\\\x07 " "$TEST_DIR/check.out" &&
+	grep -Eq "127\\.0\\.0\\.1:$ESCAPED +gnutls-serv .*CN=[^ ]*owned" "$TEST_DIR/check.out"; then
+	ok '--local: a process and a CN of escape sequences reach the table escaped'
 else
-	not_ok '--local: a process name of escape sequences reaches the table escaped'
+	not_ok '--local: a process and a CN of escape sequences reach the table escaped'
 	diag "port $EVIL"
 	diag "$(cat -v "$TEST_DIR/check.out")"
 fi
