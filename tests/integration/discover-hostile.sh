@@ -74,7 +74,7 @@ chmod 0755 "$TEST_DIR/plugins/check_tls"
 # ARGS on every listener: exit 0, one "# not emitted" line per hostile leaf,
 # none of the hostile text outside the comments. EMITTED is what it wrote.
 emitted() {
-	local desc=$1 engine=$2 problems=() n
+	local desc=$1 engine=$2 problems=() n p
 	shift 2
 	run_check "$DISCOVER" -t 6 --emit="$engine" "$@" "$TARGET"
 	EMITTED=$CHECK_OUT
