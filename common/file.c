@@ -311,6 +311,22 @@ static char *list_item(char *line)
 	return line[0] ? line : NULL;
 }
 
+/* A NUL would end the line where C strings end, silently: "leaf.test\0evil.test"
+ * would be read as "leaf.test". A list that holds one is refused whole. */
+static int refuse_nul(const gnutls_datum_t *data, const char *what, const char *path,
+                      struct fault *f)
+{
+	const unsigned char *nul = memchr(data->data, '\0', data->size);
+	unsigned number = 1;
+
+	if (nul == NULL)
+		return 0;
+	for (const unsigned char *c = data->data; c < nul; c++)
+		number += *c == '\n';
+	fault_set(f, FAULT_INTERNAL, "%s '%s' line %u holds a NUL byte", what, path, number);
+	return -1;
+}
+
 int file_read_lines(const char *path, const char *what, size_t limit, file_line_visitor visit,
                     void *arg, struct fault *f)
 {
@@ -321,6 +337,8 @@ int file_read_lines(const char *path, const char *what, size_t limit, file_line_
 
 	if (file_read_bounded(path, what, limit, &data, f) < 0)
 		return -1;
+	if (refuse_nul(&data, what, path, f) < 0)
+		goto out;
 	for (line = (char *)data.data; line != NULL; line = next) {
 		next = strchr(line, '\n');
 		if (next != NULL)

@@ -50,8 +50,10 @@ int file_read_bounded(const char *path, const char *what, size_t limit, gnutls_d
 typedef int (*file_line_visitor)(char *line, unsigned number, void *arg, struct fault *f);
 
 /* Read the list PATH through file_read_bounded() (WHAT and LIMIT as there) and
- * hand every line that holds something to VISIT, in order. Returns 0, or -1 with
- * the reader's refusals or the failure VISIT set. */
+ * hand every line that holds something to VISIT, in order. A list with a NUL byte
+ * anywhere is refused before any line is handed on. Returns 0, or -1 with the
+ * reader's refusals, FAULT_INTERNAL "SNI file 'x' line 2 holds a NUL byte", or the
+ * failure VISIT set. */
 int file_read_lines(const char *path, const char *what, size_t limit, file_line_visitor visit,
                     void *arg, struct fault *f);
 

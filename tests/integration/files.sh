@@ -82,6 +82,9 @@ each_kind --client-key-password-file 'password file' --client-cert client.pem \
 	--client-key client.key
 each_kind --client-p12 'PKCS#12 file'
 each_kind --sni-file 'SNI file'
+printf 'leaf.test\nleaf.test\0evil.test\n' >"$TEST_DIR/nul-names"
+refused '--sni-file with a NUL byte: refused, naming the line, not cut short' \
+	"SNI file 'nul-names' line 2 holds a NUL byte" --sni-file nul-names
 
 truncated='cannot be parsed: a PEM block is truncated or garbled'
 refused '--cert-file a truncated PEM' "certificate file 'truncated\\.pem' $truncated" \

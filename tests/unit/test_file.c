@@ -373,6 +373,38 @@ static void walk_fails(const char *dir, const struct file_dir_walk *walk, const 
 	assert_string_equal(f.text, expected);
 }
 
+static int count_line(char *line, unsigned number, void *arg, struct fault *f)
+{
+	(void)line, (void)number, (void)f;
+	++*(unsigned *)arg;
+	return 0;
+}
+
+/* "leaf.test\0evil.test" would be read as "leaf.test": the list is refused whole,
+ * naming the line, and no line of it is handed on. */
+static void test_lines_with_nul(void **state)
+{
+	const char *path = path_in(*state, "names");
+	static const char text[] = "# names\nfirst.test\nleaf.test\0evil.test\nlast.test\n";
+	char expected[320];
+	unsigned lines = 0;
+	struct fault f = {0};
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	assert_int_equal(fwrite(text, 1, sizeof(text) - 1, fp), sizeof(text) - 1);
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(file_read_lines(path, "SNI file", 4096, count_line, &lines, &f), -1);
+	assert_int_equal(lines, 0);
+	assert_int_equal(f.kind, FAULT_INTERNAL);
+	snprintf(expected, sizeof(expected), "SNI file '%s' line 3 holds a NUL byte", path);
+	assert_string_equal(f.text, expected);
+
+	write_file(path, "# names\nfirst.test\n\nlast.test # a comment\n");
+	assert_int_equal(file_read_lines(path, "SNI file", 4096, count_line, &lines, &f), 0);
+	assert_int_equal(lines, 2);
+}
+
 static void test_directory_walk(void **state)
 {
 	const char *dir = mixed_dir(*state);
@@ -485,6 +517,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_symlinks, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_over_the_bound, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_bound_while_reading, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_lines_with_nul, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_directory_walk, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_directory_bounds, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_directory_visitor_stops, setup, teardown),

@@ -98,6 +98,16 @@ static void test_invalid_names(void **state)
 	check_invalid(long_label);
 	check_invalid("a b.example");
 	check_invalid("xn--zz.example");
+	/* What a certificate may name to break the configuration it lands in. */
+	check_invalid("x'`touch PWNED`'.example");
+	check_invalid("$host.vars.api_token$");
+	check_invalid("a.test!--no-verify-trust --at 2020-01-01 -t 1:ok");
+	check_invalid("a.test;b");
+	check_invalid("a.test\nb");
+	check_invalid("a\\b.test");
+	check_invalid("\"a\".test");
+	check_invalid("a.test\x1b[31m");
+	check_invalid("\xef\xbc\x9b.test"); /* a fullwidth ';' */
 }
 
 static void test_message_names_the_input(void **state)
