@@ -33,6 +33,7 @@ bad '-w 150%' '150%' "$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" -w 150%
 bad '-c 0.5q' '0\.5q' "$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" -c 0.5q
 bad '-w 5 -c 10 (warning below critical)' '' "$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" -w 5 -c 10
 bad 'unknown option' 'frobnicate' "$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" --frobnicate
+bad 'a prefix of two options' "ambiguous option '--ca' \\(--ca-file, --ca-path\\)" "$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" --ca=/x
 bad 'unknown short option' '' "$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" -Z
 bad 'missing option value' '' "$CHECK_TLS" -H 127.0.0.1 -p
 bad '-p 0' '0' "$CHECK_TLS" -H 127.0.0.1 -p 0
