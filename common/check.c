@@ -74,6 +74,9 @@ static void probe_one(void *context, size_t index)
 {
 	struct check_run *run = context;
 
+	/* Jobs are handed out in order: one past the first WORKERS_MAX_THREADS
+	 * began only when an earlier one ended. */
+	run->targets[index].queued = index >= WORKERS_MAX_THREADS;
 	target_probe(&run->targets[index], run->cfg, run->credentials, &run->deadline);
 }
 
