@@ -63,13 +63,18 @@ static void describe_store(const struct trust_store *s, char *store, size_t size
 		snprintf(store, size, "the system store");
 }
 
-/* Add the PEM certificates of DATA to LIST: how many, 0 when it holds none, or
- * GnuTLS's error when it cannot be parsed. */
-static int add_pem(gnutls_x509_trust_list_t list, const gnutls_datum_t *data)
+/* Add the certificates of DATA to LIST: its PEM certificates, or, when it has
+ * none, the one certificate of a DER file (as --cert-file reads either). How
+ * many, 0 when it holds none, or GnuTLS's error when its PEM cannot be parsed. */
+static int add_certificates(gnutls_x509_trust_list_t list, const gnutls_datum_t *data)
 {
 	int ret = gnutls_x509_trust_list_add_trust_mem(list, data, NULL, GNUTLS_X509_FMT_PEM, 0, 0);
 
-	return ret == GNUTLS_E_NO_CERTIFICATE_FOUND ? 0 : ret;
+	if (ret != GNUTLS_E_NO_CERTIFICATE_FOUND)
+		return ret;
+	/* Not DER either (a note, a key): no certificate, not a parse error. */
+	ret = gnutls_x509_trust_list_add_trust_mem(list, data, NULL, GNUTLS_X509_FMT_DER, 0, 0);
+	return ret == GNUTLS_E_MEMORY_ERROR || ret > 0 ? ret : 0;
 }
 
 /* Read through the bounded reader, not gnutls_x509_trust_list_add_trust_file():
@@ -82,7 +87,7 @@ static int add_file(gnutls_x509_trust_list_t list, const char *file, struct faul
 
 	if (file_read_bounded(file, "CA file", FILE_CA_MAX, &data, f) < 0)
 		goto out;
-	ret = add_pem(list, &data);
+	ret = add_certificates(list, &data);
 	if (ret < 0) {
 		fault_set(f, FAULT_INTERNAL, "CA file '%s' cannot be parsed: %s", file,
 		          file_parse_error(ret));
@@ -121,7 +126,7 @@ struct dir_load {
 static int add_dir_entry(const char *path, const gnutls_datum_t *data, void *arg, struct fault *f)
 {
 	struct dir_load *load = arg;
-	int ret = add_pem(load->list, data);
+	int ret = add_certificates(load->list, data);
 
 	(void)path;
 	if (ret == GNUTLS_E_MEMORY_ERROR) {

@@ -50,9 +50,10 @@ struct trust_anchors;
 bool trust_store_is_explicit(const struct trust_store *store);
 
 /* Load the anchors of STORE: every CA file and the directory, or the system store
- * when neither is named. CA files and the directory's files are read through
- * file_read_bounded() (regular files only, at most FILE_CA_MAX each, never a
- * wait); the system store is GnuTLS's compiled-in one. A file or directory that
+ * when neither is named. CA files and the directory's files (PEM, or one DER
+ * certificate) are read through file_read_bounded() (regular files only, at
+ * most FILE_CA_MAX each, never a wait); the system store is GnuTLS's
+ * compiled-in one. A file or directory that
  * holds no certificate is an error, not an empty store that trusts nothing; in a
  * directory, files without a readable certificate are passed over. Returns 0 with
  * *OUT set (free it with trust_free()), or -1 with *OUT NULL and FAULT_INTERNAL:
