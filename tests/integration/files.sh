@@ -93,6 +93,61 @@ refused '--client-key a truncated PEM' "client key 'truncated\\.key' $truncated"
 refused '--client-p12 a truncated PEM' "PKCS#12 file 'truncated\\.pem' $truncated" \
 	--client-p12 truncated.pem
 
+# An encrypted PKCS#8 key of 16,777,216 PBKDF2 iterations is valid, but over
+# GnuTLS's cap (under 10 Mi): GnuTLS refuses it before deriving anything. The
+# count is rewritten into a key certtool encrypted (which no longer decrypts
+# then, but GnuTLS never gets that far), DER and PEM.
+high_iterations() {
+	printf 'secret\n' >"$TEST_DIR/client.pw" &&
+		run_certtool --to-p8 --load-privkey "$TEST_DIR/client.key" --password secret \
+			--pkcs-cipher aes-256 --outder --outfile "$TEST_DIR/client-p8.der" &&
+		"$PYTHON" - "$TEST_DIR/client-p8.der" "$TEST_DIR/client-iter" 16777216 <<'PY'
+import base64, sys
+
+def parse(b):
+    out, i = [], 0
+    while i < len(b):
+        tag, n = b[i], b[i + 1]
+        i += 2
+        if n & 0x80:
+            k = n & 0x7F
+            n, i = int.from_bytes(b[i:i + k], "big"), i + k
+        out.append([tag, parse(b[i:i + n]) if tag & 0x20 else b[i:i + n]])
+        i += n
+    return out
+
+def encode(nodes):
+    out = b""
+    for tag, v in nodes:
+        body = encode(v) if tag & 0x20 else v
+        n = len(body)
+        size = bytes([n]) if n < 128 else bytes([0x80 | (n.bit_length() + 7) // 8]) + n.to_bytes((n.bit_length() + 7) // 8, "big")
+        out += bytes([tag]) + size + body
+    return out
+
+der, stem, count = open(sys.argv[1], "rb").read(), sys.argv[2], int(sys.argv[3])
+tree = parse(der)
+# EncryptedPrivateKeyInfo { PBES2 { params { PBKDF2 { params { salt, count ...
+pbkdf2 = tree[0][1][0][1][1][1][0][1][1][1]
+assert pbkdf2[1][0] == 2, "not the iteration count"
+pbkdf2[1][1] = count.to_bytes(count.bit_length() // 8 + 1, "big")
+out = encode(tree)
+open(stem + ".der", "wb").write(out)
+text = base64.encodebytes(out).decode().replace("\n", "")
+with open(stem + ".pem", "w") as pem:
+    pem.write("-----BEGIN ENCRYPTED PRIVATE KEY-----\n")
+    for at in range(0, len(text), 64):
+        pem.write(text[at:at + 64] + "\n")
+    pem.write("-----END ENCRYPTED PRIVATE KEY-----\n")
+PY
+}
+high_iterations || bail_out 'cannot make the key of many iterations'
+for form in der pem; do
+	refused "--client-key of 16777216 PBKDF2 iterations ($form): GnuTLS's cap named" \
+		"client key 'client-iter\\.$form' is encrypted with parameters GnuTLS refuses: more PBKDF2 iterations than its cap of 10485759, or malformed ones \\(re-encrypt the key\\)" \
+		--client-cert client.pem --client-key "client-iter.$form" --client-key-password-file client.pw
+done
+
 # --- a CA directory holding more than certificates ------------------------------
 
 # What else a CA directory may hold is passed over unopened (a FIFO, a
