@@ -140,7 +140,8 @@ static int add_dir_entry(const char *path, const gnutls_datum_t *data, void *arg
 
 /* Read through the bounded reader, not gnutls_x509_trust_list_add_trust_dir(),
  * which opens every entry itself, FIFOs and devices included, without a bound. */
-static int add_dir(gnutls_x509_trust_list_t list, const char *dir, struct fault *f)
+static int add_dir(gnutls_x509_trust_list_t list, const char *dir, const struct deadline *deadline,
+                   struct fault *f)
 {
 	struct dir_load load = {list, 0};
 	const struct file_dir_walk walk = {
@@ -148,7 +149,9 @@ static int add_dir(gnutls_x509_trust_list_t list, const char *dir, struct fault 
 	        .entry_what = "CA file",
 	        .entry_limit = FILE_CA_MAX,
 	        .max_entries = FILE_CA_DIR_MAX_ENTRIES,
+	        .max_files = FILE_CA_DIR_MAX_FILES,
 	        .max_bytes = FILE_CA_DIR_MAX_BYTES,
+	        .deadline = deadline,
 	        .visit = add_dir_entry,
 	        .arg = &load,
 	};
@@ -184,13 +187,14 @@ bool trust_store_is_explicit(const struct trust_store *store)
 	return store->ca_file_count > 0 || store->ca_path != NULL;
 }
 
-static int load_store(gnutls_x509_trust_list_t list, const struct trust_store *s, struct fault *f)
+static int load_store(gnutls_x509_trust_list_t list, const struct trust_store *s,
+                      const struct deadline *deadline, struct fault *f)
 {
 	if (!trust_store_is_explicit(s))
 		return add_system(list, f);
 	if (add_files(list, s, f) < 0)
 		return -1;
-	if (s->ca_path != NULL && add_dir(list, s->ca_path, f) < 0)
+	if (s->ca_path != NULL && add_dir(list, s->ca_path, deadline, f) < 0)
 		return -1;
 	return 0;
 }
@@ -465,12 +469,13 @@ static int new_anchors(const struct trust_store *store, struct trust_anchors **o
 }
 
 int trust_load_for(const struct trust_store *store, const struct cert_chain *const *chains,
-                   size_t count, struct trust_anchors **out, struct fault *f)
+                   size_t count, const struct deadline *deadline, struct trust_anchors **out,
+                   struct fault *f)
 {
 	struct trust_anchors *a;
 
 	if (trust_store_is_explicit(store))
-		return trust_load(store, out, f);
+		return trust_load(store, deadline, out, f);
 	*out = NULL;
 	if (new_anchors(store, &a, f) < 0)
 		return -1;
@@ -482,14 +487,15 @@ int trust_load_for(const struct trust_store *store, const struct cert_chain *con
 	return 0;
 }
 
-int trust_load(const struct trust_store *store, struct trust_anchors **out, struct fault *f)
+int trust_load(const struct trust_store *store, const struct deadline *deadline,
+               struct trust_anchors **out, struct fault *f)
 {
 	struct trust_anchors *a;
 
 	*out = NULL;
 	if (new_anchors(store, &a, f) < 0)
 		return -1;
-	if (load_store(a->list, store, f) < 0) {
+	if (load_store(a->list, store, deadline, f) < 0) {
 		trust_free(a);
 		return -1;
 	}

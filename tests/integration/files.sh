@@ -3,7 +3,8 @@
 # only, a size limit, never a wait. Each refusal is one line naming the file,
 # exit 3, before any network work (the port is closed, so a connection attempt
 # would have said "refused"). Then a CA directory holding more than
-# certificates, against a live server.
+# certificates, against a live server, and CA directories of many files under
+# the deadline.
 
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh" || exit 99
@@ -173,5 +174,32 @@ start_gnutls_serv "$TEST_DIR/ok.pem" "$TEST_DIR/ok.key" --disable-client-cert ||
 expect_check '--ca-path with more than certificates: the chain is trusted' 0 \
 	"^TLS OK - 127\\.0\\.0\\.1:$SERVER_PORT tls: .*chain trusted by ca\\.d" \
 	-- "$CHECK_TLS" -H 127.0.0.1 -p "$SERVER_PORT" -S ok.test --ca-path ca.d
+
+# --- a CA directory of many files, and the deadline -----------------------------
+
+# Each file is read and parsed: at most 1024 of them, all under the -t deadline.
+# A store cut short would depend on readdir()'s order, so more is refused, not
+# read in part.
+fill_many() {
+	local d=$TEST_DIR/$1 i
+	mkdir "$d" || return 1
+	for ((i = 0; i < $2; i++)); do
+		cp "$TEST_DIR/ca.pem" "$d/$i.pem" || return 1
+	done
+}
+fill_many ca-1024 1024 && fill_many ca-1025 1025 && fill_many ca-4096 4096 ||
+	bail_out 'cannot fill the CA directories'
+expect_check '--ca-path of 1024 files: read, the chain trusted' 0 \
+	"^TLS OK - .*chain trusted by ca-1024" \
+	-- "$CHECK_TLS" -H 127.0.0.1 -p "$SERVER_PORT" -S ok.test --ca-path ca-1024
+refused '--ca-path of 1025 files: UNKNOWN, the bound named' \
+	"CA directory 'ca-1025' holds more than 1024 files" --ca-path ca-1025
+refused '--ca-path of 4096 files with -t 1: refused within the deadline' \
+	"CA directory 'ca-4096' holds more than 1024 files" --ca-path ca-4096 -t 1
+# The deadline passes while the directory is read: UNKNOWN, said so (how many
+# files were read by then depends on the machine).
+refused '--ca-path still being read at the deadline: UNKNOWN, said so' \
+	"CA directory 'ca-1024' was still being read when the deadline passed \\([0-9]+ files? read\\)" \
+	--ca-path ca-1024 -t 0.000001
 
 finish

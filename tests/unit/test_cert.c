@@ -552,7 +552,7 @@ static int verify(const char *const *pems, size_t count, const char *const *file
 	int rc;
 
 	make_store(&store, files, file_count, dir);
-	assert_int_equal(trust_load(&store, &anchors, f), 0);
+	assert_int_equal(trust_load(&store, NULL, &anchors, f), 0);
 	assert_non_null(anchors);
 	load_ok(&chain, pems, count);
 	rc = trust_verify(anchors, &chain, r, f);
@@ -570,7 +570,7 @@ static void load_fails(const char *const *files, size_t file_count, const char *
 	struct fault f = {0};
 
 	make_store(&store, files, file_count, dir);
-	assert_int_equal(trust_load(&store, &anchors, &f), -1);
+	assert_int_equal(trust_load(&store, NULL, &anchors, &f), -1);
 	assert_null(anchors);
 	assert_int_equal(f.kind, FAULT_INTERNAL);
 	assert_string_equal(f.text, expected);
@@ -766,7 +766,7 @@ static void test_anchors_serve_many_chains(void **state)
 	struct fault f = {0};
 
 	make_store(&store, files, 1, NULL);
-	assert_int_equal(trust_load(&store, &anchors, &f), 0);
+	assert_int_equal(trust_load(&store, NULL, &anchors, &f), 0);
 	load_ok(&chain, untrusted, 1);
 	assert_int_equal(trust_verify(anchors, &chain, &r, &f), 0);
 	assert_false(r.trusted);
@@ -860,7 +860,7 @@ static void verify_forged(const struct fixture_dir *d, const char *leaf, struct 
 	memset(&chain, 0, sizeof(chain));
 	assert_int_equal(cert_chain_load(&chain, der, 2, &f), 0);
 	make_store(&store, files, 1, NULL);
-	assert_int_equal(trust_load(&store, &anchors, &f), 0);
+	assert_int_equal(trust_load(&store, NULL, &anchors, &f), 0);
 	assert_int_equal(trust_verify(anchors, &chain, r, &f), 0);
 	trust_free(anchors);
 	cert_chain_clear(&chain);
@@ -949,7 +949,7 @@ static void test_empty_chain_is_not_trusted(void **state)
 
 	make_store(&store, files, 1, NULL);
 	memset(&chain, 0, sizeof(chain));
-	assert_int_equal(trust_load(&store, &anchors, &f), 0);
+	assert_int_equal(trust_load(&store, NULL, &anchors, &f), 0);
 	assert_int_equal(trust_verify(anchors, &chain, &r, &f), 0);
 	assert_false(r.trusted);
 	assert_string_equal(r.store, "ca.pem");
