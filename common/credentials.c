@@ -191,6 +191,12 @@ static void describe_key_error(int ret, const char *path, const char *password_f
 		          "cannot decrypt client key '%s' with the password in '%s' (wrong "
 		          "password?)",
 		          path, password_file);
+	else if (ret == GNUTLS_E_DECRYPTION_FAILED)
+		/* DER has no header to say so before: GnuTLS tried it without one. */
+		fault_set(f, FAULT_INTERNAL,
+		          "client key '%s' is encrypted: name its password with "
+		          "--client-key-password-file",
+		          path);
 	else if (ret == GNUTLS_E_ILLEGAL_PARAMETER && password_file != NULL)
 		fault_set(f, FAULT_INTERNAL,
 		          "client key '%s' is encrypted with parameters GnuTLS refuses: more "
