@@ -187,8 +187,9 @@ fill_many() {
 		cp "$TEST_DIR/ca.pem" "$d/$i.pem" || return 1
 	done
 }
-fill_many ca-1024 1024 && fill_many ca-1025 1025 && fill_many ca-4096 4096 ||
-	bail_out 'cannot fill the CA directories'
+for n in 1024 1025 4096; do
+	fill_many "ca-$n" "$n" || bail_out 'cannot fill the CA directories'
+done
 expect_check '--ca-path of 1024 files: read, the chain trusted' 0 \
 	"^TLS OK - .*chain trusted by ca-1024" \
 	-- "$CHECK_TLS" -H 127.0.0.1 -p "$SERVER_PORT" -S ok.test --ca-path ca-1024
