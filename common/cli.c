@@ -212,8 +212,10 @@ static void print_help(FILE *out, const struct cli_plugin *plugin,
 	      " -N, --verify-name=NAME    name the certificate must match (default: SNI, else "
 	      "HOST)\n"
 	      "     --no-verify-name      do not judge the name\n"
-	      " -C, --ca-file=FILE        trust anchors, PEM; repeatable (default: system store)\n"
-	      "     --ca-path=DIR         a directory of PEM trust anchors\n"
+	      " -C, --ca-file=FILE        trust anchors, PEM or DER; repeatable (default: system\n"
+	      "                           store)\n"
+	      "     --ca-path=DIR         a directory of trust anchors, PEM or DER (up to 1024\n"
+	      "                           files)\n"
 	      "     --no-verify-trust     do not judge trust (dates and name still judged)\n"
 	      "     --cert-file=FILE      the certificate the service should serve (the renewed\n"
 	      "                           file on disk): CRITICAL when the live one differs\n"
@@ -391,19 +393,47 @@ static const char *offending_word(int argc, char **argv)
 	return optind > 0 && optind - 1 < argc ? argv[optind - 1] : "";
 }
 
-static void describe_bad_option(int argc, char **argv, struct fault *f)
+/* getopt_long() takes a prefix of one option for the option ("--ca-f" for
+ * "--ca-file") but refuses a prefix of several with the same optopt 0 as an
+ * unknown name. Fills F and returns true when the LEN characters of NAME start
+ * more than one option of T: "ambiguous option '--ca' (--ca-file, --ca-path)". */
+static bool describe_ambiguous(const struct option_table *t, const char *name, int len,
+                               struct fault *f)
+{
+	char names[FAULT_TEXT_SIZE] = "";
+	size_t used = 0;
+	size_t matches = 0;
+
+	for (size_t i = 0; i < t->count; i++) {
+		if (strncmp(t->rows[i].name, name, (size_t)len) != 0)
+			continue;
+		matches++;
+		if (used < sizeof(names))
+			used += (size_t)snprintf(names + used, sizeof(names) - used, "%s--%s",
+			                         used > 0 ? ", " : "", t->rows[i].name);
+	}
+	if (matches < 2)
+		return false;
+	fault_set(f, FAULT_USAGE, "ambiguous option '--%.*s' (%s)", len, name, names);
+	return true;
+}
+
+static void describe_bad_option(const struct option_table *t, int argc, char **argv,
+                                struct fault *f)
 {
 	const char *arg = offending_word(argc, argv);
 	const char *equals = strchr(arg, '=');
 	bool known_short = optopt > 0 && optopt < 256 && strchr(short_options, optopt);
+	int len = equals ? (int)(equals - arg) : (int)strlen(arg);
 
 	if (strncmp(arg, "--", 2) != 0)
 		fault_set(f, FAULT_USAGE,
 		          known_short ? "option '-%c' needs a value" : "unknown option '-%c'",
 		          optopt > 0 && optopt < 256 && optopt >= ' ' ? optopt : '?');
+	else if (optopt == 0 && len > 2 && describe_ambiguous(t, arg + 2, len - 2, f))
+		return;
 	else if (optopt == 0)
-		fault_set(f, FAULT_USAGE, "unknown option '%.*s'",
-		          equals ? (int)(equals - arg) : (int)strlen(arg), arg);
+		fault_set(f, FAULT_USAGE, "unknown option '%.*s'", len, arg);
 	else if (equals)
 		fault_set(f, FAULT_USAGE, "option '%.*s' takes no value", (int)(equals - arg), arg);
 	else
@@ -631,7 +661,7 @@ static int collect(const struct cli_plugin *plugin, int argc, char **argv, struc
 	optind = 0; /* full reinitialisation, so parsing can run more than once */
 	while (rc == 1 && (c = getopt_long(argc, argv, short_options, table.rows, NULL)) != -1) {
 		if (c == '?' || c == ':') {
-			describe_bad_option(argc, argv, f);
+			describe_bad_option(&table, argc, argv, f);
 			return -1;
 		}
 		rc = take_option(c, plugin, &table, raw, cfg, help, f);

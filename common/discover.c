@@ -596,7 +596,7 @@ static void find_store(struct discover_run *r, struct discover_listener *l)
 	if (r->system == NULL && r->system_failure.kind == FAULT_NONE) {
 		struct trust_store system = {0};
 
-		trust_load(&system, &r->system, &r->system_failure);
+		trust_load(&system, NULL, &r->system, &r->system_failure);
 	}
 	l->system_trusted = trusted_by(r->system, &l->target.chain);
 }
@@ -775,7 +775,7 @@ static int load_named_stores(struct discover_run *r, struct fault *f)
 		struct trust_store store = {.ca_files = {r->options.ca_files[i]},
 		                            .ca_file_count = 1};
 
-		if (trust_load(&store, &r->anchors[i], f) < 0)
+		if (trust_load(&store, NULL, &r->anchors[i], f) < 0)
 			return -1;
 	}
 	return 0;

@@ -225,12 +225,17 @@ void target_probe(struct target *t, const struct check_config *cfg,
 {
 	if (t->failed)
 		return;
-	/* Workers are bounded: a target may wait for one past the deadline. */
+	/* Workers are bounded: a target may wait for one past the deadline. With
+	 * no wait, the queue is not the reason and is not named. */
 	if (deadline_passed(dl)) {
-		fault_set(
-		        &t->failure, FAULT_TIMEOUT,
-		        "not probed: the deadline passed before its turn (%d probes run at a time)",
-		        WORKERS_MAX_THREADS);
+		if (t->queued)
+			fault_set(&t->failure, FAULT_TIMEOUT,
+			          "not probed: the deadline passed while it waited its turn (%d "
+			          "probes run at a time)",
+			          WORKERS_MAX_THREADS);
+		else
+			fault_set(&t->failure, FAULT_TIMEOUT,
+			          "not probed: the deadline passed before its probe began");
 		t->failed = true;
 		return;
 	}

@@ -47,6 +47,10 @@ struct target {
 	struct net_conn conn;
 	struct tls_probe *probe;
 
+	/* Set by the run before probing: more targets than probes at a time, and
+	 * this one waited for another to end before its turn. */
+	bool queued;
+
 	struct fault failure;        /* what ended the probe before a chain was seen */
 	bool failed;                 /* FAILURE holds a fault */
 	struct fault after_failure;  /* what the protocol's after() step found */
@@ -84,7 +88,9 @@ void target_fail(struct target *t, const struct fault *f);
  * after() step, all under DL. CREDENTIALS (NULL: none) are sent when the server
  * asks for a client certificate. A failure is kept in T (failed, failure), never
  * returned: it is a fact to judge. The connection is closed when this returns.
- * A target whose turn comes after DL passed is not probed, and says so. */
+ * A target whose turn comes after DL passed is not probed, and says so: while
+ * it waited its turn when QUEUED, else before its probe began (the run's
+ * earlier steps, or -t itself, left no time). */
 void target_probe(struct target *t, const struct check_config *cfg,
                   const struct client_credentials *credentials, const struct deadline *dl);
 

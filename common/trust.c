@@ -63,13 +63,18 @@ static void describe_store(const struct trust_store *s, char *store, size_t size
 		snprintf(store, size, "the system store");
 }
 
-/* Add the PEM certificates of DATA to LIST: how many, 0 when it holds none, or
- * GnuTLS's error when it cannot be parsed. */
-static int add_pem(gnutls_x509_trust_list_t list, const gnutls_datum_t *data)
+/* Add the certificates of DATA to LIST: its PEM certificates, or, when it has
+ * none, the one certificate of a DER file (as --cert-file reads either). How
+ * many, 0 when it holds none, or GnuTLS's error when its PEM cannot be parsed. */
+static int add_certificates(gnutls_x509_trust_list_t list, const gnutls_datum_t *data)
 {
 	int ret = gnutls_x509_trust_list_add_trust_mem(list, data, NULL, GNUTLS_X509_FMT_PEM, 0, 0);
 
-	return ret == GNUTLS_E_NO_CERTIFICATE_FOUND ? 0 : ret;
+	if (ret != GNUTLS_E_NO_CERTIFICATE_FOUND)
+		return ret;
+	/* Not DER either (a note, a key): no certificate, not a parse error. */
+	ret = gnutls_x509_trust_list_add_trust_mem(list, data, NULL, GNUTLS_X509_FMT_DER, 0, 0);
+	return ret == GNUTLS_E_MEMORY_ERROR || ret > 0 ? ret : 0;
 }
 
 /* Read through the bounded reader, not gnutls_x509_trust_list_add_trust_file():
@@ -82,7 +87,7 @@ static int add_file(gnutls_x509_trust_list_t list, const char *file, struct faul
 
 	if (file_read_bounded(file, "CA file", FILE_CA_MAX, &data, f) < 0)
 		goto out;
-	ret = add_pem(list, &data);
+	ret = add_certificates(list, &data);
 	if (ret < 0) {
 		fault_set(f, FAULT_INTERNAL, "CA file '%s' cannot be parsed: %s", file,
 		          file_parse_error(ret));
@@ -121,7 +126,7 @@ struct dir_load {
 static int add_dir_entry(const char *path, const gnutls_datum_t *data, void *arg, struct fault *f)
 {
 	struct dir_load *load = arg;
-	int ret = add_pem(load->list, data);
+	int ret = add_certificates(load->list, data);
 
 	(void)path;
 	if (ret == GNUTLS_E_MEMORY_ERROR) {
@@ -135,7 +140,8 @@ static int add_dir_entry(const char *path, const gnutls_datum_t *data, void *arg
 
 /* Read through the bounded reader, not gnutls_x509_trust_list_add_trust_dir(),
  * which opens every entry itself, FIFOs and devices included, without a bound. */
-static int add_dir(gnutls_x509_trust_list_t list, const char *dir, struct fault *f)
+static int add_dir(gnutls_x509_trust_list_t list, const char *dir, const struct deadline *deadline,
+                   struct fault *f)
 {
 	struct dir_load load = {list, 0};
 	const struct file_dir_walk walk = {
@@ -143,7 +149,9 @@ static int add_dir(gnutls_x509_trust_list_t list, const char *dir, struct fault 
 	        .entry_what = "CA file",
 	        .entry_limit = FILE_CA_MAX,
 	        .max_entries = FILE_CA_DIR_MAX_ENTRIES,
+	        .max_files = FILE_CA_DIR_MAX_FILES,
 	        .max_bytes = FILE_CA_DIR_MAX_BYTES,
+	        .deadline = deadline,
 	        .visit = add_dir_entry,
 	        .arg = &load,
 	};
@@ -179,13 +187,14 @@ bool trust_store_is_explicit(const struct trust_store *store)
 	return store->ca_file_count > 0 || store->ca_path != NULL;
 }
 
-static int load_store(gnutls_x509_trust_list_t list, const struct trust_store *s, struct fault *f)
+static int load_store(gnutls_x509_trust_list_t list, const struct trust_store *s,
+                      const struct deadline *deadline, struct fault *f)
 {
 	if (!trust_store_is_explicit(s))
 		return add_system(list, f);
 	if (add_files(list, s, f) < 0)
 		return -1;
-	if (s->ca_path != NULL && add_dir(list, s->ca_path, f) < 0)
+	if (s->ca_path != NULL && add_dir(list, s->ca_path, deadline, f) < 0)
 		return -1;
 	return 0;
 }
@@ -460,12 +469,13 @@ static int new_anchors(const struct trust_store *store, struct trust_anchors **o
 }
 
 int trust_load_for(const struct trust_store *store, const struct cert_chain *const *chains,
-                   size_t count, struct trust_anchors **out, struct fault *f)
+                   size_t count, const struct deadline *deadline, struct trust_anchors **out,
+                   struct fault *f)
 {
 	struct trust_anchors *a;
 
 	if (trust_store_is_explicit(store))
-		return trust_load(store, out, f);
+		return trust_load(store, deadline, out, f);
 	*out = NULL;
 	if (new_anchors(store, &a, f) < 0)
 		return -1;
@@ -477,14 +487,15 @@ int trust_load_for(const struct trust_store *store, const struct cert_chain *con
 	return 0;
 }
 
-int trust_load(const struct trust_store *store, struct trust_anchors **out, struct fault *f)
+int trust_load(const struct trust_store *store, const struct deadline *deadline,
+               struct trust_anchors **out, struct fault *f)
 {
 	struct trust_anchors *a;
 
 	*out = NULL;
 	if (new_anchors(store, &a, f) < 0)
 		return -1;
-	if (load_store(a->list, store, f) < 0) {
+	if (load_store(a->list, store, deadline, f) < 0) {
 		trust_free(a);
 		return -1;
 	}

@@ -240,6 +240,13 @@ static void test_bad_command_lines(void **state)
 	expect_usage_error(PARSE(&generic, "-H", "x.example", "--frob=1"), &f,
 	                   "unknown option '--frob'");
 	expect_usage_error(PARSE(&generic, "-H", "x.example", "-v\x01"), &f, "unknown option '-?'");
+	/* A prefix of several options is not an unknown option: it names them. */
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "--ca=/x"), &f,
+	                   "ambiguous option '--ca' (--ca-file, --ca-path)");
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "--ca", "/x"), &f,
+	                   "ambiguous option '--ca' (--ca-file, --ca-path)");
+	/* A prefix of one option is that option. */
+	assert_int_equal(PARSE(&generic, "-H", "x.example", "--ca-p", "/x"), CLI_RUN);
 	/* A bundle of short options after a long one: the short one is blamed. */
 	expect_usage_error(PARSE(&generic, "-H", "x.example", "--no-sni", "-xv"), &f,
 	                   "unknown option '-x'");

@@ -332,6 +332,7 @@ static struct file_dir_walk walk_of(struct seen *seen)
 	        .entry_what = "CA file",
 	        .entry_limit = FILE_CA_MAX,
 	        .max_entries = FILE_CA_DIR_MAX_ENTRIES,
+	        .max_files = FILE_CA_DIR_MAX_FILES,
 	        .max_bytes = FILE_CA_DIR_MAX_BYTES,
 	        .visit = remember,
 	        .arg = seen,
@@ -431,6 +432,16 @@ static void test_directory_bounds(void **state)
 	snprintf(expected, sizeof(expected), "CA directory '%s' holds more than 5 entries", dir);
 	walk_fails(dir, &walk, expected);
 
+	/* Three regular files (the link is followed), the subdirectory, FIFO and
+	 * dangling link not counted. */
+	walk = walk_of(&seen);
+	walk.max_files = 2;
+	snprintf(expected, sizeof(expected), "CA directory '%s' holds more than 2 files", dir);
+	walk_fails(dir, &walk, expected);
+	walk = walk_of(&seen);
+	walk.max_files = 3;
+	assert_int_equal(file_read_directory(dir, &walk, &(struct fault){0}), 0);
+
 	walk = walk_of(&seen);
 	walk.max_bytes = 3;
 	snprintf(expected, sizeof(expected), "CA directory '%s' holds more than 3 bytes of files",
@@ -443,6 +454,31 @@ static void test_directory_bounds(void **state)
 	assert_int_equal(file_read_directory(dir, &walk, &(struct fault){0}), 0);
 	assert_true(saw(&seen, "a.pem"));
 	assert_false(saw(&seen, "b.txt"));
+}
+
+/* The run's deadline bounds the walk: past it, no file more is read, and the
+ * walk fails rather than give a store cut short. */
+static void test_directory_deadline(void **state)
+{
+	const char *dir = mixed_dir(*state);
+	struct seen seen;
+	struct file_dir_walk walk = walk_of(&seen);
+	struct deadline passed, ahead;
+	char expected[320];
+
+	deadline_start(&passed, 0);
+	walk.deadline = &passed;
+	snprintf(expected, sizeof(expected),
+	         "CA directory '%s' was still being read when the deadline passed (0 files read)",
+	         dir);
+	walk_fails(dir, &walk, expected);
+	assert_int_equal(seen.count, 0);
+
+	walk = walk_of(&seen);
+	deadline_start(&ahead, 60);
+	walk.deadline = &ahead;
+	assert_int_equal(file_read_directory(dir, &walk, &(struct fault){0}), 0);
+	assert_int_equal(seen.count, 3);
 }
 
 static void test_directory_visitor_stops(void **state)
@@ -520,6 +556,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_lines_with_nul, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_directory_walk, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_directory_bounds, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_directory_deadline, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_directory_visitor_stops, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_not_a_directory, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_directory_trailing_slash, setup, teardown),

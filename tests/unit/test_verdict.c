@@ -1082,6 +1082,38 @@ static void test_anchor(void **state)
 	            "server does not send intermediate 'CN=Issuing CA'");
 }
 
+/* [leaf, I, I, R, R]: the copies are named, not taken for a chain out of
+ * order. */
+static void test_chain_duplicates(void **state)
+{
+	struct cert_chain chain;
+	struct facts facts = {.now = NOW};
+	struct verdict v;
+
+	(void)state;
+	make_chain(&chain, 200 * DAY);
+	chain.items[3] = chain.items[2];
+	chain.items[2] = chain.items[1];
+	chain.items[4] = chain.items[3];
+	chain.count = 5;
+	for (size_t i = 0; i < chain.count; i++)
+		snprintf(chain.items[i].sha256, sizeof(chain.items[i].sha256), "%064zu",
+		         (i + 1) / 2);
+	facts.chain = &chain;
+	judge_facts(&v, &facts);
+	assert_rule(&v, "chain", STATE_WARNING,
+	            "server sends 'CN=Issuing CA' twice, 'CN=Root CA' twice in its chain");
+	/* Three of one. */
+	chain.items[4] = chain.items[1];
+	judge_facts(&v, &facts);
+	assert_rule(&v, "chain", STATE_WARNING,
+	            "server sends 'CN=Issuing CA' 3 times in its chain");
+	/* None. */
+	chain.count = 2;
+	judge_facts(&v, &facts);
+	assert_null(find_rule(&v, "chain"));
+}
+
 static void test_tls_version(void **state)
 {
 	struct cert_chain chain;
@@ -1306,6 +1338,7 @@ int main(void)
 	        cmocka_unit_test(test_cert_file),
 	        cmocka_unit_test(test_pin),
 	        cmocka_unit_test(test_anchor),
+	        cmocka_unit_test(test_chain_duplicates),
 	        cmocka_unit_test(test_tls_version),
 	        cmocka_unit_test(test_client_verdicts),
 	        cmocka_unit_test(test_key_proof),
