@@ -46,6 +46,8 @@ static int plan_targets(struct check_run *run, struct fault *f)
 	for (size_t i = 0; i < p->count; i++) {
 		target_init(&run->targets[i], p->entries[i].connect_to,
 		            &p->names[p->entries[i].name].name);
+		if (p->entries[i].addresses != NULL)
+			target_use_addresses(&run->targets[i], p->entries[i].addresses);
 		if (p->entries[i].failed)
 			target_fail(&run->targets[i], &p->entries[i].failure);
 	}
@@ -67,13 +69,17 @@ static void load_anchors_if_needed(const struct check_config *cfg, struct check_
 	}
 	fault_clear(&run->store_failure);
 	if (count > 0 && run->anchors == NULL)
-		trust_load_for(&cfg->store, chains, count, &run->anchors, &run->store_failure);
+		trust_load_for(&cfg->store, chains, count, &run->deadline, &run->anchors,
+		               &run->store_failure);
 }
 
 static void probe_one(void *context, size_t index)
 {
 	struct check_run *run = context;
 
+	/* Jobs are handed out in order: one past the first WORKERS_MAX_THREADS
+	 * began only when an earlier one ended. */
+	run->targets[index].queued = index >= WORKERS_MAX_THREADS;
 	target_probe(&run->targets[index], run->cfg, run->credentials, &run->deadline);
 }
 
@@ -217,7 +223,8 @@ static int refuse(const struct cli_plugin *plugin, enum report_format format, co
  * any network work, like a bad option. */
 static int load_named_files(const struct check_config *cfg, struct check_run *run, struct fault *f)
 {
-	if (trust_store_is_explicit(&cfg->store) && trust_load(&cfg->store, &run->anchors, f) < 0)
+	if (trust_store_is_explicit(&cfg->store) &&
+	    trust_load(&cfg->store, &run->deadline, &run->anchors, f) < 0)
 		return -1;
 	if (cfg->cert_file != NULL &&
 	    cert_load_file(&run->expected, cfg->cert_file, "certificate file", f) < 0)
@@ -254,13 +261,13 @@ int check_main(const struct cli_plugin *plugin, int argc, char **argv)
 		goto out;
 	}
 	plan_init(run.plan, &cfg);
+	/* One deadline for the whole run, the named files' reading included: a CA
+	 * directory of thousands of files must not stretch -t. */
+	deadline_start(&run.deadline, cfg.timeout);
 	if (load_named_files(&cfg, &run, &f) < 0) {
 		exit_code = refuse(plugin, cfg.output, &f);
 		goto out;
 	}
-	/* -t bounds the network work: the named files are arguments, read before
-	 * it (a PKCS#12 file's key derivation alone can take a while). */
-	deadline_start(&run.deadline, cfg.timeout);
 	if (plan_targets(&run, &f) < 0) {
 		exit_code = refuse(plugin, cfg.output, &f);
 		goto out;

@@ -102,6 +102,8 @@ struct raw_args {
 	const char *protocol;
 	const char *snis[CLI_MAX_NAMES];
 	size_t sni_count;
+	bool ipv4; /* -4 */
+	bool ipv6; /* -6 */
 	bool no_sni;
 	const char *verify_name;
 	bool no_verify_name;
@@ -204,14 +206,16 @@ static void print_help(FILE *out, const struct cli_plugin *plugin,
 	print_connection_help(out, protocol);
 	fputs("\nWhat is judged:\n"
 	      " -S, --sni=NAME            server name sent (default: HOST unless an IP address);\n"
-	      "                           repeatable: each name is sent and verified on its own\n"
-	      "     --sni-file=FILE       more names to check, one a line\n"
+	      "                           repeatable: every name is sent to HOST and verified\n"
+	      "     --sni-file=FILE       more names to send to HOST, one a line\n"
 	      "     --no-sni              send no server name\n"
 	      " -N, --verify-name=NAME    name the certificate must match (default: SNI, else "
 	      "HOST)\n"
 	      "     --no-verify-name      do not judge the name\n"
-	      " -C, --ca-file=FILE        trust anchors, PEM; repeatable (default: system store)\n"
-	      "     --ca-path=DIR         a directory of PEM trust anchors\n"
+	      " -C, --ca-file=FILE        trust anchors, PEM or DER; repeatable (default: system\n"
+	      "                           store)\n"
+	      "     --ca-path=DIR         a directory of trust anchors, PEM or DER (up to 1024\n"
+	      "                           files)\n"
 	      "     --no-verify-trust     do not judge trust (dates and name still judged)\n"
 	      "     --cert-file=FILE      the certificate the service should serve (the renewed\n"
 	      "                           file on disk): CRITICAL when the live one differs\n"
@@ -389,19 +393,47 @@ static const char *offending_word(int argc, char **argv)
 	return optind > 0 && optind - 1 < argc ? argv[optind - 1] : "";
 }
 
-static void describe_bad_option(int argc, char **argv, struct fault *f)
+/* getopt_long() takes a prefix of one option for the option ("--ca-f" for
+ * "--ca-file") but refuses a prefix of several with the same optopt 0 as an
+ * unknown name. Fills F and returns true when the LEN characters of NAME start
+ * more than one option of T: "ambiguous option '--ca' (--ca-file, --ca-path)". */
+static bool describe_ambiguous(const struct option_table *t, const char *name, int len,
+                               struct fault *f)
+{
+	char names[FAULT_TEXT_SIZE] = "";
+	size_t used = 0;
+	size_t matches = 0;
+
+	for (size_t i = 0; i < t->count; i++) {
+		if (strncmp(t->rows[i].name, name, (size_t)len) != 0)
+			continue;
+		matches++;
+		if (used < sizeof(names))
+			used += (size_t)snprintf(names + used, sizeof(names) - used, "%s--%s",
+			                         used > 0 ? ", " : "", t->rows[i].name);
+	}
+	if (matches < 2)
+		return false;
+	fault_set(f, FAULT_USAGE, "ambiguous option '--%.*s' (%s)", len, name, names);
+	return true;
+}
+
+static void describe_bad_option(const struct option_table *t, int argc, char **argv,
+                                struct fault *f)
 {
 	const char *arg = offending_word(argc, argv);
 	const char *equals = strchr(arg, '=');
 	bool known_short = optopt > 0 && optopt < 256 && strchr(short_options, optopt);
+	int len = equals ? (int)(equals - arg) : (int)strlen(arg);
 
 	if (strncmp(arg, "--", 2) != 0)
 		fault_set(f, FAULT_USAGE,
 		          known_short ? "option '-%c' needs a value" : "unknown option '-%c'",
 		          optopt > 0 && optopt < 256 && optopt >= ' ' ? optopt : '?');
+	else if (optopt == 0 && len > 2 && describe_ambiguous(t, arg + 2, len - 2, f))
+		return;
 	else if (optopt == 0)
-		fault_set(f, FAULT_USAGE, "unknown option '%.*s'",
-		          equals ? (int)(equals - arg) : (int)strlen(arg), arg);
+		fault_set(f, FAULT_USAGE, "unknown option '%.*s'", len, arg);
 	else if (equals)
 		fault_set(f, FAULT_USAGE, "option '%.*s' takes no value", (int)(equals - arg), arg);
 	else
@@ -459,12 +491,6 @@ static int keep_protocol_value(struct raw_args *raw, const char *name, const cha
 static bool take_switch(int c, struct check_config *cfg)
 {
 	switch (c) {
-	case '4':
-		cfg->family = AF_INET;
-		return true;
-	case '6':
-		cfg->family = AF_INET6;
-		return true;
 	case 'A':
 		cfg->all_addresses = true;
 		return true;
@@ -596,6 +622,12 @@ static int take_option(int c, const struct cli_plugin *plugin, const struct opti
 		return keep_repeated(raw->addresses, &raw->address_count, "--address", optarg, f);
 	case 'S':
 		return keep_repeated(raw->snis, &raw->sni_count, "--sni", optarg, f);
+	case '4':
+		raw->ipv4 = true;
+		return 1;
+	case '6':
+		raw->ipv6 = true;
+		return 1;
 	case OPT_NO_SNI:
 		raw->no_sni = true;
 		return 1;
@@ -629,7 +661,7 @@ static int collect(const struct cli_plugin *plugin, int argc, char **argv, struc
 	optind = 0; /* full reinitialisation, so parsing can run more than once */
 	while (rc == 1 && (c = getopt_long(argc, argv, short_options, table.rows, NULL)) != -1) {
 		if (c == '?' || c == ':') {
-			describe_bad_option(argc, argv, f);
+			describe_bad_option(&table, argc, argv, f);
 			return -1;
 		}
 		rc = take_option(c, plugin, &table, raw, cfg, help, f);
@@ -724,9 +756,9 @@ static bool is_address_literal(const char *text)
 }
 
 /* One -I: an IP literal (IPv6 with or without brackets, with or without a
- * zone) of the family -4/-6 allow, or a name to resolve instead of HOST (an
- * engine's host address is often one), into OUT (HOSTNAME_MAX bytes). */
-static int derive_address(const char *given, int family, char *out, struct fault *f)
+ * zone), or a name to resolve instead of HOST (an engine's host address is
+ * often one), into OUT (HOSTNAME_MAX bytes). */
+static int derive_address(const char *given, char *out, struct fault *f)
 {
 	const char *text = given;
 	size_t len = strlen(text);
@@ -746,12 +778,6 @@ static int derive_address(const char *given, int family, char *out, struct fault
 			          given);
 			return -1;
 		}
-		return 0;
-	}
-	if ((family == AF_INET && strchr(out, ':')) || (family == AF_INET6 && !strchr(out, ':'))) {
-		fault_set(f, FAULT_USAGE, "--address %s is not of the family -%c asks for", given,
-		          family == AF_INET ? '4' : '6');
-		return -1;
 	}
 	return 0;
 }
@@ -777,11 +803,45 @@ static int derive_addresses(const struct raw_args *raw, struct check_config *cfg
 		return -1;
 	}
 	for (size_t i = 0; i < raw->address_count; i++) {
-		if (derive_address(raw->addresses[i], cfg->family, cfg->addresses[i], f) < 0)
+		if (derive_address(raw->addresses[i], cfg->addresses[i], f) < 0)
 			return -1;
 	}
 	cfg->address_count = raw->address_count;
 	return 0;
+}
+
+/* OPTION's address TEXT (GIVEN as typed) must be of FAMILY when it is an IP
+ * literal (a zone allowed); a name is of any family. Returns 0, or -1. */
+static int check_family(const char *option, const char *given, const char *text, int family,
+                        struct fault *f)
+{
+	bool ipv6 = strchr(text, ':') != NULL;
+
+	if (family == AF_UNSPEC || !is_address_literal(text) || ipv6 == (family == AF_INET6))
+		return 0;
+	fault_set(f, FAULT_USAGE, "%s %s is an IPv%c address, not of the family -%c asks for",
+	          option, given, ipv6 ? '6' : '4', ipv6 ? '4' : '6');
+	return -1;
+}
+
+/* -4 or -6 into CFG's family, refused when they contradict each other or an
+ * address the check connects to: each -I, else HOST (--mx connects to the MX
+ * hosts, and -I gives the address, so then HOST may be of any family). */
+static int derive_family(const struct raw_args *raw, struct check_config *cfg, struct fault *f)
+{
+	if (raw->ipv4 && raw->ipv6) {
+		fault_set(f, FAULT_USAGE, "-4 and -6 contradict each other");
+		return -1;
+	}
+	cfg->family = raw->ipv4 ? AF_INET : raw->ipv6 ? AF_INET6 : AF_UNSPEC;
+	for (size_t i = 0; i < cfg->address_count; i++) {
+		if (check_family("--address", raw->addresses[i], cfg->addresses[i], cfg->family,
+		                 f) < 0)
+			return -1;
+	}
+	if (cfg->address_count > 0 || cfg->profile.mail_domain)
+		return 0;
+	return check_family("-H", cfg->host, cfg->host_ascii, cfg->family, f);
 }
 
 /* -S NAME: a host name, never an address (RFC 6066 section 3), into OUT. */
@@ -794,8 +854,8 @@ static int derive_sni(const char *given, char *out, struct fault *f)
 	return hostname_to_ascii(given, out, HOSTNAME_MAX, f);
 }
 
-/* Several names (-S more than once, or --sni-file): each is sent and verified on
- * its own, so one name to verify or none to send cannot apply. */
+/* Several names (-S more than once, or --sni-file): each is sent to HOST and
+ * verified on its own, so one name to verify or none to send cannot apply. */
 static int derive_several_names(const struct raw_args *raw, struct check_config *cfg,
                                 struct fault *f)
 {
@@ -934,7 +994,8 @@ enum cli_outcome cli_parse(const struct cli_plugin *plugin, int argc, char **arg
 		return CLI_DONE;
 	}
 	if (derive_limits(&raw, cfg, f) < 0 || derive_names(&raw, cfg, f) < 0 ||
-	    derive_addresses(&raw, cfg, f) < 0 || credentials_validate(&cfg->client, f) < 0)
+	    derive_addresses(&raw, cfg, f) < 0 || derive_family(&raw, cfg, f) < 0 ||
+	    credentials_validate(&cfg->client, f) < 0)
 		return CLI_BAD;
 	return CLI_RUN;
 }

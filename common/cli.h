@@ -58,7 +58,7 @@ struct check_config {
 	bool implicit_tls;                    /* --implicit-tls */
 	const char *sni_display;              /* SNI as given; NULL = none */
 	char sni[HOSTNAME_MAX];               /* ASCII; empty = none (or several names, below) */
-	struct cli_name names[CLI_MAX_NAMES]; /* -S given more than once: each a target */
+	struct cli_name names[CLI_MAX_NAMES]; /* -S given more than once: each a target at HOST */
 	size_t name_count;                    /* 0 unless -S was given more than once */
 	const char *name_file;                /* --sni-file: more names, one a line */
 	bool allow_mixed;                     /* --allow-mixed */

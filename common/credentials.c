@@ -160,6 +160,29 @@ static bool is_encrypted_pem(const gnutls_datum_t *data)
 	       strstr(text, "Proc-Type: 4,ENCRYPTED") != NULL;
 }
 
+/* GnuTLS's limit on the PBKDF2 iterations of an encrypted PKCS#8 key: it
+ * refuses 10 Mi (MAX_ITER_COUNT in its lib/x509/pkcs7-crypt.c) and more. */
+#define GNUTLS_PBKDF2_MAX_ITERATIONS (10 * 1024 * 1024 - 1)
+
+/* gnutls_x509_privkey_import2() tries each key format in turn and returns the
+ * last one's error, so an encrypted PKCS#8 key GnuTLS refuses to derive a key
+ * for reads as "its DER is malformed". Read as PKCS#8 alone, GnuTLS says why:
+ * GNUTLS_E_ILLEGAL_PARAMETER for an iteration count over its cap (or of 0, a
+ * key length or PBES1 salt out of bounds). RET when that says nothing more. */
+static int pkcs8_error(const gnutls_datum_t *data, const char *password, int ret)
+{
+	gnutls_x509_privkey_t key;
+	int again;
+
+	if (ret == GNUTLS_E_DECRYPTION_FAILED || password == NULL ||
+	    gnutls_x509_privkey_init(&key) < 0)
+		return ret;
+	again = gnutls_x509_privkey_import_pkcs8(
+	        key, data, is_pem(data) ? GNUTLS_X509_FMT_PEM : GNUTLS_X509_FMT_DER, password, 0);
+	gnutls_x509_privkey_deinit(key);
+	return again == GNUTLS_E_ILLEGAL_PARAMETER ? again : ret;
+}
+
 static void describe_key_error(int ret, const char *path, const char *password_file,
                                struct fault *f)
 {
@@ -168,6 +191,18 @@ static void describe_key_error(int ret, const char *path, const char *password_f
 		          "cannot decrypt client key '%s' with the password in '%s' (wrong "
 		          "password?)",
 		          path, password_file);
+	else if (ret == GNUTLS_E_DECRYPTION_FAILED)
+		/* DER has no header to say so before: GnuTLS tried it without one. */
+		fault_set(f, FAULT_INTERNAL,
+		          "client key '%s' is encrypted: name its password with "
+		          "--client-key-password-file",
+		          path);
+	else if (ret == GNUTLS_E_ILLEGAL_PARAMETER && password_file != NULL)
+		fault_set(f, FAULT_INTERNAL,
+		          "client key '%s' is encrypted with parameters GnuTLS refuses: more "
+		          "PBKDF2 iterations than its cap of %d, or malformed ones (re-encrypt "
+		          "the key)",
+		          path, GNUTLS_PBKDF2_MAX_ITERATIONS);
 	else if (ret == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
 		/* PEM, but no key block in it: a certificate named by mistake. */
 		fault_set(f, FAULT_INTERNAL, "client key '%s' holds no private key", path);
@@ -198,7 +233,8 @@ static int load_key_file(struct client_credentials *c, const struct credentials_
 		        c->key, &data, is_pem(&data) ? GNUTLS_X509_FMT_PEM : GNUTLS_X509_FMT_DER,
 		        password, password == NULL ? GNUTLS_PKCS_PLAIN : 0);
 	if (ret < 0) {
-		describe_key_error(ret, files->key_file, files->password_file, f);
+		describe_key_error(pkcs8_error(&data, password, ret), files->key_file,
+		                   files->password_file, f);
 		goto out;
 	}
 	rc = 0;

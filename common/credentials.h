@@ -46,6 +46,8 @@ int credentials_validate(const struct credentials_files *files, struct fault *f)
  * certificate", "client key 'k.pem' cannot be parsed", "client key 'k.pem' is
  * encrypted: name its password with --client-key-password-file", "cannot
  * decrypt client key 'k.pem' with the password in 'pw' (wrong password?)",
+ * "client key 'k.pem' is encrypted with parameters GnuTLS refuses: more PBKDF2
+ * iterations than its cap of 10485759, or malformed ones (re-encrypt the key)",
  * "client key 'k.pem' does not match client certificate 'CN=x' (c.pem)",
  * "PKCS#12 file 'm.p12' ..." (unreadable, wrong password, no key, no
  * certificate for its key), "password file 'pw' is empty", "out of memory". */

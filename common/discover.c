@@ -596,31 +596,59 @@ static void find_store(struct discover_run *r, struct discover_listener *l)
 	if (r->system == NULL && r->system_failure.kind == FAULT_NONE) {
 		struct trust_store system = {0};
 
-		trust_load(&system, &r->system, &r->system_failure);
+		trust_load(&system, NULL, &r->system, &r->system_failure);
 	}
 	l->system_trusted = trusted_by(r->system, &l->target.chain);
 }
 
+/* NAME, from the leaf, becomes the check's -H only if it is a valid host name by
+ * -H's own parser (in its ASCII form): it is written into engine configuration,
+ * which runs it. Otherwise the first refusal is kept, quoted. */
+static bool take_leaf_name(struct discover_listener *l, const char *name)
+{
+	static const char invalid[] = "is not a valid host name: ";
+	char quoted[TEXTPROTO_QUOTE_SIZE], problem[TEXTPROTO_QUOTE_SIZE];
+	const char *why, *next;
+	struct fault f;
+
+	if (hostname_to_ascii(name, l->check_name, sizeof(l->check_name), &f) == 0) {
+		l->name_refused[0] = '\0';
+		return true;
+	}
+	l->check_name[0] = '\0';
+	if (l->name_refused[0] != '\0')
+		return false;
+	/* The parser's message quotes the name raw: only its problem is kept. */
+	for (why = f.text; (next = strstr(why, invalid)) != NULL; why = next + sizeof(invalid) - 1)
+		;
+	textproto_quote(quoted, sizeof(quoted), name);
+	textproto_quote(problem, sizeof(problem), why);
+	snprintf(l->name_refused, sizeof(l->name_refused),
+	         "the certificate's name '%s' is not a valid host name: %s", quoted, problem);
+	return false;
+}
+
 /* The name the check should send and verify: HOST, unless HOST is an address;
- * then the leaf's first DNS name (not a wildcard), or its CN. "" for none. */
+ * then the leaf's first DNS name that is a valid host name (not a wildcard), or
+ * its CN. "" for none. */
 static void choose_check_name(struct discover_listener *l)
 {
 	const struct cert_info *leaf = &l->target.chain.items[0];
 
 	l->check_address = false;
+	l->name_refused[0] = '\0';
 	snprintf(l->check_name, sizeof(l->check_name), "%s", l->host);
 	if (!hostname_is_ip_literal(l->host_ascii))
 		return;
 	l->check_address = true;
 	l->check_name[0] = '\0';
 	for (size_t i = 0; i < leaf->san_count; i++) {
-		if (!hostname_is_ip_literal(leaf->sans[i]) && leaf->sans[i][0] != '*') {
-			snprintf(l->check_name, sizeof(l->check_name), "%s", leaf->sans[i]);
+		if (!hostname_is_ip_literal(leaf->sans[i]) && leaf->sans[i][0] != '*' &&
+		    take_leaf_name(l, leaf->sans[i]))
 			return;
-		}
 	}
 	if (strncmp(leaf->label, "CN=", 3) == 0 && cert_matches_name(leaf, leaf->label + 3))
-		snprintf(l->check_name, sizeof(l->check_name), "%s", leaf->label + 3);
+		take_leaf_name(l, leaf->label + 3);
 }
 
 /* The protocols with a plugin of their own (Makefile.am's plugin_PROGRAMS). */
@@ -747,7 +775,7 @@ static int load_named_stores(struct discover_run *r, struct fault *f)
 		struct trust_store store = {.ca_files = {r->options.ca_files[i]},
 		                            .ca_file_count = 1};
 
-		if (trust_load(&store, &r->anchors[i], f) < 0)
+		if (trust_load(&store, NULL, &r->anchors[i], f) < 0)
 			return -1;
 	}
 	return 0;

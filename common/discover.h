@@ -62,6 +62,10 @@ struct discover_listener {
 	bool system_trusted;                 /* the system store validates it */
 	char check_name[HOSTNAME_MAX];       /* -H: HOST, or the leaf's name for an IP */
 	bool check_address;                  /* -I HOST too (HOST is an IP, -H the leaf's name) */
+	/* HOST is an IP and the leaf names hosts, but none of them is a valid host
+	 * name by -H's own rules: why (printable ASCII), else "". Such a listener
+	 * is judged without a name and written into no engine's configuration. */
+	char name_refused[FAULT_TEXT_SIZE];
 	char command[DISCOVER_COMMAND_SIZE]; /* as a shell would read it */
 	enum plugin_state state;
 	bool days_known;

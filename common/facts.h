@@ -87,6 +87,10 @@ struct facts {
 	const char *handshake_error;  /* probe_handshake_error(), or NULL */
 	const char *client_cert_note; /* probe_client_cert_note(), or NULL */
 	struct facts_client client;   /* zeroed when no client certificate was given */
+	/* The handshake ended over the client certificate before the server proved
+	 * it holds the leaf's key (TLS 1.2 static RSA key exchange): the chain is
+	 * what the server sent, not proven its own. */
+	bool chain_unproven;
 	/* What the protocol's after() step found when the service behind TLS did
 	 * not answer like itself (silent, refused, something else); NULL when it
 	 * answered or the protocol has no such step. */

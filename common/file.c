@@ -222,11 +222,36 @@ static int open_dir(const char *dir, const char *what, DIR **out, struct fault *
 	return 0;
 }
 
-/* Read one entry of a directory walk and hand it on; *BYTES counts what the walk
+/* What a directory walk has read so far. */
+struct walk_count {
+	size_t files; /* regular files, read or passed over */
+	size_t bytes; /* of the files read */
+};
+
+/* A regular file is about to be read: refused past the walk's bound on files
+ * or its deadline (each file costs its parse, and the run has one deadline). */
+static int may_read_another(const char *dir, const struct file_dir_walk *walk,
+                            struct walk_count *count, struct fault *f)
+{
+	if (++count->files > walk->max_files) {
+		fault_set(f, FAULT_INTERNAL, "%s '%s' holds more than %zu files", walk->what, dir,
+		          walk->max_files);
+		return -1;
+	}
+	if (walk->deadline != NULL && deadline_passed(walk->deadline)) {
+		fault_set(f, FAULT_INTERNAL,
+		          "%s '%s' was still being read when the deadline passed (%zu file%s read)",
+		          walk->what, dir, count->files - 1, count->files == 2 ? "" : "s");
+		return -1;
+	}
+	return 0;
+}
+
+/* Read one entry of a directory walk and hand it on; COUNT is what the walk
  * has read so far. Anything but a regular file is passed over unopened, and a
  * file that cannot be read or is over the entry limit is passed over too. */
 static int visit_entry(DIR *d, const char *dir, const char *name, const struct file_dir_walk *walk,
-                       size_t *bytes, struct fault *f)
+                       struct walk_count *count, struct fault *f)
 {
 	const char *sep = dir[0] != '\0' && dir[strlen(dir) - 1] == '/' ? "" : "/";
 	gnutls_datum_t data = {NULL, 0};
@@ -236,6 +261,8 @@ static int visit_entry(DIR *d, const char *dir, const char *name, const struct f
 
 	if (fstatat(dirfd(d), name, &st, 0) != 0 || !S_ISREG(st.st_mode))
 		return 0;
+	if (may_read_another(dir, walk, count, f) < 0)
+		return -1;
 	if (snprintf(path, sizeof(path), "%s%s%s", dir, sep, name) >= (int)sizeof(path)) {
 		cannot_read(walk->what, dir, ENAMETOOLONG, f);
 		goto out;
@@ -247,8 +274,8 @@ static int visit_entry(DIR *d, const char *dir, const char *name, const struct f
 		rc = 0;
 		goto out;
 	}
-	*bytes += data.size;
-	if (*bytes > walk->max_bytes) {
+	count->bytes += data.size;
+	if (count->bytes > walk->max_bytes) {
 		char bound[32];
 
 		size_text(walk->max_bytes, bound, sizeof(bound));
@@ -267,7 +294,7 @@ int file_read_directory(const char *dir, const struct file_dir_walk *walk, struc
 	DIR *d = NULL;
 	struct dirent *e;
 	size_t entries = 0;
-	size_t bytes = 0;
+	struct walk_count count = {0, 0};
 	int rc = -1;
 
 	if (open_dir(dir, walk->what, &d, f) < 0)
@@ -284,7 +311,7 @@ int file_read_directory(const char *dir, const struct file_dir_walk *walk, struc
 			          walk->what, dir, walk->max_entries);
 			goto out;
 		}
-		if (visit_entry(d, dir, e->d_name, walk, &bytes, f) < 0)
+		if (visit_entry(d, dir, e->d_name, walk, &count, f) < 0)
 			goto out;
 	}
 	if (errno != 0) {
@@ -311,6 +338,22 @@ static char *list_item(char *line)
 	return line[0] ? line : NULL;
 }
 
+/* A NUL would end the line where C strings end, silently: "leaf.test\0evil.test"
+ * would be read as "leaf.test". A list that holds one is refused whole. */
+static int refuse_nul(const gnutls_datum_t *data, const char *what, const char *path,
+                      struct fault *f)
+{
+	const unsigned char *nul = memchr(data->data, '\0', data->size);
+	unsigned number = 1;
+
+	if (nul == NULL)
+		return 0;
+	for (const unsigned char *c = data->data; c < nul; c++)
+		number += *c == '\n';
+	fault_set(f, FAULT_INTERNAL, "%s '%s' line %u holds a NUL byte", what, path, number);
+	return -1;
+}
+
 int file_read_lines(const char *path, const char *what, size_t limit, file_line_visitor visit,
                     void *arg, struct fault *f)
 {
@@ -321,6 +364,8 @@ int file_read_lines(const char *path, const char *what, size_t limit, file_line_
 
 	if (file_read_bounded(path, what, limit, &data, f) < 0)
 		return -1;
+	if (refuse_nul(&data, what, path, f) < 0)
+		goto out;
 	for (line = (char *)data.data; line != NULL; line = next) {
 		next = strchr(line, '\n');
 		if (next != NULL)

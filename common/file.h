@@ -16,6 +16,7 @@
 
 #include <gnutls/gnutls.h>
 
+#include "deadline.h"
 #include "fault.h"
 
 /* A PEM bundle of trust anchors. Debian's whole system bundle is about 220 KiB;
@@ -24,8 +25,11 @@
 
 /* A CA directory (c_rehash style: one file and its hash links per anchor). The
  * system's /etc/ssl/certs holds a few hundred entries and under 2 MiB; these
- * bound the time a directory of anything else can cost. */
+ * bound the time a directory of anything else can cost. Entries are cheap to
+ * look at; each regular file is read and parsed, so files have a bound of
+ * their own, over three times what a system store holds. */
 #define FILE_CA_DIR_MAX_ENTRIES 4096
+#define FILE_CA_DIR_MAX_FILES   1024
 #define FILE_CA_DIR_MAX_BYTES   ((size_t)64 << 20)
 
 /* Read the regular file PATH whole into OUT, if it holds at most LIMIT bytes
@@ -50,8 +54,10 @@ int file_read_bounded(const char *path, const char *what, size_t limit, gnutls_d
 typedef int (*file_line_visitor)(char *line, unsigned number, void *arg, struct fault *f);
 
 /* Read the list PATH through file_read_bounded() (WHAT and LIMIT as there) and
- * hand every line that holds something to VISIT, in order. Returns 0, or -1 with
- * the reader's refusals or the failure VISIT set. */
+ * hand every line that holds something to VISIT, in order. A list with a NUL byte
+ * anywhere is refused before any line is handed on. Returns 0, or -1 with the
+ * reader's refusals, FAULT_INTERNAL "SNI file 'x' line 2 holds a NUL byte", or the
+ * failure VISIT set. */
 int file_read_lines(const char *path, const char *what, size_t limit, file_line_visitor visit,
                     void *arg, struct fault *f);
 
@@ -71,7 +77,11 @@ struct file_dir_walk {
 	const char *entry_what; /* each file in it: "CA file" */
 	size_t entry_limit;     /* the bound of each file, as for file_read_bounded() */
 	size_t max_entries;     /* entries looked at, "." and ".." not counted */
+	size_t max_files;       /* regular files read (or passed over unreadable) */
 	size_t max_bytes;       /* all the files read, together */
+	/* The run's deadline, checked before each file (NULL: none): a directory
+	 * still being read when it passes is a failure, not a store cut short. */
+	const struct deadline *deadline;
 	file_visitor visit;
 	void *arg;
 };
@@ -85,7 +95,10 @@ struct file_dir_walk {
  *   "cannot read CA directory 'd': Permission denied" (open/readdir errors),
  *   "CA directory 'd' is a regular file, not a directory" (or any other kind),
  *   "CA directory 'd' holds more than 4096 entries",
+ *   "CA directory 'd' holds more than 1024 files",
  *   "CA directory 'd' holds more than 64 MiB of files",
+ *   "CA directory 'd' was still being read when the deadline passed (812 files
+ *   read)",
  *   or the failure WALK->visit set. */
 int file_read_directory(const char *dir, const struct file_dir_walk *walk, struct fault *f);
 

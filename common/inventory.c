@@ -4,8 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "emitquote.h"
 #include "inventory.h"
 #include "report.h"
+#include "textproto.h"
 
 #define ZABBIX_TEMPLATE "TLS certificate by tlscheck"
 #define ZABBIX_GROUP    "Discovered TLS listeners"
@@ -82,6 +84,16 @@ static void table_state(FILE *out, const struct discover_listener *l, bool colou
 		fprintf(out, "%-8s ", text);
 }
 
+/* The table is read on a terminal: what a server, a certificate or a process
+ * named goes through emitquote_terminal(), left-aligned in WIDTH columns. */
+static void table_text(FILE *out, const char *text, int width, const char *after)
+{
+	char safe[4 * DISCOVER_COMMAND_SIZE];
+
+	emitquote_terminal(safe, sizeof(safe), text);
+	fprintf(out, "%-*s%s", width, safe, after);
+}
+
 static void table_row(FILE *out, const struct discover_listener *l, bool colour, bool processes)
 {
 	const struct cert_info *leaf = &l->target.chain.items[0];
@@ -93,16 +105,25 @@ static void table_row(FILE *out, const struct discover_listener *l, bool colour,
 	else
 		fprintf(out, "%8s  ", "-");
 	table_state(out, l, colour);
-	fprintf(out, "%-24s ", place);
+	table_text(out, place, 24, " ");
 	if (processes)
-		fprintf(out, "%-15s ", l->process[0] ? l->process : "-");
+		table_text(out, l->process[0] ? l->process : "-", 15, " ");
 	fprintf(out, "%-8s ", protocol_name(l));
 	if (l->outcome != DISCOVER_TLS) {
-		fprintf(out, "%-12s %s\n", "-", l->detail);
+		fprintf(out, "%-12s ", "-");
+		table_text(out, l->detail, 0, "\n");
 		return;
 	}
-	fprintf(out, "%-12s %s (issuer %s)\n", store_name(l), leaf->label, leaf->issuer_label);
-	fprintf(out, "%10s%s\n", "", l->command);
+	table_text(out, store_name(l), 12, " ");
+	table_text(out, leaf->label, 0, " (issuer ");
+	table_text(out, leaf->issuer_label, 0, ")\n");
+	if (l->name_refused[0] != '\0') {
+		fprintf(out, "%10snot emitted: ", "");
+		table_text(out, l->name_refused, 0, "\n");
+		return;
+	}
+	fprintf(out, "%10s", "");
+	table_text(out, l->command, 0, "\n");
 }
 
 static void write_table(FILE *out, const struct discover_run *r, const struct inventory_options *o)
@@ -152,7 +173,9 @@ static void json_tls(FILE *out, const struct discover_listener *l)
 	                             : NULL);
 	json_key(out, "summary",
 	         l->target.verdict.count > 0 ? l->target.verdict.items[0].text : "");
-	json_key(out, "command", l->command);
+	json_key(out, "command", l->name_refused[0] == '\0' ? l->command : NULL);
+	if (l->name_refused[0] != '\0')
+		json_key(out, "not_emitted", l->name_refused);
 }
 
 static void write_json(FILE *out, const struct discover_run *r, const struct inventory_options *o)
@@ -197,44 +220,94 @@ static bool other_name(const struct discover_listener *l)
 	return l->check_name[0] != '\0' && strcmp(l->check_name, l->host) != 0;
 }
 
-static void icinga2_service(FILE *out, const struct discover_listener *l)
+/* What one listener's configuration carries besides its own fields. */
+struct emitted {
+	char ca_path[PATH_MAX]; /* the CA file, absolute; "" for none */
+	char why[FAULT_TEXT_SIZE + 2 * TEXTPROTO_QUOTE_SIZE]; /* "": written; else why not */
+};
+
+/* Only what each engine takes as plain data is written: a name from the leaf
+ * that -H's parser took, and words a Nagios command line carries without a
+ * shell, a macro, an argument separator or a comment in them. */
+static bool emittable(const struct discover_listener *l, enum inventory_format format,
+                      struct emitted *e)
+{
+	char quoted[TEXTPROTO_QUOTE_SIZE];
+
+	e->ca_path[0] = e->why[0] = '\0';
+	if (l->ca_file != NULL)
+		absolute(l->ca_file, e->ca_path, sizeof(e->ca_path));
+	textproto_quote(quoted, sizeof(quoted), e->ca_path);
+	if (l->name_refused[0] != '\0')
+		snprintf(e->why, sizeof(e->why), "%s", l->name_refused);
+	else if (emitquote_has_control(l->host) || emitquote_has_control(e->ca_path))
+		snprintf(e->why, sizeof(e->why),
+		         "a control byte in the host or the CA file's path");
+	else if (format == INVENTORY_NAGIOS && other_name(l) &&
+	         !emitquote_nagios_safe(l->check_name))
+		snprintf(e->why, sizeof(e->why), "a Nagios command cannot carry the name");
+	else if (format == INVENTORY_NAGIOS && l->ca_file != NULL &&
+	         !emitquote_nagios_safe(e->ca_path))
+		snprintf(e->why, sizeof(e->why),
+		         "a Nagios command cannot carry the CA file's path '%s' (only letters, "
+		         "digits and ._-:/@=+%%,)",
+		         quoted);
+	else if (format == INVENTORY_ZABBIX && l->check_name[0] == '\0')
+		snprintf(e->why, sizeof(e->why),
+		         "the certificate names no host, and Zabbix checks a host by its name");
+	return e->why[0] == '\0';
+}
+
+/* The line in place of a listener that is not written; every engine reads '#'
+ * as a comment to the end of the line, and WHY is printable ASCII. */
+static void not_emitted(FILE *out, const struct discover_listener *l, const char *indent,
+                        const char *why)
+{
+	char place[HOSTNAME_MAX + 16], safe[4 * sizeof(place)];
+
+	where(l, place, sizeof(place));
+	emitquote_terminal(safe, sizeof(safe), place);
+	fprintf(out, "%s# not emitted: %s %s: %s\n", indent, safe, l->protocol->name, why);
+}
+
+static void icinga2_var(FILE *out, const char *name, const char *value)
+{
+	fprintf(out, "\tvars.%s = ", name);
+	emitquote_icinga2(out, value, true);
+	fputc('\n', out);
+}
+
+static void icinga2_service(FILE *out, const struct discover_listener *l, const struct emitted *e)
 {
 	bool own = discover_has_own_plugin(l->protocol);
-	char name[64], path[PATH_MAX];
+	char name[64];
 
 	snprintf(name, sizeof(name), "tlscheck %s %u", l->protocol->name, l->port);
 	fputs("object Service ", out);
-	report_json_string(out, name);
+	emitquote_icinga2(out, name, false);
 	fputs(" {\n\thost_name = ", out);
-	report_json_string(out, l->host);
+	emitquote_icinga2(out, l->host, false);
 	fprintf(out, "\n\tcheck_command = \"tls%s%s\"\n", own ? "_" : "",
 	        own ? l->protocol->name : "");
 	if (!own && strcmp(l->protocol->name, "tls") != 0)
-		fprintf(out, "\tvars.tlscheck_protocol = \"%s\"\n", l->protocol->name);
+		icinga2_var(out, "tlscheck_protocol", l->protocol->name);
 	fprintf(out, "\tvars.tlscheck_port = %u\n", l->port);
-	if (other_name(l)) {
-		fputs("\tvars.tlscheck_host = ", out);
-		report_json_string(out, l->check_name);
-		fputs("\n", out);
-	}
+	if (other_name(l))
+		icinga2_var(out, "tlscheck_host", l->check_name);
 	if (l->check_name[0] == '\0')
 		fputs("\tvars.tlscheck_no_verify_name = true\n", out);
 	if (l->implicit_tls)
 		fputs("\tvars.tlscheck_implicit_tls = true\n", out);
-	if (l->ca_file != NULL) {
-		absolute(l->ca_file, path, sizeof(path));
-		fputs("\tvars.tlscheck_ca_file = ", out);
-		report_json_string(out, path);
-		fputs("\n", out);
-	}
+	if (e->ca_path[0] != '\0')
+		icinga2_var(out, "tlscheck_ca_file", e->ca_path);
 	fputs("}\n\n", out);
 }
 
-/* Nagios reads '!' as the argument separator and ';' as a comment. */
-static void nagios_service(FILE *out, const struct discover_listener *l)
+/* Nagios reads '!' as the argument separator and ';' as a comment: every word
+ * here passed emitquote_nagios_safe() (emittable()). */
+static void nagios_service(FILE *out, const struct discover_listener *l, const struct emitted *e)
 {
 	bool own = discover_has_own_plugin(l->protocol);
-	char path[PATH_MAX];
 
 	fprintf(out, "define service {\n\tuse                  generic-service\n");
 	fprintf(out, "\thost_name            %s\n", l->host);
@@ -250,10 +323,8 @@ static void nagios_service(FILE *out, const struct discover_listener *l)
 	fprintf(out, "-p %u", l->port);
 	if (l->implicit_tls)
 		fputs(" --implicit-tls", out);
-	if (l->ca_file != NULL) {
-		absolute(l->ca_file, path, sizeof(path));
-		fprintf(out, " -C %s", path);
-	}
+	if (e->ca_path[0] != '\0')
+		fprintf(out, " -C %s", e->ca_path);
 	fputs("\n}\n\n", out);
 }
 
@@ -269,48 +340,67 @@ static void zabbix_host_name(const struct discover_listener *l, char *out, size_
 	}
 }
 
+/* INDENT KEY: VALUE, VALUE a YAML scalar of its own. */
+static void yaml_pair(FILE *out, const char *indent, const char *key, const char *value)
+{
+	fprintf(out, "%s%s: ", indent, key);
+	emitquote_yaml(out, value);
+	fputc('\n', out);
+}
+
 static void zabbix_host(FILE *out, const struct discover_listener *l)
 {
-	char host[HOSTNAME_MAX + 32];
+	char host[HOSTNAME_MAX + 32], port[8];
 
 	zabbix_host_name(l, host, sizeof(host));
-	fprintf(out, "    - host: '%s'\n      name: '%s'\n", host, host);
-	fprintf(out, "      templates:\n        - name: '%s'\n", ZABBIX_TEMPLATE);
-	fprintf(out, "      groups:\n        - name: '%s'\n", ZABBIX_GROUP);
-	fputs("      interfaces:\n        - ", out);
-	if (l->check_address)
-		fprintf(out, "ip: '%s'\n          dns: '%s'\n", l->host_ascii, l->check_name);
-	else
-		fprintf(out, "useip: 'NO'\n          dns: '%s'\n", l->host_ascii);
-	fputs("          interface_ref: if1\n", out);
-	fprintf(out, "      macros:\n        - macro: '{$TLSCHECK.PORT}'\n          value: '%u'\n",
-	        l->port);
+	snprintf(port, sizeof(port), "%u", l->port);
+	yaml_pair(out, "    - ", "host", host);
+	yaml_pair(out, "      ", "name", host);
+	fputs("      templates:\n", out);
+	yaml_pair(out, "        - ", "name", ZABBIX_TEMPLATE);
+	fputs("      groups:\n", out);
+	yaml_pair(out, "        - ", "name", ZABBIX_GROUP);
+	fputs("      interfaces:\n", out);
+	if (l->check_address) {
+		yaml_pair(out, "        - ", "ip", l->host_ascii);
+		yaml_pair(out, "          ", "dns", l->check_name);
+	} else {
+		yaml_pair(out, "        - ", "useip", "NO");
+		yaml_pair(out, "          ", "dns", l->host_ascii);
+	}
+	fputs("          interface_ref: if1\n      macros:\n", out);
+	yaml_pair(out, "        - ", "macro", "{$TLSCHECK.PORT}");
+	yaml_pair(out, "          ", "value", port);
 	/* The template has no --implicit-tls: such a listener is checked as plain TLS. */
-	fprintf(out, "        - macro: '{$TLSCHECK.PROTOCOL}'\n          value: '%s'\n",
-	        l->implicit_tls ? "tls" : l->protocol->name);
+	yaml_pair(out, "        - ", "macro", "{$TLSCHECK.PROTOCOL}");
+	yaml_pair(out, "          ", "value", l->implicit_tls ? "tls" : l->protocol->name);
 }
 
 static size_t write_engine(FILE *out, const struct discover_run *r, enum inventory_format format)
 {
+	const char *indent = format == INVENTORY_ZABBIX ? "    " : "";
+	struct emitted e;
 	size_t written = 0;
 
-	if (format == INVENTORY_ZABBIX)
-		fprintf(out,
-		        "zabbix_export:\n  version: '6.0'\n  groups:\n    - name: '%s'\n"
-		        "  hosts:\n",
-		        ZABBIX_GROUP);
+	if (format == INVENTORY_ZABBIX) {
+		fputs("zabbix_export:\n  version: '6.0'\n  groups:\n", out);
+		yaml_pair(out, "    - ", "name", ZABBIX_GROUP);
+		fputs("  hosts:\n", out);
+	}
 	for (size_t i = 0; i < r->count; i++) {
 		const struct discover_listener *l = &r->listeners[i];
 
 		if (l->outcome != DISCOVER_TLS)
 			continue;
-		if (format == INVENTORY_ICINGA2)
-			icinga2_service(out, l);
+		if (!emittable(l, format, &e))
+			not_emitted(out, l, indent, e.why);
+		else if (format == INVENTORY_ICINGA2)
+			icinga2_service(out, l, &e);
 		else if (format == INVENTORY_NAGIOS)
-			nagios_service(out, l);
-		else if (l->check_name[0] != '\0')
+			nagios_service(out, l, &e);
+		else
 			zabbix_host(out, l);
-		written++;
+		written += e.why[0] == '\0';
 	}
 	if (format == INVENTORY_ZABBIX && written == 0)
 		fputs("    []\n", out);

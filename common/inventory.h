@@ -6,6 +6,13 @@
  *
  * Listeners come sorted: TLS first, the fewest days left first; then those that
  * answer without TLS; closed ones only when asked for (-v).
+ *
+ * Generated configuration is code the engine runs, and what a listener says is
+ * untrusted: every value goes through emitquote in the engine's own quoting,
+ * and a listener that cannot be written safely (a leaf whose names -H's parser
+ * refuses, a CA file path a Nagios command cannot carry) is written as one line
+ * "# not emitted: HOST:PORT PROTOCOL: why" instead. The table escapes control
+ * bytes in everything it prints.
  */
 #ifndef TLSCHECK_COMMON_INVENTORY_H
 #define TLSCHECK_COMMON_INVENTORY_H

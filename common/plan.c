@@ -147,48 +147,83 @@ static int add_entry(struct plan *p, size_t name, const char *connect_to, struct
 	return 0;
 }
 
-/* -A: every address of name NAME now; a failed lookup is that name's finding. */
-static int add_all_addresses(struct plan *p, size_t name, const struct check_config *cfg,
-                             const struct deadline *dl, struct fault *f)
+/* Where NAME is probed without -I: an MX host at its own addresses; any other
+ * name at HOST's, as a virtual host of HOST's listener. */
+static const char *connect_name(const struct plan *p, size_t name, const struct check_config *cfg)
 {
-	const char *host = p->names[name].name.host;
-	struct net_address_list found;
-	struct fault why;
+	return p->mail_domain ? p->names[name].name.host : cfg->host_ascii;
+}
 
-	if (net_resolve(host, cfg->port, cfg->family, dl, &found, &why) < 0) {
-		if (add_entry(p, name, host, f) < 0)
-			return -1;
-		p->entries[p->count - 1].failure = why;
-		p->entries[p->count - 1].failed = true;
+/* Look HOST up into P's lookup now, unless it holds HOST already. Returns 0,
+ * or -1 with a FAULT_USAGE when HOST has more addresses than a run may probe;
+ * a failed lookup is kept, a finding of the names probed there. */
+static int look_up(struct plan *p, const char *host, const struct check_config *cfg,
+                   const struct deadline *dl, struct fault *f)
+{
+	struct plan_lookup *l = &p->lookup;
+
+	if (l->host != NULL && strcmp(l->host, host) == 0)
 		return 0;
-	}
-	if (found.truncated) {
+	l->host = host;
+	l->failed = net_resolve(host, cfg->port, cfg->family, dl, &l->found, &l->why) < 0;
+	if (!l->failed && l->found.truncated) {
 		fault_set(f, FAULT_USAGE,
 		          "'%s' has more than %d addresses: at most %d probes a run", host,
 		          NET_MAX_ADDRESSES, PLAN_MAX_TARGETS);
 		return -1;
 	}
-	for (size_t i = 0; i < found.count; i++) {
-		if (add_entry(p, name, found.items[i].text, f) < 0)
+	return 0;
+}
+
+/* NAME at the host of the lookup: at each of its addresses (-A), or at the
+ * host, its addresses tried in turn; a failed lookup is that name's finding. */
+static int add_found(struct plan *p, size_t name, bool each_address, struct fault *f)
+{
+	const struct plan_lookup *l = &p->lookup;
+
+	struct plan_entry *e;
+
+	if (l->failed || !each_address) {
+		if (add_entry(p, name, l->host, f) < 0)
+			return -1;
+		e = &p->entries[p->count - 1];
+		if (l->failed) {
+			e->failure = l->why;
+			e->failed = true;
+		} else {
+			e->addresses = &l->found;
+		}
+		return 0;
+	}
+	for (size_t i = 0; i < l->found.count; i++) {
+		if (add_entry(p, name, l->found.items[i].text, f) < 0)
 			return -1;
 	}
-	p->addresses_vary = p->addresses_vary || found.count > 1;
+	p->addresses_vary = p->addresses_vary || l->found.count > 1;
 	return 0;
 }
 
 static int add_addresses(struct plan *p, size_t name, const struct check_config *cfg,
                          const struct deadline *dl, struct fault *f)
 {
-	if (cfg->all_addresses)
-		return add_all_addresses(p, name, cfg, dl, f);
-	if (cfg->address_count == 0)
-		return add_entry(p, name, p->names[name].name.host, f);
-	for (size_t i = 0; i < cfg->address_count; i++) {
-		if (add_entry(p, name, cfg->addresses[i], f) < 0)
-			return -1;
+	const char *where = connect_name(p, name, cfg);
+
+	if (cfg->address_count > 0) {
+		for (size_t i = 0; i < cfg->address_count; i++) {
+			if (add_entry(p, name, cfg->addresses[i], f) < 0)
+				return -1;
+		}
+		p->addresses_vary = p->addresses_vary || cfg->address_count > 1;
+		return 0;
 	}
-	p->addresses_vary = p->addresses_vary || cfg->address_count > 1;
-	return 0;
+	/* Several names on HOST's listener are probed at the same addresses:
+	 * HOST is looked up once for all of them. */
+	if (cfg->all_addresses || (p->name_count > 1 && !p->mail_domain)) {
+		if (look_up(p, where, cfg, dl, f) < 0)
+			return -1;
+		return add_found(p, name, cfg->all_addresses, f);
+	}
+	return add_entry(p, name, where, f);
 }
 
 /* --mx: the names become the domain's MX hosts. A failed lookup leaves HOST as
@@ -227,6 +262,7 @@ int plan_build(struct plan *p, const struct check_config *cfg, const struct dead
 	int rc;
 
 	p->count = 0;
+	p->lookup.host = NULL;
 	if (cfg->profile.mail_domain) {
 		rc = use_mx_hosts(p, cfg, dl, f);
 		if (rc != 0)

@@ -31,6 +31,7 @@ struct tls_probe {
 	int handshake_error_code;   /* GnuTLS's error when the handshake failed */
 	bool fatal_alert;           /* a fatal alert arrived after the handshake */
 	bool sent_client_cert;      /* we answered the request with our certificate */
+	bool chain_unproven;        /* refused before the server proved it holds the key */
 	char alert_name[PROBE_NAME_SIZE];
 	gnutls_datum_t chain[PROBE_MAX_CHAIN];
 	size_t chain_length;
@@ -397,12 +398,39 @@ static void note_refusal(struct tls_probe *p)
 		note_client_cert(p, PROBE_CLIENT_CERT_REQUIRED, p->alert_name);
 }
 
+/* Did the server prove it holds the key of the leaf it sent before it asked
+ * for ours? In TLS 1.3 its CertificateVerify comes first. Up to TLS 1.2 a
+ * signed ServerKeyExchange ((EC)DHE, SRP) does: GnuTLS verifies it against the
+ * leaf before it reads the CertificateRequest, and a bad signature fails with
+ * an error of its own. With static RSA key exchange (the default priority
+ * offers it) only the server's Finished would show that it could decrypt our
+ * ClientKeyExchange: a server that ends the handshake before it has shown
+ * only a chain, which anyone can copy. Any other exchange counts as unproven. */
+static bool server_proved_key(gnutls_session_t session)
+{
+	if (gnutls_protocol_get_version(session) == GNUTLS_TLS1_3)
+		return true;
+	switch (gnutls_kx_get(session)) {
+	case GNUTLS_KX_ECDHE_RSA:
+	case GNUTLS_KX_ECDHE_ECDSA:
+	case GNUTLS_KX_DHE_RSA:
+	case GNUTLS_KX_DHE_DSS:
+	case GNUTLS_KX_SRP_RSA:
+	case GNUTLS_KX_SRP_DSS:
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* The handshake failed after the chain arrived: the chain is still judged, with
  * the failure as a fact, unless the failure is only the missing client
- * certificate. */
+ * certificate. Then the chain is the server's only if it proved so before
+ * asking. */
 static void keep_failed_handshake(struct tls_probe *p, struct fault *f)
 {
 	if (refused_client_cert(p)) {
+		p->chain_unproven = !server_proved_key(p->session);
 		if (p->handshake_error_code != GNUTLS_E_FATAL_ALERT_RECEIVED)
 			p->alert_name[0] = '\0';
 		if (gnutls_certificate_get_ours(p->session) != NULL)
@@ -626,6 +654,11 @@ const char *probe_alpn(const struct tls_probe *p)
 const char *probe_handshake_error(const struct tls_probe *p)
 {
 	return or_null(p->error);
+}
+
+bool probe_chain_unproven(const struct tls_probe *p)
+{
+	return p->chain_unproven;
 }
 
 enum probe_client_cert probe_client_cert(const struct tls_probe *p)

@@ -137,6 +137,14 @@ const char *probe_client_cert_alert(const struct tls_probe *p);
  * seen and is judged as usual. */
 const char *probe_client_cert_note(const struct tls_probe *p);
 
+/* True when the server ended the handshake over the client certificate (ours
+ * or none: REQUIRED or SENT_REJECTED) before it proved it holds the key of the
+ * leaf it sent: up to TLS 1.2 without a signed ServerKeyExchange, i.e. with
+ * static RSA key exchange. Such a chain is what the server sent, and anyone
+ * can send a copy of a public chain; only a completed handshake proves it the
+ * server's. False otherwise (TLS 1.3, (EC)DHE, a completed handshake). */
+bool probe_chain_unproven(const struct tls_probe *p);
+
 /* Closes the session if open, then frees. Safe on NULL. */
 void probe_free(struct tls_probe *p);
 

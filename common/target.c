@@ -21,6 +21,11 @@ void target_init(struct target *t, const char *connect_to, const struct target_n
 	verdict_init(&t->verdict);
 }
 
+void target_use_addresses(struct target *t, const struct net_address_list *addresses)
+{
+	t->looked_up = addresses;
+}
+
 void target_fail(struct target *t, const struct fault *f)
 {
 	t->failure = *f;
@@ -32,7 +37,9 @@ void target_fail(struct target *t, const struct fault *f)
 static int connect_any(struct target *t, const struct check_config *cfg, const struct deadline *dl,
                        struct fault *f)
 {
-	if (net_resolve(t->connect_to, cfg->port, cfg->family, dl, &t->addresses, f) < 0)
+	if (t->looked_up != NULL)
+		t->addresses = *t->looked_up;
+	else if (net_resolve(t->connect_to, cfg->port, cfg->family, dl, &t->addresses, f) < 0)
 		return -1;
 	for (size_t i = 0; i < t->addresses.count; i++) {
 		if (net_connect(&t->addresses.items[i], dl, &t->fd, f) == 0) {
@@ -218,12 +225,17 @@ void target_probe(struct target *t, const struct check_config *cfg,
 {
 	if (t->failed)
 		return;
-	/* Workers are bounded: a target may wait for one past the deadline. */
+	/* Workers are bounded: a target may wait for one past the deadline. With
+	 * no wait, the queue is not the reason and is not named. */
 	if (deadline_passed(dl)) {
-		fault_set(
-		        &t->failure, FAULT_TIMEOUT,
-		        "not probed: the deadline passed before its turn (%d probes run at a time)",
-		        WORKERS_MAX_THREADS);
+		if (t->queued)
+			fault_set(&t->failure, FAULT_TIMEOUT,
+			          "not probed: the deadline passed while it waited its turn (%d "
+			          "probes run at a time)",
+			          WORKERS_MAX_THREADS);
+		else
+			fault_set(&t->failure, FAULT_TIMEOUT,
+			          "not probed: the deadline passed before its probe began");
 		t->failed = true;
 		return;
 	}
@@ -383,6 +395,7 @@ static void gather_facts(struct target *t, const struct check_config *cfg)
 	};
 	facts->handshake_error = probe_handshake_error(t->probe);
 	facts->client_cert_note = probe_client_cert_note(t->probe);
+	facts->chain_unproven = probe_chain_unproven(t->probe);
 }
 
 void target_judge(struct target *t, const struct check_config *cfg, const struct target_judging *j)

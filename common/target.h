@@ -39,12 +39,17 @@ struct target {
 	 * answers; and the name sent and judged there. */
 	const char *connect_to;
 	const struct target_name *name;
+	const struct net_address_list *looked_up; /* CONNECT_TO's, given; NULL: resolve */
 	struct net_address_list addresses;
 	const char *address; /* the address connected to; NULL before */
 
 	int fd; /* -1 when closed */
 	struct net_conn conn;
 	struct tls_probe *probe;
+
+	/* Set by the run before probing: more targets than probes at a time, and
+	 * this one waited for another to end before its turn. */
+	bool queued;
 
 	struct fault failure;        /* what ended the probe before a chain was seen */
 	bool failed;                 /* FAILURE holds a fault */
@@ -70,6 +75,10 @@ struct target {
  * open, nothing known. */
 void target_init(struct target *t, const char *connect_to, const struct target_name *name);
 
+/* Have T try ADDRESSES (CONNECT_TO's, looked up once for every name probed
+ * there; kept, not copied) in turn, instead of resolving CONNECT_TO at connect. */
+void target_use_addresses(struct target *t, const struct net_address_list *addresses);
+
 /* Mark T as failed before any probe, with F (its address could not be
  * resolved): target_probe() then does nothing. */
 void target_fail(struct target *t, const struct fault *f);
@@ -79,7 +88,9 @@ void target_fail(struct target *t, const struct fault *f);
  * after() step, all under DL. CREDENTIALS (NULL: none) are sent when the server
  * asks for a client certificate. A failure is kept in T (failed, failure), never
  * returned: it is a fact to judge. The connection is closed when this returns.
- * A target whose turn comes after DL passed is not probed, and says so. */
+ * A target whose turn comes after DL passed is not probed, and says so: while
+ * it waited its turn when QUEUED, else before its probe began (the run's
+ * earlier steps, or -t itself, left no time). */
 void target_probe(struct target *t, const struct check_config *cfg,
                   const struct client_credentials *credentials, const struct deadline *dl);
 

@@ -119,18 +119,17 @@ static void note_if_shared(struct trust_anchors *a, gnutls_x509_crt_t crt)
 		gnutls_free(dn.data);
 }
 
-/* Add the PEM certificates of DATA to A's list, as
+/* Add the certificates of DATA in FORMAT to A's list, as
  * gnutls_x509_trust_list_add_trust_mem() would, one at a time to see whether
- * one shares its subject with an anchor already there: how many, 0 when DATA
- * holds none, or GnuTLS's error when it cannot be parsed. */
-static int add_pem(struct trust_anchors *a, const gnutls_datum_t *data)
+ * one shares its subject with an anchor already there: how many, or GnuTLS's
+ * error (GNUTLS_E_NO_CERTIFICATE_FOUND when DATA holds no PEM certificate). */
+static int add_list(struct trust_anchors *a, const gnutls_datum_t *data,
+                    gnutls_x509_crt_fmt_t format)
 {
 	gnutls_x509_crt_t *crts = NULL;
 	unsigned count = 0, i;
-	int ret = gnutls_x509_crt_list_import2(&crts, &count, data, GNUTLS_X509_FMT_PEM, 0);
+	int ret = gnutls_x509_crt_list_import2(&crts, &count, data, format, 0);
 
-	if (ret == GNUTLS_E_NO_CERTIFICATE_FOUND)
-		return 0;
 	if (ret < 0)
 		return ret;
 	for (i = 0; i < count && ret >= 0; i++) {
@@ -146,6 +145,20 @@ static int add_pem(struct trust_anchors *a, const gnutls_datum_t *data)
 	return ret < 0 ? ret : (int)count;
 }
 
+/* Add the certificates of DATA to A: its PEM certificates, or, when it has
+ * none, the one certificate of a DER file (as --cert-file reads either). How
+ * many, 0 when it holds none, or GnuTLS's error when its PEM cannot be parsed. */
+static int add_certificates(struct trust_anchors *a, const gnutls_datum_t *data)
+{
+	int ret = add_list(a, data, GNUTLS_X509_FMT_PEM);
+
+	if (ret != GNUTLS_E_NO_CERTIFICATE_FOUND)
+		return ret;
+	/* Not DER either (a note, a key): no certificate, not a parse error. */
+	ret = add_list(a, data, GNUTLS_X509_FMT_DER);
+	return ret == GNUTLS_E_MEMORY_ERROR || ret > 0 ? ret : 0;
+}
+
 /* Read through the bounded reader, not gnutls_x509_trust_list_add_trust_file():
  * GnuTLS would open a FIFO and wait on it, or read /dev/zero without end. */
 static int add_file(struct trust_anchors *a, const char *file, struct fault *f)
@@ -156,7 +169,7 @@ static int add_file(struct trust_anchors *a, const char *file, struct fault *f)
 
 	if (file_read_bounded(file, "CA file", FILE_CA_MAX, &data, f) < 0)
 		goto out;
-	ret = add_pem(a, &data);
+	ret = add_certificates(a, &data);
 	if (ret < 0) {
 		fault_set(f, FAULT_INTERNAL, "CA file '%s' cannot be parsed: %s", file,
 		          file_parse_error(ret));
@@ -195,7 +208,7 @@ struct dir_load {
 static int add_dir_entry(const char *path, const gnutls_datum_t *data, void *arg, struct fault *f)
 {
 	struct dir_load *load = arg;
-	int ret = add_pem(load->anchors, data);
+	int ret = add_certificates(load->anchors, data);
 
 	(void)path;
 	if (ret == GNUTLS_E_MEMORY_ERROR) {
@@ -209,7 +222,8 @@ static int add_dir_entry(const char *path, const gnutls_datum_t *data, void *arg
 
 /* Read through the bounded reader, not gnutls_x509_trust_list_add_trust_dir(),
  * which opens every entry itself, FIFOs and devices included, without a bound. */
-static int add_dir(struct trust_anchors *a, const char *dir, struct fault *f)
+static int add_dir(struct trust_anchors *a, const char *dir, const struct deadline *deadline,
+                   struct fault *f)
 {
 	struct dir_load load = {a, 0};
 	const struct file_dir_walk walk = {
@@ -217,7 +231,9 @@ static int add_dir(struct trust_anchors *a, const char *dir, struct fault *f)
 	        .entry_what = "CA file",
 	        .entry_limit = FILE_CA_MAX,
 	        .max_entries = FILE_CA_DIR_MAX_ENTRIES,
+	        .max_files = FILE_CA_DIR_MAX_FILES,
 	        .max_bytes = FILE_CA_DIR_MAX_BYTES,
+	        .deadline = deadline,
 	        .visit = add_dir_entry,
 	        .arg = &load,
 	};
@@ -256,13 +272,14 @@ bool trust_store_is_explicit(const struct trust_store *store)
 	return store->ca_file_count > 0 || store->ca_path != NULL;
 }
 
-static int load_store(struct trust_anchors *a, const struct trust_store *s, struct fault *f)
+static int load_store(struct trust_anchors *a, const struct trust_store *s,
+                      const struct deadline *deadline, struct fault *f)
 {
 	if (!trust_store_is_explicit(s))
 		return add_system(a, f);
 	if (add_files(a, s, f) < 0)
 		return -1;
-	if (s->ca_path != NULL && add_dir(a, s->ca_path, f) < 0)
+	if (s->ca_path != NULL && add_dir(a, s->ca_path, deadline, f) < 0)
 		return -1;
 	return 0;
 }
@@ -604,12 +621,13 @@ static int new_anchors(const struct trust_store *store, struct trust_anchors **o
 }
 
 int trust_load_for(const struct trust_store *store, const struct cert_chain *const *chains,
-                   size_t count, struct trust_anchors **out, struct fault *f)
+                   size_t count, const struct deadline *deadline, struct trust_anchors **out,
+                   struct fault *f)
 {
 	struct trust_anchors *a;
 
 	if (trust_store_is_explicit(store))
-		return trust_load(store, out, f);
+		return trust_load(store, deadline, out, f);
 	*out = NULL;
 	if (new_anchors(store, &a, f) < 0)
 		return -1;
@@ -621,14 +639,15 @@ int trust_load_for(const struct trust_store *store, const struct cert_chain *con
 	return 0;
 }
 
-int trust_load(const struct trust_store *store, struct trust_anchors **out, struct fault *f)
+int trust_load(const struct trust_store *store, const struct deadline *deadline,
+               struct trust_anchors **out, struct fault *f)
 {
 	struct trust_anchors *a;
 
 	*out = NULL;
 	if (new_anchors(store, &a, f) < 0)
 		return -1;
-	if (load_store(a, store, f) < 0) {
+	if (load_store(a, store, deadline, f) < 0) {
 		trust_free(a);
 		return -1;
 	}

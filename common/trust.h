@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "cert.h"
+#include "deadline.h"
 #include "fault.h"
 
 #define TRUST_MAX_CA_FILES 8
@@ -54,26 +55,34 @@ struct trust_anchors;
 bool trust_store_is_explicit(const struct trust_store *store);
 
 /* Load the anchors of STORE: every CA file and the directory, or the system store
- * when neither is named. CA files and the directory's files are read through
- * file_read_bounded() (regular files only, at most FILE_CA_MAX each, never a
- * wait); the system store is GnuTLS's compiled-in one. A file or directory that
- * holds no certificate is an error, not an empty store that trusts nothing; in a
- * directory, files without a readable certificate are passed over. Returns 0 with
- * *OUT set (free it with trust_free()), or -1 with *OUT NULL and FAULT_INTERNAL:
- * file_read_bounded()'s and file_read_directory()'s refusals ("cannot read CA
- * file 'x.pem': ...", "CA file 'x.pem' is a FIFO, not a regular file", "CA
- * directory 'd' is a regular file, not a directory"), "CA file 'x.pem' holds no
+ * when neither is named. CA files and the directory's files (PEM, or one DER
+ * certificate) are read through file_read_bounded() (regular files only, at
+ * most FILE_CA_MAX each, never a wait); the system store is GnuTLS's
+ * compiled-in one. A file or directory that holds no certificate is an error,
+ * not an empty store that trusts nothing; in a directory, files without a
+ * readable certificate are passed over. The directory is read under DEADLINE
+ * (NULL: none), checked before each file, and at most FILE_CA_DIR_MAX_FILES
+ * files of it: a store cut short would judge by whatever readdir() gave first.
+ * Returns 0 with *OUT set (free it with trust_free()), or -1 with *OUT NULL and
+ * FAULT_INTERNAL: file_read_bounded()'s and file_read_directory()'s refusals
+ * ("cannot read CA file 'x.pem': ...", "CA file 'x.pem' is a FIFO, not a
+ * regular file", "CA directory 'd' is a regular file, not a directory", "CA
+ * directory 'd' holds more than 1024 files", "CA directory 'd' was still being
+ * read when the deadline passed (812 files read)"), "CA file 'x.pem' holds no
  * certificate", "CA file 'x.pem' cannot be parsed: a PEM block is truncated or
  * garbled", "CA directory 'd' holds no certificate", "cannot load the system
  * trust store: ...". */
-int trust_load(const struct trust_store *store, struct trust_anchors **out, struct fault *f);
+int trust_load(const struct trust_store *store, const struct deadline *deadline,
+               struct trust_anchors **out, struct fault *f);
 
 /* As trust_load(), but for the system store only the anchors the COUNT served
  * CHAINS can lead to (see bundle.h): the same verdicts at a fraction of the
  * cost. The store is read from its bundle file through the bounded reader; when
- * that file cannot be read, GnuTLS loads the whole store as trust_load() does. */
+ * that file cannot be read, GnuTLS loads the whole store as trust_load() does.
+ * DEADLINE as for trust_load(). */
 int trust_load_for(const struct trust_store *store, const struct cert_chain *const *chains,
-                   size_t count, struct trust_anchors **out, struct fault *f);
+                   size_t count, const struct deadline *deadline, struct trust_anchors **out,
+                   struct fault *f);
 
 /* Verify CHAIN (leaf first, as served; may be unsorted) against ANCHORS, for the
  * TLS server purpose. Returns 0 with RESULT filled (RESULT->store names the store

@@ -107,6 +107,7 @@ static const char rule_crypto[] = "crypto";
 static const char rule_time_format[] = "time-format";
 static const char rule_handshake[] = "handshake";
 static const char rule_client_cert[] = "client-cert";
+static const char rule_key_proof[] = "key-proof";
 static const char rule_client_expiry[] = "client-expiry";
 static const char rule_client_usage[] = "client-usage";
 static const char rule_client_key[] = "client-key";
@@ -584,6 +585,22 @@ static void judge_client_cert(struct verdict *v, const struct facts *facts)
 		verdict_add(v, rule_client_cert, STATE_OK, "%s", facts->client_cert_note);
 }
 
+/* A chain anyone can copy from the real server: an impostor that asks for a
+ * client certificate and hangs up reads the same as a real server with static
+ * RSA key exchange that requires one. Neither is proven, so neither is OK nor
+ * CRITICAL; what the chain holds is judged all the same. */
+static void judge_key_proof(struct verdict *v, const struct facts *facts)
+{
+	if (!facts->chain_unproven || !has_chain(facts) || probe_failed(facts))
+		return;
+	verdict_add(v, rule_key_proof, STATE_WARNING,
+	            "server asked for a client certificate before proving it holds the key "
+	            "(static RSA key exchange): its chain is reported but not proven to be the "
+	            "server's%s",
+	            facts->client.cert == NULL ? " (give --client-cert to complete the handshake)"
+	                                       : "");
+}
+
 /* Our own certificate expires too, and no server-side check sees it coming: the
  * day it does, every broker refuses the monitor. */
 static void judge_client_expiry(struct verdict *v, const struct facts *facts)
@@ -708,31 +725,102 @@ static void judge_anchor(struct verdict *v, const struct facts *facts)
 	}
 }
 
-/* Served elements after the leaf should each be the issuer of the one before:
- * some clients build no other path. Returns the first that breaks the order, or
- * 0 when none does (or when the issuer is not served at all: nothing to reorder). */
-static size_t out_of_order(const struct cert_chain *chain)
+/* The same certificate: the same DER, by its fingerprint (one not known proves
+ * nothing). */
+static bool same_cert(const struct cert_info *a, const struct cert_info *b)
 {
-	for (size_t i = 0; i + 1 < chain->count; i++) {
-		const struct cert_info *c = &chain->items[i];
+	return a->sha256[0] != '\0' && strcmp(a->sha256, b->sha256) == 0;
+}
 
-		if (cert_issued_by(c, c) || cert_issued_by(c, &chain->items[i + 1]))
+/* The index of the first copy of element I of CHAIN (I itself when it is the
+ * first). */
+static size_t first_copy(const struct cert_chain *chain, size_t i)
+{
+	size_t j = 0;
+
+	while (j < i && !same_cert(&chain->items[j], &chain->items[i]))
+		j++;
+	return j;
+}
+
+/* The served elements, a certificate sent more than once kept once, in the
+ * order served: indices into CHAIN in DISTINCT. Returns how many. */
+static size_t distinct_elements(const struct cert_chain *chain, size_t *distinct)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < chain->count; i++) {
+		if (first_copy(chain, i) == i)
+			distinct[n++] = i;
+	}
+	return n;
+}
+
+/* Served elements after the leaf should each be the issuer of the one before:
+ * some clients build no other path. A copy of a certificate sent before is not
+ * a break of the order (it is a finding of its own). Returns the index of the
+ * first element that breaks the order and sets *BEFORE to the one it follows,
+ * or returns 0 when none does (or when the issuer is not served at all:
+ * nothing to reorder). */
+static size_t out_of_order(const struct cert_chain *chain, size_t *before)
+{
+	size_t order[CERT_MAX_CHAIN];
+	size_t n = distinct_elements(chain, order);
+
+	for (size_t k = 0; k + 1 < n; k++) {
+		const struct cert_info *c = &chain->items[order[k]];
+
+		if (cert_issued_by(c, c) || cert_issued_by(c, &chain->items[order[k + 1]]))
 			continue;
 		for (size_t j = 0; j < chain->count; j++) {
-			if (j != i && cert_issued_by(c, &chain->items[j]))
-				return i + 1;
+			if (j != order[k] && cert_issued_by(c, &chain->items[j])) {
+				*before = order[k];
+				return order[k + 1];
+			}
 		}
 	}
 	return 0;
 }
 
+/* "'CN=Example CA' twice, 'CN=Example Root' 3 times" into TEXT: each
+ * certificate the server sends more than once. Returns how many such. */
+static size_t describe_duplicates(const struct cert_chain *chain, char *text, size_t size)
+{
+	size_t used = 0, found = 0;
+
+	text[0] = '\0';
+	for (size_t i = 0; i < chain->count; i++) {
+		size_t copies = 0;
+
+		if (first_copy(chain, i) != i)
+			continue;
+		for (size_t j = i; j < chain->count; j++)
+			copies += same_cert(&chain->items[i], &chain->items[j]);
+		if (copies < 2)
+			continue;
+		found++;
+		if (used >= size)
+			continue;
+		if (copies == 2)
+			used += (size_t)snprintf(text + used, size - used, "%s'%s' twice",
+			                         used > 0 ? ", " : "", chain->items[i].label);
+		else
+			used += (size_t)snprintf(text + used, size - used, "%s'%s' %zu times",
+			                         used > 0 ? ", " : "", chain->items[i].label,
+			                         copies);
+	}
+	return found;
+}
+
 /* What the server sends, beside whether it can be trusted: an intermediate it
  * leaves out (trusted here only because the store holds it: clients with
- * another store fail), or the chain in the wrong order. */
+ * another store fail), a certificate sent more than once, or the chain in the
+ * wrong order. */
 static void judge_chain(struct verdict *v, const struct facts *facts)
 {
 	const struct trust_result *t = facts->trust;
-	size_t misplaced;
+	char copies[VERDICT_TEXT_SIZE];
+	size_t misplaced, before = 0;
 
 	if (!has_chain(facts) || probe_failed(facts))
 		return;
@@ -745,12 +833,14 @@ static void judge_chain(struct verdict *v, const struct facts *facts)
 	    !t->anchor_self_signed)
 		verdict_add(v, rule_chain, STATE_WARNING, "server does not send intermediate '%s'",
 		            t->anchor_label);
-	misplaced = out_of_order(facts->chain);
+	if (describe_duplicates(facts->chain, copies, sizeof(copies)) > 0)
+		verdict_add(v, rule_chain, STATE_WARNING, "server sends %s in its chain", copies);
+	misplaced = out_of_order(facts->chain, &before);
 	if (misplaced > 0)
 		verdict_add(v, rule_chain, STATE_WARNING,
 		            "server sends its chain out of order ('%s' is followed by '%s', not by "
 		            "its issuer)",
-		            facts->chain->items[misplaced - 1].label,
+		            facts->chain->items[before].label,
 		            facts->chain->items[misplaced].label);
 }
 
@@ -789,6 +879,7 @@ static const struct verdict_rule {
         {rule_time_format, judge_time_format},
         {rule_handshake, judge_handshake},
         {rule_client_cert, judge_client_cert},
+        {rule_key_proof, judge_key_proof},
         {rule_client_expiry, judge_client_expiry},
         {rule_client_usage, judge_client_usage},
         {rule_client_key, judge_client_key},

@@ -54,8 +54,9 @@
  *   anchor       the trust anchor in use, when not served, is expired or not yet
  *                valid (CRITICAL) or within -c / -w; its days count in days_left.
  *   chain        the server leaves out an intermediate the store happens to hold,
- *                sends its chain out of order, or sends more certificates than
- *                are judged (CERT_MAX_CHAIN): WARNING.
+ *                sends a certificate more than once, sends its chain out of
+ *                order (a copy is not a break of the order), or sends more
+ *                certificates than are judged (CERT_MAX_CHAIN): WARNING.
  *   tls-version  the negotiated version is below --min-tls: CRITICAL.
  *
  * A new rule is one function in verdict.c and one row of its table.

@@ -54,11 +54,25 @@ Modes:
                  relays to the TLS 1.3 server on --upstream, holding back what
                  the server sends after the client's Finished by 1 s (a slow
                  verdict on a missing client certificate)
+  tls12-rsa-impostor
+                 a TLS 1.2 server that never holds the key: ServerHello with
+                 TLS_RSA_WITH_AES_128_GCM_SHA256 (static RSA key exchange), the
+                 chain of --cert copied, a CertificateRequest, ServerHelloDone;
+                 then, once the client's Finished is in, a fatal
+                 handshake_failure alert
+  tls12-rsa-impostor-close
+                 the same, hanging up instead of the alert
+  tls12-rsa-impostor-no-request
+                 the same without the CertificateRequest, then the alert
+  smtp-tls12-rsa-impostor
+                 a plausible ESMTP dialogue whose STARTTLS leads to the
+                 impostor
 """
 
 import argparse
 import os
 import random
+import re
 import select
 import socket
 import ssl
@@ -76,6 +90,15 @@ TLS_APPLICATION_DATA = 0x17
 LATE_ALERT_DELAY = 1.0
 # TLS record: handshake, TLS 1.2, length 100.
 SERVER_HELLO_HEADER = bytes.fromhex("1603030064")
+TLS_HANDSHAKE = 0x16
+TLS_CHANGE_CIPHER_SPEC = 0x14
+TLS12 = b"\x03\x03"
+TLS_RSA_WITH_AES_128_GCM_SHA256 = b"\x00\x9c"
+# The ServerHello extensions the impostor echoes when offered:
+# renegotiation_info (empty) and extended_master_secret.
+RENEGOTIATION_INFO = 0xFF01
+EXTENDED_MASTER_SECRET = 0x0017
+PEM_CERT = re.compile(rb"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----", re.S)
 
 
 class Peer:
@@ -122,6 +145,14 @@ class Peer:
         head, self.buffer = self.buffer[:count], self.buffer[count:]
         return head
 
+    def read_record(self):
+        """One TLS record (header included), or None when the client went away."""
+        header = self.read_exactly(5)
+        if header is None:
+            return None
+        body = self.read_exactly(int.from_bytes(header[3:5], "big"))
+        return None if body is None else header + body
+
     def drain(self):
         """Read and discard until the client closes or time runs out."""
         while time.monotonic() < self.deadline:
@@ -154,9 +185,10 @@ def mode_close(p):
     pass
 
 
-def smtp_dialogue(p, last_capability, starttls_reply):
+def smtp_dialogue(p, last_capability, starttls_reply, then=Peer.drain):
     """A plausible ESMTP dialogue: EHLO announces LAST_CAPABILITY last, and
-    STARTTLS gets STARTTLS_REPLY in one send (None: refused), then silence."""
+    STARTTLS gets STARTTLS_REPLY in one send (None: refused), then THEN(p)
+    (silence by default)."""
     p.send(b"220 hostile.test ESMTP\r\n")
     while True:
         line = p.read_line()
@@ -167,7 +199,7 @@ def smtp_dialogue(p, last_capability, starttls_reply):
             p.send(b"250-hostile.test\r\n250-PIPELINING\r\n250 " + last_capability + b"\r\n")
         elif verb == b"STARTTLS" and starttls_reply is not None:
             p.send(starttls_reply)
-            p.drain()
+            then(p)
             return
         elif verb == b"QUIT":
             p.send(b"221 bye\r\n")
@@ -329,6 +361,100 @@ def mode_tls_alert(p):
     p.send(TLS_FATAL_ALERT)
 
 
+def vector(data, size):
+    """DATA behind its length in SIZE bytes, as TLS writes variable-length fields."""
+    return len(data).to_bytes(size, "big") + data
+
+
+def handshake_message(kind, body):
+    return bytes([kind]) + vector(body, 3)
+
+
+def client_hello_offers(record):
+    """The session id, cipher suites and extension types of the ClientHello
+    in RECORD (one record, as GnuTLS sends it), or None when it is not one."""
+    body = record[5:]
+    if record[0] != TLS_HANDSHAKE or len(body) < 4 or body[0] != 1:
+        return None
+    hello = body[4:4 + int.from_bytes(body[1:4], "big")]
+    at = 2 + 32
+    session_id = hello[at + 1:at + 1 + hello[at]]
+    at += 1 + hello[at]
+    size = int.from_bytes(hello[at:at + 2], "big")
+    suites = {hello[i:i + 2] for i in range(at + 2, at + 2 + size, 2)}
+    at += 2 + size
+    at += 1 + hello[at]
+    extensions = set()
+    end = min(len(hello), at + 2 + int.from_bytes(hello[at:at + 2], "big"))
+    at += 2
+    while at + 4 <= end:
+        extensions.add(int.from_bytes(hello[at:at + 2], "big"))
+        at += 4 + int.from_bytes(hello[at + 2:at + 4], "big")
+    return session_id, suites, extensions
+
+
+def server_hello(session_id, offered):
+    """TLS 1.2, static RSA key exchange, echoing the extensions that must be."""
+    extensions = b""
+    if RENEGOTIATION_INFO in offered:
+        extensions += RENEGOTIATION_INFO.to_bytes(2, "big") + vector(b"\x00", 2)
+    if EXTENDED_MASTER_SECRET in offered:
+        extensions += EXTENDED_MASTER_SECRET.to_bytes(2, "big") + vector(b"", 2)
+    # A random without the TLS 1.3 downgrade sentinel: a plain TLS 1.2 server.
+    body = (TLS12 + os.urandom(32) + vector(session_id, 1) + TLS_RSA_WITH_AES_128_GCM_SHA256 +
+            b"\x00" + vector(extensions, 2))
+    return handshake_message(2, body)
+
+
+def certificate_message(pem_file):
+    """The chain in PEM_FILE as a Certificate message: copied, no key needed."""
+    with open(pem_file, "rb") as f:
+        pems = PEM_CERT.findall(f.read())
+    chain = b"".join(vector(ssl.PEM_cert_to_DER_cert(pem.decode("ascii")), 3) for pem in pems)
+    return handshake_message(11, vector(chain, 3))
+
+
+# Certificate types rsa_sign and ecdsa_sign; signature algorithms
+# rsa_pkcs1_sha256, ecdsa_secp256r1_sha256, rsa_pss_rsae_sha256; no CA names.
+CERTIFICATE_REQUEST = handshake_message(
+    13, vector(b"\x01\x40", 1) + vector(bytes.fromhex("040104030804"), 2) + vector(b"", 2))
+SERVER_HELLO_DONE = handshake_message(14, b"")
+
+
+def await_client_finished(p):
+    """Read the client's flight up to the record after its ChangeCipherSpec
+    (its Finished). False when the client went away first."""
+    changed = False
+    while True:
+        record = p.read_record()
+        if record is None:
+            return False
+        if changed:
+            return True
+        changed = record[0] == TLS_CHANGE_CIPHER_SPEC
+
+
+def rsa_impostor(request=True, then_alert=True):
+    """A TLS 1.2 server with the chain of --cert and not its key: it can never
+    send its Finished, so it ends the handshake once the client's is in."""
+    def mode(p):
+        record = p.read_record()
+        offers = record and client_hello_offers(record)
+        if not offers or TLS_RSA_WITH_AES_128_GCM_SHA256 not in offers[1]:
+            p.send(TLS_FATAL_ALERT)
+            return
+        flight = server_hello(offers[0], offers[2]) + certificate_message(p.cert)
+        if request:
+            flight += CERTIFICATE_REQUEST
+        flight += SERVER_HELLO_DONE
+        # Records of at most 2^14 bytes, however long the chain.
+        for at in range(0, len(flight), 1 << 14):
+            p.send(bytes([TLS_HANDSHAKE]) + TLS12 + vector(flight[at:at + (1 << 14)], 2))
+        if await_client_finished(p) and then_alert:
+            p.send(TLS_FATAL_ALERT)
+    return mode
+
+
 class Records:
     """Splits one direction of a TLS stream into whole records."""
 
@@ -427,6 +553,11 @@ MODES = {
     "tls-garbage-after": tls_then(random_reply),
     "tls13-bad-finished": mode_tls13_bad_finished,
     "tls13-late-alert": mode_tls13_late_alert,
+    "tls12-rsa-impostor": rsa_impostor(),
+    "tls12-rsa-impostor-close": rsa_impostor(then_alert=False),
+    "tls12-rsa-impostor-no-request": rsa_impostor(request=False),
+    "smtp-tls12-rsa-impostor": lambda p: smtp_dialogue(p, b"STARTTLS", b"220 go ahead\r\n",
+                                                       rsa_impostor()),
 }
 
 

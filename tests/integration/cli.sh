@@ -33,6 +33,7 @@ bad '-w 150%' '150%' "$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" -w 150%
 bad '-c 0.5q' '0\.5q' "$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" -c 0.5q
 bad '-w 5 -c 10 (warning below critical)' '' "$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" -w 5 -c 10
 bad 'unknown option' 'frobnicate' "$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" --frobnicate
+bad 'a prefix of two options' "ambiguous option '--ca' \\(--ca-file, --ca-path\\)" "$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" --ca=/x
 bad 'unknown short option' '' "$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" -Z
 bad 'missing option value' '' "$CHECK_TLS" -H 127.0.0.1 -p
 bad '-p 0' '0' "$CHECK_TLS" -H 127.0.0.1 -p 0
@@ -46,6 +47,16 @@ bad '-P unknown protocol' 'gopher' "$CHECK_TLS" -P gopher -H 127.0.0.1 -p "$CLOS
 bad 'check_tls_smtp names itself' '' "$CHECK_TLS_SMTP" -H 127.0.0.1 -p "$CLOSED" -w 5x
 bad 'check_tls_pgsql rejects --ehlo' '' "$CHECK_TLS_PGSQL" -H 127.0.0.1 -p "$CLOSED" \
 	--ehlo probe.test
+bad '-4 with -6' '-4 and -6 contradict each other$' "$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" -4 -6
+bad '-6 with an IPv4 HOST' '-H 127\.0\.0\.1 is an IPv4 address, not of the family -6 asks for$' \
+	"$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" -6
+bad '-4 with an IPv6 HOST' '-H ::1 is an IPv6 address, not of the family -4 asks for$' \
+	"$CHECK_TLS" -H ::1 -p "$CLOSED" -4
+bad '-4 with an IPv6 -I' '--address ::1 is an IPv6 address, not of the family -4 asks for$' \
+	"$CHECK_TLS" -H localhost -p "$CLOSED" -4 -I ::1
+expect_check '-6 with an IPv4 HOST and an IPv6 -I: -I gives the address' 2 \
+	"^TLS CRITICAL - 127\\.0\\.0\\.1:$CLOSED tls: connection refused by ::1 port $CLOSED" \
+	-- "$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" -6 -I ::1
 
 expect_check '--help: exit 3, lists the options' 3 \
 	'*--warning' '*--critical' '*--ca-file' '*--output' '@min-lines=10' \
@@ -130,5 +141,23 @@ expect_check 'closed port, -t 0.5 (fractional timeout accepted)' 2 'refused' \
 	-- "$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" -t 0.5
 expect_check 'closed port, --output=days: -65535, exit 0' 0 '^-65535$' '@lines=1' \
 	-- "$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" --output=days
+
+# --- a deadline that passes before the probe ----------------------------------
+# One target has no queue to wait in: the text does not blame one.
+expect_check '-t 0.000001, one target: not probed, no queue named' 2 \
+	"^TLS CRITICAL - 127\\.0\\.0\\.1:$CLOSED tls: not probed: the deadline passed before its probe began \\|" \
+	'!turn' '@lines=1' -- "$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" -t 0.000001
+# 33 targets, 32 probed at a time: only the 33rd waited its turn.
+ADDRESSES=()
+for i in $(seq 1 33); do
+	ADDRESSES+=(-I "127.0.0.$i")
+done
+run_check "$CHECK_TLS" -H x.test -p "$CLOSED" -t 0.000001 "${ADDRESSES[@]}" --output=json
+assert_check '-t 0.000001, 33 targets: CRITICAL' 2
+json_check '-t 0.000001, 33 targets: the queue named for the 33rd only' '
+texts = [t["findings"][0]["text"] for t in d["targets"]]
+need(len(texts) == 33, "%d targets" % len(texts))
+need(all(x == "not probed: the deadline passed before its probe began" for x in texts[:32]), texts[:32])
+need(texts[32] == "not probed: the deadline passed while it waited its turn (32 probes run at a time)", texts[32])'
 
 finish

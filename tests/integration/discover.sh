@@ -184,6 +184,10 @@ expect_check 'an unreadable CA file: one line, exit 3' 3 \
 expect_check 'a FIFO as the file of targets: refused at once' 3 \
 	"^tlscheck-discover: file of targets '/dev/stdin'|is a" @max-secs=5 \
 	-- "$DISCOVER" -f /proc/self/fd/0
+printf '127.0.0.1:%s\0evil.test\n' "$TLS" >"$TEST_DIR/nul-targets"
+expect_check 'a NUL byte in the file of targets: refused, naming the line' 3 \
+	"^tlscheck-discover: file of targets 'nul-targets' line 1 holds a NUL byte$" @max-secs=5 \
+	-- "$DISCOVER" -f nul-targets
 
 # The Icinga 2 configuration, loaded with contrib's CheckCommands.
 run_check "$DISCOVER" -C ca.pem -C other.pem -t 6 --emit=icinga2 "127.0.0.1:$PORTS,$IMAPS"

@@ -177,8 +177,8 @@ run_check "$TLSCHECK_BUILDDIR/plugins/tlscheck-discover" -C "$CA_FILE" -t 6 --em
 printf '%s\n' "$CHECK_OUT" >"$ZS/discovered.yaml"
 DISCOVERED_TLS="tls.test tls $TLS_EXPIRING"
 DISCOVERED_SMTP="smtp.test smtp $SMTP_GOOD"
-if [ "$CHECK_RC" -eq 0 ] && grep -Fq "host: '$DISCOVERED_TLS'" "$ZS/discovered.yaml" &&
-	grep -Fq "host: '$DISCOVERED_SMTP'" "$ZS/discovered.yaml"; then
+if [ "$CHECK_RC" -eq 0 ] && grep -Fq "host: \"$DISCOVERED_TLS\"" "$ZS/discovered.yaml" &&
+	grep -Fq "host: \"$DISCOVERED_SMTP\"" "$ZS/discovered.yaml"; then
 	ok 'tlscheck-discover --emit=zabbix: a host for each of two listeners'
 else
 	not_ok 'tlscheck-discover --emit=zabbix: a host for each of two listeners'

@@ -150,6 +150,65 @@ engines_expect_all() {
 		-- "$CHECK_TLS_PGSQL" -H db.test -I 127.0.0.1 -p "$PGSQL_GOOD" "${common[@]}"
 }
 
+# ---------------------------------------------------------------- Nagios 4
+# A private daemon: its configuration, state and spool are in the test's
+# directory, it runs as the user running the test, and it is stopped by PID.
+
+# nagios_prepare PLUGIN_DIR: the daemon's directories under $TEST_DIR/nagios
+# (N), and $N/etc/nagios.cfg reading contrib/nagios/commands.cfg and
+# $N/etc/objects.cfg (the test writes it), with $USER1$ = PLUGIN_DIR.
+nagios_prepare() {
+	N=$TEST_DIR/nagios
+	mkdir -p "$N"/{etc,var,rw,run,tmp,spool/checkresults}
+	cat >"$N/etc/nagios.cfg" <<CONF
+log_file=$N/var/nagios.log
+cfg_file=$TLSCHECK_SRCDIR/contrib/nagios/commands.cfg
+cfg_file=$N/etc/objects.cfg
+resource_file=$N/etc/resource.cfg
+object_cache_file=$N/var/objects.cache
+precached_object_file=$N/var/objects.precache
+status_file=$N/var/status.dat
+status_update_interval=1
+nagios_user=$(id -un)
+nagios_group=$(id -gn)
+check_external_commands=0
+command_file=$N/rw/nagios.cmd
+query_socket=$N/rw/nagios.qh
+lock_file=$N/run/nagios.pid
+temp_file=$N/var/nagios.tmp
+temp_path=$N/tmp
+check_result_path=$N/spool/checkresults
+log_archive_path=$N/var
+debug_file=$N/var/nagios.debug
+state_retention_file=$N/var/retention.dat
+retain_state_information=0
+use_syslog=0
+check_for_updates=0
+interval_length=1
+service_inter_check_delay_method=n
+max_service_check_spread=1
+check_result_reaper_frequency=1
+service_check_timeout=20
+service_check_timeout_state=u
+CONF
+	printf '$USER1$=%s\n' "$1" >"$N/etc/resource.cfg"
+}
+
+# nagios_start: the daemon in its own process group (NAGIOS_PID), stopped at exit.
+nagios_start() {
+	setsid nagios4 "$N/etc/nagios.cfg" >"$N/var/stdout.log" 2>&1 &
+	NAGIOS_PID=$!
+	at_exit stop_engine "$NAGIOS_PID"
+}
+
+# status_of SERVICE: the servicestatus block of SERVICE in status.dat.
+status_of() {
+	awk -v s="$1" '/^servicestatus \{/ { b = 1; buf = "" }
+		b { buf = buf $0 "\n" }
+		b && /^\t}/ { b = 0; if (buf ~ "\n\tservice_description=" s "\n") printf "%s", buf }' \
+		"$N/var/status.dat" 2>/dev/null
+}
+
 # ---------------------------------------------------------------- Icinga 2
 # A private daemon: every path it uses is in the test's directory (-D
 # constants), it runs as the user running the test, and it is stopped by PID.

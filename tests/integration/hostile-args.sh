@@ -26,6 +26,14 @@ expect_check 'CR LF in --ehlo: one line, quoted printable' 3 \
 	"^check_tls_smtp: 'x\\?\\?RCPT' is not a valid EHLO name" '~[^ -~]' '@max-secs=2' \
 	-- "$CHECK_TLS_SMTP" -H 127.0.0.1 -p "$CLOSED" --ehlo "$(printf 'x\r\nRCPT')"
 
+# A name is at most 253 characters as text (255 octets on the wire): a name of
+# 254 is refused with the limit and its own length (the name shown is cut at
+# 100 characters), not "longer than 255".
+LONG_NAME=$(printf 'a%.0s' {1..63}).$(printf 'b%.0s' {1..63}).$(printf 'c%.0s' {1..63}).$(printf 'd%.0s' {1..62})
+expect_check 'a 254-character -H: the limit and the length' 3 \
+	"^check_tls: 'a+\\.b+' is not a valid host name: 254 characters, more than the 253 a name may have\$" \
+	'@max-secs=2' -- "$CHECK_TLS" -H "$LONG_NAME" -p "$CLOSED"
+
 run_check "$CHECK_TLS" -H 127.0.0.1 -p "$CLOSED" -w bad --output=json
 assert_check '--output=json and a bad argument: exit 3' 3
 json_check '--output=json and a bad argument: one JSON object, state UNKNOWN, the reason' '

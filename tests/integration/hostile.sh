@@ -1,8 +1,8 @@
 #!/bin/bash
 # hostile.sh — the plugins against peers that misbehave (tests/hostile/peer.py):
 # silence, a slow banner, garbage, a huge line, an abrupt close, plaintext
-# injected after the go-ahead, a TLS alert, TLS cut off, and each protocol's
-# refusals and broken replies. Every case must end in one status line, within
+# injected after the go-ahead, a TLS alert, TLS cut off, an impostor with a copied
+# chain, and each protocol's refusals and broken replies. Every case must end in one status line, within
 # the deadline, with an exit code of 0-3 and nothing on stderr.
 
 # shellcheck source=tests/integration/lib.sh
@@ -222,6 +222,70 @@ for plugin in "$CHECK_TLS" "$CHECK_TLS_SMTP" "$CHECK_TLS_PGSQL" "$CHECK_TLS_LDAP
 	quick "silent after accept, ${plugin##*/} -t 3: the deadline" 2 \
 		'^TLS CRITICAL - .*timeout.*\| time=' -- silent "$plugin"
 done
+
+# --- a chain anyone can copy ------------------------------------------------------
+
+# An impostor with a copy of a trusted chain and not its key: static RSA key
+# exchange, a CertificateRequest, then an alert or a hang-up once our Finished is
+# in. Nothing it did proves the chain its own.
+make_rsa_leaf victim ca victim.test victim.test '-1 day' '+200 days -1 hour' &&
+	make_client mon ca monitor '-1 day' '+300 days -1 hour' ||
+	bail_out 'cannot make the impostor certificates'
+for mode in tls12-rsa-impostor tls12-rsa-impostor-close tls12-rsa-impostor-no-request \
+	smtp-tls12-rsa-impostor; do
+	start_peer "$mode" --cert "$TEST_DIR/victim.pem" || bail_out "peer.py $mode did not start"
+	PEER[$mode]=$SERVER_PORT
+done
+UNPROVEN="server asked for a client certificate before proving it holds the key \\(static RSA key exchange\\): its chain is reported but not proven to be the server's"
+GIVE_CLIENT_CERT=' \(give --client-cert to complete the handshake\)'
+CHAIN_JUDGED="certificate 'CN=victim\\.test' expires in 199d 2[23]h \\([^)]*\\), chain trusted by ca\\.pem"
+
+# impostor DESC EXIT PATTERNS... -- MODE PLUGIN ARGS...: PLUGIN against the
+# impostor in MODE under the name its chain is for, trusted by ca.pem.
+impostor() {
+	local desc=$1 want=$2 patterns=()
+	shift 2
+	while [ "$1" != -- ]; do
+		patterns+=("$1")
+		shift
+	done
+	local mode=$2 plugin=$3
+	shift 3
+	expect_check "$desc" "$want" '@lines=1' '@max-secs=3.5' "${patterns[@]}" \
+		-- "$plugin" -H victim.test -I 127.0.0.1 -p "${PEER[$mode]}" -C ca.pem -t 3 "$@"
+}
+
+for plugin in "$CHECK_TLS" "$CHECK_TLS_REDIS" "$CHECK_TLS_KAFKA" "$CHECK_TLS_MQTT" \
+	"$CHECK_TLS_SMTP --implicit-tls" "$CHECK_TLS_LDAP --implicit-tls"; do
+	read -r -a cmd <<<"$plugin"
+	impostor "static RSA impostor that asks for a client certificate, ${plugin##*/}: WARNING, not proven" 1 \
+		"^TLS WARNING - victim\\.test:${PEER[tls12-rsa-impostor]} [a-z]+: $UNPROVEN$GIVE_CLIENT_CERT, $CHAIN_JUDGED, server requires a client certificate \\(none given\\) \\| days_left=199\\.9[0-9];14;7;0; $PERF_TAIL" \
+		-- tls12-rsa-impostor "${cmd[@]}"
+done
+impostor 'static RSA impostor that hangs up after the request: WARNING, not proven' 1 \
+	"^TLS WARNING - victim\\.test:[0-9]+ tls: $UNPROVEN$GIVE_CLIENT_CERT, $CHAIN_JUDGED, server requires a client certificate \\(none given\\) " \
+	-- tls12-rsa-impostor-close "$CHECK_TLS"
+impostor 'static RSA impostor behind SMTP STARTTLS: WARNING, not proven' 1 \
+	"^TLS WARNING - victim\\.test:[0-9]+ smtp: $UNPROVEN$GIVE_CLIENT_CERT, $CHAIN_JUDGED, server requires a client certificate \\(none given\\) " \
+	-- smtp-tls12-rsa-impostor "$CHECK_TLS_SMTP"
+impostor 'static RSA impostor that asks for nothing: CRITICAL, the handshake failed' 2 \
+	"^TLS CRITICAL - victim\\.test:[0-9]+ tls: handshake failed: server sent alert 'Handshake failed', $CHAIN_JUDGED " \
+	'!proving' -- tls12-rsa-impostor-no-request "$CHECK_TLS"
+impostor 'static RSA impostor, ours given and refused: CRITICAL, and not proven' 2 \
+	"^TLS CRITICAL - victim\\.test:[0-9]+ tls: server rejected our client certificate 'CN=monitor': alert 'Handshake failed', $UNPROVEN, " \
+	'!give --client-cert' \
+	-- tls12-rsa-impostor "$CHECK_TLS" --client-cert mon.pem --client-key mon.key
+
+run_check "$CHECK_TLS" -H victim.test -I 127.0.0.1 -p "${PEER[tls12-rsa-impostor]}" -C ca.pem \
+	-t 3 --output=json
+assert_check 'static RSA impostor, --output=json: exit 1' 1
+json_check 'static RSA impostor, --output=json: a key-proof WARNING, the chain shown' '
+found = [f for f in d["findings"] if f["rule"] == "key-proof"]
+need(found and found[0]["state"] == "WARNING", "no key-proof WARNING: %s" % d["findings"])
+need("not proven" in found[0]["text"], found[0]["text"])
+need(d["state"] == "WARNING", "state %s" % d["state"])
+need(d["chain"] and d["chain"][0]["subject"] == "CN=victim.test", "chain %s" % d.get("chain"))
+'
 
 # --- the other formats on a failed probe ----------------------------------------
 

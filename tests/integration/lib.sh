@@ -312,17 +312,32 @@ make_intermediate() {
 # signed by CA, in TEST_DIR/NAME.pem and NAME.key. Without DNS names it has only
 # the CN (names are then matched against the CN).
 make_leaf() {
-	local name=$1 ca=$2 cn=$3 not_before not_after dns lines=()
-	shift 3
+	make_key "$1" && leaf_cert sign "$@"
+}
+
+# make_rsa_leaf NAME CA CN [DNSNAME...] NOT_BEFORE NOT_AFTER: the same with an
+# RSA 2048 key that may encrypt too (keyEncipherment), as static RSA key
+# exchange (TLS_RSA_WITH_*) needs.
+make_rsa_leaf() {
+	run_certtool --generate-privkey --key-type=rsa --bits=2048 --no-text \
+		--outfile "$TEST_DIR/$1.key" &&
+		leaf_cert sign+encrypt "$@"
+}
+
+# leaf_cert USAGE NAME CA CN [DNSNAME...] NOT_BEFORE NOT_AFTER: the certificate
+# of make_leaf for the key in TEST_DIR/NAME.key; USAGE: sign, or sign+encrypt.
+leaf_cert() {
+	local name=$2 ca=$3 cn=$4 not_before not_after dns lines=(signing_key)
+	[ "$1" = sign+encrypt ] && lines+=(encryption_key)
+	shift 4
 	[ $# -ge 2 ] || return 1
 	not_before=${*:$#-1:1}
 	not_after=${*:$#:1}
 	for dns in "${@:1:$#-2}"; do
 		lines+=("dns_name = \"$dns\"")
 	done
-	make_key "$name" || return 1
 	cert_template "$TEST_DIR/$name.tmpl" "$cn" "$not_before" "$not_after" \
-		tls_www_server signing_key "${lines[@]}" || return 1
+		tls_www_server "${lines[@]}" || return 1
 	sign_cert "$name" "$ca"
 }
 

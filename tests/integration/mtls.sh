@@ -2,7 +2,9 @@
 # mtls.sh — check_tls with a client certificate (mutual TLS) against servers
 # that require one: gnutls-serv --require-client-cert and OpenSSL's s_server
 # -Verify, each forced to TLS 1.2 and to TLS 1.3. The server's verdict on ours,
-# our certificate's own expiry and usage, and the files it comes in.
+# our certificate's own expiry and usage, and the files it comes in; a TLS 1.2
+# s_server with static RSA key exchange, whose chain only a completed handshake
+# proves its own.
 
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh" || exit 99
@@ -21,6 +23,7 @@ setup_certs() {
 		make_ca other-ca &&
 		make_leaf ok ca localhost '-1 day' '+200 days -1 hour' &&
 		make_leaf expired ca localhost '-30 days' '-3 days -1 hour' &&
+		make_rsa_leaf rsa ca localhost '-1 day' '+200 days -1 hour' &&
 		make_client mon client-ca monitor '-1 day' '+300 days -1 hour' &&
 		make_client mon-expired client-ca monitor '-30 days' '-2 days -1 hour' &&
 		make_client mon-soon client-ca monitor '-30 days' '+5 days -1 hour' &&
@@ -69,6 +72,11 @@ serve_gnutls gnutls13 ok "${TLS13[@]}"
 serve_openssl openssl12 ok -tls1_2
 serve_openssl openssl13 ok -tls1_3
 serve_gnutls expired12 expired "${TLS12[@]}"
+# TLS 1.2 with static RSA key exchange: nothing before the server's Finished
+# proves it holds the key; and the same server with ECDHE, whose signed
+# ServerKeyExchange does.
+serve_openssl rsa-kx rsa -tls1_2 -cipher AES128-GCM-SHA256
+serve_openssl ecdhe-kx rsa -tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256
 serve_gnutls expired13 expired "${TLS13[@]}"
 
 DATE_RE='[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} UTC'
@@ -192,6 +200,27 @@ for version in 12 13; do
 		"\\| days_left=-3\\.0[0-9];14;7;0; $PERF_TAIL" \
 		-- "expired$version"
 done
+
+# --- a chain the server proved its own, or did not ----------------------------
+
+UNPROVEN="server asked for a client certificate before proving it holds the key \\(static RSA key exchange\\): its chain is reported but not proven to be the server's \\(give --client-cert to complete the handshake\\)"
+check 'TLS 1.2 static RSA key exchange, none given: WARNING, the chain not proven' 1 \
+	"^TLS WARNING - localhost:${PORT[rsa-kx]} tls: $UNPROVEN, certificate 'CN=localhost' expires in 199d 2[23]h \\($DATE_RE\\), chain trusted by ca\\.pem, server requires a client certificate \\(none given\\) \\| days_left=199\\.9[0-9];14;7;0; $PERF_TAIL" \
+	'@lines=1' -- rsa-kx
+mapfile -t args < <(client mon)
+check 'TLS 1.2 static RSA key exchange, ours accepted: OK, the handshake proves the chain' 0 \
+	"^TLS OK - localhost:${PORT[rsa-kx]} tls: certificate 'CN=localhost' expires in 199d 2[23]h .*server accepted our client certificate 'CN=monitor', TLSv1\\.2 " \
+	'!proving' "$PERF_OK" -- rsa-kx "${args[@]}"
+check 'TLS 1.2 ECDHE key exchange, none given: OK, the signed key exchange proves the chain' 0 \
+	"^TLS OK - localhost:${PORT[ecdhe-kx]} tls: certificate 'CN=localhost' expires in 199d 2[23]h \\($DATE_RE\\), chain trusted by ca\\.pem, server requires a client certificate \\(none given\\) \\| " \
+	'!proving' -- ecdhe-kx
+
+run_check "$CHECK_TLS" -H localhost -I 127.0.0.1 -p "${PORT[rsa-kx]}" -C ca.pem --output=json
+json_check 'JSON: the unproven chain is a key-proof WARNING' '
+found = [f for f in d["findings"] if f["rule"] == "key-proof"]
+need(found and found[0]["state"] == "WARNING", "no key-proof WARNING: %s" % d["findings"])
+need(d["state"] == "WARNING", "state %s" % d["state"])
+'
 
 run_check "$CHECK_TLS" -H localhost -I 127.0.0.1 -p "${PORT[gnutls13]}" -C ca.pem \
 	--client-cert mon-soon.pem --client-key mon-soon.key --output=json

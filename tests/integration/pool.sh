@@ -179,6 +179,31 @@ expect_check 'names x addresses: each name checked at each address' 2 \
 	"'pool\\.test@127\\.0\\.0\\.2 days_left'=" "'other\\.test@127\\.0\\.0\\.7 days_left'=" \
 	-- "${POOL[@]}" -I 127.0.0.2 -I 127.0.0.7 -S pool.test -S other.test
 
+# --- several names on HOST's listener: HOST alone resolves ---------------------
+# The names are virtual hosts of HOST: sent to HOST's addresses, never looked up.
+printf '127.0.0.7 vhosts.test\n' >"$TEST_DIR/hosts-vhosts"
+with_vhosts=(unshare -m bash -c 'mount --bind "$1" /etc/hosts && shift && exec "$@"' _
+	"$TEST_DIR/hosts-vhosts")
+VHOSTS=("$CHECK_TLS" -H vhosts.test -p "$PORT" -C ca.pem)
+
+expect_check 'two SNI names, no -I: both sent to HOST' 1 \
+	"^TLS WARNING - vhosts\\.test:$PORT tls: 1 of 2 names OK, other\\.test@127\\.0\\.0\\.7: certificate 'CN=other\\.test' expires in 9d" \
+	"'pool\\.test@127\\.0\\.0\\.7 days_left'=199\\.9[0-9];14;7;0; 'other\\.test@127\\.0\\.0\\.7 days_left'=9\\.9[0-9];14;7;0; days_left=9\\.9[0-9]" \
+	'~resolve' \
+	-- "${with_vhosts[@]}" "${VHOSTS[@]}" -S pool.test -S other.test
+
+expect_check '--sni-file, no -I: the names sent to HOST' 1 \
+	"^TLS WARNING - vhosts\\.test:$PORT tls: 1 of 2 names OK, other\\.test@127\\.0\\.0\\.7: " \
+	-- "${with_vhosts[@]}" "${VHOSTS[@]}" --sni-file names
+
+printf '127.0.0.7 vhosts.test\n127.0.0.2 vhosts.test\n' >"$TEST_DIR/hosts-vhosts2"
+expect_check '-A with two names: every name at every address of HOST' 2 \
+	"^TLS CRITICAL - vhosts\\.test:$PORT tls: 2 of 4 targets OK, other\\.test@127\\.0\\.0\\.2: certificate 'CN=pool\\.test' does not match 'other\\.test'" \
+	"'pool\\.test@127\\.0\\.0\\.2 days_left'=" "'other\\.test@127\\.0\\.0\\.7 days_left'=9\\." \
+	'~resolve' \
+	-- unshare -m bash -c 'mount --bind "$1" /etc/hosts && shift && exec "$@"' _ \
+	"$TEST_DIR/hosts-vhosts2" "${VHOSTS[@]}" -A -S pool.test -S other.test
+
 # --- refusals and silence -------------------------------------------------------
 expect_check 'a refusing address: its own finding, the others reported' 2 \
 	"^TLS CRITICAL - pool\\.test:$PORT tls: 1 of 2 addresses OK, 127\\.0\\.0\\.9: connection refused by 127\\.0\\.0\\.9 port $PORT" \

@@ -2,8 +2,8 @@
 # rules.sh — the chain judged like an operator would, against gnutls-serv and
 # OpenSSL's s_server: the renewed file on disk, pins, the store that is used,
 # the trust anchor the server does not send (and a root renewed in place beside
-# its expired copy), an intermediate left out or sent out of order, an expired
-# intermediate, and a TLS version floor.
+# its expired copy), an intermediate left out or sent out of order,
+# certificates sent twice, an expired intermediate, and a TLS version floor.
 
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh" || exit 99
@@ -28,6 +28,7 @@ lib_init
 		make_leaf chained inter chained.test chained.test '-1 day' '+200 days -1 hour' &&
 		make_chain chained-full chained inter &&
 		make_chain ca-and-inter ca inter &&
+		make_chain inter-twice-ca-twice inter inter ca ca &&
 		make_intermediate oldinter ca '-400 days' '-3 days -1 hour' &&
 		make_leaf orphan oldinter orphan.test orphan.test '-1 day' '+200 days -1 hour' &&
 		make_chain orphan-full orphan oldinter &&
@@ -58,6 +59,11 @@ start_openssl_server "$TEST_DIR/chained.pem" "$TEST_DIR/chained.key" \
 	-cert_chain "$TEST_DIR/ca-and-inter.pem" ||
 	bail_out 'openssl s_server did not start'
 PORT[reversed]=$SERVER_PORT
+# [leaf, I, I, R, R]: every certificate in its place, two of them twice.
+start_openssl_server "$TEST_DIR/chained.pem" "$TEST_DIR/chained.key" \
+	-cert_chain "$TEST_DIR/inter-twice-ca-twice.pem" ||
+	bail_out 'openssl s_server did not start'
+PORT[duplicates]=$SERVER_PORT
 
 DATE_RE='[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} UTC'
 
@@ -145,6 +151,9 @@ check 'an intermediate the store holds, left out by the server: trusted, WARNING
 check 'the chain out of order: WARNING naming where' 1 \
 	"^TLS WARNING - .* server sends its chain out of order \\('CN=chained\\.test' is followed by 'CN=tlscheck ca', not by its issuer\\)" \
 	-- reversed -S chained.test -C ca.pem
+check 'the intermediate and the root sent twice: WARNING naming the copies, not the order' 1 \
+	"^TLS WARNING - .* server sends 'CN=tlscheck inter' twice, 'CN=tlscheck ca' twice in its chain" \
+	'!out of order' -- duplicates -S chained.test -C ca.pem
 check 'an expired intermediate: CRITICAL naming it' 2 \
 	"^TLS CRITICAL - .* intermediate 'CN=tlscheck oldinter' expired 3d [0-9]+h ago \\($DATE_RE\\)" \
 	-- orphan -S orphan.test -C ca.pem

@@ -29,7 +29,10 @@ setup_certs() {
 		make_leaf chained inter chained.test chained.test '-1 day' '+200 days -1 hour' &&
 		make_chain chained-chain chained inter &&
 		make_leaf cnonly ca cnonly.test '-1 day' '+200 days -1 hour' &&
-		mkdir "$TEST_DIR/cadir" && cp "$TEST_DIR/other-ca.pem" "$TEST_DIR/cadir/"
+		mkdir "$TEST_DIR/cadir" && cp "$TEST_DIR/other-ca.pem" "$TEST_DIR/cadir/" &&
+		run_certtool --certificate-info --infile "$TEST_DIR/other-ca.pem" --outder \
+			--outfile "$TEST_DIR/other-ca.der" &&
+		mkdir "$TEST_DIR/derdir" && cp "$TEST_DIR/other-ca.der" "$TEST_DIR/derdir/"
 }
 setup_certs || bail_out 'cannot make the test certificates'
 
@@ -196,6 +199,12 @@ check 'two CA files: both named' 0 'chain trusted by ca\.pem, other-ca\.pem' \
 
 check '--ca-path DIR' 0 'chain trusted by [^;]*cadir' \
 	-- stranger -S stranger.test --ca-path cadir
+
+check '-C a CA file in DER: read as PEM is' 0 'chain trusted by other-ca\.der' \
+	-- stranger -S stranger.test -C other-ca.der
+
+check '--ca-path DIR of a DER file: read as PEM is' 0 'chain trusted by [^;]*derdir' \
+	-- stranger -S stranger.test --ca-path derdir
 
 check 'no -C: the system store does not know the test CA' 2 \
 	'chain not trusted by the system store' \

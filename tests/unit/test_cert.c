@@ -261,6 +261,9 @@ struct fixture_dir {
 	char truncated[160]; /* the CA's PEM, cut short */
 	char anchors[160];   /* a directory holding the CA, a note, a FIFO and a subdirectory */
 	char empty_dir[160]; /* a directory holding nothing */
+	char ca_der[160];    /* the CA in DER */
+	char der_dir[160];   /* a directory holding the CA in DER, alone */
+	char der_entry[192];
 	char twins_old_first[160]; /* TWIN_OLD, then TWIN_NEW */
 	char twins_new_first[160]; /* TWIN_NEW, then TWIN_OLD */
 	char twin_old[160];
@@ -275,6 +278,20 @@ static void write_file(const char *path, const char *text)
 	assert_non_null(fp);
 	assert_int_equal(fputs(text, fp) >= 0, 1);
 	assert_int_equal(fclose(fp), 0);
+}
+
+/* The DER of the PEM certificate PEM written to PATH. */
+static void write_der(const char *path, const char *pem_text)
+{
+	gnutls_datum_t pem = {(unsigned char *)pem_text, (unsigned)strlen(pem_text)};
+	gnutls_datum_t der = {NULL, 0};
+	FILE *fp = fopen(path, "wb");
+
+	assert_non_null(fp);
+	assert_int_equal(gnutls_pem_base64_decode2("CERTIFICATE", &pem, &der), 0);
+	assert_int_equal(fwrite(der.data, 1, der.size, fp), der.size);
+	assert_int_equal(fclose(fp), 0);
+	gnutls_free(der.data);
 }
 
 static void write_file_twice(const char *path, const char *first, const char *second)
@@ -347,6 +364,13 @@ static int setup_dir(void **state)
 	snprintf(d->truncated, sizeof(d->truncated), "%s/truncated.pem", d->dir);
 	snprintf(d->anchors, sizeof(d->anchors), "%s/anchors", d->dir);
 	snprintf(d->empty_dir, sizeof(d->empty_dir), "%s/nothing", d->dir);
+	snprintf(d->ca_der, sizeof(d->ca_der), "%s/ca.der", d->dir);
+	snprintf(d->der_dir, sizeof(d->der_dir), "%s/der", d->dir);
+	snprintf(d->der_entry, sizeof(d->der_entry), "%s/ca.crt", d->der_dir);
+	write_der(d->ca_der, CA_PEM);
+	if (mkdir(d->der_dir, 0700) != 0)
+		return -1;
+	write_der(d->der_entry, CA_PEM);
 	write_file(d->ca, CA_PEM);
 	write_file(d->other, OTHER_PEM);
 	write_file(d->intermediate, INT_PEM);
@@ -376,6 +400,9 @@ static int teardown_dir(void **state)
 
 	empty_anchors(d);
 	rmdir(d->empty_dir);
+	unlink(d->der_entry);
+	rmdir(d->der_dir);
+	unlink(d->ca_der);
 	unlink(d->ca);
 	unlink(d->other);
 	unlink(d->intermediate);
@@ -678,7 +705,7 @@ static int verify(const char *const *pems, size_t count, const char *const *file
 	int rc;
 
 	make_store(&store, files, file_count, dir);
-	assert_int_equal(trust_load(&store, &anchors, f), 0);
+	assert_int_equal(trust_load(&store, NULL, &anchors, f), 0);
 	assert_non_null(anchors);
 	load_ok(&chain, pems, count);
 	rc = trust_verify(anchors, &chain, r, f);
@@ -696,7 +723,7 @@ static void load_fails(const char *const *files, size_t file_count, const char *
 	struct fault f = {0};
 
 	make_store(&store, files, file_count, dir);
-	assert_int_equal(trust_load(&store, &anchors, &f), -1);
+	assert_int_equal(trust_load(&store, NULL, &anchors, &f), -1);
 	assert_null(anchors);
 	assert_int_equal(f.kind, FAULT_INTERNAL);
 	assert_string_equal(f.text, expected);
@@ -739,6 +766,22 @@ static void test_trusted_by_ca_path(void **state)
 	assert_int_equal(verify(pems, 2, NULL, 0, d->anchors, &r, &f), 0);
 	assert_true(r.trusted);
 	assert_string_equal(r.store, d->anchors);
+}
+
+/* A CA file or a directory's file in DER is read as --cert-file's is. */
+static void test_trusted_by_der(void **state)
+{
+	struct fixture_dir *d = *state;
+	const char *pems[] = {LEAF_PEM, INT_PEM};
+	const char *files[] = {d->ca_der};
+	struct trust_result r;
+	struct fault f = {0};
+
+	assert_int_equal(verify(pems, 2, files, 1, NULL, &r, &f), 0);
+	assert_true(r.trusted);
+	assert_string_equal(r.store, "ca.der");
+	assert_int_equal(verify(pems, 2, NULL, 0, d->der_dir, &r, &f), 0);
+	assert_true(r.trusted);
 }
 
 static void test_wrong_ca(void **state)
@@ -876,7 +919,7 @@ static void test_anchors_serve_many_chains(void **state)
 	struct fault f = {0};
 
 	make_store(&store, files, 1, NULL);
-	assert_int_equal(trust_load(&store, &anchors, &f), 0);
+	assert_int_equal(trust_load(&store, NULL, &anchors, &f), 0);
 	load_ok(&chain, untrusted, 1);
 	assert_int_equal(trust_verify(anchors, &chain, &r, &f), 0);
 	assert_false(r.trusted);
@@ -970,7 +1013,7 @@ static void verify_forged(const struct fixture_dir *d, const char *leaf, struct 
 	memset(&chain, 0, sizeof(chain));
 	assert_int_equal(cert_chain_load(&chain, der, 2, &f), 0);
 	make_store(&store, files, 1, NULL);
-	assert_int_equal(trust_load(&store, &anchors, &f), 0);
+	assert_int_equal(trust_load(&store, NULL, &anchors, &f), 0);
 	assert_int_equal(trust_verify(anchors, &chain, r, &f), 0);
 	trust_free(anchors);
 	cert_chain_clear(&chain);
@@ -1103,7 +1146,7 @@ static void test_empty_chain_is_not_trusted(void **state)
 
 	make_store(&store, files, 1, NULL);
 	memset(&chain, 0, sizeof(chain));
-	assert_int_equal(trust_load(&store, &anchors, &f), 0);
+	assert_int_equal(trust_load(&store, NULL, &anchors, &f), 0);
 	assert_int_equal(trust_verify(anchors, &chain, &r, &f), 0);
 	assert_false(r.trusted);
 	assert_string_equal(r.store, "ca.pem");
@@ -1128,6 +1171,7 @@ int main(void)
 	        cmocka_unit_test(test_trusted_by_ca_file),
 	        cmocka_unit_test(test_trusted_by_second_file),
 	        cmocka_unit_test(test_trusted_by_ca_path),
+	        cmocka_unit_test(test_trusted_by_der),
 	        cmocka_unit_test(test_wrong_ca),
 	        cmocka_unit_test(test_wrong_ca_served_root),
 	        cmocka_unit_test(test_missing_intermediate),

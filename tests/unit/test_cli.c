@@ -240,6 +240,13 @@ static void test_bad_command_lines(void **state)
 	expect_usage_error(PARSE(&generic, "-H", "x.example", "--frob=1"), &f,
 	                   "unknown option '--frob'");
 	expect_usage_error(PARSE(&generic, "-H", "x.example", "-v\x01"), &f, "unknown option '-?'");
+	/* A prefix of several options is not an unknown option: it names them. */
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "--ca=/x"), &f,
+	                   "ambiguous option '--ca' (--ca-file, --ca-path)");
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "--ca", "/x"), &f,
+	                   "ambiguous option '--ca' (--ca-file, --ca-path)");
+	/* A prefix of one option is that option. */
+	assert_int_equal(PARSE(&generic, "-H", "x.example", "--ca-p", "/x"), CLI_RUN);
 	/* A bundle of short options after a long one: the short one is blamed. */
 	expect_usage_error(PARSE(&generic, "-H", "x.example", "--no-sni", "-xv"), &f,
 	                   "unknown option '-x'");
@@ -323,6 +330,36 @@ static void test_address(void **state)
 	expect_usage_error(PARSE(&smtp, "-H", "x.example", "-6", "-I", "192.0.2.1"), &f, "family");
 }
 
+/* -4/-6: one family, of every address the check connects to. */
+static void test_family(void **state)
+{
+	struct check_config cfg;
+	struct fault f;
+	(void)state;
+
+	assert_int_equal(PARSE(&generic, "-H", "x.example", "-4"), CLI_RUN);
+	assert_int_equal(cfg.family, AF_INET);
+	assert_int_equal(PARSE(&generic, "-H", "x.example", "-6"), CLI_RUN);
+	assert_int_equal(cfg.family, AF_INET6);
+	assert_int_equal(PARSE(&generic, "-H", "192.0.2.1", "-4"), CLI_RUN);
+	assert_int_equal(PARSE(&generic, "-H", "2001:db8::1", "-6"), CLI_RUN);
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "-4", "-6"), &f,
+	                   "-4 and -6 contradict each other");
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "-6", "-4"), &f, "contradict");
+	expect_usage_error(PARSE(&generic, "-H", "192.0.2.1", "-6"), &f,
+	                   "-H 192.0.2.1 is an IPv4 address, not of the family -6 asks for");
+	expect_usage_error(PARSE(&generic, "-H", "2001:db8::1", "-4"), &f,
+	                   "-H 2001:db8::1 is an IPv6 address, not of the family -4 asks for");
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "-4", "-I", "[::1]"), &f,
+	                   "--address [::1] is an IPv6 address, not of the family -4 asks for");
+	/* -I gives the address: HOST is then only the name, of any family. */
+	assert_int_equal(PARSE(&generic, "-6", "-H", "127.0.0.1", "-I", "::1"), CLI_RUN);
+	assert_int_equal(cfg.family, AF_INET6);
+	assert_int_equal(PARSE(&generic, "-4", "-H", "::1", "-I", "node.example"), CLI_RUN);
+	/* --mx connects to the MX hosts (and takes no address for HOST anyway). */
+	expect_usage_error(PARSE(&smtp, "-6", "-H", "192.0.2.1", "--mx"), &f, "mail domain");
+}
+
 /* A protocol's options come from its table entry: accepted by its own plugin and
  * by check_tls once -P names it (in any order), refused elsewhere. */
 static void test_protocol_options(void **state)
@@ -387,6 +424,7 @@ int main(void)
 	        cmocka_unit_test(test_output_asked),
 	        cmocka_unit_test(test_ca_files_collected),
 	        cmocka_unit_test(test_address),
+	        cmocka_unit_test(test_family),
 	        cmocka_unit_test(test_protocol_options),
 	        cmocka_unit_test(test_every_protocol_option_parses),
 	};

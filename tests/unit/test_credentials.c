@@ -52,20 +52,25 @@ static gnutls_x509_privkey_t new_key(void)
 	return key;
 }
 
-static void write_key(const char *name, gnutls_x509_privkey_t key, const char *password)
+static void write_key_as(const char *name, gnutls_x509_privkey_t key, const char *password,
+                         gnutls_x509_crt_fmt_t format)
 {
 	unsigned char buf[4096];
 	size_t size = sizeof(buf);
 
 	if (password == NULL)
-		assert_int_equal(gnutls_x509_privkey_export(key, GNUTLS_X509_FMT_PEM, buf, &size),
-		                 0);
+		assert_int_equal(gnutls_x509_privkey_export(key, format, buf, &size), 0);
 	else
-		assert_int_equal(
-		        gnutls_x509_privkey_export_pkcs8(key, GNUTLS_X509_FMT_PEM, password,
-		                                         GNUTLS_PKCS_PBES2_AES_256, buf, &size),
-		        0);
+		assert_int_equal(gnutls_x509_privkey_export_pkcs8(key, format, password,
+		                                                  GNUTLS_PKCS_PBES2_AES_256, buf,
+		                                                  &size),
+		                 0);
 	write_file(name, buf, size, 0600);
+}
+
+static void write_key(const char *name, gnutls_x509_privkey_t key, const char *password)
+{
+	write_key_as(name, key, password, GNUTLS_X509_FMT_PEM);
 }
 
 /* A self-signed certificate for KEY, CN=monitor, for PURPOSE. */
@@ -102,6 +107,7 @@ static int setup(void **state)
 		return -1;
 	write_key("mon.key", key, NULL);
 	write_key("mon-enc.key", key, "secret");
+	write_key_as("mon-enc.der", key, "secret", GNUTLS_X509_FMT_DER);
 	write_key("other.key", other, NULL);
 	write_cert("mon.pem", key, GNUTLS_KP_TLS_WWW_CLIENT);
 	write_cert("server-only.pem", key, GNUTLS_KP_TLS_WWW_SERVER);
@@ -117,9 +123,9 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	static const char *const names[] = {"mon.key", "mon-enc.key",     "other.key",
-	                                    "mon.pem", "server-only.pem", "any.pem",
-	                                    "pw",      "badpw",           "world.key"};
+	static const char *const names[] = {
+	        "mon.key",         "mon-enc.key", "mon-enc.der", "other.key", "mon.pem",
+	        "server-only.pem", "any.pem",     "pw",          "badpw",     "world.key"};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -206,6 +212,16 @@ static void test_encrypted(void **state)
 	               "'@/badpw' (wrong password?)");
 	c = load_ok("mon.pem", "mon-enc.key", "pw");
 	assert_string_equal(credentials_chain(c)->items[0].label, "CN=monitor");
+	credentials_free(c);
+	/* DER has no header that says "encrypted": GnuTLS's failure to decrypt
+	 * without a password says it. */
+	expect_refusal("mon.pem", "mon-enc.der", NULL,
+	               "client key '@/mon-enc.der' is encrypted: name its password with "
+	               "--client-key-password-file");
+	expect_refusal("mon.pem", "mon-enc.der", "badpw",
+	               "cannot decrypt client key '@/mon-enc.der' with the password in "
+	               "'@/badpw' (wrong password?)");
+	c = load_ok("mon.pem", "mon-enc.der", "pw");
 	credentials_free(c);
 }
 

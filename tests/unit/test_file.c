@@ -332,6 +332,7 @@ static struct file_dir_walk walk_of(struct seen *seen)
 	        .entry_what = "CA file",
 	        .entry_limit = FILE_CA_MAX,
 	        .max_entries = FILE_CA_DIR_MAX_ENTRIES,
+	        .max_files = FILE_CA_DIR_MAX_FILES,
 	        .max_bytes = FILE_CA_DIR_MAX_BYTES,
 	        .visit = remember,
 	        .arg = seen,
@@ -373,6 +374,38 @@ static void walk_fails(const char *dir, const struct file_dir_walk *walk, const 
 	assert_string_equal(f.text, expected);
 }
 
+static int count_line(char *line, unsigned number, void *arg, struct fault *f)
+{
+	(void)line, (void)number, (void)f;
+	++*(unsigned *)arg;
+	return 0;
+}
+
+/* "leaf.test\0evil.test" would be read as "leaf.test": the list is refused whole,
+ * naming the line, and no line of it is handed on. */
+static void test_lines_with_nul(void **state)
+{
+	const char *path = path_in(*state, "names");
+	static const char text[] = "# names\nfirst.test\nleaf.test\0evil.test\nlast.test\n";
+	char expected[320];
+	unsigned lines = 0;
+	struct fault f = {0};
+	FILE *fp = fopen(path, "w");
+
+	assert_non_null(fp);
+	assert_int_equal(fwrite(text, 1, sizeof(text) - 1, fp), sizeof(text) - 1);
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(file_read_lines(path, "SNI file", 4096, count_line, &lines, &f), -1);
+	assert_int_equal(lines, 0);
+	assert_int_equal(f.kind, FAULT_INTERNAL);
+	snprintf(expected, sizeof(expected), "SNI file '%s' line 3 holds a NUL byte", path);
+	assert_string_equal(f.text, expected);
+
+	write_file(path, "# names\nfirst.test\n\nlast.test # a comment\n");
+	assert_int_equal(file_read_lines(path, "SNI file", 4096, count_line, &lines, &f), 0);
+	assert_int_equal(lines, 2);
+}
+
 static void test_directory_walk(void **state)
 {
 	const char *dir = mixed_dir(*state);
@@ -399,6 +432,16 @@ static void test_directory_bounds(void **state)
 	snprintf(expected, sizeof(expected), "CA directory '%s' holds more than 5 entries", dir);
 	walk_fails(dir, &walk, expected);
 
+	/* Three regular files (the link is followed), the subdirectory, FIFO and
+	 * dangling link not counted. */
+	walk = walk_of(&seen);
+	walk.max_files = 2;
+	snprintf(expected, sizeof(expected), "CA directory '%s' holds more than 2 files", dir);
+	walk_fails(dir, &walk, expected);
+	walk = walk_of(&seen);
+	walk.max_files = 3;
+	assert_int_equal(file_read_directory(dir, &walk, &(struct fault){0}), 0);
+
 	walk = walk_of(&seen);
 	walk.max_bytes = 3;
 	snprintf(expected, sizeof(expected), "CA directory '%s' holds more than 3 bytes of files",
@@ -411,6 +454,31 @@ static void test_directory_bounds(void **state)
 	assert_int_equal(file_read_directory(dir, &walk, &(struct fault){0}), 0);
 	assert_true(saw(&seen, "a.pem"));
 	assert_false(saw(&seen, "b.txt"));
+}
+
+/* The run's deadline bounds the walk: past it, no file more is read, and the
+ * walk fails rather than give a store cut short. */
+static void test_directory_deadline(void **state)
+{
+	const char *dir = mixed_dir(*state);
+	struct seen seen;
+	struct file_dir_walk walk = walk_of(&seen);
+	struct deadline passed, ahead;
+	char expected[320];
+
+	deadline_start(&passed, 0);
+	walk.deadline = &passed;
+	snprintf(expected, sizeof(expected),
+	         "CA directory '%s' was still being read when the deadline passed (0 files read)",
+	         dir);
+	walk_fails(dir, &walk, expected);
+	assert_int_equal(seen.count, 0);
+
+	walk = walk_of(&seen);
+	deadline_start(&ahead, 60);
+	walk.deadline = &ahead;
+	assert_int_equal(file_read_directory(dir, &walk, &(struct fault){0}), 0);
+	assert_int_equal(seen.count, 3);
 }
 
 static void test_directory_visitor_stops(void **state)
@@ -485,8 +553,10 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_symlinks, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_over_the_bound, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_bound_while_reading, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_lines_with_nul, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_directory_walk, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_directory_bounds, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_directory_deadline, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_directory_visitor_stops, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_not_a_directory, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_directory_trailing_slash, setup, teardown),

@@ -3,6 +3,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -98,6 +99,16 @@ static void test_invalid_names(void **state)
 	check_invalid(long_label);
 	check_invalid("a b.example");
 	check_invalid("xn--zz.example");
+	/* What a certificate may name to break the configuration it lands in. */
+	check_invalid("x'`touch PWNED`'.example");
+	check_invalid("$host.vars.api_token$");
+	check_invalid("a.test!--no-verify-trust --at 2020-01-01 -t 1:ok");
+	check_invalid("a.test;b");
+	check_invalid("a.test\nb");
+	check_invalid("a\\b.test");
+	check_invalid("\"a\".test");
+	check_invalid("a.test\x1b[31m");
+	check_invalid("\xef\xbc\x9b.test"); /* a fullwidth ';' */
 }
 
 static void test_message_names_the_input(void **state)
@@ -110,6 +121,52 @@ static void test_message_names_the_input(void **state)
 	assert_non_null(strstr(f.text, "'b..x' is not a valid host name: "));
 }
 
+/* NAME of labels of 63 'a's, then one of LAST 'a's, after PREFIX: the dots
+ * between included, PREFIX's A-label form plus 3 * 64 + LAST characters. */
+static void make_long_name(char *name, size_t size, const char *prefix, size_t last)
+{
+	size_t used = (size_t)snprintf(name, size, "%s", prefix);
+
+	for (int i = 0; i < 3; i++) {
+		memset(name + used, 'a', 63);
+		used += 63;
+		name[used++] = '.';
+	}
+	memset(name + used, 'a', last);
+	used += last;
+	assert_true(used < size);
+	name[used] = '\0';
+}
+
+/* The limit is 253 characters as text (255 octets on the wire): the message
+ * gives it and the name's own length, in its A-label form for an IDN. */
+static void test_length_limit_stated(void **state)
+{
+	char name[HOSTNAME_MAX + 64];
+	char with_dot[HOSTNAME_MAX + 64 + 1];
+	char out[HOSTNAME_MAX];
+	struct fault f;
+
+	(void)state;
+	make_long_name(name, sizeof(name), "", 253 - 3 * 64);
+	assert_int_equal(strlen(name), 253);
+	assert_int_equal(hostname_to_ascii(name, out, sizeof(out), &f), 0);
+	snprintf(with_dot, sizeof(with_dot), "%s.", name);
+	assert_int_equal(hostname_to_ascii(with_dot, out, sizeof(out), &f), 0);
+
+	make_long_name(name, sizeof(name), "", 254 - 3 * 64);
+	assert_int_equal(hostname_to_ascii(name, out, sizeof(out), &f), -1);
+	assert_int_equal(f.kind, FAULT_USAGE);
+	assert_non_null(strstr(f.text, "is not a valid host name: 254 characters, more than the "
+	                               "253 a name may have"));
+
+	/* "bücher." is "xn--bcher-kva." (14 characters) in its A-label form. */
+	make_long_name(name, sizeof(name), "bücher.", 254 - 14 - 3 * 64);
+	assert_int_equal(hostname_to_ascii(name, out, sizeof(out), &f), -1);
+	assert_non_null(strstr(f.text, "is not a valid host name: 254 characters in its A-label "
+	                               "form, more than the 253 a name may have"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -120,6 +177,7 @@ int main(void)
 	        cmocka_unit_test(test_ip_literals_pass),
 	        cmocka_unit_test(test_invalid_names),
 	        cmocka_unit_test(test_message_names_the_input),
+	        cmocka_unit_test(test_length_limit_stated),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

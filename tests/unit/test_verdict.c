@@ -1146,6 +1146,38 @@ static void test_anchor(void **state)
 	            "server does not send intermediate 'CN=Issuing CA'");
 }
 
+/* [leaf, I, I, R, R]: the copies are named, not taken for a chain out of
+ * order. */
+static void test_chain_duplicates(void **state)
+{
+	struct cert_chain chain;
+	struct facts facts = {.now = NOW};
+	struct verdict v;
+
+	(void)state;
+	make_chain(&chain, 200 * DAY);
+	chain.items[3] = chain.items[2];
+	chain.items[2] = chain.items[1];
+	chain.items[4] = chain.items[3];
+	chain.count = 5;
+	for (size_t i = 0; i < chain.count; i++)
+		snprintf(chain.items[i].sha256, sizeof(chain.items[i].sha256), "%064zu",
+		         (i + 1) / 2);
+	facts.chain = &chain;
+	judge_facts(&v, &facts);
+	assert_rule(&v, "chain", STATE_WARNING,
+	            "server sends 'CN=Issuing CA' twice, 'CN=Root CA' twice in its chain");
+	/* Three of one. */
+	chain.items[4] = chain.items[1];
+	judge_facts(&v, &facts);
+	assert_rule(&v, "chain", STATE_WARNING,
+	            "server sends 'CN=Issuing CA' 3 times in its chain");
+	/* None. */
+	chain.count = 2;
+	judge_facts(&v, &facts);
+	assert_null(find_rule(&v, "chain"));
+}
+
 /* OpenSSL judges the times of the anchor in use too: named when not served. */
 static void test_anchor_time_format(void **state)
 {
@@ -1259,6 +1291,61 @@ static void test_client_verdicts(void **state)
 	assert_false(v.client_expiry.valid);
 }
 
+/* A chain sent by a server that never proved it holds the key: a WARNING of
+ * its own, the chain judged all the same, nothing on a proven one or after a
+ * failed probe. */
+static void test_key_proof(void **state)
+{
+	const struct trust_result t = {.trusted = true, .store = "root.pem"};
+	struct client_case k;
+	struct facts *facts = &k.facts;
+	struct fault f;
+	struct verdict v;
+
+	(void)state;
+	client_case(&k, 200 * DAY);
+	facts->client.cert = NULL;
+	facts->trust = &t;
+	facts->client_cert_note = "server requires a client certificate (none given)";
+	judge_facts(&v, facts);
+	assert_null(find_rule(&v, "key-proof"));
+	assert_int_equal(verdict_worst(&v), STATE_OK);
+
+	facts->chain_unproven = true;
+	judge_facts(&v, facts);
+	assert_rule(&v, "key-proof", STATE_WARNING,
+	            "server asked for a client certificate before proving it holds the key "
+	            "(static RSA key exchange): its chain is reported but not proven to be the "
+	            "server's (give --client-cert to complete the handshake)");
+	assert_int_equal(verdict_worst(&v), STATE_WARNING);
+	assert_rule(&v, "trust", STATE_OK, "chain trusted by root.pem");
+	assert_rule(&v, "client-cert", STATE_OK, facts->client_cert_note);
+	assert_true(v.expiry.valid);
+
+	/* Ours sent and refused: CRITICAL for that, and no advice to send one. */
+	client_case(&k, 200 * DAY);
+	facts->chain_unproven = true;
+	facts->client.verdict = FACTS_CLIENT_REJECTED;
+	judge_facts(&v, facts);
+	assert_rule(&v, "key-proof", STATE_WARNING,
+	            "server asked for a client certificate before proving it holds the key "
+	            "(static RSA key exchange): its chain is reported but not proven to be the "
+	            "server's");
+	assert_int_equal(verdict_worst(&v), STATE_CRITICAL);
+
+	/* No chain, or a failed probe: nothing to call unproven. */
+	facts->chain = NULL;
+	judge_facts(&v, facts);
+	assert_null(find_rule(&v, "key-proof"));
+	client_case(&k, 200 * DAY);
+	facts->chain_unproven = true;
+	fault_set(&f, FAULT_TIMEOUT, "timeout");
+	facts->probe_failure = &f;
+	facts->timeout_state = STATE_CRITICAL;
+	judge_facts(&v, facts);
+	assert_null(find_rule(&v, "key-proof"));
+}
+
 static void test_client_expiry(void **state)
 {
 	struct client_case k;
@@ -1349,8 +1436,10 @@ int main(void)
 	        cmocka_unit_test(test_cert_file),
 	        cmocka_unit_test(test_pin),
 	        cmocka_unit_test(test_anchor),
+	        cmocka_unit_test(test_chain_duplicates),
 	        cmocka_unit_test(test_tls_version),
 	        cmocka_unit_test(test_client_verdicts),
+	        cmocka_unit_test(test_key_proof),
 	        cmocka_unit_test(test_client_expiry),
 	        cmocka_unit_test(test_client_usage_and_key),
 	};
