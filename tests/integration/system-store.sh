@@ -64,14 +64,17 @@ P_LEAF=$SERVER_PORT
 # mounted over it) gives EXIT and PATTERN, and says what -C BUNDLE says.
 case_() {
 	local desc=$1 want=$2 pattern=$3 bundle=$4 port=$5 system named
+	# Both runs judge at one instant: "199d 23h" must not turn "199d 22h" between them.
+	local at
+	at=@$(date +%s)
 	expect_check "$desc" "$want" "$pattern" \
 		-- unshare -m bash -c 'mount --bind "$1" "$2" && shift 2 && exec "$@"' _ \
 		"$TEST_DIR/$bundle.pem" "$SYSTEM_BUNDLE" \
-		"$CHECK_TLS" -H store.test -I 127.0.0.1 -p "$port" || return
+		"$CHECK_TLS" -H store.test -I 127.0.0.1 -p "$port" --at "$at" || return
 	# The hint to name an internal CA's file is for the system store only.
 	system=$(printf '%s\n' "$CHECK_FIRST" |
 		sed 's/ | .*//; s/the system store/STORE/g; s/ (an internal CA? name its file with -C)//')
-	run_check "$CHECK_TLS" -H store.test -I 127.0.0.1 -p "$port" -C "$bundle.pem"
+	run_check "$CHECK_TLS" -H store.test -I 127.0.0.1 -p "$port" --at "$at" -C "$bundle.pem"
 	named=$(printf '%s\n' "$CHECK_FIRST" | sed "s/ | .*//; s/$bundle\\.pem/STORE/g")
 	if [ "$system" = "$named" ]; then
 		ok "$desc: the same verdict as the whole bundle"
