@@ -58,10 +58,10 @@ struct discover_listener {
 	 * and the plugin command line that checks it, with its judgement. */
 	struct target target;
 	struct target_name name;
-	const char *ca_file;                 /* the -C file that validates; NULL: none */
-	bool system_trusted;                 /* the system store validates it */
-	char check_name[HOSTNAME_MAX];       /* -H: HOST, or the leaf's name for an IP */
-	bool check_address;                  /* -I HOST too (HOST is an IP, -H the leaf's name) */
+	const char *ca_file;           /* the -C file that validates; NULL: none */
+	bool system_trusted;           /* the system store validates it */
+	char check_name[HOSTNAME_MAX]; /* -H: HOST, or the leaf's name for an IP */
+	bool check_address;            /* -I HOST too (HOST is an IP, -H the leaf's name) */
 	/* HOST is an IP and the leaf names hosts, but none of them is a valid host
 	 * name by -H's own rules: why (printable ASCII), else "". Such a listener
 	 * is judged without a name and written into no engine's configuration. */
