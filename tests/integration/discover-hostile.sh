@@ -139,33 +139,8 @@ emitted '--emit=nagios: the hostile leaves commented out, good.test emitted' nag
 nagios_prepare "$TEST_DIR/plugins"
 printf '$USER3$=%s\n' "$NAGIOS_SECRET" >>"$N/etc/resource.cfg"
 {
-	cat <<CONF
-define command {
-	command_name	noop
-	command_line	/bin/true
-}
-define contact {
-	contact_name			nobody
-	host_notifications_enabled	0
-	service_notifications_enabled	0
-	host_notification_commands	noop
-	service_notification_commands	noop
-}
-define service {
-	name			generic-service
-	register		0
-	max_check_attempts	1
-	check_interval		1
-	retry_interval		1
-	contacts		nobody
-}
-define host {
-	host_name		127.0.0.1
-	address			127.0.0.1
-	max_check_attempts	1
-	contacts		nobody
-}
-CONF
+	nagios_quiet_objects
+	nagios_discovery_base
 	printf '%s\n' "$EMITTED"
 } >"$N/etc/objects.cfg"
 if nagios4 -v "$N/etc/nagios.cfg" >"$N/var/verify.log" 2>&1; then

@@ -26,19 +26,7 @@ nagios_prepare "$TLSCHECK_BUILDDIR/plugins"
 # The commands are contrib's; the objects are what an operator writes: a host
 # with its address, a service per port, options after the command's '!'.
 {
-	cat <<CONF
-define command {
-	command_name	noop
-	command_line	/bin/true
-}
-define contact {
-	contact_name			nobody
-	host_notifications_enabled	0
-	service_notifications_enabled	0
-	host_notification_commands	noop
-	service_notification_commands	noop
-}
-CONF
+	nagios_quiet_objects
 	for host in tls.test smtp.test db.test; do
 		printf 'define host {\n\thost_name\t%s\n\taddress\t127.0.0.1\n' "$host"
 		printf '\tmax_check_attempts\t1\n\tcontacts\tnobody\n}\n'
@@ -58,11 +46,7 @@ DISCOVERED=("tlscheck tls $TLS_EXPIRING" "tlscheck smtp $SMTP_EXPIRING" "tlschec
 run_check "$TLSCHECK_BUILDDIR/plugins/tlscheck-discover" -C "$CA_FILE" -t 6 --emit=nagios \
 	"127.0.0.1:$TLS_EXPIRING,$SMTP_EXPIRING,$PGSQL_GOOD"
 {
-	printf 'define service {\n\tname\tgeneric-service\n\tregister\t0\n'
-	printf '\tmax_check_attempts\t1\n\tcheck_interval\t1\n\tretry_interval\t1\n'
-	printf '\tcontacts\tnobody\n}\n'
-	printf 'define host {\n\thost_name\t127.0.0.1\n\taddress\t127.0.0.1\n'
-	printf '\tmax_check_attempts\t1\n\tcontacts\tnobody\n}\n'
+	nagios_discovery_base
 	printf '%s\n' "$CHECK_OUT" | sed "s/^\tcheck_command .*/& --at $AT/"
 } >"$N/etc/discovered.cfg"
 printf 'cfg_file=%s\n' "$N/etc/discovered.cfg" >>"$N/etc/nagios.cfg"

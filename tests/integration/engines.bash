@@ -194,6 +194,25 @@ CONF
 	printf '$USER1$=%s\n' "$1" >"$N/etc/resource.cfg"
 }
 
+# nagios_quiet_objects: a contact that is never notified, for every object.
+nagios_quiet_objects() {
+	printf 'define command {\n\tcommand_name\tnoop\n\tcommand_line\t/bin/true\n}\n'
+	printf 'define contact {\n\tcontact_name\tnobody\n'
+	printf '\thost_notifications_enabled\t0\n\tservice_notifications_enabled\t0\n'
+	printf '\thost_notification_commands\tnoop\n\tservice_notification_commands\tnoop\n}\n'
+}
+
+# nagios_discovery_base: what tlscheck-discover --emit=nagios output stands on,
+# as an operator has it: the stock template generic-service (checked every
+# second here) and the host 127.0.0.1 discovery was given.
+nagios_discovery_base() {
+	printf 'define service {\n\tname\tgeneric-service\n\tregister\t0\n'
+	printf '\tmax_check_attempts\t1\n\tcheck_interval\t1\n\tretry_interval\t1\n'
+	printf '\tcontacts\tnobody\n}\n'
+	printf 'define host {\n\thost_name\t127.0.0.1\n\taddress\t127.0.0.1\n'
+	printf '\tmax_check_attempts\t1\n\tcontacts\tnobody\n}\n'
+}
+
 # nagios_start: the daemon in its own process group (NAGIOS_PID), stopped at exit.
 nagios_start() {
 	setsid nagios4 "$N/etc/nagios.cfg" >"$N/var/stdout.log" 2>&1 &
