@@ -218,6 +218,12 @@ static int refuse(const struct cli_plugin *plugin, enum report_format format, co
 	return STATE_UNKNOWN;
 }
 
+static bool names_files(const struct check_config *cfg)
+{
+	return trust_store_is_explicit(&cfg->store) || cfg->cert_file != NULL ||
+	       credentials_given(&cfg->client) || cfg->name_file != NULL;
+}
+
 /* The files named on the command line are part of the arguments: a CA file, a
  * certificate file or client credentials that cannot be used are refused before
  * any network work, like a bad option. */
@@ -234,6 +240,12 @@ static int load_named_files(const struct check_config *cfg, struct check_run *ru
 		return -1;
 	if (cfg->name_file != NULL && plan_read_name_file(run->plan, cfg->name_file, f) < 0)
 		return -1;
+	/* Say why nothing will be probed: the targets' own "not probed" would not. */
+	if (names_files(cfg) && deadline_passed(&run->deadline)) {
+		fault_set(f, FAULT_INTERNAL,
+		          "the -t deadline passed while the files named were read");
+		return -1;
+	}
 	return 0;
 }
 

@@ -228,16 +228,12 @@ struct walk_count {
 	size_t bytes; /* of the files read */
 };
 
-/* A regular file is about to be read: refused past the walk's bound on files
- * or its deadline (each file costs its parse, and the run has one deadline). */
+/* A regular file is about to be read: refused past the walk's deadline (each
+ * file costs its parse, and the run has one deadline). */
 static int may_read_another(const char *dir, const struct file_dir_walk *walk,
                             struct walk_count *count, struct fault *f)
 {
-	if (++count->files > walk->max_files) {
-		fault_set(f, FAULT_INTERNAL, "%s '%s' holds more than %zu files", walk->what, dir,
-		          walk->max_files);
-		return -1;
-	}
+	count->files++;
 	if (walk->deadline != NULL && deadline_passed(walk->deadline)) {
 		fault_set(f, FAULT_INTERNAL,
 		          "%s '%s' was still being read when the deadline passed (%zu file%s read)",
@@ -289,6 +285,61 @@ out:
 	return rc;
 }
 
+/* The next entry of D other than "." and "..", counted in *ENTRIES; NULL at the
+ * end, or -1 in *RC with F set past the walk's bound on entries or on a read
+ * error. */
+static struct dirent *next_entry(DIR *d, const char *dir, const struct file_dir_walk *walk,
+                                 size_t *entries, int *rc, struct fault *f)
+{
+	struct dirent *e;
+
+	*rc = 0;
+	for (;;) {
+		errno = 0;
+		e = readdir(d);
+		if (e == NULL)
+			break;
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			break;
+	}
+	if (e == NULL) {
+		if (errno != 0) {
+			cannot_read(walk->what, dir, errno, f);
+			*rc = -1;
+		}
+		return NULL;
+	}
+	if (++*entries > walk->max_entries) {
+		fault_set(f, FAULT_INTERNAL, "%s '%s' holds more than %zu entries", walk->what, dir,
+		          walk->max_entries);
+		*rc = -1;
+		return NULL;
+	}
+	return e;
+}
+
+/* Count D's regular files before any is read: a directory over the bound is
+ * refused at once, whatever the deadline and however fast files parse, and
+ * never read in part. Leaves D rewound. */
+static int count_files(DIR *d, const char *dir, const struct file_dir_walk *walk, struct fault *f)
+{
+	size_t entries = 0, files = 0;
+	struct dirent *e;
+	struct stat st;
+	int rc;
+
+	while ((e = next_entry(d, dir, walk, &entries, &rc, f)) != NULL) {
+		if (fstatat(dirfd(d), e->d_name, &st, 0) == 0 && S_ISREG(st.st_mode) &&
+		    ++files > walk->max_files) {
+			fault_set(f, FAULT_INTERNAL, "%s '%s' holds more than %zu files",
+			          walk->what, dir, walk->max_files);
+			return -1;
+		}
+	}
+	rewinddir(d);
+	return rc;
+}
+
 int file_read_directory(const char *dir, const struct file_dir_walk *walk, struct fault *f)
 {
 	DIR *d = NULL;
@@ -297,28 +348,14 @@ int file_read_directory(const char *dir, const struct file_dir_walk *walk, struc
 	struct walk_count count = {0, 0};
 	int rc = -1;
 
-	if (open_dir(dir, walk->what, &d, f) < 0)
+	if (open_dir(dir, walk->what, &d, f) < 0 || count_files(d, dir, walk, f) < 0)
 		goto out;
-	for (;;) {
-		errno = 0;
-		e = readdir(d);
-		if (e == NULL)
-			break;
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		if (++entries > walk->max_entries) {
-			fault_set(f, FAULT_INTERNAL, "%s '%s' holds more than %zu entries",
-			          walk->what, dir, walk->max_entries);
+	while ((e = next_entry(d, dir, walk, &entries, &rc, f)) != NULL) {
+		if (visit_entry(d, dir, e->d_name, walk, &count, f) < 0) {
+			rc = -1;
 			goto out;
 		}
-		if (visit_entry(d, dir, e->d_name, walk, &count, f) < 0)
-			goto out;
 	}
-	if (errno != 0) {
-		cannot_read(walk->what, dir, errno, f);
-		goto out;
-	}
-	rc = 0;
 out:
 	if (d != NULL)
 		closedir(d);

@@ -77,7 +77,7 @@ struct file_dir_walk {
 	const char *entry_what; /* each file in it: "CA file" */
 	size_t entry_limit;     /* the bound of each file, as for file_read_bounded() */
 	size_t max_entries;     /* entries looked at, "." and ".." not counted */
-	size_t max_files;       /* regular files read (or passed over unreadable) */
+	size_t max_files;       /* regular files, counted before any is read: more is refused */
 	size_t max_bytes;       /* all the files read, together */
 	/* The run's deadline, checked before each file (NULL: none): a directory
 	 * still being read when it passes is a failure, not a store cut short. */

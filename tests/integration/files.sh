@@ -198,12 +198,19 @@ expect_check '--ca-path of 1024 files: read, the chain trusted' 0 \
 	-- "$CHECK_TLS" -H 127.0.0.1 -p "$SERVER_PORT" -S ok.test --ca-path ca-1024
 refused '--ca-path of 1025 files: UNKNOWN, the bound named' \
 	"CA directory 'ca-1025' holds more than 1024 files" --ca-path ca-1025
+# The files are counted before any is read: too many is refused whatever the
+# deadline and however slowly they would parse (valgrind).
 refused '--ca-path of 4096 files with -t 1: refused within the deadline' \
 	"CA directory 'ca-4096' holds more than 1024 files" --ca-path ca-4096 -t 1
+refused '--ca-path of 4096 files with -t 0.000001: refused for its size, before any file is read' \
+	"CA directory 'ca-4096' holds more than 1024 files" --ca-path ca-4096 -t 0.000001
 # The deadline passes while the directory is read: UNKNOWN, said so (how many
 # files were read by then depends on the machine).
 refused '--ca-path still being read at the deadline: UNKNOWN, said so' \
 	"CA directory 'ca-1024' was still being read when the deadline passed \\([0-9]+ files? read\\)" \
 	--ca-path ca-1024 -t 0.000001
+# A named file read as the deadline passes: UNKNOWN, said so, not "not probed".
+refused '-C read as the deadline passes: UNKNOWN, said so' \
+	"the -t deadline passed while the files named were read" -C ca.pem -t 0.000001
 
 finish
