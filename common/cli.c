@@ -9,7 +9,11 @@
 #include <sys/socket.h>
 
 #include "cli.h"
+#include "verdict.h"
 #include "when.h"
+
+/* The rules' options one command line offers at most. */
+#define CLI_MAX_RULE_OPTIONS 32
 
 /* Long-only options start past the range of short option characters. */
 enum {
@@ -20,20 +24,16 @@ enum {
 	OPT_AT,
 	OPT_OUTPUT,
 	OPT_IMPLICIT_TLS,
-	OPT_CERT_FILE,
-	OPT_FINGERPRINT,
-	OPT_MIN_TLS,
-	OPT_OCSP,
-	OPT_ALLOW_SHA1,
-	OPT_ALLOW_WEAK_RSA,
 	OPT_SNI_FILE,
 	OPT_ALLOW_MIXED,
 	OPT_CLIENT_CERT,
 	OPT_CLIENT_KEY,
 	OPT_CLIENT_KEY_PASSWORD_FILE,
 	OPT_CLIENT_P12,
+	/* Then the rules' options (verdict_options()), by their index there. */
+	OPT_RULE_FIRST,
 	/* Then the protocols' own options, one value each, in the order collected. */
-	OPT_PROTOCOL_FIRST,
+	OPT_PROTOCOL_FIRST = OPT_RULE_FIRST + CLI_MAX_RULE_OPTIONS,
 };
 
 /* The shared options plus every protocol option a plugin accepts (check_tls: all
@@ -44,6 +44,9 @@ enum {
 
 static const char short_options[] = "H:p:P:46AI:S:N:C:w:c:t:vhV";
 
+/* The options of the command line itself, in two parts: the rules' options go
+ * between them, where they have always been, so that an ambiguous prefix lists
+ * its options in the same order ("--allow-mixed, --allow-sha1, ..."). */
 static const struct option shared_options[] = {
         {"hostname", required_argument, NULL, 'H'},
         {"port", required_argument, NULL, 'p'},
@@ -59,18 +62,16 @@ static const struct option shared_options[] = {
         {"ca-file", required_argument, NULL, 'C'},
         {"ca-path", required_argument, NULL, OPT_CA_PATH},
         {"no-verify-trust", no_argument, NULL, OPT_NO_VERIFY_TRUST},
-        {"ocsp", required_argument, NULL, OPT_OCSP},
-        {"allow-sha1", no_argument, NULL, OPT_ALLOW_SHA1},
-        {"allow-weak-rsa", no_argument, NULL, OPT_ALLOW_WEAK_RSA},
         {"warning", required_argument, NULL, 'w'},
         {"critical", required_argument, NULL, 'c'},
+        {NULL, 0, NULL, 0},
+};
+
+static const struct option shared_options_after_rules[] = {
         {"timeout", required_argument, NULL, 't'},
         {"at", required_argument, NULL, OPT_AT},
         {"output", required_argument, NULL, OPT_OUTPUT},
         {"implicit-tls", no_argument, NULL, OPT_IMPLICIT_TLS},
-        {"cert-file", required_argument, NULL, OPT_CERT_FILE},
-        {"fingerprint", required_argument, NULL, OPT_FINGERPRINT},
-        {"min-tls", required_argument, NULL, OPT_MIN_TLS},
         {"client-cert", required_argument, NULL, OPT_CLIENT_CERT},
         {"client-key", required_argument, NULL, OPT_CLIENT_KEY},
         {"client-key-password-file", required_argument, NULL, OPT_CLIENT_KEY_PASSWORD_FILE},
@@ -112,8 +113,6 @@ struct raw_args {
 	const char *timeout;
 	const char *at;
 	const char *output;
-	const char *min_tls;
-	const char *ocsp;
 	struct given_option protocol_values[CLI_MAX_PROTOCOL_VALUES];
 	size_t protocol_value_count;
 };
@@ -161,6 +160,27 @@ static void print_protocol_options(FILE *out, const struct tls_protocol *p, bool
 		         o->value_name ? o->value_name : "");
 		fprintf(out, "     --%-19s %s%s%s\n", left, prefix ? p->name : "",
 		        prefix ? ": " : "", o->help);
+	}
+}
+
+/* The rules' options, in the column of the others; a help line of several
+ * lines goes on at that column. */
+static void print_rule_options(FILE *out)
+{
+	char left[64];
+
+	for (const struct settings_option *o = verdict_options(); o->name != NULL; o++) {
+		snprintf(left, sizeof(left), "%s%s%s", o->name, o->value_name ? "=" : "",
+		         o->value_name ? o->value_name : "");
+		fprintf(out, "     --%-19s ", left);
+		for (const char *line = o->help; *line != '\0';) {
+			size_t len = strcspn(line, "\n");
+
+			fprintf(out, "%.*s\n", (int)len, line);
+			line += len;
+			if (*line == '\n' && *++line != '\0')
+				fprintf(out, "%27s", "");
+		}
 	}
 }
 
@@ -216,16 +236,10 @@ static void print_help(FILE *out, const struct cli_plugin *plugin,
 	      "                           store)\n"
 	      "     --ca-path=DIR         a directory of trust anchors, PEM or DER (up to 1024\n"
 	      "                           files)\n"
-	      "     --no-verify-trust     do not judge trust (dates and name still judged)\n"
-	      "     --cert-file=FILE      the certificate the service should serve (the renewed\n"
-	      "                           file on disk): CRITICAL when the live one differs\n"
-	      "     --fingerprint=SHA256  pin the leaf's SHA-256 (colons optional); repeatable\n"
-	      "     --min-tls=VERSION     CRITICAL below TLS VERSION: 1.0, 1.1, 1.2 or 1.3\n"
-	      "     --ocsp=MODE           the stapled OCSP response: check (default: judged\n"
-	      "                           when stapled), require (none is CRITICAL), ignore\n"
-	      "     --allow-sha1          no WARNING for a SHA-1 signature in the chain\n"
-	      "     --allow-weak-rsa      no WARNING for an RSA key under 2048 bits\n"
-	      "     --allow-mixed         no WARNING when the addresses of a name serve\n"
+	      "     --no-verify-trust     do not judge trust (dates and name still judged)\n",
+	      out);
+	print_rule_options(out);
+	fputs("     --allow-mixed         no WARNING when the addresses of a name serve\n"
 	      "                           different certificates\n"
 	      "\nClient certificate (mutual TLS), sent when the server asks for one:\n"
 	      "     --client-cert=FILE    our certificate, PEM (then any intermediates)\n"
@@ -305,25 +319,6 @@ enum report_format cli_output_asked(int argc, char **argv)
 	return format;
 }
 
-static int parse_ocsp(const char *text, enum ocsp_mode *out, struct fault *f)
-{
-	static const struct {
-		const char *name;
-		enum ocsp_mode mode;
-	} modes[] = {{"check", OCSP_MODE_CHECK},
-	             {"require", OCSP_MODE_REQUIRE},
-	             {"ignore", OCSP_MODE_IGNORE}};
-
-	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
-		if (strcmp(text, modes[i].name) == 0) {
-			*out = modes[i].mode;
-			return 0;
-		}
-	}
-	fault_set(f, FAULT_USAGE, "invalid --ocsp '%s' (ignore, check or require)", text);
-	return -1;
-}
-
 static int add_ca_file(struct settings *settings, const char *path, struct fault *f)
 {
 	if (settings->judge.store.ca_file_count == TRUST_MAX_CA_FILES) {
@@ -332,51 +327,6 @@ static int add_ca_file(struct settings *settings, const char *path, struct fault
 	}
 	settings->judge.store.ca_files[settings->judge.store.ca_file_count++] = path;
 	return 0;
-}
-
-/* A SHA-256 fingerprint as sha256sum, openssl or a browser print it: 64 hex
- * digits, colons between the bytes allowed, any case; kept lowercase, bare. */
-static int add_pin(struct settings *settings, const char *text, struct fault *f)
-{
-	char pin[SETTINGS_PIN_SIZE];
-	size_t n = 0;
-
-	if (settings->judge.pin_count == SETTINGS_MAX_PINS) {
-		fault_set(f, FAULT_USAGE, "at most %d --fingerprint options", SETTINGS_MAX_PINS);
-		return -1;
-	}
-	for (const char *p = text; *p; p++) {
-		if (*p == ':')
-			continue;
-		if (!isxdigit((unsigned char)*p) || n == SETTINGS_PIN_SIZE - 1) {
-			n = 0;
-			break;
-		}
-		pin[n++] = (char)tolower((unsigned char)*p);
-	}
-	if (n != SETTINGS_PIN_SIZE - 1) {
-		fault_set(f, FAULT_USAGE,
-		          "--fingerprint takes a SHA-256 fingerprint (64 hex digits), not '%.100s'",
-		          text);
-		return -1;
-	}
-	pin[n] = '\0';
-	memcpy(settings->judge.pins[settings->judge.pin_count++], pin, sizeof(pin));
-	return 0;
-}
-
-static int parse_min_tls(const char *text, int *out, struct fault *f)
-{
-	static const char *const versions[] = {"1.0", "1.1", "1.2", "1.3"};
-
-	for (int i = 0; i < 4; i++) {
-		if (strcmp(text, versions[i]) == 0) {
-			*out = 10 + i;
-			return 0;
-		}
-	}
-	fault_set(f, FAULT_USAGE, "invalid --min-tls '%.100s' (1.0, 1.1, 1.2 or 1.3)", text);
-	return -1;
 }
 
 /* getopt_long() reports a problem through optopt: 0 for an unknown long option,
@@ -463,13 +413,26 @@ static void table_add_protocol(struct option_table *t, const struct tls_protocol
 	}
 }
 
-/* The shared options, then the options of the plugin's protocol, or of every
- * protocol for check_tls (the protocol is chosen by -P, which may come last). */
+static void table_add_shared(struct option_table *t, const struct option *rows)
+{
+	for (size_t i = 0; rows[i].name != NULL; i++)
+		t->rows[t->count++] = rows[i];
+}
+
+/* The shared options with the rules' among them, then the options of the
+ * plugin's protocol, or of every protocol for check_tls (the protocol is
+ * chosen by -P, which may come last). */
 static void build_table(const struct cli_plugin *plugin, struct option_table *t)
 {
+	const struct settings_option *rule = verdict_options();
+
 	memset(t, 0, sizeof(*t));
-	for (; shared_options[t->count].name != NULL; t->count++)
-		t->rows[t->count] = shared_options[t->count];
+	table_add_shared(t, shared_options);
+	for (int i = 0; rule[i].name != NULL && i < CLI_MAX_RULE_OPTIONS; i++)
+		t->rows[t->count++] = (struct option){
+		        rule[i].name, rule[i].value_name ? required_argument : no_argument, NULL,
+		        OPT_RULE_FIRST + i};
+	table_add_shared(t, shared_options_after_rules);
 	for (const struct tls_protocol *const *p = protocol_all(); *p; p++) {
 		if (plugin->protocol == NULL || strcmp(plugin->protocol, (*p)->name) == 0)
 			table_add_protocol(t, *p);
@@ -502,12 +465,6 @@ static bool take_switch(int c, struct settings *settings)
 		return true;
 	case OPT_IMPLICIT_TLS:
 		settings->probe.implicit_tls = true;
-		return true;
-	case OPT_ALLOW_SHA1:
-		settings->judge.allow_sha1 = true;
-		return true;
-	case OPT_ALLOW_WEAK_RSA:
-		settings->judge.allow_weak_rsa = true;
 		return true;
 	case 'v':
 		settings->verbosity++;
@@ -553,9 +510,6 @@ static bool take_text(int c, const char *arg, struct raw_args *raw, struct setti
 	case OPT_OUTPUT:
 		slot = &raw->output;
 		break;
-	case OPT_CERT_FILE:
-		slot = &settings->judge.cert_file;
-		break;
 	case OPT_CLIENT_CERT:
 		slot = &settings->judge.client.cert_file;
 		break;
@@ -567,12 +521,6 @@ static bool take_text(int c, const char *arg, struct raw_args *raw, struct setti
 		break;
 	case OPT_CLIENT_P12:
 		slot = &settings->judge.client.p12_file;
-		break;
-	case OPT_MIN_TLS:
-		slot = &raw->min_tls;
-		break;
-	case OPT_OCSP:
-		slot = &raw->ocsp;
 		break;
 	default:
 		return false;
@@ -602,6 +550,10 @@ static int take_option(int c, const struct cli_plugin *plugin, const struct opti
 {
 	if (take_switch(c, settings) || take_text(c, optarg, raw, settings))
 		return 1;
+	if (c >= OPT_RULE_FIRST && c < OPT_PROTOCOL_FIRST)
+		return verdict_options()[c - OPT_RULE_FIRST].set(&settings->judge, optarg, f) < 0
+		               ? -1
+		               : 1;
 	if (c >= OPT_PROTOCOL_FIRST && c - OPT_PROTOCOL_FIRST < (int)t->count)
 		return keep_protocol_value(raw, t->rows[c - OPT_PROTOCOL_FIRST].name, optarg, f) < 0
 		               ? -1
@@ -636,8 +588,6 @@ static int take_option(int c, const struct cli_plugin *plugin, const struct opti
 		return 1;
 	case 'C':
 		return add_ca_file(settings, optarg, f) < 0 ? -1 : 1;
-	case OPT_FINGERPRINT:
-		return add_pin(settings, optarg, f) < 0 ? -1 : 1;
 	case 'h':
 	case 'V':
 		*help = c;
@@ -948,10 +898,6 @@ static int derive_limits(const struct raw_args *raw, struct settings *settings, 
 	if (raw->at && when_parse(raw->at, &settings->judge.now, f) < 0)
 		return -1;
 	if (raw->output && parse_output(raw->output, &settings->output, f) < 0)
-		return -1;
-	if (raw->min_tls && parse_min_tls(raw->min_tls, &settings->judge.min_tls, f) < 0)
-		return -1;
-	if (raw->ocsp && parse_ocsp(raw->ocsp, &settings->judge.ocsp, f) < 0)
 		return -1;
 	if (raw->port)
 		return parse_port(raw->port, &settings->probe.port, f);

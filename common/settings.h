@@ -92,6 +92,21 @@ struct settings {
 	int verbosity;
 };
 
+/* A judged option, declared by the rule that reads it (verdict_options()) the
+ * way a protocol declares its own: --NAME or --NAME=VALUE, its help, and the
+ * field of the judging settings it sets. The command line lists, offers and
+ * parses these without naming any. */
+struct settings_option {
+	const char *name;       /* "ocsp": the long option, without dashes */
+	const char *value_name; /* "MODE" for --ocsp=MODE; NULL for a flag */
+	/* For --help, without the option; a line after the first starts at the
+	 * help column. */
+	const char *help;
+	/* Set what VALUE (NULL for a flag) says in J. Returns 0, or -1 with
+	 * FAULT_USAGE naming the option and what it takes. */
+	int (*set)(struct settings_judge *j, const char *value, struct fault *f);
+};
+
 /* Fill S with the defaults: no protocol, no host, any family, trust judged, the
  * OCSP staple asked for and judged when stapled, -w 14d -c 7d, -t 10:critical,
  * now the clock's, nagios output. */

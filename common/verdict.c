@@ -1,5 +1,6 @@
 #include <config.h>
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -402,6 +403,25 @@ static void judge_ocsp_status(struct verdict *v, const struct ocsp_staple *s,
 		            s->signature_checked ? "" : " (issuer unknown, signature not checked)");
 }
 
+static int set_ocsp(struct settings_judge *j, const char *text, struct fault *f)
+{
+	static const struct {
+		const char *name;
+		enum ocsp_mode mode;
+	} modes[] = {{"check", OCSP_MODE_CHECK},
+	             {"require", OCSP_MODE_REQUIRE},
+	             {"ignore", OCSP_MODE_IGNORE}};
+
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		if (strcmp(text, modes[i].name) == 0) {
+			j->ocsp = modes[i].mode;
+			return 0;
+		}
+	}
+	fault_set(f, FAULT_USAGE, "invalid --ocsp '%s' (ignore, check or require)", text);
+	return -1;
+}
+
 static void judge_ocsp(struct verdict *v, const struct facts *facts)
 {
 	const struct ocsp_staple *s = facts->ocsp;
@@ -463,6 +483,20 @@ static void judge_element_crypto(struct verdict *v, const struct cert_info *c,
 	if (is_rsa(c->key_algorithm) && c->key_bits < RSA_MIN_BITS && !facts->judge->allow_weak_rsa)
 		verdict_add(v, rule_crypto, STATE_WARNING, "%s has a %u-bit RSA key", who,
 		            c->key_bits);
+}
+
+static int allow_sha1(struct settings_judge *j, const char *value, struct fault *f)
+{
+	(void)value, (void)f;
+	j->allow_sha1 = true;
+	return 0;
+}
+
+static int allow_weak_rsa(struct settings_judge *j, const char *value, struct fault *f)
+{
+	(void)value, (void)f;
+	j->allow_weak_rsa = true;
+	return 0;
 }
 
 static void judge_crypto(struct verdict *v, const struct facts *facts)
@@ -663,6 +697,14 @@ static const struct cert_info *served_leaf(const struct facts *facts)
 	return has_chain(facts) && !probe_failed(facts) ? &facts->chain->items[0] : NULL;
 }
 
+/* The file is read before any connection (check.c): only its name is kept. */
+static int set_cert_file(struct settings_judge *j, const char *path, struct fault *f)
+{
+	(void)f;
+	j->cert_file = path;
+	return 0;
+}
+
 /* The renewed file on disk against what the socket serves: the certificate that
  * takes a service down is the one renewed but never reloaded. */
 static void judge_cert_file(struct verdict *v, const struct facts *facts)
@@ -690,6 +732,37 @@ static void judge_cert_file(struct verdict *v, const struct facts *facts)
 		verdict_add(v, rule_cert_file, STATE_CRITICAL,
 		            "serving a certificate other than the one in %s (both expire %s)",
 		            facts->judge->cert_file, served);
+}
+
+/* A SHA-256 fingerprint as sha256sum, openssl or a browser print it: 64 hex
+ * digits, colons between the bytes allowed, any case; kept lowercase, bare. */
+static int add_pin(struct settings_judge *j, const char *text, struct fault *f)
+{
+	char pin[SETTINGS_PIN_SIZE];
+	size_t n = 0;
+
+	if (j->pin_count == SETTINGS_MAX_PINS) {
+		fault_set(f, FAULT_USAGE, "at most %d --fingerprint options", SETTINGS_MAX_PINS);
+		return -1;
+	}
+	for (const char *p = text; *p; p++) {
+		if (*p == ':')
+			continue;
+		if (!isxdigit((unsigned char)*p) || n == SETTINGS_PIN_SIZE - 1) {
+			n = 0;
+			break;
+		}
+		pin[n++] = (char)tolower((unsigned char)*p);
+	}
+	if (n != SETTINGS_PIN_SIZE - 1) {
+		fault_set(f, FAULT_USAGE,
+		          "--fingerprint takes a SHA-256 fingerprint (64 hex digits), not '%.100s'",
+		          text);
+		return -1;
+	}
+	pin[n] = '\0';
+	memcpy(j->pins[j->pin_count++], pin, sizeof(pin));
+	return 0;
 }
 
 static void judge_pin(struct verdict *v, const struct facts *facts)
@@ -856,6 +929,20 @@ static int tls_version_number(const char *name)
 	return 10 + (name[6] - '0');
 }
 
+static int set_min_tls(struct settings_judge *j, const char *text, struct fault *f)
+{
+	static const char *const versions[] = {"1.0", "1.1", "1.2", "1.3"};
+
+	for (int i = 0; i < 4; i++) {
+		if (strcmp(text, versions[i]) == 0) {
+			j->min_tls = 10 + i;
+			return 0;
+		}
+	}
+	fault_set(f, FAULT_USAGE, "invalid --min-tls '%.100s' (1.0, 1.1, 1.2 or 1.3)", text);
+	return -1;
+}
+
 static void judge_tls_version(struct verdict *v, const struct facts *facts)
 {
 	int negotiated = tls_version_number(facts->tls.version);
@@ -893,6 +980,28 @@ static const struct verdict_rule {
         {rule_chain, judge_chain},
         {rule_tls_version, judge_tls_version},
 };
+
+/* The rules' options, in --help order. */
+static const struct settings_option options[] = {
+        {"cert-file", "FILE",
+         "the certificate the service should serve (the renewed\n"
+         "file on disk): CRITICAL when the live one differs",
+         set_cert_file},
+        {"fingerprint", "SHA256", "pin the leaf's SHA-256 (colons optional); repeatable", add_pin},
+        {"min-tls", "VERSION", "CRITICAL below TLS VERSION: 1.0, 1.1, 1.2 or 1.3", set_min_tls},
+        {"ocsp", "MODE",
+         "the stapled OCSP response: check (default: judged\n"
+         "when stapled), require (none is CRITICAL), ignore",
+         set_ocsp},
+        {"allow-sha1", NULL, "no WARNING for a SHA-1 signature in the chain", allow_sha1},
+        {"allow-weak-rsa", NULL, "no WARNING for an RSA key under 2048 bits", allow_weak_rsa},
+        {NULL, NULL, NULL, NULL},
+};
+
+const struct settings_option *verdict_options(void)
+{
+	return options;
+}
 
 void verdict_judge(struct verdict *v, const struct facts *facts)
 {

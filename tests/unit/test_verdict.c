@@ -1241,6 +1241,55 @@ static void test_tls_version(void **state)
 	assert_rule(&v, "tls-version", STATE_CRITICAL, "SSLv3 negotiated, below --min-tls 1.0");
 }
 
+static const struct settings_option *rule_option(const char *name)
+{
+	for (const struct settings_option *o = verdict_options(); o->name != NULL; o++) {
+		if (strcmp(o->name, name) == 0)
+			return o;
+	}
+	fail_msg("no rule option --%s", name);
+	return NULL;
+}
+
+/* The rules' own options write into the judging settings the rules read. */
+static void test_rule_options(void **state)
+{
+	struct settings_judge j = {0};
+	struct fault f;
+
+	(void)state;
+	assert_int_equal(rule_option("ocsp")->set(&j, "require", &f), 0);
+	assert_int_equal(j.ocsp, OCSP_MODE_REQUIRE);
+	assert_int_equal(rule_option("ocsp")->set(&j, "sometimes", &f), -1);
+	assert_int_equal(f.kind, FAULT_USAGE);
+	assert_string_equal(f.text, "invalid --ocsp 'sometimes' (ignore, check or require)");
+	assert_int_equal(rule_option("min-tls")->set(&j, "1.2", &f), 0);
+	assert_int_equal(j.min_tls, 12);
+	assert_int_equal(rule_option("min-tls")->set(&j, "1.4", &f), -1);
+	assert_int_equal(rule_option("allow-sha1")->set(&j, NULL, &f), 0);
+	assert_true(j.allow_sha1);
+	assert_int_equal(rule_option("allow-weak-rsa")->set(&j, NULL, &f), 0);
+	assert_true(j.allow_weak_rsa);
+	assert_int_equal(rule_option("cert-file")->set(&j, "cert.pem", &f), 0);
+	assert_string_equal(j.cert_file, "cert.pem");
+	assert_int_equal(
+	        rule_option("fingerprint")
+	                ->set(&j,
+	                      "AA:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:"
+	                      "00:00:00:00:00:00:00:00:00:00:00:0B",
+	                      &f),
+	        0);
+	assert_int_equal(j.pin_count, 1);
+	assert_string_equal(j.pins[0],
+	                    "aa0000000000000000000000000000000000000000000000000000000000000b");
+	assert_int_equal(rule_option("fingerprint")->set(&j, "aa", &f), -1);
+	/* Every option has its help line; a flag has no value to name. */
+	for (const struct settings_option *o = verdict_options(); o->name != NULL; o++)
+		assert_true(o->help != NULL && o->set != NULL);
+	assert_string_equal(rule_option("min-tls")->value_name, "VERSION");
+	assert_null(rule_option("allow-sha1")->value_name);
+}
+
 /* Our client certificate, judged with facts built by hand. */
 struct client_case {
 	struct cert_chain chain;
@@ -1450,6 +1499,7 @@ int main(void)
 	        cmocka_unit_test(test_anchor),
 	        cmocka_unit_test(test_chain_duplicates),
 	        cmocka_unit_test(test_tls_version),
+	        cmocka_unit_test(test_rule_options),
 	        cmocka_unit_test(test_client_verdicts),
 	        cmocka_unit_test(test_key_proof),
 	        cmocka_unit_test(test_client_expiry),
