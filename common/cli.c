@@ -543,6 +543,23 @@ static int keep_repeated(const char **values, size_t *count, const char *option,
 	return 1;
 }
 
+/* An option a rule or a protocol declared: a rule's sets the judging settings
+ * now, a protocol's waits for the protocol to be chosen. Returns 1, or -1. */
+static int take_declared(int c, const struct option_table *t, struct raw_args *raw,
+                         struct settings *settings, struct fault *f)
+{
+	if (c < OPT_PROTOCOL_FIRST)
+		return verdict_options()[c - OPT_RULE_FIRST].set(&settings->judge, optarg, f) < 0
+		               ? -1
+		               : 1;
+	if (c - OPT_PROTOCOL_FIRST < (int)t->count)
+		return keep_protocol_value(raw, t->rows[c - OPT_PROTOCOL_FIRST].name, optarg, f) < 0
+		               ? -1
+		               : 1;
+	fault_set(f, FAULT_INTERNAL, "option %d is not handled", c);
+	return -1;
+}
+
 /* One option from getopt_long(). Returns 1 to go on, 0 after --help, --version
  * or -P help, -1 on error. */
 static int take_option(int c, const struct cli_plugin *plugin, const struct option_table *t,
@@ -550,14 +567,8 @@ static int take_option(int c, const struct cli_plugin *plugin, const struct opti
 {
 	if (take_switch(c, settings) || take_text(c, optarg, raw, settings))
 		return 1;
-	if (c >= OPT_RULE_FIRST && c < OPT_PROTOCOL_FIRST)
-		return verdict_options()[c - OPT_RULE_FIRST].set(&settings->judge, optarg, f) < 0
-		               ? -1
-		               : 1;
-	if (c >= OPT_PROTOCOL_FIRST && c - OPT_PROTOCOL_FIRST < (int)t->count)
-		return keep_protocol_value(raw, t->rows[c - OPT_PROTOCOL_FIRST].name, optarg, f) < 0
-		               ? -1
-		               : 1;
+	if (c >= OPT_RULE_FIRST)
+		return take_declared(c, t, raw, settings, f);
 	switch (c) {
 	case 'P':
 		if (plugin->protocol) {

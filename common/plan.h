@@ -30,7 +30,7 @@
 struct plan_name {
 	char ascii[HOSTNAME_MAX];
 	char display[HOSTNAME_MAX];
-	struct target_name name; /* points into this entry, or into the configuration */
+	struct target_name name; /* points into this entry, or into the settings */
 };
 
 struct plan_entry {
