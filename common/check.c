@@ -20,7 +20,7 @@
 
 /* Everything one run learns; owned by check_main() and released in one place. */
 struct check_run {
-	const struct check_config *cfg;
+	const struct settings *settings;
 	struct deadline deadline;
 	struct trust_anchors *anchors; /* the named store from the start, else loaded when judged */
 	struct fault store_failure;    /* why the system store could not be loaded */
@@ -36,7 +36,7 @@ static int plan_targets(struct check_run *run, struct fault *f)
 {
 	const struct plan *p = run->plan;
 
-	if (plan_build(run->plan, run->cfg, &run->deadline, f) < 0)
+	if (plan_build(run->plan, run->settings, &run->deadline, f) < 0)
 		return -1;
 	run->targets = calloc(p->count, sizeof(*run->targets));
 	if (run->targets == NULL) {
@@ -58,18 +58,18 @@ static int plan_targets(struct check_run *run, struct fault *f)
 /* Without a named store, the system store is loaded once a chain is to be
  * judged against it, and not before: a run that failed to reach TLS never
  * reads it. */
-static void load_anchors_if_needed(const struct check_config *cfg, struct check_run *run)
+static void load_anchors_if_needed(const struct settings *settings, struct check_run *run)
 {
 	const struct cert_chain *chains[PLAN_MAX_TARGETS];
 	size_t count = 0;
 
 	for (size_t i = 0; i < run->target_count; i++) {
-		if (target_needs_anchors(&run->targets[i], cfg))
+		if (target_needs_anchors(&run->targets[i], settings))
 			chains[count++] = &run->targets[i].chain;
 	}
 	fault_clear(&run->store_failure);
 	if (count > 0 && run->anchors == NULL)
-		trust_load_for(&cfg->store, chains, count, &run->deadline, &run->anchors,
+		trust_load_for(&settings->judge.store, chains, count, &run->deadline, &run->anchors,
 		               &run->store_failure);
 }
 
@@ -80,16 +80,16 @@ static void probe_one(void *context, size_t index)
 	/* Jobs are handed out in order: one past the first WORKERS_MAX_THREADS
 	 * began only when an earlier one ended. */
 	run->targets[index].queued = index >= WORKERS_MAX_THREADS;
-	target_probe(&run->targets[index], run->cfg, run->credentials, &run->deadline);
+	target_probe(&run->targets[index], run->settings, run->credentials, &run->deadline);
 }
 
 /* Every address behind a name should serve the same leaf. */
-static void judge_together(const struct check_config *cfg, struct check_run *run)
+static void judge_together(const struct settings *settings, struct check_run *run)
 {
 	struct consistency_leaf leaves[PLAN_MAX_TARGETS];
 
 	verdict_init(&run->together);
-	if (cfg->allow_mixed)
+	if (settings->judge.allow_mixed)
 		return;
 	for (size_t i = 0; i < run->target_count; i++) {
 		const struct target *t = &run->targets[i];
@@ -113,7 +113,7 @@ static const struct target *judged_with_same_chain(const struct check_run *run, 
 	return NULL;
 }
 
-static void probe_and_judge(const struct check_config *cfg, struct check_run *run)
+static void probe_and_judge(const struct settings *settings, struct check_run *run)
 {
 	struct target_judging judging = {
 	        .store_failure = &run->store_failure,
@@ -122,13 +122,13 @@ static void probe_and_judge(const struct check_config *cfg, struct check_run *ru
 	};
 
 	workers_run(run->target_count, WORKERS_MAX_THREADS, probe_one, run);
-	load_anchors_if_needed(cfg, run);
+	load_anchors_if_needed(settings, run);
 	judging.anchors = run->anchors;
 	for (size_t i = 0; i < run->target_count; i++) {
 		judging.verified_before = judged_with_same_chain(run, i);
-		target_judge(&run->targets[i], cfg, &judging);
+		target_judge(&run->targets[i], settings, &judging);
 	}
-	judge_together(cfg, run);
+	judge_together(settings, run);
 }
 
 /* What the count of targets counts. */
@@ -153,21 +153,21 @@ static void label(const struct check_run *run, const struct target *t, char *out
 		snprintf(out, size, "%s", where);
 }
 
-static int report(const struct check_config *cfg, struct check_run *run)
+static int report(const struct settings *settings, struct check_run *run)
 {
 	struct report_target *shown = calloc(run->target_count, sizeof(*shown));
 	char(*labels)[CHECK_LABEL_SIZE] = calloc(run->target_count, sizeof(*labels));
 	struct report_data data = {
-	        .host = cfg->host,
-	        .port = cfg->port,
-	        .protocol = cfg->protocol->name,
+	        .host = settings->probe.host,
+	        .port = settings->probe.port,
+	        .protocol = settings->probe.protocol->name,
 	        .targets = shown,
 	        .target_count = run->target_count,
 	        .unit = unit(run->plan),
 	        .together = &run->together,
 	        .elapsed = deadline_elapsed(&run->deadline),
-	        .now = cfg->now,
-	        .verbosity = cfg->verbosity,
+	        .now = settings->judge.now,
+	        .verbosity = settings->verbosity,
 	};
 	int exit_code = STATE_UNKNOWN;
 
@@ -190,7 +190,7 @@ static int report(const struct check_config *cfg, struct check_run *run)
 		};
 	}
 	verdict_sort(&run->together);
-	exit_code = report_emit(stdout, cfg->output, &data);
+	exit_code = report_emit(stdout, settings->output, &data);
 out:
 	free(labels);
 	free(shown);
@@ -208,40 +208,32 @@ static void release(struct check_run *run)
 	free(run->plan);
 }
 
-/* A bad argument: one line naming it (then the usage for a bad option), or one
- * JSON object with --output=json, exit 3. */
-static int refuse(const struct cli_plugin *plugin, enum report_format format, const struct fault *f)
+static bool names_files(const struct settings *settings)
 {
-	report_refusal(stdout, format, plugin->name, f->text);
-	if (f->kind == FAULT_USAGE && format != REPORT_JSON)
-		cli_print_usage(stdout, plugin);
-	return STATE_UNKNOWN;
-}
-
-static bool names_files(const struct check_config *cfg)
-{
-	return trust_store_is_explicit(&cfg->store) || cfg->cert_file != NULL ||
-	       credentials_given(&cfg->client) || cfg->name_file != NULL;
+	return trust_store_is_explicit(&settings->judge.store) ||
+	       settings->judge.cert_file != NULL || credentials_given(&settings->judge.client) ||
+	       settings->probe.name_file != NULL;
 }
 
 /* The files named on the command line are part of the arguments: a CA file, a
  * certificate file or client credentials that cannot be used are refused before
  * any network work, like a bad option. */
-static int load_named_files(const struct check_config *cfg, struct check_run *run, struct fault *f)
+static int load_named_files(const struct settings *settings, struct check_run *run, struct fault *f)
 {
-	if (trust_store_is_explicit(&cfg->store) &&
-	    trust_load(&cfg->store, &run->deadline, &run->anchors, f) < 0)
+	if (trust_store_is_explicit(&settings->judge.store) &&
+	    trust_load(&settings->judge.store, &run->deadline, &run->anchors, f) < 0)
 		return -1;
-	if (cfg->cert_file != NULL &&
-	    cert_load_file(&run->expected, cfg->cert_file, "certificate file", f) < 0)
+	if (settings->judge.cert_file != NULL &&
+	    cert_load_file(&run->expected, settings->judge.cert_file, "certificate file", f) < 0)
 		return -1;
-	if (credentials_given(&cfg->client) &&
-	    credentials_load(&cfg->client, &run->credentials, f) < 0)
+	if (credentials_given(&settings->judge.client) &&
+	    credentials_load(&settings->judge.client, &run->credentials, f) < 0)
 		return -1;
-	if (cfg->name_file != NULL && plan_read_name_file(run->plan, cfg->name_file, f) < 0)
+	if (settings->probe.name_file != NULL &&
+	    plan_read_name_file(run->plan, settings->probe.name_file, f) < 0)
 		return -1;
 	/* Say why nothing will be probed: the targets' own "not probed" would not. */
-	if (names_files(cfg) && deadline_passed(&run->deadline)) {
+	if (names_files(settings) && deadline_passed(&run->deadline)) {
 		fault_set(f, FAULT_INTERNAL,
 		          "the -t deadline passed while the files named were read");
 		return -1;
@@ -249,43 +241,25 @@ static int load_named_files(const struct check_config *cfg, struct check_run *ru
 	return 0;
 }
 
-int check_main(const struct cli_plugin *plugin, int argc, char **argv)
+int check_run(const struct settings *settings, struct fault *f)
 {
-	struct check_config cfg;
 	struct check_run run = {0};
-	struct fault f;
-	int exit_code;
+	int exit_code = -1;
 
-	switch (cli_parse(plugin, argc, argv, &cfg, &f)) {
-	case CLI_DONE:
-		return STATE_UNKNOWN;
-	case CLI_BAD:
-		/* The format asked for, though the line that asked may be the bad one. */
-		return refuse(plugin, cli_output_asked(argc, argv), &f);
-	case CLI_RUN:
-		break;
-	}
-	run.cfg = &cfg;
+	run.settings = settings;
 	run.plan = calloc(1, sizeof(*run.plan));
 	if (run.plan == NULL) {
-		fault_set(&f, FAULT_INTERNAL, "out of memory");
-		exit_code = refuse(plugin, cfg.output, &f);
+		fault_set(f, FAULT_INTERNAL, "out of memory");
 		goto out;
 	}
-	plan_init(run.plan, &cfg);
+	plan_init(run.plan, settings);
 	/* One deadline for the whole run, the named files' reading included: a CA
 	 * directory of thousands of files must not stretch -t. */
-	deadline_start(&run.deadline, cfg.timeout);
-	if (load_named_files(&cfg, &run, &f) < 0) {
-		exit_code = refuse(plugin, cfg.output, &f);
+	deadline_start(&run.deadline, settings->timeout);
+	if (load_named_files(settings, &run, f) < 0 || plan_targets(&run, f) < 0)
 		goto out;
-	}
-	if (plan_targets(&run, &f) < 0) {
-		exit_code = refuse(plugin, cfg.output, &f);
-		goto out;
-	}
-	probe_and_judge(&cfg, &run);
-	exit_code = report(&cfg, &run);
+	probe_and_judge(settings, &run);
+	exit_code = report(settings, &run);
 out:
 	release(&run);
 	return exit_code;

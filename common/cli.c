@@ -9,7 +9,11 @@
 #include <sys/socket.h>
 
 #include "cli.h"
+#include "verdict.h"
 #include "when.h"
+
+/* The rules' options one command line offers at most. */
+#define CLI_MAX_RULE_OPTIONS 32
 
 /* Long-only options start past the range of short option characters. */
 enum {
@@ -20,20 +24,16 @@ enum {
 	OPT_AT,
 	OPT_OUTPUT,
 	OPT_IMPLICIT_TLS,
-	OPT_CERT_FILE,
-	OPT_FINGERPRINT,
-	OPT_MIN_TLS,
-	OPT_OCSP,
-	OPT_ALLOW_SHA1,
-	OPT_ALLOW_WEAK_RSA,
 	OPT_SNI_FILE,
 	OPT_ALLOW_MIXED,
 	OPT_CLIENT_CERT,
 	OPT_CLIENT_KEY,
 	OPT_CLIENT_KEY_PASSWORD_FILE,
 	OPT_CLIENT_P12,
+	/* Then the rules' options (verdict_options()), by their index there. */
+	OPT_RULE_FIRST,
 	/* Then the protocols' own options, one value each, in the order collected. */
-	OPT_PROTOCOL_FIRST,
+	OPT_PROTOCOL_FIRST = OPT_RULE_FIRST + CLI_MAX_RULE_OPTIONS,
 };
 
 /* The shared options plus every protocol option a plugin accepts (check_tls: all
@@ -44,6 +44,9 @@ enum {
 
 static const char short_options[] = "H:p:P:46AI:S:N:C:w:c:t:vhV";
 
+/* The options of the command line itself, in two parts: the rules' options go
+ * between them, where they have always been, so that an ambiguous prefix lists
+ * its options in the same order ("--allow-mixed, --allow-sha1, ..."). */
 static const struct option shared_options[] = {
         {"hostname", required_argument, NULL, 'H'},
         {"port", required_argument, NULL, 'p'},
@@ -59,18 +62,16 @@ static const struct option shared_options[] = {
         {"ca-file", required_argument, NULL, 'C'},
         {"ca-path", required_argument, NULL, OPT_CA_PATH},
         {"no-verify-trust", no_argument, NULL, OPT_NO_VERIFY_TRUST},
-        {"ocsp", required_argument, NULL, OPT_OCSP},
-        {"allow-sha1", no_argument, NULL, OPT_ALLOW_SHA1},
-        {"allow-weak-rsa", no_argument, NULL, OPT_ALLOW_WEAK_RSA},
         {"warning", required_argument, NULL, 'w'},
         {"critical", required_argument, NULL, 'c'},
+        {NULL, 0, NULL, 0},
+};
+
+static const struct option shared_options_after_rules[] = {
         {"timeout", required_argument, NULL, 't'},
         {"at", required_argument, NULL, OPT_AT},
         {"output", required_argument, NULL, OPT_OUTPUT},
         {"implicit-tls", no_argument, NULL, OPT_IMPLICIT_TLS},
-        {"cert-file", required_argument, NULL, OPT_CERT_FILE},
-        {"fingerprint", required_argument, NULL, OPT_FINGERPRINT},
-        {"min-tls", required_argument, NULL, OPT_MIN_TLS},
         {"client-cert", required_argument, NULL, OPT_CLIENT_CERT},
         {"client-key", required_argument, NULL, OPT_CLIENT_KEY},
         {"client-key-password-file", required_argument, NULL, OPT_CLIENT_KEY_PASSWORD_FILE},
@@ -96,11 +97,11 @@ struct option_table {
 
 /* What the command line said, before names are converted and defaults derived. */
 struct raw_args {
-	const char *addresses[CLI_MAX_ADDRESSES];
+	const char *addresses[SETTINGS_MAX_ADDRESSES];
 	size_t address_count;
 	const char *port;
 	const char *protocol;
-	const char *snis[CLI_MAX_NAMES];
+	const char *snis[SETTINGS_MAX_NAMES];
 	size_t sni_count;
 	bool ipv4; /* -4 */
 	bool ipv6; /* -6 */
@@ -112,8 +113,6 @@ struct raw_args {
 	const char *timeout;
 	const char *at;
 	const char *output;
-	const char *min_tls;
-	const char *ocsp;
 	struct given_option protocol_values[CLI_MAX_PROTOCOL_VALUES];
 	size_t protocol_value_count;
 };
@@ -161,6 +160,27 @@ static void print_protocol_options(FILE *out, const struct tls_protocol *p, bool
 		         o->value_name ? o->value_name : "");
 		fprintf(out, "     --%-19s %s%s%s\n", left, prefix ? p->name : "",
 		        prefix ? ": " : "", o->help);
+	}
+}
+
+/* The rules' options, in the column of the others; a help line of several
+ * lines goes on at that column. */
+static void print_rule_options(FILE *out)
+{
+	char left[64];
+
+	for (const struct settings_option *o = verdict_options(); o->name != NULL; o++) {
+		snprintf(left, sizeof(left), "%s%s%s", o->name, o->value_name ? "=" : "",
+		         o->value_name ? o->value_name : "");
+		fprintf(out, "     --%-19s ", left);
+		for (const char *line = o->help; *line != '\0';) {
+			size_t len = strcspn(line, "\n");
+
+			fprintf(out, "%.*s\n", (int)len, line);
+			line += len;
+			if (*line == '\n' && *++line != '\0')
+				fprintf(out, "%27s", "");
+		}
 	}
 }
 
@@ -216,16 +236,10 @@ static void print_help(FILE *out, const struct cli_plugin *plugin,
 	      "                           store)\n"
 	      "     --ca-path=DIR         a directory of trust anchors, PEM or DER (up to 1024\n"
 	      "                           files)\n"
-	      "     --no-verify-trust     do not judge trust (dates and name still judged)\n"
-	      "     --cert-file=FILE      the certificate the service should serve (the renewed\n"
-	      "                           file on disk): CRITICAL when the live one differs\n"
-	      "     --fingerprint=SHA256  pin the leaf's SHA-256 (colons optional); repeatable\n"
-	      "     --min-tls=VERSION     CRITICAL below TLS VERSION: 1.0, 1.1, 1.2 or 1.3\n"
-	      "     --ocsp=MODE           the stapled OCSP response: check (default: judged\n"
-	      "                           when stapled), require (none is CRITICAL), ignore\n"
-	      "     --allow-sha1          no WARNING for a SHA-1 signature in the chain\n"
-	      "     --allow-weak-rsa      no WARNING for an RSA key under 2048 bits\n"
-	      "     --allow-mixed         no WARNING when the addresses of a name serve\n"
+	      "     --no-verify-trust     do not judge trust (dates and name still judged)\n",
+	      out);
+	print_rule_options(out);
+	fputs("     --allow-mixed         no WARNING when the addresses of a name serve\n"
 	      "                           different certificates\n"
 	      "\nClient certificate (mutual TLS), sent when the server asks for one:\n"
 	      "     --client-cert=FILE    our certificate, PEM (then any intermediates)\n"
@@ -305,78 +319,14 @@ enum report_format cli_output_asked(int argc, char **argv)
 	return format;
 }
 
-static int parse_ocsp(const char *text, enum ocsp_mode *out, struct fault *f)
+static int add_ca_file(struct settings *settings, const char *path, struct fault *f)
 {
-	static const struct {
-		const char *name;
-		enum ocsp_mode mode;
-	} modes[] = {{"check", OCSP_MODE_CHECK},
-	             {"require", OCSP_MODE_REQUIRE},
-	             {"ignore", OCSP_MODE_IGNORE}};
-
-	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
-		if (strcmp(text, modes[i].name) == 0) {
-			*out = modes[i].mode;
-			return 0;
-		}
-	}
-	fault_set(f, FAULT_USAGE, "invalid --ocsp '%s' (ignore, check or require)", text);
-	return -1;
-}
-
-static int add_ca_file(struct check_config *cfg, const char *path, struct fault *f)
-{
-	if (cfg->store.ca_file_count == TRUST_MAX_CA_FILES) {
+	if (settings->judge.store.ca_file_count == TRUST_MAX_CA_FILES) {
 		fault_set(f, FAULT_USAGE, "at most %d --ca-file options", TRUST_MAX_CA_FILES);
 		return -1;
 	}
-	cfg->store.ca_files[cfg->store.ca_file_count++] = path;
+	settings->judge.store.ca_files[settings->judge.store.ca_file_count++] = path;
 	return 0;
-}
-
-/* A SHA-256 fingerprint as sha256sum, openssl or a browser print it: 64 hex
- * digits, colons between the bytes allowed, any case; kept lowercase, bare. */
-static int add_pin(struct check_config *cfg, const char *text, struct fault *f)
-{
-	char pin[FACTS_PIN_SIZE];
-	size_t n = 0;
-
-	if (cfg->pin_count == CLI_MAX_PINS) {
-		fault_set(f, FAULT_USAGE, "at most %d --fingerprint options", CLI_MAX_PINS);
-		return -1;
-	}
-	for (const char *p = text; *p; p++) {
-		if (*p == ':')
-			continue;
-		if (!isxdigit((unsigned char)*p) || n == FACTS_PIN_SIZE - 1) {
-			n = 0;
-			break;
-		}
-		pin[n++] = (char)tolower((unsigned char)*p);
-	}
-	if (n != FACTS_PIN_SIZE - 1) {
-		fault_set(f, FAULT_USAGE,
-		          "--fingerprint takes a SHA-256 fingerprint (64 hex digits), not '%.100s'",
-		          text);
-		return -1;
-	}
-	pin[n] = '\0';
-	memcpy(cfg->pins[cfg->pin_count++], pin, sizeof(pin));
-	return 0;
-}
-
-static int parse_min_tls(const char *text, int *out, struct fault *f)
-{
-	static const char *const versions[] = {"1.0", "1.1", "1.2", "1.3"};
-
-	for (int i = 0; i < 4; i++) {
-		if (strcmp(text, versions[i]) == 0) {
-			*out = 10 + i;
-			return 0;
-		}
-	}
-	fault_set(f, FAULT_USAGE, "invalid --min-tls '%.100s' (1.0, 1.1, 1.2 or 1.3)", text);
-	return -1;
 }
 
 /* getopt_long() reports a problem through optopt: 0 for an unknown long option,
@@ -463,13 +413,26 @@ static void table_add_protocol(struct option_table *t, const struct tls_protocol
 	}
 }
 
-/* The shared options, then the options of the plugin's protocol, or of every
- * protocol for check_tls (the protocol is chosen by -P, which may come last). */
+static void table_add_shared(struct option_table *t, const struct option *rows)
+{
+	for (size_t i = 0; rows[i].name != NULL; i++)
+		t->rows[t->count++] = rows[i];
+}
+
+/* The shared options with the rules' among them, then the options of the
+ * plugin's protocol, or of every protocol for check_tls (the protocol is
+ * chosen by -P, which may come last). */
 static void build_table(const struct cli_plugin *plugin, struct option_table *t)
 {
+	const struct settings_option *rule = verdict_options();
+
 	memset(t, 0, sizeof(*t));
-	for (; shared_options[t->count].name != NULL; t->count++)
-		t->rows[t->count] = shared_options[t->count];
+	table_add_shared(t, shared_options);
+	for (int i = 0; rule[i].name != NULL && i < CLI_MAX_RULE_OPTIONS; i++)
+		t->rows[t->count++] = (struct option){
+		        rule[i].name, rule[i].value_name ? required_argument : no_argument, NULL,
+		        OPT_RULE_FIRST + i};
+	table_add_shared(t, shared_options_after_rules);
 	for (const struct tls_protocol *const *p = protocol_all(); *p; p++) {
 		if (plugin->protocol == NULL || strcmp(plugin->protocol, (*p)->name) == 0)
 			table_add_protocol(t, *p);
@@ -487,30 +450,24 @@ static int keep_protocol_value(struct raw_args *raw, const char *name, const cha
 	return 0;
 }
 
-/* The options that only set a switch of CFG. Returns whether C was one. */
-static bool take_switch(int c, struct check_config *cfg)
+/* The options that only set a switch of SETTINGS. Returns whether C was one. */
+static bool take_switch(int c, struct settings *settings)
 {
 	switch (c) {
 	case 'A':
-		cfg->all_addresses = true;
+		settings->probe.all_addresses = true;
 		return true;
 	case OPT_ALLOW_MIXED:
-		cfg->allow_mixed = true;
+		settings->judge.allow_mixed = true;
 		return true;
 	case OPT_NO_VERIFY_TRUST:
-		cfg->verify_trust = false;
+		settings->judge.verify_trust = false;
 		return true;
 	case OPT_IMPLICIT_TLS:
-		cfg->implicit_tls = true;
-		return true;
-	case OPT_ALLOW_SHA1:
-		cfg->allow_sha1 = true;
-		return true;
-	case OPT_ALLOW_WEAK_RSA:
-		cfg->allow_weak_rsa = true;
+		settings->probe.implicit_tls = true;
 		return true;
 	case 'v':
-		cfg->verbosity++;
+		settings->verbosity++;
 		return true;
 	default:
 		return false;
@@ -518,25 +475,25 @@ static bool take_switch(int c, struct check_config *cfg)
 }
 
 /* The options whose text is kept for later; returns whether C was one. */
-static bool take_text(int c, const char *arg, struct raw_args *raw, struct check_config *cfg)
+static bool take_text(int c, const char *arg, struct raw_args *raw, struct settings *settings)
 {
 	const char **slot;
 
 	switch (c) {
 	case 'H':
-		slot = &cfg->host;
+		slot = &settings->probe.host;
 		break;
 	case 'p':
 		slot = &raw->port;
 		break;
 	case OPT_SNI_FILE:
-		slot = &cfg->name_file;
+		slot = &settings->probe.name_file;
 		break;
 	case 'N':
 		slot = &raw->verify_name;
 		break;
 	case OPT_CA_PATH:
-		slot = &cfg->store.ca_path;
+		slot = &settings->judge.store.ca_path;
 		break;
 	case 'w':
 		slot = &raw->warning;
@@ -553,26 +510,17 @@ static bool take_text(int c, const char *arg, struct raw_args *raw, struct check
 	case OPT_OUTPUT:
 		slot = &raw->output;
 		break;
-	case OPT_CERT_FILE:
-		slot = &cfg->cert_file;
-		break;
 	case OPT_CLIENT_CERT:
-		slot = &cfg->client.cert_file;
+		slot = &settings->judge.client.cert_file;
 		break;
 	case OPT_CLIENT_KEY:
-		slot = &cfg->client.key_file;
+		slot = &settings->judge.client.key_file;
 		break;
 	case OPT_CLIENT_KEY_PASSWORD_FILE:
-		slot = &cfg->client.password_file;
+		slot = &settings->judge.client.password_file;
 		break;
 	case OPT_CLIENT_P12:
-		slot = &cfg->client.p12_file;
-		break;
-	case OPT_MIN_TLS:
-		slot = &raw->min_tls;
-		break;
-	case OPT_OCSP:
-		slot = &raw->ocsp;
+		slot = &settings->judge.client.p12_file;
 		break;
 	default:
 		return false;
@@ -581,31 +529,46 @@ static bool take_text(int c, const char *arg, struct raw_args *raw, struct check
 	return true;
 }
 
-/* Keep one more value of a repeatable option (NAMES holds CLI_MAX_ADDRESSES ==
- * CLI_MAX_NAMES). Returns 1, or -1 past the bound. */
+/* Keep one more value of a repeatable option (NAMES holds SETTINGS_MAX_ADDRESSES ==
+ * SETTINGS_MAX_NAMES). Returns 1, or -1 past the bound. */
 static int keep_repeated(const char **values, size_t *count, const char *option, const char *value,
                          struct fault *f)
 {
-	if (*count == CLI_MAX_ADDRESSES) {
+	if (*count == SETTINGS_MAX_ADDRESSES) {
 		fault_set(f, FAULT_USAGE, "%s may be given at most %d times", option,
-		          CLI_MAX_ADDRESSES);
+		          SETTINGS_MAX_ADDRESSES);
 		return -1;
 	}
 	values[(*count)++] = value;
 	return 1;
 }
 
-/* One option from getopt_long(). Returns 1 to go on, 0 after --help, --version
- * or -P help, -1 on error. */
-static int take_option(int c, const struct cli_plugin *plugin, const struct option_table *t,
-                       struct raw_args *raw, struct check_config *cfg, int *help, struct fault *f)
+/* An option a rule or a protocol declared: a rule's sets the judging settings
+ * now, a protocol's waits for the protocol to be chosen. Returns 1, or -1. */
+static int take_declared(int c, const struct option_table *t, struct raw_args *raw,
+                         struct settings *settings, struct fault *f)
 {
-	if (take_switch(c, cfg) || take_text(c, optarg, raw, cfg))
-		return 1;
-	if (c >= OPT_PROTOCOL_FIRST && c - OPT_PROTOCOL_FIRST < (int)t->count)
+	if (c < OPT_PROTOCOL_FIRST)
+		return verdict_options()[c - OPT_RULE_FIRST].set(&settings->judge, optarg, f) < 0
+		               ? -1
+		               : 1;
+	if (c - OPT_PROTOCOL_FIRST < (int)t->count)
 		return keep_protocol_value(raw, t->rows[c - OPT_PROTOCOL_FIRST].name, optarg, f) < 0
 		               ? -1
 		               : 1;
+	fault_set(f, FAULT_INTERNAL, "option %d is not handled", c);
+	return -1;
+}
+
+/* One option from getopt_long(). Returns 1 to go on, 0 after --help, --version
+ * or -P help, -1 on error. */
+static int take_option(int c, const struct cli_plugin *plugin, const struct option_table *t,
+                       struct raw_args *raw, struct settings *settings, int *help, struct fault *f)
+{
+	if (take_switch(c, settings) || take_text(c, optarg, raw, settings))
+		return 1;
+	if (c >= OPT_RULE_FIRST)
+		return take_declared(c, t, raw, settings, f);
 	switch (c) {
 	case 'P':
 		if (plugin->protocol) {
@@ -635,9 +598,7 @@ static int take_option(int c, const struct cli_plugin *plugin, const struct opti
 		raw->no_verify_name = true;
 		return 1;
 	case 'C':
-		return add_ca_file(cfg, optarg, f) < 0 ? -1 : 1;
-	case OPT_FINGERPRINT:
-		return add_pin(cfg, optarg, f) < 0 ? -1 : 1;
+		return add_ca_file(settings, optarg, f) < 0 ? -1 : 1;
 	case 'h':
 	case 'V':
 		*help = c;
@@ -648,10 +609,10 @@ static int take_option(int c, const struct cli_plugin *plugin, const struct opti
 	}
 }
 
-/* Collect the options as given; only trivial ones go straight into CFG. Returns
+/* Collect the options as given; only trivial ones go straight into SETTINGS. Returns
  * 1 to run, 0 after --help/--version/-P help, -1 on error. */
 static int collect(const struct cli_plugin *plugin, int argc, char **argv, struct raw_args *raw,
-                   struct check_config *cfg, int *help, struct fault *f)
+                   struct settings *settings, int *help, struct fault *f)
 {
 	struct option_table table;
 	int c, rc = 1;
@@ -664,7 +625,7 @@ static int collect(const struct cli_plugin *plugin, int argc, char **argv, struc
 			describe_bad_option(&table, argc, argv, f);
 			return -1;
 		}
-		rc = take_option(c, plugin, &table, raw, cfg, help, f);
+		rc = take_option(c, plugin, &table, raw, settings, help, f);
 	}
 	if (rc == 1 && optind < argc) {
 		fault_set(f, FAULT_USAGE, "unexpected argument '%s'", argv[optind]);
@@ -687,43 +648,45 @@ static void protocols_with(const char *name, char *out, size_t size)
 }
 
 /* Hand each protocol option given to the chosen protocol, which must declare it. */
-static int assign_protocol_values(const struct raw_args *raw, struct check_config *cfg,
+static int assign_protocol_values(const struct raw_args *raw, struct settings *settings,
                                   struct fault *f)
 {
 	char owners[128];
 
 	for (size_t i = 0; i < raw->protocol_value_count; i++) {
 		const struct given_option *g = &raw->protocol_values[i];
-		int index = protocol_option_index(cfg->protocol, g->name);
+		int index = protocol_option_index(settings->probe.protocol, g->name);
 
 		if (index < 0) {
 			protocols_with(g->name, owners, sizeof(owners));
 			fault_set(f, FAULT_USAGE, "--%s applies to %s only", g->name, owners);
 			return -1;
 		}
-		cfg->protocol_args.values[index] = g->value ? g->value : "";
+		settings->probe.protocol_args.values[index] = g->value ? g->value : "";
 	}
 	return 0;
 }
 
 static int choose_protocol(const struct cli_plugin *plugin, const struct raw_args *raw,
-                           struct check_config *cfg, struct fault *f)
+                           struct settings *settings, struct fault *f)
 {
 	const char *name = plugin->protocol ? plugin->protocol : raw->protocol;
 
-	cfg->protocol = name ? protocol_find(name) : protocol_default();
-	if (!cfg->protocol) {
+	settings->probe.protocol = name ? protocol_find(name) : protocol_default();
+	if (!settings->probe.protocol) {
 		fault_set(f, FAULT_USAGE, "unknown protocol '%s' (-P help lists them)", name);
 		return -1;
 	}
-	if (assign_protocol_values(raw, cfg, f) < 0)
+	if (assign_protocol_values(raw, settings, f) < 0)
 		return -1;
-	if (cfg->protocol->validate && cfg->protocol->validate(&cfg->protocol_args, f) < 0)
+	if (settings->probe.protocol->validate &&
+	    settings->probe.protocol->validate(&settings->probe.protocol_args, f) < 0)
 		return -1;
-	protocol_profile(cfg->protocol, &cfg->protocol_args, &cfg->profile);
-	if (cfg->implicit_tls && cfg->profile.always_implicit) {
+	protocol_profile(settings->probe.protocol, &settings->probe.protocol_args,
+	                 &settings->probe.profile);
+	if (settings->probe.implicit_tls && settings->probe.profile.always_implicit) {
 		fault_set(f, FAULT_USAGE, "--implicit-tls: %s always starts TLS at connect here",
-		          cfg->protocol->name);
+		          settings->probe.protocol->name);
 		return -1;
 	}
 	return 0;
@@ -782,31 +745,33 @@ static int derive_address(const char *given, char *out, struct fault *f)
 	return 0;
 }
 
-static int derive_addresses(const struct raw_args *raw, struct check_config *cfg, struct fault *f)
+static int derive_addresses(const struct raw_args *raw, struct settings *settings, struct fault *f)
 {
-	if (cfg->profile.mail_domain && (raw->address_count > 0 || raw->sni_count > 0 ||
-	                                 cfg->name_file != NULL || raw->verify_name != NULL)) {
+	if (settings->probe.profile.mail_domain &&
+	    (raw->address_count > 0 || raw->sni_count > 0 || settings->probe.name_file != NULL ||
+	     raw->verify_name != NULL)) {
 		fault_set(f, FAULT_USAGE,
 		          "--mx: the names and addresses are the MX hosts', so "
 		          "--address, --sni, --sni-file and --verify-name do not apply");
 		return -1;
 	}
-	if (cfg->profile.mail_domain && hostname_is_ip_literal(cfg->host_ascii)) {
+	if (settings->probe.profile.mail_domain &&
+	    hostname_is_ip_literal(settings->probe.host_ascii)) {
 		fault_set(f, FAULT_USAGE, "--mx takes a mail domain, not an address ('%s')",
-		          cfg->host);
+		          settings->probe.host);
 		return -1;
 	}
-	if (cfg->all_addresses && raw->address_count > 0) {
+	if (settings->probe.all_addresses && raw->address_count > 0) {
 		fault_set(f, FAULT_USAGE,
 		          "--all-addresses and --address contradict each other: -A resolves HOST, "
 		          "-I names the addresses");
 		return -1;
 	}
 	for (size_t i = 0; i < raw->address_count; i++) {
-		if (derive_address(raw->addresses[i], cfg->addresses[i], f) < 0)
+		if (derive_address(raw->addresses[i], settings->probe.addresses[i], f) < 0)
 			return -1;
 	}
-	cfg->address_count = raw->address_count;
+	settings->probe.address_count = raw->address_count;
 	return 0;
 }
 
@@ -824,24 +789,25 @@ static int check_family(const char *option, const char *given, const char *text,
 	return -1;
 }
 
-/* -4 or -6 into CFG's family, refused when they contradict each other or an
+/* -4 or -6 into SETTINGS' family, refused when they contradict each other or an
  * address the check connects to: each -I, else HOST (--mx connects to the MX
  * hosts, and -I gives the address, so then HOST may be of any family). */
-static int derive_family(const struct raw_args *raw, struct check_config *cfg, struct fault *f)
+static int derive_family(const struct raw_args *raw, struct settings *settings, struct fault *f)
 {
 	if (raw->ipv4 && raw->ipv6) {
 		fault_set(f, FAULT_USAGE, "-4 and -6 contradict each other");
 		return -1;
 	}
-	cfg->family = raw->ipv4 ? AF_INET : raw->ipv6 ? AF_INET6 : AF_UNSPEC;
-	for (size_t i = 0; i < cfg->address_count; i++) {
-		if (check_family("--address", raw->addresses[i], cfg->addresses[i], cfg->family,
-		                 f) < 0)
+	settings->probe.family = raw->ipv4 ? AF_INET : raw->ipv6 ? AF_INET6 : AF_UNSPEC;
+	for (size_t i = 0; i < settings->probe.address_count; i++) {
+		if (check_family("--address", raw->addresses[i], settings->probe.addresses[i],
+		                 settings->probe.family, f) < 0)
 			return -1;
 	}
-	if (cfg->address_count > 0 || cfg->profile.mail_domain)
+	if (settings->probe.address_count > 0 || settings->probe.profile.mail_domain)
 		return 0;
-	return check_family("-H", cfg->host, cfg->host_ascii, cfg->family, f);
+	return check_family("-H", settings->probe.host, settings->probe.host_ascii,
+	                    settings->probe.family, f);
 }
 
 /* -S NAME: a host name, never an address (RFC 6066 section 3), into OUT. */
@@ -856,10 +822,11 @@ static int derive_sni(const char *given, char *out, struct fault *f)
 
 /* Several names (-S more than once, or --sni-file): each is sent to HOST and
  * verified on its own, so one name to verify or none to send cannot apply. */
-static int derive_several_names(const struct raw_args *raw, struct check_config *cfg,
+static int derive_several_names(const struct raw_args *raw, struct settings *settings,
                                 struct fault *f)
 {
-	const char *source = cfg->name_file ? "--sni-file" : "--sni given more than once";
+	const char *source =
+	        settings->probe.name_file ? "--sni-file" : "--sni given more than once";
 
 	if (raw->no_sni || raw->verify_name) {
 		fault_set(f, FAULT_USAGE,
@@ -868,27 +835,28 @@ static int derive_several_names(const struct raw_args *raw, struct check_config 
 		return -1;
 	}
 	for (size_t i = 0; i < raw->sni_count; i++) {
-		if (derive_sni(raw->snis[i], cfg->names[i].ascii, f) < 0)
+		if (derive_sni(raw->snis[i], settings->probe.names[i].ascii, f) < 0)
 			return -1;
-		cfg->names[i].display = raw->snis[i];
+		settings->probe.names[i].display = raw->snis[i];
 	}
-	cfg->name_count = raw->sni_count;
+	settings->probe.name_count = raw->sni_count;
 	/* Each name is verified as itself unless --no-verify-name. */
 	if (!raw->no_verify_name)
-		cfg->verify_name_display = cfg->host;
+		settings->probe.verify_name_display = settings->probe.host;
 	return 0;
 }
 
-static int derive_names(const struct raw_args *raw, struct check_config *cfg, struct fault *f)
+static int derive_names(const struct raw_args *raw, struct settings *settings, struct fault *f)
 {
-	if (!cfg->host) {
+	if (!settings->probe.host) {
 		fault_set(f, FAULT_USAGE, "missing -H HOST");
 		return -1;
 	}
-	if (hostname_to_ascii(cfg->host, cfg->host_ascii, sizeof(cfg->host_ascii), f) < 0)
+	if (hostname_to_ascii(settings->probe.host, settings->probe.host_ascii,
+	                      sizeof(settings->probe.host_ascii), f) < 0)
 		return -1;
-	if (raw->sni_count > 1 || cfg->name_file)
-		return derive_several_names(raw, cfg, f);
+	if (raw->sni_count > 1 || settings->probe.name_file)
+		return derive_several_names(raw, settings, f);
 	if (raw->sni_count && raw->no_sni) {
 		fault_set(f, FAULT_USAGE, "--sni and --no-sni contradict each other");
 		return -1;
@@ -899,83 +867,65 @@ static int derive_names(const struct raw_args *raw, struct check_config *cfg, st
 		return -1;
 	}
 	if (raw->sni_count) {
-		if (derive_sni(raw->snis[0], cfg->sni, f) < 0)
+		if (derive_sni(raw->snis[0], settings->probe.sni, f) < 0)
 			return -1;
-		cfg->sni_display = raw->snis[0];
-	} else if (!raw->no_sni && !hostname_is_ip_literal(cfg->host_ascii)) {
-		strcpy(cfg->sni, cfg->host_ascii);
-		cfg->sni_display = cfg->host;
+		settings->probe.sni_display = raw->snis[0];
+	} else if (!raw->no_sni && !hostname_is_ip_literal(settings->probe.host_ascii)) {
+		strcpy(settings->probe.sni, settings->probe.host_ascii);
+		settings->probe.sni_display = settings->probe.host;
 	}
 	if (raw->no_verify_name)
 		return 0;
 	if (raw->verify_name) {
-		cfg->verify_name_display = raw->verify_name;
-		return hostname_to_ascii(raw->verify_name, cfg->verify_name,
-		                         sizeof(cfg->verify_name), f);
+		settings->probe.verify_name_display = raw->verify_name;
+		return hostname_to_ascii(raw->verify_name, settings->probe.verify_name,
+		                         sizeof(settings->probe.verify_name), f);
 	}
-	if (cfg->sni[0]) {
-		strcpy(cfg->verify_name, cfg->sni);
-		cfg->verify_name_display = cfg->sni_display;
+	if (settings->probe.sni[0]) {
+		strcpy(settings->probe.verify_name, settings->probe.sni);
+		settings->probe.verify_name_display = settings->probe.sni_display;
 	} else {
-		strcpy(cfg->verify_name, cfg->host_ascii);
-		cfg->verify_name_display = cfg->host;
+		strcpy(settings->probe.verify_name, settings->probe.host_ascii);
+		settings->probe.verify_name_display = settings->probe.host;
 	}
 	return 0;
 }
 
-static int derive_limits(const struct raw_args *raw, struct check_config *cfg, struct fault *f)
+static int derive_limits(const struct raw_args *raw, struct settings *settings, struct fault *f)
 {
-	if (raw->warning && threshold_parse_time(raw->warning, &cfg->warning, f) < 0)
+	if (raw->warning && threshold_parse_time(raw->warning, &settings->judge.warning, f) < 0)
 		return -1;
-	if (raw->critical && threshold_parse_time(raw->critical, &cfg->critical, f) < 0)
+	if (raw->critical && threshold_parse_time(raw->critical, &settings->judge.critical, f) < 0)
 		return -1;
-	if (threshold_check_order(&cfg->warning, &cfg->critical, f) < 0) {
+	if (threshold_check_order(&settings->judge.warning, &settings->judge.critical, f) < 0) {
 		if (!raw->critical) /* the operator may not know -c has a default */
 			fault_set(f, FAULT_USAGE, "-w %s is below the default -c 7d: give -c too",
 			          raw->warning);
 		return -1;
 	}
-	if (raw->timeout &&
-	    threshold_parse_timeout(raw->timeout, &cfg->timeout, &cfg->timeout_state, f) < 0)
+	if (raw->timeout && threshold_parse_timeout(raw->timeout, &settings->timeout,
+	                                            &settings->judge.timeout_state, f) < 0)
 		return -1;
-	if (raw->at && when_parse(raw->at, &cfg->now, f) < 0)
+	if (raw->at && when_parse(raw->at, &settings->judge.now, f) < 0)
 		return -1;
-	if (raw->output && parse_output(raw->output, &cfg->output, f) < 0)
-		return -1;
-	if (raw->min_tls && parse_min_tls(raw->min_tls, &cfg->min_tls, f) < 0)
-		return -1;
-	if (raw->ocsp && parse_ocsp(raw->ocsp, &cfg->ocsp, f) < 0)
+	if (raw->output && parse_output(raw->output, &settings->output, f) < 0)
 		return -1;
 	if (raw->port)
-		return parse_port(raw->port, &cfg->port, f);
-	cfg->port = cfg->profile.port;
+		return parse_port(raw->port, &settings->probe.port, f);
+	settings->probe.port = settings->probe.profile.port;
 	return 0;
 }
 
-static void set_defaults(struct check_config *cfg)
-{
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->family = AF_UNSPEC;
-	cfg->verify_trust = true;
-	cfg->ocsp = OCSP_MODE_CHECK;
-	cfg->warning.amount = 14 * 86400.0;
-	cfg->critical.amount = 7 * 86400.0;
-	cfg->timeout = 10;
-	cfg->timeout_state = STATE_CRITICAL;
-	cfg->now = time(NULL);
-	cfg->output = REPORT_NAGIOS;
-}
-
 enum cli_outcome cli_parse(const struct cli_plugin *plugin, int argc, char **argv,
-                           struct check_config *cfg, struct fault *f)
+                           struct settings *settings, struct fault *f)
 {
 	struct raw_args raw = {0};
 	int help = 0;
 	int rc;
 
-	set_defaults(cfg);
+	settings_defaults(settings);
 	fault_clear(f);
-	rc = collect(plugin, argc, argv, &raw, cfg, &help, f);
+	rc = collect(plugin, argc, argv, &raw, settings, &help, f);
 	if (rc < 0)
 		return CLI_BAD;
 	if (help == 'P') {
@@ -984,18 +934,19 @@ enum cli_outcome cli_parse(const struct cli_plugin *plugin, int argc, char **arg
 		print_protocols(stdout);
 		return CLI_DONE;
 	}
-	if (choose_protocol(plugin, &raw, cfg, f) < 0)
+	if (choose_protocol(plugin, &raw, settings, f) < 0)
 		return CLI_BAD;
 	if (rc == 0) {
 		if (help == 'V')
 			printf("%s (%s) %s\n", plugin->name, PACKAGE_NAME, PACKAGE_VERSION);
 		else
-			print_help(stdout, plugin, plugin->protocol ? cfg->protocol : NULL);
+			print_help(stdout, plugin,
+			           plugin->protocol ? settings->probe.protocol : NULL);
 		return CLI_DONE;
 	}
-	if (derive_limits(&raw, cfg, f) < 0 || derive_names(&raw, cfg, f) < 0 ||
-	    derive_addresses(&raw, cfg, f) < 0 || derive_family(&raw, cfg, f) < 0 ||
-	    credentials_validate(&cfg->client, f) < 0)
+	if (derive_limits(&raw, settings, f) < 0 || derive_names(&raw, settings, f) < 0 ||
+	    derive_addresses(&raw, settings, f) < 0 || derive_family(&raw, settings, f) < 0 ||
+	    credentials_validate(&settings->judge.client, f) < 0)
 		return CLI_BAD;
 	return CLI_RUN;
 }

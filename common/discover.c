@@ -23,7 +23,7 @@
  * that waits for the client asks. */
 #define BEHIND_TLS_MAX 16
 
-/* The argv the command line parser reads: "-H HOST -p PORT -P NAME ...". */
+/* The plugin command line written for a listener: "-P NAME -H HOST -p PORT ...". */
 #define ARGV_MAX 16
 
 void discover_init(struct discover_run *r, const struct discover_options *options)
@@ -203,49 +203,14 @@ int discover_add_file(struct discover_run *r, const char *path, struct fault *f)
 }
 
 /* ----------------------------------------------------------------------------
- * One configuration per protocol, parsed once */
+ * The settings of an attempt */
 
-static int parse_config(const char *const *argv, int argc, struct check_config *cfg,
-                        struct fault *f)
+/* How P meets TLS with none of its own options given. */
+static void default_profile(const struct tls_protocol *p, struct protocol_profile *profile)
 {
-	static const struct cli_plugin plugin = {.name = "tlscheck-discover", .protocol = NULL};
+	const struct protocol_args none = {0};
 
-	if (cli_parse(&plugin, argc, (char **)argv, cfg, f) != CLI_RUN) {
-		if (f->kind == FAULT_NONE)
-			fault_set(f, FAULT_INTERNAL, "the command line parser printed help");
-		return -1;
-	}
-	return 0;
-}
-
-static int make_configs(struct discover_run *r, struct fault *f)
-{
-	const struct tls_protocol *const *all = protocol_all();
-
-	while (all[r->config_count] != NULL)
-		r->config_count++;
-	r->configs = calloc(r->config_count, sizeof(*r->configs));
-	if (r->configs == NULL) {
-		fault_set(f, FAULT_INTERNAL, "out of memory");
-		return -1;
-	}
-	for (size_t i = 0; i < r->config_count; i++) {
-		const char *argv[] = {"tlscheck-discover", "-H", "localhost", "-P", all[i]->name};
-
-		if (parse_config(argv, 5, &r->configs[i], f) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-static const struct check_config *config_of(const struct discover_run *r,
-                                            const struct tls_protocol *p)
-{
-	for (size_t i = 0; i < r->config_count; i++) {
-		if (r->configs[i].protocol == p)
-			return &r->configs[i];
-	}
-	return NULL;
+	protocol_profile(p, &none, profile);
 }
 
 /* ----------------------------------------------------------------------------
@@ -259,22 +224,21 @@ enum attempt_result {
 	ATTEMPT_OTHER,  /* it did not answer like this protocol: try another way */
 };
 
-static enum attempt_result attempt(struct discover_run *r, struct discover_listener *l,
-                                   const struct tls_protocol *p, const struct deadline *dl)
+static enum attempt_result attempt(struct discover_listener *l, const struct tls_protocol *p,
+                                   const struct deadline *dl)
 {
-	struct check_config *cfg = malloc(sizeof(*cfg));
+	struct settings *settings = malloc(sizeof(*settings));
 	struct target *t = &l->target;
 	enum attempt_result result = ATTEMPT_OTHER;
 
-	if (cfg == NULL) {
+	if (settings == NULL) {
 		snprintf(l->detail, sizeof(l->detail), "out of memory");
 		return ATTEMPT_OTHER;
 	}
-	*cfg = *config_of(r, p);
-	cfg->port = l->port;
+	settings_for_protocol(settings, p, l->port);
 	target_release(t);
 	target_init(t, l->host_ascii, &l->name);
-	target_probe(t, cfg, NULL, dl);
+	target_probe(t, settings, NULL, dl);
 	if (t->chain.count > 0) {
 		l->protocol = p;
 		result = ATTEMPT_TLS;
@@ -286,18 +250,18 @@ static enum attempt_result attempt(struct discover_run *r, struct discover_liste
 	}
 	if (result != ATTEMPT_TLS)
 		snprintf(l->detail, sizeof(l->detail), "%s", t->failure.text);
-	free(cfg);
+	free(settings);
 	return result;
 }
 
 /* An attempt that may meet a server that does not answer it costs at most a guess. */
-static enum attempt_result guess(struct discover_run *r, struct discover_listener *l,
-                                 const struct tls_protocol *p, const struct deadline *dl)
+static enum attempt_result guess(struct discover_listener *l, const struct tls_protocol *p,
+                                 const struct deadline *dl)
 {
 	struct deadline budget;
 
 	deadline_within(&budget, dl, GUESS_SECONDS);
-	return attempt(r, l, p, &budget);
+	return attempt(l, p, &budget);
 }
 
 /* One look behind TLS at connect, on a fresh connection and under a guess's
@@ -306,24 +270,22 @@ static enum attempt_result guess(struct discover_run *r, struct discover_listene
  * Kafka's ApiVersions, Redis's PING, MQTT's CONNECT)? With P NULL: what does it
  * say unasked (into HEARD, PROTOCOL_GREETING_MAX + 1 bytes; *HEARD_LEN 0 for
  * nothing)? */
-static bool look_behind_tls(struct discover_run *r, struct discover_listener *l,
-                            const struct tls_protocol *p, const struct deadline *dl,
-                            unsigned char *heard, size_t *heard_len)
+static bool look_behind_tls(struct discover_listener *l, const struct tls_protocol *p,
+                            const struct deadline *dl, unsigned char *heard, size_t *heard_len)
 {
-	struct check_config *cfg = malloc(sizeof(*cfg));
+	struct settings *settings = malloc(sizeof(*settings));
 	struct target *t = malloc(sizeof(*t));
 	struct deadline budget;
 	bool answered = false;
 
-	if (cfg == NULL || t == NULL)
+	if (settings == NULL || t == NULL)
 		goto out;
-	*cfg = *config_of(r, p != NULL ? p : protocol_default());
-	cfg->port = l->port;
-	cfg->implicit_tls = p != NULL && p->upgrade != NULL;
+	settings_for_protocol(settings, p != NULL ? p : protocol_default(), l->port);
+	settings->probe.implicit_tls = p != NULL && p->upgrade != NULL;
 	deadline_within(&budget, dl, GUESS_SECONDS);
 	target_init(t, l->host_ascii, &l->name);
 	t->heard = p == NULL ? heard : NULL;
-	target_probe(t, cfg, NULL, &budget);
+	target_probe(t, settings, NULL, &budget);
 	/* A refusal in P's own words (an XMPP stream error) is P answering. */
 	answered = !t->failed &&
 	           (p != NULL ? t->service_answered || t->after_failure.kind == FAULT_REFUSED
@@ -333,13 +295,12 @@ static bool look_behind_tls(struct discover_run *r, struct discover_listener *l,
 	target_release(t);
 out:
 	free(t);
-	free(cfg);
+	free(settings);
 	return answered;
 }
 
 /* The looks behind TLS at one listener: index 0 listens, the others ask. */
 struct looks {
-	struct discover_run *run;
 	struct discover_listener *listener;
 	const struct deadline *deadline;
 	const struct tls_protocol *asked[BEHIND_TLS_MAX]; /* [0] NULL: listen */
@@ -353,8 +314,8 @@ static void look_one(void *context, size_t index)
 {
 	struct looks *k = context;
 
-	k->answered[index] = look_behind_tls(k->run, k->listener, k->asked[index], k->deadline,
-	                                     k->heard, &k->heard_len);
+	k->answered[index] =
+	        look_behind_tls(k->listener, k->asked[index], k->deadline, k->heard, &k->heard_len);
 }
 
 /* TLS at connect, and no port, or not its port's service, to say what is behind
@@ -364,15 +325,16 @@ static void look_one(void *context, size_t index)
  * neither SMTP nor FTP is taken for SMTP), and one per protocol that waits for
  * the client puts its own request, SKIP's aside. None answering leaves it plain
  * TLS. */
-static void name_behind_tls(struct discover_run *r, struct discover_listener *l,
-                            const struct tls_protocol *skip, const struct deadline *dl)
+static void name_behind_tls(struct discover_listener *l, const struct tls_protocol *skip,
+                            const struct deadline *dl)
 {
 	struct looks *k = calloc(1, sizeof(*k));
 	const struct tls_protocol *p = NULL;
+	struct protocol_profile profile;
 
 	if (k == NULL || deadline_passed(dl))
 		goto out;
-	*k = (struct looks){.run = r, .listener = l, .deadline = dl, .count = 1};
+	*k = (struct looks){.listener = l, .deadline = dl, .count = 1};
 	for (const struct tls_protocol *const *all = protocol_all(); *all != NULL; all++) {
 		if ((*all)->after != NULL && (*all)->greets == NULL && *all != skip &&
 		    k->count < BEHIND_TLS_MAX)
@@ -389,8 +351,8 @@ static void name_behind_tls(struct discover_run *r, struct discover_listener *l,
 		goto out;
 	l->protocol = p;
 	/* On its port, the check would upgrade: tell it TLS starts at connect. */
-	l->implicit_tls = p->upgrade != NULL &&
-	                  !protocol_tls_on_connect(&config_of(r, p)->profile, l->port, false);
+	default_profile(p, &profile);
+	l->implicit_tls = p->upgrade != NULL && !protocol_tls_on_connect(&profile, l->port, false);
 out:
 	free(k);
 }
@@ -402,8 +364,8 @@ out:
  * TLS when the service said something else, and HINT's, with the finding, when
  * it said nothing: silence proves no other service, and a slow one keeps its
  * name. */
-static void look_again(struct discover_run *r, struct discover_listener *l,
-                       const struct tls_protocol *hint, const struct deadline *dl)
+static void look_again(struct discover_listener *l, const struct tls_protocol *hint,
+                       const struct deadline *dl)
 {
 	bool silent = l->target.after_failure.kind == FAULT_TIMEOUT;
 
@@ -412,7 +374,7 @@ static void look_again(struct discover_run *r, struct discover_listener *l,
 	if (l->target.after_failure.kind == FAULT_REFUSED)
 		return;
 	l->protocol = protocol_default();
-	name_behind_tls(r, l, hint, dl);
+	name_behind_tls(l, hint, dl);
 	if (l->protocol == protocol_default() && silent)
 		l->protocol = hint;
 	else
@@ -432,17 +394,18 @@ static const struct tls_protocol *known_for(unsigned port)
 
 /* The protocol the port is known for. A server-first one only listens first, so
  * it may take the whole deadline (a late greeting); any other is a guess. */
-static enum attempt_result try_port_hint(struct discover_run *r, struct discover_listener *l,
+static enum attempt_result try_port_hint(struct discover_listener *l,
                                          const struct tls_protocol *hint, const struct deadline *dl)
 {
-	struct check_config probe = *config_of(r, hint);
+	struct protocol_profile profile;
 	enum attempt_result result;
 
-	if (hint->greets != NULL && !protocol_tls_on_connect(&probe.profile, l->port, false))
-		return attempt(r, l, hint, dl);
-	result = guess(r, l, hint, dl);
+	default_profile(hint, &profile);
+	if (hint->greets != NULL && !protocol_tls_on_connect(&profile, l->port, false))
+		return attempt(l, hint, dl);
+	result = guess(l, hint, dl);
 	if (result == ATTEMPT_TLS && l->target.after_failure.kind != FAULT_NONE)
-		look_again(r, l, hint, dl);
+		look_again(l, hint, dl);
 	return result;
 }
 
@@ -476,9 +439,9 @@ static enum attempt_result listen_first(struct discover_listener *l, const struc
 }
 
 /* The greeting's protocols, the port's own already tried. */
-static enum attempt_result try_greeting(struct discover_run *r, struct discover_listener *l,
-                                        const unsigned char *greeting, size_t len,
-                                        const struct tls_protocol *hint, const struct deadline *dl)
+static enum attempt_result try_greeting(struct discover_listener *l, const unsigned char *greeting,
+                                        size_t len, const struct tls_protocol *hint,
+                                        const struct deadline *dl)
 {
 	const struct tls_protocol *candidates[CANDIDATES_MAX];
 	size_t count = protocol_recognise(greeting, len, candidates, CANDIDATES_MAX);
@@ -488,7 +451,7 @@ static enum attempt_result try_greeting(struct discover_run *r, struct discover_
 	for (size_t i = 0; i < count; i++) {
 		if (candidates[i] == hint)
 			continue;
-		result = attempt(r, l, candidates[i], dl);
+		result = attempt(l, candidates[i], dl);
 		if (result != ATTEMPT_OTHER)
 			return result;
 	}
@@ -501,21 +464,21 @@ static enum attempt_result try_greeting(struct discover_run *r, struct discover_
 
 /* A silent listener: TLS at connect, then the upgrades of the protocols where the
  * client speaks first (PostgreSQL's SSLRequest, LDAP's StartTLS, XMPP's stream). */
-static enum attempt_result try_client_first(struct discover_run *r, struct discover_listener *l,
+static enum attempt_result try_client_first(struct discover_listener *l,
                                             const struct tls_protocol *hint,
                                             const struct deadline *dl)
 {
 	enum attempt_result result = ATTEMPT_OTHER;
 
 	if (hint == NULL || hint->upgrade != NULL)
-		result = guess(r, l, protocol_default(), dl);
+		result = guess(l, protocol_default(), dl);
 	/* The port's protocol was tried before TLS only: it is asked behind TLS too. */
 	if (result == ATTEMPT_TLS)
-		name_behind_tls(r, l, NULL, dl);
+		name_behind_tls(l, NULL, dl);
 	for (const struct tls_protocol *const *p = protocol_all();
 	     *p != NULL && result == ATTEMPT_OTHER; p++) {
 		if ((*p)->upgrade != NULL && (*p)->greets == NULL && *p != hint)
-			result = guess(r, l, *p, dl);
+			result = guess(l, *p, dl);
 	}
 	if (result == ATTEMPT_OTHER)
 		snprintf(
@@ -524,8 +487,7 @@ static enum attempt_result try_client_first(struct discover_run *r, struct disco
 	return result;
 }
 
-static enum attempt_result find_out(struct discover_run *r, struct discover_listener *l,
-                                    const struct deadline *dl)
+static enum attempt_result find_out(struct discover_listener *l, const struct deadline *dl)
 {
 	const struct tls_protocol *hint = known_for(l->port);
 	unsigned char greeting[PROTOCOL_GREETING_MAX + 1];
@@ -533,7 +495,7 @@ static enum attempt_result find_out(struct discover_run *r, struct discover_list
 	size_t len;
 
 	if (hint != NULL) {
-		result = try_port_hint(r, l, hint, dl);
+		result = try_port_hint(l, hint, dl);
 		if (result != ATTEMPT_OTHER)
 			return result;
 		l->protocol = NULL;
@@ -542,8 +504,8 @@ static enum attempt_result find_out(struct discover_run *r, struct discover_list
 	if (result != ATTEMPT_OTHER)
 		return result;
 	if (len > 0)
-		return try_greeting(r, l, greeting, len, hint, dl);
-	return try_client_first(r, l, hint, dl);
+		return try_greeting(l, greeting, len, hint, dl);
+	return try_client_first(l, hint, dl);
 }
 
 static void discover_one(void *context, size_t index)
@@ -558,7 +520,7 @@ static void discover_one(void *context, size_t index)
 	        .display = l->host,
 	};
 	deadline_start(&dl, r->options.timeout);
-	switch (find_out(r, l, &dl)) {
+	switch (find_out(l, &dl)) {
 	case ATTEMPT_TLS:
 		l->outcome = DISCOVER_TLS;
 		break;
@@ -664,8 +626,8 @@ bool discover_has_own_plugin(const struct tls_protocol *p)
 	return false;
 }
 
-/* The plugin's argv for L (after argv[0]): -P, -H, -I, -p, -C, as the command
- * line parser takes them. PORT holds the port's text. */
+/* The plugin's arguments for L (after argv[0]): -P, -H, -I, -p, -C, as its
+ * command line takes them. PORT holds the port's text. Returns how many. */
 static int check_argv(const struct discover_listener *l, const char **argv, char *port,
                       size_t port_size)
 {
@@ -732,40 +694,69 @@ static void format_command(struct discover_listener *l, const char *const *argv,
 		append_word(l->command, sizeof(l->command), argv[i]);
 }
 
-/* Judge L's chain as its check would: the check's own command line, parsed. */
+/* The settings of L's check, as its command line (check_argv()) says: its
+ * protocol and port, the name it sends and verifies (HOST, or the leaf's name
+ * at the address HOST), the -C file. Returns 0, or -1 with F when the name is
+ * no host name. */
+static int check_settings(const struct discover_listener *l, struct settings *s, struct fault *f)
+{
+	settings_for_protocol(s, l->protocol, l->port);
+	s->probe.implicit_tls = l->implicit_tls;
+	if (l->ca_file != NULL) {
+		s->judge.store.ca_files[0] = l->ca_file;
+		s->judge.store.ca_file_count = 1;
+	}
+	if (l->check_name[0] == '\0') {
+		if (settings_set_host(s, l->host_ascii, f) < 0)
+			return -1;
+		s->probe.verify_name[0] = '\0'; /* --no-verify-name */
+		s->probe.verify_name_display = NULL;
+		return 0;
+	}
+	if (settings_set_host(s, l->check_name, f) < 0)
+		return -1;
+	if (l->check_address) {
+		snprintf(s->probe.addresses[0], sizeof(s->probe.addresses[0]), "%s", l->host_ascii);
+		s->probe.address_count = 1;
+	}
+	return 0;
+}
+
+/* Judge L's chain as its check would, with the check's own settings. */
 static void judge(struct discover_run *r, struct discover_listener *l)
 {
-	const char *argv[ARGV_MAX] = {"tlscheck-discover"};
-	struct check_config *cfg = malloc(sizeof(*cfg));
+	const char *argv[ARGV_MAX];
+	struct settings *settings = malloc(sizeof(*settings));
 	struct target_judging judging = {0};
 	char port[8];
 	struct fault f;
-	int argc;
 
 	find_store(r, l);
 	choose_check_name(l);
-	argc = 1 + check_argv(l, argv + 1, port, sizeof(port));
-	format_command(l, argv + 1, argc - 1);
-	if (cfg == NULL || parse_config(argv, argc, cfg, &f) < 0) {
+	format_command(l, argv, check_argv(l, argv, port, sizeof(port)));
+	if (settings == NULL || check_settings(l, settings, &f) < 0) {
 		l->state = STATE_UNKNOWN;
 		goto out;
 	}
-	l->name.verify = cfg->verify_name[0] != '\0' ? cfg->verify_name : NULL;
-	l->name.verify_display = cfg->verify_name_display;
+	l->name.verify =
+	        settings->probe.verify_name[0] != '\0' ? settings->probe.verify_name : NULL;
+	l->name.verify_display = settings->probe.verify_name_display;
 	judging.anchors = l->ca_file != NULL ? r->anchors[0] : r->system;
 	for (size_t i = 0; l->ca_file != NULL && i < r->options.ca_file_count; i++) {
 		if (r->options.ca_files[i] == l->ca_file)
 			judging.anchors = r->anchors[i];
 	}
 	judging.store_failure = &r->system_failure;
-	target_judge(&l->target, cfg, &judging);
-	l->name.verify = NULL; /* it pointed into CFG */
+	target_judge(&l->target, settings, &judging);
+	/* They pointed into SETTINGS. */
+	l->name.verify = NULL;
+	l->target.facts.judge = NULL;
 	l->state = verdict_worst(&l->target.verdict);
 	l->days_known = l->target.verdict.expiry.valid;
 	l->days_left = l->target.verdict.expiry.seconds_left / 86400.0;
 	verdict_sort(&l->target.verdict);
 out:
-	free(cfg);
+	free(settings);
 }
 
 /* The named stores are arguments: unusable, they end the run before any probe. */
@@ -783,7 +774,7 @@ static int load_named_stores(struct discover_run *r, struct fault *f)
 
 int discover_run(struct discover_run *r, struct fault *f)
 {
-	if (load_named_stores(r, f) < 0 || make_configs(r, f) < 0)
+	if (load_named_stores(r, f) < 0)
 		return -1;
 	workers_run(r->count, r->options.parallel, discover_one, r);
 	for (size_t i = 0; i < r->count; i++) {
@@ -798,7 +789,6 @@ void discover_release(struct discover_run *r)
 	for (size_t i = 0; i < r->count; i++)
 		target_release(&r->listeners[i].target);
 	free(r->listeners);
-	free(r->configs);
 	for (size_t i = 0; i < r->options.ca_file_count; i++)
 		trust_free(r->anchors[i]);
 	trust_free(r->system);

@@ -17,10 +17,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "cli.h"
 #include "fault.h"
 #include "hostname.h"
 #include "protocol.h"
+#include "settings.h"
 #include "state.h"
 #include "target.h"
 #include "trust.h"
@@ -85,10 +85,6 @@ struct discover_run {
 	struct discover_options options;
 	struct discover_listener *listeners;
 	size_t count;
-	/* Probe configurations made once, before any thread starts (the command
-	 * line parser is not reentrant): one per entry of the protocol table. */
-	struct check_config *configs;
-	size_t config_count;
 	struct trust_anchors *anchors[TRUST_MAX_CA_FILES]; /* of each -C file */
 	struct trust_anchors *system;                      /* loaded when first needed */
 	struct fault system_failure;

@@ -6,8 +6,10 @@
  * the plain ones (the TLS parameters). Gathering judges nothing and judging
  * gathers nothing, so a rule can be tested with a facts value built by hand.
  *
- * Every pointer is borrowed: the facts own nothing and are valid as long as
- * what they point at. A fact that is absent is NULL (or an empty chain), and
+ * What the operator asked to judge (now, thresholds, allow-flags, pins) is not
+ * copied: the facts point at the judging settings, which every target of a
+ * run shares. Every pointer is borrowed: the facts own nothing and are valid
+ * as long as what they point at. A fact that is absent is NULL (or an empty chain), and
  * the rule that reads it judges nothing. A new fact is one field here.
  */
 #ifndef TLSCHECK_COMMON_FACTS_H
@@ -22,6 +24,8 @@
 #include "state.h"
 #include "threshold.h"
 #include "trust.h"
+
+struct settings_judge; /* settings.h */
 
 /* The negotiated TLS parameters: "TLSv1.3", "TLS_AES_256_GCM_SHA384",
  * "X25519", "postgresql". NULL when unknown or none. */
@@ -50,23 +54,16 @@ struct facts_client {
 	double grace;      /* NOT_REJECTED: seconds waited for an alert */
 };
 
-/* A SHA-256 fingerprint as lowercase hex, NUL-terminated. */
-#define FACTS_PIN_SIZE 65
-
 struct facts {
 	/* What ended the probe before a chain was seen; NULL when a chain was seen. */
 	const struct fault *probe_failure;
 	const struct cert_chain *chain; /* as served, leaf first; NULL or empty: none */
 
-	/* What the operator asked to judge. */
-	time_t now;                            /* --at, else the clock at start */
-	const struct threshold_time *warning;  /* NULL: never warns */
-	const struct threshold_time *critical; /* NULL: never critical */
-	enum plugin_state timeout_state;       /* the STATE of -t */
-	const char *name_ascii;                /* A-labels or IP; NULL: --no-verify-name */
-	const char *name_display;              /* as given (U-labels kept) */
-	bool allow_sha1;                       /* --allow-sha1: SHA-1 signatures pass */
-	bool allow_weak_rsa;                   /* --allow-weak-rsa: RSA under 2048 bits passes */
+	/* What the operator asked to judge: now, the thresholds, the STATE of -t,
+	 * the allow-flags, the OCSP mode, the pins, --min-tls. Never NULL. */
+	const struct settings_judge *judge;
+	const char *name_ascii;   /* A-labels or IP; NULL: --no-verify-name */
+	const char *name_display; /* as given (U-labels kept) */
 
 	/* The chain verified against the store: the result, or the fault that kept
 	 * the verification from running (store unreadable, GnuTLS failure). Both
@@ -76,11 +73,10 @@ struct facts {
 
 	/* The OCSP response stapled to the leaf, as read: present or not, usable or
 	 * not, what it says. NULL when it is not judged (--ocsp=ignore, or no chain
-	 * was seen). With OCSP_REQUIRED, a missing staple is a problem.
+	 * was seen). With --ocsp=require, a missing staple is a problem.
 	 * OCSP_FAILURE: what kept GnuTLS from reading it (out of memory). */
 	const struct ocsp_staple *ocsp;
 	const struct fault *ocsp_failure;
-	bool ocsp_required;
 
 	/* What the handshake said beyond the chain. */
 	struct facts_tls tls;
@@ -99,12 +95,8 @@ struct facts {
 	 * is then the run's, and takes the STATE of -t. */
 	bool after_hit_run_deadline;
 
-	/* What the served leaf is held against. */
+	/* What the served leaf is held against (its file is judge->cert_file). */
 	const struct cert_info *expected_leaf; /* --cert-file's certificate; NULL: none */
-	const char *expected_file;             /* its file, as given */
-	const char (*pins)[FACTS_PIN_SIZE];    /* --fingerprint: SHA-256, lowercase hex */
-	size_t pin_count;
-	int min_tls; /* --min-tls as 10, 11, 12 or 13 (TLS 1.x); 0: none */
 };
 
 #endif

@@ -41,36 +41,37 @@ static int add_name(struct plan *p, const char *ascii, const char *display, bool
 }
 
 /* HOST as the operator gave it, with what -S, -N and --no-sni made of it. */
-static void add_host_name(struct plan *p, const struct check_config *cfg)
+static void add_host_name(struct plan *p, const struct settings *settings)
 {
 	struct plan_name *n = &p->names[p->name_count++];
 
 	n->name = (struct target_name){
-	        .host = cfg->host_ascii,
-	        .sni = cfg->sni[0] ? cfg->sni : NULL,
-	        .verify = cfg->verify_name[0] ? cfg->verify_name : NULL,
-	        .verify_display = cfg->verify_name_display,
-	        .display = cfg->host,
+	        .host = settings->probe.host_ascii,
+	        .sni = settings->probe.sni[0] ? settings->probe.sni : NULL,
+	        .verify = settings->probe.verify_name[0] ? settings->probe.verify_name : NULL,
+	        .verify_display = settings->probe.verify_name_display,
+	        .display = settings->probe.host,
 	};
 }
 
-static bool listed_names(const struct check_config *cfg)
+static bool listed_names(const struct settings *settings)
 {
-	return cfg->name_count > 0 || cfg->name_file != NULL;
+	return settings->probe.name_count > 0 || settings->probe.name_file != NULL;
 }
 
-void plan_init(struct plan *p, const struct check_config *cfg)
+void plan_init(struct plan *p, const struct settings *settings)
 {
-	struct fault ignored; /* CLI_MAX_NAMES is within the bound */
+	struct fault ignored; /* SETTINGS_MAX_NAMES is within the bound */
 
 	memset(p, 0, sizeof(*p));
-	p->verify_listed = cfg->verify_name_display != NULL;
-	if (!listed_names(cfg)) {
-		add_host_name(p, cfg);
+	p->verify_listed = settings->probe.verify_name_display != NULL;
+	if (!listed_names(settings)) {
+		add_host_name(p, settings);
 		return;
 	}
-	for (size_t i = 0; i < cfg->name_count; i++)
-		add_name(p, cfg->names[i].ascii, cfg->names[i].display, p->verify_listed, &ignored);
+	for (size_t i = 0; i < settings->probe.name_count; i++)
+		add_name(p, settings->probe.names[i].ascii, settings->probe.names[i].display,
+		         p->verify_listed, &ignored);
 }
 
 static int add_file_name(struct plan *p, const char *text, bool verify, const char *path,
@@ -149,15 +150,15 @@ static int add_entry(struct plan *p, size_t name, const char *connect_to, struct
 
 /* Where NAME is probed without -I: an MX host at its own addresses; any other
  * name at HOST's, as a virtual host of HOST's listener. */
-static const char *connect_name(const struct plan *p, size_t name, const struct check_config *cfg)
+static const char *connect_name(const struct plan *p, size_t name, const struct settings *settings)
 {
-	return p->mail_domain ? p->names[name].name.host : cfg->host_ascii;
+	return p->mail_domain ? p->names[name].name.host : settings->probe.host_ascii;
 }
 
 /* Look HOST up into P's lookup now, unless it holds HOST already. Returns 0,
  * or -1 with a FAULT_USAGE when HOST has more addresses than a run may probe;
  * a failed lookup is kept, a finding of the names probed there. */
-static int look_up(struct plan *p, const char *host, const struct check_config *cfg,
+static int look_up(struct plan *p, const char *host, const struct settings *settings,
                    const struct deadline *dl, struct fault *f)
 {
 	struct plan_lookup *l = &p->lookup;
@@ -165,7 +166,8 @@ static int look_up(struct plan *p, const char *host, const struct check_config *
 	if (l->host != NULL && strcmp(l->host, host) == 0)
 		return 0;
 	l->host = host;
-	l->failed = net_resolve(host, cfg->port, cfg->family, dl, &l->found, &l->why) < 0;
+	l->failed = net_resolve(host, settings->probe.port, settings->probe.family, dl, &l->found,
+	                        &l->why) < 0;
 	if (!l->failed && l->found.truncated) {
 		fault_set(f, FAULT_USAGE,
 		          "'%s' has more than %d addresses: at most %d probes a run", host,
@@ -203,39 +205,39 @@ static int add_found(struct plan *p, size_t name, bool each_address, struct faul
 	return 0;
 }
 
-static int add_addresses(struct plan *p, size_t name, const struct check_config *cfg,
+static int add_addresses(struct plan *p, size_t name, const struct settings *settings,
                          const struct deadline *dl, struct fault *f)
 {
-	const char *where = connect_name(p, name, cfg);
+	const char *where = connect_name(p, name, settings);
 
-	if (cfg->address_count > 0) {
-		for (size_t i = 0; i < cfg->address_count; i++) {
-			if (add_entry(p, name, cfg->addresses[i], f) < 0)
+	if (settings->probe.address_count > 0) {
+		for (size_t i = 0; i < settings->probe.address_count; i++) {
+			if (add_entry(p, name, settings->probe.addresses[i], f) < 0)
 				return -1;
 		}
-		p->addresses_vary = p->addresses_vary || cfg->address_count > 1;
+		p->addresses_vary = p->addresses_vary || settings->probe.address_count > 1;
 		return 0;
 	}
 	/* Several names on HOST's listener are probed at the same addresses:
 	 * HOST is looked up once for all of them. */
-	if (cfg->all_addresses || (p->name_count > 1 && !p->mail_domain)) {
-		if (look_up(p, where, cfg, dl, f) < 0)
+	if (settings->probe.all_addresses || (p->name_count > 1 && !p->mail_domain)) {
+		if (look_up(p, where, settings, dl, f) < 0)
 			return -1;
-		return add_found(p, name, cfg->all_addresses, f);
+		return add_found(p, name, settings->probe.all_addresses, f);
 	}
 	return add_entry(p, name, where, f);
 }
 
 /* --mx: the names become the domain's MX hosts. A failed lookup leaves HOST as
  * the one name, its target failed with why. */
-static int use_mx_hosts(struct plan *p, const struct check_config *cfg, const struct deadline *dl,
+static int use_mx_hosts(struct plan *p, const struct settings *settings, const struct deadline *dl,
                         struct fault *f)
 {
 	struct dns_mx_list mx;
 	struct fault why;
 
-	if (dns_lookup_mx(cfg->host_ascii, dl, &mx, &why) < 0) {
-		if (add_entry(p, 0, cfg->host_ascii, f) < 0)
+	if (dns_lookup_mx(settings->probe.host_ascii, dl, &mx, &why) < 0) {
+		if (add_entry(p, 0, settings->probe.host_ascii, f) < 0)
 			return -1;
 		p->entries[0].failure = why;
 		p->entries[0].failed = true;
@@ -243,33 +245,34 @@ static int use_mx_hosts(struct plan *p, const struct check_config *cfg, const st
 	}
 	if (mx.null_mx && mx.count == 0) {
 		fault_set(f, FAULT_USAGE,
-		          "mail domain '%s' publishes a null MX: it accepts no mail", cfg->host);
+		          "mail domain '%s' publishes a null MX: it accepts no mail",
+		          settings->probe.host);
 		return -1;
 	}
 	p->name_count = 0;
 	p->mail_domain = true;
 	for (size_t i = 0; i < mx.count; i++) {
-		if (add_name(p, mx.items[i].host, mx.items[i].host, cfg->verify_name[0] != '\0',
-		             f) < 0)
+		if (add_name(p, mx.items[i].host, mx.items[i].host,
+		             settings->probe.verify_name[0] != '\0', f) < 0)
 			return -1;
 	}
 	return 0;
 }
 
-int plan_build(struct plan *p, const struct check_config *cfg, const struct deadline *dl,
+int plan_build(struct plan *p, const struct settings *settings, const struct deadline *dl,
                struct fault *f)
 {
 	int rc;
 
 	p->count = 0;
 	p->lookup.host = NULL;
-	if (cfg->profile.mail_domain) {
-		rc = use_mx_hosts(p, cfg, dl, f);
+	if (settings->probe.profile.mail_domain) {
+		rc = use_mx_hosts(p, settings, dl, f);
 		if (rc != 0)
 			return rc < 0 ? -1 : 0;
 	}
 	for (size_t i = 0; i < p->name_count; i++) {
-		if (add_addresses(p, i, cfg, dl, f) < 0)
+		if (add_addresses(p, i, settings, dl, f) < 0)
 			return -1;
 	}
 	p->names_vary = p->name_count > 1;

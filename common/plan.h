@@ -16,9 +16,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "cli.h"
 #include "deadline.h"
 #include "fault.h"
+#include "settings.h"
 #include "target.h"
 
 /* The bound on one run's probes, whatever multiplies them. */
@@ -30,7 +30,7 @@
 struct plan_name {
 	char ascii[HOSTNAME_MAX];
 	char display[HOSTNAME_MAX];
-	struct target_name name; /* points into this entry, or into the configuration */
+	struct target_name name; /* points into this entry, or into the settings */
 };
 
 struct plan_entry {
@@ -64,7 +64,7 @@ struct plan {
 };
 
 /* Start P with the names of the command line. Does no file or network work. */
-void plan_init(struct plan *p, const struct check_config *cfg);
+void plan_init(struct plan *p, const struct settings *settings);
 
 /* Add the names of --sni-file PATH (one a line; blank lines and '#' comments
  * skipped), read with a bound, before any network work. Returns 0, or -1 with
@@ -75,7 +75,7 @@ int plan_read_name_file(struct plan *p, const char *path, struct fault *f);
  * HOST for several names run here, under DL; a lookup that fails is a failed
  * target of each name probed there, not the end of the run. Returns 0, or -1 with a FAULT_USAGE
  * when the targets would pass the bound or the domain accepts no mail. */
-int plan_build(struct plan *p, const struct check_config *cfg, const struct deadline *dl,
+int plan_build(struct plan *p, const struct settings *settings, const struct deadline *dl,
                struct fault *f);
 
 #endif

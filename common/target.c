@@ -34,12 +34,13 @@ void target_fail(struct target *t, const struct fault *f)
 
 /* Try each address of the target in turn, under the one deadline, until one
  * answers. */
-static int connect_any(struct target *t, const struct check_config *cfg, const struct deadline *dl,
+static int connect_any(struct target *t, const struct settings *settings, const struct deadline *dl,
                        struct fault *f)
 {
 	if (t->looked_up != NULL)
 		t->addresses = *t->looked_up;
-	else if (net_resolve(t->connect_to, cfg->port, cfg->family, dl, &t->addresses, f) < 0)
+	else if (net_resolve(t->connect_to, settings->probe.port, settings->probe.family, dl,
+	                     &t->addresses, f) < 0)
 		return -1;
 	for (size_t i = 0; i < t->addresses.count; i++) {
 		if (net_connect(&t->addresses.items[i], dl, &t->fd, f) == 0) {
@@ -52,22 +53,23 @@ static int connect_any(struct target *t, const struct check_config *cfg, const s
 	return -1;
 }
 
-static bool tls_on_connect(const struct check_config *cfg)
+static bool tls_on_connect(const struct settings *settings)
 {
-	return protocol_tls_on_connect(&cfg->profile, cfg->port, cfg->implicit_tls);
+	return protocol_tls_on_connect(&settings->probe.profile, settings->probe.port,
+	                               settings->probe.implicit_tls);
 }
 
 /* A server that said nothing before the deadline, to a client that said nothing
  * either, may be one that waits for a ClientHello: a port of implicit TLS. Say so
  * rather than try it: talking before a greeting gets a client blacklisted by
  * greeting-pause defences (postscreen). */
-static void hint_implicit_tls(const struct target *t, const struct check_config *cfg,
+static void hint_implicit_tls(const struct target *t, const struct settings *settings,
                               struct fault *f)
 {
 	char text[FAULT_TEXT_SIZE];
 
 	if (f->kind != FAULT_TIMEOUT || t->conn.received > 0 || t->conn.sent > 0 ||
-	    cfg->implicit_tls)
+	    settings->probe.implicit_tls)
 		return;
 	snprintf(text, sizeof(text), "%s", f->text);
 	fault_set(f, FAULT_TIMEOUT,
@@ -77,22 +79,22 @@ static void hint_implicit_tls(const struct target *t, const struct check_config 
 
 /* Speak the protocol up to its go-ahead, then make sure it left nothing behind:
  * plaintext queued after "ready to start TLS" would be read as if it came over TLS. */
-static int upgrade(struct target *t, const struct check_config *cfg, const struct deadline *dl,
+static int upgrade(struct target *t, const struct settings *settings, const struct deadline *dl,
                    struct fault *f)
 {
 	struct protocol_context ctx = {
 	        .host = t->name->host,
-	        .args = &cfg->protocol_args,
+	        .args = &settings->probe.protocol_args,
 	        .conn = &t->conn,
 	        .deadline = dl,
 	};
 	size_t extra;
 
 	net_conn_init(&t->conn, t->fd, dl);
-	if (tls_on_connect(cfg))
+	if (tls_on_connect(settings))
 		return 0;
-	if (cfg->protocol->upgrade(&ctx, f) < 0) {
-		hint_implicit_tls(t, cfg, f);
+	if (settings->probe.protocol->upgrade(&ctx, f) < 0) {
+		hint_implicit_tls(t, settings, f);
 		return -1;
 	}
 	extra = net_buffered(&t->conn);
@@ -106,14 +108,14 @@ static int upgrade(struct target *t, const struct check_config *cfg, const struc
 	return 0;
 }
 
-static int handshake(struct target *t, const struct check_config *cfg,
+static int handshake(struct target *t, const struct settings *settings,
                      const struct client_credentials *credentials, const struct deadline *dl,
                      struct fault *f)
 {
 	struct probe_options options = {
 	        .sni = t->name->sni,
-	        .alpn = tls_on_connect(cfg) ? cfg->profile.alpn : NULL,
-	        .request_ocsp = cfg->ocsp != OCSP_MODE_IGNORE,
+	        .alpn = tls_on_connect(settings) ? settings->probe.profile.alpn : NULL,
+	        .request_ocsp = settings_requests_staple(settings),
 	        .credentials = credentials,
 	};
 
@@ -128,20 +130,20 @@ static int handshake(struct target *t, const struct check_config *cfg,
 
 /* The protocol's own confirmation that the service behind TLS answers, under a
  * short deadline of its own: its failure is a finding, not the end of the run. */
-static void run_after(struct target *t, const struct check_config *cfg, const struct deadline *dl)
+static void run_after(struct target *t, const struct settings *settings, const struct deadline *dl)
 {
 	struct deadline budget;
 	struct protocol_context ctx = {
 	        .host = t->name->host,
-	        .args = &cfg->protocol_args,
+	        .args = &settings->probe.protocol_args,
 	        .conn = &t->conn,
 	        .deadline = &budget,
-	        .tls_on_connect = tls_on_connect(cfg),
+	        .tls_on_connect = tls_on_connect(settings),
 	};
 
 	deadline_within(&budget, dl, PROTOCOL_AFTER_SECONDS);
 	net_conn_set_deadline(&t->conn, &budget);
-	if (cfg->protocol->after(&ctx, &t->after_failure) < 0)
+	if (settings->probe.protocol->after(&ctx, &t->after_failure) < 0)
 		t->after_hit_run_deadline = deadline_passed(dl);
 	net_conn_set_deadline(&t->conn, dl);
 }
@@ -176,7 +178,7 @@ static bool refused(const struct tls_probe *p)
  * would cost every accepted check of a service that waits for the client (Kafka,
  * Redis, MQTT) the whole grace. Only a step that heard nothing back (none, or
  * turned off) leaves the grace as the one way to learn the verdict. */
-static void after_handshake(struct target *t, const struct check_config *cfg,
+static void after_handshake(struct target *t, const struct settings *settings,
                             const struct deadline *dl)
 {
 	struct fault f;
@@ -186,8 +188,8 @@ static void after_handshake(struct target *t, const struct check_config *cfg,
 	if (probe_attach(t->probe, &t->conn, &f) == 0) {
 		heard = t->conn.received;
 		/* A server that refused us has closed the channel: nothing to ask it. */
-		if (cfg->protocol->after != NULL && !refused(t->probe)) {
-			run_after(t, cfg, dl);
+		if (settings->probe.protocol->after != NULL && !refused(t->probe)) {
+			run_after(t, settings, dl);
 			answered = t->conn.received > heard;
 			t->service_answered = t->after_failure.kind == FAULT_NONE && answered;
 			if (t->service_answered)
@@ -220,7 +222,7 @@ static void close_connection(struct target *t)
 	t->fd = -1;
 }
 
-void target_probe(struct target *t, const struct check_config *cfg,
+void target_probe(struct target *t, const struct settings *settings,
                   const struct client_credentials *credentials, const struct deadline *dl)
 {
 	if (t->failed)
@@ -240,17 +242,18 @@ void target_probe(struct target *t, const struct check_config *cfg,
 		return;
 	}
 	fault_clear(&t->failure);
-	if (connect_any(t, cfg, dl, &t->failure) < 0 || upgrade(t, cfg, dl, &t->failure) < 0 ||
-	    handshake(t, cfg, credentials, dl, &t->failure) < 0)
+	if (connect_any(t, settings, dl, &t->failure) < 0 ||
+	    upgrade(t, settings, dl, &t->failure) < 0 ||
+	    handshake(t, settings, credentials, dl, &t->failure) < 0)
 		t->failed = true;
 	else
-		after_handshake(t, cfg, dl);
+		after_handshake(t, settings, dl);
 	close_connection(t);
 }
 
-bool target_needs_anchors(const struct target *t, const struct check_config *cfg)
+bool target_needs_anchors(const struct target *t, const struct settings *settings)
 {
-	return cfg->verify_trust && !t->failed;
+	return settings->judge.verify_trust && !t->failed;
 }
 
 bool target_same_chain(const struct target *a, const struct target *b)
@@ -311,12 +314,13 @@ static gnutls_x509_crt_t leaf_issuer(const struct target *t, const struct trust_
 }
 
 /* Read the staple (a fact, judged by the ocsp rule), unless --ocsp=ignore. */
-static void read_staple(struct target *t, const struct check_config *cfg,
+static void read_staple(struct target *t, const struct settings *settings,
                         const struct trust_anchors *anchors)
 {
 	gnutls_x509_crt_t issuer, owned;
 
-	if (cfg->ocsp == OCSP_MODE_IGNORE || t->failed || t->probe == NULL || t->chain.count == 0)
+	if (!settings_requests_staple(settings) || t->failed || t->probe == NULL ||
+	    t->chain.count == 0)
 		return;
 	issuer = leaf_issuer(t, anchors, &owned);
 	fault_clear(&t->ocsp_failure);
@@ -325,7 +329,6 @@ static void read_staple(struct target *t, const struct check_config *cfg,
 		t->facts.ocsp = &t->ocsp;
 	else
 		t->facts.ocsp_failure = &t->ocsp_failure;
-	t->facts.ocsp_required = cfg->ocsp == OCSP_MODE_REQUIRE;
 	if (owned != NULL)
 		gnutls_x509_crt_deinit(owned);
 }
@@ -362,25 +365,16 @@ static void gather_client_facts(struct facts_client *client, const struct tls_pr
 }
 
 /* Everything the rules read, gathered once. */
-static void gather_facts(struct target *t, const struct check_config *cfg)
+static void gather_facts(struct target *t, const struct settings *settings)
 {
 	struct facts *facts = &t->facts;
 
 	*facts = (struct facts){
 	        .probe_failure = t->failed ? &t->failure : NULL,
 	        .chain = &t->chain,
-	        .now = cfg->now,
-	        .warning = &cfg->warning,
-	        .critical = &cfg->critical,
-	        .timeout_state = cfg->timeout_state,
+	        .judge = &settings->judge,
 	        .name_ascii = t->name->verify,
 	        .name_display = t->name->verify_display,
-	        .expected_file = cfg->cert_file,
-	        .pins = cfg->pins,
-	        .pin_count = cfg->pin_count,
-	        .min_tls = cfg->min_tls,
-	        .allow_sha1 = cfg->allow_sha1,
-	        .allow_weak_rsa = cfg->allow_weak_rsa,
 	};
 	if (t->after_failure.kind != FAULT_NONE)
 		facts->after_failure = &t->after_failure;
@@ -398,15 +392,15 @@ static void gather_facts(struct target *t, const struct check_config *cfg)
 	facts->chain_unproven = probe_chain_unproven(t->probe);
 }
 
-void target_judge(struct target *t, const struct check_config *cfg, const struct target_judging *j)
+void target_judge(struct target *t, const struct settings *settings, const struct target_judging *j)
 {
-	gather_facts(t, cfg);
+	gather_facts(t, settings);
 	gather_client_facts(&t->facts.client, t->probe, j->credentials);
 	t->facts.expected_leaf = j->expected_leaf;
-	if (target_needs_anchors(t, cfg))
+	if (target_needs_anchors(t, settings))
 		if (!reuse_trust(t, j->verified_before))
 			verify_trust(t, j->anchors, j->store_failure);
-	read_staple(t, cfg, j->anchors);
+	read_staple(t, settings, j->anchors);
 	verdict_judge(&t->verdict, &t->facts);
 }
 

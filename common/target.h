@@ -14,7 +14,6 @@
 #include <stdbool.h>
 
 #include "cert.h"
-#include "cli.h"
 #include "credentials.h"
 #include "deadline.h"
 #include "facts.h"
@@ -22,6 +21,7 @@
 #include "net.h"
 #include "ocsp.h"
 #include "probe.h"
+#include "settings.h"
 #include "trust.h"
 #include "verdict.h"
 
@@ -91,11 +91,11 @@ void target_fail(struct target *t, const struct fault *f);
  * A target whose turn comes after DL passed is not probed, and says so: while
  * it waited its turn when QUEUED, else before its probe began (the run's
  * earlier steps, or -t itself, left no time). */
-void target_probe(struct target *t, const struct check_config *cfg,
+void target_probe(struct target *t, const struct settings *settings,
                   const struct client_credentials *credentials, const struct deadline *dl);
 
 /* Does judging T need the trust anchors (a chain was seen and trust is judged)? */
-bool target_needs_anchors(const struct target *t, const struct check_config *cfg);
+bool target_needs_anchors(const struct target *t, const struct settings *settings);
 
 /* What every target of a run is judged with, loaded once for all of them. */
 struct target_judging {
@@ -113,7 +113,8 @@ bool target_same_chain(const struct target *a, const struct target *b);
 
 /* Gather T's facts (verifying its chain against J's anchors when
  * target_needs_anchors()) and run the rules over them. */
-void target_judge(struct target *t, const struct check_config *cfg, const struct target_judging *j);
+void target_judge(struct target *t, const struct settings *settings,
+                  const struct target_judging *j);
 
 /* Release what T holds. Safe after target_init(), and more than once. */
 void target_release(struct target *t);

@@ -1,12 +1,14 @@
 #include <config.h>
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "when.h"
+#include "settings.h"
 #include "verdict.h"
+#include "when.h"
 
 #define NAME_SANS_SHOWN 4
 
@@ -149,7 +151,7 @@ static void add_fault(struct verdict *v, const char *rule, const struct fault *f
 
 static void judge_probe(struct verdict *v, const struct facts *facts)
 {
-	add_fault(v, rule_probe, facts->probe_failure, facts->timeout_state);
+	add_fault(v, rule_probe, facts->probe_failure, facts->judge->timeout_state);
 }
 
 static void describe_element(const struct cert_info *c, char *out, size_t size)
@@ -163,10 +165,10 @@ static void describe_element(const struct cert_info *c, char *out, size_t size)
 	snprintf(out, size, "%s '%s'", kind, c->label);
 }
 
-/* A threshold in seconds for C; no threshold (NULL) never fires. */
-static double threshold_or_never(const struct threshold_time *t, const struct cert_info *c)
+/* A threshold in seconds for C (0, which never fires, for a zero threshold). */
+static double threshold_for(const struct threshold_time *t, const struct cert_info *c)
 {
-	return t == NULL ? 0.0 : threshold_seconds(t, c->not_before, c->not_after);
+	return threshold_seconds(t, c->not_before, c->not_after);
 }
 
 /* Adds a finding about WHO when C is outside its validity or within a
@@ -175,12 +177,13 @@ static bool judge_dates(struct verdict *v, const char *rule, const char *who,
                         const struct cert_info *c, const struct facts *facts)
 {
 	char date[32], span[32];
-	double left = difftime(c->not_after, facts->now);
+	double left = difftime(c->not_after, facts->judge->now);
 	enum plugin_state state;
 
-	if (facts->now < c->not_before) {
+	if (facts->judge->now < c->not_before) {
 		when_format(c->not_before, date, sizeof(date));
-		when_format_duration(difftime(c->not_before, facts->now), span, sizeof(span));
+		when_format_duration(difftime(c->not_before, facts->judge->now), span,
+		                     sizeof(span));
 		verdict_add(v, rule, STATE_CRITICAL, "%s is not valid before %s (in %s)", who, date,
 		            span);
 		return true;
@@ -191,9 +194,9 @@ static bool judge_dates(struct verdict *v, const char *rule, const char *who,
 		verdict_add(v, rule, STATE_CRITICAL, "%s expired %s ago (%s)", who, span, date);
 		return true;
 	}
-	if (left < threshold_or_never(facts->critical, c))
+	if (left < threshold_for(&facts->judge->critical, c))
 		state = STATE_CRITICAL;
-	else if (left < threshold_or_never(facts->warning, c))
+	else if (left < threshold_for(&facts->judge->warning, c))
 		state = STATE_WARNING;
 	else
 		return false;
@@ -228,9 +231,9 @@ static void summarise_expiry(struct expiry_summary *s, const struct facts *facts
 
 	s->valid = true;
 	s->index = earliest;
-	s->seconds_left = difftime(first->not_after, facts->now);
-	s->warning_seconds = threshold_or_never(facts->warning, first);
-	s->critical_seconds = threshold_or_never(facts->critical, first);
+	s->seconds_left = difftime(first->not_after, facts->judge->now);
+	s->warning_seconds = threshold_for(&facts->judge->warning, first);
+	s->critical_seconds = threshold_for(&facts->judge->critical, first);
 }
 
 /* Every element in trouble gets its own finding (% thresholds against its own
@@ -249,7 +252,7 @@ static void judge_expiry(struct verdict *v, const struct facts *facts)
 	}
 	earliest = cert_chain_earliest_expiry(facts->chain);
 	if (!any_problem)
-		add_expiry_fact(v, &facts->chain->items[earliest], facts->now);
+		add_expiry_fact(v, &facts->chain->items[earliest], facts->judge->now);
 	summarise_expiry(&v->expiry, facts, earliest);
 }
 
@@ -312,7 +315,7 @@ static void judge_trust(struct verdict *v, const struct facts *facts)
 	const struct trust_result *t = facts->trust;
 
 	if (facts->trust_failure != NULL)
-		add_fault(v, rule_trust, facts->trust_failure, facts->timeout_state);
+		add_fault(v, rule_trust, facts->trust_failure, facts->judge->timeout_state);
 	else if (t == NULL)
 		return;
 	else if (t->trusted)
@@ -400,23 +403,42 @@ static void judge_ocsp_status(struct verdict *v, const struct ocsp_staple *s,
 		            s->signature_checked ? "" : " (issuer unknown, signature not checked)");
 }
 
+static int set_ocsp(struct settings_judge *j, const char *text, struct fault *f)
+{
+	static const struct {
+		const char *name;
+		enum ocsp_mode mode;
+	} modes[] = {{"check", OCSP_MODE_CHECK},
+	             {"require", OCSP_MODE_REQUIRE},
+	             {"ignore", OCSP_MODE_IGNORE}};
+
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		if (strcmp(text, modes[i].name) == 0) {
+			j->ocsp = modes[i].mode;
+			return 0;
+		}
+	}
+	fault_set(f, FAULT_USAGE, "invalid --ocsp '%s' (ignore, check or require)", text);
+	return -1;
+}
+
 static void judge_ocsp(struct verdict *v, const struct facts *facts)
 {
 	const struct ocsp_staple *s = facts->ocsp;
 
 	if (!has_chain(facts) || probe_failed(facts))
 		return;
-	add_fault(v, rule_ocsp, facts->ocsp_failure, facts->timeout_state);
+	add_fault(v, rule_ocsp, facts->ocsp_failure, facts->judge->timeout_state);
 	if (s == NULL)
 		return;
 	if (!s->present) {
-		if (facts->ocsp_required)
+		if (facts->judge->ocsp == OCSP_MODE_REQUIRE)
 			verdict_add(v, rule_ocsp, STATE_CRITICAL,
 			            "server staples no OCSP response");
 		return;
 	}
 	if (!judge_ocsp_defect(v, s, &facts->chain->items[0]))
-		judge_ocsp_status(v, s, &facts->chain->items[0], facts->now);
+		judge_ocsp_status(v, s, &facts->chain->items[0], facts->judge->now);
 }
 
 /* RSA keys shorter than this are within reach of factoring (NIST SP 800-131A
@@ -455,11 +477,26 @@ static void judge_element_crypto(struct verdict *v, const struct cert_info *c,
 
 	describe_element(c, who, sizeof(who));
 	/* A self-signed certificate vouches for itself: its signature proves nothing. */
-	if (hash != NULL && !c->self_signed && !(state == STATE_WARNING && facts->allow_sha1))
+	if (hash != NULL && !c->self_signed &&
+	    !(state == STATE_WARNING && facts->judge->allow_sha1))
 		verdict_add(v, rule_crypto, state, "%s is signed with %s", who, hash);
-	if (is_rsa(c->key_algorithm) && c->key_bits < RSA_MIN_BITS && !facts->allow_weak_rsa)
+	if (is_rsa(c->key_algorithm) && c->key_bits < RSA_MIN_BITS && !facts->judge->allow_weak_rsa)
 		verdict_add(v, rule_crypto, STATE_WARNING, "%s has a %u-bit RSA key", who,
 		            c->key_bits);
+}
+
+static int allow_sha1(struct settings_judge *j, const char *value, struct fault *f)
+{
+	(void)value, (void)f;
+	j->allow_sha1 = true;
+	return 0;
+}
+
+static int allow_weak_rsa(struct settings_judge *j, const char *value, struct fault *f)
+{
+	(void)value, (void)f;
+	j->allow_weak_rsa = true;
+	return 0;
 }
 
 static void judge_crypto(struct verdict *v, const struct facts *facts)
@@ -615,9 +652,9 @@ static void judge_client_expiry(struct verdict *v, const struct facts *facts)
 	snprintf(who, sizeof(who), "client certificate '%s'", c->label);
 	judge_dates(v, rule_client_expiry, who, c, facts);
 	s->valid = true;
-	s->seconds_left = difftime(c->not_after, facts->now);
-	s->warning_seconds = threshold_or_never(facts->warning, c);
-	s->critical_seconds = threshold_or_never(facts->critical, c);
+	s->seconds_left = difftime(c->not_after, facts->judge->now);
+	s->warning_seconds = threshold_for(&facts->judge->warning, c);
+	s->critical_seconds = threshold_for(&facts->judge->critical, c);
 }
 
 static void judge_client_usage(struct verdict *v, const struct facts *facts)
@@ -650,7 +687,7 @@ static void judge_service(struct verdict *v, const struct facts *facts)
 	if (f->kind == FAULT_INTERNAL)
 		state = STATE_UNKNOWN;
 	else if (f->kind == FAULT_TIMEOUT && facts->after_hit_run_deadline)
-		state = facts->timeout_state; /* the run's deadline, not the step's */
+		state = facts->judge->timeout_state; /* the run's deadline, not the step's */
 	verdict_add(v, rule_service, state, "%s", f->text);
 }
 
@@ -658,6 +695,14 @@ static void judge_service(struct verdict *v, const struct facts *facts)
 static const struct cert_info *served_leaf(const struct facts *facts)
 {
 	return has_chain(facts) && !probe_failed(facts) ? &facts->chain->items[0] : NULL;
+}
+
+/* The file is read before any connection (check.c): only its name is kept. */
+static int set_cert_file(struct settings_judge *j, const char *path, struct fault *f)
+{
+	(void)f;
+	j->cert_file = path;
+	return 0;
 }
 
 /* The renewed file on disk against what the socket serves: the certificate that
@@ -677,26 +722,57 @@ static void judge_cert_file(struct verdict *v, const struct facts *facts)
 		        v, rule_cert_file, STATE_CRITICAL,
 		        "serving the certificate that expires %s, %s holds one that expires %s: "
 		        "reload the service",
-		        served, facts->expected_file, held);
+		        served, facts->judge->cert_file, held);
 	else if (want->not_after < got->not_after)
 		verdict_add(v, rule_cert_file, STATE_WARNING,
 		            "%s holds an older certificate (expires %s) than the one served "
 		            "(expires %s): rolled back, or the wrong file",
-		            facts->expected_file, held, served);
+		            facts->judge->cert_file, held, served);
 	else
 		verdict_add(v, rule_cert_file, STATE_CRITICAL,
 		            "serving a certificate other than the one in %s (both expire %s)",
-		            facts->expected_file, served);
+		            facts->judge->cert_file, served);
+}
+
+/* A SHA-256 fingerprint as sha256sum, openssl or a browser print it: 64 hex
+ * digits, colons between the bytes allowed, any case; kept lowercase, bare. */
+static int add_pin(struct settings_judge *j, const char *text, struct fault *f)
+{
+	char pin[SETTINGS_PIN_SIZE];
+	size_t n = 0;
+
+	if (j->pin_count == SETTINGS_MAX_PINS) {
+		fault_set(f, FAULT_USAGE, "at most %d --fingerprint options", SETTINGS_MAX_PINS);
+		return -1;
+	}
+	for (const char *p = text; *p; p++) {
+		if (*p == ':')
+			continue;
+		if (!isxdigit((unsigned char)*p) || n == SETTINGS_PIN_SIZE - 1) {
+			n = 0;
+			break;
+		}
+		pin[n++] = (char)tolower((unsigned char)*p);
+	}
+	if (n != SETTINGS_PIN_SIZE - 1) {
+		fault_set(f, FAULT_USAGE,
+		          "--fingerprint takes a SHA-256 fingerprint (64 hex digits), not '%.100s'",
+		          text);
+		return -1;
+	}
+	pin[n] = '\0';
+	memcpy(j->pins[j->pin_count++], pin, sizeof(pin));
+	return 0;
 }
 
 static void judge_pin(struct verdict *v, const struct facts *facts)
 {
 	const struct cert_info *leaf = served_leaf(facts);
 
-	if (facts->pin_count == 0 || leaf == NULL)
+	if (facts->judge->pin_count == 0 || leaf == NULL)
 		return;
-	for (size_t i = 0; i < facts->pin_count; i++) {
-		if (strcmp(facts->pins[i], leaf->sha256) == 0)
+	for (size_t i = 0; i < facts->judge->pin_count; i++) {
+		if (strcmp(facts->judge->pins[i], leaf->sha256) == 0)
 			return;
 	}
 	verdict_add(v, rule_pin, STATE_CRITICAL,
@@ -716,12 +792,12 @@ static void judge_anchor(struct verdict *v, const struct facts *facts)
 		return;
 	anchor_as_element(facts->trust, &anchor);
 	judge_element(v, rule_anchor, &anchor, facts);
-	left = difftime(anchor.not_after, facts->now);
+	left = difftime(anchor.not_after, facts->judge->now);
 	if (v->expiry.valid && left < v->expiry.seconds_left) {
 		v->expiry.index = facts->chain->count; /* past the served chain: the anchor */
 		v->expiry.seconds_left = left;
-		v->expiry.warning_seconds = threshold_or_never(facts->warning, &anchor);
-		v->expiry.critical_seconds = threshold_or_never(facts->critical, &anchor);
+		v->expiry.warning_seconds = threshold_for(&facts->judge->warning, &anchor);
+		v->expiry.critical_seconds = threshold_for(&facts->judge->critical, &anchor);
 	}
 }
 
@@ -853,16 +929,30 @@ static int tls_version_number(const char *name)
 	return 10 + (name[6] - '0');
 }
 
+static int set_min_tls(struct settings_judge *j, const char *text, struct fault *f)
+{
+	static const char *const versions[] = {"1.0", "1.1", "1.2", "1.3"};
+
+	for (int i = 0; i < 4; i++) {
+		if (strcmp(text, versions[i]) == 0) {
+			j->min_tls = 10 + i;
+			return 0;
+		}
+	}
+	fault_set(f, FAULT_USAGE, "invalid --min-tls '%.100s' (1.0, 1.1, 1.2 or 1.3)", text);
+	return -1;
+}
+
 static void judge_tls_version(struct verdict *v, const struct facts *facts)
 {
 	int negotiated = tls_version_number(facts->tls.version);
 
-	if (facts->min_tls == 0 || facts->tls.version == NULL || probe_failed(facts))
+	if (facts->judge->min_tls == 0 || facts->tls.version == NULL || probe_failed(facts))
 		return;
-	if (negotiated >= facts->min_tls)
+	if (negotiated >= facts->judge->min_tls)
 		return;
 	verdict_add(v, rule_tls_version, STATE_CRITICAL, "%s negotiated, below --min-tls 1.%d",
-	            facts->tls.version, facts->min_tls - 10);
+	            facts->tls.version, facts->judge->min_tls - 10);
 }
 
 /* Run in this order: the OK facts keep it in the status line. */
@@ -890,6 +980,28 @@ static const struct verdict_rule {
         {rule_chain, judge_chain},
         {rule_tls_version, judge_tls_version},
 };
+
+/* The rules' options, in --help order. */
+static const struct settings_option options[] = {
+        {"cert-file", "FILE",
+         "the certificate the service should serve (the renewed\n"
+         "file on disk): CRITICAL when the live one differs",
+         set_cert_file},
+        {"fingerprint", "SHA256", "pin the leaf's SHA-256 (colons optional); repeatable", add_pin},
+        {"min-tls", "VERSION", "CRITICAL below TLS VERSION: 1.0, 1.1, 1.2 or 1.3", set_min_tls},
+        {"ocsp", "MODE",
+         "the stapled OCSP response: check (default: judged\n"
+         "when stapled), require (none is CRITICAL), ignore",
+         set_ocsp},
+        {"allow-sha1", NULL, "no WARNING for a SHA-1 signature in the chain", allow_sha1},
+        {"allow-weak-rsa", NULL, "no WARNING for an RSA key under 2048 bits", allow_weak_rsa},
+        {NULL, NULL, NULL, NULL},
+};
+
+const struct settings_option *verdict_options(void)
+{
+	return options;
+}
 
 void verdict_judge(struct verdict *v, const struct facts *facts)
 {

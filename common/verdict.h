@@ -59,7 +59,10 @@
  *                certificates than are judged (CERT_MAX_CHAIN): WARNING.
  *   tls-version  the negotiated version is below --min-tls: CRITICAL.
  *
- * A new rule is one function in verdict.c and one row of its table.
+ * A new rule is one function in verdict.c and one row of its table. A rule
+ * that takes an option declares it there too, in the table of options: its
+ * name, help line and a parser that sets a field of settings_judge, which the
+ * rule reads through facts->judge. The command line knows none by name.
  */
 #ifndef TLSCHECK_COMMON_VERDICT_H
 #define TLSCHECK_COMMON_VERDICT_H
@@ -69,6 +72,8 @@
 
 #include "facts.h"
 #include "state.h"
+
+struct settings_option; /* settings.h */
 
 #define VERDICT_MAX_FINDINGS 32
 #define VERDICT_TEXT_SIZE    320
@@ -97,6 +102,9 @@ struct verdict {
 };
 
 void verdict_init(struct verdict *v);
+
+/* The options of the rules, in --help order, ended by a NULL name. */
+const struct settings_option *verdict_options(void);
 
 /* Run every rule over FACTS, in the order listed above, adding their findings to
  * V and filling V->expiry. */

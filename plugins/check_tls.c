@@ -1,7 +1,7 @@
 /* check_tls — TLS from the first byte, or any protocol with -P. */
 #include <config.h>
 
-#include "check.h"
+#include "plugin.h"
 
 static const struct cli_plugin plugin = {
         .name = "check_tls",
@@ -10,5 +10,5 @@ static const struct cli_plugin plugin = {
 
 int main(int argc, char **argv)
 {
-	return check_main(&plugin, argc, argv);
+	return plugin_main(&plugin, argc, argv);
 }

@@ -1,7 +1,7 @@
 /* check_tls_ftp — FTP: AUTH TLS on 21, TLS at connect on 990. */
 #include <config.h>
 
-#include "check.h"
+#include "plugin.h"
 
 static const struct cli_plugin plugin = {
         .name = "check_tls_ftp",
@@ -10,5 +10,5 @@ static const struct cli_plugin plugin = {
 
 int main(int argc, char **argv)
 {
-	return check_main(&plugin, argc, argv);
+	return plugin_main(&plugin, argc, argv);
 }

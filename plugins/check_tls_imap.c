@@ -1,7 +1,7 @@
 /* check_tls_imap — IMAP: STARTTLS on 143 after CAPABILITY, TLS at connect on 993. */
 #include <config.h>
 
-#include "check.h"
+#include "plugin.h"
 
 static const struct cli_plugin plugin = {
         .name = "check_tls_imap",
@@ -10,5 +10,5 @@ static const struct cli_plugin plugin = {
 
 int main(int argc, char **argv)
 {
-	return check_main(&plugin, argc, argv);
+	return plugin_main(&plugin, argc, argv);
 }

@@ -1,7 +1,7 @@
 /* check_tls_ldap — LDAP: StartTLS, or TLS at connect on 636 and 3269. */
 #include <config.h>
 
-#include "check.h"
+#include "plugin.h"
 
 static const struct cli_plugin plugin = {
         .name = "check_tls_ldap",
@@ -10,5 +10,5 @@ static const struct cli_plugin plugin = {
 
 int main(int argc, char **argv)
 {
-	return check_main(&plugin, argc, argv);
+	return plugin_main(&plugin, argc, argv);
 }

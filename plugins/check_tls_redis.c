@@ -1,7 +1,7 @@
 /* check_tls_redis — Redis: TLS at connect on 6379 (tls-port), then PING over TLS. */
 #include <config.h>
 
-#include "check.h"
+#include "plugin.h"
 
 static const struct cli_plugin plugin = {
         .name = "check_tls_redis",
@@ -10,5 +10,5 @@ static const struct cli_plugin plugin = {
 
 int main(int argc, char **argv)
 {
-	return check_main(&plugin, argc, argv);
+	return plugin_main(&plugin, argc, argv);
 }

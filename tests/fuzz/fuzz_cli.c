@@ -34,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const struct cli_plugin *plugin;
 	char *argv[MAX_ARGS + 2];
-	struct check_config cfg;
+	struct settings settings;
 	struct fault f;
 	char *text;
 	int argc = 0;
@@ -51,7 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (char *p = text; p < text + size - 1 && argc <= MAX_ARGS; p += strlen(p) + 1)
 		argv[argc++] = p;
 	argv[argc] = NULL;
-	(void)cli_parse(plugin, argc, argv, &cfg, &f);
+	(void)cli_parse(plugin, argc, argv, &settings, &f);
 	free(text);
 	return 0;
 }

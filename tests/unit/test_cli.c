@@ -17,7 +17,7 @@ static const struct cli_plugin smtp = {.name = "check_tls_smtp", .protocol = "sm
 
 #define MAX_ARGS 24
 
-static enum cli_outcome parse_as(const struct cli_plugin *plugin, struct check_config *cfg,
+static enum cli_outcome parse_as(const struct cli_plugin *plugin, struct settings *settings,
                                  struct fault *f, ...)
 {
 	char *argv[MAX_ARGS + 1];
@@ -31,10 +31,10 @@ static enum cli_outcome parse_as(const struct cli_plugin *plugin, struct check_c
 		argv[argc++] = arg;
 	va_end(ap);
 	argv[argc] = NULL;
-	return cli_parse(plugin, argc, argv, cfg, f);
+	return cli_parse(plugin, argc, argv, settings, f);
 }
 
-#define PARSE(plugin, ...) parse_as(plugin, &cfg, &f, __VA_ARGS__, (char *)NULL)
+#define PARSE(plugin, ...) parse_as(plugin, &settings, &f, __VA_ARGS__, (char *)NULL)
 
 static void expect_usage_error(enum cli_outcome outcome, const struct fault *f,
                                const char *fragment)
@@ -47,37 +47,39 @@ static void expect_usage_error(enum cli_outcome outcome, const struct fault *f,
 
 static void test_defaults(void **state)
 {
-	struct check_config cfg;
+	struct settings settings;
 	struct fault f;
 	(void)state;
 
 	assert_int_equal(PARSE(&smtp, "-H", "mail.example.com"), CLI_RUN);
-	assert_string_equal(cfg.protocol->name, "smtp");
-	assert_int_equal(cfg.port, 25);
-	assert_int_equal(cfg.family, AF_UNSPEC);
-	assert_string_equal(cfg.sni, "mail.example.com");
-	assert_string_equal(cfg.verify_name, "mail.example.com");
-	assert_true(cfg.verify_trust);
-	assert_int_equal(cfg.store.ca_file_count, 0);
-	assert_true(cfg.warning.amount == 14 * 86400.0 && !cfg.warning.percent);
-	assert_true(cfg.critical.amount == 7 * 86400.0 && !cfg.critical.percent);
-	assert_true(cfg.timeout == 10.0);
-	assert_int_equal(cfg.timeout_state, STATE_CRITICAL);
-	assert_int_equal(cfg.output, REPORT_NAGIOS);
-	assert_int_equal(cfg.verbosity, 0);
+	assert_string_equal(settings.probe.protocol->name, "smtp");
+	assert_int_equal(settings.probe.port, 25);
+	assert_int_equal(settings.probe.family, AF_UNSPEC);
+	assert_string_equal(settings.probe.sni, "mail.example.com");
+	assert_string_equal(settings.probe.verify_name, "mail.example.com");
+	assert_true(settings.judge.verify_trust);
+	assert_int_equal(settings.judge.store.ca_file_count, 0);
+	assert_true(settings.judge.warning.amount == 14 * 86400.0 &&
+	            !settings.judge.warning.percent);
+	assert_true(settings.judge.critical.amount == 7 * 86400.0 &&
+	            !settings.judge.critical.percent);
+	assert_true(settings.timeout == 10.0);
+	assert_int_equal(settings.judge.timeout_state, STATE_CRITICAL);
+	assert_int_equal(settings.output, REPORT_NAGIOS);
+	assert_int_equal(settings.verbosity, 0);
 }
 
 static void test_generic_protocol_choice(void **state)
 {
-	struct check_config cfg;
+	struct settings settings;
 	struct fault f;
 	(void)state;
 
 	assert_int_equal(PARSE(&generic, "-H", "db.example"), CLI_RUN);
-	assert_string_equal(cfg.protocol->name, "tls");
-	assert_int_equal(cfg.port, 443);
+	assert_string_equal(settings.probe.protocol->name, "tls");
+	assert_int_equal(settings.probe.port, 443);
 	assert_int_equal(PARSE(&generic, "-H", "db.example", "-P", "pgsql"), CLI_RUN);
-	assert_int_equal(cfg.port, 5432);
+	assert_int_equal(settings.probe.port, 5432);
 	expect_usage_error(PARSE(&generic, "-H", "x.example", "-P", "gopher"), &f,
 	                   "unknown protocol 'gopher'");
 	expect_usage_error(PARSE(&smtp, "-H", "x.example", "-P", "pgsql"), &f,
@@ -85,7 +87,7 @@ static void test_generic_protocol_choice(void **state)
 	expect_usage_error(PARSE(&generic, "-H", "x.example", "--ehlo", "me"), &f, "smtp only");
 	assert_int_equal(PARSE(&generic, "-H", "x.example", "-P", "smtp", "--ehlo", "me.example"),
 	                 CLI_RUN);
-	assert_string_equal(cfg.protocol_args.values[0], "me.example");
+	assert_string_equal(settings.probe.protocol_args.values[0], "me.example");
 	expect_usage_error(PARSE(&smtp, "-H", "x.example", "--ehlo", "bad name"), &f,
 	                   "not a valid EHLO name");
 	expect_usage_error(PARSE(&generic, "-H", "x.example", "--implicit-tls"), &f,
@@ -94,23 +96,23 @@ static void test_generic_protocol_choice(void **state)
 
 static void test_ip_literal_sends_no_sni(void **state)
 {
-	struct check_config cfg;
+	struct settings settings;
 	struct fault f;
 	(void)state;
 
 	assert_int_equal(PARSE(&generic, "-H", "127.0.0.1", "-p", "8443"), CLI_RUN);
-	assert_int_equal(cfg.port, 8443);
-	assert_string_equal(cfg.sni, "");
-	assert_string_equal(cfg.verify_name, "127.0.0.1");
+	assert_int_equal(settings.probe.port, 8443);
+	assert_string_equal(settings.probe.sni, "");
+	assert_string_equal(settings.probe.verify_name, "127.0.0.1");
 	assert_int_equal(PARSE(&generic, "-H", "::1"), CLI_RUN);
-	assert_string_equal(cfg.sni, "");
+	assert_string_equal(settings.probe.sni, "");
 	expect_usage_error(PARSE(&generic, "-H", "db.example", "-S", "192.0.2.1"), &f,
 	                   "not an address");
 }
 
 static void test_idn_names_become_a_labels(void **state)
 {
-	struct check_config cfg;
+	struct settings settings;
 	struct fault f;
 	(void)state;
 
@@ -118,33 +120,33 @@ static void test_idn_names_become_a_labels(void **state)
 	                       "b\xc3\xbc"
 	                       "cher.example"),
 	                 CLI_RUN);
-	assert_string_equal(cfg.sni, "xn--bcher-kva.example");
-	assert_string_equal(cfg.verify_name, "xn--bcher-kva.example");
-	assert_string_equal(cfg.verify_name_display, "b\xc3\xbc"
-	                                             "cher.example");
+	assert_string_equal(settings.probe.sni, "xn--bcher-kva.example");
+	assert_string_equal(settings.probe.verify_name, "xn--bcher-kva.example");
+	assert_string_equal(settings.probe.verify_name_display, "b\xc3\xbc"
+	                                                        "cher.example");
 	assert_int_equal(PARSE(&generic, "-H",
 	                       "B\xc3\x9c"
 	                       "CHER.example"),
 	                 CLI_RUN);
-	assert_string_equal(cfg.host_ascii, "xn--bcher-kva.example");
+	assert_string_equal(settings.probe.host_ascii, "xn--bcher-kva.example");
 }
 
 static void test_name_options(void **state)
 {
-	struct check_config cfg;
+	struct settings settings;
 	struct fault f;
 	(void)state;
 
 	assert_int_equal(PARSE(&generic, "-H", "lb.example", "-S", "a.example", "-N", "b.example"),
 	                 CLI_RUN);
-	assert_string_equal(cfg.sni, "a.example");
-	assert_string_equal(cfg.verify_name, "b.example");
+	assert_string_equal(settings.probe.sni, "a.example");
+	assert_string_equal(settings.probe.verify_name, "b.example");
 	assert_int_equal(PARSE(&generic, "-H", "lb.example", "--no-sni", "--no-verify-name"),
 	                 CLI_RUN);
-	assert_string_equal(cfg.sni, "");
-	assert_string_equal(cfg.verify_name, "");
+	assert_string_equal(settings.probe.sni, "");
+	assert_string_equal(settings.probe.verify_name, "");
 	assert_int_equal(PARSE(&generic, "-H", "lb.example", "--no-sni"), CLI_RUN);
-	assert_string_equal(cfg.verify_name, "lb.example");
+	assert_string_equal(settings.probe.verify_name, "lb.example");
 	expect_usage_error(PARSE(&generic, "-H", "x.example", "-S", "a.example", "--no-sni"), &f,
 	                   "contradict");
 	expect_usage_error(PARSE(&generic, "-H", "a..example"), &f, "not a valid host name");
@@ -152,19 +154,19 @@ static void test_name_options(void **state)
 
 static void test_thresholds_and_timeout(void **state)
 {
-	struct check_config cfg;
+	struct settings settings;
 	struct fault f;
 	(void)state;
 
 	assert_int_equal(
 	        PARSE(&generic, "-H", "x.example", "-w", "30", "-c", "36h", "-t", "5:warning"),
 	        CLI_RUN);
-	assert_true(cfg.warning.amount == 30 * 86400.0);
-	assert_true(cfg.critical.amount == 36 * 3600.0);
-	assert_true(cfg.timeout == 5.0);
-	assert_int_equal(cfg.timeout_state, STATE_WARNING);
+	assert_true(settings.judge.warning.amount == 30 * 86400.0);
+	assert_true(settings.judge.critical.amount == 36 * 3600.0);
+	assert_true(settings.timeout == 5.0);
+	assert_int_equal(settings.judge.timeout_state, STATE_WARNING);
 	assert_int_equal(PARSE(&generic, "-H", "x.example", "-w", "20%", "-c", "10%"), CLI_RUN);
-	assert_true(cfg.warning.percent && cfg.warning.amount == 20.0);
+	assert_true(settings.judge.warning.percent && settings.judge.warning.amount == 20.0);
 	expect_usage_error(PARSE(&generic, "-H", "x.example", "-w", "5x"), &f, "5x");
 	expect_usage_error(PARSE(&generic, "-H", "x.example", "-w", "-3"), &f, "-3");
 	expect_usage_error(PARSE(&generic, "-H", "x.example", "-w", "150%"), &f, "150%");
@@ -179,36 +181,36 @@ static void test_thresholds_and_timeout(void **state)
 
 static void test_at_and_output(void **state)
 {
-	struct check_config cfg;
+	struct settings settings;
 	struct fault f;
 	(void)state;
 
 	assert_int_equal(PARSE(&generic, "-H", "x.example", "--at", "@1800000000", "--output",
 	                       "days", "-v", "-v"),
 	                 CLI_RUN);
-	assert_int_equal(cfg.now, 1800000000);
-	assert_int_equal(cfg.output, REPORT_DAYS);
-	assert_int_equal(cfg.verbosity, 2);
+	assert_int_equal(settings.judge.now, 1800000000);
+	assert_int_equal(settings.output, REPORT_DAYS);
+	assert_int_equal(settings.verbosity, 2);
 	assert_int_equal(PARSE(&generic, "-H", "x.example", "--output=json"), CLI_RUN);
-	assert_int_equal(cfg.output, REPORT_JSON);
+	assert_int_equal(settings.output, REPORT_JSON);
 	expect_usage_error(PARSE(&generic, "-H", "x.example", "--output", "xml"), &f, "'xml'");
 	expect_usage_error(PARSE(&generic, "-H", "x.example", "--at", "tomorrow"), &f, "tomorrow");
 }
 
 static void test_ocsp_mode(void **state)
 {
-	struct check_config cfg;
+	struct settings settings;
 	struct fault f;
 	(void)state;
 
 	assert_int_equal(PARSE(&generic, "-H", "x.example"), CLI_RUN);
-	assert_int_equal(cfg.ocsp, OCSP_MODE_CHECK);
+	assert_int_equal(settings.judge.ocsp, OCSP_MODE_CHECK);
 	assert_int_equal(PARSE(&generic, "-H", "x.example", "--ocsp=require"), CLI_RUN);
-	assert_int_equal(cfg.ocsp, OCSP_MODE_REQUIRE);
+	assert_int_equal(settings.judge.ocsp, OCSP_MODE_REQUIRE);
 	assert_int_equal(PARSE(&generic, "-H", "x.example", "--ocsp", "ignore"), CLI_RUN);
-	assert_int_equal(cfg.ocsp, OCSP_MODE_IGNORE);
+	assert_int_equal(settings.judge.ocsp, OCSP_MODE_IGNORE);
 	assert_int_equal(PARSE(&generic, "-H", "x.example", "--ocsp", "check"), CLI_RUN);
-	assert_int_equal(cfg.ocsp, OCSP_MODE_CHECK);
+	assert_int_equal(settings.judge.ocsp, OCSP_MODE_CHECK);
 	expect_usage_error(PARSE(&generic, "-H", "x.example", "--ocsp", "must"), &f,
 	                   "invalid --ocsp 'must' (ignore, check or require)");
 	expect_usage_error(PARSE(&generic, "-H", "x.example", "--ocsp"), &f,
@@ -217,7 +219,7 @@ static void test_ocsp_mode(void **state)
 
 static void test_bad_command_lines(void **state)
 {
-	struct check_config cfg;
+	struct settings settings;
 	struct fault f;
 	(void)state;
 
@@ -275,16 +277,16 @@ static void test_output_asked(void **state)
  * collects them, up to the limit. */
 static void test_ca_files_collected(void **state)
 {
-	struct check_config cfg;
+	struct settings settings;
 	struct fault f;
 	(void)state;
 
 	assert_int_equal(PARSE(&generic, "-H", "x.example", "-C", "a.pem", "-C", "b.pem",
 	                       "--ca-path", "/etc/ssl/certs"),
 	                 CLI_RUN);
-	assert_int_equal(cfg.store.ca_file_count, 2);
-	assert_string_equal(cfg.store.ca_files[1], "b.pem");
-	assert_string_equal(cfg.store.ca_path, "/etc/ssl/certs");
+	assert_int_equal(settings.judge.store.ca_file_count, 2);
+	assert_string_equal(settings.judge.store.ca_files[1], "b.pem");
+	assert_string_equal(settings.judge.store.ca_path, "/etc/ssl/certs");
 	expect_usage_error(PARSE(&generic, "-H", "x", "-C", "1", "-C", "2", "-C", "3", "-C", "4",
 	                         "-C", "5", "-C", "6", "-C", "7", "-C", "8", "-C", "9"),
 	                   &f, "at most 8");
@@ -293,37 +295,37 @@ static void test_ca_files_collected(void **state)
 /* -I: where to connect; HOST stays the name sent and judged. */
 static void test_address(void **state)
 {
-	struct check_config cfg;
+	struct settings settings;
 	struct fault f;
 	(void)state;
 
 	assert_int_equal(PARSE(&smtp, "-H", "mail.example.com", "-I", "192.0.2.7"), CLI_RUN);
-	assert_string_equal(cfg.addresses[0], "192.0.2.7");
-	assert_string_equal(cfg.sni, "mail.example.com");
-	assert_string_equal(cfg.verify_name, "mail.example.com");
+	assert_string_equal(settings.probe.addresses[0], "192.0.2.7");
+	assert_string_equal(settings.probe.sni, "mail.example.com");
+	assert_string_equal(settings.probe.verify_name, "mail.example.com");
 	assert_int_equal(PARSE(&smtp, "-H", "mail.example.com", "--address=[2001:db8::1]"),
 	                 CLI_RUN);
-	assert_string_equal(cfg.addresses[0], "2001:db8::1");
+	assert_string_equal(settings.probe.addresses[0], "2001:db8::1");
 	assert_int_equal(PARSE(&smtp, "-H", "mail.example.com", "-I", "::1"), CLI_RUN);
-	assert_string_equal(cfg.addresses[0], "::1");
+	assert_string_equal(settings.probe.addresses[0], "::1");
 	assert_int_equal(PARSE(&smtp, "-H", "mail.example.com"), CLI_RUN);
-	assert_int_equal(cfg.address_count, 0);
+	assert_int_equal(settings.probe.address_count, 0);
 	/* A name is resolved instead of HOST, as an engine's host address may be. */
 	assert_int_equal(PARSE(&smtp, "-H", "x.example", "-I", "Node1.Example.COM"), CLI_RUN);
-	assert_string_equal(cfg.addresses[0], "node1.example.com");
-	assert_string_equal(cfg.sni, "x.example");
+	assert_string_equal(settings.probe.addresses[0], "node1.example.com");
+	assert_string_equal(settings.probe.sni, "x.example");
 	expect_usage_error(PARSE(&smtp, "-H", "x.example", "-I", "[192.0.2.1"), &f,
 	                   "neither an IP address nor a host name");
 	expect_usage_error(PARSE(&smtp, "-H", "x.example", "-I", "a b.example"), &f,
 	                   "neither an IP address nor a host name");
 	assert_int_equal(PARSE(&smtp, "-H", "x.example", "-I", "fe80::1%lo"), CLI_RUN);
-	assert_string_equal(cfg.addresses[0], "fe80::1%lo");
+	assert_string_equal(settings.probe.addresses[0], "fe80::1%lo");
 	expect_usage_error(PARSE(&smtp, "-H", "x.example", "-4", "-I", "fe80::1%lo"), &f, "family");
 	/* Repeatable: every address is a target of its own. */
 	assert_int_equal(PARSE(&smtp, "-H", "x.example", "-I", "192.0.2.1", "-I", "[2001:db8::2]"),
 	                 CLI_RUN);
-	assert_int_equal(cfg.address_count, 2);
-	assert_string_equal(cfg.addresses[1], "2001:db8::2");
+	assert_int_equal(settings.probe.address_count, 2);
+	assert_string_equal(settings.probe.addresses[1], "2001:db8::2");
 	expect_usage_error(PARSE(&smtp, "-H", "x.example", "-A", "-I", "192.0.2.1"), &f,
 	                   "contradict");
 	expect_usage_error(PARSE(&smtp, "-H", "x.example", "-4", "-I", "::1"), &f, "family");
@@ -333,14 +335,14 @@ static void test_address(void **state)
 /* -4/-6: one family, of every address the check connects to. */
 static void test_family(void **state)
 {
-	struct check_config cfg;
+	struct settings settings;
 	struct fault f;
 	(void)state;
 
 	assert_int_equal(PARSE(&generic, "-H", "x.example", "-4"), CLI_RUN);
-	assert_int_equal(cfg.family, AF_INET);
+	assert_int_equal(settings.probe.family, AF_INET);
 	assert_int_equal(PARSE(&generic, "-H", "x.example", "-6"), CLI_RUN);
-	assert_int_equal(cfg.family, AF_INET6);
+	assert_int_equal(settings.probe.family, AF_INET6);
 	assert_int_equal(PARSE(&generic, "-H", "192.0.2.1", "-4"), CLI_RUN);
 	assert_int_equal(PARSE(&generic, "-H", "2001:db8::1", "-6"), CLI_RUN);
 	expect_usage_error(PARSE(&generic, "-H", "x.example", "-4", "-6"), &f,
@@ -354,7 +356,7 @@ static void test_family(void **state)
 	                   "--address [::1] is an IPv6 address, not of the family -4 asks for");
 	/* -I gives the address: HOST is then only the name, of any family. */
 	assert_int_equal(PARSE(&generic, "-6", "-H", "127.0.0.1", "-I", "::1"), CLI_RUN);
-	assert_int_equal(cfg.family, AF_INET6);
+	assert_int_equal(settings.probe.family, AF_INET6);
 	assert_int_equal(PARSE(&generic, "-4", "-H", "::1", "-I", "node.example"), CLI_RUN);
 	/* --mx connects to the MX hosts (and takes no address for HOST anyway). */
 	expect_usage_error(PARSE(&smtp, "-6", "-H", "192.0.2.1", "--mx"), &f, "mail domain");
@@ -365,18 +367,18 @@ static void test_family(void **state)
 static void test_protocol_options(void **state)
 {
 	const struct cli_plugin pgsql = {.name = "check_tls_pgsql", .protocol = "pgsql"};
-	struct check_config cfg;
+	struct settings settings;
 	struct fault f;
 	(void)state;
 
 	assert_int_equal(PARSE(&generic, "-H", "x.example", "--ehlo=me.example", "-P", "smtp"),
 	                 CLI_RUN);
-	assert_string_equal(cfg.protocol_args.values[0], "me.example");
+	assert_string_equal(settings.probe.protocol_args.values[0], "me.example");
 	assert_int_equal(PARSE(&generic, "-H", "x.example", "-P", "smtp", "--ehlo", "them.example"),
 	                 CLI_RUN);
-	assert_string_equal(cfg.protocol_args.values[0], "them.example");
+	assert_string_equal(settings.probe.protocol_args.values[0], "them.example");
 	assert_int_equal(PARSE(&smtp, "-H", "x.example"), CLI_RUN);
-	assert_null(cfg.protocol_args.values[0]);
+	assert_null(settings.probe.protocol_args.values[0]);
 	expect_usage_error(PARSE(&pgsql, "-H", "x.example", "--ehlo", "me"), &f,
 	                   "unknown option '--ehlo'");
 	expect_usage_error(PARSE(&generic, "-H", "x.example", "-P", "pgsql", "--ehlo", "me"), &f,
@@ -389,7 +391,7 @@ static void test_protocol_options(void **state)
  * the same name but another kind (getopt_long would take the first row). */
 static void test_every_protocol_option_parses(void **state)
 {
-	struct check_config cfg;
+	struct settings settings;
 	struct fault f;
 	char option[96];
 	(void)state;
@@ -404,7 +406,7 @@ static void test_every_protocol_option_parses(void **state)
 			outcome = PARSE(&generic, "-H", "x.example", "-P", (*p)->name, option);
 			if (outcome != CLI_RUN)
 				fail_msg("%s %s: %s", (*p)->name, option, f.text);
-			assert_non_null(cfg.protocol_args.values[i]);
+			assert_non_null(settings.probe.protocol_args.values[i]);
 		}
 	}
 }

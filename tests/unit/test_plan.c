@@ -12,22 +12,24 @@
 
 #include <cmocka.h>
 
+/* The settings come from the command line, as a plugin's do. */
+#include "cli.h"
 #include "plan.h"
 
 static const struct cli_plugin generic = {.name = "check_tls", .protocol = NULL};
 
 #define MAX_ARGS 80
 
-static int build(struct plan *p, const struct check_config *cfg, struct fault *f)
+static int build(struct plan *p, const struct settings *settings, struct fault *f)
 {
 	struct deadline dl;
 
 	deadline_start(&dl, 5);
-	return plan_build(p, cfg, &dl, f);
+	return plan_build(p, settings, &dl, f);
 }
 
 /* Parse the command line, then plan its targets into a new plan. */
-static struct plan *plan_from(struct check_config *cfg, int *rc, struct fault *f, ...)
+static struct plan *plan_from(struct settings *settings, int *rc, struct fault *f, ...)
 {
 	char *argv[MAX_ARGS + 1];
 	int argc = 0;
@@ -42,13 +44,13 @@ static struct plan *plan_from(struct check_config *cfg, int *rc, struct fault *f
 		argv[argc++] = arg;
 	va_end(ap);
 	argv[argc] = NULL;
-	assert_int_equal(cli_parse(&generic, argc, argv, cfg, f), CLI_RUN);
-	plan_init(p, cfg);
-	*rc = build(p, cfg, f);
+	assert_int_equal(cli_parse(&generic, argc, argv, settings, f), CLI_RUN);
+	plan_init(p, settings);
+	*rc = build(p, settings, f);
 	return p;
 }
 
-#define PLAN(...) plan_from(&cfg, &rc, &f, __VA_ARGS__, (char *)NULL)
+#define PLAN(...) plan_from(&settings, &rc, &f, __VA_ARGS__, (char *)NULL)
 
 static const char *name_of(const struct plan *p, size_t entry)
 {
@@ -58,7 +60,7 @@ static const char *name_of(const struct plan *p, size_t entry)
 /* The bug this guards: each name was resolved and connected to as a host. */
 static void test_names_are_sent_to_host(void **state)
 {
-	struct check_config cfg;
+	struct settings settings;
 	struct fault f;
 	struct plan *p;
 	int rc;
@@ -85,7 +87,7 @@ static void test_names_are_sent_to_host(void **state)
 /* HOST is looked up once, and every name tries the same addresses in turn. */
 static void test_host_looked_up_once(void **state)
 {
-	struct check_config cfg;
+	struct settings settings;
 	struct fault f;
 	struct plan *p;
 	int rc;
@@ -121,7 +123,7 @@ static void test_host_looked_up_once(void **state)
 /* -A: every address of HOST for every name, not the names' own addresses. */
 static void test_all_addresses_of_host(void **state)
 {
-	struct check_config cfg;
+	struct settings settings;
 	struct fault f;
 	struct plan *p;
 	int rc;
@@ -142,7 +144,7 @@ static void test_all_addresses_of_host(void **state)
  * end of the run. */
 static void test_failed_lookup_is_each_names(void **state)
 {
-	struct check_config cfg;
+	struct settings settings;
 	struct fault f;
 	struct plan *p;
 	int rc;
@@ -151,8 +153,8 @@ static void test_failed_lookup_is_each_names(void **state)
 	p = PLAN("-H", "::1", "-S", "a.test", "-S", "b.test");
 	/* A family the literal is not of (the command line refuses it): the lookup
 	 * fails here, with no network. */
-	cfg.family = AF_INET;
-	assert_int_equal(build(p, &cfg, &f), 0);
+	settings.probe.family = AF_INET;
+	assert_int_equal(build(p, &settings, &f), 0);
 	assert_int_equal(p->count, 2);
 	for (size_t i = 0; i < p->count; i++) {
 		assert_true(p->entries[i].failed);
@@ -165,7 +167,7 @@ static void test_failed_lookup_is_each_names(void **state)
 /* -I: every name at every address given; the bound counts them all. */
 static void test_names_times_addresses(void **state)
 {
-	struct check_config cfg;
+	struct settings settings;
 	struct fault f;
 	struct plan *p;
 	int rc;
@@ -190,7 +192,7 @@ static void test_bound(void **state)
 	char addresses[33][24];
 	char *argv[MAX_ARGS + 1];
 	int argc = 0;
-	struct check_config cfg;
+	struct settings settings;
 	struct plan *p = calloc(1, sizeof(*p));
 	struct fault f;
 	(void)state;
@@ -209,9 +211,9 @@ static void test_bound(void **state)
 		argv[argc++] = addresses[i];
 	}
 	argv[argc] = NULL;
-	assert_int_equal(cli_parse(&generic, argc, argv, &cfg, &f), CLI_RUN);
-	plan_init(p, &cfg);
-	assert_int_equal(build(p, &cfg, &f), -1);
+	assert_int_equal(cli_parse(&generic, argc, argv, &settings, &f), CLI_RUN);
+	plan_init(p, &settings);
+	assert_int_equal(build(p, &settings, &f), -1);
 	assert_int_equal(f.kind, FAULT_USAGE);
 	assert_non_null(strstr(f.text, "more than 64 probes"));
 	free(p);

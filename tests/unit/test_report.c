@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "report.h"
+#include "settings.h"
 
 #define DAY             86400
 #define LEAF_NOT_BEFORE 1767225600 /* 2026-01-01 00:00 UTC */
@@ -56,14 +57,15 @@ static void set_cert(struct cert_info *c, enum cert_role role, char *subject, ch
 /* A leaf and its intermediate judged at NOW against -w 14d -c 7d, trusted. */
 static void judge(struct fixture *fx, time_t now)
 {
-	const struct threshold_time warning = {14.0 * DAY, false};
-	const struct threshold_time critical = {7.0 * DAY, false};
+	const struct settings_judge judging = {
+	        .now = now,
+	        .warning = {14.0 * DAY, false},
+	        .critical = {7.0 * DAY, false},
+	};
 	const struct trust_result trust = {.trusted = true, .store = "ca.pem"};
 	const struct facts facts = {
 	        .chain = &fx->chain,
-	        .now = now,
-	        .warning = &warning,
-	        .critical = &critical,
+	        .judge = &judging,
 	        .trust = &trust,
 	};
 
@@ -77,7 +79,8 @@ static void judge(struct fixture *fx, time_t now)
 static void judge_failure(struct fixture *fx, const struct fault *f,
                           enum plugin_state timeout_state)
 {
-	const struct facts facts = {.probe_failure = f, .timeout_state = timeout_state};
+	const struct settings_judge judging = {.timeout_state = timeout_state};
+	const struct facts facts = {.probe_failure = f, .judge = &judging};
 
 	memset(&fx->chain, 0, sizeof(fx->chain));
 	fx->target.tls = (struct facts_tls){0};

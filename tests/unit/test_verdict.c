@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "settings.h"
 #include "verdict.h"
 
 #define DAY 86400
@@ -18,6 +19,10 @@
 
 static const struct threshold_time warn_14d = {14.0 * DAY, false};
 static const struct threshold_time crit_7d = {7.0 * DAY, false};
+/* What the rules are asked: judge at NOW, with no threshold or with -w 14d -c 7d. */
+static const struct settings_judge at_now = {.now = NOW};
+static const struct settings_judge at_now_14d_7d = {
+        .now = NOW, .warning = {14.0 * DAY, false}, .critical = {7.0 * DAY, false}};
 
 static void set_cert(struct cert_info *c, enum cert_role role, const char *label, time_t not_before,
                      time_t not_after)
@@ -46,7 +51,10 @@ static void make_chain(struct cert_chain *chain, time_t leaf_left)
 static void judge(struct verdict *v, const struct cert_chain *chain, const struct threshold_time *w,
                   const struct threshold_time *c)
 {
-	const struct facts facts = {.chain = chain, .now = NOW, .warning = w, .critical = c};
+	const struct threshold_time none = {0.0, false};
+	const struct settings_judge judging = {
+	        .now = NOW, .warning = w ? *w : none, .critical = c ? *c : none};
+	const struct facts facts = {.chain = chain, .judge = &judging};
 
 	verdict_init(v);
 	verdict_judge(v, &facts);
@@ -326,7 +334,7 @@ static void test_expiry_zero_means_never(void **state)
 
 static void test_expiry_empty_chain(void **state)
 {
-	struct facts facts = {.now = NOW, .warning = &warn_14d, .critical = &crit_7d};
+	struct facts facts = {.judge = &at_now_14d_7d};
 	struct cert_chain chain;
 	struct verdict v;
 
@@ -472,7 +480,7 @@ static void judge_facts(struct verdict *v, const struct facts *facts)
 static void test_trust(void **state)
 {
 	struct trust_result t = {.trusted = true, .store = "ca.pem"};
-	const struct facts facts = {.now = NOW, .trust = &t};
+	const struct facts facts = {.judge = &at_now, .trust = &t};
 	struct verdict v;
 
 	(void)state;
@@ -495,7 +503,8 @@ static void test_trust(void **state)
 static void test_trust_failure(void **state)
 {
 	struct fault f;
-	struct facts facts = {.now = NOW, .timeout_state = STATE_WARNING, .trust_failure = &f};
+	const struct settings_judge judging = {.now = NOW, .timeout_state = STATE_WARNING};
+	struct facts facts = {.judge = &judging, .trust_failure = &f};
 	struct verdict v;
 
 	(void)state;
@@ -547,7 +556,7 @@ static void judge_name(struct verdict *v, const struct cert_chain *chain, const 
                        const char *display)
 {
 	const struct facts facts = {
-	        .chain = chain, .now = NOW, .name_ascii = name, .name_display = display};
+	        .chain = chain, .judge = &at_now, .name_ascii = name, .name_display = display};
 	size_t kept = 0;
 
 	judge_facts(v, &facts);
@@ -616,7 +625,8 @@ static void test_probe_failure(void **state)
 	        {FAULT_NO_TLS, STATE_CRITICAL},  {FAULT_HANDSHAKE, STATE_CRITICAL},
 	};
 	struct fault f;
-	struct facts facts = {.now = NOW, .timeout_state = STATE_WARNING, .probe_failure = &f};
+	struct settings_judge judging = {.now = NOW, .timeout_state = STATE_WARNING};
+	struct facts facts = {.judge = &judging, .probe_failure = &f};
 	struct verdict v;
 
 	(void)state;
@@ -629,7 +639,7 @@ static void test_probe_failure(void **state)
 		assert_string_equal(v.items[0].rule, "probe");
 	}
 	fault_set(&f, FAULT_TIMEOUT, "deadline of 10s passed");
-	facts.timeout_state = STATE_CRITICAL;
+	judging.timeout_state = STATE_CRITICAL;
 	judge_facts(&v, &facts);
 	assert_single(&v, STATE_CRITICAL, "deadline of 10s passed");
 
@@ -665,6 +675,7 @@ static struct ocsp_staple staple(enum ocsp_cert_status status)
 struct ocsp_case {
 	struct ocsp_staple s;
 	struct cert_chain chain;
+	struct settings_judge judge;
 	struct facts facts;
 	struct verdict v;
 };
@@ -675,7 +686,8 @@ static void ocsp_case_init(struct ocsp_case *c, enum ocsp_cert_status status)
 	make_chain(&c->chain, 200 * DAY);
 	snprintf(c->chain.items[0].issuer_label, sizeof(c->chain.items[0].issuer_label),
 	         "CN=Issuing CA");
-	c->facts = (struct facts){.chain = &c->chain, .now = NOW, .ocsp = &c->s};
+	c->judge = (struct settings_judge){.now = NOW};
+	c->facts = (struct facts){.chain = &c->chain, .judge = &c->judge, .ocsp = &c->s};
 }
 
 static void judge_ocsp(struct ocsp_case *c)
@@ -700,7 +712,7 @@ static void test_ocsp_absent(void **state)
 	c.s.present = false;
 	judge_ocsp(&c);
 	assert_int_equal(c.v.count, 0);
-	c.facts.ocsp_required = true;
+	c.judge.ocsp = OCSP_MODE_REQUIRE;
 	judge_ocsp(&c);
 	assert_single(&c.v, STATE_CRITICAL, "server staples no OCSP response");
 	/* --ocsp=ignore: nothing read, nothing judged, even if required were set. */
@@ -822,12 +834,9 @@ static void test_ocsp_defects(void **state)
 static void judge_crypto(struct verdict *v, const struct cert_chain *chain, bool allow_sha1,
                          bool allow_weak_rsa)
 {
-	const struct facts facts = {
-	        .chain = chain,
-	        .now = NOW,
-	        .allow_sha1 = allow_sha1,
-	        .allow_weak_rsa = allow_weak_rsa,
-	};
+	const struct settings_judge judging = {
+	        .now = NOW, .allow_sha1 = allow_sha1, .allow_weak_rsa = allow_weak_rsa};
+	const struct facts facts = {.chain = chain, .judge = &judging};
 
 	verdict_init(v);
 	verdict_judge(v, &facts);
@@ -932,9 +941,7 @@ static void test_rules_in_order(void **state)
 	const struct ocsp_staple s = staple(OCSP_GOOD);
 	struct cert_chain chain;
 	struct facts facts = {
-	        .now = NOW,
-	        .warning = &warn_14d,
-	        .critical = &crit_7d,
+	        .judge = &at_now_14d_7d,
 	        .trust = &t,
 	        .ocsp = &s,
 	        .tls = {"TLSv1.2", "TLS_AES_128_GCM_SHA256", "X25519", NULL},
@@ -1033,7 +1040,7 @@ static void test_time_format(void **state)
 static void test_trust_internal_ca_hint(void **state)
 {
 	struct trust_result t = {.store = "the system store", .system_store = true};
-	const struct facts facts = {.now = NOW, .trust = &t};
+	const struct facts facts = {.judge = &at_now, .trust = &t};
 	struct verdict v;
 
 	(void)state;
@@ -1053,7 +1060,8 @@ static void test_cert_file(void **state)
 {
 	struct cert_chain chain;
 	struct cert_info file;
-	struct facts facts = {.now = NOW, .expected_leaf = &file, .expected_file = "cert.pem"};
+	const struct settings_judge judging = {.now = NOW, .cert_file = "cert.pem"};
+	struct facts facts = {.judge = &judging, .expected_leaf = &file};
 	struct verdict v;
 
 	(void)state;
@@ -1083,11 +1091,14 @@ static void test_cert_file(void **state)
 
 static void test_pin(void **state)
 {
-	static const char pins[2][FACTS_PIN_SIZE] = {
-	        "aa00000000000000000000000000000000000000000000000000000000000000",
-	        "bb00000000000000000000000000000000000000000000000000000000000000"};
+	const struct settings_judge judging = {
+	        .now = NOW,
+	        .pins = {"aa00000000000000000000000000000000000000000000000000000000000000",
+	                 "bb00000000000000000000000000000000000000000000000000000000000000"},
+	        .pin_count = 2};
+	const char(*pins)[SETTINGS_PIN_SIZE] = judging.pins;
 	struct cert_chain chain;
-	struct facts facts = {.now = NOW, .pins = pins, .pin_count = 2};
+	struct facts facts = {.judge = &judging};
 	struct verdict v;
 
 	(void)state;
@@ -1115,7 +1126,7 @@ static void test_anchor(void **state)
 	                         .anchor_label = "CN=Corp Root",
 	                         .anchor_not_before = NOW - 3650 * DAY,
 	                         .anchor_not_after = NOW + 5 * DAY};
-	struct facts facts = {.now = NOW, .trust = &t, .warning = &warn_14d, .critical = &crit_7d};
+	struct facts facts = {.judge = &at_now_14d_7d, .trust = &t};
 	struct verdict v;
 
 	(void)state;
@@ -1151,7 +1162,7 @@ static void test_anchor(void **state)
 static void test_chain_duplicates(void **state)
 {
 	struct cert_chain chain;
-	struct facts facts = {.now = NOW};
+	struct facts facts = {.judge = &at_now};
 	struct verdict v;
 
 	(void)state;
@@ -1190,7 +1201,7 @@ static void test_anchor_time_format(void **state)
 	                         .anchor_not_before = NOW - 3650 * DAY,
 	                         .anchor_not_after = NOW + 3000 * DAY,
 	                         .anchor_raw_times = true};
-	struct facts facts = {.now = NOW, .trust = &t};
+	struct facts facts = {.judge = &at_now, .trust = &t};
 	struct verdict v;
 
 	(void)state;
@@ -1212,7 +1223,8 @@ static void test_anchor_time_format(void **state)
 static void test_tls_version(void **state)
 {
 	struct cert_chain chain;
-	struct facts facts = {.now = NOW, .min_tls = 13, .tls = {.version = "TLSv1.2"}};
+	struct settings_judge judging = {.now = NOW, .min_tls = 13};
+	struct facts facts = {.judge = &judging, .tls = {.version = "TLSv1.2"}};
 	struct verdict v;
 
 	(void)state;
@@ -1224,15 +1236,65 @@ static void test_tls_version(void **state)
 	judge_facts(&v, &facts);
 	assert_null(find_rule(&v, "tls-version"));
 	facts.tls.version = "SSLv3";
-	facts.min_tls = 10;
+	judging.min_tls = 10;
 	judge_facts(&v, &facts);
 	assert_rule(&v, "tls-version", STATE_CRITICAL, "SSLv3 negotiated, below --min-tls 1.0");
+}
+
+static const struct settings_option *rule_option(const char *name)
+{
+	for (const struct settings_option *o = verdict_options(); o->name != NULL; o++) {
+		if (strcmp(o->name, name) == 0)
+			return o;
+	}
+	fail_msg("no rule option --%s", name);
+	return NULL;
+}
+
+/* The rules' own options write into the judging settings the rules read. */
+static void test_rule_options(void **state)
+{
+	struct settings_judge j = {0};
+	struct fault f;
+
+	(void)state;
+	assert_int_equal(rule_option("ocsp")->set(&j, "require", &f), 0);
+	assert_int_equal(j.ocsp, OCSP_MODE_REQUIRE);
+	assert_int_equal(rule_option("ocsp")->set(&j, "sometimes", &f), -1);
+	assert_int_equal(f.kind, FAULT_USAGE);
+	assert_string_equal(f.text, "invalid --ocsp 'sometimes' (ignore, check or require)");
+	assert_int_equal(rule_option("min-tls")->set(&j, "1.2", &f), 0);
+	assert_int_equal(j.min_tls, 12);
+	assert_int_equal(rule_option("min-tls")->set(&j, "1.4", &f), -1);
+	assert_int_equal(rule_option("allow-sha1")->set(&j, NULL, &f), 0);
+	assert_true(j.allow_sha1);
+	assert_int_equal(rule_option("allow-weak-rsa")->set(&j, NULL, &f), 0);
+	assert_true(j.allow_weak_rsa);
+	assert_int_equal(rule_option("cert-file")->set(&j, "cert.pem", &f), 0);
+	assert_string_equal(j.cert_file, "cert.pem");
+	assert_int_equal(
+	        rule_option("fingerprint")
+	                ->set(&j,
+	                      "AA:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:00:"
+	                      "00:00:00:00:00:00:00:00:00:00:00:0B",
+	                      &f),
+	        0);
+	assert_int_equal(j.pin_count, 1);
+	assert_string_equal(j.pins[0],
+	                    "aa0000000000000000000000000000000000000000000000000000000000000b");
+	assert_int_equal(rule_option("fingerprint")->set(&j, "aa", &f), -1);
+	/* Every option has its help line; a flag has no value to name. */
+	for (const struct settings_option *o = verdict_options(); o->name != NULL; o++)
+		assert_true(o->help != NULL && o->set != NULL);
+	assert_string_equal(rule_option("min-tls")->value_name, "VERSION");
+	assert_null(rule_option("allow-sha1")->value_name);
 }
 
 /* Our client certificate, judged with facts built by hand. */
 struct client_case {
 	struct cert_chain chain;
 	struct cert_info ours;
+	struct settings_judge judge;
 	struct facts facts;
 };
 
@@ -1241,11 +1303,10 @@ static void client_case(struct client_case *k, time_t left)
 {
 	make_chain(&k->chain, 300 * DAY);
 	set_cert(&k->ours, CERT_LEAF, "CN=monitor", NOW - 300 * DAY, NOW + left);
+	k->judge = at_now_14d_7d;
 	k->facts = (struct facts){
 	        .chain = &k->chain,
-	        .now = NOW,
-	        .warning = &warn_14d,
-	        .critical = &crit_7d,
+	        .judge = &k->judge,
 	        .client = {.cert = &k->ours, .grace = 0.5},
 	};
 }
@@ -1341,7 +1402,7 @@ static void test_key_proof(void **state)
 	facts->chain_unproven = true;
 	fault_set(&f, FAULT_TIMEOUT, "timeout");
 	facts->probe_failure = &f;
-	facts->timeout_state = STATE_CRITICAL;
+	k.judge.timeout_state = STATE_CRITICAL;
 	judge_facts(&v, facts);
 	assert_null(find_rule(&v, "key-proof"));
 }
@@ -1438,6 +1499,7 @@ int main(void)
 	        cmocka_unit_test(test_anchor),
 	        cmocka_unit_test(test_chain_duplicates),
 	        cmocka_unit_test(test_tls_version),
+	        cmocka_unit_test(test_rule_options),
 	        cmocka_unit_test(test_client_verdicts),
 	        cmocka_unit_test(test_key_proof),
 	        cmocka_unit_test(test_client_expiry),
