@@ -5,8 +5,8 @@
  * A socket bound to every address (0.0.0.0, ::) is reached on loopback
  * (127.0.0.1, ::1); one bound to an address, on that address.
  */
-#ifndef TLSCHECK_COMMON_LISTENING_H
-#define TLSCHECK_COMMON_LISTENING_H
+#ifndef TLSCHECK_DISCOVER_LISTENING_H
+#define TLSCHECK_DISCOVER_LISTENING_H
 
 #include "discover.h"
 #include "fault.h"
