@@ -85,6 +85,9 @@ struct tls_protocol {
 	/* Another port where TLS starts at connect (LDAP: 3269, the Active Directory
 	 * global catalog, besides 636); 0 = none. */
 	unsigned short second_implicit_port;
+	/* Checked by a plugin of its own (check_tls_smtp, in Makefile.am's
+	 * plugin_PROGRAMS), not only by check_tls -P NAME. */
+	bool own_plugin;
 	/* The protocol's own options, in --help order; NULL-name terminated or NULL. */
 	const struct protocol_option *options;
 	/* Check the protocol's own options before any network work, so a bad one is a

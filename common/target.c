@@ -148,18 +148,14 @@ static void run_after(struct target *t, const struct settings *settings, const s
 	net_conn_set_deadline(&t->conn, dl);
 }
 
-/* Discovery: the greeting of a service that speaks first behind TLS, awaited
- * under the after() step's budget; silence (a service that waits for the
- * client) leaves HEARD empty. */
-static void listen_behind_tls(struct target *t, const struct deadline *dl)
+/* The caller's own look over TLS, under the after() step's budget. */
+static void run_look(struct target *t, const struct deadline *dl)
 {
 	struct deadline budget;
-	struct fault ignored;
 
 	deadline_within(&budget, dl, PROTOCOL_AFTER_SECONDS);
 	net_conn_set_deadline(&t->conn, &budget);
-	(void)protocol_read_greeting(&t->conn, t->heard, PROTOCOL_GREETING_MAX + 1, &t->heard_len,
-	                             &ignored);
+	t->look(&t->conn, t->look_context);
 	net_conn_set_deadline(&t->conn, dl);
 }
 
@@ -195,8 +191,8 @@ static void after_handshake(struct target *t, const struct settings *settings,
 			if (t->service_answered)
 				probe_service_answered(t->probe);
 		}
-		if (t->heard != NULL && !refused(t->probe)) {
-			listen_behind_tls(t, dl);
+		if (t->look != NULL && !refused(t->probe)) {
+			run_look(t, dl);
 			answered = t->conn.received > heard;
 		}
 		if (t->after_failure.kind == FAULT_NONE && !answered)

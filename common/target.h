@@ -56,11 +56,11 @@ struct target {
 	struct fault after_failure;  /* what the protocol's after() step found */
 	bool after_hit_run_deadline; /* -t passed, not only after()'s own budget */
 	bool service_answered;       /* after() heard the service answer like itself */
-	/* Discovery: where to keep what the service says first behind TLS, unasked
-	 * (PROTOCOL_GREETING_MAX + 1 bytes, NUL-terminated after HEARD_LEN); NULL,
-	 * as target_init() leaves it: nothing is awaited. */
-	unsigned char *heard;
-	size_t heard_len;
+	/* A look of the caller's over TLS once the after() step is done, under
+	 * that step's budget (discovery listens there for what the service says
+	 * unasked), with LOOK_CONTEXT; NULL, as target_init() leaves it: none. */
+	void (*look)(struct net_conn *conn, void *look_context);
+	void *look_context;
 
 	struct cert_chain chain;
 	struct trust_result trust;

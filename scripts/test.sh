@@ -92,7 +92,7 @@ fi
 
 cd "$top" || exit 1
 # The committed .clang-format is the style: every C file must already follow it.
-unformatted=$(for f in common/*.[ch] plugins/*.c tests/unit/*.c tests/fuzz/*.[ch]; do
+unformatted=$(for f in common/*.[ch] discover/*.[ch] plugins/*.c tests/unit/*.c tests/fuzz/*.[ch]; do
 	clang-format "$f" | cmp -s - "$f" || echo "$f"
 done)
 if [ -z "$unformatted" ]; then

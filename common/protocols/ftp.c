@@ -83,6 +83,7 @@ static enum protocol_greeting ftp_greets(const unsigned char *bytes, size_t len,
 const struct tls_protocol protocol_ftp = {
         .name = "ftp",
         .description = "FTP AUTH TLS",
+        .own_plugin = true,
         .port = 21,
         .implicit_port = 990,
         .upgrade = ftp_upgrade,

@@ -146,6 +146,7 @@ static enum protocol_greeting imap_greets(const unsigned char *bytes, size_t len
 const struct tls_protocol protocol_imap = {
         .name = "imap",
         .description = "IMAP STARTTLS",
+        .own_plugin = true,
         .port = 143,
         .implicit_port = 993,
         .upgrade = imap_upgrade,

@@ -111,6 +111,7 @@ static int kafka_after(const struct protocol_context *ctx, struct fault *f)
 const struct tls_protocol protocol_kafka = {
         .name = "kafka",
         .description = "Kafka, TLS at connect; ApiVersions after",
+        .own_plugin = true,
         .port = 9093,
         .implicit_port = 9093,
         .options = kafka_options,

@@ -395,6 +395,7 @@ static int ldap_after(const struct protocol_context *ctx, struct fault *f)
 const struct tls_protocol protocol_ldap = {
         .name = "ldap",
         .description = "LDAP StartTLS (RFC 4511)",
+        .own_plugin = true,
         .port = 389,
         .implicit_port = 636,
         .second_implicit_port = 3269,

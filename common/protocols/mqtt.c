@@ -139,6 +139,7 @@ static int mqtt_after(const struct protocol_context *ctx, struct fault *f)
 const struct tls_protocol protocol_mqtt = {
         .name = "mqtt",
         .description = "MQTT, TLS at connect; CONNECT after",
+        .own_plugin = true,
         .port = 8883,
         .implicit_port = 8883,
         .options = mqtt_options,

@@ -256,6 +256,7 @@ static enum protocol_greeting mysql_greets(const unsigned char *bytes, size_t le
 const struct tls_protocol protocol_mysql = {
         .name = "mysql",
         .description = "MySQL/MariaDB SSLRequest",
+        .own_plugin = true,
         .port = 3306,
         .implicit_port = 0,
         .upgrade = mysql_upgrade,

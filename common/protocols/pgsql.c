@@ -58,6 +58,7 @@ static void pgsql_profile(const struct protocol_args *a, struct protocol_profile
 const struct tls_protocol protocol_pgsql = {
         .name = "pgsql",
         .description = "PostgreSQL SSLRequest",
+        .own_plugin = true,
         .port = 5432,
         .implicit_port = 0,
         .options = pgsql_options,

@@ -117,6 +117,7 @@ static enum protocol_greeting pop3_greets(const unsigned char *bytes, size_t len
 const struct tls_protocol protocol_pop3 = {
         .name = "pop3",
         .description = "POP3 STLS",
+        .own_plugin = true,
         .port = 110,
         .implicit_port = 995,
         .upgrade = pop3_upgrade,

@@ -68,6 +68,7 @@ static int redis_after(const struct protocol_context *ctx, struct fault *f)
 const struct tls_protocol protocol_redis = {
         .name = "redis",
         .description = "Redis, TLS at connect; PING after",
+        .own_plugin = true,
         .port = 6379,
         .implicit_port = 6379,
         .options = redis_options,

@@ -192,6 +192,7 @@ static enum protocol_greeting smtp_greets(const unsigned char *bytes, size_t len
 const struct tls_protocol protocol_smtp = {
         .name = "smtp",
         .description = "SMTP STARTTLS (also on 587)",
+        .own_plugin = true,
         .port = 25,
         .implicit_port = 465,
         .options = smtp_options,

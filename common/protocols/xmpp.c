@@ -487,6 +487,7 @@ static void xmpp_profile(const struct protocol_args *a, struct protocol_profile 
 const struct tls_protocol protocol_xmpp = {
         .name = "xmpp",
         .description = "XMPP STARTTLS, client or --server",
+        .own_plugin = true,
         .port = 5222,
         .implicit_port = 5223,
         .alpn = "xmpp-client",

@@ -14,8 +14,8 @@
  * "# not emitted: HOST:PORT PROTOCOL: why" instead. The table escapes control
  * bytes in everything it prints.
  */
-#ifndef TLSCHECK_COMMON_INVENTORY_H
-#define TLSCHECK_COMMON_INVENTORY_H
+#ifndef TLSCHECK_DISCOVER_INVENTORY_H
+#define TLSCHECK_DISCOVER_INVENTORY_H
 
 #include <stdbool.h>
 #include <stdio.h>

@@ -9,8 +9,8 @@
  * is sent. What comes from a certificate, a banner or a process name is
  * untrusted text: it is written through these, or not at all.
  */
-#ifndef TLSCHECK_COMMON_EMITQUOTE_H
-#define TLSCHECK_COMMON_EMITQUOTE_H
+#ifndef TLSCHECK_DISCOVER_EMITQUOTE_H
+#define TLSCHECK_DISCOVER_EMITQUOTE_H
 
 #include <stdbool.h>
 #include <stddef.h>

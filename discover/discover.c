@@ -270,11 +270,27 @@ static enum attempt_result guess(struct discover_listener *l, const struct tls_p
  * Kafka's ApiVersions, Redis's PING, MQTT's CONNECT)? With P NULL: what does it
  * say unasked (into HEARD, PROTOCOL_GREETING_MAX + 1 bytes; *HEARD_LEN 0 for
  * nothing)? */
+/* What a look that listens keeps: the greeting of a service that speaks first
+ * behind TLS; silence (a service that waits for the client) leaves it empty. */
+struct heard {
+	unsigned char *text; /* PROTOCOL_GREETING_MAX + 1 bytes, NUL-terminated after LEN */
+	size_t len;
+};
+
+static void listen_behind_tls(struct net_conn *conn, void *context)
+{
+	struct heard *h = context;
+	struct fault ignored;
+
+	(void)protocol_read_greeting(conn, h->text, PROTOCOL_GREETING_MAX + 1, &h->len, &ignored);
+}
+
 static bool look_behind_tls(struct discover_listener *l, const struct tls_protocol *p,
                             const struct deadline *dl, unsigned char *heard, size_t *heard_len)
 {
 	struct settings *settings = malloc(sizeof(*settings));
 	struct target *t = malloc(sizeof(*t));
+	struct heard h = {.text = heard, .len = 0};
 	struct deadline budget;
 	bool answered = false;
 
@@ -284,14 +300,17 @@ static bool look_behind_tls(struct discover_listener *l, const struct tls_protoc
 	settings->probe.implicit_tls = p != NULL && p->upgrade != NULL;
 	deadline_within(&budget, dl, GUESS_SECONDS);
 	target_init(t, l->host_ascii, &l->name);
-	t->heard = p == NULL ? heard : NULL;
+	if (p == NULL) {
+		t->look = listen_behind_tls;
+		t->look_context = &h;
+	}
 	target_probe(t, settings, NULL, &budget);
 	/* A refusal in P's own words (an XMPP stream error) is P answering. */
 	answered = !t->failed &&
 	           (p != NULL ? t->service_answered || t->after_failure.kind == FAULT_REFUSED
-	                      : t->heard_len > 0);
+	                      : h.len > 0);
 	if (p == NULL)
-		*heard_len = t->heard_len;
+		*heard_len = h.len;
 	target_release(t);
 out:
 	free(t);
@@ -613,17 +632,9 @@ static void choose_check_name(struct discover_listener *l)
 		take_leaf_name(l, leaf->label + 3);
 }
 
-/* The protocols with a plugin of their own (Makefile.am's plugin_PROGRAMS). */
-static const char *const own_plugins[] = {"smtp", "pgsql", "ldap",  "imap",  "pop3", "xmpp",
-                                          "ftp",  "mysql", "kafka", "redis", "mqtt", NULL};
-
 bool discover_has_own_plugin(const struct tls_protocol *p)
 {
-	for (size_t i = 0; own_plugins[i] != NULL; i++) {
-		if (strcmp(own_plugins[i], p->name) == 0)
-			return true;
-	}
-	return false;
+	return p->own_plugin;
 }
 
 /* The plugin's arguments for L (after argv[0]): -P, -H, -I, -p, -C, as its

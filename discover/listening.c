@@ -158,7 +158,8 @@ static void name_owners(struct sockets *s)
 	closedir(proc);
 }
 
-int listening_add_local(struct discover_run *r, struct fault *f)
+int listening_add_tables(struct discover_run *r, const char *tcp, const char *tcp6, bool owners,
+                         struct fault *f)
 {
 	struct sockets *s = calloc(1, sizeof(*s));
 	int rc = -1;
@@ -167,13 +168,14 @@ int listening_add_local(struct discover_run *r, struct fault *f)
 		fault_set(f, FAULT_INTERNAL, "out of memory");
 		return -1;
 	}
-	read_table(s, "/proc/net/tcp", AF_INET);
-	read_table(s, "/proc/net/tcp6", AF_INET6);
+	read_table(s, tcp, AF_INET);
+	read_table(s, tcp6, AF_INET6);
 	if (!s->read_any) {
-		fault_set(f, FAULT_INTERNAL, "cannot read /proc/net/tcp or /proc/net/tcp6");
+		fault_set(f, FAULT_INTERNAL, "cannot read %s or %s", tcp, tcp6);
 		goto out;
 	}
-	name_owners(s);
+	if (owners)
+		name_owners(s);
 	for (size_t i = 0; i < s->count; i++) {
 		if (discover_add_listener(r, s->items[i].address, s->items[i].port,
 		                          s->items[i].process, f) < 0)
@@ -183,4 +185,9 @@ int listening_add_local(struct discover_run *r, struct fault *f)
 out:
 	free(s);
 	return rc;
+}
+
+int listening_add_local(struct discover_run *r, struct fault *f)
+{
+	return listening_add_tables(r, "/proc/net/tcp", "/proc/net/tcp6", true, f);
 }

@@ -11,8 +11,8 @@
  * judge it (target_judge()), against the first store that validates it.
  * Listeners are probed side by side on the bounded pool of workers.
  */
-#ifndef TLSCHECK_COMMON_DISCOVER_H
-#define TLSCHECK_COMMON_DISCOVER_H
+#ifndef TLSCHECK_DISCOVER_DISCOVER_H
+#define TLSCHECK_DISCOVER_DISCOVER_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,0 +1,296 @@
+/* Unit tests of inventory: what tlscheck-discover writes for listeners built
+ * here by hand, in every format, hostile names and paths included: each engine
+ * gets its own quoting, and what none can carry safely is a "# not emitted"
+ * line with why. */
+#include <config.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "discover.h"
+#include "inventory.h"
+
+#define LISTENERS 5
+
+/* A TLS listener on HOST:PORT, served a leaf for CN=CN (a leaf of the chain,
+ * its strings borrowed: the run is never released). */
+static void tls_listener(struct discover_listener *l, const char *host, unsigned port,
+                         const struct tls_protocol *p, const char *cn)
+{
+	struct cert_info *leaf = &l->target.chain.items[0];
+
+	snprintf(l->host, sizeof(l->host), "%s", host);
+	snprintf(l->host_ascii, sizeof(l->host_ascii), "%s", host);
+	l->port = port;
+	l->outcome = DISCOVER_TLS;
+	l->protocol = p;
+	l->target.chain.count = 1;
+	leaf->subject = (char *)cn;
+	leaf->issuer = (char *)"CN=Test CA";
+	snprintf(leaf->label, sizeof(leaf->label), "%s", cn);
+	snprintf(leaf->issuer_label, sizeof(leaf->issuer_label), "CN=Test CA");
+	leaf->not_after = 1800000000;
+}
+
+/* Five listeners: a good SMTP one, a hostile leaf refused as a name, a CA file
+ * path with '$' in it, a banner and process of escape sequences, a closed port. */
+static void build(struct discover_run *r, struct discover_listener *ls)
+{
+	memset(r, 0, sizeof(*r));
+	memset(ls, 0, LISTENERS * sizeof(*ls));
+	r->listeners = ls;
+	r->count = LISTENERS;
+	for (size_t i = 0; i < LISTENERS; i++)
+		ls[i].order = i;
+
+	tls_listener(&ls[0], "192.0.2.7", 25, &protocol_smtp, "CN=mail.test");
+	snprintf(ls[0].check_name, sizeof(ls[0].check_name), "mail.test");
+	ls[0].check_address = true;
+	ls[0].ca_file = "/nonexistent/ca.pem";
+	ls[0].state = STATE_WARNING;
+	ls[0].days_known = true;
+	ls[0].days_left = 10.5;
+	snprintf(ls[0].command, sizeof(ls[0].command),
+	         "check_tls_smtp -H mail.test -I 192.0.2.7 -p 25 -C /nonexistent/ca.pem");
+	snprintf(ls[0].process, sizeof(ls[0].process), "master");
+
+	tls_listener(&ls[1], "192.0.2.8", 443, &protocol_tls, "CN=x'`touch PWNED`'.example");
+	snprintf(ls[1].name_refused, sizeof(ls[1].name_refused),
+	         "the certificate's name 'x'`touch PWNED`'.example' is not a valid host name: "
+	         "invalid character");
+	ls[1].state = STATE_CRITICAL;
+	ls[1].days_known = true;
+	ls[1].days_left = 3;
+	snprintf(ls[1].command, sizeof(ls[1].command), "check_tls -H 192.0.2.8 -p 443");
+
+	tls_listener(&ls[2], "db.test", 5432, &protocol_pgsql, "CN=db.test");
+	snprintf(ls[2].check_name, sizeof(ls[2].check_name), "db.test");
+	ls[2].ca_file = "/nonexistent/ca$USER3$.pem";
+	ls[2].system_trusted = false;
+	ls[2].state = STATE_OK;
+	ls[2].days_known = true;
+	ls[2].days_left = 200;
+	snprintf(ls[2].command, sizeof(ls[2].command),
+	         "check_tls_pgsql -H db.test -p 5432 -C '/nonexistent/ca$USER3$.pem'");
+	ls[2].target.verdict.count = 1;
+	snprintf(ls[2].target.verdict.items[0].text, sizeof(ls[2].target.verdict.items[0].text),
+	         "certificate 'CN=db.test' expires in 200 days");
+
+	snprintf(ls[3].host, sizeof(ls[3].host), "192.0.2.9");
+	ls[3].port = 2525;
+	ls[3].outcome = DISCOVER_NO_TLS;
+	ls[3].protocol = &protocol_smtp;
+	snprintf(ls[3].detail, sizeof(ls[3].detail), "220 \x1b[31mred\x1b[0m no STARTTLS");
+	snprintf(ls[3].process, sizeof(ls[3].process), "evil\x1b]0;owned\x07");
+
+	snprintf(ls[4].host, sizeof(ls[4].host), "2001:db8::1");
+	ls[4].port = 993;
+	ls[4].outcome = DISCOVER_CLOSED;
+	snprintf(ls[4].detail, sizeof(ls[4].detail), "connection refused");
+}
+
+/* What inventory_write() printed for the five listeners in FORMAT. */
+static char *written(enum inventory_format format, bool show_closed, size_t *tls)
+{
+	struct discover_listener ls[LISTENERS];
+	struct discover_run r;
+	const struct inventory_options o = {.format = format, .show_closed = show_closed};
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	assert_non_null(out);
+	build(&r, ls);
+	*tls = inventory_write(out, &r, &o);
+	assert_int_equal(fclose(out), 0);
+	return text;
+}
+
+static void expect(enum inventory_format format, bool show_closed, const char *want)
+{
+	size_t tls;
+	char *text = written(format, show_closed, &tls);
+
+	assert_string_equal(text, want);
+	assert_int_equal(tls, 3);
+	free(text);
+}
+
+/* The table: TLS first, the fewest days first, control bytes escaped; the hostile leaf listed with
+ * why it is not emitted. */
+static void test_table(void **state)
+{
+	(void)state;
+	expect(INVENTORY_TABLE, false,
+	       "    DAYS  STATE    LISTENER                 PROCESS         PROTOCOL TRUSTED BY   "
+	       "CERTIFICATE, or what answered\n"
+	       "    3.00  CRITICAL 192.0.2.8:443            -               tls      none         "
+	       "CN=x'`touch PWNED`'.example (issuer CN=Test CA)\n"
+	       "          not emitted: the certificate's name 'x'`touch PWNED`'.example' is not a "
+	       "valid host name: invalid character\n"
+	       "   10.50  WARNING  192.0.2.7:25             master          smtp     "
+	       "/nonexistent/ca.pem CN=mail.test (issuer CN=Test CA)\n"
+	       "          check_tls_smtp -H mail.test -I 192.0.2.7 -p 25 -C /nonexistent/ca.pem\n"
+	       "  200.00  OK       db.test:5432             -               pgsql    "
+	       "/nonexistent/ca$USER3$.pem CN=db.test (issuer CN=Test CA)\n"
+	       "          check_tls_pgsql -H db.test -p 5432 -C '/nonexistent/ca$USER3$.pem'\n"
+	       "       -  NO TLS   192.0.2.9:2525           evil\\x1b]0;owned\\x07 smtp     -      "
+	       "      220 \\x1b[31mred\\x1b[0m no STARTTLS\n");
+}
+
+/* -v: the closed port too, last. */
+static void test_table_closed(void **state)
+{
+	(void)state;
+	expect(INVENTORY_TABLE, true,
+	       "    DAYS  STATE    LISTENER                 PROCESS         PROTOCOL TRUSTED BY   "
+	       "CERTIFICATE, or what answered\n"
+	       "    3.00  CRITICAL 192.0.2.8:443            -               tls      none         "
+	       "CN=x'`touch PWNED`'.example (issuer CN=Test CA)\n"
+	       "          not emitted: the certificate's name 'x'`touch PWNED`'.example' is not a "
+	       "valid host name: invalid character\n"
+	       "   10.50  WARNING  192.0.2.7:25             master          smtp     "
+	       "/nonexistent/ca.pem CN=mail.test (issuer CN=Test CA)\n"
+	       "          check_tls_smtp -H mail.test -I 192.0.2.7 -p 25 -C /nonexistent/ca.pem\n"
+	       "  200.00  OK       db.test:5432             -               pgsql    "
+	       "/nonexistent/ca$USER3$.pem CN=db.test (issuer CN=Test CA)\n"
+	       "          check_tls_pgsql -H db.test -p 5432 -C '/nonexistent/ca$USER3$.pem'\n"
+	       "       -  NO TLS   192.0.2.9:2525           evil\\x1b]0;owned\\x07 smtp     -      "
+	       "      220 \\x1b[31mred\\x1b[0m no STARTTLS\n"
+	       "       -  CLOSED   [2001:db8::1]:993        -               -        -            "
+	       "connection refused\n");
+}
+
+/* JSON: control bytes as \\u escapes, no command for the hostile leaf, not_emitted instead. */
+static void test_json(void **state)
+{
+	(void)state;
+	expect(INVENTORY_JSON, false,
+	       "{\"listeners\":[{\"host\":\"192.0.2.8\",\"port\":443,\"process\":null,\"outcome\":"
+	       "\"tls\",\"protocol\":\"tls\",\"state\":\"CRITICAL\",\"days_left\":3.00,\"subject\":"
+	       "\"CN=x'`touch PWNED`'.example\",\"issuer\":\"CN=Test "
+	       "CA\",\"not_after\":1800000000,\"trusted_by\":null,\"summary\":\"\",\"command\":"
+	       "null,\"not_emitted\":\"the certificate's name 'x'`touch PWNED`'.example' is not a "
+	       "valid host name: invalid "
+	       "character\"},{\"host\":\"192.0.2.7\",\"port\":25,\"process\":\"master\","
+	       "\"outcome\":\"tls\",\"protocol\":\"smtp\",\"state\":\"WARNING\",\"days_left\":10."
+	       "50,\"subject\":\"CN=mail.test\",\"issuer\":\"CN=Test "
+	       "CA\",\"not_after\":1800000000,\"trusted_by\":\"/nonexistent/"
+	       "ca.pem\",\"summary\":\"\",\"command\":\"check_tls_smtp -H mail.test -I 192.0.2.7 "
+	       "-p 25 -C "
+	       "/nonexistent/"
+	       "ca.pem\"},{\"host\":\"db.test\",\"port\":5432,\"process\":null,\"outcome\":\"tls\","
+	       "\"protocol\":\"pgsql\",\"state\":\"OK\",\"days_left\":200.00,\"subject\":\"CN=db."
+	       "test\",\"issuer\":\"CN=Test "
+	       "CA\",\"not_after\":1800000000,\"trusted_by\":\"/nonexistent/"
+	       "ca$USER3$.pem\",\"summary\":\"certificate 'CN=db.test' expires in 200 "
+	       "days\",\"command\":\"check_tls_pgsql -H db.test -p 5432 -C "
+	       "'/nonexistent/"
+	       "ca$USER3$.pem'\"},{\"host\":\"192.0.2.9\",\"port\":2525,\"process\":\"evil\\u001b]"
+	       "0;owned\\u0007\",\"outcome\":\"no-tls\",\"protocol\":\"smtp\",\"detail\":\"220 "
+	       "\\u001b[31mred\\u001b[0m no STARTTLS\"}]}\n");
+}
+
+/* Icinga 2: the hostile leaf commented out, the CA file's '$' doubled. */
+static void test_icinga2(void **state)
+{
+	(void)state;
+	expect(INVENTORY_ICINGA2, false,
+	       "# not emitted: 192.0.2.8:443 tls: the certificate's name 'x'`touch "
+	       "PWNED`'.example' is not a valid host name: invalid character\n"
+	       "object Service \"tlscheck smtp 25\" {\n"
+	       "\thost_name = \"192.0.2.7\"\n"
+	       "\tcheck_command = \"tls_smtp\"\n"
+	       "\tvars.tlscheck_port = 25\n"
+	       "\tvars.tlscheck_host = \"mail.test\"\n"
+	       "\tvars.tlscheck_ca_file = \"/nonexistent/ca.pem\"\n"
+	       "}\n"
+	       "\n"
+	       "object Service \"tlscheck pgsql 5432\" {\n"
+	       "\thost_name = \"db.test\"\n"
+	       "\tcheck_command = \"tls_pgsql\"\n"
+	       "\tvars.tlscheck_port = 5432\n"
+	       "\tvars.tlscheck_ca_file = \"/nonexistent/ca$$USER3$$.pem\"\n"
+	       "}\n"
+	       "\n");
+}
+
+/* Nagios: the hostile leaf and the CA file path with '$' commented out, with why. */
+static void test_nagios(void **state)
+{
+	(void)state;
+	expect(INVENTORY_NAGIOS, false,
+	       "# not emitted: 192.0.2.8:443 tls: the certificate's name 'x'`touch "
+	       "PWNED`'.example' is not a valid host name: invalid character\n"
+	       "define service {\n"
+	       "\tuse                  generic-service\n"
+	       "\thost_name            192.0.2.7\n"
+	       "\tservice_description  tlscheck smtp 25\n"
+	       "\tcheck_command        check_tls_smtp_name!mail.test!-p 25 -C /nonexistent/ca.pem\n"
+	       "}\n"
+	       "\n"
+	       "# not emitted: db.test:5432 pgsql: a Nagios command cannot carry the CA file's "
+	       "path '/nonexistent/ca$USER3$.pem' (only letters, digits and ._-:/@=+%,)\n");
+}
+
+/* Zabbix: the hostile leaf commented out, values as YAML double-quoted scalars. */
+static void test_zabbix(void **state)
+{
+	(void)state;
+	expect(INVENTORY_ZABBIX, false,
+	       "zabbix_export:\n"
+	       "  version: '6.0'\n"
+	       "  groups:\n"
+	       "    - name: \"Discovered TLS listeners\"\n"
+	       "  hosts:\n"
+	       "    # not emitted: 192.0.2.8:443 tls: the certificate's name 'x'`touch "
+	       "PWNED`'.example' is not a valid host name: invalid character\n"
+	       "    - host: \"mail.test smtp 25\"\n"
+	       "      name: \"mail.test smtp 25\"\n"
+	       "      templates:\n"
+	       "        - name: \"TLS certificate by tlscheck\"\n"
+	       "      groups:\n"
+	       "        - name: \"Discovered TLS listeners\"\n"
+	       "      interfaces:\n"
+	       "        - ip: \"192.0.2.7\"\n"
+	       "          dns: \"mail.test\"\n"
+	       "          interface_ref: if1\n"
+	       "      macros:\n"
+	       "        - macro: \"{$TLSCHECK.PORT}\"\n"
+	       "          value: \"25\"\n"
+	       "        - macro: \"{$TLSCHECK.PROTOCOL}\"\n"
+	       "          value: \"smtp\"\n"
+	       "    - host: \"db.test pgsql 5432\"\n"
+	       "      name: \"db.test pgsql 5432\"\n"
+	       "      templates:\n"
+	       "        - name: \"TLS certificate by tlscheck\"\n"
+	       "      groups:\n"
+	       "        - name: \"Discovered TLS listeners\"\n"
+	       "      interfaces:\n"
+	       "        - useip: \"NO\"\n"
+	       "          dns: \"db.test\"\n"
+	       "          interface_ref: if1\n"
+	       "      macros:\n"
+	       "        - macro: \"{$TLSCHECK.PORT}\"\n"
+	       "          value: \"5432\"\n"
+	       "        - macro: \"{$TLSCHECK.PROTOCOL}\"\n"
+	       "          value: \"pgsql\"\n");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_table),  cmocka_unit_test(test_table_closed),
+	        cmocka_unit_test(test_json),   cmocka_unit_test(test_icinga2),
+	        cmocka_unit_test(test_nagios), cmocka_unit_test(test_zabbix),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
