@@ -134,20 +134,13 @@ static int smtp_ehlo(struct net_conn *c, const struct protocol_args *a, struct f
 	return 0;
 }
 
-static int smtp_starttls(struct net_conn *c, struct fault *f)
-{
-	struct textproto_reply r;
-
-	if (textproto_send(c, "STARTTLS\r\n", "STARTTLS", f) < 0)
-		return -1;
-	if (textproto_read_reply(c, &step_starttls, TEXTPROTO_EVERY_LINE, NULL, NULL, &r, f) < 0)
-		return -1;
-	if (r.code != 220) {
-		fault_set(f, FAULT_NO_TLS, "STARTTLS refused: %s", r.text);
-		return -1;
-	}
-	return 0;
-}
+static const struct textproto_go_ahead starttls = {
+        .command = "STARTTLS",
+        .step = &step_starttls,
+        .answer = TEXTPROTO_ANSWER_CODE,
+        .style = TEXTPROTO_EVERY_LINE,
+        .code = 220,
+};
 
 /* RFC 3207: one command at a time, never pipelined, and not a byte read past the
  * final 220 go-ahead (the caller refuses anything already buffered). LMTP (RFC
@@ -157,7 +150,7 @@ static int smtp_upgrade(const struct protocol_context *ctx, struct fault *f)
 	if (smtp_greeting(ctx->conn, &dialect_of(ctx->args)->greeting, f) < 0 ||
 	    smtp_ehlo(ctx->conn, ctx->args, f) < 0)
 		return -1;
-	return smtp_starttls(ctx->conn, f);
+	return textproto_go_ahead(ctx->conn, &starttls, f);
 }
 
 /* SMTPS (RFC 8314): the greeting comes over TLS, so reading it confirms a mail
@@ -165,9 +158,8 @@ static int smtp_upgrade(const struct protocol_context *ctx, struct fault *f)
  * STARTTLS the server waits for our EHLO, and its greeting was read already. */
 static int smtp_after(const struct protocol_context *ctx, struct fault *f)
 {
-	if (!ctx->tls_on_connect)
-		return 0;
-	return smtp_greeting(ctx->conn, &dialect_of(ctx->args)->greeting_tls, f);
+	return textproto_greeting_again(ctx->conn, ctx->tls_on_connect, smtp_greeting,
+	                                &dialect_of(ctx->args)->greeting_tls, f);
 }
 
 /* --mx: reach the domain the way senders do, through its MX records. */
