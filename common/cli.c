@@ -808,22 +808,36 @@ static int derive_address(const char *given, char *out, struct fault *f)
 	return 0;
 }
 
-static int derive_addresses(const struct raw_args *raw, struct settings *settings, struct fault *f)
+/* A protocol option that makes HOST a mail domain (SMTP's --mx): the names and
+ * addresses are then the domain's MX hosts. */
+static int check_mail_domain(const struct raw_args *raw, const struct settings *settings,
+                             struct fault *f)
 {
-	if (settings->probe.profile.mail_domain &&
-	    (raw->address_count > 0 || raw->sni_count > 0 || settings->probe.name_file != NULL ||
-	     raw->verify_name != NULL)) {
+	const struct protocol_profile *p = &settings->probe.profile;
+	const char *option = p->mail_domain_option ? p->mail_domain_option : "";
+
+	if (!p->mail_domain)
+		return 0;
+	if (raw->address_count > 0 || raw->sni_count > 0 || settings->probe.name_file != NULL ||
+	    raw->verify_name != NULL) {
 		fault_set(f, FAULT_USAGE,
-		          "--mx: the names and addresses are the MX hosts', so "
-		          "--address, --sni, --sni-file and --verify-name do not apply");
+		          "--%s: the names and addresses are the MX hosts', so "
+		          "--address, --sni, --sni-file and --verify-name do not apply",
+		          option);
 		return -1;
 	}
-	if (settings->probe.profile.mail_domain &&
-	    hostname_is_ip_literal(settings->probe.host_ascii)) {
-		fault_set(f, FAULT_USAGE, "--mx takes a mail domain, not an address ('%s')",
+	if (hostname_is_ip_literal(settings->probe.host_ascii)) {
+		fault_set(f, FAULT_USAGE, "--%s takes a mail domain, not an address ('%s')", option,
 		          settings->probe.host);
 		return -1;
 	}
+	return 0;
+}
+
+static int derive_addresses(const struct raw_args *raw, struct settings *settings, struct fault *f)
+{
+	if (check_mail_domain(raw, settings, f) < 0)
+		return -1;
 	if (settings->probe.all_addresses && raw->address_count > 0) {
 		fault_set(f, FAULT_USAGE,
 		          "--all-addresses and --address contradict each other: -A resolves HOST, "

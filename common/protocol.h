@@ -53,6 +53,8 @@ struct protocol_profile {
 	unsigned short second_implicit_port;
 	/* HOST is a mail domain: the targets are the MX hosts it publishes. */
 	bool mail_domain;
+	/* The protocol option that made it one ("mx"), for the messages. */
+	const char *mail_domain_option;
 };
 
 /* What upgrade() and after() work with. */

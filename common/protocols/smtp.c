@@ -166,6 +166,7 @@ static int smtp_after(const struct protocol_context *ctx, struct fault *f)
 static void smtp_profile(const struct protocol_args *a, struct protocol_profile *profile)
 {
 	profile->mail_domain = a->values[SMTP_OPT_MX] != NULL;
+	profile->mail_domain_option = smtp_options[SMTP_OPT_MX].name;
 }
 
 /* "220 mx.example.com ESMTP Postfix": FTP servers greet with 220 too, so only a

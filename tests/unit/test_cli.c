@@ -389,6 +389,24 @@ static void test_protocol_options(void **state)
 /* Every option of every protocol reaches its protocol through check_tls, with
  * its value: no clash with a shared option or with another protocol's option of
  * the same name but another kind (getopt_long would take the first row). */
+/* --mx is SMTP's option; what it forbids is said under its name. */
+static void test_mx_messages(void **state)
+{
+	struct settings settings;
+	struct fault f;
+	(void)state;
+
+	assert_int_equal(PARSE(&smtp, "-H", "example.com", "--mx"), CLI_RUN);
+	assert_true(settings.probe.profile.mail_domain);
+	expect_usage_error(PARSE(&smtp, "-H", "example.com", "--mx", "-I", "192.0.2.1"), &f,
+	                   "--mx: the names and addresses are the MX hosts', so --address, "
+	                   "--sni, --sni-file and --verify-name do not apply");
+	expect_usage_error(PARSE(&smtp, "-H", "192.0.2.1", "--mx"), &f,
+	                   "--mx takes a mail domain, not an address ('192.0.2.1')");
+	expect_usage_error(PARSE(&generic, "-H", "example.com", "-P", "imap", "--mx"), &f,
+	                   "--mx applies to smtp only");
+}
+
 /* One shared name skips the request after the handshake; each protocol's old
  * name stays its alias; a protocol without such a request has none to skip. */
 static void test_no_service_check(void **state)
@@ -472,6 +490,7 @@ int main(void)
 	        cmocka_unit_test(test_protocol_options),
 	        cmocka_unit_test(test_every_protocol_option_parses),
 	        cmocka_unit_test(test_no_service_check),
+	        cmocka_unit_test(test_mx_messages),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
