@@ -15,7 +15,7 @@ enum { KAFKA_OPT_NO_API_CHECK };
 
 static const struct protocol_option kafka_options[] = {
         [KAFKA_OPT_NO_API_CHECK] = {"no-api-check", NULL, "alias of --no-service-check", true},
-        {NULL, NULL, NULL},
+        {NULL, NULL, NULL, false},
 };
 
 #define KAFKA_API_VERSIONS 18

@@ -23,7 +23,7 @@ enum { LDAP_OPT_NO_WHOAMI };
 
 static const struct protocol_option ldap_options[] = {
         [LDAP_OPT_NO_WHOAMI] = {"no-whoami", NULL, "alias of --no-service-check", true},
-        {NULL, NULL, NULL},
+        {NULL, NULL, NULL, false},
 };
 
 /* RFC 4511 4.4.1: what a server sends, unasked, before it drops the connection. */

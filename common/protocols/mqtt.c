@@ -16,7 +16,7 @@ enum { MQTT_OPT_NO_CONNECT };
 
 static const struct protocol_option mqtt_options[] = {
         [MQTT_OPT_NO_CONNECT] = {"no-mqtt-connect", NULL, "alias of --no-service-check", true},
-        {NULL, NULL, NULL},
+        {NULL, NULL, NULL, false},
 };
 
 #define MQTT_CONNECT    0x10

@@ -15,7 +15,7 @@ enum { REDIS_OPT_NO_PING };
 
 static const struct protocol_option redis_options[] = {
         [REDIS_OPT_NO_PING] = {"no-ping", NULL, "alias of --no-service-check", true},
-        {NULL, NULL, NULL},
+        {NULL, NULL, NULL, false},
 };
 
 static const struct textproto_step step_pong = {"the reply to PING", "Redis reply to PING"};

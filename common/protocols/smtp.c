@@ -14,10 +14,11 @@ enum { SMTP_OPT_EHLO, SMTP_OPT_LMTP, SMTP_OPT_MX };
 
 static const struct protocol_option smtp_options[] = {
         [SMTP_OPT_EHLO] = {"ehlo", "NAME",
-                           "name sent with EHLO or LHLO (default: this host's name)"},
-        [SMTP_OPT_LMTP] = {"lmtp", NULL, "speak LMTP (RFC 2033): LHLO instead of EHLO"},
-        [SMTP_OPT_MX] = {"mx", NULL, "HOST is a mail domain: check every MX host it publishes"},
-        {NULL, NULL, NULL},
+                           "name sent with EHLO or LHLO (default: this host's name)", false},
+        [SMTP_OPT_LMTP] = {"lmtp", NULL, "speak LMTP (RFC 2033): LHLO instead of EHLO", false},
+        [SMTP_OPT_MX] = {"mx", NULL, "HOST is a mail domain: check every MX host it publishes",
+                         false},
+        {NULL, NULL, NULL, false},
 };
 
 /* SMTP and LMTP differ before TLS only in the command that greets the server, and
