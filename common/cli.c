@@ -24,6 +24,7 @@ enum {
 	OPT_AT,
 	OPT_OUTPUT,
 	OPT_IMPLICIT_TLS,
+	OPT_NO_SERVICE_CHECK,
 	OPT_SNI_FILE,
 	OPT_ALLOW_MIXED,
 	OPT_CLIENT_CERT,
@@ -106,6 +107,7 @@ struct raw_args {
 	bool ipv4; /* -4 */
 	bool ipv6; /* -6 */
 	bool no_sni;
+	bool no_service_check; /* --no-service-check, or an alias of it */
 	const char *verify_name;
 	bool no_verify_name;
 	const char *warning;
@@ -184,6 +186,36 @@ static void print_rule_options(FILE *out)
 	}
 }
 
+/* "kafka, ldap, mqtt, redis": the protocols whose after() --no-service-check
+ * skips. */
+static void service_checkers(char *out, size_t size)
+{
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (const struct tls_protocol *const *p = protocol_all(); *p && used < size; p++) {
+		if ((*p)->service_check)
+			used += (size_t)snprintf(out + used, size - used, "%s%s", used ? ", " : "",
+			                         (*p)->name);
+	}
+}
+
+/* --no-service-check, for a plugin whose protocol confirms the service after
+ * the handshake, or for check_tls with the protocols that do. */
+static void print_service_check_help(FILE *out, const struct tls_protocol *protocol)
+{
+	char names[128];
+
+	if (protocol && !protocol->service_check)
+		return;
+	fputs("     --no-service-check    do not ask the service behind TLS to confirm itself\n",
+	      out);
+	if (protocol)
+		return;
+	service_checkers(names, sizeof(names));
+	fprintf(out, "                           (-P %s)\n", names);
+}
+
 static void print_connection_help(FILE *out, const struct tls_protocol *protocol)
 {
 	fputs("\nConnection:\n"
@@ -209,6 +241,7 @@ static void print_connection_help(FILE *out, const struct tls_protocol *protocol
 	fputs(" -4, -6                    use IPv4 / IPv6 addresses only\n"
 	      "     --implicit-tls        start TLS at connect, not with the protocol's upgrade\n",
 	      out);
+	print_service_check_help(out, protocol);
 	if (protocol) {
 		print_protocol_options(out, protocol, false);
 		return;
@@ -434,6 +467,12 @@ static void build_table(const struct cli_plugin *plugin, struct option_table *t)
 		        OPT_RULE_FIRST + i};
 	table_add_shared(t, shared_options_after_rules);
 	for (const struct tls_protocol *const *p = protocol_all(); *p; p++) {
+		if ((plugin->protocol == NULL || strcmp(plugin->protocol, (*p)->name) == 0) &&
+		    (*p)->service_check && !table_has(t, "no-service-check"))
+			t->rows[t->count++] = (struct option){"no-service-check", no_argument, NULL,
+			                                      OPT_NO_SERVICE_CHECK};
+	}
+	for (const struct tls_protocol *const *p = protocol_all(); *p; p++) {
 		if (plugin->protocol == NULL || strcmp(plugin->protocol, (*p)->name) == 0)
 			table_add_protocol(t, *p);
 	}
@@ -597,6 +636,9 @@ static int take_option(int c, const struct cli_plugin *plugin, const struct opti
 	case OPT_NO_VERIFY_NAME:
 		raw->no_verify_name = true;
 		return 1;
+	case OPT_NO_SERVICE_CHECK:
+		raw->no_service_check = true;
+		return 1;
 	case 'C':
 		return add_ca_file(settings, optarg, f) < 0 ? -1 : 1;
 	case 'h':
@@ -663,7 +705,27 @@ static int assign_protocol_values(const struct raw_args *raw, struct settings *s
 			return -1;
 		}
 		settings->probe.protocol_args.values[index] = g->value ? g->value : "";
+		if (settings->probe.protocol->options[index].service_check_alias)
+			settings->probe.skip_service_check = true;
 	}
+	return 0;
+}
+
+/* --no-service-check: only a protocol with a request of its own after the
+ * handshake has one to skip. */
+static int take_service_check(const struct raw_args *raw, struct settings *settings,
+                              struct fault *f)
+{
+	char names[128];
+
+	if (!raw->no_service_check)
+		return 0;
+	if (!settings->probe.protocol->service_check) {
+		service_checkers(names, sizeof(names));
+		fault_set(f, FAULT_USAGE, "--no-service-check applies to %s only", names);
+		return -1;
+	}
+	settings->probe.skip_service_check = true;
 	return 0;
 }
 
@@ -677,7 +739,8 @@ static int choose_protocol(const struct cli_plugin *plugin, const struct raw_arg
 		fault_set(f, FAULT_USAGE, "unknown protocol '%s' (-P help lists them)", name);
 		return -1;
 	}
-	if (assign_protocol_values(raw, settings, f) < 0)
+	if (assign_protocol_values(raw, settings, f) < 0 ||
+	    take_service_check(raw, settings, f) < 0)
 		return -1;
 	if (settings->probe.protocol->validate &&
 	    settings->probe.protocol->validate(&settings->probe.protocol_args, f) < 0)
@@ -745,22 +808,36 @@ static int derive_address(const char *given, char *out, struct fault *f)
 	return 0;
 }
 
-static int derive_addresses(const struct raw_args *raw, struct settings *settings, struct fault *f)
+/* A protocol option that makes HOST a mail domain (SMTP's --mx): the names and
+ * addresses are then the domain's MX hosts. */
+static int check_mail_domain(const struct raw_args *raw, const struct settings *settings,
+                             struct fault *f)
 {
-	if (settings->probe.profile.mail_domain &&
-	    (raw->address_count > 0 || raw->sni_count > 0 || settings->probe.name_file != NULL ||
-	     raw->verify_name != NULL)) {
+	const struct protocol_profile *p = &settings->probe.profile;
+	const char *option = p->mail_domain_option ? p->mail_domain_option : "";
+
+	if (!p->mail_domain)
+		return 0;
+	if (raw->address_count > 0 || raw->sni_count > 0 || settings->probe.name_file != NULL ||
+	    raw->verify_name != NULL) {
 		fault_set(f, FAULT_USAGE,
-		          "--mx: the names and addresses are the MX hosts', so "
-		          "--address, --sni, --sni-file and --verify-name do not apply");
+		          "--%s: the names and addresses are the MX hosts', so "
+		          "--address, --sni, --sni-file and --verify-name do not apply",
+		          option);
 		return -1;
 	}
-	if (settings->probe.profile.mail_domain &&
-	    hostname_is_ip_literal(settings->probe.host_ascii)) {
-		fault_set(f, FAULT_USAGE, "--mx takes a mail domain, not an address ('%s')",
+	if (hostname_is_ip_literal(settings->probe.host_ascii)) {
+		fault_set(f, FAULT_USAGE, "--%s takes a mail domain, not an address ('%s')", option,
 		          settings->probe.host);
 		return -1;
 	}
+	return 0;
+}
+
+static int derive_addresses(const struct raw_args *raw, struct settings *settings, struct fault *f)
+{
+	if (check_mail_domain(raw, settings, f) < 0)
+		return -1;
 	if (settings->probe.all_addresses && raw->address_count > 0) {
 		fault_set(f, FAULT_USAGE,
 		          "--all-addresses and --address contradict each other: -A resolves HOST, "

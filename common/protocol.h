@@ -29,6 +29,10 @@ struct protocol_option {
 	const char *name;       /* "ehlo": the long option, without dashes */
 	const char *value_name; /* "NAME" for --ehlo=NAME; NULL for a flag */
 	const char *help;       /* one line for --help, without the option itself */
+	/* Another name of --no-service-check, kept for the command lines that
+	 * used it before the shared name (--no-ping): the value is not the
+	 * protocol's to read. */
+	bool service_check_alias;
 };
 
 /* The values given for a protocol's options, indexed like its option table:
@@ -49,6 +53,8 @@ struct protocol_profile {
 	unsigned short second_implicit_port;
 	/* HOST is a mail domain: the targets are the MX hosts it publishes. */
 	bool mail_domain;
+	/* The protocol option that made it one ("mx"), for the messages. */
+	const char *mail_domain_option;
 };
 
 /* What upgrade() and after() work with. */
@@ -106,6 +112,10 @@ struct tls_protocol {
 	 * there is nothing to confirm. Returns 0, or -1 with F saying what answered
 	 * (or that nothing did). */
 	int (*after)(const struct protocol_context *ctx, struct fault *f);
+	/* after() sends a request of its own to confirm the service (ApiVersions,
+	 * PING, CONNECT, "Who am I?"): --no-service-check skips it, for a service
+	 * that must not be asked, or that logs every client it answers. */
+	bool service_check;
 	/* For protocols where the server speaks first: how well BYTES, the first LEN
 	 * bytes it sent unasked (NUL-terminated after them), match its greeting.
 	 * LINE is their first line without CR LF, stopped at a NUL byte. NULL when

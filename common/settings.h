@@ -48,6 +48,9 @@ struct settings_probe {
 	unsigned port;
 	int family;        /* AF_UNSPEC, AF_INET, AF_INET6 */
 	bool implicit_tls; /* start TLS at connect, whatever the port */
+	/* --no-service-check (or its protocol's alias): the protocol's after()
+	 * request is not sent */
+	bool skip_service_check;
 
 	const char *host;              /* as given */
 	char host_ascii[HOSTNAME_MAX]; /* A-labels, lowercase */

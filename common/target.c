@@ -159,6 +159,15 @@ static void run_look(struct target *t, const struct deadline *dl)
 	net_conn_set_deadline(&t->conn, dl);
 }
 
+/* The protocol's after() step, unless it is a request --no-service-check turned
+ * off. */
+static bool after_wanted(const struct settings *settings)
+{
+	const struct tls_protocol *p = settings->probe.protocol;
+
+	return p->after != NULL && !(p->service_check && settings->probe.skip_service_check);
+}
+
 static bool refused(const struct tls_probe *p)
 {
 	return probe_client_cert(p) == PROBE_CLIENT_CERT_REQUIRED ||
@@ -184,7 +193,7 @@ static void after_handshake(struct target *t, const struct settings *settings,
 	if (probe_attach(t->probe, &t->conn, &f) == 0) {
 		heard = t->conn.received;
 		/* A server that refused us has closed the channel: nothing to ask it. */
-		if (settings->probe.protocol->after != NULL && !refused(t->probe)) {
+		if (after_wanted(settings) && !refused(t->probe)) {
 			run_after(t, settings, dl);
 			answered = t->conn.received > heard;
 			t->service_answered = t->after_failure.kind == FAULT_NONE && answered;

@@ -225,3 +225,85 @@ int textproto_read_status(struct net_conn *c, const struct textproto_step *step,
 	}
 	return too_many_lines(step, f);
 }
+
+/* "+OK ..." goes ahead, "-ERR ..." refuses; anything else is not the protocol. */
+static int read_plus(struct net_conn *c, const struct textproto_step *step, bool *go,
+                     char text[TEXTPROTO_QUOTE_SIZE], struct fault *f)
+{
+	char line[TEXTPROTO_LINE_MAX + 1];
+
+	if (textproto_read_line(c, step, line, f) < 0)
+		return -1;
+	*go = textproto_word_first(line, "+OK");
+	if (!*go && !textproto_word_first(line, "-ERR"))
+		return textproto_unexpected(step, line, f);
+	textproto_quote(text, TEXTPROTO_QUOTE_SIZE, line);
+	return 0;
+}
+
+/* A status line; with a tag, an untagged BYE is the server closing, not an
+ * answer to the command. */
+static int read_status_answer(struct net_conn *c, const struct textproto_go_ahead *g, bool *go,
+                              char text[TEXTPROTO_QUOTE_SIZE], struct fault *f)
+{
+	struct textproto_status st;
+
+	if (textproto_read_status(c, g->step, g->tag, NULL, NULL, &st, f) < 0)
+		return -1;
+	if (g->tag != NULL && st.word == TEXTPROTO_BYE) {
+		fault_set(f, FAULT_PEER, "server closed the session after %s: %s", g->command,
+		          st.text);
+		return -1;
+	}
+	*go = st.word == TEXTPROTO_OK;
+	snprintf(text, TEXTPROTO_QUOTE_SIZE, "%s", st.text);
+	return 0;
+}
+
+static int read_answer(struct net_conn *c, const struct textproto_go_ahead *g, bool *go,
+                       char text[TEXTPROTO_QUOTE_SIZE], struct fault *f)
+{
+	struct textproto_reply r;
+
+	switch (g->answer) {
+	case TEXTPROTO_ANSWER_CODE:
+		if (textproto_read_reply(c, g->step, g->style, NULL, NULL, &r, f) < 0)
+			return -1;
+		*go = r.code == g->code;
+		snprintf(text, TEXTPROTO_QUOTE_SIZE, "%s", r.text);
+		return 0;
+	case TEXTPROTO_ANSWER_STATUS:
+		return read_status_answer(c, g, go, text, f);
+	case TEXTPROTO_ANSWER_PLUS:
+		return read_plus(c, g->step, go, text, f);
+	}
+	fault_set(f, FAULT_INTERNAL, "unknown answer form %d", (int)g->answer);
+	return -1;
+}
+
+int textproto_go_ahead(struct net_conn *c, const struct textproto_go_ahead *g, struct fault *f)
+{
+	char cmd[TEXTPROTO_LINE_MAX + 1], text[TEXTPROTO_QUOTE_SIZE];
+	bool go = false;
+
+	if (g->answer == TEXTPROTO_ANSWER_STATUS && g->tag != NULL)
+		snprintf(cmd, sizeof(cmd), "%s %s\r\n", g->tag, g->command);
+	else
+		snprintf(cmd, sizeof(cmd), "%s\r\n", g->command);
+	if (textproto_send(c, cmd, g->command, f) < 0 || read_answer(c, g, &go, text, f) < 0)
+		return -1;
+	if (!go) {
+		fault_set(f, FAULT_NO_TLS, "%s refused: %s", g->command, text);
+		return -1;
+	}
+	return 0;
+}
+
+int textproto_greeting_again(struct net_conn *c, bool tls_on_connect,
+                             textproto_greeting_fn *greeting, const struct textproto_step *step,
+                             struct fault *f)
+{
+	if (!tls_on_connect)
+		return 0;
+	return greeting(c, step, f);
+}

@@ -116,6 +116,45 @@ int textproto_read_status(struct net_conn *c, const struct textproto_step *step,
  * before WHAT was sent; refusing", or net's write faults. */
 int textproto_send(struct net_conn *c, const char *cmd, const char *what, struct fault *f);
 
+/* How the reply to a go-ahead command reads. */
+enum textproto_answer {
+	TEXTPROTO_ANSWER_CODE,   /* a numbered reply: CODE goes ahead (SMTP, FTP, NNTP) */
+	TEXTPROTO_ANSWER_STATUS, /* a status line: OK goes ahead (IMAP, ManageSieve) */
+	TEXTPROTO_ANSWER_PLUS,   /* one line: "+OK" goes ahead, "-ERR" refuses (POP3) */
+};
+
+/* A command that asks for TLS, and the reply that lets it start. */
+struct textproto_go_ahead {
+	const char *command;               /* "STARTTLS", sent with CR LF */
+	const struct textproto_step *step; /* the reply awaited */
+	enum textproto_answer answer;
+	enum textproto_style style; /* TEXTPROTO_ANSWER_CODE: how its lines look */
+	int code;                   /* TEXTPROTO_ANSWER_CODE: the go-ahead (220) */
+	/* TEXTPROTO_ANSWER_STATUS: the command's tag ("a002"), sent before it and
+	 * awaited on its status line; NULL for an untagged status (ManageSieve). */
+	const char *tag;
+};
+
+/* Send G's command into silence, read its whole reply and nothing after it, and
+ * stop at the go-ahead. Returns 0, or -1: FAULT_NO_TLS "COMMAND refused: 'quoted
+ * reply'" for any other answer; with a tag, FAULT_PEER "server closed the session
+ * after COMMAND: 'quoted'" for an untagged BYE; the faults of textproto_send()
+ * and of the reply's reader. */
+int textproto_go_ahead(struct net_conn *c, const struct textproto_go_ahead *g, struct fault *f);
+
+/* Read a greeting under STEP: 0 when it welcomes, or -1 with F. */
+typedef int textproto_greeting_fn(struct net_conn *c, const struct textproto_step *step,
+                                  struct fault *f);
+
+/* The after() step of a protocol whose server greets first. When TLS started at
+ * connect (TLS_ON_CONNECT), the greeting comes over TLS: GREETING reads it under
+ * STEP ("the FTP greeting over TLS"), and its welcome confirms the service behind
+ * the TLS endpoint. After an upgrade the greeting was read before TLS and the
+ * server waits for a command: nothing is read. Returns 0, or GREETING's -1. */
+int textproto_greeting_again(struct net_conn *c, bool tls_on_connect,
+                             textproto_greeting_fn *greeting, const struct textproto_step *step,
+                             struct fault *f);
+
 /* Does S open with WORD (ASCII case-insensitive), followed by a space or the end?
  * ("STARTTLS" opens "STARTTLS" and "STLS" opens "STLS x"; "STARTTLSX" is another
  * word.) */

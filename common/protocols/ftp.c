@@ -36,35 +36,27 @@ static int ftp_greeting(struct net_conn *c, const struct textproto_step *step, s
 
 /* 234 is the go-ahead. Anything else refuses: 500/502 (AUTH unknown), 504 (TLS not
  * a supported mechanism), 534 (policy), 431 (unavailable), 530 and the like. */
-static int ftp_auth_tls(struct net_conn *c, struct fault *f)
-{
-	struct textproto_reply r;
-
-	if (textproto_send(c, "AUTH TLS\r\n", "AUTH TLS", f) < 0)
-		return -1;
-	if (textproto_read_reply(c, &step_auth, TEXTPROTO_FIRST_AND_LAST, NULL, NULL, &r, f) < 0)
-		return -1;
-	if (r.code != 234) {
-		fault_set(f, FAULT_NO_TLS, "AUTH TLS refused: %s", r.text);
-		return -1;
-	}
-	return 0;
-}
+static const struct textproto_go_ahead auth_tls = {
+        .command = "AUTH TLS",
+        .step = &step_auth,
+        .answer = TEXTPROTO_ANSWER_CODE,
+        .style = TEXTPROTO_FIRST_AND_LAST,
+        .code = 234,
+};
 
 static int ftp_upgrade(const struct protocol_context *ctx, struct fault *f)
 {
 	if (ftp_greeting(ctx->conn, &step_greeting, f) < 0)
 		return -1;
-	return ftp_auth_tls(ctx->conn, f);
+	return textproto_go_ahead(ctx->conn, &auth_tls, f);
 }
 
 /* Implicit FTPS: the greeting comes over TLS and confirms an FTP server behind
  * the TLS endpoint. After AUTH TLS the server waits for a command. */
 static int ftp_after(const struct protocol_context *ctx, struct fault *f)
 {
-	if (!ctx->tls_on_connect)
-		return 0;
-	return ftp_greeting(ctx->conn, &step_greeting_tls, f);
+	return textproto_greeting_again(ctx->conn, ctx->tls_on_connect, ftp_greeting,
+	                                &step_greeting_tls, f);
 }
 
 /* "220 (vsFTPd 3.0.3)", or "120" when ready later. SMTP servers greet with 220

@@ -97,17 +97,17 @@ static int imap_capability(struct net_conn *c, struct fault *f)
 	return 0;
 }
 
-static int imap_starttls(struct net_conn *c, struct fault *f)
-{
-	struct textproto_status st;
+static const struct textproto_go_ahead starttls = {
+        .command = "STARTTLS",
+        .step = &step_starttls,
+        .answer = TEXTPROTO_ANSWER_STATUS,
+        .tag = TAG_STARTTLS,
+};
 
-	if (imap_command(c, TAG_STARTTLS, "STARTTLS", &step_starttls, NULL, NULL, &st, f) < 0)
-		return -1;
-	if (st.word != TEXTPROTO_OK) {
-		fault_set(f, FAULT_NO_TLS, "STARTTLS refused: %s", st.text);
-		return -1;
-	}
-	return 0;
+/* Over TLS, a PREAUTH greeting proves an IMAP server as well as OK does. */
+static int imap_greeting_tls(struct net_conn *c, const struct textproto_step *step, struct fault *f)
+{
+	return imap_greeting(c, step, true, f);
 }
 
 /* RFC 3501 6.2.1: the greeting, CAPABILITY (asked even when the greeting carries
@@ -118,16 +118,15 @@ static int imap_upgrade(const struct protocol_context *ctx, struct fault *f)
 	if (imap_greeting(ctx->conn, &step_greeting, false, f) < 0 ||
 	    imap_capability(ctx->conn, f) < 0)
 		return -1;
-	return imap_starttls(ctx->conn, f);
+	return textproto_go_ahead(ctx->conn, &starttls, f);
 }
 
 /* IMAPS (RFC 8314): the greeting comes over TLS and confirms an IMAP server behind
  * the TLS endpoint. After STARTTLS the server says nothing until asked. */
 static int imap_after(const struct protocol_context *ctx, struct fault *f)
 {
-	if (!ctx->tls_on_connect)
-		return 0;
-	return imap_greeting(ctx->conn, &step_greeting_tls, true, f);
+	return textproto_greeting_again(ctx->conn, ctx->tls_on_connect, imap_greeting_tls,
+	                                &step_greeting_tls, f);
 }
 
 /* "* OK [CAPABILITY ...] ready", or "* PREAUTH" (RFC 3501 7.1). */

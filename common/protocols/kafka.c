@@ -14,9 +14,8 @@
 enum { KAFKA_OPT_NO_API_CHECK };
 
 static const struct protocol_option kafka_options[] = {
-        [KAFKA_OPT_NO_API_CHECK] = {"no-api-check", NULL,
-                                    "do not send ApiVersions after the handshake"},
-        {NULL, NULL, NULL},
+        [KAFKA_OPT_NO_API_CHECK] = {"no-api-check", NULL, "alias of --no-service-check", true},
+        {NULL, NULL, NULL, false},
 };
 
 #define KAFKA_API_VERSIONS 18
@@ -95,8 +94,6 @@ static int kafka_after(const struct protocol_context *ctx, struct fault *f)
 	size_t start = c->received;
 	uint32_t size;
 
-	if (ctx->args->values[KAFKA_OPT_NO_API_CHECK] != NULL)
-		return 0;
 	if (net_send_into_silence(c, api_versions, sizeof(api_versions), "ApiVersions", f) < 0 ||
 	    net_read_exact(c, header, sizeof(header), answer, f) < 0)
 		return protocol_no_answer(f, awaited, c->received - start);
@@ -116,4 +113,5 @@ const struct tls_protocol protocol_kafka = {
         .implicit_port = 9093,
         .options = kafka_options,
         .after = kafka_after,
+        .service_check = true,
 };

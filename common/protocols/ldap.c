@@ -22,9 +22,8 @@ static const char whoami_request[] = "\x30\x1e\x02\x01\x01\x77\x19\x80\x17" WHOA
 enum { LDAP_OPT_NO_WHOAMI };
 
 static const struct protocol_option ldap_options[] = {
-        [LDAP_OPT_NO_WHOAMI] = {"no-whoami", NULL,
-                                "do not send \"Who am I?\" after the handshake on LDAPS"},
-        {NULL, NULL, NULL},
+        [LDAP_OPT_NO_WHOAMI] = {"no-whoami", NULL, "alias of --no-service-check", true},
+        {NULL, NULL, NULL, false},
 };
 
 /* RFC 4511 4.4.1: what a server sends, unasked, before it drops the connection. */
@@ -377,7 +376,7 @@ static int ldap_after(const struct protocol_context *ctx, struct fault *f)
 	char result[FAULT_TEXT_SIZE];
 	size_t len;
 
-	if (!ctx->tls_on_connect || ctx->args->values[LDAP_OPT_NO_WHOAMI] != NULL)
+	if (!ctx->tls_on_connect)
 		return 0;
 	if (net_write_all(ctx->conn, whoami_request, sizeof(whoami_request) - 1,
 	                  "the Who am I? request", f) < 0 ||
@@ -402,4 +401,5 @@ const struct tls_protocol protocol_ldap = {
         .options = ldap_options,
         .upgrade = ldap_upgrade,
         .after = ldap_after,
+        .service_check = true,
 };

@@ -15,9 +15,8 @@
 enum { MQTT_OPT_NO_CONNECT };
 
 static const struct protocol_option mqtt_options[] = {
-        [MQTT_OPT_NO_CONNECT] = {"no-mqtt-connect", NULL,
-                                 "do not send CONNECT after the handshake"},
-        {NULL, NULL, NULL},
+        [MQTT_OPT_NO_CONNECT] = {"no-mqtt-connect", NULL, "alias of --no-service-check", true},
+        {NULL, NULL, NULL, false},
 };
 
 #define MQTT_CONNECT    0x10
@@ -113,8 +112,6 @@ static int mqtt_after(const struct protocol_context *ctx, struct fault *f)
 	struct fault ignored;
 	size_t len;
 
-	if (ctx->args->values[MQTT_OPT_NO_CONNECT] != NULL)
-		return 0;
 	len = connect_packet(packet);
 	if (len == 0) {
 		fault_set(f, FAULT_INTERNAL, "no random bytes for the MQTT client id");
@@ -144,4 +141,5 @@ const struct tls_protocol protocol_mqtt = {
         .implicit_port = 8883,
         .options = mqtt_options,
         .after = mqtt_after,
+        .service_check = true,
 };

@@ -66,19 +66,13 @@ static int nntp_capabilities(struct net_conn *c, bool *offered, struct fault *f)
 }
 
 /* 382 is the go-ahead; 580 says TLS cannot start, 502 that it is not offered. */
-static int nntp_starttls(struct net_conn *c, struct fault *f)
-{
-	struct textproto_reply r;
-
-	if (textproto_send(c, "STARTTLS\r\n", "STARTTLS", f) < 0 ||
-	    nntp_status(c, &step_starttls, &r, f) < 0)
-		return -1;
-	if (r.code != 382) {
-		fault_set(f, FAULT_NO_TLS, "STARTTLS refused: %s", r.text);
-		return -1;
-	}
-	return 0;
-}
+static const struct textproto_go_ahead starttls = {
+        .command = "STARTTLS",
+        .step = &step_starttls,
+        .answer = TEXTPROTO_ANSWER_CODE,
+        .style = TEXTPROTO_ONE_LINE,
+        .code = 382,
+};
 
 static int nntp_upgrade(const struct protocol_context *ctx, struct fault *f)
 {
@@ -91,16 +85,15 @@ static int nntp_upgrade(const struct protocol_context *ctx, struct fault *f)
 		fault_set(f, FAULT_NO_TLS, "server does not offer STARTTLS");
 		return -1;
 	}
-	return nntp_starttls(ctx->conn, f);
+	return textproto_go_ahead(ctx->conn, &starttls, f);
 }
 
 /* NNTPS: the greeting comes over TLS and confirms a news server behind the TLS
  * endpoint. After STARTTLS the server waits for a command. */
 static int nntp_after(const struct protocol_context *ctx, struct fault *f)
 {
-	if (!ctx->tls_on_connect)
-		return 0;
-	return nntp_greeting(ctx->conn, &step_greeting_tls, f);
+	return textproto_greeting_again(ctx->conn, ctx->tls_on_connect, nntp_greeting,
+	                                &step_greeting_tls, f);
 }
 
 /* "200 news.example.com ready" or 201 (RFC 3977 5.1): no other protocol of the

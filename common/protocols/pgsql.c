@@ -8,8 +8,8 @@ enum { PGSQL_OPT_DIRECT };
 
 static const struct protocol_option pgsql_options[] = {
         [PGSQL_OPT_DIRECT] = {"direct", NULL,
-                              "PostgreSQL 17 direct TLS: TLS at connect, ALPN postgresql"},
-        {NULL, NULL, NULL},
+                              "PostgreSQL 17 direct TLS: TLS at connect, ALPN postgresql", false},
+        {NULL, NULL, NULL, false},
 };
 
 /* PostgreSQL "SSL Session Encryption": the SSLRequest packet, length 8 and the

@@ -73,20 +73,11 @@ static int pop3_capa(struct net_conn *c, struct fault *f)
 	return 0;
 }
 
-static int pop3_stls(struct net_conn *c, struct fault *f)
-{
-	char text[TEXTPROTO_QUOTE_SIZE];
-	bool ok;
-
-	if (textproto_send(c, "STLS\r\n", "STLS", f) < 0 ||
-	    pop3_status(c, &step_stls, &ok, text, f) < 0)
-		return -1;
-	if (!ok) {
-		fault_set(f, FAULT_NO_TLS, "STLS refused: %s", text);
-		return -1;
-	}
-	return 0;
-}
+static const struct textproto_go_ahead stls = {
+        .command = "STLS",
+        .step = &step_stls,
+        .answer = TEXTPROTO_ANSWER_PLUS,
+};
 
 /* RFC 2595 4: greeting, CAPA, STLS, one command at a time and not a byte read
  * past the "+OK" go-ahead. */
@@ -94,16 +85,15 @@ static int pop3_upgrade(const struct protocol_context *ctx, struct fault *f)
 {
 	if (pop3_greeting(ctx->conn, &step_greeting, f) < 0 || pop3_capa(ctx->conn, f) < 0)
 		return -1;
-	return pop3_stls(ctx->conn, f);
+	return textproto_go_ahead(ctx->conn, &stls, f);
 }
 
 /* POP3S (RFC 8314): the greeting comes over TLS and confirms a POP3 server behind
  * the TLS endpoint. After STLS the server says nothing until asked. */
 static int pop3_after(const struct protocol_context *ctx, struct fault *f)
 {
-	if (!ctx->tls_on_connect)
-		return 0;
-	return pop3_greeting(ctx->conn, &step_greeting_tls, f);
+	return textproto_greeting_again(ctx->conn, ctx->tls_on_connect, pop3_greeting,
+	                                &step_greeting_tls, f);
 }
 
 /* "+OK Dovecot ready." (RFC 1939 4). */

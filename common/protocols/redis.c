@@ -14,8 +14,8 @@
 enum { REDIS_OPT_NO_PING };
 
 static const struct protocol_option redis_options[] = {
-        [REDIS_OPT_NO_PING] = {"no-ping", NULL, "do not send PING after the handshake"},
-        {NULL, NULL, NULL},
+        [REDIS_OPT_NO_PING] = {"no-ping", NULL, "alias of --no-service-check", true},
+        {NULL, NULL, NULL, false},
 };
 
 static const struct textproto_step step_pong = {"the reply to PING", "Redis reply to PING"};
@@ -55,8 +55,6 @@ static int redis_after(const struct protocol_context *ctx, struct fault *f)
 	char line[TEXTPROTO_LINE_MAX + 1];
 	size_t start = c->received;
 
-	if (ctx->args->values[REDIS_OPT_NO_PING] != NULL)
-		return 0;
 	if (net_send_into_silence(c, "PING\r\n", 6, "PING", f) < 0 ||
 	    textproto_read_line(c, &step_pong, line, f) < 0)
 		return protocol_no_answer(f, step_pong.name, c->received - start);
@@ -73,4 +71,5 @@ const struct tls_protocol protocol_redis = {
         .implicit_port = 6379,
         .options = redis_options,
         .after = redis_after,
+        .service_check = true,
 };

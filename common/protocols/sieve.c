@@ -40,26 +40,18 @@ static int sieve_greeting(struct net_conn *c, struct fault *f)
 	return 0;
 }
 
-static int sieve_starttls(struct net_conn *c, struct fault *f)
-{
-	struct textproto_status st;
-
-	if (textproto_send(c, "STARTTLS\r\n", "STARTTLS", f) < 0 ||
-	    textproto_read_status(c, &step_starttls, NULL, NULL, NULL, &st, f) < 0)
-		return -1;
-	if (st.word != TEXTPROTO_OK) {
-		fault_set(f, FAULT_NO_TLS, "STARTTLS refused: %s", st.text);
-		return -1;
-	}
-	return 0;
-}
+static const struct textproto_go_ahead starttls = {
+        .command = "STARTTLS",
+        .step = &step_starttls,
+        .answer = TEXTPROTO_ANSWER_STATUS,
+};
 
 /* RFC 5804 2.2: the capabilities, STARTTLS, and not a byte read past its OK. */
 static int sieve_upgrade(const struct protocol_context *ctx, struct fault *f)
 {
 	if (sieve_greeting(ctx->conn, f) < 0)
 		return -1;
-	return sieve_starttls(ctx->conn, f);
+	return textproto_go_ahead(ctx->conn, &starttls, f);
 }
 
 /* The capability list, each line opening with a quoted name ("IMPLEMENTATION"

@@ -14,10 +14,11 @@ enum { SMTP_OPT_EHLO, SMTP_OPT_LMTP, SMTP_OPT_MX };
 
 static const struct protocol_option smtp_options[] = {
         [SMTP_OPT_EHLO] = {"ehlo", "NAME",
-                           "name sent with EHLO or LHLO (default: this host's name)"},
-        [SMTP_OPT_LMTP] = {"lmtp", NULL, "speak LMTP (RFC 2033): LHLO instead of EHLO"},
-        [SMTP_OPT_MX] = {"mx", NULL, "HOST is a mail domain: check every MX host it publishes"},
-        {NULL, NULL, NULL},
+                           "name sent with EHLO or LHLO (default: this host's name)", false},
+        [SMTP_OPT_LMTP] = {"lmtp", NULL, "speak LMTP (RFC 2033): LHLO instead of EHLO", false},
+        [SMTP_OPT_MX] = {"mx", NULL, "HOST is a mail domain: check every MX host it publishes",
+                         false},
+        {NULL, NULL, NULL, false},
 };
 
 /* SMTP and LMTP differ before TLS only in the command that greets the server, and
@@ -134,20 +135,13 @@ static int smtp_ehlo(struct net_conn *c, const struct protocol_args *a, struct f
 	return 0;
 }
 
-static int smtp_starttls(struct net_conn *c, struct fault *f)
-{
-	struct textproto_reply r;
-
-	if (textproto_send(c, "STARTTLS\r\n", "STARTTLS", f) < 0)
-		return -1;
-	if (textproto_read_reply(c, &step_starttls, TEXTPROTO_EVERY_LINE, NULL, NULL, &r, f) < 0)
-		return -1;
-	if (r.code != 220) {
-		fault_set(f, FAULT_NO_TLS, "STARTTLS refused: %s", r.text);
-		return -1;
-	}
-	return 0;
-}
+static const struct textproto_go_ahead starttls = {
+        .command = "STARTTLS",
+        .step = &step_starttls,
+        .answer = TEXTPROTO_ANSWER_CODE,
+        .style = TEXTPROTO_EVERY_LINE,
+        .code = 220,
+};
 
 /* RFC 3207: one command at a time, never pipelined, and not a byte read past the
  * final 220 go-ahead (the caller refuses anything already buffered). LMTP (RFC
@@ -157,7 +151,7 @@ static int smtp_upgrade(const struct protocol_context *ctx, struct fault *f)
 	if (smtp_greeting(ctx->conn, &dialect_of(ctx->args)->greeting, f) < 0 ||
 	    smtp_ehlo(ctx->conn, ctx->args, f) < 0)
 		return -1;
-	return smtp_starttls(ctx->conn, f);
+	return textproto_go_ahead(ctx->conn, &starttls, f);
 }
 
 /* SMTPS (RFC 8314): the greeting comes over TLS, so reading it confirms a mail
@@ -165,15 +159,15 @@ static int smtp_upgrade(const struct protocol_context *ctx, struct fault *f)
  * STARTTLS the server waits for our EHLO, and its greeting was read already. */
 static int smtp_after(const struct protocol_context *ctx, struct fault *f)
 {
-	if (!ctx->tls_on_connect)
-		return 0;
-	return smtp_greeting(ctx->conn, &dialect_of(ctx->args)->greeting_tls, f);
+	return textproto_greeting_again(ctx->conn, ctx->tls_on_connect, smtp_greeting,
+	                                &dialect_of(ctx->args)->greeting_tls, f);
 }
 
 /* --mx: reach the domain the way senders do, through its MX records. */
 static void smtp_profile(const struct protocol_args *a, struct protocol_profile *profile)
 {
 	profile->mail_domain = a->values[SMTP_OPT_MX] != NULL;
+	profile->mail_domain_option = smtp_options[SMTP_OPT_MX].name;
 }
 
 /* "220 mx.example.com ESMTP Postfix": FTP servers greet with 220 too, so only a

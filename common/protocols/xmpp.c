@@ -29,9 +29,9 @@ enum { XMPP_OPT_SERVER, XMPP_OPT_DOMAIN };
 
 static const struct protocol_option xmpp_options[] = {
         [XMPP_OPT_SERVER] = {"server", NULL,
-                             "server-to-server: ports 5269 and 5270, ALPN xmpp-server"},
-        [XMPP_OPT_DOMAIN] = {"xmpp-domain", "NAME", "XMPP domain sent in to= (default: -H)"},
-        {NULL, NULL, NULL},
+                             "server-to-server: ports 5269 and 5270, ALPN xmpp-server", false},
+        [XMPP_OPT_DOMAIN] = {"xmpp-domain", "NAME", "XMPP domain sent in to= (default: -H)", false},
+        {NULL, NULL, NULL, false},
 };
 
 static const struct textproto_step step_header = {"the XMPP stream header", "XMPP stream header"};

@@ -102,6 +102,13 @@ expect_check 'a TLS server that is not Kafka: WARNING, rule service' 1 \
 expect_check '--no-api-check: the certificate only, OK' 0 \
 	"^TLS OK - kafka\\.test:$P_NOT_KAFKA kafka: certificate" '@max-secs=2' \
 	-- "${KAFKA[@]}" -p "$P_NOT_KAFKA" --no-api-check
+expect_check '--no-service-check: the certificate only, OK' 0 \
+	"^TLS OK - kafka\\.test:$P_NOT_KAFKA kafka: certificate" '@max-secs=2' \
+	-- "${KAFKA[@]}" -p "$P_NOT_KAFKA" --no-service-check
+expect_check 'check_tls -P kafka --no-service-check: the certificate only, OK' 0 \
+	"^TLS OK - kafka\\.test:$P_NOT_KAFKA kafka: certificate" '@max-secs=2' \
+	-- "$CHECK_TLS" -P kafka -H kafka.test -I 127.0.0.1 -p "$P_NOT_KAFKA" -C ca.pem \
+	--no-service-check
 
 expect_check 'the broker without TLS: CRITICAL, the handshake failure named' 2 \
 	"^TLS CRITICAL - kafka\\.test:$P_PLAIN kafka: .*handshake" "$PERF_FAILED" '@max-secs=5' \

@@ -89,6 +89,14 @@ expect_check '--no-whoami: nothing asked behind TLS, OK' 0 \
 	"^TLS OK - 127\\.0\\.0\\.1:$SERVER_PORT ldap: certificate 'CN=ldap\\.test' expires in 199d" \
 	'@lines=1' -- "$CHECK_TLS_LDAP" -H 127.0.0.1 -p "$SERVER_PORT" -S ldap.test -C ca.pem \
 	--implicit-tls --no-whoami
+expect_check '--no-service-check: nothing asked behind TLS, OK' 0 \
+	"^TLS OK - 127\\.0\\.0\\.1:$SERVER_PORT ldap: certificate 'CN=ldap\\.test' expires in 199d" \
+	'@lines=1' -- "$CHECK_TLS_LDAP" -H 127.0.0.1 -p "$SERVER_PORT" -S ldap.test -C ca.pem \
+	--implicit-tls --no-service-check
+expect_check 'check_tls -P ldap --no-service-check: OK' 0 \
+	"^TLS OK - 127\\.0\\.0\\.1:$SERVER_PORT ldap: certificate 'CN=ldap\\.test' expires in 199d" \
+	'@lines=1' -- "$CHECK_TLS" -P ldap -H 127.0.0.1 -p "$SERVER_PORT" -S ldap.test -C ca.pem \
+	--implicit-tls --no-service-check
 
 # 3269 is an implicit-TLS port of the protocol's profile: no --implicit-tls needed.
 expect_check 'global catalog port 3269: TLS at connect by the port alone' 0 \

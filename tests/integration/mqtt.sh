@@ -11,6 +11,7 @@ CHECK_TLS_MQTT=$TLSCHECK_BUILDDIR/plugins/check_tls_mqtt
 require_server 'mosquitto (mosquitto)' test -x "$MOSQUITTO"
 require_server 'mosquitto_passwd (mosquitto)' command -v mosquitto_passwd
 require_server 'certtool (gnutls-bin)' command -v certtool
+require_server 'gnutls-serv (gnutls-bin)' command -v gnutls-serv
 require_plugin "$CHECK_TLS_MQTT"
 require_plugin "$CHECK_TLS"
 lib_init
@@ -76,5 +77,23 @@ expect_check 'a listener without TLS: CRITICAL, the handshake failure named' 2 \
 expect_check '--no-mqtt-connect and check_tls -P mqtt: OK' 0 \
 	"^TLS OK - mqtt\\.test:$P_OK mqtt: " \
 	-- "$CHECK_TLS" -P mqtt -H mqtt.test -I 127.0.0.1 -p "$P_OK" -C ca.pem --no-mqtt-connect
+
+# A TLS server that is not a broker: CONNECT goes unanswered unless it is not sent.
+start_gnutls_serv "$TEST_DIR/ok.pem" "$TEST_DIR/ok.key" --disable-client-cert ||
+	bail_out 'gnutls-serv did not start'
+P_NOT_MQTT=$SERVER_PORT
+expect_check 'a TLS server that is not a broker: WARNING' 1 \
+	"^TLS WARNING - mqtt\\.test:$P_NOT_MQTT mqtt: .*CONNACK" '@max-secs=5' \
+	-- "${MQTT[@]}" -p "$P_NOT_MQTT"
+expect_check '--no-service-check: nothing asked behind TLS, OK' 0 \
+	"^TLS OK - mqtt\\.test:$P_NOT_MQTT mqtt: certificate 'CN=mqtt\\.test'" '@lines=1' \
+	-- "${MQTT[@]}" -p "$P_NOT_MQTT" --no-service-check
+expect_check '--no-mqtt-connect, its alias: nothing asked behind TLS, OK' 0 \
+	"^TLS OK - mqtt\\.test:$P_NOT_MQTT mqtt: certificate 'CN=mqtt\\.test'" '@lines=1' \
+	-- "${MQTT[@]}" -p "$P_NOT_MQTT" --no-mqtt-connect
+expect_check 'check_tls -P mqtt --no-service-check: OK' 0 \
+	"^TLS OK - mqtt\\.test:$P_NOT_MQTT mqtt: certificate 'CN=mqtt\\.test'" '@lines=1' \
+	-- "$CHECK_TLS" -P mqtt -H mqtt.test -I 127.0.0.1 -p "$P_NOT_MQTT" -C ca.pem \
+	--no-service-check
 
 finish

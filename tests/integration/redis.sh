@@ -10,6 +10,7 @@ CHECK_TLS_REDIS=$TLSCHECK_BUILDDIR/plugins/check_tls_redis
 
 require_server 'redis-server (redis-server)' test -x "$REDIS"
 require_server 'certtool (gnutls-bin)' command -v certtool
+require_server 'gnutls-serv (gnutls-bin)' command -v gnutls-serv
 require_plugin "$CHECK_TLS_REDIS"
 require_plugin "$CHECK_TLS"
 lib_init
@@ -73,5 +74,23 @@ expect_check 'a server without TLS, -t 2: CRITICAL, the stalled handshake named'
 expect_check '--no-ping and check_tls -P redis: OK' 0 \
 	"^TLS OK - redis\\.test:$P_OK redis: " \
 	-- "$CHECK_TLS" -P redis -H redis.test -I 127.0.0.1 -p "$P_OK" -C ca.pem --no-ping
+
+# A TLS server that is not Redis: PING goes unanswered unless it is not sent.
+start_gnutls_serv "$TEST_DIR/ok.pem" "$TEST_DIR/ok.key" --disable-client-cert ||
+	bail_out 'gnutls-serv did not start'
+P_NOT_REDIS=$SERVER_PORT
+expect_check 'a TLS server that is not Redis: WARNING' 1 \
+	"^TLS WARNING - redis\\.test:$P_NOT_REDIS redis: .*PING" '@max-secs=5' \
+	-- "${REDIS_CHECK[@]}" -p "$P_NOT_REDIS"
+expect_check '--no-service-check: nothing asked behind TLS, OK' 0 \
+	"^TLS OK - redis\\.test:$P_NOT_REDIS redis: certificate 'CN=redis\\.test'" '@lines=1' \
+	-- "${REDIS_CHECK[@]}" -p "$P_NOT_REDIS" --no-service-check
+expect_check '--no-ping, its alias: nothing asked behind TLS, OK' 0 \
+	"^TLS OK - redis\\.test:$P_NOT_REDIS redis: certificate 'CN=redis\\.test'" '@lines=1' \
+	-- "${REDIS_CHECK[@]}" -p "$P_NOT_REDIS" --no-ping
+expect_check 'check_tls -P redis --no-service-check: OK' 0 \
+	"^TLS OK - redis\\.test:$P_NOT_REDIS redis: certificate 'CN=redis\\.test'" '@lines=1' \
+	-- "$CHECK_TLS" -P redis -H redis.test -I 127.0.0.1 -p "$P_NOT_REDIS" -C ca.pem \
+	--no-service-check
 
 finish

@@ -389,6 +389,66 @@ static void test_protocol_options(void **state)
 /* Every option of every protocol reaches its protocol through check_tls, with
  * its value: no clash with a shared option or with another protocol's option of
  * the same name but another kind (getopt_long would take the first row). */
+/* --mx is SMTP's option; what it forbids is said under its name. */
+static void test_mx_messages(void **state)
+{
+	struct settings settings;
+	struct fault f;
+	(void)state;
+
+	assert_int_equal(PARSE(&smtp, "-H", "example.com", "--mx"), CLI_RUN);
+	assert_true(settings.probe.profile.mail_domain);
+	expect_usage_error(PARSE(&smtp, "-H", "example.com", "--mx", "-I", "192.0.2.1"), &f,
+	                   "--mx: the names and addresses are the MX hosts', so --address, "
+	                   "--sni, --sni-file and --verify-name do not apply");
+	expect_usage_error(PARSE(&smtp, "-H", "192.0.2.1", "--mx"), &f,
+	                   "--mx takes a mail domain, not an address ('192.0.2.1')");
+	expect_usage_error(PARSE(&generic, "-H", "example.com", "-P", "imap", "--mx"), &f,
+	                   "--mx applies to smtp only");
+}
+
+/* One shared name skips the request after the handshake; each protocol's old
+ * name stays its alias; a protocol without such a request has none to skip. */
+static void test_no_service_check(void **state)
+{
+	static const char *const checkers[][2] = {
+	        {"kafka", "--no-api-check"},
+	        {"ldap", "--no-whoami"},
+	        {"mqtt", "--no-mqtt-connect"},
+	        {"redis", "--no-ping"},
+	};
+	struct settings settings;
+	struct fault f;
+	char name[32];
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(checkers) / sizeof(checkers[0]); i++) {
+		struct cli_plugin own = {.name = name, .protocol = checkers[i][0]};
+
+		snprintf(name, sizeof(name), "check_tls_%s", checkers[i][0]);
+		assert_int_equal(PARSE(&own, "-H", "a.example"), CLI_RUN);
+		assert_false(settings.probe.skip_service_check);
+		assert_int_equal(PARSE(&own, "-H", "a.example", "--no-service-check"), CLI_RUN);
+		assert_true(settings.probe.skip_service_check);
+		assert_int_equal(PARSE(&own, "-H", "a.example", checkers[i][1]), CLI_RUN);
+		assert_true(settings.probe.skip_service_check);
+		assert_int_equal(PARSE(&generic, "-H", "a.example", "-P", checkers[i][0],
+		                       "--no-service-check"),
+		                 CLI_RUN);
+		assert_true(settings.probe.skip_service_check);
+		assert_int_equal(
+		        PARSE(&generic, "-H", "a.example", checkers[i][1], "-P", checkers[i][0]),
+		        CLI_RUN);
+		assert_true(settings.probe.skip_service_check);
+	}
+	expect_usage_error(PARSE(&generic, "-H", "a.example", "-P", "smtp", "--no-service-check"),
+	                   &f, "--no-service-check applies to ldap, kafka, redis, mqtt only");
+	expect_usage_error(PARSE(&generic, "-H", "a.example", "--no-service-check"), &f,
+	                   "--no-service-check applies to");
+	expect_usage_error(PARSE(&smtp, "-H", "a.example", "--no-service-check"), &f,
+	                   "no-service-check");
+}
+
 static void test_every_protocol_option_parses(void **state)
 {
 	struct settings settings;
@@ -429,6 +489,8 @@ int main(void)
 	        cmocka_unit_test(test_family),
 	        cmocka_unit_test(test_protocol_options),
 	        cmocka_unit_test(test_every_protocol_option_parses),
+	        cmocka_unit_test(test_no_service_check),
+	        cmocka_unit_test(test_mx_messages),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -484,6 +484,98 @@ static void test_transport_carries_lines_and_writes(void **state)
 	assert_non_null(strstr(fx->fault.text, "closed the connection"));
 }
 
+/* Ask for TLS with G over a transport that answers REPLY; SENT gets what was
+ * sent. */
+static int go_ahead_run(struct fixture *fx, const struct textproto_go_ahead *g, const char *reply,
+                        char *sent, size_t size)
+{
+	struct trickle t = {.text = reply};
+	int rc;
+
+	net_conn_use(&fx->conn, &trickle_transport, &t);
+	rc = textproto_go_ahead(&fx->conn, g, &fx->fault);
+	snprintf(sent, size, "%.*s", (int)t.sent_len, t.sent);
+	return rc;
+}
+
+static void test_textproto_go_ahead(void **state)
+{
+	static const struct textproto_step step = {"the reply to GO", "reply to GO"};
+	static const struct textproto_go_ahead code = {
+	        "GO", &step, TEXTPROTO_ANSWER_CODE, TEXTPROTO_EVERY_LINE, 220, NULL};
+	static const struct textproto_go_ahead tagged = {
+	        "GO", &step, TEXTPROTO_ANSWER_STATUS, TEXTPROTO_EVERY_LINE, 0, "a9"};
+	static const struct textproto_go_ahead plus = {
+	        "GO", &step, TEXTPROTO_ANSWER_PLUS, TEXTPROTO_EVERY_LINE, 0, NULL};
+	struct fixture *fx = *state;
+	char sent[64];
+
+	assert_int_equal(go_ahead_run(fx, &code, "220-wait\r\n220 go\r\n", sent, sizeof(sent)), 0);
+	assert_string_equal(sent, "GO\r\n");
+	assert_int_equal(net_buffered(&fx->conn), 0);
+	assert_int_equal(go_ahead_run(fx, &code, "454 not now\r\n", sent, sizeof(sent)), -1);
+	assert_int_equal(fx->fault.kind, FAULT_NO_TLS);
+	assert_string_equal(fx->fault.text, "GO refused: 454 not now");
+	assert_int_equal(go_ahead_run(fx, &tagged, "* OK x\r\na9 OK go\r\n", sent, sizeof(sent)),
+	                 0);
+	assert_string_equal(sent, "a9 GO\r\n");
+	assert_int_equal(go_ahead_run(fx, &tagged, "a9 NO nope\r\n", sent, sizeof(sent)), -1);
+	assert_int_equal(fx->fault.kind, FAULT_NO_TLS);
+	assert_string_equal(fx->fault.text, "GO refused: a9 NO nope");
+	assert_int_equal(go_ahead_run(fx, &tagged, "* BYE off\r\n", sent, sizeof(sent)), -1);
+	assert_int_equal(fx->fault.kind, FAULT_PEER);
+	assert_string_equal(fx->fault.text, "server closed the session after GO: * BYE off");
+	assert_int_equal(go_ahead_run(fx, &plus, "+OK go\r\n", sent, sizeof(sent)), 0);
+	assert_string_equal(sent, "GO\r\n");
+	assert_int_equal(go_ahead_run(fx, &plus, "-ERR no\r\n", sent, sizeof(sent)), -1);
+	assert_int_equal(fx->fault.kind, FAULT_NO_TLS);
+	assert_string_equal(fx->fault.text, "GO refused: -ERR no");
+	assert_int_equal(go_ahead_run(fx, &plus, "+OKAY\r\n", sent, sizeof(sent)), -1);
+	assert_int_equal(fx->fault.kind, FAULT_PEER);
+	assert_string_equal(fx->fault.text, "unexpected reply to GO: '+OKAY'");
+}
+
+/* A reply already waiting cannot answer the command: nothing is sent. */
+static void test_textproto_go_ahead_into_silence(void **state)
+{
+	static const struct textproto_step step = {"the reply to GO", "reply to GO"};
+	static const struct textproto_go_ahead code = {
+	        "GO", &step, TEXTPROTO_ANSWER_CODE, TEXTPROTO_ONE_LINE, 382, NULL};
+	struct fixture *fx = *state;
+
+	peer_write(fx, "382 early\r\n");
+	assert_int_equal(net_await(&fx->conn, "the test line", &fx->fault), 0);
+	assert_int_equal(textproto_go_ahead(&fx->conn, &code, &fx->fault), -1);
+	assert_int_equal(fx->fault.kind, FAULT_PEER);
+	assert_non_null(strstr(fx->fault.text, "before GO was sent"));
+}
+
+static int greetings_read;
+
+static int count_greeting(struct net_conn *c, const struct textproto_step *step, struct fault *f)
+{
+	(void)c;
+	greetings_read++;
+	fault_set(f, FAULT_PEER, "read %s", step->awaited);
+	return -1;
+}
+
+/* Only where TLS started at connect is the greeting read again, over TLS. */
+static void test_textproto_greeting_again(void **state)
+{
+	static const struct textproto_step step = {"the greeting over TLS", "greeting over TLS"};
+	struct fixture *fx = *state;
+
+	greetings_read = 0;
+	assert_int_equal(
+	        textproto_greeting_again(&fx->conn, false, count_greeting, &step, &fx->fault), 0);
+	assert_int_equal(greetings_read, 0);
+	assert_int_equal(
+	        textproto_greeting_again(&fx->conn, true, count_greeting, &step, &fx->fault), -1);
+	assert_int_equal(greetings_read, 1);
+	assert_string_equal(fx->fault.text, "read the greeting over TLS");
+}
+
 /* A step's own deadline is shorter, never longer, than the run's. */
 static void test_deadline_within(void **state)
 {
@@ -1017,6 +1109,9 @@ int main(void)
 	        FIXTURE_TEST(test_textproto_dotted),
 	        FIXTURE_TEST(test_textproto_status),
 	        FIXTURE_TEST(test_transport_carries_lines_and_writes),
+	        FIXTURE_TEST(test_textproto_go_ahead),
+	        FIXTURE_TEST(test_textproto_go_ahead_into_silence),
+	        FIXTURE_TEST(test_textproto_greeting_again),
 	        cmocka_unit_test(test_deadline_within),
 	        FIXTURE_TEST(test_textproto_quote_and_words),
 	        FIXTURE_TEST(test_pgsql_accepts),
