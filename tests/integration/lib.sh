@@ -625,17 +625,45 @@ assert_check() {
 	return 1
 }
 
-# expect_check DESCRIPTION EXIT [PATTERN...] -- CMD ARGS...: run_check + assert_check.
+# expect_check [OPTION...] DESCRIPTION EXIT [PATTERN...] -- WORDS...: run_check +
+# assert_check, the command being WORDS. The options serve the tests that write
+# many checks alike:
+#   --command=FUNC     FUNC WORDS... makes the command instead: it sets the array CMD
+#                      (a test's own way of naming a server and its plugin).
+#   --always=PATTERN   PATTERN is asserted of every check, after its own.
+#   --default=@NAME=V  asserted unless the check gives its own @NAME=.
 expect_check() {
-	local desc=$1 want=$2 patterns=()
+	local desc want make= patterns=() always=() defaults=() p
+	CMD=()
+	while :; do
+		case ${1:-} in
+		--command=*) make=${1#--command=} ;;
+		--always=*) always+=("${1#--always=}") ;;
+		--default=*) defaults+=("${1#--default=}") ;;
+		*) break ;;
+		esac
+		shift
+	done
+	desc=$1 want=$2
 	shift 2
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do
 		patterns+=("$1")
 		shift
 	done
 	[ $# -gt 0 ] && shift
-	run_check "$@"
-	assert_check "$desc" "$want" "${patterns[@]}"
+	for p in "${defaults[@]}"; do
+		case " ${patterns[*]} " in
+		*" ${p%%=*}="*) ;;
+		*) patterns+=("$p") ;;
+		esac
+	done
+	if [ -n "$make" ]; then
+		"$make" "$@"
+	else
+		CMD=("$@")
+	fi
+	run_check "${CMD[@]}"
+	assert_check "$desc" "$want" "${patterns[@]}" "${always[@]}"
 }
 
 # json_check DESC PYTHON-ASSERTIONS: one TAP result; the last run's stdout is one
