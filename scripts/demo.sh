@@ -73,6 +73,8 @@ done
 export TLSCHECK_BUILDDIR=$build TLSCHECK_SRCDIR=$repo
 # shellcheck source=tests/integration/lib.sh
 . "$repo/tests/integration/lib.sh" || die 'cannot load tests/integration/lib.sh'
+# shellcheck source=tests/integration/pgsql.bash
+. "$repo/tests/integration/pgsql.bash" || die 'cannot load tests/integration/pgsql.bash'
 lib_init
 trap 'step "stopping the demo servers"; lib_cleanup' EXIT
 export PATH="$build/plugins:$PATH"

@@ -92,7 +92,17 @@ fi
 
 cd "$top" || exit 1
 # The committed .clang-format is the style: every C file must already follow it.
-unformatted=$(for f in common/*.[ch] discover/*.[ch] plugins/*.c tests/unit/*.c tests/fuzz/*.[ch]; do
+# Every tracked one in a git checkout; in the tree of a release tarball, every one but
+# the build directories and what configure wrote (config.h).
+c_files() {
+	if [ "$(git rev-parse --show-toplevel 2>/dev/null)" = "$top" ]; then
+		git ls-files '*.c' '*.h'
+	else
+		find . -path './_*' -prune -o -type f -name '*.[ch]' ! -path ./config.h -print |
+			sed 's|^\./||'
+	fi
+}
+unformatted=$(c_files | while read -r f; do
 	clang-format "$f" | cmp -s - "$f" || echo "$f"
 done)
 if [ -z "$unformatted" ]; then

@@ -28,6 +28,10 @@
 . "$(dirname "$0")/nntp.bash" || exit 99
 # shellcheck source=tests/integration/xmpp.bash
 . "$(dirname "$0")/xmpp.bash" || exit 99
+# shellcheck source=tests/integration/kafka.bash
+. "$(dirname "$0")/kafka.bash" || exit 99
+# shellcheck source=tests/integration/stunnel.bash
+. "$(dirname "$0")/stunnel.bash" || exit 99
 
 DISCOVER=$TLSCHECK_BUILDDIR/plugins/tlscheck-discover
 require_server 'python3 (/usr/bin/python3)' test -x "$PYTHON"

@@ -19,6 +19,12 @@
 . "$(dirname "$0")/engines.bash" || exit 99
 # shellcheck source=tests/integration/dovecot.bash
 . "$(dirname "$0")/dovecot.bash" || exit 99
+# shellcheck source=tests/integration/mosquitto.bash
+. "$(dirname "$0")/mosquitto.bash" || exit 99
+# shellcheck source=tests/integration/pgsql.bash
+. "$(dirname "$0")/pgsql.bash" || exit 99
+# shellcheck source=tests/integration/redis.bash
+. "$(dirname "$0")/redis.bash" || exit 99
 
 DISCOVER=$TLSCHECK_BUILDDIR/plugins/tlscheck-discover
 require_server 'python3 (/usr/bin/python3)' test -x "$PYTHON"

@@ -9,6 +9,8 @@
 
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh" || exit 99
+# shellcheck source=tests/integration/pgsql.bash
+. "$(dirname "$0")/pgsql.bash" || exit 99
 # shellcheck source=tests/integration/engines.bash
 . "$(dirname "$0")/engines.bash" || exit 99
 

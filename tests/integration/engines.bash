@@ -3,7 +3,7 @@
 # the real servers their checks probe, and the comparison of what an engine
 # recorded with what the plugin prints for the same command line.
 #
-# Source it after lib.sh and lib_init.
+# Source it after lib.sh and pgsql.bash, and call it after lib_init.
 
 # The hosts and services the engines check, all on 127.0.0.1:
 #   tls.test   gnutls-serv, a certificate good for 200 days (OK) and one for 10 (WARNING),

@@ -67,21 +67,18 @@ serve() {
 mint root '' 'tlscheck root' '-1 day' '+3650 days' ca cert_signing_key ||
 	bail_out 'cannot make the root'
 
-# check DESC EXIT PORT PATTERNS... -- ARGS...: check_tls -t 3 against PORT.
+# check DESC EXIT PORT PATTERNS... -- ARGS...: check_tls -t 3 against PORT, one
+# line within 3.5 s unless the check says otherwise.
 check() {
-	local desc=$1 want=$2 port=$3 patterns=()
+	local desc=$1 want=$2 check_port=$3
 	shift 3
-	while [ $# -gt 0 ] && [ "$1" != -- ]; do
-		patterns+=("$1")
-		shift
-	done
-	shift
-	case " ${patterns[*]} " in
-	*' @max-secs='*) ;;
-	*) patterns+=('@max-secs=3.5') ;;
-	esac
-	expect_check "$desc" "$want" '@lines=1' "${patterns[@]}" \
-		-- "$CHECK_TLS" -H 127.0.0.1 -p "$port" -t 3 "$@"
+	expect_check --command=at_check_port --always=@lines=1 --default=@max-secs=3.5 \
+		"$desc" "$want" "$@"
+}
+
+# at_check_port ARGS...: the command of check, against the PORT it was given.
+at_check_port() {
+	CMD=("$CHECK_TLS" -H 127.0.0.1 -p "$check_port" -t 3 "$@")
 }
 
 # --- 50 certificates: every one judged ----------------------------------------

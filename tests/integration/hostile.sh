@@ -49,18 +49,9 @@ on() {
 	CMD=("$plugin" -H 127.0.0.1 -p "${PEER[$mode]}" --no-verify-name "$@")
 }
 
-# hostile DESC EXIT PATTERNS... -- MODE PLUGIN ARGS...
+# hostile DESC EXIT PATTERNS... -- MODE PLUGIN ARGS...: one line of output.
 hostile() {
-	local desc=$1 want=$2 patterns=()
-	shift 2
-	while [ $# -gt 0 ] && [ "$1" != -- ]; do
-		patterns+=("$1")
-		shift
-	done
-	shift
-	on "$@"
-	run_check "${CMD[@]}"
-	assert_check "$desc" "$want" '@lines=1' "${patterns[@]}"
+	expect_check --command=on --always=@lines=1 "$@"
 }
 
 # --- the deadline is one deadline for the whole run ---------------------------

@@ -6,6 +6,10 @@
 
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh" || exit 99
+# shellcheck source=tests/integration/kafka.bash
+. "$(dirname "$0")/kafka.bash" || exit 99
+# shellcheck source=tests/integration/stunnel.bash
+. "$(dirname "$0")/stunnel.bash" || exit 99
 
 CHECK_TLS_KAFKA=$TLSCHECK_BUILDDIR/plugins/check_tls_kafka
 

@@ -1,7 +1,10 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2034 # the variables set here are read by the scripts that source it
 # lib.sh — what every integration test shares: TAP output, free ports, a
-# certificate factory, private servers on loopback, and cleanup on exit.
+# certificate factory, starting and stopping private servers on loopback, the
+# generic ones (gnutls-serv, openssl s_server, aiosmtpd, the hostile peer), and
+# cleanup on exit. Every other server's starter is in NAME.bash beside it
+# (redis.bash, pgsql.bash, ...), sourced after this file by the tests that use it.
 #
 # Source it, then call lib_init. Every server a test starts lives in the test's own
 # temporary directory and is stopped by PID when the test exits, even on failure,
@@ -501,188 +504,6 @@ server_started() {
 	return "$rc"
 }
 
-# --- Redis and mosquitto ------------------------------------------------------
-
-REDIS=/usr/bin/redis-server
-MOSQUITTO=/usr/sbin/mosquitto
-
-# Both take the client CA $TEST_DIR/client-ca.pem (make_ca client-ca).
-
-# start_redis NAME tls|plain [CERT] [REDIS ARGS...]: a private redis-server on a
-# free loopback port, with TLS only (port 0) or without it, saving nothing.
-start_redis() {
-	mkdir -p "$TEST_DIR/redis-$1" || return 1
-	start_on_free_port "redis-server ($1)" launch_redis "$@"
-}
-
-launch_redis() {
-	local port=$1 name=$2 mode=$3 cert=${4:-ok} listen
-	shift 3
-	[ $# -gt 0 ] && shift
-	if [ "$mode" = tls ]; then
-		listen=(--port 0 --tls-port "$port" --tls-cert-file "$TEST_DIR/$cert.pem"
-			--tls-key-file "$TEST_DIR/$cert.key" --tls-ca-cert-file "$TEST_DIR/client-ca.pem")
-	else
-		listen=(--port "$port")
-	fi
-	new_server_log "redis-$name"
-	"$REDIS" --bind 127.0.0.1 "${listen[@]}" --dir "$TEST_DIR/redis-$name" --save '' \
-		--appendonly no --daemonize no --logfile '' "$@" </dev/null >"$SERVER_LOG" 2>&1 &
-}
-
-# start_mosquitto NAME tls|plain [CERT] [CONFIG LINES...]: a private broker on a
-# free loopback port. As root it would switch to the user mosquitto, who cannot
-# read the test's keys: it stays root.
-start_mosquitto() {
-	start_on_free_port "mosquitto ($1)" launch_mosquitto "$@"
-}
-
-launch_mosquitto() {
-	local port=$1 name=$2 mode=$3 cert=${4:-ok} conf=$TEST_DIR/mosquitto-$2.conf
-	shift 3
-	[ $# -gt 0 ] && shift
-	{
-		printf '%s\n' 'user root' 'persistence false' 'log_dest stderr' \
-			"listener $port 127.0.0.1"
-		if [ "$mode" = tls ]; then
-			printf '%s\n' "certfile $TEST_DIR/$cert.pem" \
-				"keyfile $TEST_DIR/$cert.key" "cafile $TEST_DIR/client-ca.pem"
-		fi
-		printf '%s\n' "$@"
-	} >"$conf"
-	new_server_log "mosquitto-$name"
-	"$MOSQUITTO" -c "$conf" </dev/null >"$SERVER_LOG" 2>&1 &
-}
-
-# --- PostgreSQL ---------------------------------------------------------------
-
-PG_BIN=
-PG_DIR=
-PG_DATA=
-PG_PORT=
-
-pg_find_bin() {
-	local dirs=(/usr/lib/postgresql/*/bin)
-	PG_BIN=$(printf '%s\n' "${dirs[@]}" | sort -V | tail -n 1)
-	[ -n "$PG_BIN" ] && [ -x "$PG_BIN/initdb" ] && [ -x "$PG_BIN/pg_ctl" ] &&
-		id postgres >/dev/null 2>&1
-}
-
-as_postgres() {
-	runuser -u postgres -- "$@"
-}
-
-# pg_use_cert CERTFILE KEYFILE: copy them to the files the server is configured
-# with (takes effect at the next reload).
-pg_use_cert() {
-	install -o postgres -g postgres -m 0644 "$1" "$PG_DIR/server.crt" &&
-		install -o postgres -g postgres -m 0600 "$2" "$PG_DIR/server.key"
-}
-
-# pg_set NAME VALUE: set a parameter in postgresql.auto.conf (reload to apply).
-pg_set() {
-	local conf=$PG_DATA/postgresql.auto.conf
-	sed -i "/^$1 = /d" "$conf" && printf "%s = '%s'\n" "$1" "$2" >>"$conf" &&
-		chown postgres:postgres "$conf"
-}
-
-# Reload the configuration and wait until the postmaster has done it: it logs
-# the SIGHUP before it reloads, and accepts no connection until it has finished.
-pg_reload() {
-	local before i
-	before=$(grep -c 'reloading configuration files' "$PG_DIR/log" 2>/dev/null)
-	before=${before:-0}
-	as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" reload >/dev/null 2>&1 || return 1
-	for i in $(seq 1 200); do
-		if [ "$(grep -c 'reloading configuration files' "$PG_DIR/log")" -gt "$before" ]; then
-			sleep 0.1
-			return 0
-		fi
-		sleep 0.05
-	done
-	diag 'PostgreSQL did not reload'
-	return 1
-}
-
-# start_postgres CERTFILE KEYFILE: a private cluster on 127.0.0.1 with ssl=on.
-# Sets PG_PORT (and SERVER_PORT), PG_DATA, PG_DIR.
-start_postgres() {
-	local attempt
-	pg_find_bin || return 1
-	PG_DIR=$TEST_DIR/pg
-	PG_DATA=$PG_DIR/data
-	mkdir -p "$PG_DIR/sock" && chown -R postgres:postgres "$PG_DIR" || return 1
-	if ! as_postgres "$PG_BIN/initdb" -D "$PG_DATA" -A trust -U postgres -N \
-		>"$PG_DIR/initdb.log" 2>&1; then
-		diag 'initdb failed'
-		diag_file "$PG_DIR/initdb.log"
-		return 1
-	fi
-	pg_use_cert "$1" "$2" || return 1
-	pg_set listen_addresses 127.0.0.1
-	pg_set unix_socket_directories "$PG_DIR/sock"
-	pg_set ssl on
-	pg_set ssl_cert_file "$PG_DIR/server.crt"
-	pg_set ssl_key_file "$PG_DIR/server.key"
-	pg_set fsync off
-	at_exit as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -m immediate -w stop
-	for attempt in 1 2 3 4 5; do
-		PG_PORT=$(free_port) || return 1
-		pg_set port "$PG_PORT"
-		if as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_DIR/log" -w -t 30 start \
-			>"$PG_DIR/pg_ctl.log" 2>&1; then
-			SERVER_PORT=$PG_PORT
-			return 0
-		fi
-		diag "PostgreSQL did not start on port $PG_PORT (attempt $attempt)"
-		diag_file "$PG_DIR/log"
-		grep -Eqi 'could not bind|in use' "$PG_DIR/log" 2>/dev/null || return 1
-	done
-	return 1
-}
-
-# --- Kafka --------------------------------------------------------------------
-
-KAFKA_MOCK=$TLSCHECK_BUILDDIR/tests/integration/kafka-mock
-STUNNEL=/usr/bin/stunnel4
-KAFKA_ADDRESS=
-
-# start_kafka_mock: a broker on a loopback port of librdkafka's choosing, its
-# address in KAFKA_ADDRESS.
-start_kafka_mock() {
-	local out=$TEST_DIR/kafka-mock.out i pid
-	new_server_log kafka-mock
-	"$KAFKA_MOCK" </dev/null >"$out" 2>"$SERVER_LOG" &
-	pid=$!
-	kill_at_exit "$pid"
-	for i in $(seq 1 100); do
-		KAFKA_ADDRESS=$(head -n 1 "$out")
-		[ -n "$KAFKA_ADDRESS" ] && return 0
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.05
-	done
-	diag 'kafka-mock did not start'
-	diag_file "$SERVER_LOG"
-	return 1
-}
-
-# start_stunnel NAME CERT [LINES...]: TLS with TEST_DIR/CERT.pem and CERT.key on a
-# free loopback port in front of the broker, with the service LINES added
-# (verify, CAfile).
-start_stunnel() {
-	start_on_free_port "stunnel ($1)" launch_stunnel "$@"
-}
-
-launch_stunnel() {
-	local port=$1 name=$2 cert=$3 conf=$TEST_DIR/stunnel-$2.conf
-	shift 3
-	printf '%s\n' 'foreground = yes' 'pid =' 'debug = 4' "[$name]" \
-		"accept = 127.0.0.1:$port" "connect = $KAFKA_ADDRESS" \
-		"cert = $TEST_DIR/$cert.pem" "key = $TEST_DIR/$cert.key" "$@" >"$conf"
-	new_server_log "stunnel-$name"
-	"$STUNNEL" "$conf" </dev/null >"$SERVER_LOG" 2>&1 &
-}
-
 # ---------------------------------------------------------------------------
 # Running a plugin
 #
@@ -804,17 +625,45 @@ assert_check() {
 	return 1
 }
 
-# expect_check DESCRIPTION EXIT [PATTERN...] -- CMD ARGS...: run_check + assert_check.
+# expect_check [OPTION...] DESCRIPTION EXIT [PATTERN...] -- WORDS...: run_check +
+# assert_check, the command being WORDS. The options serve the tests that write
+# many checks alike:
+#   --command=FUNC     FUNC WORDS... makes the command instead: it sets the array CMD
+#                      (a test's own way of naming a server and its plugin).
+#   --always=PATTERN   PATTERN is asserted of every check, after its own.
+#   --default=@NAME=V  asserted unless the check gives its own @NAME=.
 expect_check() {
-	local desc=$1 want=$2 patterns=()
+	local desc want make= patterns=() always=() defaults=() p
+	CMD=()
+	while :; do
+		case ${1:-} in
+		--command=*) make=${1#--command=} ;;
+		--always=*) always+=("${1#--always=}") ;;
+		--default=*) defaults+=("${1#--default=}") ;;
+		*) break ;;
+		esac
+		shift
+	done
+	desc=$1 want=$2
 	shift 2
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do
 		patterns+=("$1")
 		shift
 	done
 	[ $# -gt 0 ] && shift
-	run_check "$@"
-	assert_check "$desc" "$want" "${patterns[@]}"
+	for p in "${defaults[@]}"; do
+		case " ${patterns[*]} " in
+		*" ${p%%=*}="*) ;;
+		*) patterns+=("$p") ;;
+		esac
+	done
+	if [ -n "$make" ]; then
+		"$make" "$@"
+	else
+		CMD=("$@")
+	fi
+	run_check "${CMD[@]}"
+	assert_check "$desc" "$want" "${patterns[@]}" "${always[@]}"
 }
 
 # json_check DESC PYTHON-ASSERTIONS: one TAP result; the last run's stdout is one

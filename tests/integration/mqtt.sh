@@ -5,6 +5,8 @@
 
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh" || exit 99
+# shellcheck source=tests/integration/mosquitto.bash
+. "$(dirname "$0")/mosquitto.bash" || exit 99
 
 CHECK_TLS_MQTT=$TLSCHECK_BUILDDIR/plugins/check_tls_mqtt
 

@@ -88,6 +88,20 @@ else
 	dpkg -L tlscheck | grep '^/etc' | sed 's/^/# in \/etc: /'
 fi
 
+# The test framework is linked into the tests alone (Makefile.am's default LDADD
+# has it; every installed program overrides it).
+linked=()
+for f in $(dpkg -L tlscheck | grep -E '^/usr/(lib/nagios/plugins|bin)/'); do
+	[ -f "$f" ] && [ -x "$f" ] || continue
+	readelf -d "$f" 2>/dev/null | grep -q 'NEEDED.*cmocka' && linked+=("$f")
+done
+if [ ${#linked[@]} -eq 0 ]; then
+	ok 'no installed program links cmocka'
+else
+	not_ok 'no installed program links cmocka'
+	diag "linked: ${linked[*]}"
+fi
+
 for p in "${PLUGINS[@]}"; do
 	expect_check "installed $p --version" 3 "^$p \\(tlscheck\\) [0-9]" '@lines=1' \
 		-- "/usr/lib/nagios/plugins/$p" --version

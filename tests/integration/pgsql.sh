@@ -4,6 +4,8 @@
 
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh" || exit 99
+# shellcheck source=tests/integration/pgsql.bash
+. "$(dirname "$0")/pgsql.bash" || exit 99
 
 require_server 'python3 (/usr/bin/python3)' test -x "$PYTHON"
 require_server 'PostgreSQL (postgresql)' pg_find_bin

@@ -5,6 +5,8 @@
 
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh" || exit 99
+# shellcheck source=tests/integration/redis.bash
+. "$(dirname "$0")/redis.bash" || exit 99
 
 CHECK_TLS_REDIS=$TLSCHECK_BUILDDIR/plugins/check_tls_redis
 

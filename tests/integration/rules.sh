@@ -67,19 +67,16 @@ PORT[duplicates]=$SERVER_PORT
 
 DATE_RE='[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} UTC'
 
+# at NAME ARGS...: check_tls against the server NAME.
+at() {
+	local name=$1
+	shift
+	CMD=("$CHECK_TLS" -H 127.0.0.1 -p "${PORT[$name]}" "$@")
+}
+
 # check DESC EXIT PATTERNS... -- NAME ARGS...
 check() {
-	local desc=$1 want=$2 patterns=() name
-	shift 2
-	while [ $# -gt 0 ] && [ "$1" != -- ]; do
-		patterns+=("$1")
-		shift
-	done
-	shift
-	name=$1
-	shift
-	run_check "$CHECK_TLS" -H 127.0.0.1 -p "${PORT[$name]}" "$@"
-	assert_check "$desc" "$want" "${patterns[@]}"
+	expect_check --command=at "$@"
 }
 
 # --- the renewed file on disk ---------------------------------------------------

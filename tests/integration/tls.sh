@@ -87,20 +87,16 @@ PORT[late-alert]=$SERVER_PORT
 
 DATE_RE='[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} UTC'
 
+# at NAME ARGS...: check_tls against the server NAME.
+at() {
+	local name=$1
+	shift
+	CMD=("$CHECK_TLS" -H 127.0.0.1 -p "${PORT[$name]}" "$@")
+}
+
 # check DESC EXIT PATTERNS... -- NAME ARGS...
 check() {
-	local desc=$1 want=$2 patterns=() name cmd=()
-	shift 2
-	while [ $# -gt 0 ] && [ "$1" != -- ]; do
-		patterns+=("$1")
-		shift
-	done
-	shift
-	name=$1
-	shift
-	cmd=("$CHECK_TLS" -H 127.0.0.1 -p "${PORT[$name]}" "$@")
-	run_check "${cmd[@]}"
-	assert_check "$desc" "$want" "${patterns[@]}"
+	expect_check --command=at "$@"
 }
 
 # --- dates ------------------------------------------------------------------
