@@ -124,25 +124,27 @@ static void expect(enum inventory_format format, bool show_closed, const char *w
 }
 
 /* The table: TLS first, the fewest days first, control bytes escaped; the hostile leaf listed with
- * why it is not emitted. */
+ * why it is not emitted. The rows of the listeners that answered: */
+#define TABLE_ANSWERED                                                                             \
+	"    DAYS  STATE    LISTENER                 PROCESS         PROTOCOL TRUSTED BY   "       \
+	"CERTIFICATE, or what answered\n"                                                          \
+	"    3.00  CRITICAL 192.0.2.8:443            -               tls      none         "       \
+	"CN=x'`touch PWNED`'.example (issuer CN=Test CA)\n"                                        \
+	"          not emitted: the certificate's name 'x'`touch PWNED`'.example' is not a "       \
+	"valid host name: invalid character\n"                                                     \
+	"   10.50  WARNING  192.0.2.7:25             master          smtp     "                    \
+	"/nonexistent/ca.pem CN=mail.test (issuer CN=Test CA)\n"                                   \
+	"          check_tls_smtp -H mail.test -I 192.0.2.7 -p 25 -C /nonexistent/ca.pem\n"        \
+	"  200.00  OK       db.test:5432             -               pgsql    "                    \
+	"/nonexistent/ca$USER3$.pem CN=db.test (issuer CN=Test CA)\n"                              \
+	"          check_tls_pgsql -H db.test -p 5432 -C '/nonexistent/ca$USER3$.pem'\n"           \
+	"       -  NO TLS   192.0.2.9:2525           evil\\x1b]0;owned\\x07 smtp     -      "      \
+	"      220 \\x1b[31mred\\x1b[0m no STARTTLS\n"
+
 static void test_table(void **state)
 {
 	(void)state;
-	expect(INVENTORY_TABLE, false,
-	       "    DAYS  STATE    LISTENER                 PROCESS         PROTOCOL TRUSTED BY   "
-	       "CERTIFICATE, or what answered\n"
-	       "    3.00  CRITICAL 192.0.2.8:443            -               tls      none         "
-	       "CN=x'`touch PWNED`'.example (issuer CN=Test CA)\n"
-	       "          not emitted: the certificate's name 'x'`touch PWNED`'.example' is not a "
-	       "valid host name: invalid character\n"
-	       "   10.50  WARNING  192.0.2.7:25             master          smtp     "
-	       "/nonexistent/ca.pem CN=mail.test (issuer CN=Test CA)\n"
-	       "          check_tls_smtp -H mail.test -I 192.0.2.7 -p 25 -C /nonexistent/ca.pem\n"
-	       "  200.00  OK       db.test:5432             -               pgsql    "
-	       "/nonexistent/ca$USER3$.pem CN=db.test (issuer CN=Test CA)\n"
-	       "          check_tls_pgsql -H db.test -p 5432 -C '/nonexistent/ca$USER3$.pem'\n"
-	       "       -  NO TLS   192.0.2.9:2525           evil\\x1b]0;owned\\x07 smtp     -      "
-	       "      220 \\x1b[31mred\\x1b[0m no STARTTLS\n");
+	expect(INVENTORY_TABLE, false, TABLE_ANSWERED);
 }
 
 /* -v: the closed port too, last. */
@@ -150,20 +152,7 @@ static void test_table_closed(void **state)
 {
 	(void)state;
 	expect(INVENTORY_TABLE, true,
-	       "    DAYS  STATE    LISTENER                 PROCESS         PROTOCOL TRUSTED BY   "
-	       "CERTIFICATE, or what answered\n"
-	       "    3.00  CRITICAL 192.0.2.8:443            -               tls      none         "
-	       "CN=x'`touch PWNED`'.example (issuer CN=Test CA)\n"
-	       "          not emitted: the certificate's name 'x'`touch PWNED`'.example' is not a "
-	       "valid host name: invalid character\n"
-	       "   10.50  WARNING  192.0.2.7:25             master          smtp     "
-	       "/nonexistent/ca.pem CN=mail.test (issuer CN=Test CA)\n"
-	       "          check_tls_smtp -H mail.test -I 192.0.2.7 -p 25 -C /nonexistent/ca.pem\n"
-	       "  200.00  OK       db.test:5432             -               pgsql    "
-	       "/nonexistent/ca$USER3$.pem CN=db.test (issuer CN=Test CA)\n"
-	       "          check_tls_pgsql -H db.test -p 5432 -C '/nonexistent/ca$USER3$.pem'\n"
-	       "       -  NO TLS   192.0.2.9:2525           evil\\x1b]0;owned\\x07 smtp     -      "
-	       "      220 \\x1b[31mred\\x1b[0m no STARTTLS\n"
+	       TABLE_ANSWERED
 	       "       -  CLOSED   [2001:db8::1]:993        -               -        -            "
 	       "connection refused\n");
 }
