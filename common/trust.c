@@ -134,10 +134,12 @@ static int add_list(struct trust_anchors *a, const gnutls_datum_t *data,
 		return ret;
 	for (i = 0; i < count && ret >= 0; i++) {
 		note_if_shared(a, crts[i]);
-		/* The list owns the certificate once added, the array stays ours. */
-		ret = gnutls_x509_trust_list_add_cas(a->list, &crts[i], 1, 0);
-		if (ret < 0)
+		/* The list owns the certificate once added, the array stays ours. It
+		 * answers how many it added: none (out of memory) leaves it ours. */
+		if (gnutls_x509_trust_list_add_cas(a->list, &crts[i], 1, 0) != 1) {
 			gnutls_x509_crt_deinit(crts[i]);
+			ret = GNUTLS_E_MEMORY_ERROR;
+		}
 	}
 	for (; i < count; i++)
 		gnutls_x509_crt_deinit(crts[i]);
