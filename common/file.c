@@ -233,7 +233,12 @@ struct walk_count {
 static int may_read_another(const char *dir, const struct file_dir_walk *walk,
                             struct walk_count *count, struct fault *f)
 {
-	count->files++;
+	/* count_files() refused more; files added since are refused too. */
+	if (++count->files > walk->max_files) {
+		fault_set(f, FAULT_INTERNAL, "%s '%s' holds more than %zu files", walk->what, dir,
+		          walk->max_files);
+		return -1;
+	}
 	if (walk->deadline != NULL && deadline_passed(walk->deadline)) {
 		fault_set(f, FAULT_INTERNAL,
 		          "%s '%s' was still being read when the deadline passed (%zu file%s read)",
