@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "cli.h"
+#include "consistency.h"
 #include "verdict.h"
 #include "when.h"
 
@@ -26,12 +27,11 @@ enum {
 	OPT_IMPLICIT_TLS,
 	OPT_NO_SERVICE_CHECK,
 	OPT_SNI_FILE,
-	OPT_ALLOW_MIXED,
 	OPT_CLIENT_CERT,
 	OPT_CLIENT_KEY,
 	OPT_CLIENT_KEY_PASSWORD_FILE,
 	OPT_CLIENT_P12,
-	/* Then the rules' options (verdict_options()), by their index there. */
+	/* Then the rules' options, by their index in --help order (rule_options). */
 	OPT_RULE_FIRST,
 	/* Then the protocols' own options, one value each, in the order collected. */
 	OPT_PROTOCOL_FIRST = OPT_RULE_FIRST + CLI_MAX_RULE_OPTIONS,
@@ -46,8 +46,9 @@ enum {
 static const char short_options[] = "H:p:P:46AI:S:N:C:w:c:t:vhV";
 
 /* The options of the command line itself, in two parts: the rules' options go
- * between them, where they have always been, so that an ambiguous prefix lists
- * its options in the same order ("--allow-mixed, --allow-sha1, ..."). */
+ * between them, by name, where they have always been, so that an ambiguous
+ * prefix lists its options in the same order ("--address, --all-addresses,
+ * --allow-mixed, --allow-sha1, --allow-weak-rsa, --at"). */
 static const struct option shared_options[] = {
         {"hostname", required_argument, NULL, 'H'},
         {"port", required_argument, NULL, 'p'},
@@ -56,7 +57,6 @@ static const struct option shared_options[] = {
         {"all-addresses", no_argument, NULL, 'A'},
         {"sni", required_argument, NULL, 'S'},
         {"sni-file", required_argument, NULL, OPT_SNI_FILE},
-        {"allow-mixed", no_argument, NULL, OPT_ALLOW_MIXED},
         {"no-sni", no_argument, NULL, OPT_NO_SNI},
         {"verify-name", required_argument, NULL, 'N'},
         {"no-verify-name", no_argument, NULL, OPT_NO_VERIFY_NAME},
@@ -89,11 +89,24 @@ struct given_option {
 	const char *value; /* NULL for a flag */
 };
 
+/* The options the rules declare, each rule's in its table's order. */
+static const struct settings_option *(*const rule_tables[])(void) = {
+        verdict_options,
+        consistency_options,
+};
+
+/* Every rule's option, in --help order: option OPT_RULE_FIRST + I is ROWS[I]. */
+struct rule_options {
+	const struct settings_option *rows[CLI_MAX_RULE_OPTIONS];
+	size_t count;
+};
+
 /* getopt_long's table for one plugin: the shared rows, then one row per protocol
  * option name (check_tls takes every protocol's, so that -P may come last). */
 struct option_table {
 	struct option rows[CLI_MAX_LONG_OPTIONS];
 	size_t count;
+	struct rule_options rules;
 };
 
 /* What the command line said, before names are converted and defaults derived. */
@@ -165,13 +178,30 @@ static void print_protocol_options(FILE *out, const struct tls_protocol *p, bool
 	}
 }
 
+/* Collect every rule's option into R (a build with more than fit is caught by
+ * the unit tests, which parse each). */
+static void list_rule_options(struct rule_options *r)
+{
+	r->count = 0;
+	for (size_t t = 0; t < sizeof(rule_tables) / sizeof(rule_tables[0]); t++) {
+		for (const struct settings_option *o = rule_tables[t](); o->name != NULL; o++) {
+			if (r->count < CLI_MAX_RULE_OPTIONS)
+				r->rows[r->count++] = o;
+		}
+	}
+}
+
 /* The rules' options, in the column of the others; a help line of several
  * lines goes on at that column. */
 static void print_rule_options(FILE *out)
 {
+	struct rule_options rules;
 	char left[64];
 
-	for (const struct settings_option *o = verdict_options(); o->name != NULL; o++) {
+	list_rule_options(&rules);
+	for (size_t i = 0; i < rules.count; i++) {
+		const struct settings_option *o = rules.rows[i];
+
 		snprintf(left, sizeof(left), "%s%s%s", o->name, o->value_name ? "=" : "",
 		         o->value_name ? o->value_name : "");
 		fprintf(out, "     --%-19s ", left);
@@ -272,9 +302,7 @@ static void print_help(FILE *out, const struct cli_plugin *plugin,
 	      "     --no-verify-trust     do not judge trust (dates and name still judged)\n",
 	      out);
 	print_rule_options(out);
-	fputs("     --allow-mixed         no WARNING when the addresses of a name serve\n"
-	      "                           different certificates\n"
-	      "\nClient certificate (mutual TLS), sent when the server asks for one:\n"
+	fputs("\nClient certificate (mutual TLS), sent when the server asks for one:\n"
 	      "     --client-cert=FILE    our certificate, PEM (then any intermediates)\n"
 	      "     --client-key=FILE     its private key, PEM or DER (encrypted PKCS#8 too)\n"
 	      "     --client-p12=FILE     certificate and key in one PKCS#12 file instead\n"
@@ -452,19 +480,38 @@ static void table_add_shared(struct option_table *t, const struct option *rows)
 		t->rows[t->count++] = rows[i];
 }
 
+/* The rules' options, by name: the I-th of them in --help order is option
+ * OPT_RULE_FIRST + I. */
+static void table_add_rules(struct option_table *t)
+{
+	const struct rule_options *r = &t->rules;
+	size_t order[CLI_MAX_RULE_OPTIONS];
+
+	for (size_t i = 0; i < r->count; i++) {
+		size_t at = i;
+
+		for (; at > 0 && strcmp(r->rows[order[at - 1]]->name, r->rows[i]->name) > 0; at--)
+			order[at] = order[at - 1];
+		order[at] = i;
+	}
+	for (size_t i = 0; i < r->count; i++) {
+		const struct settings_option *o = r->rows[order[i]];
+
+		t->rows[t->count++] =
+		        (struct option){o->name, o->value_name ? required_argument : no_argument,
+		                        NULL, OPT_RULE_FIRST + (int)order[i]};
+	}
+}
+
 /* The shared options with the rules' among them, then the options of the
  * plugin's protocol, or of every protocol for check_tls (the protocol is
  * chosen by -P, which may come last). */
 static void build_table(const struct cli_plugin *plugin, struct option_table *t)
 {
-	const struct settings_option *rule = verdict_options();
-
 	memset(t, 0, sizeof(*t));
+	list_rule_options(&t->rules);
 	table_add_shared(t, shared_options);
-	for (int i = 0; rule[i].name != NULL && i < CLI_MAX_RULE_OPTIONS; i++)
-		t->rows[t->count++] = (struct option){
-		        rule[i].name, rule[i].value_name ? required_argument : no_argument, NULL,
-		        OPT_RULE_FIRST + i};
+	table_add_rules(t);
 	table_add_shared(t, shared_options_after_rules);
 	for (const struct tls_protocol *const *p = protocol_all(); *p; p++) {
 		if ((plugin->protocol == NULL || strcmp(plugin->protocol, (*p)->name) == 0) &&
@@ -495,9 +542,6 @@ static bool take_switch(int c, struct settings *settings)
 	switch (c) {
 	case 'A':
 		settings->probe.all_addresses = true;
-		return true;
-	case OPT_ALLOW_MIXED:
-		settings->judge.allow_mixed = true;
 		return true;
 	case OPT_NO_VERIFY_TRUST:
 		settings->judge.verify_trust = false;
@@ -587,10 +631,9 @@ static int keep_repeated(const char **values, size_t *count, const char *option,
 static int take_declared(int c, const struct option_table *t, struct raw_args *raw,
                          struct settings *settings, struct fault *f)
 {
-	if (c < OPT_PROTOCOL_FIRST)
-		return verdict_options()[c - OPT_RULE_FIRST].set(&settings->judge, optarg, f) < 0
-		               ? -1
-		               : 1;
+	if (c < OPT_PROTOCOL_FIRST && c - OPT_RULE_FIRST < (int)t->rules.count)
+		return t->rules.rows[c - OPT_RULE_FIRST]->set(&settings->judge, optarg, f) < 0 ? -1
+		                                                                               : 1;
 	if (c - OPT_PROTOCOL_FIRST < (int)t->count)
 		return keep_protocol_value(raw, t->rows[c - OPT_PROTOCOL_FIRST].name, optarg, f) < 0
 		               ? -1

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "consistency.h"
+#include "settings.h"
 #include "when.h"
 
 /* Groups one name's leaves fall into; more are counted, not described. */
@@ -104,4 +105,24 @@ void consistency_judge(const struct consistency_leaf *leaves, size_t count, bool
 		describe(groups, kept, distinct, leaves[i].name, named, text, sizeof(text));
 		verdict_add(together, "rotation", STATE_WARNING, "%s", text);
 	}
+}
+
+static int allow_mixed(struct settings_judge *j, const char *value, struct fault *f)
+{
+	(void)value, (void)f;
+	j->allow_mixed = true;
+	return 0;
+}
+
+static const struct settings_option options[] = {
+        {"allow-mixed", NULL,
+         "no WARNING when the addresses of a name serve\n"
+         "different certificates",
+         allow_mixed, false},
+        {NULL, NULL, NULL, NULL, false},
+};
+
+const struct settings_option *consistency_options(void)
+{
+	return options;
 }

@@ -13,6 +13,8 @@
 #include "cert.h"
 #include "verdict.h"
 
+struct settings_option; /* settings.h */
+
 /* What one target served. */
 struct consistency_leaf {
 	const char *name;             /* the name judged there (its group) */
@@ -25,5 +27,9 @@ struct consistency_leaf {
  * NAMED (several names in the run). */
 void consistency_judge(const struct consistency_leaf *leaves, size_t count, bool named,
                        struct verdict *together);
+
+/* The rule's options (--allow-mixed: the rotation is not judged), in --help
+ * order, ended by a NULL name. */
+const struct settings_option *consistency_options(void);
 
 #endif

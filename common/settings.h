@@ -108,6 +108,10 @@ struct settings_option {
 	/* Set what VALUE (NULL for a flag) says in J. Returns 0, or -1 with
 	 * FAULT_USAGE naming the option and what it takes. */
 	int (*set)(struct settings_judge *j, const char *value, struct fault *f);
+	/* Each value counts, and is set as it is given (as each -C is). Else the
+	 * last one given counts, set once the protocol is chosen, with the
+	 * thresholds (as -w is): --help still helps past a bad one. */
+	bool repeatable;
 };
 
 /* Fill S with the defaults: no protocol, no host, any family, trust judged, the

@@ -986,16 +986,19 @@ static const struct settings_option options[] = {
         {"cert-file", "FILE",
          "the certificate the service should serve (the renewed\n"
          "file on disk): CRITICAL when the live one differs",
-         set_cert_file},
-        {"fingerprint", "SHA256", "pin the leaf's SHA-256 (colons optional); repeatable", add_pin},
-        {"min-tls", "VERSION", "CRITICAL below TLS VERSION: 1.0, 1.1, 1.2 or 1.3", set_min_tls},
+         set_cert_file, false},
+        {"fingerprint", "SHA256", "pin the leaf's SHA-256 (colons optional); repeatable", add_pin,
+         true},
+        {"min-tls", "VERSION", "CRITICAL below TLS VERSION: 1.0, 1.1, 1.2 or 1.3", set_min_tls,
+         false},
         {"ocsp", "MODE",
          "the stapled OCSP response: check (default: judged\n"
          "when stapled), require (none is CRITICAL), ignore",
-         set_ocsp},
-        {"allow-sha1", NULL, "no WARNING for a SHA-1 signature in the chain", allow_sha1},
-        {"allow-weak-rsa", NULL, "no WARNING for an RSA key under 2048 bits", allow_weak_rsa},
-        {NULL, NULL, NULL, NULL},
+         set_ocsp, false},
+        {"allow-sha1", NULL, "no WARNING for a SHA-1 signature in the chain", allow_sha1, false},
+        {"allow-weak-rsa", NULL, "no WARNING for an RSA key under 2048 bits", allow_weak_rsa,
+         false},
+        {NULL, NULL, NULL, NULL, false},
 };
 
 const struct settings_option *verdict_options(void)
