@@ -183,7 +183,7 @@ static int report(const struct settings *settings, struct check_run *run)
 		shown[i] = (struct report_target){
 		        .label = labels[i],
 		        .name = t->name->display,
-		        .address = t->address,
+		        .address = target_address(t),
 		        .verdict = &t->verdict,
 		        .chain = &t->chain,
 		        .tls = t->facts.tls,

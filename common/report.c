@@ -616,6 +616,41 @@ static void put_json_state(FILE *out, enum plugin_state state)
 	fprintf(out, ",\"state\":\"%s\",\"exit_code\":%d", state_name(state), (int)state);
 }
 
+static void put_json_answer(FILE *out, const char *key, enum verdict_answer answer)
+{
+	static const char *const words[] = {
+	        [VERDICT_UNJUDGED] = "null", [VERDICT_YES] = "true", [VERDICT_NO] = "false"};
+
+	put_json_key(out, false, key);
+	fputs(words[answer], out);
+}
+
+static void put_json_answers(FILE *out, enum verdict_answer trusted, enum verdict_answer name)
+{
+	put_json_answer(out, "trusted", trusted);
+	put_json_answer(out, "name_matches", name);
+}
+
+/* The run's answer over its targets: no when one says no, yes when all say
+ * yes, else not judged. */
+static enum verdict_answer run_answer(const struct report_data *d, bool of_trust)
+{
+	enum verdict_answer answer = VERDICT_YES;
+
+	for (size_t i = 0; i < d->target_count; i++) {
+		const struct verdict *v = d->targets[i].verdict;
+		enum verdict_answer a = v == NULL  ? VERDICT_UNJUDGED
+		                        : of_trust ? v->trusted
+		                                   : v->name_matches;
+
+		if (a == VERDICT_NO)
+			return VERDICT_NO;
+		if (a == VERDICT_UNJUDGED)
+			answer = VERDICT_UNJUDGED;
+	}
+	return answer;
+}
+
 /* A target's own fields: its summary, days, findings, chain and TLS. */
 static void put_json_target_fields(FILE *out, const struct report_target *t)
 {
@@ -629,6 +664,10 @@ static void put_json_target_fields(FILE *out, const struct report_target *t)
 	put_json_days(out, "days_left", t->verdict == NULL ? NULL : &t->verdict->expiry);
 	if (t->verdict != NULL && t->verdict->client_expiry.valid)
 		put_json_days(out, "client_days_left", &t->verdict->client_expiry);
+	if (t->verdict == NULL)
+		put_json_answers(out, VERDICT_UNJUDGED, VERDICT_UNJUDGED);
+	else
+		put_json_answers(out, t->verdict->trusted, t->verdict->name_matches);
 }
 
 static void put_json_target_details(FILE *out, const struct report_target *t, time_t now)
@@ -681,6 +720,7 @@ static void emit_json_several(FILE *out, const struct report_data *d)
 	put_summary(out, d, put_json_chars);
 	fputc('"', out);
 	put_json_days(out, "days_left", first == NULL ? NULL : &first->verdict->expiry);
+	put_json_answers(out, run_answer(d, true), run_answer(d, false));
 	put_json_time_taken(out, d);
 	put_json_key(out, false, "findings");
 	put_json_findings(out, d->together);
@@ -738,6 +778,8 @@ void report_refusal(FILE *out, enum report_format format, const char *plugin, co
 	put_json_state(out, STATE_UNKNOWN);
 	put_json_key(out, false, "summary");
 	put_json_string(out, text);
+	fputs(",\"days_left\":null", out);
+	put_json_answers(out, VERDICT_UNJUDGED, VERDICT_UNJUDGED);
 	fputs(",\"findings\":[{\"state\":\"UNKNOWN\",\"rule\":\"usage\",\"text\":", out);
 	put_json_string(out, text);
 	fputs("}]}\n", out);

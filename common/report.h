@@ -4,7 +4,8 @@
  * nagios: "TLS STATE - HOST:PORT PROTO: finding, finding, TLS version | perfdata",
  *         then with -v one line per chain element and one of TLS parameters.
  * json:   one object (host, port, protocol, address, state, summary (the text of
- *         the status line), findings (state, rule, text), chain, tls).
+ *         the status line), days_left, trusted and name_matches (true, false,
+ *         or null when not judged), findings (state, rule, text), chain, tls).
  * days:   the days left on the earliest-expiring element only, or
  *         REPORT_DAYS_FAILED when there was no chain; always exit 0.
  *
@@ -13,8 +14,10 @@
  *         summary | 'LABEL days_left'=... days_left=...", the target shown being
  *         the worst (the earliest to expire among equals), next to the findings
  *         about the targets together; -v adds a block per target.
- * json:   the run's state, summary, days_left (the minimum) and findings
- *         together, and targets[]: one object per target as above.
+ * json:   the run's state, summary, days_left (the minimum), trusted and
+ *         name_matches (false when a target says false, true when all say
+ *         true, else null), the findings together, and targets[]: one object
+ *         per target as above.
  * days:   the minimum over the targets, or REPORT_DAYS_FAILED if any failed.
  * Numbers use '.' whatever the locale (never call setlocale(LC_NUMERIC)).
  */
@@ -37,7 +40,7 @@ enum report_format { REPORT_NAGIOS, REPORT_JSON, REPORT_DAYS };
 struct report_target {
 	const char *label;              /* "192.0.2.4", "other.example@192.0.2.4" */
 	const char *name;               /* the name judged, as given; NULL: none */
-	const char *address;            /* the address connected to; NULL if none */
+	const char *address;            /* the address connected to or tried; NULL if none */
 	const struct verdict *verdict;  /* sorted; its expiry gives the days left */
 	const struct cert_chain *chain; /* may be empty */
 	struct facts_tls tls;           /* the version ends the status line */
@@ -64,8 +67,9 @@ int report_emit(FILE *out, enum report_format format, const struct report_data *
 
 /* A check that could not run (a bad argument, a named file that cannot be
  * used): "PLUGIN: TEXT" on one line, control characters shown as '?'; with
- * json, one object (plugin, state UNKNOWN, exit_code 3, summary, findings with
- * one finding of rule "usage"). */
+ * json, one object (plugin, state UNKNOWN, exit_code 3, summary, days_left,
+ * trusted and name_matches null, findings with one finding of rule "usage"),
+ * so that a consumer reading those fields still parses it. */
 void report_refusal(FILE *out, enum report_format format, const char *plugin, const char *text);
 
 /* TEXT as a JSON string (null for NULL): escaped, invalid UTF-8 replaced, so the

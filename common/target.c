@@ -3,6 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hostname.h"
 #include "target.h"
 
 #include "workers.h"
@@ -51,6 +52,19 @@ static int connect_any(struct target *t, const struct settings *settings, const 
 			break;
 	}
 	return -1;
+}
+
+const char *target_address(const struct target *t)
+{
+	if (t->address != NULL)
+		return t->address;
+	if (t->addresses.count == 1)
+		return t->addresses.items[0].text;
+	if (t->looked_up != NULL && t->looked_up->count == 1)
+		return t->looked_up->items[0].text;
+	if (hostname_is_ip_literal(t->connect_to))
+		return t->connect_to;
+	return NULL;
 }
 
 static bool tls_on_connect(const struct settings *settings)

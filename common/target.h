@@ -94,6 +94,11 @@ void target_fail(struct target *t, const struct fault *f);
 void target_probe(struct target *t, const struct settings *settings,
                   const struct client_credentials *credentials, const struct deadline *dl);
 
+/* The address T connected to; before that, or when no address answered, the
+ * one address it had to try (an IP literal, -I, a name with one address), so a
+ * failed probe still says where; NULL when there was no single one. */
+const char *target_address(const struct target *t);
+
 /* Does judging T need the trust anchors (a chain was seen and trust is judged)? */
 bool target_needs_anchors(const struct target *t, const struct settings *settings);
 

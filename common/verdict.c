@@ -292,8 +292,11 @@ static void judge_name(struct verdict *v, const struct facts *facts)
 		return;
 	}
 	leaf = &facts->chain->items[0];
-	if (cert_matches_name(leaf, facts->name_ascii))
+	if (cert_matches_name(leaf, facts->name_ascii)) {
+		v->name_matches = VERDICT_YES;
 		return;
+	}
+	v->name_matches = VERDICT_NO;
 	format_sans(leaf, sans, sizeof(sans));
 	verdict_add(v, rule_name, STATE_CRITICAL, "certificate '%s' does not match '%s'%s",
 	            leaf->label, facts->name_display, sans);
@@ -314,11 +317,14 @@ static void judge_trust(struct verdict *v, const struct facts *facts)
 {
 	const struct trust_result *t = facts->trust;
 
-	if (facts->trust_failure != NULL)
+	if (facts->trust_failure != NULL) {
 		add_fault(v, rule_trust, facts->trust_failure, facts->judge->timeout_state);
-	else if (t == NULL)
 		return;
-	else if (t->trusted)
+	}
+	if (t == NULL)
+		return;
+	v->trusted = t->trusted ? VERDICT_YES : VERDICT_NO;
+	if (t->trusted)
 		verdict_add(v, rule_trust, STATE_OK, "chain trusted by %s", t->store);
 	else if (t->reason[0] != '\0')
 		verdict_add(v, rule_trust, STATE_CRITICAL, "chain not trusted by %s: %s%s",

@@ -93,12 +93,21 @@ struct expiry_summary {
 	double critical_seconds;
 };
 
+/* What a yes-or-no rule concluded. UNJUDGED (zero) when it did not judge: told
+ * not to (--no-verify-trust, --no-verify-name), no chain to judge, or the
+ * verification could not run. */
+enum verdict_answer { VERDICT_UNJUDGED, VERDICT_YES, VERDICT_NO };
+
 /* Everything judged about one target. */
 struct verdict {
 	struct finding items[VERDICT_MAX_FINDINGS];
 	size_t count;
 	struct expiry_summary expiry;
 	struct expiry_summary client_expiry; /* our client certificate's; index 0 */
+	/* The answers of the trust and name rules, which JSON states on their own
+	 * so that a consumer need not read them out of the findings. */
+	enum verdict_answer trusted;
+	enum verdict_answer name_matches;
 };
 
 void verdict_init(struct verdict *v);

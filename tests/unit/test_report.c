@@ -391,7 +391,8 @@ static void test_json(void **state)
 	        "{\"host\":\"db1.example.com\",\"port\":5432,\"protocol\":\"pgsql\","
 	        "\"address\":\"192.0.2.1\",\"state\":\"WARNING\",\"exit_code\":1,"
 	        "\"summary\":\"certificate 'CN=db1.example.com' expires in 9d 4h (2026-12-02 13:00 "
-	        "UTC), chain trusted by ca.pem, TLSv1.3\",\"days_left\":9.16,\"time\":0.006,"
+	        "UTC), chain trusted by ca.pem, TLSv1.3\",\"days_left\":9.16,\"trusted\":true,"
+	        "\"name_matches\":null,\"time\":0.006,"
 	        "\"findings\":[{\"state\":\"WARNING\",\"rule\":\"expiry\","
 	        "\"text\":\"certificate 'CN=db1.example.com' expires in 9d 4h (2026-12-02 13:00 "
 	        "UTC)\"},{\"state\":\"OK\",\"rule\":\"trust\",\"text\":\"chain trusted by "
@@ -428,6 +429,7 @@ static void test_json_without_chain(void **state)
 	        "{\"host\":\"db1.example.com\",\"port\":5432,\"protocol\":\"pgsql\","
 	        "\"address\":null,\"state\":\"UNKNOWN\",\"exit_code\":3,"
 	        "\"summary\":\"cannot read CA file 'x.pem'\",\"days_left\":null,"
+	        "\"trusted\":null,\"name_matches\":null,"
 	        "\"time\":0.000,\"findings\":[{\"state\":\"UNKNOWN\",\"rule\":\"probe\","
 	        "\"text\":\"cannot read CA file 'x.pem'\"}],\"chain\":[],\"tls\":{\"version\":null,"
 	        "\"cipher\":null,\"group\":null,\"alpn\":null}}\n");
@@ -623,7 +625,9 @@ static void test_refusal(void **state)
 	assert_string_equal(
 	        text, "check_tls: 'a?b?[2J' is not a valid host name\n"
 	              "{\"plugin\":\"check_tls\",\"state\":\"UNKNOWN\",\"exit_code\":3,"
-	              "\"summary\":\"invalid time 'b\\\"d'\",\"findings\":[{\"state\":"
+	              "\"summary\":\"invalid time "
+	              "'b\\\"d'\",\"days_left\":null,\"trusted\":null,\"name_matches\":null,"
+	              "\"findings\":[{\"state\":"
 	              "\"UNKNOWN\",\"rule\":\"usage\",\"text\":\"invalid time 'b\\\"d'\"}]}\n");
 	free(text);
 }
