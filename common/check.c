@@ -168,6 +168,7 @@ static int report(const struct settings *settings, struct check_run *run)
 	        .elapsed = deadline_elapsed(&run->deadline),
 	        .now = settings->judge.now,
 	        .verbosity = settings->verbosity,
+	        .thresholds = settings->perfdata_thresholds,
 	};
 	int exit_code = STATE_UNKNOWN;
 

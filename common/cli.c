@@ -31,6 +31,7 @@ enum {
 	OPT_CLIENT_KEY,
 	OPT_CLIENT_KEY_PASSWORD_FILE,
 	OPT_CLIENT_P12,
+	OPT_PERFDATA_THRESHOLDS,
 	/* Then the rules' options, by their index in --help order (rule_options). */
 	OPT_RULE_FIRST,
 	/* Then the protocols' own options, one value each, in the order collected. */
@@ -72,6 +73,7 @@ static const struct option shared_options_after_rules[] = {
         {"timeout", required_argument, NULL, 't'},
         {"at", required_argument, NULL, OPT_AT},
         {"output", required_argument, NULL, OPT_OUTPUT},
+        {"perfdata-thresholds", required_argument, NULL, OPT_PERFDATA_THRESHOLDS},
         {"implicit-tls", no_argument, NULL, OPT_IMPLICIT_TLS},
         {"client-cert", required_argument, NULL, OPT_CLIENT_CERT},
         {"client-key", required_argument, NULL, OPT_CLIENT_KEY},
@@ -313,13 +315,19 @@ static void print_help(FILE *out, const struct cli_plugin *plugin,
 	      "\nThresholds:\n"
 	      " -w, --warning=TIME        WARNING below this time left (default 14d)\n"
 	      " -c, --critical=TIME       CRITICAL below this time left (default 7d)\n"
-	      "                           TIME: N[s|m|h|d] (bare number: days) or N% of lifetime\n"
+	      "                           TIME: N[s|m|h|d] (bare number: days) or N% of lifetime;\n"
+	      "                           N: (the guidelines' range \"alert below N\") is the\n"
+	      "                           same; other ranges (~:N, @N:M, N:M, :N) are refused\n"
 	      "     --at=TIME             judge as if now were TIME (2027-01-01T00:00Z, @EPOCH)\n"
 	      "\nRun and output:\n"
 	      " -t, --timeout=SEC[:STATE] deadline for the whole run (default 10:critical)\n"
 	      "     --output=FORMAT       nagios (default), json, or days (number only, for "
 	      "Zabbix;\n"
 	      "                           " REPORT_DAYS_FAILED " when the probe failed)\n"
+	      "     --perfdata-thresholds=range|plain\n"
+	      "                           thresholds in perfdata as ranges, days_left=..;14:;7:\n"
+	      "                           (default), or plain numbers ..;14;7 (for Icinga 2's\n"
+	      "                           metric writers, which drop ranges)\n"
 	      " -v, --verbose             one line per chain element and the TLS parameters\n"
 	      " -h, --help                this text (exit 3)\n"
 	      " -V, --version             the version (exit 3)\n"
@@ -684,6 +692,8 @@ static int take_option(int c, const struct cli_plugin *plugin, const struct opti
 		return 1;
 	case 'C':
 		return add_ca_file(settings, optarg, f) < 0 ? -1 : 1;
+	case OPT_PERFDATA_THRESHOLDS:
+		return settings_set_perfdata_thresholds(settings, optarg, f) < 0 ? -1 : 1;
 	case 'h':
 	case 'V':
 		*help = c;

@@ -198,30 +198,34 @@ static void put_endpoint(FILE *out, const struct report_data *d)
 	put_plain(out, d->protocol);
 }
 
-/* Our client certificate's days, thresholded like the served chain's. */
-static void put_client_perfdata(FILE *out, const struct verdict *v)
+/* "=9.17;14:;7:;0; ": S's days left, its thresholds in days ("alert below"
+ * as a range, or the bare number when THRESHOLDS says plain), minimum 0. */
+static void put_days_value(FILE *out, const struct expiry_summary *s,
+                           enum report_thresholds thresholds)
 {
 	char days[NUMBER_SIZE], warning[NUMBER_SIZE], critical[NUMBER_SIZE];
-	const struct expiry_summary *s;
+	const char *below = thresholds == REPORT_THRESHOLDS_PLAIN ? "" : ":";
 
-	if (v == NULL || !v->client_expiry.valid)
-		return;
-	s = &v->client_expiry;
 	format_days(s->seconds_left, days, sizeof(days));
 	report_format_number(s->warning_seconds / 86400.0, warning, sizeof(warning));
 	report_format_number(s->critical_seconds / 86400.0, critical, sizeof(critical));
-	fprintf(out, "client_days_left=%s;%s;%s;0; ", days, warning, critical);
+	fprintf(out, "=%s;%s%s;%s%s;0; ", days, warning, below, critical, below);
+}
+
+/* Our client certificate's days, thresholded like the served chain's. */
+static void put_client_perfdata(FILE *out, const struct verdict *v,
+                                enum report_thresholds thresholds)
+{
+	if (v == NULL || !v->client_expiry.valid)
+		return;
+	fputs("client_days_left", out);
+	put_days_value(out, &v->client_expiry, thresholds);
 }
 
 /* "days_left=..." for T's expiry; with LABEL, "'LABEL days_left'=...". */
-static void put_days_perfdata(FILE *out, const char *label, const struct report_target *t)
+static void put_days_perfdata(FILE *out, const char *label, const struct report_target *t,
+                              enum report_thresholds thresholds)
 {
-	char days[NUMBER_SIZE], warning[NUMBER_SIZE], critical[NUMBER_SIZE];
-	const struct expiry_summary *s = &t->verdict->expiry;
-
-	format_days(s->seconds_left, days, sizeof(days));
-	report_format_number(s->warning_seconds / 86400.0, warning, sizeof(warning));
-	report_format_number(s->critical_seconds / 86400.0, critical, sizeof(critical));
 	if (label != NULL) {
 		fputc('\'', out);
 		for (const char *p = label; *p; p++)
@@ -230,7 +234,7 @@ static void put_days_perfdata(FILE *out, const char *label, const struct report_
 	} else {
 		fputs("days_left", out);
 	}
-	fprintf(out, "=%s;%s;%s;0; ", days, warning, critical);
+	put_days_value(out, &t->verdict->expiry, thresholds);
 }
 
 static void put_perfdata(FILE *out, const struct report_data *d)
@@ -240,12 +244,12 @@ static void put_perfdata(FILE *out, const struct report_data *d)
 
 	for (size_t i = 0; several(d) && i < d->target_count; i++) {
 		if (has_days(&d->targets[i]))
-			put_days_perfdata(out, d->targets[i].label, &d->targets[i]);
+			put_days_perfdata(out, d->targets[i].label, &d->targets[i], d->thresholds);
 	}
 	if (first != NULL)
-		put_days_perfdata(out, NULL, first);
+		put_days_perfdata(out, NULL, first, d->thresholds);
 	/* Our client certificate is the same at every target. */
-	put_client_perfdata(out, d->targets[0].verdict);
+	put_client_perfdata(out, d->targets[0].verdict, d->thresholds);
 	format_elapsed(d->elapsed, elapsed, sizeof(elapsed));
 	fprintf(out, "time=%ss;;;0;", elapsed);
 }

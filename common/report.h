@@ -3,6 +3,8 @@
  * One target:
  * nagios: "TLS STATE - HOST:PORT PROTO: finding, finding, TLS version | perfdata",
  *         then with -v one line per chain element and one of TLS parameters.
+ *         Perfdata: days_left (and client_days_left) with the thresholds as
+ *         ranges, "days_left=199.99;14:;7:;0;", or plain, "...;14;7;0;".
  * json:   one object (host, port, protocol, address, state, summary (the text of
  *         the status line), days_left, trusted and name_matches (true, false,
  *         or null when not judged), findings (state, rule, text), chain, tls).
@@ -36,6 +38,15 @@
 
 enum report_format { REPORT_NAGIOS, REPORT_JSON, REPORT_DAYS };
 
+/* How perfdata writes the thresholds of -w/-c, in days. */
+enum report_thresholds {
+	/* The Monitoring Plugins guidelines' ranges: "alert below 14" is "14:", so
+	 * Icinga Web and graphers draw a healthy certificate as healthy. */
+	REPORT_THRESHOLDS_RANGE,
+	/* Bare numbers ("14"): for Icinga 2's metric writers, which drop ranges. */
+	REPORT_THRESHOLDS_PLAIN,
+};
+
 /* One target of the run: an address, and the name judged there. */
 struct report_target {
 	const char *label;              /* "192.0.2.4", "other.example@192.0.2.4" */
@@ -59,6 +70,7 @@ struct report_data {
 	double elapsed; /* seconds, whole run */
 	time_t now;
 	int verbosity;
+	enum report_thresholds thresholds;
 };
 
 /* Write the report in FORMAT to OUT. Returns the exit code: the worst state for

@@ -45,6 +45,20 @@ int settings_set_host(struct settings *s, const char *host, struct fault *f)
 	return 0;
 }
 
+int settings_set_perfdata_thresholds(struct settings *s, const char *value, struct fault *f)
+{
+	if (strcmp(value, "range") == 0)
+		s->perfdata_thresholds = REPORT_THRESHOLDS_RANGE;
+	else if (strcmp(value, "plain") == 0)
+		s->perfdata_thresholds = REPORT_THRESHOLDS_PLAIN;
+	else {
+		fault_set(f, FAULT_USAGE, "invalid --perfdata-thresholds '%s' (range or plain)",
+		          value);
+		return -1;
+	}
+	return 0;
+}
+
 bool settings_requests_staple(const struct settings *s)
 {
 	return s->judge.ocsp != OCSP_MODE_IGNORE;

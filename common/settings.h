@@ -92,6 +92,7 @@ struct settings {
 	struct settings_judge judge;
 	double timeout; /* seconds for the whole run */
 	enum report_format output;
+	enum report_thresholds perfdata_thresholds; /* ranges ("14:") unless plain */
 	int verbosity;
 };
 
@@ -127,6 +128,10 @@ void settings_for_protocol(struct settings *s, const struct tls_protocol *p, uns
  * one name of S: sent with SNI unless an address, and verified. Returns 0, or
  * -1 with FAULT_USAGE when HOST is no host name. */
 int settings_set_host(struct settings *s, const char *host, struct fault *f);
+
+/* --perfdata-thresholds=VALUE: "range" (the default, "14:") or "plain" ("14").
+ * Returns 0, or -1 with FAULT_USAGE naming what it takes. */
+int settings_set_perfdata_thresholds(struct settings *s, const char *value, struct fault *f);
 
 /* Is an OCSP staple asked for (and kept)? Not when it is not judged. */
 bool settings_requests_staple(const struct settings *s);

@@ -52,13 +52,40 @@ static bool unit_seconds(const char *unit, double *per_unit)
 	return true;
 }
 
+/* A Monitoring Plugins range other than "N:": time left alerts only below a
+ * bound, so an upper end ("10:20", ":5"), an inversion ("@") or an open start
+ * ("~:20") would alert on a healthy certificate. */
+static bool other_range(const char *text)
+{
+	const char *colon = strchr(text, ':');
+
+	return text[0] == '~' || text[0] == '@' || (colon != NULL && colon[1] != '\0') ||
+	       colon == text;
+}
+
 int threshold_parse_time(const char *text, struct threshold_time *out, struct fault *f)
 {
+	char unit[4];
 	const char *rest;
+	size_t unit_len;
 	double number, per_unit;
 
+	if (other_range(text)) {
+		fault_set(f, FAULT_USAGE,
+		          "invalid time '%s' (time left alerts below a bound: give N[s|m|h|d], "
+		          "N%% or the range N:, not ~, @ or an upper end)",
+		          text);
+		return -1;
+	}
 	if (!parse_decimal(text, &rest, &number))
 		goto invalid;
+	/* "14d:" is the guidelines' range "alert below 14d": the same as "14d". */
+	unit_len = strcspn(rest, ":");
+	if (unit_len >= sizeof(unit) || (rest[unit_len] == ':' && rest[unit_len + 1] != '\0'))
+		goto invalid;
+	memcpy(unit, rest, unit_len);
+	unit[unit_len] = '\0';
+	rest = unit;
 	if (strcmp(rest, "%") == 0) {
 		if (number <= 0.0 || number > 100.0) {
 			fault_set(
@@ -78,7 +105,7 @@ int threshold_parse_time(const char *text, struct threshold_time *out, struct fa
 	return 0;
 
 invalid:
-	fault_set(f, FAULT_USAGE, "invalid time '%s' (use N[s|m|h|d] or N%%)", text);
+	fault_set(f, FAULT_USAGE, "invalid time '%s' (use N[s|m|h|d], N%% or N:)", text);
 	return -1;
 }
 

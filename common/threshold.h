@@ -1,7 +1,9 @@
 /* threshold — the TIME thresholds of -w/-c and the SECONDS[:STATE] of -t.
  *
  * TIME is N[s|m|h|d] (a bare number is days; fractions allowed) or N% of the
- * certificate's lifetime (0 < N <= 100). A percentage becomes seconds only against
+ * certificate's lifetime (0 < N <= 100), each also as the Monitoring Plugins
+ * range "TIME:" ("14d:", alert below 14d), which means the same; no other range
+ * form means anything for time left. A percentage becomes seconds only against
  * one certificate, so it is kept as given and converted by threshold_seconds().
  */
 #ifndef TLSCHECK_COMMON_THRESHOLD_H
@@ -19,8 +21,9 @@ struct threshold_time {
 };
 
 /* Parse a TIME. Rejects empty text, negatives, unknown units, trailing garbage,
- * NaN/inf, and percentages above 100. Returns 0, or -1 with FAULT_USAGE whose text
- * quotes the input. */
+ * NaN/inf, percentages above 100 and the range forms other than "TIME:" ("~:20",
+ * "@10:20", "10:20", ":5"), saying why. Returns 0, or -1 with FAULT_USAGE whose
+ * text quotes the input. */
 int threshold_parse_time(const char *text, struct threshold_time *out, struct fault *f);
 
 /* The threshold in seconds for a certificate valid from NOT_BEFORE to NOT_AFTER. */

@@ -64,14 +64,14 @@ icinga2_wait 30 'Icinga 2 recorded a result of every service' "${SERVICES[@]}"
 
 engines_expect_all 'CheckCommand '
 
-DAYS200='days_left=199\.9[0-9];14;7;0;'
+DAYS200='days_left=199\.9[0-9];14:;7:;0;'
 # The perfdata values themselves, as Icinga recorded them.
 perf_ok=1
 for s in tls-good smtp-good pgsql-good; do
 	field "$(record_of "$s")" PERFDATA | grep -Eq "^$DAYS200 $PERF_TAIL" || perf_ok=0
 done
 for s in tls-expiring smtp-expiring; do
-	field "$(record_of "$s")" PERFDATA | grep -Eq "^days_left=9\\.9[0-9];14;7;0; $PERF_TAIL" ||
+	field "$(record_of "$s")" PERFDATA | grep -Eq "^days_left=9\\.9[0-9];14:;7:;0; $PERF_TAIL" ||
 		perf_ok=0
 done
 field "$(record_of tls-refused)" PERFDATA | grep -Eq "^$PERF_TAIL" || perf_ok=0

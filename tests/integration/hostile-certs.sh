@@ -216,7 +216,7 @@ mint status root 'x) | days_left=999;14;7;0; time=0s;;;0;' '-1 day' '+200 days' 
 	bail_out 'cannot make the status-line subject'
 serve status || bail_out 'openssl s_server did not start'
 check 'subject built like a status line: one verdict, one perfdata' 0 "$SERVER_PORT" \
-	'^TLS OK - [^|;]*\| days_left=[0-9]+\.[0-9]+;14;7;0; time=[0-9.]+s;;;0;$' \
+	'^TLS OK - [^|;]*\| days_left=[0-9]+\.[0-9]+;14:;7:;0; time=[0-9.]+s;;;0;$' \
 	-- -N leaf.test -C root.pem
 
 finish

@@ -250,7 +250,7 @@ for plugin in "$CHECK_TLS" "$CHECK_TLS_REDIS" "$CHECK_TLS_KAFKA" "$CHECK_TLS_MQT
 	"$CHECK_TLS_SMTP --implicit-tls" "$CHECK_TLS_LDAP --implicit-tls"; do
 	read -r -a cmd <<<"$plugin"
 	impostor "static RSA impostor that asks for a client certificate, ${plugin##*/}: WARNING, not proven" 1 \
-		"^TLS WARNING - victim\\.test:${PEER[tls12-rsa-impostor]} [a-z]+: $UNPROVEN$GIVE_CLIENT_CERT, $CHAIN_JUDGED, server requires a client certificate \\(none given\\) \\| days_left=199\\.9[0-9];14;7;0; $PERF_TAIL" \
+		"^TLS WARNING - victim\\.test:${PEER[tls12-rsa-impostor]} [a-z]+: $UNPROVEN$GIVE_CLIENT_CERT, $CHAIN_JUDGED, server requires a client certificate \\(none given\\) \\| days_left=199\\.9[0-9];14:;7:;0; $PERF_TAIL" \
 		-- tls12-rsa-impostor "${cmd[@]}"
 done
 impostor 'static RSA impostor that hangs up after the request: WARNING, not proven' 1 \

@@ -82,7 +82,7 @@ for name in good revoked; do
 	PORT[ossl-$name]=$SERVER_PORT
 done
 
-PERF_OK="\\| days_left=199\\.9[0-9];14;7;0; $PERF_TAIL"
+PERF_OK="\\| days_left=199\\.9[0-9];14:;7:;0; $PERF_TAIL"
 
 # ocsp_check DESC EXIT PATTERNS... -- SERVER ARGS...: check_tls against SERVER as
 # ok.test, trusting ca.pem.
@@ -133,7 +133,7 @@ ocsp_check 'status unknown: WARNING' 1 \
 # Judged 8 days on, the 7-day response is past its next update.
 STALE_AT=@$(date -u -d '+8 days' +%s)
 ocsp_check 'stale staple (--at after its next update): WARNING naming the dates' 1 \
-	"^TLS WARNING - ok\\.test:${PORT[good]} tls: OCSP staple for certificate 'CN=ok\\.test' is stale \\(next update was due $(ocsp_date good 'Next Update'), this update $(ocsp_date good 'This Update')\\), certificate 'CN=ok\\.test' expires in 191d 2[23]h .*, chain trusted by ca\\.pem, TLSv1\\.3 \\| days_left=191\\.9[0-9];14;7;0; $PERF_TAIL" \
+	"^TLS WARNING - ok\\.test:${PORT[good]} tls: OCSP staple for certificate 'CN=ok\\.test' is stale \\(next update was due $(ocsp_date good 'Next Update'), this update $(ocsp_date good 'This Update')\\), certificate 'CN=ok\\.test' expires in 191d 2[23]h .*, chain trusted by ca\\.pem, TLSv1\\.3 \\| days_left=191\\.9[0-9];14:;7:;0; $PERF_TAIL" \
 	-- good --at="$STALE_AT"
 
 # --- staples that cannot be used: the handshake completes, the check judges them

@@ -195,6 +195,20 @@ static void test_at_and_output(void **state)
 	assert_int_equal(settings.output, REPORT_JSON);
 	expect_usage_error(PARSE(&generic, "-H", "x.example", "--output", "xml"), &f, "'xml'");
 	expect_usage_error(PARSE(&generic, "-H", "x.example", "--at", "tomorrow"), &f, "tomorrow");
+	assert_int_equal(settings.perfdata_thresholds, REPORT_THRESHOLDS_RANGE);
+	assert_int_equal(PARSE(&generic, "-H", "x.example", "--perfdata-thresholds=plain"),
+	                 CLI_RUN);
+	assert_int_equal(settings.perfdata_thresholds, REPORT_THRESHOLDS_PLAIN);
+	assert_int_equal(PARSE(&generic, "-H", "x.example", "--perfdata-thresholds", "range"),
+	                 CLI_RUN);
+	assert_int_equal(settings.perfdata_thresholds, REPORT_THRESHOLDS_RANGE);
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "--perfdata-thresholds=14:"), &f,
+	                   "invalid --perfdata-thresholds '14:' (range or plain)");
+	assert_int_equal(PARSE(&generic, "-H", "x.example", "-w", "20d:", "-c", "10:"), CLI_RUN);
+	assert_true(settings.judge.warning.amount == 20 * 86400.0);
+	assert_true(settings.judge.critical.amount == 10 * 86400.0);
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "-w", "~:20"), &f,
+	                   "not ~, @ or an upper end");
 }
 
 static void test_ocsp_mode(void **state)

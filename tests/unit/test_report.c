@@ -174,7 +174,7 @@ static void test_nagios_warning(void **state)
 	assert_report(REPORT_NAGIOS, &fx.data, 1,
 	              "TLS WARNING - db1.example.com:5432 pgsql: certificate 'CN=db1.example.com' "
 	              "expires in 9d 4h (2026-12-02 13:00 UTC), chain trusted by ca.pem, TLSv1.3 | "
-	              "days_left=9.16;14;7;0; time=0.006s;;;0;\n");
+	              "days_left=9.16;14:;7:;0; time=0.006s;;;0;\n");
 }
 
 static void test_nagios_ok(void **state)
@@ -187,7 +187,7 @@ static void test_nagios_ok(void **state)
 	        REPORT_NAGIOS, &fx.data, 0,
 	        "TLS OK - db1.example.com:5432 pgsql: certificate 'CN=db1.example.com' "
 	        "expires in 200d 3h (2026-12-02 13:00 UTC), chain trusted by ca.pem, TLSv1.3 | "
-	        "days_left=200.12;14;7;0; time=0.006s;;;0;\n");
+	        "days_left=200.12;14:;7:;0; time=0.006s;;;0;\n");
 }
 
 static void test_nagios_critical(void **state)
@@ -199,7 +199,21 @@ static void test_nagios_critical(void **state)
 	assert_report(REPORT_NAGIOS, &fx.data, 2,
 	              "TLS CRITICAL - db1.example.com:5432 pgsql: certificate 'CN=db1.example.com' "
 	              "expired 1h ago (2026-12-02 13:00 UTC), chain trusted by ca.pem, TLSv1.3 | "
-	              "days_left=-0.05;14;7;0; time=0.006s;;;0;\n");
+	              "days_left=-0.05;14:;7:;0; time=0.006s;;;0;\n");
+}
+
+/* --perfdata-thresholds=plain: bare numbers, for Icinga 2's metric writers. */
+static void test_nagios_plain_thresholds(void **state)
+{
+	struct fixture fx;
+
+	(void)state;
+	setup_fixture(&fx, NOW);
+	fx.data.thresholds = REPORT_THRESHOLDS_PLAIN;
+	assert_report(REPORT_NAGIOS, &fx.data, 1,
+	              "TLS WARNING - db1.example.com:5432 pgsql: certificate 'CN=db1.example.com' "
+	              "expires in 9d 4h (2026-12-02 13:00 UTC), chain trusted by ca.pem, TLSv1.3 | "
+	              "days_left=9.16;14;7;0; time=0.006s;;;0;\n");
 }
 
 /* 13.999 days left must not read 14.00 under a 14d warning. */
@@ -230,7 +244,7 @@ static void test_days_floor(void **state)
 		fx.verdict.expiry.seconds_left = cases[i].seconds;
 		snprintf(expected, sizeof(expected),
 		         "TLS OK - db1.example.com:5432 pgsql: no findings | "
-		         "days_left=%s;7.5;0.25;0; time=0.000s;;;0;\n",
+		         "days_left=%s;7.5:;0.25:;0; time=0.000s;;;0;\n",
 		         cases[i].perf);
 		assert_report(REPORT_NAGIOS, &fx.data, 0, expected);
 		snprintf(expected, sizeof(expected), "%s\n", cases[i].perf);
@@ -328,7 +342,7 @@ static void test_nagios_verbose(void **state)
 	        REPORT_NAGIOS, &fx.data, 1,
 	        "TLS WARNING - db1.example.com:5432 pgsql: certificate 'CN=db1.example.com' "
 	        "expires in 9d 4h (2026-12-02 13:00 UTC), chain trusted by ca.pem, TLSv1.3 | "
-	        "days_left=9.16;14;7;0; time=0.006s;;;0;\n"
+	        "days_left=9.16;14:;7:;0; time=0.006s;;;0;\n"
 	        "[0] leaf CN=db1.example.com, issuer CN=Issuing CA, serial 01ab, valid 2026-01-01 "
 	        "00:00 UTC to 2026-12-02 13:00 UTC (9.16 days left), key EC P-256, signature "
 	        "RSA-SHA256, sha256 " LEAF_SHA256 ", SANs: db1.example.com, 192.0.2.1\n"
@@ -358,7 +372,7 @@ static void test_nagios_verbose_edges(void **state)
 	        "TLS CRITICAL - db1.example.com:5432 pgsql: certificate 'CN=db1.example.com' "
 	        "expired 2d ago (2026-12-02 13:00 UTC), intermediate 'CN=Issuing CA' is not "
 	        "valid before 2026-12-04 14:00 UTC (in 1h), chain trusted by ca.pem, TLSv1.2 | "
-	        "days_left=-2.00;14;7;0; time=0.006s;;;0;\n"
+	        "days_left=-2.00;14:;7:;0; time=0.006s;;;0;\n"
 	        "[0] leaf CN=db1.example.com, issuer CN=Issuing CA, serial 01ab, valid 2026-01-01 "
 	        "00:00 UTC to 2026-12-02 13:00 UTC (-2.00 days left), key EC P-256, signature "
 	        "RSA-SHA256, sha256 " LEAF_SHA256 ", SANs: db1.example.com, 192.0.2.1\n"
@@ -543,7 +557,7 @@ static void test_decimal_point_under_locale(void **state)
 	assert_report(REPORT_NAGIOS, &fx.data, 1,
 	              "TLS WARNING - db1.example.com:5432 pgsql: certificate 'CN=db1.example.com' "
 	              "expires in 9d 4h (2026-12-02 13:00 UTC), chain trusted by ca.pem, TLSv1.3 | "
-	              "days_left=9.16;7.5;7;0; time=0.006s;;;0;\n");
+	              "days_left=9.16;7.5:;7:;0; time=0.006s;;;0;\n");
 	assert_report(REPORT_DAYS, &fx.data, 0, "9.16\n");
 	report_format_number(0.25, number, sizeof(number));
 	assert_string_equal(number, "0.25");
@@ -583,7 +597,7 @@ static void test_several_targets(void **state)
 	assert_report(REPORT_NAGIOS, &a.data, 2,
 	              "TLS CRITICAL - db1.example.com:5432 pgsql: 0 of 2 addresses OK, 192.0.2.2: "
 	              "connection refused by 192.0.2.2 port 5432 | "
-	              "'192.0.2.1 days_left'=9.16;14;7;0; days_left=9.16;14;7;0; "
+	              "'192.0.2.1 days_left'=9.16;14:;7:;0; days_left=9.16;14:;7:;0; "
 	              "time=0.006s;;;0;\n");
 	/* Any target failed: no minimum to give. */
 	assert_report(REPORT_DAYS, &a.data, 0, REPORT_DAYS_FAILED "\n");
@@ -606,8 +620,8 @@ static void test_several_targets(void **state)
 	        REPORT_NAGIOS, &a.data, 1,
 	        "TLS WARNING - db1.example.com:5432 pgsql: 2 of 2 addresses OK, 2 certificates "
 	        "in rotation, 192.0.2.1: certificate expires in 9d, TLSv1.3 | "
-	        "'192.0.2.1 days_left'=9.16;14;7;0; '192.0.2.2 days_left'=9.16;14;7;0; "
-	        "days_left=9.16;14;7;0; time=0.006s;;;0;\n");
+	        "'192.0.2.1 days_left'=9.16;14:;7:;0; '192.0.2.2 days_left'=9.16;14:;7:;0; "
+	        "days_left=9.16;14:;7:;0; time=0.006s;;;0;\n");
 	assert_report(REPORT_DAYS, &a.data, 0, "9.16\n");
 }
 
@@ -639,6 +653,7 @@ int main(void)
 	        cmocka_unit_test(test_nagios_warning),
 	        cmocka_unit_test(test_nagios_ok),
 	        cmocka_unit_test(test_nagios_critical),
+	        cmocka_unit_test(test_nagios_plain_thresholds),
 	        cmocka_unit_test(test_days_floor),
 	        cmocka_unit_test(test_nagios_ipv6_host),
 	        cmocka_unit_test(test_nagios_fault_without_chain),

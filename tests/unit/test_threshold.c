@@ -57,12 +57,45 @@ static void test_time_units(void **state)
 	assert_percent("0.01%", 0.01);
 }
 
+/* The guidelines' range "N:" (alert below N) is the same threshold. */
+static void test_time_range_form(void **state)
+{
+	(void)state;
+	assert_seconds("14:", 14 * 86400.0);
+	assert_seconds("14d:", 14 * 86400.0);
+	assert_seconds("36h:", 36 * 3600.0);
+	assert_seconds("0.5:", 43200.0);
+	assert_percent("30%:", 30.0);
+}
+
+/* Every other range form is refused, saying why. */
+static void test_time_other_ranges(void **state)
+{
+	static const char *const bad[] = {"~:20", "@10:20", "10:20", ":5", ":",
+	                                  "@5",   "~",      "5d:1",  "5::"};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct threshold_time t = {0};
+		struct fault f = {0};
+		char expected[FAULT_TEXT_SIZE];
+
+		assert_int_equal(threshold_parse_time(bad[i], &t, &f), -1);
+		assert_int_equal(f.kind, FAULT_USAGE);
+		snprintf(expected, sizeof(expected),
+		         "invalid time '%s' (time left alerts below a bound: give N[s|m|h|d], N%% "
+		         "or the range N:, not ~, @ or an upper end)",
+		         bad[i]);
+		assert_string_equal(f.text, expected);
+	}
+}
+
 static void test_time_rejects(void **state)
 {
 	static const char *const bad[] = {
-	        "",     "5x",   "-3", "+3",  "d",   "1e400", "1e4",   "nan",  "inf",
-	        "infd", " 5",   "5 ", "5 d", "5dd", "5D",    ".5",    "5.",   "5.d",
-	        "1,5",  "0x10", "%",  "5%d", "5d%", "30%%",  "1.2.3", "5sec",
+	        "",   "5x",  "-3",  "+3",   "d",     "1e400", "1e4", "nan",   "inf", "infd",
+	        " 5", "5 ",  "5 d", "5dd",  "5D",    ".5",    "5.",  "5.d",   "1,5", "0x10",
+	        "%",  "5%d", "5d%", "30%%", "1.2.3", "5sec",  "5x:", "5sec:", "%:",
 	};
 
 	(void)state;
@@ -73,8 +106,8 @@ static void test_time_rejects(void **state)
 
 		assert_int_equal(threshold_parse_time(bad[i], &t, &f), -1);
 		assert_int_equal(f.kind, FAULT_USAGE);
-		snprintf(expected, sizeof(expected), "invalid time '%s' (use N[s|m|h|d] or N%%)",
-		         bad[i]);
+		snprintf(expected, sizeof(expected),
+		         "invalid time '%s' (use N[s|m|h|d], N%% or N:)", bad[i]);
 		assert_string_equal(f.text, expected);
 	}
 }
@@ -208,6 +241,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_time_units),
+	        cmocka_unit_test(test_time_range_form),
+	        cmocka_unit_test(test_time_other_ranges),
 	        cmocka_unit_test(test_time_rejects),
 	        cmocka_unit_test(test_time_percent_range),
 	        cmocka_unit_test(test_time_huge_digits),
