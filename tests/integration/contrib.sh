@@ -30,18 +30,18 @@ object Host "noaddress.example" {
 }
 object Service "pgsql" {
 	host_name = "db1.example"
-	check_command = "tls_pgsql"
+	check_command = "tlscheck-pgsql"
 }
 object Service "tls-ipv6" {
 	host_name = "db1.example"
-	check_command = "tls"
+	check_command = "tlscheck"
 	vars.tlscheck_ipv6 = true
 	vars.tlscheck_ca_file = "/etc/ssl/web-ca.pem"
 	vars.tlscheck_verbose = false
 }
 object Service "smtp-vhost" {
 	host_name = "db1.example"
-	check_command = "tls_smtp"
+	check_command = "tlscheck-smtp"
 	vars.tlscheck_host = "mail.example"
 	vars.tlscheck_port = 587
 	vars.tlscheck_ehlo = "monitor.example"
@@ -56,30 +56,30 @@ object Service "no-address" {
 }
 object Service "ldap" {
 	host_name = "db1.example"
-	check_command = "tls_ldap"
+	check_command = "tlscheck-ldap"
 	vars.tlscheck_port = 636
 }
 object Service "imap" {
 	host_name = "db1.example"
-	check_command = "tls_imap"
+	check_command = "tlscheck-imap"
 }
 object Service "pop3" {
 	host_name = "db1.example"
-	check_command = "tls_pop3"
+	check_command = "tlscheck-pop3"
 }
 object Service "ftp" {
 	host_name = "db1.example"
-	check_command = "tls_ftp"
+	check_command = "tlscheck-ftp"
 }
 object Service "xmpp" {
 	host_name = "db1.example"
-	check_command = "tls_xmpp"
+	check_command = "tlscheck-xmpp"
 	vars.tlscheck_xmpp_server = true
 	vars.tlscheck_xmpp_domain = "example.org"
 }
 object Service "mysql-pinned" {
 	host_name = "db1.example"
-	check_command = "tls_mysql"
+	check_command = "tlscheck-mysql"
 	vars.tlscheck_cert_file = "/etc/mysql/server.pem"
 	vars.tlscheck_fingerprint = [ "aa", "bb" ]
 	vars.tlscheck_min_tls = "1.2"
@@ -90,37 +90,37 @@ object Service "mysql-pinned" {
 }
 object Service "kafka" {
 	host_name = "db1.example"
-	check_command = "tls_kafka"
+	check_command = "tlscheck-kafka"
 	vars.tlscheck_no_api_check = true
 }
 object Service "redis" {
 	host_name = "db1.example"
-	check_command = "tls_redis"
+	check_command = "tlscheck-redis"
 }
 object Service "mqtt" {
 	host_name = "db1.example"
-	check_command = "tls_mqtt"
+	check_command = "tlscheck-mqtt"
 }
 object Service "sieve" {
 	host_name = "db1.example"
-	check_command = "tls"
+	check_command = "tlscheck"
 	vars.tlscheck_protocol = "sieve"
 }
 object Service "pool" {
 	host_name = "db1.example"
-	check_command = "tls"
+	check_command = "tlscheck"
 	vars.tlscheck_address = [ "192.0.2.41", "192.0.2.42" ]
 	vars.tlscheck_sni = [ "www.example", "api.example" ]
 	vars.tlscheck_allow_mixed = true
 }
 object Service "pool-all" {
 	host_name = "db1.example"
-	check_command = "tls"
+	check_command = "tlscheck"
 	vars.tlscheck_all_addresses = true
 }
 object Service "mail-mx" {
 	host_name = "db1.example"
-	check_command = "tls_smtp"
+	check_command = "tlscheck-smtp"
 	vars.tlscheck_host = "example.org"
 	vars.tlscheck_mx = true
 }
@@ -147,6 +147,23 @@ if icinga2 daemon -C -c "$conf" "${defs[@]}" >"$TEST_DIR/icinga2.out" 2>&1 &&
 else
 	not_ok 'contrib/icinga2/tlscheck.conf loads in Icinga 2 with services of every command'
 	diag_file "$TEST_DIR/icinga2.out"
+fi
+
+# A configuration with a CheckCommand "tls" of its own loads beside the file
+# once it drops the old names.
+cat >"$TEST_DIR/own-tls.conf" <<CONF
+const TlscheckOldNames = false
+include <itl>
+include <plugins>
+const PluginDir = "/plugins"
+include "$TLSCHECK_SRCDIR/contrib/icinga2/tlscheck.conf"
+object CheckCommand "tls" { command = [ "/bin/true" ] }
+CONF
+if icinga2 daemon -C -c "$TEST_DIR/own-tls.conf" "${defs[@]}" >"$TEST_DIR/own-tls.out" 2>&1; then
+	ok 'TlscheckOldNames = false: a CheckCommand "tls" of the configuration loads beside the file'
+else
+	not_ok 'TlscheckOldNames = false: a CheckCommand "tls" of the configuration loads beside the file'
+	diag_file "$TEST_DIR/own-tls.out"
 fi
 
 # --- the command lines Icinga 2 builds ------------------------------------------
@@ -239,21 +256,21 @@ command_line 'tlscheck_ipv6: address6 to -I, and -6; a false flag passes nothing
 	'/plugins/check_tls -H db1.example -I 2001:db8::31 -6 -C /etc/ssl/web-ca.pem'
 command_line 'tlscheck_host names the service; flags set' smtp-vhost \
 	'/plugins/check_tls_smtp -H mail.example -I 192.0.2.31 -p 587 --ehlo monitor.example --no-verify-trust -C /etc/ssl/internal-ca.pem -C /etc/ssl/extra.pem -v'
-command_line 'a host without an address: no -I, the plugin resolves the name' no-address \
+command_line 'the old name tls, a host without an address: no -I, the plugin resolves the name' no-address \
 	'/plugins/check_tls -H noaddress.example -P smtp -t 5:warning'
-command_line 'tlscheck_address = "": no -I' address-off \
+command_line 'the old name tls_pgsql, tlscheck_address = "": no -I' address-off \
 	'/plugins/check_tls_pgsql -H db1.example -C /etc/ssl/internal-ca.pem -C /etc/ssl/extra.pem -w 21d'
 
 ca='-C /etc/ssl/internal-ca.pem -C /etc/ssl/extra.pem'
-command_line 'tls_ldap on the LDAPS port' ldap \
+command_line 'tlscheck-ldap on the LDAPS port' ldap \
 	"/plugins/check_tls_ldap -H db1.example -I 192.0.2.31 -p 636 $ca"
-command_line 'tls_xmpp, server-to-server for a domain' xmpp \
+command_line 'tlscheck-xmpp, server-to-server for a domain' xmpp \
 	"/plugins/check_tls_xmpp -H db1.example -I 192.0.2.31 --server --xmpp-domain example.org $ca"
-command_line 'tls_mysql with the file on disk, pins, a TLS floor, OCSP and a client certificate' mysql-pinned \
+command_line 'tlscheck-mysql with the file on disk, pins, a TLS floor, OCSP and a client certificate' mysql-pinned \
 	"/plugins/check_tls_mysql -H db1.example -I 192.0.2.31 --allow-sha1 --cert-file /etc/mysql/server.pem --fingerprint aa --fingerprint bb --min-tls 1.2 --ocsp require --client-cert /etc/tlscheck/monitor.pem --client-key /etc/tlscheck/monitor.key $ca"
-command_line 'tls_kafka without ApiVersions' kafka \
+command_line 'tlscheck-kafka without ApiVersions' kafka \
 	"/plugins/check_tls_kafka -H db1.example -I 192.0.2.31 --no-api-check $ca"
-command_line 'tls with -P sieve' sieve \
+command_line 'tlscheck with -P sieve' sieve \
 	"/plugins/check_tls -H db1.example -I 192.0.2.31 -P sieve $ca"
 
 # --- Nagios ---------------------------------------------------------------------
