@@ -59,6 +59,9 @@ static const struct option shared_options[] = {
         {"sni", required_argument, NULL, 'S'},
         {"sni-file", required_argument, NULL, OPT_SNI_FILE},
         {"no-sni", no_argument, NULL, OPT_NO_SNI},
+        /* "--no-s" meant --no-sni before --no-service-check came: an exact
+         * match, which getopt_long takes before any prefix. */
+        {"no-s", no_argument, NULL, OPT_NO_SNI},
         {"verify-name", required_argument, NULL, 'N'},
         {"no-verify-name", no_argument, NULL, OPT_NO_VERIFY_NAME},
         {"ca-file", required_argument, NULL, 'C'},
@@ -132,6 +135,9 @@ struct raw_args {
 	const char *output;
 	struct given_option protocol_values[CLI_MAX_PROTOCOL_VALUES];
 	size_t protocol_value_count;
+	/* The last value of each rule option that is not repeatable, by its index
+	 * in --help order; a flag's is "". */
+	const char *rule_values[CLI_MAX_RULE_OPTIONS];
 };
 
 void cli_print_usage(FILE *out, const struct cli_plugin *plugin)
@@ -416,6 +422,19 @@ static const char *offending_word(int argc, char **argv)
  * "--ca-file") but refuses a prefix of several with the same optopt 0 as an
  * unknown name. Fills F and returns true when the LEN characters of NAME start
  * more than one option of T: "ambiguous option '--ca' (--ca-file, --ca-path)". */
+/* Whether row I of T only abbreviates another row of the same option ("no-s"). */
+static bool is_abbreviation(const struct option_table *t, size_t i)
+{
+	size_t len = strlen(t->rows[i].name);
+
+	for (size_t j = 0; j < t->count; j++) {
+		if (j != i && t->rows[j].val == t->rows[i].val &&
+		    strncmp(t->rows[j].name, t->rows[i].name, len) == 0)
+			return true;
+	}
+	return false;
+}
+
 static bool describe_ambiguous(const struct option_table *t, const char *name, int len,
                                struct fault *f)
 {
@@ -424,7 +443,7 @@ static bool describe_ambiguous(const struct option_table *t, const char *name, i
 	size_t matches = 0;
 
 	for (size_t i = 0; i < t->count; i++) {
-		if (strncmp(t->rows[i].name, name, (size_t)len) != 0)
+		if (strncmp(t->rows[i].name, name, (size_t)len) != 0 || is_abbreviation(t, i))
 			continue;
 		matches++;
 		if (used < sizeof(names))
@@ -634,14 +653,20 @@ static int keep_repeated(const char **values, size_t *count, const char *option,
 	return 1;
 }
 
-/* An option a rule or a protocol declared: a rule's sets the judging settings
- * now, a protocol's waits for the protocol to be chosen. Returns 1, or -1. */
+/* An option a rule or a protocol declared: a repeatable rule option sets the
+ * judging settings now (as each -C does), any other waits, its last value
+ * counting, for the protocol to be chosen (as -w does). Returns 1, or -1. */
 static int take_declared(int c, const struct option_table *t, struct raw_args *raw,
                          struct settings *settings, struct fault *f)
 {
-	if (c < OPT_PROTOCOL_FIRST && c - OPT_RULE_FIRST < (int)t->rules.count)
-		return t->rules.rows[c - OPT_RULE_FIRST]->set(&settings->judge, optarg, f) < 0 ? -1
-		                                                                               : 1;
+	if (c < OPT_PROTOCOL_FIRST && c - OPT_RULE_FIRST < (int)t->rules.count) {
+		const struct settings_option *o = t->rules.rows[c - OPT_RULE_FIRST];
+
+		if (o->repeatable)
+			return o->set(&settings->judge, optarg, f) < 0 ? -1 : 1;
+		raw->rule_values[c - OPT_RULE_FIRST] = optarg ? optarg : "";
+		return 1;
+	}
 	if (c - OPT_PROTOCOL_FIRST < (int)t->count)
 		return keep_protocol_value(raw, t->rows[c - OPT_PROTOCOL_FIRST].name, optarg, f) < 0
 		               ? -1
@@ -1021,6 +1046,26 @@ static int derive_names(const struct raw_args *raw, struct settings *settings, s
 	return 0;
 }
 
+/* The rule options kept while parsing, in --help order: after --help and -P, so
+ * that a bad value never hides them. */
+static int derive_rule_options(const struct raw_args *raw, struct settings *settings,
+                               struct fault *f)
+{
+	struct rule_options rules;
+
+	list_rule_options(&rules);
+	for (size_t i = 0; i < rules.count; i++) {
+		const char *value = raw->rule_values[i];
+
+		if (value == NULL)
+			continue;
+		if (rules.rows[i]->set(&settings->judge, rules.rows[i]->value_name ? value : NULL,
+		                       f) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int derive_limits(const struct raw_args *raw, struct settings *settings, struct fault *f)
 {
 	if (raw->warning && threshold_parse_time(raw->warning, &settings->judge.warning, f) < 0)
@@ -1039,6 +1084,8 @@ static int derive_limits(const struct raw_args *raw, struct settings *settings, 
 	if (raw->at && when_parse(raw->at, &settings->judge.now, f) < 0)
 		return -1;
 	if (raw->output && parse_output(raw->output, &settings->output, f) < 0)
+		return -1;
+	if (derive_rule_options(raw, settings, f) < 0)
 		return -1;
 	if (raw->port)
 		return parse_port(raw->port, &settings->probe.port, f);

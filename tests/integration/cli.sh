@@ -61,6 +61,21 @@ expect_check '-6 with an IPv4 HOST and an IPv6 -I: -I gives the address' 2 \
 expect_check '--help: exit 3, lists the options' 3 \
 	'*--warning' '*--critical' '*--ca-file' '*--output' '@min-lines=10' \
 	-- "$CHECK_TLS" --help
+# A rule option's value is judged once the protocol is chosen, as -w's is: --help
+# and a bad -P come first, and the last value given counts.
+expect_check '--help past a bad --ocsp' 3 '*--warning' '@min-lines=10' \
+	-- "$CHECK_TLS" --ocsp=bad --help
+bad 'a bad -P before a bad --min-tls' "unknown protocol 'bogus'" "$CHECK_TLS" -P bogus --min-tls=9 \
+	-H 127.0.0.1 -p "$CLOSED"
+bad '--min-tls judged before --ocsp' "invalid --min-tls '9'" "$CHECK_TLS" --ocsp=bad --min-tls=9 \
+	-H 127.0.0.1 -p "$CLOSED"
+expect_check '--ocsp: the last value counts' 2 "^TLS CRITICAL - 127\\.0\\.0\\.1:$CLOSED tls: connection refused" \
+	-- "$CHECK_TLS" --ocsp=bad --ocsp=check -H 127.0.0.1 -p "$CLOSED"
+bad '--fingerprint is judged as given, as -C is' 'fingerprint' "$CHECK_TLS" --fingerprint=xyz --help
+expect_check '--no-s still means --no-sni' 2 "^TLS CRITICAL - 127\\.0\\.0\\.1:$CLOSED tls: connection refused" \
+	-- "$CHECK_TLS" --no-s -H 127.0.0.1 -p "$CLOSED"
+bad '--no lists --no-sni once, not --no-s' "ambiguous option '--no' \\(--no-sni, --no-verify-name," \
+	"$CHECK_TLS" --no -H 127.0.0.1 -p "$CLOSED"
 expect_check 'check_tls_smtp --help lists --ehlo' 3 '*--ehlo' '*--warning' \
 	-- "$CHECK_TLS_SMTP" --help
 expect_check 'check_tls -P help: every protocol with its ports, exit 3' 3 \
