@@ -160,22 +160,6 @@ void protocol_profile(const struct tls_protocol *p, const struct protocol_args *
 bool protocol_tls_on_connect(const struct protocol_profile *profile, unsigned port,
                              bool force_implicit);
 
-/* Discovery: wait, without sending anything, for the server to speak first,
- * under C's deadline, and read what it says into BYTES (SIZE at most
- * PROTOCOL_GREETING_MAX + 1): up to the end of its first line, SIZE - 1 bytes, or
- * what arrived within a short while after the first byte (a binary greeting has
- * no line end). BYTES is NUL-terminated after *LEN. Returns 0, or -1 with net's
- * faults: FAULT_TIMEOUT when the server said nothing (it waits for the client),
- * FAULT_PEER when it closed the connection first. */
-int protocol_read_greeting(struct net_conn *c, unsigned char *bytes, size_t size, size_t *len,
-                           struct fault *f);
-
-/* The protocols whose greeting BYTES (LEN of them, NUL-terminated after) may be:
- * the SURE matches first, then the MAYBE ones, in table order, at most MAX into
- * OUT. Returns how many. */
-size_t protocol_recognise(const unsigned char *bytes, size_t len, const struct tls_protocol **out,
-                          size_t max);
-
 /* For after() steps that send a request and await its answer (Kafka, Redis,
  * MQTT): the finding when none came, "no WHAT within 3s: DETAIL".
  *

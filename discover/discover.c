@@ -7,6 +7,7 @@
 
 #include "discover.h"
 #include "file.h"
+#include "greeting.h"
 #include "textproto.h"
 #include "verdict.h"
 #include "workers.h"
@@ -282,7 +283,7 @@ static void listen_behind_tls(struct net_conn *conn, void *context)
 	struct heard *h = context;
 	struct fault ignored;
 
-	(void)protocol_read_greeting(conn, h->text, PROTOCOL_GREETING_MAX + 1, &h->len, &ignored);
+	(void)greeting_read(conn, h->text, PROTOCOL_GREETING_MAX + 1, &h->len, &ignored);
 }
 
 static bool look_behind_tls(struct discover_listener *l, const struct tls_protocol *p,
@@ -361,7 +362,7 @@ static void name_behind_tls(struct discover_listener *l, const struct tls_protoc
 	}
 	workers_run(k->count, k->count, look_one, k);
 	if (k->answered[0])
-		(void)protocol_recognise(k->heard, k->heard_len, &p, 1);
+		(void)greeting_recognise(k->heard, k->heard_len, &p, 1);
 	for (size_t i = 1; i < k->count && p == NULL; i++) {
 		if (k->answered[i])
 			p = k->asked[i];
@@ -451,7 +452,7 @@ static enum attempt_result listen_first(struct discover_listener *l, const struc
 	result = ATTEMPT_OTHER;
 	deadline_within(&wait, dl, GREETING_SECONDS);
 	net_conn_init(conn, fd, &wait);
-	if (protocol_read_greeting(conn, greeting, size, len, &f) < 0 && f.kind != FAULT_TIMEOUT)
+	if (greeting_read(conn, greeting, size, len, &f) < 0 && f.kind != FAULT_TIMEOUT)
 		snprintf(l->detail, sizeof(l->detail), "%s", f.text);
 	close(fd);
 	return result;
@@ -463,7 +464,7 @@ static enum attempt_result try_greeting(struct discover_listener *l, const unsig
                                         const struct deadline *dl)
 {
 	const struct tls_protocol *candidates[CANDIDATES_MAX];
-	size_t count = protocol_recognise(greeting, len, candidates, CANDIDATES_MAX);
+	size_t count = greeting_recognise(greeting, len, candidates, CANDIDATES_MAX);
 	enum attempt_result result;
 	char quoted[TEXTPROTO_QUOTE_SIZE];
 

@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "greeting.h"
 #include "net.h"
 #include "protocol.h"
 
@@ -29,9 +30,9 @@ static size_t found_count;
 static int listen_only(const struct protocol_context *ctx, struct fault *f)
 {
 	found_count = 0;
-	if (protocol_read_greeting(ctx->conn, greeting, sizeof(greeting), &greeting_len, f) < 0)
+	if (greeting_read(ctx->conn, greeting, sizeof(greeting), &greeting_len, f) < 0)
 		return -1;
-	found_count = protocol_recognise(greeting, greeting_len, found, 8);
+	found_count = greeting_recognise(greeting, greeting_len, found, 8);
 	return 0;
 }
 
