@@ -22,7 +22,8 @@ fi
 lib_init
 
 PLUGINS=(check_tls check_tls_smtp check_tls_pgsql check_tls_ldap check_tls_imap
-	check_tls_pop3 check_tls_xmpp check_tls_ftp check_tls_mysql)
+	check_tls_pop3 check_tls_xmpp check_tls_ftp check_tls_mysql check_tls_kafka
+	check_tls_redis check_tls_mqtt)
 
 # A copy of the sources: the files git knows of (tracked or not ignored), or the
 # whole tree of a release tarball.
@@ -106,6 +107,21 @@ for p in "${PLUGINS[@]}"; do
 	expect_check "installed $p --version" 3 "^$p \\(tlscheck\\) [0-9]" '@lines=1' \
 		-- "/usr/lib/nagios/plugins/$p" --version
 done
+
+# tlscheck-discover is a command run by hand: on PATH, where the README's
+# `$ tlscheck-discover` finds it, not among the plugins.
+if [ "$(command -v tlscheck-discover)" = /usr/bin/tlscheck-discover ] &&
+	[ -f /usr/share/man/man1/tlscheck-discover.1.gz ] &&
+	[ ! -e /usr/lib/nagios/plugins/tlscheck-discover ] &&
+	tlscheck-discover --help >"$TEST_DIR/discover-help.log" 2>&1 &&
+	grep -q '^Usage: tlscheck-discover ' "$TEST_DIR/discover-help.log"; then
+	ok 'tlscheck-discover is /usr/bin/tlscheck-discover, with its man page, and runs --help'
+else
+	not_ok 'tlscheck-discover is /usr/bin/tlscheck-discover, with its man page, and runs --help'
+	diag "command -v: $(command -v tlscheck-discover)"
+	dpkg -L tlscheck | grep discover | sed 's/^/# /'
+	diag_file "$TEST_DIR/discover-help.log"
+fi
 
 # Icinga 2 finds the CheckCommands through include <plugins-contrib>, as an
 # operator's icinga2.conf has it, with the constants of Debian's constants.conf.
