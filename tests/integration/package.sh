@@ -52,6 +52,16 @@ else
 	not_ok 'make install honoured DESTDIR: the files are in the package, not in /usr'
 fi
 
+# Without ca-certificates the system store is empty: every check that names no
+# CA file (-C) is UNKNOWN.
+recommends=$(dpkg-deb -f "$deb" Recommends)
+if [[ ", $recommends," == *", ca-certificates,"* ]]; then
+	ok 'the package recommends ca-certificates'
+else
+	not_ok 'the package recommends ca-certificates'
+	diag "Recommends: $recommends"
+fi
+
 if lintian --fail-on error "$deb" >"$TEST_DIR/lintian.log" 2>&1; then
 	ok 'lintian finds no error'
 	grep -E '^[WIE]:' "$TEST_DIR/lintian.log" | sed 's/^/# /'
