@@ -105,6 +105,7 @@ object Service "sieve" {
 	host_name = "db1.example"
 	check_command = "tlscheck"
 	vars.tlscheck_protocol = "sieve"
+	vars.tlscheck_perfdata_thresholds = "plain"
 }
 object Service "pool" {
 	host_name = "db1.example"
@@ -270,8 +271,24 @@ command_line 'tlscheck-mysql with the file on disk, pins, a TLS floor, OCSP and 
 	"/plugins/check_tls_mysql -H db1.example -I 192.0.2.31 --allow-sha1 --cert-file /etc/mysql/server.pem --fingerprint aa --fingerprint bb --min-tls 1.2 --ocsp require --client-cert /etc/tlscheck/monitor.pem --client-key /etc/tlscheck/monitor.key $ca"
 command_line 'tlscheck-kafka without ApiVersions' kafka \
 	"/plugins/check_tls_kafka -H db1.example -I 192.0.2.31 --no-api-check $ca"
-command_line 'tlscheck with -P sieve' sieve \
-	"/plugins/check_tls -H db1.example -I 192.0.2.31 -P sieve $ca"
+command_line 'tlscheck with -P sieve, perfdata thresholds plain' sieve \
+	"/plugins/check_tls -H db1.example -I 192.0.2.31 -P sieve $ca --perfdata-thresholds plain"
+
+# Why both forms exist: Icinga 2's own parser, which its metric writers use,
+# reads the guidelines' ranges as no threshold, and bare numbers as thresholds.
+perfdata_parsed() {
+	timeout 60 icinga2 console "${defs[@]}" \
+		-e "var p = parse_performance_data(\"$1\"); p.warn + \",\" + p.crit" 2>&1 | tail -n 1
+}
+for form in 'days_left=60.04;14:;7:;0; ,' 'days_left=60.04;14;7;0; 14,7'; do
+	got=$(perfdata_parsed "${form% *}")
+	if [ "$got" = "\"${form##* }\"" ]; then
+		ok "Icinga 2 parses ${form% *} with warn,crit = '${form##* }'"
+	else
+		not_ok "Icinga 2 parses ${form% *} with warn,crit = '${form##* }'"
+		diag "got: $got"
+	fi
+done
 
 # --- Nagios ---------------------------------------------------------------------
 # Every command of contrib/nagios/commands.cfg runs its plugin from $USER1$ with the
