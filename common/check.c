@@ -188,6 +188,10 @@ static int report(const struct settings *settings, struct check_run *run)
 		        .verdict = &t->verdict,
 		        .chain = &t->chain,
 		        .tls = t->facts.tls,
+		        .steps = t->steps,
+		        .step_count = t->step_count,
+		        .dialogue = settings->verbosity >= REPORT_VERBOSE_DIALOGUE ? &t->dialogue
+		                                                                   : NULL,
 		};
 	}
 	verdict_sort(&run->together);

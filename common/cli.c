@@ -334,7 +334,9 @@ static void print_help(FILE *out, const struct cli_plugin *plugin,
 	      "                           thresholds in perfdata as ranges, days_left=..;14:;7:\n"
 	      "                           (default), or plain numbers ..;14;7 (for Icinga 2's\n"
 	      "                           metric writers, which drop ranges)\n"
-	      " -v, --verbose             one line per chain element and the TLS parameters\n"
+	      " -v, --verbose             one line per chain element and finding; -vv adds the\n"
+	      "                           TLS parameters and each step's time, -vvv the\n"
+	      "                           dialogue before TLS\n"
 	      " -h, --help                this text (exit 3)\n"
 	      " -V, --version             the version (exit 3)\n"
 	      "\nExit status: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n",

@@ -36,6 +36,13 @@ struct facts_tls {
 	const char *alpn;
 };
 
+/* How long one step of the probe took ("connect", "smtp", "TLS handshake"),
+ * for -vv. */
+struct facts_step {
+	const char *name; /* static, or the protocol's name */
+	double seconds;
+};
+
 /* What the server made of the client certificate we sent. */
 enum facts_client_verdict {
 	FACTS_CLIENT_NOT_SENT,     /* not asked for, or none given */

@@ -383,12 +383,49 @@ void net_conn_init(struct net_conn *c, int fd, const struct deadline *dl)
 	c->tail = 0;
 	c->received = 0;
 	c->sent = 0;
+	c->transcript = NULL;
+}
+
+void net_conn_record(struct net_conn *c, struct net_transcript *transcript)
+{
+	transcript->used = 0;
+	transcript->count = 0;
+	transcript->dropped = 0;
+	c->transcript = transcript;
+}
+
+/* Keep what fits of DATA, joined to the last exchange when it went the same way. */
+static void record(struct net_conn *c, bool sent, const unsigned char *data, size_t len)
+{
+	struct net_transcript *t = c->transcript;
+	struct net_exchange *last;
+	size_t keep;
+
+	if (t == NULL)
+		return;
+	keep = len < sizeof(t->bytes) - t->used ? len : sizeof(t->bytes) - t->used;
+	last = t->count > 0 ? &t->items[t->count - 1] : NULL;
+	if (keep > 0 && (last == NULL || last->sent != sent)) {
+		if (t->count < NET_TRANSCRIPT_EXCHANGES) {
+			last = &t->items[t->count++];
+			*last = (struct net_exchange){.sent = sent, .start = t->used};
+		} else {
+			keep = 0;
+		}
+	}
+	if (keep > 0) {
+		memcpy(t->bytes + t->used, data, keep);
+		t->used += keep;
+		last->len += keep;
+	}
+	t->dropped += len - keep;
 }
 
 void net_conn_use(struct net_conn *c, const struct net_transport *transport, void *io)
 {
 	c->transport = transport;
 	c->io = io;
+	c->transcript = NULL;
 	c->head = 0;
 	c->tail = 0;
 }
@@ -430,6 +467,7 @@ static int fill(struct net_conn *c, const char *what, struct fault *f)
 		                               sizeof(c->buf) - c->tail, &events, what, f);
 
 		if (n > 0) {
+			record(c, false, c->buf + c->tail, (size_t)n);
 			c->tail += (size_t)n;
 			c->received += (size_t)n;
 			return 0;
@@ -536,6 +574,7 @@ int net_write_all(struct net_conn *c, const void *data, size_t len, const char *
 		        c->transport->send(c->io, c->fd, src + done, len - done, &events, what, f);
 
 		if (n > 0) {
+			record(c, true, src + done, (size_t)n);
 			done += (size_t)n;
 			c->sent += (size_t)n;
 			continue;

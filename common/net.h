@@ -69,6 +69,26 @@ struct net_transport {
 	                const char *what, struct fault *f);
 };
 
+/* The plain bytes of a connection before TLS, each direction's run of bytes
+ * one exchange, for -vvv: what an operator reads when a STARTTLS fails. Bounded:
+ * what does not fit is counted, not kept. */
+#define NET_TRANSCRIPT_BYTES     4096
+#define NET_TRANSCRIPT_EXCHANGES 64
+
+struct net_exchange {
+	bool sent;    /* by us; else received */
+	size_t start; /* into the transcript's bytes */
+	size_t len;
+};
+
+struct net_transcript {
+	unsigned char bytes[NET_TRANSCRIPT_BYTES];
+	size_t used;
+	struct net_exchange items[NET_TRANSCRIPT_EXCHANGES];
+	size_t count;
+	size_t dropped; /* bytes moved that did not fit */
+};
+
 /* A connected socket with a read buffer, and the transport bytes go through. The
  * caller owns it (stack is fine) and the fd; net_conn_init() does not take
  * ownership. */
@@ -78,13 +98,18 @@ struct net_conn {
 	const struct net_transport *transport;
 	void *io; /* the transport's own state; NULL for the plain socket */
 	unsigned char buf[NET_BUFFER_SIZE];
-	size_t head;           /* first unread byte */
-	size_t tail;           /* one past the last received byte */
-	size_t received, sent; /* bytes moved since net_conn_init(), for messages */
+	size_t head;                       /* first unread byte */
+	size_t tail;                       /* one past the last received byte */
+	size_t received, sent;             /* bytes moved since net_conn_init(), for messages */
+	struct net_transcript *transcript; /* where plain bytes are recorded; NULL: not */
 };
 
 /* Start C on the plain socket FD, every wait bounded by DL. */
 void net_conn_init(struct net_conn *c, int fd, const struct deadline *dl);
+
+/* Record the plain bytes C moves into TRANSCRIPT (the caller's, emptied here)
+ * until net_conn_use() switches to another transport. */
+void net_conn_record(struct net_conn *c, struct net_transcript *transcript);
 
 /* From now on, move bytes through TRANSPORT (with its state IO), as after a TLS
  * handshake. Whatever is still buffered is dropped: it came before the switch. */

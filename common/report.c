@@ -237,15 +237,12 @@ static void put_days_perfdata(FILE *out, const char *label, const struct report_
 	put_days_value(out, &t->verdict->expiry, thresholds);
 }
 
+/* The status line's perfdata: the run's days left, ours, the time taken. */
 static void put_perfdata(FILE *out, const struct report_data *d)
 {
 	const struct report_target *first = earliest(d);
 	char elapsed[NUMBER_SIZE];
 
-	for (size_t i = 0; several(d) && i < d->target_count; i++) {
-		if (has_days(&d->targets[i]))
-			put_days_perfdata(out, d->targets[i].label, &d->targets[i], d->thresholds);
-	}
 	if (first != NULL)
 		put_days_perfdata(out, NULL, first, d->thresholds);
 	/* Our client certificate is the same at every target. */
@@ -254,29 +251,66 @@ static void put_perfdata(FILE *out, const struct report_data *d)
 	fprintf(out, "time=%ss;;;0;", elapsed);
 }
 
+/* Each target's days, after the long output on a line of its own that starts
+ * with '|', as the guidelines allow: the status line stays short with many
+ * targets, and Nagios and Icinga 2 (which takes perfdata from every line with
+ * a '|') both read them. */
+static void put_targets_perfdata(FILE *out, const struct report_data *d)
+{
+	bool any = false;
+
+	for (size_t i = 0; several(d) && i < d->target_count; i++) {
+		if (!has_days(&d->targets[i]))
+			continue;
+		fputs(any ? "" : "| ", out);
+		put_days_perfdata(out, d->targets[i].label, &d->targets[i], d->thresholds);
+		any = true;
+	}
+	if (any)
+		fputc('\n', out);
+}
+
 static bool has_version(const struct report_target *t)
 {
 	return t->tls.version != NULL && t->tls.version[0] != '\0';
 }
 
+/* Does finding I of T go on the status line? A note does only when T has
+ * nothing else to say. */
+static bool on_status_line(const struct report_target *t, size_t i)
+{
+	if (!t->verdict->items[i].note)
+		return true;
+	for (size_t j = 0; j < finding_count(t); j++) {
+		if (!t->verdict->items[j].note)
+			return false;
+	}
+	return true;
+}
+
 /* The text of the status line, also JSON's summary: the findings in their
- * order, then the TLS version, a plain fact that is no finding; "no findings"
- * when there is neither. PUT writes one piece in the output's own escaping. */
+ * order (notes left to the long output), then the TLS version, a plain fact
+ * that is no finding; "no findings" when there is neither. PUT writes one
+ * piece in the output's own escaping. */
 static void put_target_summary(FILE *out, const struct report_target *t,
                                void (*put)(FILE *out, const char *text))
 {
-	size_t count = finding_count(t);
+	const char *separator = "";
 
-	if (count == 0 && !has_version(t))
-		put(out, "no findings");
-	for (size_t i = 0; i < count; i++) {
-		put(out, i == 0 ? "" : ", ");
+	for (size_t i = 0; i < finding_count(t); i++) {
+		if (!on_status_line(t, i))
+			continue;
+		put(out, separator);
 		put(out, t->verdict->items[i].text);
+		separator = ", ";
 	}
 	if (has_version(t)) {
-		put(out, count == 0 ? "" : ", ");
+		put(out, separator);
 		put(out, t->tls.version);
+		separator = ", ";
 	}
+	if (separator[0] == '\0')
+		put(out, "no findings");
 }
 
 /* Several targets: "3 of 4 addresses OK", then the target shown and the
@@ -394,17 +428,82 @@ static void put_tls_line(FILE *out, const struct facts_tls *tls)
 		fprintf(out, "\n");
 }
 
-static void put_target_lines(FILE *out, const struct report_target *t, time_t now)
+/* "timing: connect 0.001s, smtp 0.004s, TLS handshake 0.012s, over TLS 0.000s" */
+static void put_steps_line(FILE *out, const struct report_target *t)
+{
+	char seconds[NUMBER_SIZE];
+
+	for (size_t i = 0; i < t->step_count; i++) {
+		format_elapsed(t->steps[i].seconds, seconds, sizeof(seconds));
+		fputs(i == 0 ? "timing: " : ", ", out);
+		put_plain(out, t->steps[i].name);
+		fprintf(out, " %ss", seconds);
+	}
+	if (t->step_count > 0)
+		fputc('\n', out);
+}
+
+/* A byte of the dialogue as itself when it is printable ASCII and means nothing
+ * to the output ('|' would start perfdata), else as \xNN: what the server sent
+ * is shown, never obeyed. */
+static void put_dialogue_byte(FILE *out, unsigned char byte)
+{
+	if (byte < 0x20 || byte > 0x7e || byte == '|' || byte == ';' || byte == '\\')
+		fprintf(out, "\\x%02x", byte);
+	else
+		fputc(byte, out);
+}
+
+/* One exchange, a line of output for each of its lines: "C: EHLO x", "S: 250-..". */
+static void put_exchange(FILE *out, const struct net_transcript *d, const struct net_exchange *e)
+{
+	const unsigned char *p = d->bytes + e->start, *end = p + e->len;
+	bool line_open = false;
+
+	for (; p < end; p++) {
+		if (!line_open)
+			fputs(e->sent ? "C: " : "S: ", out);
+		line_open = true;
+		if (*p == '\r' && p + 1 < end && p[1] == '\n')
+			continue;
+		if (*p == '\n') {
+			fputc('\n', out);
+			line_open = false;
+			continue;
+		}
+		put_dialogue_byte(out, *p);
+	}
+	if (line_open)
+		fputc('\n', out);
+}
+
+static void put_dialogue(FILE *out, const struct net_transcript *d)
+{
+	if (d == NULL)
+		return;
+	for (size_t i = 0; i < d->count; i++)
+		put_exchange(out, d, &d->items[i]);
+	if (d->dropped > 0)
+		fprintf(out, "(%zu more bytes of the dialogue not kept)\n", d->dropped);
+}
+
+/* What -v, -vv and -vvv show of one target. */
+static void put_target_lines(FILE *out, const struct report_target *t, const struct report_data *d)
 {
 	for (size_t i = 0; t->chain != NULL && i < t->chain->count; i++)
-		put_element_line(out, i, &t->chain->items[i], now);
+		put_element_line(out, i, &t->chain->items[i], d->now);
 	for (size_t i = 0; i < finding_count(t); i++)
 		put_finding_line(out, &t->verdict->items[i]);
+	if (d->verbosity < REPORT_VERBOSE_STEPS)
+		return;
 	put_tls_line(out, &t->tls);
+	put_steps_line(out, t);
+	if (d->verbosity >= REPORT_VERBOSE_DIALOGUE)
+		put_dialogue(out, t->dialogue);
 }
 
 /* "192.0.2.4: CRITICAL, leaf serial 0a1b, -2.05 days left", then its lines. */
-static void put_target_block(FILE *out, const struct report_target *t, time_t now)
+static void put_target_block(FILE *out, const struct report_target *t, const struct report_data *d)
 {
 	char days[NUMBER_SIZE];
 
@@ -417,22 +516,39 @@ static void put_target_block(FILE *out, const struct report_target *t, time_t no
 		fprintf(out, ", %s days left", days);
 	}
 	fputc('\n', out);
-	put_target_lines(out, t, now);
+	put_target_lines(out, t, d);
 }
 
-static void emit_nagios(FILE *out, const struct report_data *d)
+/* Without -v, the notes the status line left out. */
+static void put_notes(FILE *out, const struct report_target *t)
 {
-	put_status_line(out, d);
-	if (d->verbosity < 1)
+	for (size_t i = 0; i < finding_count(t); i++) {
+		if (!on_status_line(t, i))
+			put_finding_line(out, &t->verdict->items[i]);
+	}
+}
+
+static void put_long_text(FILE *out, const struct report_data *d)
+{
+	if (d->verbosity < REPORT_VERBOSE_CHAIN) {
+		put_notes(out, several(d) ? featured(d) : &d->targets[0]);
 		return;
+	}
 	if (!several(d)) {
-		put_target_lines(out, &d->targets[0], d->now);
+		put_target_lines(out, &d->targets[0], d);
 		return;
 	}
 	for (size_t i = 0; d->together != NULL && i < d->together->count; i++)
 		put_finding_line(out, &d->together->items[i]);
 	for (size_t i = 0; i < d->target_count; i++)
-		put_target_block(out, &d->targets[i], d->now);
+		put_target_block(out, &d->targets[i], d);
+}
+
+static void emit_nagios(FILE *out, const struct report_data *d)
+{
+	put_status_line(out, d);
+	put_long_text(out, d);
+	put_targets_perfdata(out, d);
 }
 
 /* -------------------------------------------------------------------- json */

@@ -31,6 +31,7 @@
 
 #include "cert.h"
 #include "facts.h"
+#include "net.h"
 #include "state.h"
 #include "verdict.h"
 
@@ -47,6 +48,14 @@ enum report_thresholds {
 	REPORT_THRESHOLDS_PLAIN,
 };
 
+/* What each -v adds to the long output: the chain and every finding; then the
+ * TLS parameters and the time of each step; then the dialogue before TLS. */
+enum report_verbosity {
+	REPORT_VERBOSE_CHAIN = 1,
+	REPORT_VERBOSE_STEPS = 2,
+	REPORT_VERBOSE_DIALOGUE = 3,
+};
+
 /* One target of the run: an address, and the name judged there. */
 struct report_target {
 	const char *label;              /* "192.0.2.4", "other.example@192.0.2.4" */
@@ -55,6 +64,9 @@ struct report_target {
 	const struct verdict *verdict;  /* sorted; its expiry gives the days left */
 	const struct cert_chain *chain; /* may be empty */
 	struct facts_tls tls;           /* the version ends the status line */
+	const struct facts_step *steps; /* -vv: how long each step took */
+	size_t step_count;
+	const struct net_transcript *dialogue; /* -vvv: before TLS; NULL: none */
 };
 
 struct report_data {

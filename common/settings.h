@@ -93,7 +93,7 @@ struct settings {
 	double timeout; /* seconds for the whole run */
 	enum report_format output;
 	enum report_thresholds perfdata_thresholds; /* ranges ("14:") unless plain */
-	int verbosity;
+	int verbosity;                              /* how many -v (enum report_verbosity) */
 };
 
 /* A judged option, declared by the rule that reads it (verdict_options()) the

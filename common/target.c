@@ -105,6 +105,8 @@ static int upgrade(struct target *t, const struct settings *settings, const stru
 	size_t extra;
 
 	net_conn_init(&t->conn, t->fd, dl);
+	if (settings->verbosity >= REPORT_VERBOSE_DIALOGUE)
+		net_conn_record(&t->conn, &t->dialogue);
 	if (tls_on_connect(settings))
 		return 0;
 	if (settings->probe.protocol->upgrade(&ctx, f) < 0) {
@@ -233,6 +235,38 @@ static void after_handshake(struct target *t, const struct settings *settings,
 	probe_close(t->probe);
 }
 
+/* The step NAME ended now; it began where the one before ended. */
+static void end_step(struct target *t, const char *name, const struct deadline *dl)
+{
+	double now = deadline_elapsed(dl);
+
+	if (t->step_count < TARGET_MAX_STEPS)
+		t->steps[t->step_count++] = (struct facts_step){name, now - t->step_began};
+	t->step_began = now;
+}
+
+/* Connect, then the protocol's dialogue (none for TLS at connect), then the
+ * handshake, each step timed as it ends, whether it succeeded or not. */
+static int reach_tls(struct target *t, const struct settings *settings,
+                     const struct client_credentials *credentials, const struct deadline *dl)
+{
+	int rc;
+
+	t->step_began = deadline_elapsed(dl);
+	rc = connect_any(t, settings, dl, &t->failure);
+	end_step(t, "connect", dl);
+	if (rc < 0)
+		return -1;
+	rc = upgrade(t, settings, dl, &t->failure);
+	if (!tls_on_connect(settings))
+		end_step(t, settings->probe.protocol->name, dl);
+	if (rc < 0)
+		return -1;
+	rc = handshake(t, settings, credentials, dl, &t->failure);
+	end_step(t, "TLS handshake", dl);
+	return rc;
+}
+
 static void close_connection(struct target *t)
 {
 	probe_close(t->probe);
@@ -261,12 +295,12 @@ void target_probe(struct target *t, const struct settings *settings,
 		return;
 	}
 	fault_clear(&t->failure);
-	if (connect_any(t, settings, dl, &t->failure) < 0 ||
-	    upgrade(t, settings, dl, &t->failure) < 0 ||
-	    handshake(t, settings, credentials, dl, &t->failure) < 0)
+	if (reach_tls(t, settings, credentials, dl) < 0) {
 		t->failed = true;
-	else
+	} else {
 		after_handshake(t, settings, dl);
+		end_step(t, "over TLS", dl);
+	}
 	close_connection(t);
 }
 

@@ -34,6 +34,9 @@ struct target_name {
 	const char *display;        /* the name as given, for labels */
 };
 
+/* connect, the protocol before TLS, the handshake, what follows over TLS */
+#define TARGET_MAX_STEPS 4
+
 struct target {
 	/* Where: an IP literal, or a name tried address by address until one
 	 * answers; and the name sent and judged there. */
@@ -61,6 +64,13 @@ struct target {
 	 * unasked), with LOOK_CONTEXT; NULL, as target_init() leaves it: none. */
 	void (*look)(struct net_conn *conn, void *look_context);
 	void *look_context;
+
+	/* The probe's steps as they ended, and with -vvv the plain dialogue
+	 * before TLS: how the probe went, for the report. */
+	struct facts_step steps[TARGET_MAX_STEPS];
+	size_t step_count;
+	double step_began; /* seconds into the run */
+	struct net_transcript dialogue;
 
 	struct cert_chain chain;
 	struct trust_result trust;

@@ -35,10 +35,10 @@ static size_t mildest_index(const struct verdict *v)
 	return mildest;
 }
 
-void verdict_add(struct verdict *v, const char *rule, enum plugin_state state, const char *fmt, ...)
+static void add_finding(struct verdict *v, const char *rule, enum plugin_state state, bool note,
+                        const char *fmt, va_list ap)
 {
 	struct finding *slot;
-	va_list ap;
 
 	if (v->count < VERDICT_MAX_FINDINGS) {
 		slot = &v->items[v->count++];
@@ -49,8 +49,25 @@ void verdict_add(struct verdict *v, const char *rule, enum plugin_state state, c
 	}
 	slot->state = state;
 	slot->rule = rule;
-	va_start(ap, fmt);
+	slot->note = note;
 	vsnprintf(slot->text, sizeof(slot->text), fmt, ap);
+}
+
+void verdict_add(struct verdict *v, const char *rule, enum plugin_state state, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	add_finding(v, rule, state, false, fmt, ap);
+	va_end(ap);
+}
+
+void verdict_note(struct verdict *v, const char *rule, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	add_finding(v, rule, STATE_OK, true, fmt, ap);
 	va_end(ap);
 }
 
@@ -625,7 +642,7 @@ static void judge_client_cert(struct verdict *v, const struct facts *facts)
 	if (facts->client.cert != NULL && facts->client.verdict != FACTS_CLIENT_NOT_SENT)
 		judge_sent_client_cert(v, &facts->client);
 	else if (facts->client_cert_note != NULL)
-		verdict_add(v, rule_client_cert, STATE_OK, "%s", facts->client_cert_note);
+		verdict_note(v, rule_client_cert, "%s", facts->client_cert_note);
 }
 
 /* A chain anyone can copy from the real server: an impostor that asks for a

@@ -81,6 +81,9 @@ struct settings_option; /* settings.h */
 struct finding {
 	enum plugin_state state;
 	const char *rule; /* a static id from the list above */
+	/* An OK fact that answers nothing asked (the server would take a client
+	 * certificate we were not given): long output, not the status line. */
+	bool note;
 	char text[VERDICT_TEXT_SIZE];
 };
 
@@ -124,6 +127,10 @@ void verdict_judge(struct verdict *v, const struct facts *facts);
  * verdict never loses its worst. */
 void verdict_add(struct verdict *v, const char *rule, enum plugin_state state, const char *fmt, ...)
         __attribute__((format(printf, 4, 5)));
+
+/* Add an OK finding of RULE that is a note (struct finding). */
+void verdict_note(struct verdict *v, const char *rule, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
 
 /* OK for an empty verdict. */
 enum plugin_state verdict_worst(const struct verdict *v);

@@ -83,6 +83,57 @@ static void test_smtp_happy_path_split_segments(void **state)
 	assert_int_equal(net_buffered(&fx->conn), 0);
 }
 
+/* What -vvv shows: each direction's run of bytes one exchange, however the
+ * segments fell; nothing once the connection leaves the plain socket. */
+static void test_transcript_exchanges(void **state)
+{
+	struct fixture *fx = *state;
+	struct net_transcript t;
+	const struct step steps[] = {
+	        {'S', "220 mail.exam", 0},
+	        {'P', NULL, 20},
+	        {'S', "ple.com ready\r\n", 0},
+	        {'R', NULL, 0},
+	        {'S', "250-mail.example.com\r\n250 STARTTLS\r\n", 0},
+	        {'R', NULL, 0},
+	        {'S', "220 go\r\n", 0},
+	        {'\0', NULL, 0},
+	};
+	static const char *const said[] = {
+	        "220 mail.example.com ready\r\n", "EHLO client.example\r\n",
+	        "250-mail.example.com\r\n250 STARTTLS\r\n", "STARTTLS\r\n", "220 go\r\n"};
+
+	net_conn_record(&fx->conn, &t);
+	assert_int_equal(play(fx, steps), 0);
+	assert_int_equal(t.count, 5);
+	for (size_t i = 0; i < t.count; i++) {
+		assert_int_equal(t.items[i].sent, i % 2 == 1);
+		assert_int_equal(t.items[i].len, strlen(said[i]));
+		assert_memory_equal(t.bytes + t.items[i].start, said[i], strlen(said[i]));
+	}
+	assert_int_equal(t.dropped, 0);
+	net_conn_use(&fx->conn, fx->conn.transport, NULL);
+	assert_null(fx->conn.transcript);
+}
+
+/* A dialogue longer than the transcript holds is cut, and the rest counted. */
+static void test_transcript_bounded(void **state)
+{
+	struct fixture *fx = *state;
+	struct net_transcript t;
+	static char line[1000];
+	struct fault f;
+
+	memset(line, 'x', sizeof(line) - 2);
+	line[sizeof(line) - 2] = '\n';
+	net_conn_record(&fx->conn, &t);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(net_write_all(&fx->conn, line, sizeof(line) - 1, "x", &f), 0);
+	assert_int_equal(t.count, 1);
+	assert_int_equal(t.used, NET_TRANSCRIPT_BYTES);
+	assert_int_equal(t.dropped, 5 * (sizeof(line) - 1) - NET_TRANSCRIPT_BYTES);
+}
+
 static void test_smtp_starttls_lowercase(void **state)
 {
 	struct fixture *fx = *state;
@@ -1087,6 +1138,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        FIXTURE_TEST(test_smtp_happy_path_split_segments),
+	        FIXTURE_TEST(test_transcript_exchanges),
+	        FIXTURE_TEST(test_transcript_bounded),
 	        FIXTURE_TEST(test_smtp_starttls_lowercase),
 	        FIXTURE_TEST(test_smtp_starttls_last_line),
 	        FIXTURE_TEST(test_smtp_no_starttls),

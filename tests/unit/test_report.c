@@ -351,8 +351,81 @@ static void test_nagios_verbose(void **state)
 	        "RSA-SHA384, sha256 " CA_SHA256 "\n"
 	        "WARNING expiry: certificate 'CN=db1.example.com' expires in 9d 4h (2026-12-02 "
 	        "13:00 UTC)\n"
-	        "OK trust: chain trusted by ca.pem\n"
-	        "TLS: TLSv1.3, TLS_AES_256_GCM_SHA384, X25519, ALPN postgresql\n");
+	        "OK trust: chain trusted by ca.pem\n");
+}
+
+/* -vv: the TLS parameters and how long each step took; -vvv: the dialogue
+ * before TLS, each byte that could mean something to the output escaped. */
+static void test_nagios_steps_and_dialogue(void **state)
+{
+	static const char greeting[] = "220 mx|a;b\\c\x01\xff\r\n";
+	static const char ehlo[] = "EHLO client\r\n";
+	const struct facts_step steps[] = {{"connect", 0.0012}, {"smtp", 0.0043}};
+	struct net_transcript dialogue = {.dropped = 7};
+	struct fixture fx;
+	char *text;
+	int exit_code;
+
+	(void)state;
+	memcpy(dialogue.bytes, greeting, sizeof(greeting) - 1);
+	memcpy(dialogue.bytes + sizeof(greeting) - 1, ehlo, sizeof(ehlo) - 1);
+	dialogue.items[0] = (struct net_exchange){false, 0, sizeof(greeting) - 1};
+	dialogue.items[1] = (struct net_exchange){true, sizeof(greeting) - 1, sizeof(ehlo) - 1};
+	dialogue.count = 2;
+	setup_fixture(&fx, NOW);
+	fx.target.steps = steps;
+	fx.target.step_count = 2;
+	fx.target.dialogue = &dialogue;
+	fx.data.verbosity = 2;
+	text = emit(REPORT_NAGIOS, &fx.data, &exit_code);
+	assert_non_null(strstr(text, "OK trust: chain trusted by ca.pem\n"
+	                             "TLS: TLSv1.3, TLS_AES_256_GCM_SHA384, X25519\n"
+	                             "timing: connect 0.001s, smtp 0.004s\n"));
+	assert_null(strstr(text, "S: 220"));
+	free(text);
+	fx.data.verbosity = 3;
+	text = emit(REPORT_NAGIOS, &fx.data, &exit_code);
+	assert_non_null(strstr(text, "timing: connect 0.001s, smtp 0.004s\n"
+	                             "S: 220 mx\\x7ca\\x3bb\\x5cc\\x01\\xff\n"
+	                             "C: EHLO client\n"
+	                             "(7 more bytes of the dialogue not kept)\n"));
+	free(text);
+}
+
+/* A note (the server would take a client certificate) leaves the status
+ * line for the long output, unless it is all there is to say. */
+static void test_nagios_notes(void **state)
+{
+	struct fixture fx;
+	char *text;
+	int exit_code;
+
+	(void)state;
+	setup_fixture(&fx, NOW);
+	verdict_note(&fx.verdict, "client-cert",
+	             "server asks for a client certificate (none given)");
+	assert_report(REPORT_NAGIOS, &fx.data, 1,
+	              "TLS WARNING - db1.example.com:5432 pgsql: certificate 'CN=db1.example.com' "
+	              "expires in 9d 4h (2026-12-02 13:00 UTC), chain trusted by ca.pem, TLSv1.3 | "
+	              "days_left=9.16;14:;7:;0; time=0.006s;;;0;\n"
+	              "OK client-cert: server asks for a client certificate (none given)\n");
+	fx.data.verbosity = 1;
+	text = emit(REPORT_NAGIOS, &fx.data, &exit_code);
+	assert_non_null(strstr(text, "OK trust: chain trusted by ca.pem\n"
+	                             "OK client-cert: server asks for a client certificate "
+	                             "(none given)\n"));
+	assert_null(strstr(strstr(text, "\n") + 1, "OK client-cert: server asks for a client "
+	                                           "certificate (none given)\nOK client-cert"));
+	free(text);
+
+	verdict_init(&fx.verdict);
+	fx.target.tls = (struct facts_tls){0};
+	fx.data.verbosity = 0;
+	verdict_note(&fx.verdict, "client-cert",
+	             "server asks for a client certificate (none given)");
+	assert_report(REPORT_NAGIOS, &fx.data, 0,
+	              "TLS OK - db1.example.com:5432 pgsql: server asks for a client certificate "
+	              "(none given) | time=0.006s;;;0;\n");
 }
 
 static void test_nagios_verbose_edges(void **state)
@@ -489,8 +562,9 @@ static void test_json_escaping(void **state)
 	free(text);
 }
 
-/* Each finding names the rule that made it; the TLS version, a fact and no
- * finding, ends the summary as it ends the status line, after the notes. */
+/* Each finding names the rule that made it, a note too; the summary is the
+ * status line's: the TLS version, a fact and no finding, ends it, and the
+ * note is left out. */
 static void test_json_rule_ids(void **state)
 {
 	static const char *const wanted[] = {
@@ -498,8 +572,8 @@ static void test_json_rule_ids(void **state)
 	        "{\"state\":\"OK\",\"rule\":\"trust\",\"text\":\"chain trusted by ca.pem\"}",
 	        "{\"state\":\"OK\",\"rule\":\"client-cert\",\"text\":\"server asks for a "
 	        "client certificate (none given)\"}",
-	        "chain trusted by ca.pem, server asks for a client certificate (none given), "
-	        "TLSv1.3\",",
+	        "\"summary\":\"certificate 'CN=db1.example.com' expires in 9d 4h (2026-12-02 "
+	        "13:00 UTC), chain trusted by ca.pem, TLSv1.3\",",
 	};
 	struct fixture fx;
 	int exit_code;
@@ -507,8 +581,8 @@ static void test_json_rule_ids(void **state)
 
 	(void)state;
 	setup_fixture(&fx, NOW);
-	verdict_add(&fx.verdict, "client-cert", STATE_OK,
-	            "server asks for a client certificate (none given)");
+	verdict_note(&fx.verdict, "client-cert",
+	             "server asks for a client certificate (none given)");
 	text = emit(REPORT_JSON, &fx.data, &exit_code);
 	for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++) {
 		if (strstr(text, wanted[i]) == NULL)
@@ -597,8 +671,8 @@ static void test_several_targets(void **state)
 	assert_report(REPORT_NAGIOS, &a.data, 2,
 	              "TLS CRITICAL - db1.example.com:5432 pgsql: 0 of 2 addresses OK, 192.0.2.2: "
 	              "connection refused by 192.0.2.2 port 5432 | "
-	              "'192.0.2.1 days_left'=9.16;14:;7:;0; days_left=9.16;14:;7:;0; "
-	              "time=0.006s;;;0;\n");
+	              "days_left=9.16;14:;7:;0; time=0.006s;;;0;\n"
+	              "| '192.0.2.1 days_left'=9.16;14:;7:;0; \n");
 	/* Any target failed: no minimum to give. */
 	assert_report(REPORT_DAYS, &a.data, 0, REPORT_DAYS_FAILED "\n");
 	json = emit(REPORT_JSON, &a.data, &exit_code);
@@ -620,8 +694,8 @@ static void test_several_targets(void **state)
 	        REPORT_NAGIOS, &a.data, 1,
 	        "TLS WARNING - db1.example.com:5432 pgsql: 2 of 2 addresses OK, 2 certificates "
 	        "in rotation, 192.0.2.1: certificate expires in 9d, TLSv1.3 | "
-	        "'192.0.2.1 days_left'=9.16;14:;7:;0; '192.0.2.2 days_left'=9.16;14:;7:;0; "
-	        "days_left=9.16;14:;7:;0; time=0.006s;;;0;\n");
+	        "days_left=9.16;14:;7:;0; time=0.006s;;;0;\n"
+	        "| '192.0.2.1 days_left'=9.16;14:;7:;0; '192.0.2.2 days_left'=9.16;14:;7:;0; \n");
 	assert_report(REPORT_DAYS, &a.data, 0, "9.16\n");
 }
 
@@ -667,6 +741,8 @@ int main(void)
 	        cmocka_unit_test(test_days),
 	        cmocka_unit_test(test_decimal_point_under_locale),
 	        cmocka_unit_test(test_several_targets),
+	        cmocka_unit_test(test_nagios_steps_and_dialogue),
+	        cmocka_unit_test(test_nagios_notes),
 	        cmocka_unit_test(test_refusal),
 	};
 
