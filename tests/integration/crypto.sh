@@ -204,20 +204,21 @@ expect_check 'short-lived intermediate: % of its own life: CRITICAL' 2 \
 
 # --- -v and JSON: the facts of each element ---------------------------------------
 
-expect_check '-v: one line per element with key and signature, one per finding, no ;' 1 \
+expect_check '-vv: one line per element with key and signature, one per finding, the TLS parameters and step times, no ;' 1 \
 	"^TLS WARNING - .* tls: certificate 'CN=sha1\\.test' is signed with SHA-1, " \
 	"*^\\[0\\] leaf CN=sha1\\.test, issuer CN=tlscheck rsaca, serial [0-9a-f]+, valid $DATE_RE to $DATE_RE \\(199\\.9[0-9] days left\\), key RSA 2048, signature RSA-SHA1, sha256 [0-9a-f]{64}, SANs: sha1\\.test$" \
 	"*^WARNING crypto: certificate 'CN=sha1\\.test' is signed with SHA-1$" \
 	"*^OK expiry: certificate 'CN=sha1\\.test' expires in 199d 2[23]h \\($DATE_RE\\)$" \
 	"*^OK trust: chain trusted by rsaca\\.pem$" \
-	'*^TLS: TLSv1\.3, ' '~^[^|]*;' '@lines=6' \
-	-- "${TLS[@]}" -p "${PORT[sha1]}" -S sha1.test -C rsaca.pem -v
+	'*^TLS: TLSv1\.3, ' '*^timing: connect [0-9.]+s, TLS handshake [0-9.]+s, over TLS [0-9.]+s$' \
+	'~^[^|]*;' '@lines=7' \
+	-- "${TLS[@]}" -p "${PORT[sha1]}" -S sha1.test -C rsaca.pem -vv
 
 expect_check '-v: a chain of two, the MD5 intermediate' 2 \
 	"*^\\[0\\] leaf CN=md5leaf\\.test, issuer CN=tlscheck md5int, .* key EC P-256, signature RSA-SHA256, sha256 [0-9a-f]{64}, SANs: md5leaf\\.test$" \
 	"*^\\[1\\] intermediate CN=tlscheck md5int, issuer CN=tlscheck rsaca, serial 4d, .* key RSA 2048, signature RSA-MD5, sha256 [0-9a-f]{64}$" \
 	"*^CRITICAL crypto: intermediate 'CN=tlscheck md5int' is signed with MD5$" \
-	'~^[^|]*;' '@lines=7' \
+	'~^[^|]*;' '~^TLS: ' '@lines=6' \
 	-- "${TLS[@]}" -p "${PORT[md5]}" -S md5leaf.test -C rsaca.pem -v
 
 expect_check '--output=json with an MD5 intermediate: CRITICAL' 2 '"rule":"crypto"' \

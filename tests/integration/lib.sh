@@ -552,8 +552,50 @@ start_cost() {
 	START_COST=$best
 }
 
+# The Monitoring Plugins guidelines' perfdata grammar: 'label'=value[UOM];
+# [warn];[crit];[min];[max], a range being [@][start:][end] (start ~ for
+# minus infinity).
+PERF_NUM='-?[0-9]+(\.[0-9]+)?'
+PERF_RANGE="@?((~|$PERF_NUM)?:)?($PERF_NUM)?"
+PERF_ITEM="('([^']|'')+'|[^' =]+)=$PERF_NUM(s|ms|us|%|B|KB|MB|TB|c)?"
+PERF_ITEM+="(;($PERF_RANGE)(;($PERF_RANGE)(;($PERF_NUM)?(;($PERF_NUM)?)?)?)?)?"
+
+# perfdata_problems PERFDATA PLAIN: a line per way PERFDATA breaks the grammar,
+# or the plugin's contract: days are alerted below their thresholds, so those
+# are ranges N: (bare numbers N when PLAIN is 1, --perfdata-thresholds=plain).
+perfdata_problems() {
+	local rest=$1 plain=$2 item fields want='^[0-9]+(\.[0-9]+)?:$' what='ranges N:'
+	[ "$plain" = 1 ] && want='^[0-9]+(\.[0-9]+)?$' what='plain numbers'
+	while [[ $rest =~ ^\ *($PERF_ITEM)(\ +|$) ]]; do
+		item=${BASH_REMATCH[1]}
+		rest=${rest:${#BASH_REMATCH[0]}}
+		[ -n "$item" ] || break
+		case $item in
+		*days_left*)
+			IFS=';' read -r -a fields <<<"${item#*=}"
+			[[ ${fields[1]:-} =~ $want && ${fields[2]:-} =~ $want ]] ||
+				echo "perfdata $item: thresholds are not $what"
+			;;
+		esac
+	done
+	[ -z "$rest" ] || echo "perfdata does not parse at: $rest"
+}
+
+# A line per problem of the perfdata of the last run_check, when it printed a
+# status line: the status line's, and the long output's (after the first '|'
+# on a later line, as the guidelines allow).
+check_perfdata_problems() {
+	local plain=0 long
+	[[ $CHECK_FIRST == 'TLS '* ]] || return 0
+	[[ $CHECK_CMD == *--perfdata-thresholds=plain* ]] && plain=1
+	[[ $CHECK_FIRST == *'|'* ]] && perfdata_problems "${CHECK_FIRST#*|}" "$plain"
+	long=$(printf '%s\n' "$CHECK_OUT" | sed -n '2,$p' | grep -m1 '|')
+	[ -z "$long" ] || perfdata_problems "${long#*|}" "$plain"
+}
+
 # assert_check DESCRIPTION EXIT [PATTERN...]: one TAP result for the last
-# run_check. Always required: exit code EXIT and nothing on stderr. Patterns
+# run_check. Always required: exit code EXIT, nothing on stderr, and perfdata
+# that parses (check_perfdata_problems). Patterns
 # (extended regexes):
 #   RE            the first line of stdout matches RE
 #   !RE           the first line does not match RE
@@ -570,6 +612,9 @@ assert_check() {
 	[ "$CHECK_RC" = "$want" ] || problems+=("exit code $CHECK_RC, expected $want")
 	[ -z "$CHECK_ERR" ] || problems+=("stderr is not empty")
 	[ ! -s "${VALGRIND_LOG:-}" ] || problems+=("valgrind found errors")
+	while IFS= read -r p; do
+		problems+=("$p")
+	done < <(check_perfdata_problems)
 	for p in "$@"; do
 		case $p in
 		@lines=*)

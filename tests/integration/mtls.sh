@@ -202,7 +202,7 @@ check 'key file readable by every user: WARNING' 1 \
 for version in 12 13; do
 	check "TLS 1.$version: server certificate expired, client certificate required, none given: CRITICAL expired" 2 \
 		"^TLS CRITICAL - .* tls: certificate 'CN=localhost' expired 3d 1h ago" \
-		'server requires a client certificate \(none given' '!handshake failed' \
+		'*^OK client-cert: server requires a client certificate \(none given' '!handshake failed' \
 		"\\| days_left=-3\\.0[0-9];14:;7:;0; $PERF_TAIL" \
 		-- "expired$version"
 done
@@ -211,15 +211,15 @@ done
 
 UNPROVEN="server asked for a client certificate before proving it holds the key \\(static RSA key exchange\\): its chain is reported but not proven to be the server's \\(give --client-cert to complete the handshake\\)"
 check 'TLS 1.2 static RSA key exchange, none given: WARNING, the chain not proven' 1 \
-	"^TLS WARNING - localhost:${PORT[rsa-kx]} tls: $UNPROVEN, certificate 'CN=localhost' expires in 199d 2[23]h \\($DATE_RE\\), chain trusted by ca\\.pem, server requires a client certificate \\(none given\\) \\| days_left=199\\.9[0-9];14:;7:;0; $PERF_TAIL" \
-	'@lines=1' -- rsa-kx
+	"^TLS WARNING - localhost:${PORT[rsa-kx]} tls: $UNPROVEN, certificate 'CN=localhost' expires in 199d 2[23]h \\($DATE_RE\\), chain trusted by ca\\.pem \\| days_left=199\\.9[0-9];14:;7:;0; $PERF_TAIL" \
+	'*^OK client-cert: server requires a client certificate \(none given\)$' '@lines=2' -- rsa-kx
 mapfile -t args < <(client mon)
 check 'TLS 1.2 static RSA key exchange, ours accepted: OK, the handshake proves the chain' 0 \
 	"^TLS OK - localhost:${PORT[rsa-kx]} tls: certificate 'CN=localhost' expires in 199d 2[23]h .*server accepted our client certificate 'CN=monitor', TLSv1\\.2 " \
 	'!proving' "$PERF_OK" -- rsa-kx "${args[@]}"
 check 'TLS 1.2 ECDHE key exchange, none given: OK, the signed key exchange proves the chain' 0 \
-	"^TLS OK - localhost:${PORT[ecdhe-kx]} tls: certificate 'CN=localhost' expires in 199d 2[23]h \\($DATE_RE\\), chain trusted by ca\\.pem, server requires a client certificate \\(none given\\) \\| " \
-	'!proving' -- ecdhe-kx
+	"^TLS OK - localhost:${PORT[ecdhe-kx]} tls: certificate 'CN=localhost' expires in 199d 2[23]h \\($DATE_RE\\), chain trusted by ca\\.pem \\| " \
+	'*^OK client-cert: server requires a client certificate \(none given\)$' '!proving' -- ecdhe-kx
 
 run_check "$CHECK_TLS" -H localhost -I 127.0.0.1 -p "${PORT[rsa-kx]}" -C ca.pem --output=json
 json_check 'JSON: the unproven chain is a key-proof WARNING' '

@@ -44,6 +44,14 @@ expect_check 'STARTTLS, fine certificate: OK' 0 \
 	"\\| days_left=199\\.9[0-9];14:;7:;0; $PERF_TAIL" '@lines=1' \
 	-- "$CHECK_TLS_SMTP" -H 127.0.0.1 -p "$P_OK" -S smtp.test -C ca.pem
 
+expect_check '-vvv: the dialogue before TLS, line by line, and the time of each step' 0 \
+	'^TLS OK - ' '*^S: 220 ' '*^C: EHLO ' '*^S: 250[ -]STARTTLS$' '*^C: STARTTLS$' '*^S: 220 ' \
+	'*^timing: connect [0-9.]+s, smtp [0-9.]+s, TLS handshake [0-9.]+s, over TLS [0-9.]+s$' \
+	'*^TLS: TLSv1\.[23], ' '*^OK trust: ' \
+	-- "$CHECK_TLS_SMTP" -H 127.0.0.1 -p "$P_OK" -S smtp.test -C ca.pem -vvv
+expect_check '-vv: the steps, no dialogue' 0 '^TLS OK - ' '*^timing: connect ' '~^[CS]: ' \
+	-- "$CHECK_TLS_SMTP" -H 127.0.0.1 -p "$P_OK" -S smtp.test -C ca.pem -vv
+
 expect_check 'STARTTLS, 10 days left: WARNING' 1 \
 	"^TLS WARNING - 127\\.0\\.0\\.1:$P_WARN smtp: certificate 'CN=smtp\\.test' expires in 9d 2[23]h" \
 	'chain trusted by ca\.pem' \

@@ -230,15 +230,15 @@ check '-C /dev/null with --output=days: exit 3 as for any bad argument' 3 \
 
 check 'TLS 1.2, client certificate required: the chain is judged, OK' 0 \
 	"^TLS OK - 127\\.0\\.0\\.1:${PORT[require12]} tls: certificate 'CN=ok\\.test' expires in 199d 2[23]h" \
-	'chain trusted by ca\.pem' 'server requires a client certificate \(none given\)' \
-	'!handshake failed' "\\| days_left=199\\.9[0-9];14:;7:;0; $PERF_TAIL" '@lines=1' \
+	'chain trusted by ca\.pem' '*^OK client-cert: server requires a client certificate \(none given\)' '!client certificate' \
+	'!handshake failed' "\\| days_left=199\\.9[0-9];14:;7:;0; $PERF_TAIL" '@lines=2' \
 	-- require12 -S ok.test -C ca.pem
 check 'TLS 1.2, client certificate required: untrusted chain still CRITICAL' 2 \
-	"^TLS CRITICAL - .* chain not trusted by other-ca\\.pem" 'requires a client certificate' \
+	"^TLS CRITICAL - .* chain not trusted by other-ca\\.pem" '*requires a client certificate' \
 	-- require12 -S ok.test -C other-ca.pem
 check 'TLS 1.2, client certificate required: 10 days left is WARNING' 1 \
 	"^TLS WARNING - .* certificate 'CN=warn\\.test' expires in 9d 2[23]h" \
-	'requires a client certificate' "\\| days_left=9\\.9[0-9];14:;7:;0; $PERF_TAIL" \
+	'*requires a client certificate' "\\| days_left=9\\.9[0-9];14:;7:;0; $PERF_TAIL" \
 	-- require12-warn -S warn.test -C ca.pem
 check 'TLS 1.2, client certificate required: --output=days gives the days' 0 \
 	'^199\.9[0-9]$' '@lines=1' \
@@ -247,20 +247,20 @@ check 'TLS 1.2, client certificate required: --output=days gives the days' 0 \
 # right after it, whatever the number, tells "requires" from "asks".
 check 'TLS 1.3, client certificate required (GnuTLS): the alert after the handshake says so' 0 \
 	"^TLS OK - .* certificate 'CN=ok\\.test' expires in 199d" 'chain trusted by ca\.pem' \
-	'TLSv1\.3' 'server requires a client certificate \(none given, it sent alert' \
-	'!asks for' "\\| days_left=199\\.9[0-9];14:;7:;0; $PERF_TAIL" '@lines=1' \
+	'TLSv1\.3' '*^OK client-cert: server requires a client certificate \(none given, it sent alert' '!client certificate' \
+	'~asks for' "\\| days_left=199\\.9[0-9];14:;7:;0; $PERF_TAIL" '@lines=2' \
 	-- require13 -S ok.test -C ca.pem
 check 'TLS 1.3, client certificate optional (GnuTLS): asks, never "required"' 0 \
-	'^TLS OK - ' 'TLSv1\.3' 'server asks for a client certificate \(none given\)' '!requires' \
+	'^TLS OK - ' 'TLSv1\.3' '*^OK client-cert: server asks for a client certificate \(none given\)' '!client certificate' '~requires' \
 	-- ask13 -S ok.test -C ca.pem
 check 'TLS 1.3, client certificate required (OpenSSL): requires' 0 \
-	'^TLS OK - ' 'TLSv1\.3' 'server requires a client certificate \(none given, it sent alert' \
+	'^TLS OK - ' 'TLSv1\.3' '*^OK client-cert: server requires a client certificate \(none given, it sent alert' '!client certificate' \
 	-- ossl-require13 -S ok.test -C ca.pem
 check 'TLS 1.2, client certificate required (OpenSSL): requires' 0 \
-	'^TLS OK - ' 'server requires a client certificate \(none given\)' '!handshake failed' \
+	'^TLS OK - ' '*^OK client-cert: server requires a client certificate \(none given\)' '!client certificate' '!handshake failed' \
 	-- ossl-require12 -S ok.test -C ca.pem
 check 'TLS 1.3, client certificate optional (OpenSSL): asks' 0 \
-	'^TLS OK - ' 'TLSv1\.3' 'server asks for a client certificate \(none given\)' '!requires' \
+	'^TLS OK - ' 'TLSv1\.3' '*^OK client-cert: server asks for a client certificate \(none given\)' '!client certificate' '~requires' \
 	-- ossl-ask13 -S ok.test -C ca.pem
 check 'TLS 1.3, a handshake that fails after the certificate request: CRITICAL, not blamed on us' 2 \
 	"^TLS CRITICAL - .* handshake failed" '~requires a client certificate' \
@@ -268,11 +268,11 @@ check 'TLS 1.3, a handshake that fails after the certificate request: CRITICAL, 
 # The verdict that comes after the grace is seen by a protocol that reads on
 # (SMTPS reads its greeting): still "requires", and no failure of the service.
 expect_check 'TLS 1.3, the refusal later than the grace, seen by after(): requires, no service finding' 0 \
-	'^TLS OK - ' 'server requires a client certificate \(none given, it sent alert' \
+	'^TLS OK - ' '*^OK client-cert: server requires a client certificate \(none given, it sent alert' '!client certificate' \
 	'~greeting' '~WARNING' \
 	-- "$CHECK_TLS" -P smtp --implicit-tls -H 127.0.0.1 -p "${PORT[late-alert]}" -S ok.test -C ca.pem
 check 'TLS 1.2, client certificate optional: OK, says it was asked for' 0 \
-	'^TLS OK - ' 'TLSv1\.2' 'server asks for a client certificate \(none given\)' \
+	'^TLS OK - ' 'TLSv1\.2' '*^OK client-cert: server asks for a client certificate \(none given\)' '!client certificate' \
 	-- ask12 -S ok.test -C ca.pem
 
 # --- thresholds and --at ----------------------------------------------------
