@@ -154,19 +154,26 @@ show check_tls -H 127.0.0.1 -p "${PORT[fine]}" --sni fine.demo.test --ca-file de
 if [ -n "$SMTP_PORT" ]; then
 	step 'SMTP STARTTLS'
 	show check_tls_smtp -H 127.0.0.1 -p "$SMTP_PORT" --sni fine.demo.test --ca-file demo-ca.pem
+	echo
+	echo '(-vvv: the chain, the TLS parameters, the time of each step and the dialogue before TLS)'
+	show check_tls_smtp -H 127.0.0.1 -p "$SMTP_PORT" --sni fine.demo.test --ca-file demo-ca.pem \
+		-vvv
 fi
 
 if [ -n "$PG_OK" ]; then
 	step 'PostgreSQL SSLRequest'
 	show check_tls_pgsql -H 127.0.0.1 -p "$PG_PORT" --sni soon.demo.test --ca-file demo-ca.pem
 	echo
-	echo '(renewing the certificate on disk, without a reload: the socket still serves the old one)'
+	echo '(renewing the certificate on disk, without a reload: the socket still serves the old one;'
+	echo ' --cert-file names the file on disk, and the check says the service needs a reload)'
 	pg_use_cert "$TEST_DIR/renewed.pem" "$TEST_DIR/renewed.key"
-	show check_tls_pgsql -H 127.0.0.1 -p "$PG_PORT" --sni soon.demo.test --ca-file demo-ca.pem
+	show check_tls_pgsql -H 127.0.0.1 -p "$PG_PORT" --sni soon.demo.test --ca-file demo-ca.pem \
+		--cert-file renewed.pem
 	echo
 	echo '(pg_ctl reload)'
 	pg_reload
-	show check_tls_pgsql -H 127.0.0.1 -p "$PG_PORT" --sni soon.demo.test --ca-file demo-ca.pem
+	show check_tls_pgsql -H 127.0.0.1 -p "$PG_PORT" --sni soon.demo.test --ca-file demo-ca.pem \
+		--cert-file renewed.pem
 fi
 
 step 'nothing listening'
