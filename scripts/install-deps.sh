@@ -32,6 +32,8 @@ packages=(
 	# the Zabbix server that runs the external checks (its schema goes into the
 	# test's own PostgreSQL)
 	icinga2-bin nagios4-core zabbix-agent zabbix-server-pgsql
+	# the Icinga 2 master's REST API, read by tests/integration/engines-icinga2-zones.sh
+	curl
 	# contrib/zabbix's template, read into the Zabbix server's database
 	python3-yaml
 	# the Debian package: built, checked and installed by tests/integration/package.sh

@@ -23,7 +23,7 @@ require_plugin "$CHECK_TLS_PGSQL"
 lib_init
 engines_start_servers
 
-icinga2_prepare
+icinga2_prepare "$TEST_DIR/icinga2"
 
 # The commands are contrib's, included as they are; the objects are what an
 # operator writes: a host with its address, a service per port.

@@ -14,20 +14,13 @@
 # CA_FILE, and AT: every check is judged at this moment (--at), so that a second
 # run of the plugin prints the same text as the one the engine ran.
 engines_start_servers() {
+	engines_start_tls_good
 	{
-		make_ca ca &&
-			make_leaf tls-good ca tls.test tls.test '-1 day' '+200 days -1 hour' &&
-			make_leaf tls-expiring ca tls.test tls.test '-1 day' '+10 days -1 hour' &&
+		make_leaf tls-expiring ca tls.test tls.test '-1 day' '+10 days -1 hour' &&
 			make_leaf smtp-good ca smtp.test smtp.test '-1 day' '+200 days -1 hour' &&
 			make_leaf smtp-expiring ca smtp.test smtp.test '-1 day' '+10 days -1 hour' &&
 			make_leaf db-good ca db.test db.test '-1 day' '+200 days -1 hour'
 	} || bail_out 'cannot make the test certificates'
-	CA_FILE=$TEST_DIR/ca.pem
-	AT=@$(date +%s)
-
-	start_gnutls_serv "$TEST_DIR/tls-good.pem" "$TEST_DIR/tls-good.key" --disable-client-cert ||
-		bail_out 'gnutls-serv did not start'
-	TLS_GOOD=$SERVER_PORT
 	start_gnutls_serv "$TEST_DIR/tls-expiring.pem" "$TEST_DIR/tls-expiring.key" \
 		--disable-client-cert || bail_out 'gnutls-serv (10 days) did not start'
 	TLS_EXPIRING=$SERVER_PORT
@@ -41,6 +34,21 @@ engines_start_servers() {
 	start_postgres "$TEST_DIR/db-good.pem" "$TEST_DIR/db-good.key" ||
 		bail_out 'PostgreSQL did not start'
 	PGSQL_GOOD=$PG_PORT
+}
+
+# engines_start_tls_good: the first of them, the CA (TEST_DIR/ca.pem and .key,
+# CA_FILE) and gnutls-serv with the certificate of tls.test good for 200 days
+# (TLS_GOOD); sets AT.
+engines_start_tls_good() {
+	{
+		make_ca ca &&
+			make_leaf tls-good ca tls.test tls.test '-1 day' '+200 days -1 hour'
+	} || bail_out 'cannot make the test certificates'
+	CA_FILE=$TEST_DIR/ca.pem
+	AT=@$(date +%s)
+	start_gnutls_serv "$TEST_DIR/tls-good.pem" "$TEST_DIR/tls-good.key" --disable-client-cert ||
+		bail_out 'gnutls-serv did not start'
+	TLS_GOOD=$SERVER_PORT
 }
 
 # One line per service: NAME HOST COMMAND PORT (COMMAND: the Icinga 2 name; the
@@ -232,14 +240,18 @@ status_of() {
 # A private daemon: every path it uses is in the test's directory (-D
 # constants), it runs as the user running the test, and it is stopped by PID.
 
-# icinga2_prepare: the daemon's directories under $TEST_DIR/icinga2 (I), and the
-# -D constants that keep it there (ICINGA2_DEFS). The test writes $I/etc/icinga2.conf.
+# icinga2_prepare [DIR [-DNAME=VALUE...]]: the daemon's directories under DIR
+# (default $TEST_DIR/icinga2), now the current daemon's (I), and the -D
+# constants that keep it there (ICINGA2_DEFS), followed by the ones given. The
+# test writes $I/etc/icinga2.conf. ZonesDir does not follow ConfigDir: without
+# it the daemon would read /etc/icinga2/zones.d.
 icinga2_prepare() {
-	I=$TEST_DIR/icinga2
-	mkdir -p "$I"/{etc,lib,log,cache,spool/perfdata,spool/tmp,run}
-	ICINGA2_DEFS=(-DConfigDir="$I/etc" -DDataDir="$I/lib" -DLogDir="$I/log"
-		-DCacheDir="$I/cache" -DSpoolDir="$I/spool" -DInitRunDir="$I/run"
-		-DRunAsUser="$(id -un)" -DRunAsGroup="$(id -gn)")
+	I=${1:-$TEST_DIR/icinga2}
+	[ $# -eq 0 ] || shift
+	mkdir -p "$I"/{etc/zones.d,lib,log,cache,spool/perfdata,spool/tmp,run}
+	ICINGA2_DEFS=(-DConfigDir="$I/etc" -DZonesDir="$I/etc/zones.d" -DDataDir="$I/lib"
+		-DLogDir="$I/log" -DCacheDir="$I/cache" -DSpoolDir="$I/spool"
+		-DInitRunDir="$I/run" -DRunAsUser="$(id -un)" -DRunAsGroup="$(id -gn)" "$@")
 }
 
 # icinga2_features: the configuration of the checker, and of a PerfdataWriter
@@ -270,12 +282,26 @@ icinga2_validate() {
 	return 1
 }
 
-# icinga2_start: the daemon in its own process group (ICINGA2_PID), stopped at exit.
+# icinga2_start: the current daemon in its own process group (ICINGA2_PID),
+# stopped at exit unless icinga2_stop stopped it before. Its output goes to
+# $I/log/stdout.log (after that of an earlier start).
 icinga2_start() {
 	setsid icinga2 daemon -c "$I/etc/icinga2.conf" "${ICINGA2_DEFS[@]}" \
-		>"$I/log/stdout.log" 2>&1 &
+		>>"$I/log/stdout.log" 2>&1 &
 	ICINGA2_PID=$!
-	at_exit stop_engine "$ICINGA2_PID"
+	echo "$ICINGA2_PID" >"$I/started.pid"
+	at_exit icinga2_stop "$I"
+}
+
+# icinga2_stop DIR: stop the daemon icinga2_start started in DIR, if it runs.
+# The umbrella process is sent TERM (its worker ignores a TERM from elsewhere),
+# then what is left of its group is killed.
+icinga2_stop() {
+	local pid
+	[ -f "$1/started.pid" ] || return 0
+	read -r pid <"$1/started.pid"
+	rm -f "$1/started.pid"
+	stop_engine "$pid"
 }
 
 # The first record of SERVICE in the rotated perfdata files (one line: the
@@ -322,4 +348,88 @@ recorded() {
 	output=${output% }
 	expect_recorded "$desc" "$(field "$rec" STATE_ID)" "$output" "$(field "$rec" PERFDATA)" \
 		"$want" "$pattern" "$@"
+}
+
+# ------------------------------------------------------- Icinga 2 zones
+# Several private daemons on one machine, each an Endpoint with its own
+# ApiListener on 127.0.0.1, in the zones master and agent (parent master), and a
+# global zone global-templates.
+
+# icinga2_include_dir DIR [FILE]: an IncludeConfDir (-DIncludeConfDir=DIR) that
+# is the installed Icinga Template Library with FILE where a package puts it,
+# plugins-contrib.d/, so that include <plugins-contrib> loads it; without FILE,
+# the library without it (whatever this machine has installed).
+icinga2_include_dir() {
+	local dir=$1 itl=/usr/share/icinga2/include entry
+	mkdir -p "$dir/plugins-contrib.d" || return 1
+	for entry in "$itl"/*; do
+		[ "${entry##*/}" = plugins-contrib.d ] || ln -s "$entry" "$dir/" || return 1
+	done
+	for entry in "$itl"/plugins-contrib.d/*; do
+		[ "${entry##*/}" = tlscheck.conf ] || ln -s "$entry" "$dir/plugins-contrib.d/" || return 1
+	done
+	[ $# -lt 2 ] || cp "$2" "$dir/plugins-contrib.d/tlscheck.conf"
+}
+
+# icinga2_node_cert NAME CA: the certificate of the endpoint NAME (CN and DNS
+# name NAME, for TLS server and client: nodes dial each other) signed by CA, in
+# TEST_DIR/icinga2-NAME.pem and .key.
+icinga2_node_cert() {
+	make_key "icinga2-$1" &&
+		cert_template "$TEST_DIR/icinga2-$1.tmpl" "$1" '-1 day' '+30 days' \
+			tls_www_server tls_www_client signing_key "dns_name = \"$1\"" &&
+		sign_cert "icinga2-$1" "$2"
+}
+
+# icinga2_install_cert NAME CA: the current daemon's certificates, as its
+# ApiListener reads them: certs/NAME.crt, NAME.key and ca.crt in its DataDir.
+icinga2_install_cert() {
+	mkdir -p "$I/lib/certs" &&
+		cp "$TEST_DIR/icinga2-$1.pem" "$I/lib/certs/$1.crt" &&
+		cp "$TEST_DIR/icinga2-$1.key" "$I/lib/certs/$1.key" &&
+		cp "$TEST_DIR/$2.pem" "$I/lib/certs/ca.crt"
+}
+
+# icinga2_zones MASTER_PORT: the zones.conf of both nodes. The agent dials the
+# master; the master does not dial (its Endpoint "agent" has no host).
+icinga2_zones() {
+	cat <<CONF
+object Endpoint "master" {
+	host = "127.0.0.1"
+	port = $1
+}
+object Endpoint "agent" { }
+object Zone "master" { endpoints = [ "master" ] }
+object Zone "agent" {
+	endpoints = [ "agent" ]
+	parent = "master"
+}
+object Zone "global-templates" { global = true }
+CONF
+}
+
+# icinga2_api_result PORT USER:PASSWORD HOST!SERVICE: the service's
+# last_check_result, read from the master's REST API on 127.0.0.1:PORT (its
+# certificate verified against CA_FILE), as one line of tab-separated fields:
+# exit_status, check_source, the command's first word, the command's length,
+# when it ran (execution_start, whole seconds since the epoch) and the output
+# (a newline in it as \n); the perfdata, one value a line, follow. Nothing, and
+# 1, when there is no result yet.
+icinga2_api_result() {
+	curl -sS --max-time 5 --cacert "$CA_FILE" --resolve "master:$1:127.0.0.1" \
+		-u "$2" "https://master:$1/v1/objects/services/$3?attrs=last_check_result" 2>/dev/null |
+		"$PYTHON" -c 'import json, sys
+try:
+    r = json.load(sys.stdin)["results"][0]["attrs"]["last_check_result"]
+except (ValueError, LookupError, TypeError):
+    sys.exit(1)
+if not r:
+    sys.exit(1)
+cmd = r.get("command") or []
+if isinstance(cmd, str):
+    cmd = [cmd]
+print("%d\t%s\t%s\t%d\t%d\t%s" % (r["exit_status"], r["check_source"], cmd[0] if cmd else "",
+    len(cmd), r["execution_start"], r["output"].replace("\n", "\\n")))
+for p in r.get("performance_data") or []:
+    print(p)'
 }
