@@ -183,7 +183,7 @@ else
 	not_ok "--emit=icinga2: the CA file's '\$' doubled"
 	diag "$EMITTED"
 fi
-icinga2_prepare
+icinga2_prepare "$TEST_DIR/icinga2"
 {
 	cat <<CONF
 include <itl>
@@ -212,7 +212,7 @@ if icinga2_validate 'icinga2 daemon -C: the emitted configuration is valid'; the
 		not_ok 'Icinga 2: good.test OK, its CA file read from the path with the $ in it'
 		diag "$rec"
 	fi
-	stop_engine "$ICINGA2_PID"
+	icinga2_stop "$I"
 fi
 argv_clean 'Icinga 2: no secret of the host in the argv' \
 	"^-H good\\.test -I 127\\.0\\.0\\.1 -p $GOOD .*ca\\\$host\\.vars\\.api_token\\\$\\.pem"

@@ -208,7 +208,7 @@ else
 	diag "$EMITTED"
 fi
 if command -v icinga2 >/dev/null && [ -r /usr/share/icinga2/include/itl ]; then
-	icinga2_prepare
+	icinga2_prepare "$TEST_DIR/icinga2"
 	AT=@$(date +%s)
 	# The Services as emitted, each importing one template first: a check every
 	# second, judged at one moment (--at) so that the plugin run again here

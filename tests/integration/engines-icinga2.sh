@@ -50,19 +50,30 @@ object Host "tls.test" { import "test-host" }
 object Host "smtp.test" { import "test-host" }
 object Host "db.test" { import "test-host" }
 
-$(engine_services | while read -r name host command port; do
+$(engine_services | while read -r name host command _ port; do
 	printf 'object Service "%s" {\n\timport "test-service"\n' "$name"
 	printf '\thost_name = "%s"\n\tcheck_command = "%s"\n' "$host" "$command"
 	printf '\tvars.tlscheck_port = %s\n}\n' "$port"
 done)
+
+// The first name of tlscheck, an alias kept for configurations that name it.
+object Service "tls-old-name" {
+	import "test-service"
+	host_name = "tls.test"
+	check_command = "tls"
+	vars.tlscheck_port = $TLS_GOOD
+}
 CONF
 
 icinga2_validate 'the configuration with contrib/icinga2/tlscheck.conf is valid' || finish
 icinga2_start
-read -r -a SERVICES <<<"$(engine_services | cut -d" " -f1 | tr "\n" " ")"
+read -r -a SERVICES <<<"$(engine_services | cut -d" " -f1 | tr "\n" " ") tls-old-name"
 icinga2_wait 30 'Icinga 2 recorded a result of every service' "${SERVICES[@]}"
 
-engines_expect_all 'CheckCommand '
+engines_expect_all icinga2 'CheckCommand '
+recorded tls-old-name 'CheckCommand tls, the old name of tlscheck: as the plugin printed it' 0 \
+	"^TLS OK - tls\\.test:$TLS_GOOD tls: certificate 'CN=tls\\.test' expires in 199d" \
+	-- "$CHECK_TLS" -H tls.test -I 127.0.0.1 -p "$TLS_GOOD" -C "$CA_FILE" --at "$AT"
 
 DAYS200='days_left=199\.9[0-9];14:;7:;0;'
 # The perfdata values themselves, as Icinga recorded them.

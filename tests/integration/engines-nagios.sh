@@ -33,9 +33,9 @@ nagios_prepare "$TLSCHECK_BUILDDIR/plugins"
 		printf 'define host {\n\thost_name\t%s\n\taddress\t127.0.0.1\n' "$host"
 		printf '\tmax_check_attempts\t1\n\tcontacts\tnobody\n}\n'
 	done
-	engine_services | while read -r name host command port; do
+	engine_services | while read -r name host _ command port; do
 		printf 'define service {\n\thost_name\t%s\n\tservice_description\t%s\n' "$host" "$name"
-		printf '\tcheck_command\tcheck_%s!-p %s -C %s --at %s\n' "$command" "$port" "$CA_FILE" "$AT"
+		printf '\tcheck_command\t%s!-p %s -C %s --at %s\n' "$command" "$port" "$CA_FILE" "$AT"
 		printf '\tmax_check_attempts\t1\n\tcheck_interval\t1\n\tretry_interval\t1\n'
 		printf '\tcontacts\tnobody\n}\n'
 	done
@@ -104,7 +104,7 @@ recorded() {
 		diag "$service: long_plugin_output: $(field "$st" long_plugin_output)"
 }
 
-engines_expect_all check_
+engines_expect_all nagios ''
 recorded "${DISCOVERED[0]}" '--emit=nagios: tls, 10 days left: WARNING, as the plugin printed it' 1 \
 	"^TLS WARNING - tls\\.test:$TLS_EXPIRING tls: certificate 'CN=tls\\.test' expires in 9d" \
 	-- "$CHECK_TLS" -H tls.test -I 127.0.0.1 -p "$TLS_EXPIRING" -C "$CA_FILE" --at "$AT"

@@ -51,12 +51,21 @@ engines_start_tls_good() {
 	TLS_GOOD=$SERVER_PORT
 }
 
-# One line per service: NAME HOST COMMAND PORT (COMMAND: the Icinga 2 name; the
-# Nagios command is check_ followed by it).
+# One line per service: NAME HOST ICINGA2_COMMAND NAGIOS_COMMAND PORT (the
+# CheckCommand of contrib/icinga2, the command of contrib/nagios).
 engine_services() {
-	printf '%s\n' "tls-good tls.test tls $TLS_GOOD" "tls-expiring tls.test tls $TLS_EXPIRING" \
-		"tls-refused tls.test tls $TLS_REFUSED" "smtp-good smtp.test tls_smtp $SMTP_GOOD" \
-		"smtp-expiring smtp.test tls_smtp $SMTP_EXPIRING" "pgsql-good db.test tls_pgsql $PGSQL_GOOD"
+	printf '%s\n' "tls-good tls.test tlscheck check_tls $TLS_GOOD" \
+		"tls-expiring tls.test tlscheck check_tls $TLS_EXPIRING" \
+		"tls-refused tls.test tlscheck check_tls $TLS_REFUSED" \
+		"smtp-good smtp.test tlscheck-smtp check_tls_smtp $SMTP_GOOD" \
+		"smtp-expiring smtp.test tlscheck-smtp check_tls_smtp $SMTP_EXPIRING" \
+		"pgsql-good db.test tlscheck-pgsql check_tls_pgsql $PGSQL_GOOD"
+}
+
+# engine_command ENGINE SERVICE: the command of SERVICE in ENGINE's
+# configuration (ENGINE: icinga2 or nagios).
+engine_command() {
+	engine_services | awk -v e="$1" -v s="$2" '$1 == s { print (e == "icinga2") ? $3 : $4 }'
 }
 
 # The servers engines_start_servers needs.
@@ -132,28 +141,31 @@ expect_recorded() {
 	return 1
 }
 
-# engines_expect_all PREFIX: a result for every service of engine_services, by
-# the function `recorded SERVICE DESC STATE PATTERN -- PLUGIN ARGS...` of the
-# test, which reads what the engine recorded. PREFIX goes before the command's
-# name in the descriptions.
+# engines_expect_all ENGINE PREFIX: a result for every service of
+# engine_services, by the function `recorded SERVICE DESC STATE PATTERN --
+# PLUGIN ARGS...` of the test, which reads what the engine recorded. PREFIX
+# goes before the command's name (in ENGINE's configuration) in the descriptions.
 engines_expect_all() {
-	local c=$1 common=(-C "$CA_FILE" --at "$AT")
-	recorded tls-good "${c}tls, good certificate: OK, as the plugin printed it" 0 \
+	local common=(-C "$CA_FILE" --at "$AT") tls smtp pgsql
+	tls=$2$(engine_command "$1" tls-good)
+	smtp=$2$(engine_command "$1" smtp-good)
+	pgsql=$2$(engine_command "$1" pgsql-good)
+	recorded tls-good "$tls, good certificate: OK, as the plugin printed it" 0 \
 		"^TLS OK - tls\\.test:$TLS_GOOD tls: certificate 'CN=tls\\.test' expires in 199d" \
 		-- "$CHECK_TLS" -H tls.test -I 127.0.0.1 -p "$TLS_GOOD" "${common[@]}"
-	recorded tls-expiring "${c}tls, 10 days left: WARNING, as the plugin printed it" 1 \
+	recorded tls-expiring "$tls, 10 days left: WARNING, as the plugin printed it" 1 \
 		"^TLS WARNING - tls\\.test:$TLS_EXPIRING tls: certificate 'CN=tls\\.test' expires in 9d" \
 		-- "$CHECK_TLS" -H tls.test -I 127.0.0.1 -p "$TLS_EXPIRING" "${common[@]}"
-	recorded tls-refused "${c}tls, connection refused: CRITICAL, as the plugin printed it" 2 \
+	recorded tls-refused "$tls, connection refused: CRITICAL, as the plugin printed it" 2 \
 		"^TLS CRITICAL - tls\\.test:$TLS_REFUSED tls: .*refused" \
 		-- "$CHECK_TLS" -H tls.test -I 127.0.0.1 -p "$TLS_REFUSED" "${common[@]}"
-	recorded smtp-good "${c}tls_smtp, good certificate: OK, as the plugin printed it" 0 \
+	recorded smtp-good "$smtp, good certificate: OK, as the plugin printed it" 0 \
 		"^TLS OK - smtp\\.test:$SMTP_GOOD smtp: certificate 'CN=smtp\\.test' expires in 199d" \
 		-- "$CHECK_TLS_SMTP" -H smtp.test -I 127.0.0.1 -p "$SMTP_GOOD" "${common[@]}"
-	recorded smtp-expiring "${c}tls_smtp, 10 days left: WARNING, as the plugin printed it" 1 \
+	recorded smtp-expiring "$smtp, 10 days left: WARNING, as the plugin printed it" 1 \
 		"^TLS WARNING - smtp\\.test:$SMTP_EXPIRING smtp: certificate 'CN=smtp\\.test' expires in 9d" \
 		-- "$CHECK_TLS_SMTP" -H smtp.test -I 127.0.0.1 -p "$SMTP_EXPIRING" "${common[@]}"
-	recorded pgsql-good "${c}tls_pgsql, good certificate: OK, as the plugin printed it" 0 \
+	recorded pgsql-good "$pgsql, good certificate: OK, as the plugin printed it" 0 \
 		"^TLS OK - db\\.test:$PGSQL_GOOD pgsql: certificate 'CN=db\\.test' expires in 199d" \
 		-- "$CHECK_TLS_PGSQL" -H db.test -I 127.0.0.1 -p "$PGSQL_GOOD" "${common[@]}"
 }
