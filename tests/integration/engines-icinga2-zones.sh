@@ -68,8 +68,9 @@ CONF
 	fi
 }
 
-# services_conf COMMAND [VAR]: the master's zones.d/master/ (a command_endpoint
-# service must be in a zone): the host and its service, run by the agent.
+# services_conf COMMAND [PROTOCOL]: the master's zones.d/master/ (a
+# command_endpoint service must be in a zone): the host and its service, run by
+# the agent, with vars.tlscheck_protocol = PROTOCOL when it is given.
 services_conf() {
 	cat <<CONF
 object Host "tls.test" {
@@ -87,9 +88,9 @@ object Service "tls-good" {
 	vars.tlscheck_port = $TLS_GOOD
 	vars.tlscheck_ca_file = "$CA_FILE"
 	vars.tlscheck_at = "$AT"
-	${2:-}
-}
 CONF
+	[ -z "${2:-}" ] || printf '\tvars.tlscheck_protocol = "%s"\n' "$2"
+	printf '}\n'
 }
 
 # start_node NAME PORT INCLUDE_DIR PLUGIN_DIR DESC: node NAME's directories
@@ -146,15 +147,15 @@ expect_agent_result() {
 		-- "$CHECK_TLS" -H tls.test -I 127.0.0.1 -p "$TLS_GOOD" -C "$CA_FILE" --at "$AT" "$@"
 }
 
-# run_layout NAME MASTER_INCLUDE AGENT_INCLUDE GLOBAL COMMAND [VAR]: both
+# run_layout NAME MASTER_INCLUDE AGENT_INCLUDE GLOBAL COMMAND [PROTOCOL]: both
 # daemons of one layout, with the include directories given, the file in the
 # master's zones.d/global-templates/ when GLOBAL is yes, and the service on
-# COMMAND (with VAR, one more line of it); its TAP results; the daemons stopped.
+# COMMAND (with tlscheck_protocol PROTOCOL); its TAP results; the daemons stopped.
 run_layout() {
 	local name=$1 desc="layout $1" plugin_args=()
 	RUN=$TEST_DIR/$name
 	{ MASTER_PORT=$(free_port) && AGENT_PORT=$(free_port); } || bail_out 'no free port'
-	[ "${6:-}" = 'vars.tlscheck_protocol = "tls"' ] && plugin_args=(-P tls)
+	[ -z "${6:-}" ] || plugin_args=(-P "$6")
 
 	mkdir -p "$RUN/master/etc/zones.d/master"
 	services_conf "$5" "${6:-}" >"$RUN/master/etc/zones.d/master/services.conf"
@@ -167,7 +168,7 @@ run_layout() {
 	local master_pid=$NODE_PID
 	AGENT_STARTED=$(date +%s)
 	start_node agent "$AGENT_PORT" "$3" "$AGENT_PLUGINS" "$desc" || return 1
-	[ "$4" = yes ] && { agent_synced "$desc" "$3" || return 1; }
+	[ "$4" = yes ] && { agent_synced "$desc" || return 1; }
 
 	if wait_until 60 "$master_pid" agent_result; then
 		ok "$desc: the master's API shows a result from the agent"
@@ -191,7 +192,7 @@ run_layout() {
 	icinga2_stop "$RUN/agent"
 }
 
-# agent_synced DESC INCLUDE_DIR: TAP results: the agent (the current daemon)
+# agent_synced DESC: TAP results: the agent (the current daemon)
 # receives the global zone's tlscheck.conf and accepts it (its staged check
 # passed: the file is in its production zones), and its configuration with the
 # copy, as it loads it from now on, is valid. Then the agent is restarted on it.
@@ -220,8 +221,7 @@ agent_synced() {
 }
 
 run_layout package "$TEST_DIR/include-package" "$TEST_DIR/include-package" no tlscheck
-run_layout config-sync "$TEST_DIR/include-none" "$TEST_DIR/include-none" yes tlscheck \
-	'vars.tlscheck_protocol = "tls"'
+run_layout config-sync "$TEST_DIR/include-none" "$TEST_DIR/include-none" yes tlscheck tls
 run_layout both "$TEST_DIR/include-package" "$TEST_DIR/include-package" yes tlscheck
 
 finish
