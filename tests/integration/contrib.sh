@@ -2,7 +2,8 @@
 # contrib.sh — the Icinga 2 CheckCommands in contrib/ load in a real Icinga 2
 # (its own configuration check), with services of every command; Icinga 2 itself
 # resolves the command lines they give (the host's name to -H, its address to
-# -I); and contrib/nagios/commands.cfg maps $HOSTNAME$ and $HOSTADDRESS$ the same way.
+# -I), tlscheck-ssl_cert's from the ssl_cert_* variables of the ITL's ssl_cert;
+# and contrib/nagios/commands.cfg maps $HOSTNAME$ and $HOSTADDRESS$ the same way.
 
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh" || exit 99
@@ -131,6 +132,64 @@ object Service "address-off" {
 	vars.tlscheck_address = ""
 	vars.tlscheck_warning = "21d"
 }
+
+// Services written for the ITL's ssl_cert, moved to tlscheck-ssl_cert by
+// their check_command alone.
+object Host "web1" {
+	address = "192.0.2.51"
+	check_command = "dummy"
+}
+object Service "ssl_cert-plain" {
+	host_name = "web1"
+	check_command = "tlscheck-ssl_cert"
+}
+object Service "ssl_cert-smtps" {
+	host_name = "web1"
+	check_command = "tlscheck-ssl_cert"
+	vars.tlscheck_host = "web1.example.com"
+	vars.ssl_cert_port = 465
+	vars.ssl_cert_protocol = "smtps"
+	vars.ssl_cert_warn = 30
+	vars.ssl_cert_critical = 14
+	vars.ssl_cert_rootssl_cert = "/etc/ssl/ca.pem"
+	vars.ssl_cert_ignore_ocsp = true
+	vars.ssl_cert_disable_ssl_versions = [ "ssl2", "ssl3", "tls1", "tls1_1" ]
+	vars.ssl_cert_long_output = "all"
+	vars.ssl_cert_noauth = false
+	vars.ssl_cert_altnames = true
+	vars.ssl_cert_ignore_sct = true
+}
+object Service "ssl_cert-pgsql" {
+	host_name = "web1"
+	check_command = "tlscheck-ssl_cert"
+	vars.ssl_cert_address = "198.51.100.7"
+	vars.ssl_cert_protocol = "postgres"
+	vars.ssl_cert_port = 5432
+	vars.ssl_cert_rootcert = "/etc/ssl/pg-ca.pem"
+	vars.ssl_cert_cn = "db.example.com"
+	vars.ssl_cert_sni = "db.example.com"
+	vars.ssl_cert_timeout = 30
+	vars.ssl_cert_clientssl_cert = "/etc/tlscheck/monitor.pem"
+	vars.ssl_cert_ignore_signature = true
+	vars.ssl_cert_ignore_host_cn = true
+}
+object Service "ssl_cert-refused" {
+	host_name = "web1"
+	check_command = "tlscheck-ssl_cert"
+	vars.ssl_cert_issuer = "Example CA"
+	vars.ssl_cert_ignore_expiration = true
+	vars.ssl_cert_protocol = "xmpp-server"
+	vars.ssl_cert_selfsigned = true
+}
+object Service "ssl_cert-own" {
+	host_name = "web1"
+	check_command = "tlscheck-ssl_cert"
+	vars.ssl_cert_protocol = "https"
+	vars.tlscheck_protocol = "ldap"
+	vars.ssl_cert_disable_ssl_versions = "tls1"
+	vars.tlscheck_min_tls = "1.3"
+	vars.tlscheck_warning = "21d"
+}
 CONF
 
 conf=$TEST_DIR/icinga2.conf
@@ -139,15 +198,34 @@ include <itl>
 include <plugins>
 const PluginDir = "$TLSCHECK_BUILDDIR/plugins"
 include "$TLSCHECK_SRCDIR/contrib/icinga2/tlscheck.conf"
+include "$TLSCHECK_SRCDIR/contrib/icinga2/tlscheck-ssl_cert.conf"
 include "$TEST_DIR/objects.conf"
 CONF
 
 if icinga2 daemon -C -c "$conf" "${defs[@]}" >"$TEST_DIR/icinga2.out" 2>&1 &&
-	grep -q 'Instantiated 18 Services' "$TEST_DIR/icinga2.out"; then
-	ok 'contrib/icinga2/tlscheck.conf loads in Icinga 2 with services of every command'
+	grep -q 'Instantiated 23 Services' "$TEST_DIR/icinga2.out"; then
+	ok 'contrib/icinga2/tlscheck.conf and tlscheck-ssl_cert.conf load in Icinga 2 with services of every command'
 else
-	not_ok 'contrib/icinga2/tlscheck.conf loads in Icinga 2 with services of every command'
+	not_ok 'contrib/icinga2/tlscheck.conf and tlscheck-ssl_cert.conf load in Icinga 2 with services of every command'
 	diag_file "$TEST_DIR/icinga2.out"
+fi
+
+# Loaded twice (the package's copy and one in a global zone), each file defines
+# its commands once.
+cat >"$TEST_DIR/twice.conf" <<CONF
+include <itl>
+include <plugins>
+const PluginDir = "/plugins"
+include "$TLSCHECK_SRCDIR/contrib/icinga2/tlscheck.conf"
+include "$TLSCHECK_SRCDIR/contrib/icinga2/tlscheck-ssl_cert.conf"
+include "$TLSCHECK_SRCDIR/contrib/icinga2/tlscheck-ssl_cert.conf"
+include "$TLSCHECK_SRCDIR/contrib/icinga2/tlscheck.conf"
+CONF
+if icinga2 daemon -C -c "$TEST_DIR/twice.conf" "${defs[@]}" >"$TEST_DIR/twice.out" 2>&1; then
+	ok 'tlscheck.conf and tlscheck-ssl_cert.conf each loaded twice define their commands once'
+else
+	not_ok 'tlscheck.conf and tlscheck-ssl_cert.conf each loaded twice define their commands once'
+	diag_file "$TEST_DIR/twice.out"
 fi
 
 # A configuration with a CheckCommand "tls" of its own loads beside the file
@@ -181,6 +259,7 @@ Internal.run_with_activation_context(function() {
 	include <itl>
 	include <plugins>
 	include "$TLSCHECK_SRCDIR/contrib/icinga2/tlscheck.conf"
+	include "$TLSCHECK_SRCDIR/contrib/icinga2/tlscheck-ssl_cert.conf"
 	include "$TEST_DIR/objects.conf"
 })
 
@@ -213,6 +292,9 @@ for (s in [ "pgsql", "tls-ipv6", "smtp-vhost", "address-off", "ldap", "xmpp", "m
 	command_line("db1.example", s)
 }
 command_line("noaddress.example", "no-address")
+for (s in [ "ssl_cert-plain", "ssl_cert-smtps", "ssl_cert-pgsql", "ssl_cert-refused", "ssl_cert-own" ]) {
+	command_line("web1", s)
+}
 CONF
 
 timeout 60 icinga2 console -r "$TEST_DIR/argv.conf" "${defs[@]}" >"$TEST_DIR/argv.out" 2>&1
@@ -289,6 +371,17 @@ for form in 'days_left=60.04;14:;7:;0; ,' 'days_left=60.04;14;7;0; 14,7'; do
 		diag "got: $got"
 	fi
 done
+
+command_line 'tlscheck-ssl_cert: the host name to -H, ssl_cert_address to -I, check_ssl_cert'"'"'s 20 and 15 days' \
+	ssl_cert-plain '/plugins/check_tls -H web1 -I 192.0.2.51 -w 20 -c 15'
+command_line 'tlscheck-ssl_cert: smtps is smtp with --implicit-tls; disabled versions give --min-tls' \
+	ssl_cert-smtps '/plugins/check_tls -H web1.example.com -I 192.0.2.51 -p 465 -P smtp --implicit-tls -w 30 -c 14 -C /etc/ssl/ca.pem --ocsp ignore --min-tls 1.2 -v'
+command_line 'tlscheck-ssl_cert: postgres is pgsql; the CA, name, SNI, timeout and client certificate' \
+	ssl_cert-pgsql '/plugins/check_tls -H web1 -I 198.51.100.7 -p 5432 -P pgsql -C /etc/ssl/pg-ca.pem -N db.example.com -S db.example.com -t 30 --client-cert /etc/tlscheck/monitor.pem --client-key /etc/tlscheck/monitor.pem --allow-sha1 --no-verify-name -w 20 -c 15'
+command_line 'tlscheck-ssl_cert: what tlscheck does not judge is refused by name; xmpp-server is xmpp --server' \
+	ssl_cert-refused '/plugins/check_tls -H web1 -I 192.0.2.51 -P xmpp --server --no-verify-trust -w 20 -c 15 --ssl_cert_issuer-has-no-tlscheck-equivalent --ssl_cert_ignore_expiration-has-no-tlscheck-equivalent'
+command_line 'tlscheck-ssl_cert: tlscheck_* variables win over ssl_cert_*' \
+	ssl_cert-own '/plugins/check_tls -H web1 -I 192.0.2.51 -P ldap --min-tls 1.3 -w 21d -c 15'
 
 # --- Nagios ---------------------------------------------------------------------
 # Every command of contrib/nagios/commands.cfg runs its plugin from $USER1$ with the

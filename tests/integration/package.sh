@@ -95,11 +95,15 @@ done
 NAGIOS_CFG=/etc/nagios-plugins/config/tlscheck.cfg
 for f in /usr/share/icinga2/include/plugins-contrib.d/tlscheck.conf \
 	"$NAGIOS_CFG" \
+	/usr/share/icinga2/include/plugins-contrib.d/tlscheck-ssl_cert.conf \
 	/usr/share/doc/tlscheck/examples/zabbix/userparameter_tlscheck.conf \
 	/usr/share/doc/tlscheck/examples/zabbix/tlscheck_template.yaml \
 	/usr/share/doc/tlscheck/copyright; do
 	[ -f "$f" ] || missing+=("$f")
 done
+# dh_compress compresses a doc of more than 4 kB.
+[ -f /usr/share/doc/tlscheck/MIGRATION.md ] || [ -f /usr/share/doc/tlscheck/MIGRATION.md.gz ] ||
+	missing+=(/usr/share/doc/tlscheck/MIGRATION.md)
 etc=$(dpkg -L tlscheck | grep '^/etc/' | grep -vxE '/etc/nagios-plugins(/config)?')
 if [ ${#missing[@]} -eq 0 ] && [ "$etc" = "$NAGIOS_CFG" ]; then
 	ok "the plugins, man pages, commands and examples are where they belong, in /etc $NAGIOS_CFG alone"
@@ -167,6 +171,7 @@ include <plugins-contrib>
 object Host "www.example" { address = "192.0.2.1"; check_command = "dummy" }
 object Service "https" { host_name = "www.example"; check_command = "tlscheck" }
 object Service "postgresql" { host_name = "www.example"; check_command = "tlscheck-pgsql" }
+object Service "https-ssl_cert" { host_name = "www.example"; check_command = "tlscheck-ssl_cert" }
 CONF
 if icinga2 daemon -C -c "$I/etc/icinga2.conf" -DConfigDir="$I/etc" -DDataDir="$I/lib" \
 	-DLogDir="$I/log" -DCacheDir="$I/cache" -DSpoolDir="$I/spool" -DInitRunDir="$I/run" \
