@@ -190,6 +190,27 @@ object Service "ssl_cert-own" {
 	vars.tlscheck_min_tls = "1.3"
 	vars.tlscheck_warning = "21d"
 }
+
+// The README's apply rule for the pods behind Kubernetes headless Services.
+object Host "k8s-shop" {
+	check_command = "dummy"
+	vars.k8s_tls_services["web"] = {
+		tlscheck_host = "web.shop.svc.cluster.local"
+		tlscheck_ca_file = "/etc/ssl/cluster-ca.pem"
+	}
+	vars.k8s_tls_services["api"] = {
+		tlscheck_host = "api.shop.svc.cluster.local"
+		tlscheck_port = 8443
+		tlscheck_allow_mixed = true
+	}
+}
+apply Service "pods " for (name => config in host.vars.k8s_tls_services) {
+	check_command = "tlscheck"
+	vars += config
+	vars.tlscheck_all_addresses = true
+	check_interval = 1h
+	retry_interval = 5m
+}
 CONF
 
 conf=$TEST_DIR/icinga2.conf
@@ -203,7 +224,7 @@ include "$TEST_DIR/objects.conf"
 CONF
 
 if icinga2 daemon -C -c "$conf" "${defs[@]}" >"$TEST_DIR/icinga2.out" 2>&1 &&
-	grep -q 'Instantiated 23 Services' "$TEST_DIR/icinga2.out"; then
+	grep -q 'Instantiated 25 Services' "$TEST_DIR/icinga2.out"; then
 	ok 'contrib/icinga2/tlscheck.conf and tlscheck-ssl_cert.conf load in Icinga 2 with services of every command'
 else
 	not_ok 'contrib/icinga2/tlscheck.conf and tlscheck-ssl_cert.conf load in Icinga 2 with services of every command'
@@ -295,6 +316,8 @@ command_line("noaddress.example", "no-address")
 for (s in [ "ssl_cert-plain", "ssl_cert-smtps", "ssl_cert-pgsql", "ssl_cert-refused", "ssl_cert-own" ]) {
 	command_line("web1", s)
 }
+command_line("k8s-shop", "pods web")
+command_line("k8s-shop", "pods api")
 CONF
 
 timeout 60 icinga2 console -r "$TEST_DIR/argv.conf" "${defs[@]}" >"$TEST_DIR/argv.out" 2>&1
@@ -382,6 +405,11 @@ command_line 'tlscheck-ssl_cert: what tlscheck does not judge is refused by name
 	ssl_cert-refused '/plugins/check_tls -H web1 -I 192.0.2.51 -P xmpp --server --no-verify-trust -w 20 -c 15 --ssl_cert_issuer-has-no-tlscheck-equivalent --ssl_cert_ignore_expiration-has-no-tlscheck-equivalent'
 command_line 'tlscheck-ssl_cert: tlscheck_* variables win over ssl_cert_*' \
 	ssl_cert-own '/plugins/check_tls -H web1 -I 192.0.2.51 -P ldap --min-tls 1.3 -w 21d -c 15'
+
+command_line 'the README'"'"'s apply rule: every pod behind a headless Service with -A' \
+	'pods web' '/plugins/check_tls -H web.shop.svc.cluster.local -A -C /etc/ssl/cluster-ca.pem'
+command_line 'the README'"'"'s apply rule: a port, and one certificate per pod allowed' \
+	'pods api' '/plugins/check_tls -H api.shop.svc.cluster.local -A -p 8443 --allow-mixed'
 
 # --- Nagios ---------------------------------------------------------------------
 # Every command of contrib/nagios/commands.cfg runs its plugin from $USER1$ with the
