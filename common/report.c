@@ -633,7 +633,7 @@ static void put_json_key(FILE *out, bool first, const char *key)
 	fprintf(out, "%s\"%s\":", first ? "" : ",", key);
 }
 
-static void put_json_time(FILE *out, time_t t)
+void report_json_time(FILE *out, time_t t)
 {
 	struct tm tm;
 
@@ -676,9 +676,9 @@ static void put_json_element(FILE *out, const struct cert_info *c, time_t now)
 	put_json_key(out, false, "serial");
 	put_json_string(out, c->serial);
 	put_json_key(out, false, "not_before");
-	put_json_time(out, c->not_before);
+	report_json_time(out, c->not_before);
 	put_json_key(out, false, "not_after");
-	put_json_time(out, c->not_after);
+	report_json_time(out, c->not_after);
 	fprintf(out, ",\"days_left\":%s", days);
 	put_json_key(out, false, "key");
 	put_json_string(out, c->key);

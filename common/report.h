@@ -100,6 +100,10 @@ void report_refusal(FILE *out, enum report_format format, const char *plugin, co
  * output always parses. For other writers of JSON. */
 void report_json_string(FILE *out, const char *text);
 
+/* T as a JSON string in ISO 8601, UTC ("2027-01-01T10:00:00Z"; null when it
+ * cannot be broken down), as the certificates' dates of --output=json. */
+void report_json_time(FILE *out, time_t t);
+
 /* Perfdata value formatting shared by the report: "9.17", "14", "7.5". Exposed for
  * the unit tests. */
 void report_format_number(double value, char *out, size_t size);

@@ -4,11 +4,21 @@
 
 #include "emitquote.h"
 
-#define NAGIOS_SAFE "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-:/@=+%,"
+#define ALNUM       "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+#define NAME_CHARS  ALNUM "._-:"
+#define NAGIOS_SAFE ALNUM "._-:/@=+%,"
 
 bool emitquote_nagios_safe(const char *s)
 {
 	return s[0] != '\0' && strspn(s, NAGIOS_SAFE) == strlen(s);
+}
+
+bool emitquote_object_name(const char *s)
+{
+	size_t len = strlen(s);
+
+	return len > 0 && len <= EMITQUOTE_NAME_MAX && strchr(ALNUM, s[0]) != NULL &&
+	       strspn(s, NAME_CHARS) == len;
 }
 
 static bool is_control(unsigned char ch)

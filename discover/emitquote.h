@@ -16,10 +16,18 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#define EMITQUOTE_NAME_MAX 255
+
 /* Is S a word a Nagios command line can carry as it is: not empty, and only
  * letters, digits and "._-:/@=+%," (no '!', ';', '$', quote, blank or shell
  * metacharacter)? */
 bool emitquote_nagios_safe(const char *s);
+
+/* Is S a name an engine's object may have that every engine reads as plain
+ * data (an Icinga 2 Host or Endpoint, a Nagios host_name): 1 to
+ * EMITQUOTE_NAME_MAX bytes of letters, digits and "._-:", a letter or digit
+ * first? */
+bool emitquote_object_name(const char *s);
 
 /* Does S hold a control byte (below 0x20, or DEL)? */
 bool emitquote_has_control(const char *s);

@@ -166,7 +166,8 @@ static void json_tls(FILE *out, const struct discover_listener *l)
 		fputs(",\"days_left\":null", out);
 	json_key(out, "subject", leaf->subject);
 	json_key(out, "issuer", leaf->issuer);
-	fprintf(out, ",\"not_after\":%lld", (long long)leaf->not_after);
+	fputs(",\"not_after\":", out);
+	report_json_time(out, leaf->not_after);
 	json_key(out, "trusted_by",
 	         l->ca_file != NULL  ? l->ca_file
 	         : l->system_trusted ? "system"
@@ -206,6 +207,12 @@ static void write_json(FILE *out, const struct discover_run *r, const struct inv
 
 /* ---------------------------------------------------------------- engines */
 
+/* Certificates change slowly: a check an hour finds a renewal that was not
+ * picked up well before the warning threshold, a retry every quarter of an hour
+ * confirms a failure. Nagios counts in interval_length units, 60 s by default. */
+#define ICINGA2_INTERVALS "\tcheck_interval = 1h\n\tretry_interval = 15m\n"
+#define NAGIOS_INTERVALS  "\tcheck_interval       60\n\tretry_interval       15\n"
+
 /* The CA file as an absolute path: the engine runs the check elsewhere. */
 static void absolute(const char *path, char *out, size_t size)
 {
@@ -220,39 +227,62 @@ static bool other_name(const struct discover_listener *l)
 	return l->check_name[0] != '\0' && strcmp(l->check_name, l->host) != 0;
 }
 
+/* Do the services go to a host that is not written here (NodeName, localhost,
+ * --host-name), whose name and address are not the listener's? */
+static bool existing_host(const struct inventory_options *o)
+{
+	return o->local || o->host_name != NULL;
+}
+
+/* The name L's check sends and verifies when the host's name is not it: the
+ * leaf's name at an address, else the host in its ASCII form. */
+static const char *check_host(const struct discover_listener *l)
+{
+	return l->check_address && l->check_name[0] != '\0' ? l->check_name : l->host_ascii;
+}
+
 /* What one listener's configuration carries besides its own fields. */
 struct emitted {
 	char ca_path[PATH_MAX]; /* the CA file, absolute; "" for none */
 	char why[FAULT_TEXT_SIZE + 2 * TEXTPROTO_QUOTE_SIZE]; /* "": written; else why not */
 };
 
-/* Only what each engine takes as plain data is written: a name from the leaf
- * that -H's parser took, and words a Nagios command line carries without a
- * shell, a macro, an argument separator or a comment in them. */
-static bool emittable(const struct discover_listener *l, enum inventory_format format,
-                      struct emitted *e)
+/* Words a Nagios command line carries without a shell, a macro, an argument
+ * separator or a comment in them; why not, into E, when not. */
+static bool nagios_emittable(const struct discover_listener *l, const struct inventory_options *o,
+                             struct emitted *e)
 {
 	char quoted[TEXTPROTO_QUOTE_SIZE];
 
+	textproto_quote(quoted, sizeof(quoted), e->ca_path);
+	if ((other_name(l) && !emitquote_nagios_safe(l->check_name)) ||
+	    (existing_host(o) &&
+	     (!emitquote_nagios_safe(check_host(l)) || !emitquote_nagios_safe(l->host_ascii))))
+		snprintf(e->why, sizeof(e->why), "a Nagios command cannot carry the name");
+	else if (l->ca_file != NULL && !emitquote_nagios_safe(e->ca_path))
+		snprintf(e->why, sizeof(e->why),
+		         "a Nagios command cannot carry the CA file's path '%s' (only letters, "
+		         "digits and ._-:/@=+%%,)",
+		         quoted);
+	return e->why[0] == '\0';
+}
+
+/* Only what each engine takes as plain data is written: a name from the leaf
+ * that -H's parser took, and for Nagios words its command line carries. */
+static bool emittable(const struct discover_listener *l, const struct inventory_options *o,
+                      struct emitted *e)
+{
 	e->ca_path[0] = e->why[0] = '\0';
 	if (l->ca_file != NULL)
 		absolute(l->ca_file, e->ca_path, sizeof(e->ca_path));
-	textproto_quote(quoted, sizeof(quoted), e->ca_path);
 	if (l->name_refused[0] != '\0')
 		snprintf(e->why, sizeof(e->why), "%s", l->name_refused);
 	else if (emitquote_has_control(l->host) || emitquote_has_control(e->ca_path))
 		snprintf(e->why, sizeof(e->why),
 		         "a control byte in the host or the CA file's path");
-	else if (format == INVENTORY_NAGIOS && other_name(l) &&
-	         !emitquote_nagios_safe(l->check_name))
-		snprintf(e->why, sizeof(e->why), "a Nagios command cannot carry the name");
-	else if (format == INVENTORY_NAGIOS && l->ca_file != NULL &&
-	         !emitquote_nagios_safe(e->ca_path))
-		snprintf(e->why, sizeof(e->why),
-		         "a Nagios command cannot carry the CA file's path '%s' (only letters, "
-		         "digits and ._-:/@=+%%,)",
-		         quoted);
-	else if (format == INVENTORY_ZABBIX && l->check_name[0] == '\0')
+	else if (o->format == INVENTORY_NAGIOS)
+		nagios_emittable(l, o, e);
+	else if (o->format == INVENTORY_ZABBIX && l->check_name[0] == '\0')
 		snprintf(e->why, sizeof(e->why),
 		         "the certificate names no host, and Zabbix checks a host by its name");
 	return e->why[0] == '\0';
@@ -270,6 +300,137 @@ static void not_emitted(FILE *out, const struct discover_listener *l, const char
 	fprintf(out, "%s# not emitted: %s %s: %s\n", indent, safe, l->protocol->name, why);
 }
 
+/* ------------------------------------------------- what Icinga 2 and Nagios get */
+
+/* One service: a listener, and the same socket reached over the other family. */
+struct service {
+	const struct discover_listener *l;    /* checked: the IPv4 one of a pair */
+	const struct discover_listener *twin; /* the same socket over IPv6, not checked again */
+	bool by_address; /* its host has another service on its protocol and port */
+};
+
+/* 4 or 6 for an address, 0 for a name. */
+static int family(const struct discover_listener *l)
+{
+	if (!hostname_is_ip_literal(l->host_ascii))
+		return 0;
+	return strchr(l->host_ascii, ':') != NULL ? 6 : 4;
+}
+
+static bool same_host(const struct discover_listener *a, const struct discover_listener *b,
+                      const struct inventory_options *o)
+{
+	return existing_host(o) || strcmp(a->host, b->host) == 0;
+}
+
+static bool same_text(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* Are A and B one socket, bound to every address, reached over IPv4 and IPv6:
+ * the same host, port, protocol, leaf, name and store? */
+static bool same_socket(const struct discover_listener *a, const struct discover_listener *b,
+                        const struct inventory_options *o)
+{
+	const char *x = a->target.chain.items[0].sha256, *y = b->target.chain.items[0].sha256;
+
+	return family(a) + family(b) == 10 && same_host(a, b, o) && a->port == b->port &&
+	       a->protocol == b->protocol && a->implicit_tls == b->implicit_tls && x[0] != '\0' &&
+	       strcmp(x, y) == 0 && strcmp(a->check_name, b->check_name) == 0 &&
+	       same_text(a->ca_file, b->ca_file);
+}
+
+/* Add L to the N services in S, or fold it into the one it is the twin of. */
+static void plan_add(struct service *s, size_t *n, const struct discover_listener *l,
+                     const struct inventory_options *o)
+{
+	for (size_t i = 0; i < *n; i++) {
+		if (s[i].twin == NULL && same_socket(s[i].l, l, o)) {
+			s[i].twin = l;
+			if (family(l) == 4) {
+				s[i].twin = s[i].l;
+				s[i].l = l;
+			}
+			return;
+		}
+	}
+	s[(*n)++] = (struct service){.l = l};
+}
+
+/* The services of R's emittable TLS listeners, into S (R->count entries). */
+static size_t plan(const struct discover_run *r, const struct inventory_options *o,
+                   struct service *s)
+{
+	struct emitted e;
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->count; i++) {
+		const struct discover_listener *l = &r->listeners[i];
+
+		if (l->outcome == DISCOVER_TLS && emittable(l, o, &e))
+			plan_add(s, &n, l, o);
+	}
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < n; j++) {
+			if (j != i && same_host(s[i].l, s[j].l, o) &&
+			    s[i].l->port == s[j].l->port &&
+			    strcmp(s[i].l->protocol->name, s[j].l->protocol->name) == 0)
+				s[i].by_address = true;
+		}
+	}
+	return n;
+}
+
+/* "tlscheck smtp 25", with the address when its host has another on that port. */
+static void service_name(const struct service *s, char *out, size_t size)
+{
+	snprintf(out, size, "tlscheck %s %u%s%s", s->l->protocol->name, s->l->port,
+	         s->by_address ? " " : "", s->by_address ? s->l->host : "");
+}
+
+/* The comment over a service that checks a pair once. */
+static void twin_comment(FILE *out, const struct service *s)
+{
+	char v4[HOSTNAME_MAX + 16], v6[HOSTNAME_MAX + 16];
+
+	if (s->twin == NULL)
+		return;
+	where(s->l, v4, sizeof(v4));
+	where(s->twin, v6, sizeof(v6));
+	fprintf(out, "# %s and %s: one socket, the same certificate, checked at %s\n", v4, v6, v4);
+}
+
+/* The first IPv4 and IPv6 addresses of L's host: the host itself when it is
+ * one, else what its name resolved to; "" for none (the name itself into V4
+ * when it resolved to none). */
+static void host_addresses(const struct discover_listener *l, char *v4, char *v6, size_t size)
+{
+	const struct net_address_list *a = &l->target.addresses;
+
+	v4[0] = v6[0] = '\0';
+	if (family(l) != 0) {
+		snprintf(family(l) == 4 ? v4 : v6, size, "%s", l->host_ascii);
+		return;
+	}
+	for (size_t i = a->count; i-- > 0;) {
+		snprintf(strchr(a->items[i].text, ':') != NULL ? v6 : v4, size, "%s",
+		         a->items[i].text);
+	}
+	if (v4[0] == '\0' && v6[0] == '\0')
+		snprintf(v4, size, "%s", l->host_ascii);
+}
+
+/* Is S the first service of its host (whose Host is written with it)? */
+static bool first_of_host(const struct service *services, const struct service *s)
+{
+	for (const struct service *t = services; t < s; t++) {
+		if (strcmp(t->l->host, s->l->host) == 0)
+			return false;
+	}
+	return true;
+}
+
 static void icinga2_var(FILE *out, const char *name, const char *value)
 {
 	fprintf(out, "\tvars.%s = ", name);
@@ -277,23 +438,68 @@ static void icinga2_var(FILE *out, const char *name, const char *value)
 	fputc('\n', out);
 }
 
-static void icinga2_service(FILE *out, const struct discover_listener *l, const struct emitted *e)
+/* The Host of L's host: its name as given, its addresses, pinged. */
+static void icinga2_host(FILE *out, const struct discover_listener *l)
 {
-	bool own = discover_has_own_plugin(l->protocol);
-	char name[64];
+	char v4[HOSTNAME_MAX], v6[HOSTNAME_MAX];
 
-	snprintf(name, sizeof(name), "tlscheck %s %u", l->protocol->name, l->port);
+	host_addresses(l, v4, v6, sizeof(v4));
+	fputs("object Host ", out);
+	emitquote_icinga2(out, l->host, false);
+	fputs(" {\n\tcheck_command = \"hostalive\"\n", out);
+	for (int i = 0; i < 2; i++) {
+		if ((i == 0 ? v4 : v6)[0] == '\0')
+			continue;
+		fputs(i == 0 ? "\taddress = " : "\taddress6 = ", out);
+		emitquote_icinga2(out, i == 0 ? v4 : v6, false);
+		fputc('\n', out);
+	}
+	fputs("}\n\n", out);
+}
+
+/* Who the service belongs to and where it runs. */
+static void icinga2_placement(FILE *out, const struct discover_listener *l,
+                              const struct inventory_options *o)
+{
+	fputs("\thost_name = ", out);
+	if (o->host_name != NULL)
+		emitquote_icinga2(out, o->host_name, false);
+	else if (o->local)
+		fputs("NodeName", out);
+	else
+		emitquote_icinga2(out, l->host, false);
+	fputc('\n', out);
+	if (o->endpoint != NULL) {
+		fputs("\tcommand_endpoint = ", out);
+		emitquote_icinga2(out, o->endpoint, false);
+		fputc('\n', out);
+	}
+}
+
+static void icinga2_service(FILE *out, const struct service *s, const struct emitted *e,
+                            const struct inventory_options *o)
+{
+	const struct discover_listener *l = s->l;
+	bool own = discover_has_own_plugin(l->protocol);
+	char name[HOSTNAME_MAX + 64];
+
+	twin_comment(out, s);
+	service_name(s, name, sizeof(name));
 	fputs("object Service ", out);
 	emitquote_icinga2(out, name, false);
-	fputs(" {\n\thost_name = ", out);
-	emitquote_icinga2(out, l->host, false);
-	fprintf(out, "\n\tcheck_command = \"tls%s%s\"\n", own ? "_" : "",
+	fputs(" {\n", out);
+	icinga2_placement(out, l, o);
+	fprintf(out, "\tcheck_command = \"tlscheck%s%s\"\n" ICINGA2_INTERVALS, own ? "-" : "",
 	        own ? l->protocol->name : "");
 	if (!own && strcmp(l->protocol->name, "tls") != 0)
 		icinga2_var(out, "tlscheck_protocol", l->protocol->name);
 	fprintf(out, "\tvars.tlscheck_port = %u\n", l->port);
-	if (other_name(l))
+	if (existing_host(o)) {
+		icinga2_var(out, "tlscheck_host", check_host(l));
+		icinga2_var(out, "tlscheck_address", l->host_ascii);
+	} else if (other_name(l)) {
 		icinga2_var(out, "tlscheck_host", l->check_name);
+	}
 	if (l->check_name[0] == '\0')
 		fputs("\tvars.tlscheck_no_verify_name = true\n", out);
 	if (l->implicit_tls)
@@ -303,18 +509,46 @@ static void icinga2_service(FILE *out, const struct discover_listener *l, const 
 	fputs("}\n\n", out);
 }
 
-/* Nagios reads '!' as the argument separator and ';' as a comment: every word
- * here passed emitquote_nagios_safe() (emittable()). */
-static void nagios_service(FILE *out, const struct discover_listener *l, const struct emitted *e)
+/* A host of Nagios's stock template generic-host (which sets no
+ * max_check_attempts) at L's host's first address. */
+static void nagios_host(FILE *out, const struct discover_listener *l)
 {
-	bool own = discover_has_own_plugin(l->protocol);
+	char v4[HOSTNAME_MAX], v6[HOSTNAME_MAX];
 
-	fprintf(out, "define service {\n\tuse                  generic-service\n");
+	host_addresses(l, v4, v6, sizeof(v4));
+	fprintf(out, "define host {\n\tuse                  generic-host\n");
 	fprintf(out, "\thost_name            %s\n", l->host);
-	fprintf(out, "\tservice_description  tlscheck %s %u\n", l->protocol->name, l->port);
+	fprintf(out, "\taddress              %s\n", v4[0] != '\0' ? v4 : v6);
+	fputs("\tmax_check_attempts   3\n}\n\n", out);
+}
+
+/* Nagios reads '!' as the argument separator and ';' as a comment: every word
+ * here passed emitquote_nagios_safe() (emittable()). On a host of its own the
+ * check takes the host's address (-I $HOSTADDRESS$) and name, or the leaf's
+ * name (the _name commands); on an existing host, both (the _at commands). */
+static void nagios_service(FILE *out, const struct service *s, const struct emitted *e,
+                           const struct inventory_options *o)
+{
+	const struct discover_listener *l = s->l;
+	bool own = discover_has_own_plugin(l->protocol);
+	char name[HOSTNAME_MAX + 64];
+
+	twin_comment(out, s);
+	service_name(s, name, sizeof(name));
+	fprintf(out, "define service {\n\tuse                  generic-service\n");
+	fprintf(out, "\thost_name            %s\n",
+	        o->host_name != NULL ? o->host_name
+	        : o->local           ? "localhost"
+	                             : l->host);
+	fprintf(out, "\tservice_description  %s\n" NAGIOS_INTERVALS, name);
 	fprintf(out, "\tcheck_command        check_tls%s%s%s!", own ? "_" : "",
-	        own ? l->protocol->name : "", other_name(l) ? "_name" : "");
-	if (other_name(l))
+	        own ? l->protocol->name : "",
+	        existing_host(o) ? "_at"
+	        : other_name(l)  ? "_name"
+	                         : "");
+	if (existing_host(o))
+		fprintf(out, "%s!%s!", check_host(l), l->host_ascii);
+	else if (other_name(l))
 		fprintf(out, "%s!", l->check_name);
 	if (!own && strcmp(l->protocol->name, "tls") != 0)
 		fprintf(out, "-P %s ", l->protocol->name);
@@ -327,6 +561,60 @@ static void nagios_service(FILE *out, const struct discover_listener *l, const s
 		fprintf(out, " -C %s", e->ca_path);
 	fputs("\n}\n\n", out);
 }
+
+/* The service S whose checked listener is L; NULL when L is folded into another or
+ * not written. */
+static const struct service *service_of(const struct service *s, size_t n,
+                                        const struct discover_listener *l)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i].l == l)
+			return &s[i];
+	}
+	return NULL;
+}
+
+/* Icinga 2 or Nagios: the hosts first (unless the services go to an existing
+ * one), then each listener in order: its service, or why it is not written. */
+static size_t write_hosts_services(FILE *out, const struct discover_run *r,
+                                   const struct inventory_options *o)
+{
+	struct service *services = calloc(r->count + 1, sizeof(*services));
+	const struct service *s;
+	bool icinga2 = o->format == INVENTORY_ICINGA2;
+	struct emitted e;
+	size_t n;
+
+	if (services == NULL) {
+		fputs("# not emitted: out of memory\n", out);
+		return 0;
+	}
+	n = plan(r, o, services);
+	for (size_t i = 0; i < n && !existing_host(o); i++) {
+		if (!first_of_host(services, &services[i]))
+			continue;
+		if (icinga2)
+			icinga2_host(out, services[i].l);
+		else
+			nagios_host(out, services[i].l);
+	}
+	for (size_t i = 0; i < r->count; i++) {
+		const struct discover_listener *l = &r->listeners[i];
+
+		if (l->outcome != DISCOVER_TLS)
+			continue;
+		if (!emittable(l, o, &e))
+			not_emitted(out, l, "", e.why);
+		else if ((s = service_of(services, n, l)) != NULL && icinga2)
+			icinga2_service(out, s, &e, o);
+		else if (s != NULL)
+			nagios_service(out, s, &e, o);
+	}
+	free(services);
+	return n;
+}
+
+/* ------------------------------------------------------------- what Zabbix gets */
 
 /* A Zabbix host name: letters, digits, '.', '-', '_' and spaces. */
 static void zabbix_host_name(const struct discover_listener *l, char *out, size_t size)
@@ -376,33 +664,28 @@ static void zabbix_host(FILE *out, const struct discover_listener *l)
 	yaml_pair(out, "          ", "value", l->implicit_tls ? "tls" : l->protocol->name);
 }
 
-static size_t write_engine(FILE *out, const struct discover_run *r, enum inventory_format format)
+static size_t write_zabbix(FILE *out, const struct discover_run *r,
+                           const struct inventory_options *o)
 {
-	const char *indent = format == INVENTORY_ZABBIX ? "    " : "";
 	struct emitted e;
 	size_t written = 0;
 
-	if (format == INVENTORY_ZABBIX) {
-		fputs("zabbix_export:\n  version: '6.0'\n  groups:\n", out);
-		yaml_pair(out, "    - ", "name", ZABBIX_GROUP);
-		fputs("  hosts:\n", out);
-	}
+	fputs("zabbix_export:\n  version: '6.0'\n  groups:\n", out);
+	yaml_pair(out, "    - ", "name", ZABBIX_GROUP);
+	fputs("  hosts:\n", out);
 	for (size_t i = 0; i < r->count; i++) {
 		const struct discover_listener *l = &r->listeners[i];
 
 		if (l->outcome != DISCOVER_TLS)
 			continue;
-		if (!emittable(l, format, &e))
-			not_emitted(out, l, indent, e.why);
-		else if (format == INVENTORY_ICINGA2)
-			icinga2_service(out, l, &e);
-		else if (format == INVENTORY_NAGIOS)
-			nagios_service(out, l, &e);
-		else
-			zabbix_host(out, l);
-		written += e.why[0] == '\0';
+		if (!emittable(l, o, &e)) {
+			not_emitted(out, l, "    ", e.why);
+			continue;
+		}
+		zabbix_host(out, l);
+		written++;
 	}
-	if (format == INVENTORY_ZABBIX && written == 0)
+	if (written == 0)
 		fputs("    []\n", out);
 	return written;
 }
@@ -421,8 +704,11 @@ size_t inventory_write(FILE *out, struct discover_run *r, const struct inventory
 	case INVENTORY_JSON:
 		write_json(out, r, o);
 		break;
+	case INVENTORY_ZABBIX:
+		write_zabbix(out, r, o);
+		break;
 	default:
-		write_engine(out, r, o->format);
+		write_hosts_services(out, r, o);
 		break;
 	}
 	return tls;

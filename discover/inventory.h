@@ -4,6 +4,12 @@
  * definitions on contrib/nagios's commands, Zabbix hosts on contrib/zabbix's
  * template).
  *
+ * For Icinga 2 and Nagios, a socket bound to every address and reached over
+ * IPv4 and IPv6 (the same host, port, protocol, leaf, name and CA file) is one
+ * service, checked over IPv4; every service is checked hourly (retried every
+ * 15 minutes), and named "tlscheck PROTOCOL PORT", with the address after it
+ * when its host has another listener on that protocol and port.
+ *
  * Listeners come sorted: TLS first, the fewest days left first; then those that
  * answer without TLS; closed ones only when asked for (-v).
  *
@@ -34,6 +40,13 @@ struct inventory_options {
 	enum inventory_format format;
 	bool colour;      /* the table's states in colour (stdout is a terminal) */
 	bool show_closed; /* -v: closed ports too (table and JSON) */
+	/* Icinga 2 and Nagios: the host the services go to. By default one Host
+	 * (host) per host discovered, named as given, with its addresses; with
+	 * LOCAL, this machine's own (NodeName, localhost); HOST_NAME (a name
+	 * emitquote_object_name() takes) names an existing one instead. */
+	bool local;
+	const char *host_name;
+	const char *endpoint; /* Icinga 2: the command_endpoint of every service; NULL: none */
 };
 
 /* Write what R found to OUT. Sorts R's listeners. Returns the number of TLS

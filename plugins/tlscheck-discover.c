@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "discover.h"
+#include "emitquote.h"
 #include "inventory.h"
 #include "listening.h"
 #include "workers.h"
@@ -53,6 +54,12 @@ static void help(void)
 	      "                         contrib/icinga2/tlscheck.conf; nagios: service\n"
 	      "                         definitions on contrib/nagios/commands.cfg; zabbix:\n"
 	      "                         hosts on the template of contrib/zabbix\n"
+	      "     --host-name=NAME    icinga2, nagios: the services go to this existing\n"
+	      "                         host (no host written); default: a host for each\n"
+	      "                         host discovered, or with --local this machine's\n"
+	      "                         own (Icinga 2 NodeName, Nagios localhost)\n"
+	      "     --endpoint=NAME     icinga2: command_endpoint = NAME (the agent or\n"
+	      "                         satellite that runs the checks)\n"
 	      " -v, --verbose           list closed ports too\n"
 	      " -h, --help              this help (exit 0)\n"
 	      " -V, --version           the version (exit 0)\n\n"
@@ -115,7 +122,7 @@ static int take_option(int c, const char *arg, struct arguments *a)
 		a->files[a->file_count++] = arg;
 		return 1;
 	case 'L':
-		a->local = true;
+		a->local = a->inventory.local = true;
 		return 1;
 	case 'C':
 		if (a->discover.ca_file_count == TRUST_MAX_CA_FILES)
@@ -137,6 +144,14 @@ static int take_option(int c, const char *arg, struct arguments *a)
 		return 1;
 	case 'E':
 		return take_emit(arg, a) < 0 ? -1 : 1;
+	case 'N':
+	case 'P':
+		if (!emitquote_object_name(arg))
+			return bad("--%s: '%.100s' is not a name (letters, digits and ._-:, a "
+			           "letter or digit first, at most %d)",
+			           c == 'N' ? "host-name" : "endpoint", arg, EMITQUOTE_NAME_MAX);
+		*(c == 'N' ? &a->inventory.host_name : &a->inventory.endpoint) = arg;
+		return 1;
 	case 'v':
 		a->inventory.show_closed = true;
 		a->discover.verbosity++;
@@ -162,6 +177,8 @@ static int parse(int argc, char **argv, struct arguments *a)
 	        {"parallel", required_argument, NULL, 'j'},
 	        {"json", no_argument, NULL, 'J'},
 	        {"emit", required_argument, NULL, 'E'},
+	        {"host-name", required_argument, NULL, 'N'},
+	        {"endpoint", required_argument, NULL, 'P'},
 	        {"verbose", no_argument, NULL, 'v'},
 	        {"help", no_argument, NULL, 'h'},
 	        {"version", no_argument, NULL, 'V'},
@@ -174,6 +191,11 @@ static int parse(int argc, char **argv, struct arguments *a)
 		rc = take_option(c, optarg, a);
 	if (rc == 1 && optind == argc && a->file_count == 0 && !a->local)
 		return bad("%s", "no target: give HOST[:PORT,...], -f FILE or --local");
+	if (rc == 1 && a->inventory.endpoint != NULL && a->inventory.format != INVENTORY_ICINGA2)
+		return bad("%s", "--endpoint goes with --emit=icinga2");
+	if (rc == 1 && a->inventory.host_name != NULL && a->inventory.format != INVENTORY_ICINGA2 &&
+	    a->inventory.format != INVENTORY_NAGIOS)
+		return bad("%s", "--host-name goes with --emit=icinga2 or --emit=nagios");
 	return rc;
 }
 

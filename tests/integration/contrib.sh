@@ -414,6 +414,7 @@ command_line 'the README'"'"'s apply rule: a port, and one certificate per pod a
 # --- Nagios ---------------------------------------------------------------------
 # Every command of contrib/nagios/commands.cfg runs its plugin from $USER1$ with the
 # host's address to -I and, as -H, the host's name, or $ARG1$ in the _name commands;
+# the _at commands take the name and the address as $ARG1$ and $ARG2$;
 # check_tls_all (-A) and check_tls_smtp_domain (--mx) find the addresses themselves.
 cfg=$TLSCHECK_SRCDIR/contrib/nagios/commands.cfg
 commands=$(awk '$1 == "command_name" { name = $2 }
@@ -421,7 +422,9 @@ commands=$(awk '$1 == "command_name" { name = $2 }
 wrong=
 while read -r name line; do
 	plugin=${name%_name}
-	if [ "$name" = check_tls_all ]; then
+	if [ "${name%_at}" != "$name" ]; then
+		want="\$USER1\$/${name%_at} -H '\$ARG1\$' -I '\$ARG2\$' \$ARG3\$"
+	elif [ "$name" = check_tls_all ]; then
 		want="\$USER1\$/check_tls -H '\$HOSTNAME\$' -A \$ARG1\$"
 	elif [ "$name" = check_tls_smtp_domain ]; then
 		want="\$USER1\$/check_tls_smtp -H '\$ARG1\$' --mx \$ARG2\$"

@@ -65,6 +65,33 @@ static void test_nagios_safe(void **state)
 	                                   "cher.example"));
 }
 
+/* The names of --host-name and --endpoint: what every engine reads as a name. */
+static void test_object_name(void **state)
+{
+	char long_name[EMITQUOTE_NAME_MAX + 2];
+
+	(void)state;
+	assert_true(emitquote_object_name("db1.example.com"));
+	assert_true(emitquote_object_name("agent_01"));
+	assert_true(emitquote_object_name("2001:db8::1"));
+	assert_false(emitquote_object_name(""));
+	assert_false(emitquote_object_name("-x"));
+	assert_false(emitquote_object_name(".x"));
+	assert_false(emitquote_object_name("a!b"));
+	assert_false(emitquote_object_name("a b"));
+	assert_false(emitquote_object_name("a\"b"));
+	assert_false(emitquote_object_name("$host.name$"));
+	assert_false(emitquote_object_name("a;b"));
+	assert_false(emitquote_object_name("a\nb"));
+	assert_false(emitquote_object_name("b\xc3\xbc"
+	                                   "cher.example"));
+	memset(long_name, 'a', sizeof(long_name) - 1);
+	long_name[sizeof(long_name) - 1] = '\0';
+	assert_false(emitquote_object_name(long_name));
+	long_name[EMITQUOTE_NAME_MAX] = '\0';
+	assert_true(emitquote_object_name(long_name));
+}
+
 static void test_has_control(void **state)
 {
 	(void)state;
@@ -132,9 +159,9 @@ static void test_terminal(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_nagios_safe), cmocka_unit_test(test_has_control),
-	        cmocka_unit_test(test_icinga2),     cmocka_unit_test(test_yaml),
-	        cmocka_unit_test(test_terminal),
+	        cmocka_unit_test(test_nagios_safe), cmocka_unit_test(test_object_name),
+	        cmocka_unit_test(test_has_control), cmocka_unit_test(test_icinga2),
+	        cmocka_unit_test(test_yaml),        cmocka_unit_test(test_terminal),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

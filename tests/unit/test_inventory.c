@@ -165,20 +165,21 @@ static void test_json(void **state)
 	       "{\"listeners\":[{\"host\":\"192.0.2.8\",\"port\":443,\"process\":null,\"outcome\":"
 	       "\"tls\",\"protocol\":\"tls\",\"state\":\"CRITICAL\",\"days_left\":3.00,\"subject\":"
 	       "\"CN=x'`touch PWNED`'.example\",\"issuer\":\"CN=Test "
-	       "CA\",\"not_after\":1800000000,\"trusted_by\":null,\"summary\":\"\",\"command\":"
+	       "CA\",\"not_after\":\"2027-01-15T08:00:00Z\",\"trusted_by\":null,\"summary\":\"\","
+	       "\"command\":"
 	       "null,\"not_emitted\":\"the certificate's name 'x'`touch PWNED`'.example' is not a "
 	       "valid host name: invalid "
 	       "character\"},{\"host\":\"192.0.2.7\",\"port\":25,\"process\":\"master\","
 	       "\"outcome\":\"tls\",\"protocol\":\"smtp\",\"state\":\"WARNING\",\"days_left\":10."
 	       "50,\"subject\":\"CN=mail.test\",\"issuer\":\"CN=Test "
-	       "CA\",\"not_after\":1800000000,\"trusted_by\":\"/nonexistent/"
+	       "CA\",\"not_after\":\"2027-01-15T08:00:00Z\",\"trusted_by\":\"/nonexistent/"
 	       "ca.pem\",\"summary\":\"\",\"command\":\"check_tls_smtp -H mail.test -I 192.0.2.7 "
 	       "-p 25 -C "
 	       "/nonexistent/"
 	       "ca.pem\"},{\"host\":\"db.test\",\"port\":5432,\"process\":null,\"outcome\":\"tls\","
 	       "\"protocol\":\"pgsql\",\"state\":\"OK\",\"days_left\":200.00,\"subject\":\"CN=db."
 	       "test\",\"issuer\":\"CN=Test "
-	       "CA\",\"not_after\":1800000000,\"trusted_by\":\"/nonexistent/"
+	       "CA\",\"not_after\":\"2027-01-15T08:00:00Z\",\"trusted_by\":\"/nonexistent/"
 	       "ca$USER3$.pem\",\"summary\":\"certificate 'CN=db.test' expires in 200 "
 	       "days\",\"command\":\"check_tls_pgsql -H db.test -p 5432 -C "
 	       "'/nonexistent/"
@@ -187,16 +188,29 @@ static void test_json(void **state)
 	       "\\u001b[31mred\\u001b[0m no STARTTLS\"}]}\n");
 }
 
-/* Icinga 2: the hostile leaf commented out, the CA file's '$' doubled. */
+/* Icinga 2: a Host per host discovered, with its address; the hostile leaf
+ * commented out, the CA file's '$' doubled. */
 static void test_icinga2(void **state)
 {
 	(void)state;
 	expect(INVENTORY_ICINGA2, false,
+	       "object Host \"192.0.2.7\" {\n"
+	       "\tcheck_command = \"hostalive\"\n"
+	       "\taddress = \"192.0.2.7\"\n"
+	       "}\n"
+	       "\n"
+	       "object Host \"db.test\" {\n"
+	       "\tcheck_command = \"hostalive\"\n"
+	       "\taddress = \"db.test\"\n"
+	       "}\n"
+	       "\n"
 	       "# not emitted: 192.0.2.8:443 tls: the certificate's name 'x'`touch "
 	       "PWNED`'.example' is not a valid host name: invalid character\n"
 	       "object Service \"tlscheck smtp 25\" {\n"
 	       "\thost_name = \"192.0.2.7\"\n"
-	       "\tcheck_command = \"tls_smtp\"\n"
+	       "\tcheck_command = \"tlscheck-smtp\"\n"
+	       "\tcheck_interval = 1h\n"
+	       "\tretry_interval = 15m\n"
 	       "\tvars.tlscheck_port = 25\n"
 	       "\tvars.tlscheck_host = \"mail.test\"\n"
 	       "\tvars.tlscheck_ca_file = \"/nonexistent/ca.pem\"\n"
@@ -204,29 +218,219 @@ static void test_icinga2(void **state)
 	       "\n"
 	       "object Service \"tlscheck pgsql 5432\" {\n"
 	       "\thost_name = \"db.test\"\n"
-	       "\tcheck_command = \"tls_pgsql\"\n"
+	       "\tcheck_command = \"tlscheck-pgsql\"\n"
+	       "\tcheck_interval = 1h\n"
+	       "\tretry_interval = 15m\n"
 	       "\tvars.tlscheck_port = 5432\n"
 	       "\tvars.tlscheck_ca_file = \"/nonexistent/ca$$USER3$$.pem\"\n"
 	       "}\n"
 	       "\n");
 }
 
-/* Nagios: the hostile leaf and the CA file path with '$' commented out, with why. */
+/* Nagios: a host per host discovered (the one whose only listener is not
+ * emitted gets none); the hostile leaf and the CA file path with '$' commented
+ * out, with why. */
 static void test_nagios(void **state)
 {
 	(void)state;
 	expect(INVENTORY_NAGIOS, false,
+	       "define host {\n"
+	       "\tuse                  generic-host\n"
+	       "\thost_name            192.0.2.7\n"
+	       "\taddress              192.0.2.7\n"
+	       "\tmax_check_attempts   3\n"
+	       "}\n"
+	       "\n"
 	       "# not emitted: 192.0.2.8:443 tls: the certificate's name 'x'`touch "
 	       "PWNED`'.example' is not a valid host name: invalid character\n"
 	       "define service {\n"
 	       "\tuse                  generic-service\n"
 	       "\thost_name            192.0.2.7\n"
 	       "\tservice_description  tlscheck smtp 25\n"
+	       "\tcheck_interval       60\n"
+	       "\tretry_interval       15\n"
 	       "\tcheck_command        check_tls_smtp_name!mail.test!-p 25 -C /nonexistent/ca.pem\n"
 	       "}\n"
 	       "\n"
 	       "# not emitted: db.test:5432 pgsql: a Nagios command cannot carry the CA file's "
 	       "path '/nonexistent/ca$USER3$.pem' (only letters, digits and ._-:/@=+%,)\n");
+}
+
+#define MACHINE 4
+
+/* This machine's listeners: one socket bound to every address, reached over
+ * IPv6 (listed first) and IPv4; another certificate on the same port at
+ * another address; and one on IPv6 alone, whose leaf names no host. */
+static void build_machine(struct discover_run *r, struct discover_listener *ls)
+{
+	memset(r, 0, sizeof(*r));
+	memset(ls, 0, MACHINE * sizeof(*ls));
+	r->listeners = ls;
+	r->count = MACHINE;
+	tls_listener(&ls[0], "::1", 443, &protocol_tls, "CN=web.test");
+	tls_listener(&ls[1], "127.0.0.1", 443, &protocol_tls, "CN=web.test");
+	tls_listener(&ls[2], "192.0.2.5", 443, &protocol_tls, "CN=other.test");
+	tls_listener(&ls[3], "::1", 8443, &protocol_tls, "CN=Some appliance");
+	for (size_t i = 0; i < MACHINE; i++) {
+		ls[i].order = i;
+		snprintf(ls[i].target.chain.items[0].sha256, 65, "%s",
+		         i < 2    ? "aa"
+		         : i == 2 ? "bb"
+		                  : "cc");
+		ls[i].check_address = true;
+		snprintf(ls[i].check_name, sizeof(ls[i].check_name), "%s",
+		         i < 2    ? "web.test"
+		         : i == 2 ? "other.test"
+		                  : "");
+	}
+}
+
+/* What inventory_write() printed with O for the listeners of build_machine(),
+ * the first one's leaf SHA256 (NULL: the same as the second's). */
+static char *machine_written(const struct inventory_options *o, const char *sha256)
+{
+	struct discover_listener ls[MACHINE];
+	struct discover_run r;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	assert_non_null(out);
+	build_machine(&r, ls);
+	if (sha256 != NULL)
+		snprintf(ls[0].target.chain.items[0].sha256, 65, "%s", sha256);
+	assert_int_equal(inventory_write(out, &r, o), MACHINE);
+	assert_int_equal(fclose(out), 0);
+	return text;
+}
+
+static void expect_machine(const struct inventory_options *o, const char *want)
+{
+	char *text = machine_written(o, NULL);
+
+	assert_string_equal(text, want);
+	free(text);
+}
+
+/* --local: the services go to NodeName, each with its name and address, the
+ * pair over IPv4 and IPv6 folded into one checked over IPv4; two on one port
+ * named by their addresses; --endpoint pins them to the agent. */
+static void test_icinga2_local(void **state)
+{
+	const struct inventory_options o = {
+	        .format = INVENTORY_ICINGA2, .local = true, .endpoint = "agent1.test"};
+
+	(void)state;
+	expect_machine(&o, "# 127.0.0.1:443 and [::1]:443: one socket, the same certificate, "
+	                   "checked at 127.0.0.1:443\n"
+	                   "object Service \"tlscheck tls 443 127.0.0.1\" {\n"
+	                   "\thost_name = NodeName\n"
+	                   "\tcommand_endpoint = \"agent1.test\"\n"
+	                   "\tcheck_command = \"tlscheck\"\n"
+	                   "\tcheck_interval = 1h\n"
+	                   "\tretry_interval = 15m\n"
+	                   "\tvars.tlscheck_port = 443\n"
+	                   "\tvars.tlscheck_host = \"web.test\"\n"
+	                   "\tvars.tlscheck_address = \"127.0.0.1\"\n"
+	                   "}\n"
+	                   "\n"
+	                   "object Service \"tlscheck tls 443 192.0.2.5\" {\n"
+	                   "\thost_name = NodeName\n"
+	                   "\tcommand_endpoint = \"agent1.test\"\n"
+	                   "\tcheck_command = \"tlscheck\"\n"
+	                   "\tcheck_interval = 1h\n"
+	                   "\tretry_interval = 15m\n"
+	                   "\tvars.tlscheck_port = 443\n"
+	                   "\tvars.tlscheck_host = \"other.test\"\n"
+	                   "\tvars.tlscheck_address = \"192.0.2.5\"\n"
+	                   "}\n"
+	                   "\n"
+	                   "object Service \"tlscheck tls 8443\" {\n"
+	                   "\thost_name = NodeName\n"
+	                   "\tcommand_endpoint = \"agent1.test\"\n"
+	                   "\tcheck_command = \"tlscheck\"\n"
+	                   "\tcheck_interval = 1h\n"
+	                   "\tretry_interval = 15m\n"
+	                   "\tvars.tlscheck_port = 8443\n"
+	                   "\tvars.tlscheck_host = \"::1\"\n"
+	                   "\tvars.tlscheck_address = \"::1\"\n"
+	                   "\tvars.tlscheck_no_verify_name = true\n"
+	                   "}\n"
+	                   "\n");
+}
+
+/* Without --local, each address is a host of its own: nothing is folded, and the
+ * IPv6 one has address6. */
+static void test_icinga2_hosts(void **state)
+{
+	const struct inventory_options o = {.format = INVENTORY_ICINGA2};
+	char *text = machine_written(&o, NULL);
+
+	(void)state;
+	assert_non_null(strstr(text, "object Host \"::1\" {\n\tcheck_command = \"hostalive\"\n"
+	                             "\taddress6 = \"::1\"\n}\n"));
+	assert_non_null(strstr(text, "object Host \"127.0.0.1\" {\n\tcheck_command = "
+	                             "\"hostalive\"\n\taddress = \"127.0.0.1\"\n}\n"));
+	assert_non_null(
+	        strstr(text, "object Service \"tlscheck tls 443\" {\n\thost_name = \"::1\"\n"));
+	assert_non_null(strstr(text, "object Service \"tlscheck tls 443\" {\n"
+	                             "\thost_name = \"127.0.0.1\"\n"));
+	assert_null(strstr(text, "one socket"));
+	assert_null(strstr(text, "tlscheck_address"));
+	free(text);
+}
+
+/* Nagios, --local: on localhost, with the _at commands (name and address). */
+static void test_nagios_local(void **state)
+{
+	const struct inventory_options o = {.format = INVENTORY_NAGIOS, .local = true};
+
+	(void)state;
+	expect_machine(&o, "# 127.0.0.1:443 and [::1]:443: one socket, the same certificate, "
+	                   "checked at 127.0.0.1:443\n"
+	                   "define service {\n"
+	                   "\tuse                  generic-service\n"
+	                   "\thost_name            localhost\n"
+	                   "\tservice_description  tlscheck tls 443 127.0.0.1\n"
+	                   "\tcheck_interval       60\n"
+	                   "\tretry_interval       15\n"
+	                   "\tcheck_command        check_tls_at!web.test!127.0.0.1!-p 443\n"
+	                   "}\n"
+	                   "\n"
+	                   "define service {\n"
+	                   "\tuse                  generic-service\n"
+	                   "\thost_name            localhost\n"
+	                   "\tservice_description  tlscheck tls 443 192.0.2.5\n"
+	                   "\tcheck_interval       60\n"
+	                   "\tretry_interval       15\n"
+	                   "\tcheck_command        check_tls_at!other.test!192.0.2.5!-p 443\n"
+	                   "}\n"
+	                   "\n"
+	                   "define service {\n"
+	                   "\tuse                  generic-service\n"
+	                   "\thost_name            localhost\n"
+	                   "\tservice_description  tlscheck tls 8443\n"
+	                   "\tcheck_interval       60\n"
+	                   "\tretry_interval       15\n"
+	                   "\tcheck_command        check_tls_at!::1!::1!--no-verify-name -p 8443\n"
+	                   "}\n"
+	                   "\n");
+}
+
+/* --host-name: an existing host, no host written; a leaf that differs is not folded. */
+static void test_host_name(void **state)
+{
+	const struct inventory_options o = {.format = INVENTORY_NAGIOS, .host_name = "web1"};
+	char *text = machine_written(&o, "dd");
+
+	(void)state;
+	assert_null(strstr(text, "define host"));
+	assert_null(strstr(text, "one socket"));
+	assert_non_null(strstr(text, "\thost_name            web1\n"
+	                             "\tservice_description  tlscheck tls 443 ::1\n"));
+	assert_non_null(strstr(text, "\thost_name            web1\n"
+	                             "\tservice_description  tlscheck tls 443 127.0.0.1\n"));
+	free(text);
 }
 
 /* Zabbix: the hostile leaf commented out, values as YAML double-quoted scalars. */
@@ -276,9 +480,11 @@ static void test_zabbix(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_table),  cmocka_unit_test(test_table_closed),
-	        cmocka_unit_test(test_json),   cmocka_unit_test(test_icinga2),
-	        cmocka_unit_test(test_nagios), cmocka_unit_test(test_zabbix),
+	        cmocka_unit_test(test_table),         cmocka_unit_test(test_table_closed),
+	        cmocka_unit_test(test_json),          cmocka_unit_test(test_icinga2),
+	        cmocka_unit_test(test_nagios),        cmocka_unit_test(test_zabbix),
+	        cmocka_unit_test(test_icinga2_local), cmocka_unit_test(test_icinga2_hosts),
+	        cmocka_unit_test(test_nagios_local),  cmocka_unit_test(test_host_name),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
