@@ -223,14 +223,16 @@ nagios_quiet_objects() {
 }
 
 # nagios_discovery_base: what tlscheck-discover --emit=nagios output stands on,
-# as an operator has it: the stock template generic-service (checked every
-# second here) and the host 127.0.0.1 discovery was given.
+# as an operator has it: the stock templates generic-service (checked every
+# second here, unless a service says otherwise) and generic-host (which, as
+# Debian's, sets no max_check_attempts), and Debian's localhost.
 nagios_discovery_base() {
 	printf 'define service {\n\tname\tgeneric-service\n\tregister\t0\n'
 	printf '\tmax_check_attempts\t1\n\tcheck_interval\t1\n\tretry_interval\t1\n'
 	printf '\tcontacts\tnobody\n}\n'
-	printf 'define host {\n\thost_name\t127.0.0.1\n\taddress\t127.0.0.1\n'
-	printf '\tmax_check_attempts\t1\n\tcontacts\tnobody\n}\n'
+	printf 'define host {\n\tname\tgeneric-host\n\tregister\t0\n\tcontacts\tnobody\n}\n'
+	printf 'define host {\n\tuse\tgeneric-host\n\thost_name\tlocalhost\n\talias\tlocalhost\n'
+	printf '\taddress\t127.0.0.1\n\tmax_check_attempts\t10\n}\n'
 }
 
 # nagios_start: the daemon in its own process group (NAGIOS_PID), stopped at exit.
