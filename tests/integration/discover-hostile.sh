@@ -191,16 +191,12 @@ include <plugins>
 const PluginDir = "$TEST_DIR/plugins"
 include "$TLSCHECK_SRCDIR/contrib/icinga2/tlscheck.conf"
 $(icinga2_features)
-object Host "127.0.0.1" {
-	address = "127.0.0.1"
-	check_command = "dummy"
-	check_interval = 1h
-	vars.api_token = "$ICINGA_SECRET"
-}
 CONF
-	# What was emitted, checked every second.
+	# What was emitted, the host given a secret, checked every second.
 	printf '%s\n' "$EMITTED" |
-		sed 's/^\thost_name = .*/&\n\tcheck_interval = 1s\n\tretry_interval = 1s\n\tmax_check_attempts = 1/'
+		sed -e "s/^object Host \"127\\.0\\.0\\.1\" {\$/&\\n\\tvars.api_token = \"$ICINGA_SECRET\"/" \
+			-e 's/^\t\(check\|retry\)_interval = .*/\t\1_interval = 1s/' \
+			-e 's/^\thost_name = .*/&\n\tmax_check_attempts = 1/'
 } >"$I/etc/icinga2.conf"
 if icinga2_validate 'icinga2 daemon -C: the emitted configuration is valid'; then
 	icinga2_start

@@ -199,20 +199,21 @@ expect_check 'a NUL byte in the file of targets: refused, naming the line' 3 \
 run_check "$DISCOVER" -C ca.pem -C other.pem -t 6 --emit=icinga2 "127.0.0.1:$PORTS,$IMAPS"
 EMITTED=$CHECK_OUT
 if [ "$(printf '%s\n' "$EMITTED" | grep -c '^object Service')" -eq 4 ] &&
-	printf '%s\n' "$EMITTED" | grep -q 'check_command = "tls_pgsql"' &&
+	[ "$(printf '%s\n' "$EMITTED" | grep -c '^object Host "127.0.0.1" {$')" -eq 1 ] &&
+	printf '%s\n' "$EMITTED" | grep -q 'check_command = "tlscheck-pgsql"' &&
 	printf '%s\n' "$EMITTED" | grep -q 'vars.tlscheck_implicit_tls = true' &&
 	printf '%s\n' "$EMITTED" | grep -q "vars.tlscheck_ca_file = \"$TEST_DIR/other.pem\""; then
-	ok '--emit=icinga2: a Service for each TLS listener, with its command, CA file and TLS at connect'
+	ok '--emit=icinga2: the Host, a Service for each TLS listener, with its command, CA file and TLS at connect'
 else
-	not_ok '--emit=icinga2: a Service for each TLS listener, with its command, CA file and TLS at connect'
+	not_ok '--emit=icinga2: the Host, a Service for each TLS listener, with its command, CA file and TLS at connect'
 	diag "$EMITTED"
 fi
 if command -v icinga2 >/dev/null && [ -r /usr/share/icinga2/include/itl ]; then
 	icinga2_prepare "$TEST_DIR/icinga2"
 	AT=@$(date +%s)
-	# The Services as emitted, each importing one template first: a check every
-	# second, judged at one moment (--at) so that the plugin run again here
-	# prints the text the daemon recorded.
+	# The Host and Services as emitted, each Service importing one template
+	# first and checked every second, not hourly; judged at one moment (--at)
+	# so that the plugin run again here prints the text the daemon recorded.
 	cat >"$I/etc/icinga2.conf" <<CONF
 include <itl>
 include <plugins>
@@ -221,14 +222,11 @@ include "$TLSCHECK_SRCDIR/contrib/icinga2/tlscheck.conf"
 $(icinga2_features)
 
 template Service "discovered" {
-	check_interval = 1s
-	retry_interval = 1s
 	max_check_attempts = 1
 	vars.tlscheck_at = "$AT"
 }
-object Host "127.0.0.1" { address = "127.0.0.1"
-	check_command = "dummy" }
-$(printf '%s\n' "$EMITTED" | sed 's/^object Service .* {$/&\n\timport "discovered"/')
+$(printf '%s\n' "$EMITTED" | sed -e 's/^object Service .* {$/&\n\timport "discovered"/' \
+		-e 's/^\t\(check\|retry\)_interval = .*/\t\1_interval = 1s/')
 CONF
 	if icinga2_validate '--emit=icinga2 passes icinga2 daemon -C with contrib/icinga2/tlscheck.conf'; then
 		icinga2_start
