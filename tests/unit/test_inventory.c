@@ -380,6 +380,39 @@ static void test_icinga2_hosts(void **state)
 	free(text);
 }
 
+/* A name that resolved over IPv4 and IPv6: the Host has address and address6
+ * (the first of each); the Nagios host, the IPv4 one. */
+static void test_name_addresses(void **state)
+{
+	static const char *const addresses[] = {"2001:db8::31", "192.0.2.31", "192.0.2.32"};
+	struct inventory_options o = {.format = INVENTORY_ICINGA2};
+	struct discover_listener l;
+	struct discover_run r = {.listeners = &l, .count = 1};
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	(void)state;
+	assert_non_null(out);
+	memset(&l, 0, sizeof(l));
+	tls_listener(&l, "db.test", 5432, &protocol_pgsql, "CN=db.test");
+	snprintf(l.check_name, sizeof(l.check_name), "db.test");
+	snprintf(l.target.chain.items[0].sha256, 65, "aa");
+	for (size_t i = 0; i < 3; i++)
+		snprintf(l.target.addresses.items[i].text, NET_ADDRESS_TEXT, "%s", addresses[i]);
+	l.target.addresses.count = 3;
+	inventory_write(out, &r, &o);
+	o.format = INVENTORY_NAGIOS;
+	inventory_write(out, &r, &o);
+	assert_int_equal(fclose(out), 0);
+	assert_non_null(strstr(text,
+	                       "object Host \"db.test\" {\n\tcheck_command = \"hostalive\"\n"
+	                       "\taddress = \"192.0.2.31\"\n\taddress6 = \"2001:db8::31\"\n}\n"));
+	assert_non_null(strstr(text, "\thost_name            db.test\n"
+	                             "\taddress              192.0.2.31\n"));
+	free(text);
+}
+
 /* Nagios, --local: on localhost, with the _at commands (name and address). */
 static void test_nagios_local(void **state)
 {
@@ -480,11 +513,12 @@ static void test_zabbix(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_table),         cmocka_unit_test(test_table_closed),
-	        cmocka_unit_test(test_json),          cmocka_unit_test(test_icinga2),
-	        cmocka_unit_test(test_nagios),        cmocka_unit_test(test_zabbix),
-	        cmocka_unit_test(test_icinga2_local), cmocka_unit_test(test_icinga2_hosts),
-	        cmocka_unit_test(test_nagios_local),  cmocka_unit_test(test_host_name),
+	        cmocka_unit_test(test_table),          cmocka_unit_test(test_table_closed),
+	        cmocka_unit_test(test_json),           cmocka_unit_test(test_icinga2),
+	        cmocka_unit_test(test_nagios),         cmocka_unit_test(test_zabbix),
+	        cmocka_unit_test(test_icinga2_local),  cmocka_unit_test(test_icinga2_hosts),
+	        cmocka_unit_test(test_nagios_local),   cmocka_unit_test(test_host_name),
+	        cmocka_unit_test(test_name_addresses),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
