@@ -157,14 +157,18 @@ has '-f hosts --emit=icinga2: a Host for each host, with its address' \
 icinga2_load 'icinga2 daemon -C: the Hosts and their Services' "$TEST_DIR/icinga2-hosts.out"
 
 # An agent's host on the master, its checks run by the agent.
+# Its listener on one port at two addresses: two services, named by the address.
 run_check "$DISCOVER" -C ca.pem --emit=icinga2 --host-name=agent1.test --endpoint=agent1.test \
-	"127.0.0.1:$WEB,$OTHER" "[::1]:$WEB"
+	"127.0.0.1:$WEB,$OTHER" "[::1]:$WEB" "127.0.0.2:$WEB"
 EMITTED=$CHECK_OUT
 printf '%s\n' "$EMITTED" >"$TEST_DIR/icinga2-agent.out"
 has '--host-name --endpoint: the services on the host named, run by the endpoint' \
 	'^\thost_name = "agent1\.test"$' '^\tcommand_endpoint = "agent1\.test"$' '!^object Host' \
 	"^# 127\\.0\\.0\\.1:$WEB and \\[::1\\]:$WEB: one socket" \
-	'^\tvars.tlscheck_address = "127\.0\.0\.1"$'
+	'^\tvars.tlscheck_address = "127\.0\.0\.1"$' '^\tvars.tlscheck_address = "127\.0\.0\.2"$' \
+	"^object Service \"tlscheck tls $WEB 127\\.0\\.0\\.1\" \\{$" \
+	"^object Service \"tlscheck tls $WEB 127\\.0\\.0\\.2\" \\{$" \
+	"^object Service \"tlscheck tls $OTHER\" \\{$"
 # On the master, in its zone's directory, with the agent's Host.
 printf 'object Host "agent1.test" {\n\tcheck_command = "dummy"\n\taddress = "192.0.2.10"\n}\n' \
 	>>"$TEST_DIR/icinga2-agent.out"
@@ -227,8 +231,13 @@ has '-f hosts --emit=nagios: a host for each host, with its address' \
 	diag "$(printf '%s\n' "$EMITTED" | grep -c '^define host') hosts, expected 3"
 nagios_load 'nagios4 -v: the hosts and their services' "$TEST_DIR/nagios-hosts.out"
 
-run_check "$DISCOVER" -C ca.pem --emit=nagios --host-name=web1 "127.0.0.1:$WEB,$OTHER" "[::1]:$WEB"
-printf '%s\n' "$CHECK_OUT" >"$TEST_DIR/nagios-web1.out"
+run_check "$DISCOVER" -C ca.pem --emit=nagios --host-name=web1 "127.0.0.1:$WEB,$OTHER" \
+	"[::1]:$WEB" "127.0.0.2:$WEB"
+EMITTED=$CHECK_OUT
+printf '%s\n' "$EMITTED" >"$TEST_DIR/nagios-web1.out"
+has '--host-name: the services on the host named, with the name and the address' \
+	'!^define host' "^\\tservice_description  tlscheck tls $WEB 127\\.0\\.0\\.2$" \
+	"^\\tcheck_command        check_tls_at!web\\.test!127\\.0\\.0\\.2!-p $WEB -C "
 printf 'define host {\n\tuse\tgeneric-host\n\thost_name\tweb1\n\taddress\t192.0.2.10\n' \
 	>>"$TEST_DIR/nagios-web1.out"
 printf '\tmax_check_attempts\t1\n\tcontacts\tnobody\n}\n' >>"$TEST_DIR/nagios-web1.out"
