@@ -1,8 +1,8 @@
 /* inventory — what tlscheck-discover found, written out: a table for people,
  * JSON, or the monitoring configuration that checks every TLS listener found
- * (Icinga 2 Service objects on contrib/icinga2's CheckCommands, Nagios service
- * definitions on contrib/nagios's commands, Zabbix hosts on contrib/zabbix's
- * template).
+ * (Icinga 2 Host and Service objects on contrib/icinga2's CheckCommands,
+ * Nagios host and service definitions on contrib/nagios's commands, Zabbix
+ * hosts on contrib/zabbix's template).
  *
  * For Icinga 2 and Nagios, a socket bound to every address and reached over
  * IPv4 and IPv6 (the same host, port, protocol, leaf, name and CA file) is one
