@@ -42,8 +42,8 @@ nagios_prepare "$TLSCHECK_BUILDDIR/plugins"
 } >"$N/etc/objects.cfg"
 
 # What tlscheck-discover --emit=nagios writes for three of the listeners, as an
-# operator includes it: on the stock template generic-service, for the host as
-# discovery was given it. Each check is judged at the same moment (--at).
+# operator includes it: on the stock templates generic-service and generic-host,
+# with the host 127.0.0.1 it writes. Each check is judged at the same moment (--at).
 DISCOVERED=("tlscheck tls $TLS_EXPIRING" "tlscheck smtp $SMTP_EXPIRING" "tlscheck pgsql $PGSQL_GOOD")
 run_check "$TLSCHECK_BUILDDIR/plugins/tlscheck-discover" -C "$CA_FILE" -t 6 --emit=nagios \
 	"127.0.0.1:$TLS_EXPIRING,$SMTP_EXPIRING,$PGSQL_GOOD"
