@@ -178,12 +178,37 @@ object Zone "master" { endpoints = [ NodeName ] }
 object Endpoint "agent1.test" { }
 object Zone "agent1.test" { endpoints = [ "agent1.test" ]; parent = "master" }' master
 
+# An existing host whose address leads nowhere, its services run by a real
+# Icinga 2, every second: each goes to its listener's address with its name.
+run_check "$DISCOVER" -C ca.pem --emit=icinga2 --host-name=node.test "127.0.0.1:$WEB" \
+	"[::1]:$WEB" "127.0.0.2:$WEB"
+printf '%s\n' "$CHECK_OUT" | sed 's/^\t\(check\|retry\)_interval = .*/\t\1_interval = 1s/' \
+	>"$TEST_DIR/icinga2-node.out"
+if icinga2_load 'icinga2 daemon -C: services of an existing host' "$TEST_DIR/icinga2-node.out" \
+	"$(icinga2_features)
+object Host \"node.test\" { check_command = \"dummy\"; address = \"192.0.2.10\" }"; then
+	icinga2_start
+	icinga2_wait 30 'Icinga 2 ran the services of the existing host' \
+		"tlscheck tls $WEB 127.0.0.1" "tlscheck tls $WEB 127.0.0.2"
+	for a in 127.0.0.1 127.0.0.2; do
+		rec=$(record_of "tlscheck tls $WEB $a")
+		if [ "$(field "$rec" STATE_ID)" = 0 ] &&
+			[[ $(field "$rec" OUTPUT) == "TLS OK - web.test:$WEB tls: "* ]]; then
+			ok "Icinga 2: tlscheck tls $WEB $a OK, web.test verified at $a"
+		else
+			not_ok "Icinga 2: tlscheck tls $WEB $a OK, web.test verified at $a"
+			diag "$rec"
+		fi
+	done
+	stop_engine "$ICINGA2_PID"
+fi
+
 expect_check '--endpoint goes with --emit=icinga2 only' 3 \
 	'^tlscheck-discover: --endpoint goes with --emit=icinga2$' \
 	-- "$DISCOVER" --emit=nagios --endpoint=agent1.test "127.0.0.1:$WEB"
 expect_check '--host-name: a name engines read as code is a bad argument' 3 \
 	"^tlscheck-discover: --host-name: '\\\$host.vars.x\\\$' is not a name " \
-	-- "$DISCOVER" --emit=icinga2 '--host-name=$host.vars.x$' "127.0.0.1:$WEB"
+	-- "$DISCOVER" --emit=icinga2 "--host-name=\$host.vars.x\$" "127.0.0.1:$WEB"
 
 # --- Nagios ---------------------------------------------------------------------
 
@@ -241,6 +266,25 @@ has '--host-name: the services on the host named, with the name and the address'
 printf 'define host {\n\tuse\tgeneric-host\n\thost_name\tweb1\n\taddress\t192.0.2.10\n' \
 	>>"$TEST_DIR/nagios-web1.out"
 printf '\tmax_check_attempts\t1\n\tcontacts\tnobody\n}\n' >>"$TEST_DIR/nagios-web1.out"
-nagios_load 'nagios4 -v: --host-name, the services on an existing host' "$TEST_DIR/nagios-web1.out"
+if nagios_load 'nagios4 -v: --host-name, the services on an existing host' \
+	"$TEST_DIR/nagios-web1.out"; then
+	# The host's own address leads nowhere: the checks go to the listeners'.
+	nagios_start
+	# shellcheck disable=SC2317 # called by wait_until
+	checked() {
+		status_of "tlscheck tls $WEB 127.0.0.2" | grep -q '^[[:space:]]*has_been_checked=1$'
+	}
+	wait_until 30 "$NAGIOS_PID" checked
+	st=$(status_of "tlscheck tls $WEB 127.0.0.2")
+	if printf '%s\n' "$st" | grep -q '^[[:space:]]*current_state=0$' &&
+		printf '%s\n' "$st" | grep -q "^[[:space:]]*plugin_output=TLS OK - web\\.test:$WEB tls: "; then
+		ok 'Nagios ran a check_tls_at service: OK, the name verified at the address given'
+	else
+		not_ok 'Nagios ran a check_tls_at service: OK, the name verified at the address given'
+		diag "$st"
+		diag_file "$N/var/nagios.log"
+	fi
+	stop_engine "$NAGIOS_PID"
+fi
 
 finish
