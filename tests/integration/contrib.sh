@@ -436,9 +436,9 @@ while read -r name line; do
 	[ "$line" = "$want" ] || wrong="$wrong$name: $line"$'\n'
 done <<<"$commands"
 if [ -n "$commands" ] && [ -z "$wrong" ]; then
-	ok 'contrib/nagios/commands.cfg: the host name (or $ARG1$) to -H, $HOSTADDRESS$ to -I'
+	ok 'contrib/nagios/commands.cfg: the host name (or $ARG1$) to -H, $HOSTADDRESS$ ($ARG2$ of the _at commands) to -I'
 else
-	not_ok 'contrib/nagios/commands.cfg: the host name (or $ARG1$) to -H, $HOSTADDRESS$ to -I'
+	not_ok 'contrib/nagios/commands.cfg: the host name (or $ARG1$) to -H, $HOSTADDRESS$ ($ARG2$ of the _at commands) to -I'
 	diag "$commands"
 	diag "wrong: $wrong"
 fi
