@@ -198,7 +198,7 @@ static void put_endpoint(FILE *out, const struct report_data *d)
 	put_plain(out, d->protocol);
 }
 
-/* "=9.17;14:;7:;0; ": S's days left, its thresholds in days ("alert below"
+/* "=9.17;14:;7:;0;": S's days left, its thresholds in days ("alert below"
  * as a range, or the bare number when THRESHOLDS says plain), minimum 0. */
 static void put_days_value(FILE *out, const struct expiry_summary *s,
                            enum report_thresholds thresholds)
@@ -209,10 +209,11 @@ static void put_days_value(FILE *out, const struct expiry_summary *s,
 	format_days(s->seconds_left, days, sizeof(days));
 	report_format_number(s->warning_seconds / 86400.0, warning, sizeof(warning));
 	report_format_number(s->critical_seconds / 86400.0, critical, sizeof(critical));
-	fprintf(out, "=%s;%s%s;%s%s;0; ", days, warning, below, critical, below);
+	fprintf(out, "=%s;%s%s;%s%s;0;", days, warning, below, critical, below);
 }
 
-/* Our client certificate's days, thresholded like the served chain's. */
+/* Our client certificate's days, thresholded like the served chain's, and a
+ * space. */
 static void put_client_perfdata(FILE *out, const struct verdict *v,
                                 enum report_thresholds thresholds)
 {
@@ -220,6 +221,7 @@ static void put_client_perfdata(FILE *out, const struct verdict *v,
 		return;
 	fputs("client_days_left", out);
 	put_days_value(out, &v->client_expiry, thresholds);
+	fputc(' ', out);
 }
 
 /* "days_left=..." for T's expiry; with LABEL, "'LABEL days_left'=...". */
@@ -243,8 +245,10 @@ static void put_perfdata(FILE *out, const struct report_data *d)
 	const struct report_target *first = earliest(d);
 	char elapsed[NUMBER_SIZE];
 
-	if (first != NULL)
+	if (first != NULL) {
 		put_days_perfdata(out, NULL, first, d->thresholds);
+		fputc(' ', out);
+	}
 	/* Our client certificate is the same at every target. */
 	put_client_perfdata(out, d->targets[0].verdict, d->thresholds);
 	format_elapsed(d->elapsed, elapsed, sizeof(elapsed));
@@ -262,7 +266,9 @@ static void put_targets_perfdata(FILE *out, const struct report_data *d)
 	for (size_t i = 0; several(d) && i < d->target_count; i++) {
 		if (!has_days(&d->targets[i]))
 			continue;
-		fputs(any ? "" : "| ", out);
+		/* No space after the '|': Icinga 2 joins the perfdata of the lines
+		 * with one, and reads a second as part of the next label. */
+		fputs(any ? " " : "|", out);
 		put_days_perfdata(out, d->targets[i].label, &d->targets[i], d->thresholds);
 		any = true;
 	}

@@ -63,11 +63,21 @@ object Service "tls-old-name" {
 	check_command = "tls"
 	vars.tlscheck_port = $TLS_GOOD
 }
+
+// Two names at one address, two targets: each one's days come on the last
+// line of the long output, after a '|'.
+object Service "tls-two-names" {
+	import "test-service"
+	host_name = "tls.test"
+	check_command = "tlscheck"
+	vars.tlscheck_port = $TLS_GOOD
+	vars.tlscheck_sni = [ "tls.test", "other.test" ]
+}
 CONF
 
 icinga2_validate 'the configuration with contrib/icinga2/tlscheck.conf is valid' || finish
 icinga2_start
-read -r -a SERVICES <<<"$(engine_services | cut -d" " -f1 | tr "\n" " ") tls-old-name"
+read -r -a SERVICES <<<"$(engine_services | cut -d" " -f1 | tr "\n" " ") tls-old-name tls-two-names"
 icinga2_wait 30 'Icinga 2 recorded a result of every service' "${SERVICES[@]}"
 
 engines_expect_all icinga2 'CheckCommand '
@@ -86,10 +96,13 @@ for s in tls-expiring smtp-expiring; do
 		perf_ok=0
 done
 field "$(record_of tls-refused)" PERFDATA | grep -Eq "^$PERF_TAIL" || perf_ok=0
+field "$(record_of tls-two-names)" PERFDATA |
+	grep -Eq "^$DAYS200 ${PERF_TAIL%\$} 'tls\\.test@127\\.0\\.0\\.1 days_left'${DAYS200#days_left} 'other\\.test@127\\.0\\.0\\.1 days_left'${DAYS200#days_left}\$" ||
+	perf_ok=0
 if [ "$perf_ok" = 1 ]; then
-	ok 'the perfdata Icinga 2 recorded: days_left with the thresholds, and time'
+	ok "the perfdata Icinga 2 recorded: days_left with the thresholds, and time; each target's from the long output"
 else
-	not_ok 'the perfdata Icinga 2 recorded: days_left with the thresholds, and time'
+	not_ok "the perfdata Icinga 2 recorded: days_left with the thresholds, and time; each target's from the long output"
 	for s in "${SERVICES[@]}"; do
 		diag "$s: $(field "$(record_of "$s")" PERFDATA)"
 	done

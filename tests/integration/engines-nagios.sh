@@ -39,6 +39,13 @@ nagios_prepare "$TLSCHECK_BUILDDIR/plugins"
 		printf '\tmax_check_attempts\t1\n\tcheck_interval\t1\n\tretry_interval\t1\n'
 		printf '\tcontacts\tnobody\n}\n'
 	done
+	# Two names at one address, two targets: each one's days come on the
+	# last line of the long output, after a '|'.
+	printf 'define service {\n\thost_name\ttls.test\n\tservice_description\ttls-two-names\n'
+	printf '\tcheck_command\tcheck_tls!-p %s -C %s --at %s -S tls.test -S other.test\n' \
+		"$TLS_GOOD" "$CA_FILE" "$AT"
+	printf '\tmax_check_attempts\t1\n\tcheck_interval\t1\n\tretry_interval\t1\n'
+	printf '\tcontacts\tnobody\n}\n'
 } >"$N/etc/objects.cfg"
 
 # What tlscheck-discover --emit=nagios writes for three of the listeners, as an
@@ -83,7 +90,7 @@ all_checked() {
 	done
 }
 
-read -r -a SERVICES <<<"$(engine_services | cut -d' ' -f1 | tr '\n' ' ')"
+read -r -a SERVICES <<<"$(engine_services | cut -d' ' -f1 | tr '\n' ' ') tls-two-names"
 SERVICES+=("${DISCOVERED[@]}")
 if wait_until 30 "$PID" all_checked; then
 	ok 'Nagios recorded a result of every service'
@@ -114,5 +121,14 @@ recorded "${DISCOVERED[1]}" '--emit=nagios: smtp, 10 days left: WARNING, as the 
 recorded "${DISCOVERED[2]}" '--emit=nagios: pgsql, good certificate: OK, as the plugin printed it' 0 \
 	"^TLS OK - db\\.test:$PGSQL_GOOD pgsql: certificate 'CN=db\\.test' expires in 199d" \
 	-- "$CHECK_TLS_PGSQL" -H db.test -I 127.0.0.1 -p "$PGSQL_GOOD" -C "$CA_FILE" --at "$AT"
+
+DAYS200='=199\.9[0-9];14:;7:;0;'
+perf=$(field "$(status_of tls-two-names)" performance_data)
+if printf '%s\n' "$perf" | grep -Eq "^days_left$DAYS200 ${PERF_TAIL%\$} 'tls\\.test@127\\.0\\.0\\.1 days_left'$DAYS200 'other\\.test@127\\.0\\.0\\.1 days_left'$DAYS200\$"; then
+	ok "the perfdata Nagios recorded of two targets: the status line's and each target's from the long output"
+else
+	not_ok "the perfdata Nagios recorded of two targets: the status line's and each target's from the long output"
+	diag "performance_data: $perf"
+fi
 
 finish

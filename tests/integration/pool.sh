@@ -105,19 +105,19 @@ POOL=("$CHECK_TLS" -H pool.test -p "$PORT" -C ca.pem)
 expect_check 'three addresses, one certificate: OK with the count' 0 \
 	"^TLS OK - pool\\.test:$PORT tls: 3 of 3 addresses OK, 127\\.0\\.0\\.[234]: certificate 'CN=pool\\.test' expires in 199d" \
 	"\\| days_left=199\\.9[0-9];14:;7:;0; $PERF_TAIL" \
-	"*^\\| '127\\.0\\.0\\.2 days_left'=199\\.9[0-9];14:;7:;0; '127\\.0\\.0\\.3 days_left'=199\\.9[0-9];14:;7:;0; '127\\.0\\.0\\.4 days_left'=199\\.9[0-9];14:;7:;0; \$" \
+	"*^\\|'127\\.0\\.0\\.2 days_left'=199\\.9[0-9];14:;7:;0; '127\\.0\\.0\\.3 days_left'=199\\.9[0-9];14:;7:;0; '127\\.0\\.0\\.4 days_left'=199\\.9[0-9];14:;7:;0;\$" \
 	'@lines=2' \
 	-- "${POOL[@]}" -I 127.0.0.2 -I 127.0.0.3 -I 127.0.0.4
 
 expect_check 'IPv4 and IPv6 nodes, ::1 given twice (with and without brackets): probed once' 0 \
 	"^TLS OK - pool\\.test:$PORT tls: 2 of 2 addresses OK, " \
-	"\\| days_left=199" "*^\\| '127\\.0\\.0\\.2 days_left'=199\\.9[0-9];14:;7:;0; '::1 days_left'=199\\.9[0-9];14:;7:;0; \$" \
+	"\\| days_left=199" "*^\\|'127\\.0\\.0\\.2 days_left'=199\\.9[0-9];14:;7:;0; '::1 days_left'=199\\.9[0-9];14:;7:;0;\$" \
 	-- "${POOL[@]}" -I 127.0.0.2 -I '[::1]' -I ::1
 
 expect_check 'one node of four expired: CRITICAL naming it, and two leaves in rotation' 2 \
 	"^TLS CRITICAL - pool\\.test:$PORT tls: 3 of 4 addresses OK, 127\\.0\\.0\\.5: certificate 'CN=pool\\.test' expired 2d 1h ago" \
 	'2 certificates in rotation: 3 addresses serve serial [0-9a-f]+ \(expires '"$DATE_RE"'\), 1 serves serial [0-9a-f]+' \
-	"\\| days_left=-2\\.0[0-9];14:;7:;0; " "*^\\| .*'127\\.0\\.0\\.5 days_left'=-2\\.0[0-9];14:;7:;0; " \
+	"\\| days_left=-2\\.0[0-9];14:;7:;0; " "*^\\|.*'127\\.0\\.0\\.5 days_left'=-2\\.0[0-9];14:;7:;0;" \
 	-- "${POOL[@]}" -I 127.0.0.2 -I 127.0.0.3 -I 127.0.0.4 -I 127.0.0.5
 
 expect_check '-v: one block per address with its leaf serial and days left' 2 \
@@ -156,7 +156,7 @@ with_hosts=(unshare -m bash -c 'mount --bind "$1" /etc/hosts && shift && exec "$
 
 expect_check '-A: every address of the name, the expired node named' 2 \
 	"^TLS CRITICAL - pool\\.test:$PORT tls: 2 of 3 addresses OK, 127\\.0\\.0\\.5: certificate 'CN=pool\\.test' expired" \
-	"*^\\| '127\\.0\\.0\\.2 days_left'=.*'127\\.0\\.0\\.3 days_left'=.*'127\\.0\\.0\\.5 days_left'=" \
+	"*^\\|'127\\.0\\.0\\.2 days_left'=.*'127\\.0\\.0\\.3 days_left'=.*'127\\.0\\.0\\.5 days_left'=" \
 	-- "${with_hosts[@]}" "${POOL[@]}" -A
 
 expect_check 'without -A: the first address that answers, as before' 0 \
@@ -166,7 +166,7 @@ expect_check 'without -A: the first address that answers, as before' 0 \
 # --- several names on one node -------------------------------------------------
 expect_check 'two SNI names on one node: WARNING naming the name that expires' 1 \
 	"^TLS WARNING - pool\\.test:$PORT tls: 1 of 2 names OK, other\\.test@127\\.0\\.0\\.7: certificate 'CN=other\\.test' expires in 9d" \
-	"\\| days_left=9\\.9[0-9]" "*^\\| 'pool\\.test@127\\.0\\.0\\.7 days_left'=199\\.9[0-9];14:;7:;0; 'other\\.test@127\\.0\\.0\\.7 days_left'=9\\.9[0-9];14:;7:;0; \$" \
+	"\\| days_left=9\\.9[0-9]" "*^\\|'pool\\.test@127\\.0\\.0\\.7 days_left'=199\\.9[0-9];14:;7:;0; 'other\\.test@127\\.0\\.0\\.7 days_left'=9\\.9[0-9];14:;7:;0;\$" \
 	-- "${POOL[@]}" -I 127.0.0.7 -S pool.test -S other.test
 
 printf '# the virtual hosts of node 7\npool.test\n\n  other.test  \n' >"$TEST_DIR/names"
@@ -177,7 +177,7 @@ expect_check '--sni-file: the same names from a file' 1 \
 expect_check 'names x addresses: each name checked at each address' 2 \
 	"^TLS CRITICAL - pool\\.test:$PORT tls: 2 of 4 targets OK, other\\.test@127\\.0\\.0\\.2: certificate 'CN=pool\\.test' does not match 'other\\.test'" \
 	'2 certificates in rotation for other\.test: 1 address serves serial' \
-	"*^\\| .*'pool\\.test@127\\.0\\.0\\.2 days_left'=" "*^\\| .*'other\\.test@127\\.0\\.0\\.7 days_left'=" \
+	"*^\\|.*'pool\\.test@127\\.0\\.0\\.2 days_left'=" "*^\\|.*'other\\.test@127\\.0\\.0\\.7 days_left'=" \
 	-- "${POOL[@]}" -I 127.0.0.2 -I 127.0.0.7 -S pool.test -S other.test
 
 # --- several names on HOST's listener: HOST alone resolves ---------------------
@@ -189,7 +189,7 @@ VHOSTS=("$CHECK_TLS" -H vhosts.test -p "$PORT" -C ca.pem)
 
 expect_check 'two SNI names, no -I: both sent to HOST' 1 \
 	"^TLS WARNING - vhosts\\.test:$PORT tls: 1 of 2 names OK, other\\.test@127\\.0\\.0\\.7: certificate 'CN=other\\.test' expires in 9d" \
-	"\\| days_left=9\\.9[0-9]" "*^\\| 'pool\\.test@127\\.0\\.0\\.7 days_left'=199\\.9[0-9];14:;7:;0; 'other\\.test@127\\.0\\.0\\.7 days_left'=9\\.9[0-9];14:;7:;0; \$" \
+	"\\| days_left=9\\.9[0-9]" "*^\\|'pool\\.test@127\\.0\\.0\\.7 days_left'=199\\.9[0-9];14:;7:;0; 'other\\.test@127\\.0\\.0\\.7 days_left'=9\\.9[0-9];14:;7:;0;\$" \
 	'~resolve' \
 	-- "${with_vhosts[@]}" "${VHOSTS[@]}" -S pool.test -S other.test
 
@@ -200,7 +200,7 @@ expect_check '--sni-file, no -I: the names sent to HOST' 1 \
 printf '127.0.0.7 vhosts.test\n127.0.0.2 vhosts.test\n' >"$TEST_DIR/hosts-vhosts2"
 expect_check '-A with two names: every name at every address of HOST' 2 \
 	"^TLS CRITICAL - vhosts\\.test:$PORT tls: 2 of 4 targets OK, other\\.test@127\\.0\\.0\\.2: certificate 'CN=pool\\.test' does not match 'other\\.test'" \
-	"*^\\| .*'pool\\.test@127\\.0\\.0\\.2 days_left'=" "*^\\| .*'other\\.test@127\\.0\\.0\\.7 days_left'=9\\." \
+	"*^\\|.*'pool\\.test@127\\.0\\.0\\.2 days_left'=" "*^\\|.*'other\\.test@127\\.0\\.0\\.7 days_left'=9\\." \
 	'~resolve' \
 	-- unshare -m bash -c 'mount --bind "$1" /etc/hosts && shift && exec "$@"' _ \
 	"$TEST_DIR/hosts-vhosts2" "${VHOSTS[@]}" -A -S pool.test -S other.test
@@ -208,12 +208,12 @@ expect_check '-A with two names: every name at every address of HOST' 2 \
 # --- refusals and silence -------------------------------------------------------
 expect_check 'a refusing address: its own finding, the others reported' 2 \
 	"^TLS CRITICAL - pool\\.test:$PORT tls: 1 of 2 addresses OK, 127\\.0\\.0\\.9: connection refused by 127\\.0\\.0\\.9 port $PORT" \
-	"\\| days_left=199" "*^\\| '127\\.0\\.0\\.2 days_left'=199\\.9[0-9];14:;7:;0; \$" \
+	"\\| days_left=199" "*^\\|'127\\.0\\.0\\.2 days_left'=199\\.9[0-9];14:;7:;0;\$" \
 	-- "${POOL[@]}" -I 127.0.0.2 -I 127.0.0.9
 
 expect_check 'a silent address: its own timeout within the deadline' 2 \
 	"^TLS CRITICAL - pool\\.test:$PORT tls: 1 of 2 addresses OK, 127\\.0\\.0\\.8: timeout" \
-	"*^\\| '127\\.0\\.0\\.2 days_left'=199" '@max-secs=3.5' \
+	"*^\\|'127\\.0\\.0\\.2 days_left'=199" '@max-secs=3.5' \
 	-- "${POOL[@]}" -I 127.0.0.2 -I 127.0.0.8 -t 3
 
 twenty=()
@@ -262,7 +262,7 @@ with_dns=(unshare -m bash -c 'mount --bind "$1" /etc/resolv.conf && shift && exe
 
 expect_check '--mx: every MX host, the expiring one named' 1 \
 	"^TLS WARNING - mail\\.test:$PORT smtp: 1 of 2 MX hosts OK, mx2\\.test@127\\.0\\.0\\.13: certificate 'CN=mx2\\.test' expires in 9d" \
-	"*^\\| 'mx1\\.test@127\\.0\\.0\\.12 days_left'=199\\.9[0-9];14:;7:;0; 'mx2\\.test@127\\.0\\.0\\.13 days_left'=9\\.9[0-9]" \
+	"*^\\|'mx1\\.test@127\\.0\\.0\\.12 days_left'=199\\.9[0-9];14:;7:;0; 'mx2\\.test@127\\.0\\.0\\.13 days_left'=9\\.9[0-9]" \
 	-- "${with_dns[@]}" "$CHECK_TLS_SMTP" -H mail.test --mx -p "$PORT" -C ca.pem
 
 expect_check '--mx for a domain without MX: the domain itself (implicit MX)' 0 \

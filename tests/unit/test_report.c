@@ -672,7 +672,7 @@ static void test_several_targets(void **state)
 	              "TLS CRITICAL - db1.example.com:5432 pgsql: 0 of 2 addresses OK, 192.0.2.2: "
 	              "connection refused by 192.0.2.2 port 5432 | "
 	              "days_left=9.16;14:;7:;0; time=0.006s;;;0;\n"
-	              "| '192.0.2.1 days_left'=9.16;14:;7:;0; \n");
+	              "|'192.0.2.1 days_left'=9.16;14:;7:;0;\n");
 	/* Any target failed: no minimum to give. */
 	assert_report(REPORT_DAYS, &a.data, 0, REPORT_DAYS_FAILED "\n");
 	json = emit(REPORT_JSON, &a.data, &exit_code);
@@ -695,7 +695,7 @@ static void test_several_targets(void **state)
 	        "TLS WARNING - db1.example.com:5432 pgsql: 2 of 2 addresses OK, 2 certificates "
 	        "in rotation, 192.0.2.1: certificate expires in 9d, TLSv1.3 | "
 	        "days_left=9.16;14:;7:;0; time=0.006s;;;0;\n"
-	        "| '192.0.2.1 days_left'=9.16;14:;7:;0; '192.0.2.2 days_left'=9.16;14:;7:;0; \n");
+	        "|'192.0.2.1 days_left'=9.16;14:;7:;0; '192.0.2.2 days_left'=9.16;14:;7:;0;\n");
 	assert_report(REPORT_DAYS, &a.data, 0, "9.16\n");
 }
 
