@@ -176,6 +176,13 @@ if [ -n "$PG_OK" ]; then
 		--cert-file renewed.pem
 fi
 
+if command -v icinga2 >/dev/null; then
+	step 'Icinga 2 past one machine: a master, and an agent that runs the check (command_endpoint)'
+	echo '(two private daemons with their own certificates; the line is what the master recorded)'
+	ZONES_LAYOUTS=package timeout 180 bash "$repo/tests/integration/engines-icinga2-zones.sh" \
+		2>&1 | sed -n 's/^# the master shows/the master shows/p'
+fi
+
 step 'nothing listening'
 show check_tls -H 127.0.0.1 -p "$(free_port)"
 

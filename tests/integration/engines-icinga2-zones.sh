@@ -16,6 +16,10 @@
 #                global zone); the agent accepts config and receives it
 #   both         the package's copy on both nodes and the global zone's copy on
 #                the master, synced to the agent: loaded once, not re-defined
+#
+# ZONES_LAYOUTS (default "package config-sync both") names the layouts run;
+# scripts/demo.sh runs the package's alone and shows the "# the master shows"
+# line each layout writes.
 
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh" || exit 99
@@ -134,6 +138,7 @@ expect_agent_result() {
 	shift
 	IFS=$'\t' read -r status source cmd0 ncmd _ output <<<"$(printf '%s\n' "$RESULT" | head -n 1)"
 	perf=$(printf '%s\n' "$RESULT" | tail -n +2 | paste -sd ' ')
+	diag "the master shows, from check_source $source: ${output% }"
 	if [ "$source" = agent ] && [ "$cmd0" = "$AGENT_PLUGINS/check_tls" ]; then
 		ok "$desc: the agent ran it (check_source agent, its PluginDir's check_tls)"
 	else
@@ -220,8 +225,13 @@ agent_synced() {
 	return 1
 }
 
-run_layout package "$TEST_DIR/include-package" "$TEST_DIR/include-package" no tlscheck
-run_layout config-sync "$TEST_DIR/include-none" "$TEST_DIR/include-none" yes tlscheck tls
-run_layout both "$TEST_DIR/include-package" "$TEST_DIR/include-package" yes tlscheck
+for layout in ${ZONES_LAYOUTS:-package config-sync both}; do
+	case $layout in
+	package) run_layout package "$TEST_DIR/include-package" "$TEST_DIR/include-package" no tlscheck ;;
+	config-sync) run_layout config-sync "$TEST_DIR/include-none" "$TEST_DIR/include-none" yes tlscheck tls ;;
+	both) run_layout both "$TEST_DIR/include-package" "$TEST_DIR/include-package" yes tlscheck ;;
+	*) bail_out "unknown layout '$layout' in ZONES_LAYOUTS" ;;
+	esac
+done
 
 finish
