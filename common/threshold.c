@@ -79,9 +79,10 @@ int threshold_parse_time(const char *text, struct threshold_time *out, struct fa
 	}
 	if (!parse_decimal(text, &rest, &number))
 		goto invalid;
-	/* "14d:" is the guidelines' range "alert below 14d": the same as "14d". */
+	/* "14d:" is the guidelines' range "alert below 14d": the same as "14d"
+	 * (other_range() refused anything after the colon). */
 	unit_len = strcspn(rest, ":");
-	if (unit_len >= sizeof(unit) || (rest[unit_len] == ':' && rest[unit_len + 1] != '\0'))
+	if (unit_len >= sizeof(unit))
 		goto invalid;
 	memcpy(unit, rest, unit_len);
 	unit[unit_len] = '\0';

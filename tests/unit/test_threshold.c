@@ -69,25 +69,31 @@ static void test_time_range_form(void **state)
 }
 
 /* Every other range form is refused, saying why. */
-static void test_time_other_ranges(void **state)
+/* Each of the COUNT texts of BAD is refused as a usage error whose message is
+ * "invalid time 'TEXT' (WHY)". */
+static void assert_times_refused(const char *const *bad, size_t count, const char *why)
 {
-	static const char *const bad[] = {"~:20", "@10:20", "10:20", ":5", ":",
-	                                  "@5",   "~",      "5d:1",  "5::"};
-
-	(void)state;
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < count; i++) {
 		struct threshold_time t = {0};
 		struct fault f = {0};
 		char expected[FAULT_TEXT_SIZE];
 
 		assert_int_equal(threshold_parse_time(bad[i], &t, &f), -1);
 		assert_int_equal(f.kind, FAULT_USAGE);
-		snprintf(expected, sizeof(expected),
-		         "invalid time '%s' (time left alerts below a bound: give N[s|m|h|d], N%% "
-		         "or the range N:, not ~, @ or an upper end)",
-		         bad[i]);
+		snprintf(expected, sizeof(expected), "invalid time '%s' (%s)", bad[i], why);
 		assert_string_equal(f.text, expected);
 	}
+}
+
+static void test_time_other_ranges(void **state)
+{
+	static const char *const bad[] = {"~:20", "@10:20", "10:20", ":5", ":",
+	                                  "@5",   "~",      "5d:1",  "5::"};
+
+	(void)state;
+	assert_times_refused(bad, sizeof(bad) / sizeof(bad[0]),
+	                     "time left alerts below a bound: give N[s|m|h|d], N% or the range "
+	                     "N:, not ~, @ or an upper end");
 }
 
 static void test_time_rejects(void **state)
@@ -99,17 +105,7 @@ static void test_time_rejects(void **state)
 	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct threshold_time t = {0};
-		struct fault f = {0};
-		char expected[FAULT_TEXT_SIZE];
-
-		assert_int_equal(threshold_parse_time(bad[i], &t, &f), -1);
-		assert_int_equal(f.kind, FAULT_USAGE);
-		snprintf(expected, sizeof(expected),
-		         "invalid time '%s' (use N[s|m|h|d], N%% or N:)", bad[i]);
-		assert_string_equal(f.text, expected);
-	}
+	assert_times_refused(bad, sizeof(bad) / sizeof(bad[0]), "use N[s|m|h|d], N% or N:");
 }
 
 static void test_time_percent_range(void **state)
@@ -117,18 +113,8 @@ static void test_time_percent_range(void **state)
 	static const char *const bad[] = {"0%", "0.0%", "150%", "100.01%"};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct threshold_time t = {0};
-		struct fault f = {0};
-		char expected[FAULT_TEXT_SIZE];
-
-		assert_int_equal(threshold_parse_time(bad[i], &t, &f), -1);
-		assert_int_equal(f.kind, FAULT_USAGE);
-		snprintf(expected, sizeof(expected),
-		         "invalid time '%s' (a percentage must be above 0 and at most 100)",
-		         bad[i]);
-		assert_string_equal(f.text, expected);
-	}
+	assert_times_refused(bad, sizeof(bad) / sizeof(bad[0]),
+	                     "a percentage must be above 0 and at most 100");
 }
 
 static void test_time_huge_digits(void **state)
