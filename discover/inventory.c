@@ -282,7 +282,8 @@ static bool emittable(const struct discover_listener *l, const struct inventory_
 		         "a control byte in the host or the CA file's path");
 	else if (o->format == INVENTORY_NAGIOS)
 		nagios_emittable(l, o, e);
-	else if (o->format == INVENTORY_ZABBIX && l->check_name[0] == '\0')
+	else if ((o->format == INVENTORY_ZABBIX || o->format == INVENTORY_ZABBIX_LLD) &&
+	         l->check_name[0] == '\0')
 		snprintf(e->why, sizeof(e->why),
 		         "the certificate names no host, and Zabbix checks a host by its name");
 	return e->why[0] == '\0';
@@ -690,6 +691,76 @@ static size_t write_zabbix(FILE *out, const struct discover_run *r,
 	return written;
 }
 
+/* ---------------------------------------------- what Zabbix discovery gets */
+
+/* The store a check without a CA file of its own is judged against: Debian's
+ * bundle of the system's CAs, which the template passes as -C. */
+#define SYSTEM_BUNDLE "/etc/ssl/certs/ca-certificates.crt"
+
+/* A value of a discovery macro: Zabbix substitutes it into item keys and the
+ * check's argv unquoted, so only what needs no quoting in either, and no
+ * JSON escaping. */
+static bool lld_safe(const char *value)
+{
+	static const char allowed[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	                              "0123456789._/:+%=-";
+
+	return value[0] != '\0' && strspn(value, allowed) == strlen(value);
+}
+
+/* The discovery macros of L, in the order written; false when a value is not
+ * lld_safe(). A listener reached by TLS at connect where its protocol would
+ * upgrade is checked as plain TLS, as in the import file. */
+static bool lld_values(const struct discover_listener *l, const struct emitted *e,
+                       const char *values[6], char *port, size_t port_size, char *plugin,
+                       size_t plugin_size)
+{
+	bool plain_tls = l->implicit_tls || !discover_has_own_plugin(l->protocol);
+
+	snprintf(port, port_size, "%u", l->port);
+	snprintf(plugin, plugin_size, "check_tls%s%s", plain_tls ? "" : "_",
+	         plain_tls ? "" : l->protocol->name);
+	values[0] = l->host_ascii;
+	values[1] = port;
+	values[2] = l->implicit_tls ? "tls" : l->protocol->name;
+	values[3] = plugin;
+	values[4] = check_host(l);
+	values[5] = l->ca_file != NULL ? e->ca_path : SYSTEM_BUNDLE;
+	for (size_t i = 0; i < 6; i++) {
+		if (!lld_safe(values[i]))
+			return false;
+	}
+	return true;
+}
+
+/* A JSON array of one object per listener ({#HOST}, {#PORT}, {#PROTOCOL},
+ * {#PLUGIN}, {#NAME}, {#CAFILE}), what a discovery rule of the template reads. */
+static size_t write_zabbix_lld(FILE *out, const struct discover_run *r,
+                               const struct inventory_options *o)
+{
+	static const char *const macros[] = {"HOST",   "PORT", "PROTOCOL",
+	                                     "PLUGIN", "NAME", "CAFILE"};
+	const char *values[6];
+	char port[8], plugin[64];
+	struct emitted e;
+	size_t written = 0;
+
+	fputc('[', out);
+	for (size_t i = 0; i < r->count; i++) {
+		const struct discover_listener *l = &r->listeners[i];
+
+		if (l->outcome != DISCOVER_TLS || !emittable(l, o, &e) ||
+		    !lld_values(l, &e, values, port, sizeof(port), plugin, sizeof(plugin)))
+			continue;
+		fputs(written++ == 0 ? "{" : ",{", out);
+		for (size_t m = 0; m < 6; m++)
+			fprintf(out, "%s\"{#%s}\":\"%s\"", m == 0 ? "" : ",", macros[m], values[m]);
+		fputc('}', out);
+	}
+	fputs("]\n", out);
+	return written;
+}
+
 size_t inventory_write(FILE *out, struct discover_run *r, const struct inventory_options *o)
 {
 	size_t tls = 0;
@@ -706,6 +777,9 @@ size_t inventory_write(FILE *out, struct discover_run *r, const struct inventory
 		break;
 	case INVENTORY_ZABBIX:
 		write_zabbix(out, r, o);
+		break;
+	case INVENTORY_ZABBIX_LLD:
+		write_zabbix_lld(out, r, o);
 		break;
 	default:
 		write_hosts_services(out, r, o);

@@ -2,7 +2,7 @@
  * JSON, or the monitoring configuration that checks every TLS listener found
  * (Icinga 2 Host and Service objects on contrib/icinga2's CheckCommands,
  * Nagios host and service definitions on contrib/nagios's commands, Zabbix
- * hosts on contrib/zabbix's template).
+ * hosts on contrib/zabbix's template, Zabbix low-level discovery JSON).
  *
  * For Icinga 2 and Nagios, a socket bound to every address and reached over
  * IPv4 and IPv6 (the same host, port, protocol, leaf, name and CA file) is one
@@ -17,8 +17,10 @@
  * untrusted: every value goes through emitquote in the engine's own quoting,
  * and a listener that cannot be written safely (a leaf whose names -H's parser
  * refuses, a CA file path a Nagios command cannot carry) is written as one line
- * "# not emitted: HOST:PORT PROTOCOL: why" instead. The table escapes control
- * bytes in everything it prints.
+ * "# not emitted: HOST:PORT PROTOCOL: why" instead. Zabbix low-level discovery
+ * JSON has no comments and Zabbix puts its values into item keys and the
+ * plugin's argv: a listener with a value outside [A-Za-z0-9._/:+%=-] is left
+ * out of it. The table escapes control bytes in everything it prints.
  */
 #ifndef TLSCHECK_DISCOVER_INVENTORY_H
 #define TLSCHECK_DISCOVER_INVENTORY_H
@@ -34,6 +36,7 @@ enum inventory_format {
 	INVENTORY_ICINGA2,
 	INVENTORY_NAGIOS,
 	INVENTORY_ZABBIX,
+	INVENTORY_ZABBIX_LLD,
 };
 
 struct inventory_options {

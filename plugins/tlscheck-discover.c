@@ -53,7 +53,9 @@ static void help(void)
 	      "     --emit=ENGINE       icinga2: Host and Service objects on the CheckCommands\n"
 	      "                         of contrib/icinga2/tlscheck.conf; nagios: host and\n"
 	      "                         service definitions on contrib/nagios/commands.cfg;\n"
-	      "                         zabbix: hosts on the template of contrib/zabbix.\n"
+	      "                         zabbix: hosts on the template of contrib/zabbix;\n"
+	      "                         zabbix-lld: low-level discovery JSON ({#HOST},\n"
+	      "                         {#PORT}, {#PROTOCOL}, {#PLUGIN}, {#NAME}, {#CAFILE}).\n"
 	      "                         Checked hourly; one service for a socket seen over\n"
 	      "                         IPv4 and IPv6\n"
 	      "     --host-name=NAME    icinga2, nagios: the services go to this existing\n"
@@ -99,17 +101,17 @@ static int parse_number(const char *text, double low, double high, double *out)
 
 static int take_emit(const char *engine, struct arguments *a)
 {
-	static const char *const engines[] = {"icinga2", "nagios", "zabbix"};
+	static const char *const engines[] = {"icinga2", "nagios", "zabbix", "zabbix-lld"};
 	static const enum inventory_format formats[] = {INVENTORY_ICINGA2, INVENTORY_NAGIOS,
-	                                                INVENTORY_ZABBIX};
+	                                                INVENTORY_ZABBIX, INVENTORY_ZABBIX_LLD};
 
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < sizeof(engines) / sizeof(engines[0]); i++) {
 		if (strcmp(engine, engines[i]) == 0) {
 			a->inventory.format = formats[i];
 			return 0;
 		}
 	}
-	return bad("--emit: '%.100s' is not icinga2, nagios or zabbix", engine);
+	return bad("--emit: '%.100s' is not icinga2, nagios, zabbix or zabbix-lld", engine);
 }
 
 /* One option; 1 to go on, 0 for --help/--version (done), -1 for a bad one. */

@@ -233,6 +233,15 @@ else
 	diag "$EMITTED"
 fi
 
+# Discovery JSON has no comments: the hostile leaves are left out, and every
+# value is a word Zabbix can put into a key and an argv as it is.
+run_check "$DISCOVER" -t 6 --emit=zabbix-lld -C ca.pem "$TARGET"
+json_check '--emit=zabbix-lld: the hostile leaves left out, good.test alone, every value a plain word' "
+import re
+need(len(d) == 1 and d[0]['{#NAME}'] == 'good.test' and d[0]['{#PORT}'] == '$GOOD', d)
+need(all(re.fullmatch(r'[A-Za-z0-9._/:+%=-]+', v) for v in d[0].values()), d)
+"
+
 # --- a process and a certificate named with escape sequences ----------------------
 
 printf 'cn = "\033]0;owned\007x"\ndns_name = "cn.test"\n' >"$TEST_DIR/escaped.names"

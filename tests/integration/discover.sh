@@ -269,6 +269,37 @@ while read -r -a words; do
 		'^TLS (OK|WARNING) - '
 done <"$TEST_DIR/commands"
 
+# Zabbix low-level discovery: a row of macros per TLS listener, each value a
+# word the template passes as it is; the checks they make are run.
+run_check "$DISCOVER" -C ca.pem -C other.pem -t 6 --emit=zabbix-lld "127.0.0.1:$TLS,$SMTP,$PG,$IMAPS"
+json_check '--emit=zabbix-lld: the macros of each TLS listener' "
+import re
+rows = {r['{#PORT}']: r for r in d}
+need(sorted(rows) == sorted(['$TLS', '$SMTP', '$PG', '$IMAPS']), rows)
+for r in d:
+    need(sorted(r) == sorted(['{#HOST}', '{#PORT}', '{#PROTOCOL}', '{#PLUGIN}', '{#NAME}', '{#CAFILE}']), r)
+    need(all(re.fullmatch(r'[A-Za-z0-9._/:+%=-]+', v) for v in r.values()), r)
+need(rows['$SMTP']['{#PLUGIN}'] == 'check_tls_smtp' and rows['$SMTP']['{#PROTOCOL}'] == 'smtp', rows['$SMTP'])
+need(rows['$SMTP']['{#CAFILE}'] == '$TEST_DIR/other.pem', rows['$SMTP'])
+need(rows['$IMAPS']['{#PROTOCOL}'] == 'tls' and rows['$IMAPS']['{#PLUGIN}'] == 'check_tls', rows['$IMAPS'])
+need(rows['$PG']['{#HOST}'] == '127.0.0.1' and rows['$PG']['{#NAME}'] == 'db.test', rows['$PG'])
+"
+printf '%s' "$CHECK_OUT" | "$PYTHON" -c '
+import json, sys
+for r in json.load(sys.stdin):
+    print(r["{#PLUGIN}"], r["{#PROTOCOL}"], r["{#NAME}"], r["{#HOST}"], r["{#PORT}"], r["{#CAFILE}"])' \
+	>"$TEST_DIR/lld"
+while read -r plugin protocol name host port ca; do
+	want=0
+	[ "$protocol" = smtp ] && want=1 # 10 days left
+	expect_check "--emit=zabbix-lld: the macros make the check, $protocol $port: $plugin" "$want" \
+		'^TLS (OK|WARNING) - ' \
+		-- "$TLSCHECK_BUILDDIR/plugins/$plugin" -H "$name" -I "$host" -p "$port" -C "$ca"
+	expect_check "--emit=zabbix-lld: the macros make the check, $protocol $port: check_tls -P" "$want" \
+		'^TLS (OK|WARNING) - ' \
+		-- "$CHECK_TLS" -P "$protocol" -H "$name" -I "$host" -p "$port" -C "$ca"
+done <"$TEST_DIR/lld"
+
 run_check "$DISCOVER" -C ca.pem --emit=nagios "127.0.0.1:$PG"
 printf '%s\n' "$CHECK_OUT" >"$TEST_DIR/nagios.cfg"
 if grep -q "check_command        check_tls_pgsql_name!db.test!-p $PG -C $TEST_DIR/ca.pem" \

@@ -510,15 +510,67 @@ static void test_zabbix(void **state)
 	       "          value: \"pgsql\"\n");
 }
 
+/* Zabbix discovery: the one listener whose values all need no quoting (the
+ * hostile leaf and the CA path with '$' in it left out). */
+static void test_zabbix_lld(void **state)
+{
+	(void)state;
+	expect(INVENTORY_ZABBIX_LLD, false,
+	       "[{\"{#HOST}\":\"192.0.2.7\",\"{#PORT}\":\"25\",\"{#PROTOCOL}\":\"smtp\","
+	       "\"{#PLUGIN}\":\"check_tls_smtp\",\"{#NAME}\":\"mail.test\","
+	       "\"{#CAFILE}\":\"/nonexistent/ca.pem\"}]\n");
+}
+
+/* TLS at connect where IMAP would upgrade is checked as plain TLS; NNTP, which
+ * has no plugin of its own, by check_tls; a chain no CA file validates against
+ * the system bundle. */
+static void test_zabbix_lld_plugins(void **state)
+{
+	struct discover_listener ls[2];
+	struct discover_run r = {.listeners = ls, .count = 2};
+	const struct inventory_options o = {.format = INVENTORY_ZABBIX_LLD};
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	(void)state;
+	memset(ls, 0, sizeof(ls));
+	tls_listener(&ls[0], "mail.test", 10993, &protocol_imap, "CN=mail.test");
+	snprintf(ls[0].check_name, sizeof(ls[0].check_name), "mail.test");
+	ls[0].implicit_tls = true;
+	ls[0].system_trusted = true;
+	tls_listener(&ls[1], "news.test", 119, &protocol_nntp, "CN=news.test");
+	snprintf(ls[1].check_name, sizeof(ls[1].check_name), "news.test");
+	ls[1].order = 1;
+	assert_non_null(out);
+	assert_int_equal(inventory_write(out, &r, &o), 2);
+	assert_int_equal(fclose(out), 0);
+	assert_string_equal(
+	        text, "[{\"{#HOST}\":\"mail.test\",\"{#PORT}\":\"10993\",\"{#PROTOCOL}\":\"tls\","
+	              "\"{#PLUGIN}\":\"check_tls\",\"{#NAME}\":\"mail.test\","
+	              "\"{#CAFILE}\":\"/etc/ssl/certs/ca-certificates.crt\"},"
+	              "{\"{#HOST}\":\"news.test\",\"{#PORT}\":\"119\",\"{#PROTOCOL}\":\"nntp\","
+	              "\"{#PLUGIN}\":\"check_tls\",\"{#NAME}\":\"news.test\","
+	              "\"{#CAFILE}\":\"/etc/ssl/certs/ca-certificates.crt\"}]\n");
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_table),          cmocka_unit_test(test_table_closed),
-	        cmocka_unit_test(test_json),           cmocka_unit_test(test_icinga2),
-	        cmocka_unit_test(test_nagios),         cmocka_unit_test(test_zabbix),
-	        cmocka_unit_test(test_icinga2_local),  cmocka_unit_test(test_icinga2_hosts),
-	        cmocka_unit_test(test_nagios_local),   cmocka_unit_test(test_host_name),
+	        cmocka_unit_test(test_table),
+	        cmocka_unit_test(test_table_closed),
+	        cmocka_unit_test(test_json),
+	        cmocka_unit_test(test_icinga2),
+	        cmocka_unit_test(test_nagios),
+	        cmocka_unit_test(test_zabbix),
+	        cmocka_unit_test(test_icinga2_local),
+	        cmocka_unit_test(test_icinga2_hosts),
+	        cmocka_unit_test(test_nagios_local),
+	        cmocka_unit_test(test_host_name),
 	        cmocka_unit_test(test_name_addresses),
+	        cmocka_unit_test(test_zabbix_lld),
+	        cmocka_unit_test(test_zabbix_lld_plugins),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
