@@ -36,6 +36,9 @@ static size_t mildest_index(const struct verdict *v)
 }
 
 static void add_finding(struct verdict *v, const char *rule, enum plugin_state state, bool note,
+                        const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+
+static void add_finding(struct verdict *v, const char *rule, enum plugin_state state, bool note,
                         const char *fmt, va_list ap)
 {
 	struct finding *slot;
