@@ -190,8 +190,7 @@ static int report(const struct settings *settings, struct check_run *run)
 		        .tls = t->facts.tls,
 		        .steps = t->steps,
 		        .step_count = t->step_count,
-		        .dialogue = settings->verbosity >= REPORT_VERBOSE_DIALOGUE ? &t->dialogue
-		                                                                   : NULL,
+		        .dialogue = t->dialogue,
 		};
 	}
 	verdict_sort(&run->together);

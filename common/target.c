@@ -1,5 +1,6 @@
 #include <config.h>
 
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -105,8 +106,10 @@ static int upgrade(struct target *t, const struct settings *settings, const stru
 	size_t extra;
 
 	net_conn_init(&t->conn, t->fd, dl);
-	if (settings->verbosity >= REPORT_VERBOSE_DIALOGUE)
-		net_conn_record(&t->conn, &t->dialogue);
+	if (settings->verbosity >= REPORT_VERBOSE_DIALOGUE && t->dialogue == NULL)
+		t->dialogue = malloc(sizeof(*t->dialogue));
+	if (t->dialogue != NULL)
+		net_conn_record(&t->conn, t->dialogue);
 	if (tls_on_connect(settings))
 		return 0;
 	if (settings->probe.protocol->upgrade(&ctx, f) < 0) {
@@ -463,4 +466,6 @@ void target_release(struct target *t)
 	cert_chain_clear(&t->chain);
 	probe_free(t->probe);
 	t->probe = NULL;
+	free(t->dialogue);
+	t->dialogue = NULL;
 }

@@ -66,11 +66,13 @@ struct target {
 	void *look_context;
 
 	/* The probe's steps as they ended, and with -vvv the plain dialogue
-	 * before TLS: how the probe went, for the report. */
+	 * before TLS: how the probe went, for the report. The dialogue is
+	 * allocated only for -vvv (a discovery of thousands of listeners does
+	 * not pay for it); NULL otherwise, or when memory ran out. */
 	struct facts_step steps[TARGET_MAX_STEPS];
 	size_t step_count;
 	double step_began; /* seconds into the run */
-	struct net_transcript dialogue;
+	struct net_transcript *dialogue;
 
 	struct cert_chain chain;
 	struct trust_result trust;
