@@ -109,7 +109,7 @@ int hpack_decode(struct hpack_decoder *d, const unsigned char *block, size_t siz
  * from the static table when it is there: our encoder keeps no dynamic table
  * and the server's decoder needs none. *USED grows by what was written.
  * Returns 0, or -1 with FAULT_INTERNAL "HPACK header block full (64 octets):
- * no room for ':path'", OUT as it was before the call. */
+ * no room for ':path'" and *USED as it was (octets past it may be written). */
 int hpack_encode_field(unsigned char *out, size_t cap, size_t *used, const char *name,
                        const char *value, struct fault *f);
 
