@@ -388,4 +388,30 @@ need(d['tls'].get('version') == 'TLSv1.3', 'tls %r' % d['tls'])
 need(d['summary'].endswith(', TLSv1.3'), 'summary %r' % d['summary'])
 "
 
+# --- the answers of trust and name in --output=json -------------------------------
+# What a Zabbix item reads: true, false, or null when not judged; whatever the
+# state, nothing goes to stderr (Zabbix would store it with the JSON).
+
+# json_answers DESC EXIT TRUSTED NAME-MATCHES -- CHECK-ARGS...: check's run with
+# --output=json; the object parses and holds the two answers (true, false, null).
+json_answers() {
+	local desc=$1 want=$2 trusted=$3 name=$4
+	shift 5
+	check "$desc: exit $want, nothing on stderr" "$want" -- "$@" --output=json
+	json_check "$desc: trusted $trusted, name_matches $name" "
+need(d.get('exit_code') == $want, 'exit_code %r' % d.get('exit_code'))
+for key, want in (('trusted', '$trusted'), ('name_matches', '$name')):
+    need(key in d and json.dumps(d[key]) == want, '%s %r' % (key, d.get(key)))
+"
+}
+json_answers '--output=json, fine certificate' 0 true true -- ok -S ok.test -C ca.pem
+json_answers '--output=json, chain not trusted' 2 false true -- stranger -S stranger.test -C ca.pem
+json_answers '--output=json, certificate of another name' 2 true false \
+	-- ok -S www.stranger.test -C ca.pem
+json_answers '--output=json, --no-verify-trust' 0 null true \
+	-- stranger -S stranger.test --no-verify-trust
+CLOSED=$(free_port)
+json_answers '--output=json, connection refused' 2 null null -- ok -p "$CLOSED" -S ok.test -C ca.pem
+json_answers '--output=json, a bad argument' 3 null null -- ok -S ok.test -C ca.pem -w bad
+
 finish
