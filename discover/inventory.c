@@ -11,6 +11,9 @@
 
 #define ZABBIX_TEMPLATE "TLS certificate by tlscheck"
 #define ZABBIX_GROUP    "Discovered TLS listeners"
+/* The import refuses a group without a uuid; a fixed one (an MD5 of the name,
+ * made a version 4 uuid) gives every export the same group. */
+#define ZABBIX_GROUP_UUID "8f37e98b2bdd47698fda91d261598bfb"
 
 static int rank(const struct discover_listener *l)
 {
@@ -672,7 +675,8 @@ static size_t write_zabbix(FILE *out, const struct discover_run *r,
 	size_t written = 0;
 
 	fputs("zabbix_export:\n  version: '6.0'\n  groups:\n", out);
-	yaml_pair(out, "    - ", "name", ZABBIX_GROUP);
+	yaml_pair(out, "    - ", "uuid", ZABBIX_GROUP_UUID);
+	yaml_pair(out, "      ", "name", ZABBIX_GROUP);
 	fputs("  hosts:\n", out);
 	for (size_t i = 0; i < r->count; i++) {
 		const struct discover_listener *l = &r->listeners[i];
