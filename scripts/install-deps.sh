@@ -34,8 +34,9 @@ packages=(
 	icinga2-bin nagios4-core zabbix-agent zabbix-server-pgsql
 	# the Icinga 2 master's REST API, read by tests/integration/engines-icinga2-zones.sh
 	curl
-	# contrib/zabbix's template, read into the Zabbix server's database
-	python3-yaml
+	# contrib/zabbix's template, imported into the Zabbix server's database
+	# through the Zabbix frontend's own API (served by php -S, no web server)
+	python3-yaml zabbix-frontend-php php-cli php-pgsql php-symfony-yaml
 	# the Debian package: built, checked and installed by tests/integration/package.sh
 	debhelper dpkg-dev lintian
 	# the man pages' check: man --warnings and groff -ww

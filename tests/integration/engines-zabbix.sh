@@ -1,17 +1,19 @@
 #!/bin/bash
-# engines-zabbix.sh — a real Zabbix agent (zabbix_agentd) with the UserParameter
+# engines-zabbix.sh — a real Zabbix agent (zabbix_agentd) with the UserParameters
 # of contrib/zabbix/userparameter_tlscheck.conf, asked over its own protocol
-# for the days left on real servers on loopback (gnutls-serv, aiosmtpd,
-# PostgreSQL): the values are the plugin's --output=days, -65535 when the probe
-# fails. Then a real Zabbix server (zabbix_server) with the template of
-# contrib/zabbix/tlscheck_template.yaml runs its external check on the same
-# servers: the values it stores, the arguments it gives the plugin, and the
-# triggers that fire, on hosts written by hand and on the hosts that
-# tlscheck-discover --emit=zabbix writes.
+# for the days left and the JSON on real servers on loopback (gnutls-serv,
+# aiosmtpd, PostgreSQL): the values are the plugin's --output=days (-65535 when
+# the probe fails) and --output=json, nothing else. Then a real Zabbix server
+# (zabbix_server), with the template of contrib/zabbix/tlscheck_template.yaml
+# imported through the Zabbix frontend's API, runs its external check on the
+# same servers: the values its dependent items store, the arguments it gives
+# the plugin, and the triggers that fire, on hosts made through the API and on
+# the hosts that tlscheck-discover --emit=zabbix writes.
 #
-# Both are private: their configuration, PID file and log are in the test's
-# directory, the agent listens on 127.0.0.1 only and the server on no port, the
-# server's database is in the test's PostgreSQL, and both are stopped by PID.
+# All are private: their configuration, PID file and log are in the test's
+# directory, the agent and the frontend (php -S) listen on 127.0.0.1 only and
+# the server on no port, the server's database is in the test's PostgreSQL,
+# and all are stopped by PID.
 
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh" || exit 99
@@ -23,6 +25,9 @@
 require_server 'zabbix_agentd (zabbix-agent)' command -v zabbix_agentd
 require_server 'zabbix_server (zabbix-server-pgsql)' command -v zabbix_server
 require_server 'PyYAML (python3-yaml)' "$PYTHON" -c 'import yaml'
+require_server 'php (php-cli)' command -v php
+require_server 'php-pgsql' php -r 'exit(function_exists("pg_connect") ? 0 : 1);'
+require_server 'the Zabbix frontend (zabbix-frontend-php)' test -f /usr/share/zabbix/api_jsonrpc.php
 engines_require_servers
 require_plugin "$CHECK_TLS"
 lib_init
@@ -135,13 +140,33 @@ expect_value 'a name that does not resolve: the sentinel -65535' \
 expect_value 'plain TLS on SMTP: no STARTTLS answer, the sentinel -65535' \
 	"tlscheck.days[smtp.test,$TLS_GOOD,smtp,$CA,127.0.0.1]" '-65535'
 
+# tlscheck.json: the plugin's JSON alone, whatever the state (the agent merges
+# stderr into the value), with the answers of trust and name.
+expect_value 'tlscheck.json, good certificate: OK, trusted, the name matches' \
+	"tlscheck.json[tls.test,$TLS_GOOD,,$CA,127.0.0.1,14d,7d]" \
+	'\{"host":"tls\.test",.*"exit_code":0,.*"trusted":true,"name_matches":true,.*\}'
+expect_value 'tlscheck.json, -w 300d: WARNING' \
+	"tlscheck.json[tls.test,$TLS_GOOD,,$CA,127.0.0.1,300d,7d]" '\{.*"exit_code":1,.*\}'
+expect_value 'tlscheck.json, the system store: CRITICAL, not trusted' \
+	"tlscheck.json[tls.test,$TLS_GOOD,,,127.0.0.1]" '\{.*"exit_code":2,.*"trusted":false,.*\}'
+expect_value 'tlscheck.json, another name: CRITICAL, the name does not match' \
+	"tlscheck.json[www.other.test,$TLS_GOOD,,$CA,127.0.0.1]" \
+	'\{.*"exit_code":2,.*"trusted":true,"name_matches":false,.*\}'
+expect_value 'tlscheck.json, connection refused: CRITICAL, neither judged' \
+	"tlscheck.json[tls.test,$TLS_REFUSED,,$CA,127.0.0.1]" \
+	'\{.*"exit_code":2,.*"trusted":null,"name_matches":null,.*\}'
+expect_value 'tlscheck.json, a bad threshold: UNKNOWN, one JSON object' \
+	"tlscheck.json[tls.test,$TLS_GOOD,,$CA,127.0.0.1,bad]" \
+	'\{"plugin":"check_tls","state":"UNKNOWN","exit_code":3,.*"rule":"usage".*\}'
+
 # --- external checks, run by a real zabbix_server ------------------------------
-# The server keeps its configuration in a database: Zabbix's schema goes into a
-# database of its own in the PostgreSQL that serves db.test, and the template of
-# contrib/zabbix goes in with hosts linked to it, the rows the frontend's import
-# and "link template" write (tests/integration/zabbix-db.py). One host per
-# service, as the template checks one port per host; their interface has the
-# service's name as DNS name and 127.0.0.1 as IP address to connect to.
+# The server keeps its configuration in a database: Zabbix's schema and its own
+# data go into a database of their own in the PostgreSQL that serves db.test.
+# The template of contrib/zabbix and the hosts linked to it go in through the
+# Zabbix frontend's API (tests/integration/zabbix-api.py), as an operator's
+# import does. One host per service, as the template checks one port per host;
+# their interface has the service's name as DNS name and 127.0.0.1 as IP
+# address to connect to.
 ZS=$TEST_DIR/zabbix-server
 ZABBIX_SQL=/usr/share/zabbix-server-pgsql
 mkdir -p "$ZS/scripts" "$ZS/run"
@@ -159,17 +184,29 @@ zabbix_psql() {
 			--disable-client-cert
 } || bail_out 'gnutls-serv (5 days) did not start'
 TLS_CRITICAL=$SERVER_PORT
+# A listener that never answers: the plugin's deadline is past the server's
+# Timeout, the server kills it, and the check gives no value.
+start_peer silent || bail_out 'the silent peer did not start'
+TLS_SILENT=$SERVER_PORT
 
-# HOST DNS-NAME PORT PROTOCOL: the hosts, and the macros each sets. The interval
-# of 1 second makes the first check come at once (the template's is 1 hour).
+# HOST DNS-NAME PORT PROTOCOL OPTION: the hosts, and the macros each sets. The
+# test's CA goes in {$TLSCHECK.OPTION}, but for tls-untrusted, which is judged
+# by the system store. tls-changed is moved to another listener once checked:
+# its certificate changes. The interval of 1 second makes the first check come
+# at once (the template's is 1 hour).
+CA_OPTION=--ca-file=$CA_FILE
 zabbix_hosts=(
-	"tls-good tls.test $TLS_GOOD tls"
-	"tls-expiring tls.test $TLS_EXPIRING tls"
-	"tls-critical tls.test $TLS_CRITICAL tls"
-	"tls-refused tls.test $TLS_REFUSED tls"
-	"smtp-good smtp.test $SMTP_GOOD smtp"
-	"pgsql-good db.test $PGSQL_GOOD pgsql"
-	"no-dns - $TLS_GOOD tls"
+	"tls-good tls.test $TLS_GOOD tls $CA_OPTION"
+	"tls-expiring tls.test $TLS_EXPIRING tls $CA_OPTION"
+	"tls-critical tls.test $TLS_CRITICAL tls $CA_OPTION"
+	"tls-refused tls.test $TLS_REFUSED tls $CA_OPTION"
+	"tls-untrusted tls.test $TLS_GOOD tls -"
+	"tls-wrong-name www.other.test $TLS_GOOD tls $CA_OPTION"
+	"smtp-good smtp.test $SMTP_GOOD smtp $CA_OPTION"
+	"pgsql-good db.test $PGSQL_GOOD pgsql $CA_OPTION"
+	"no-dns - $TLS_GOOD tls $CA_OPTION"
+	"tls-changed tls.test $TLS_GOOD tls $CA_OPTION"
+	"tls-silent tls.test $TLS_SILENT tls $CA_OPTION"
 )
 host_args=()
 # And the hosts tlscheck-discover --emit=zabbix writes for two of the listeners,
@@ -187,29 +224,66 @@ else
 	diag_file "$ZS/discovered.yaml"
 	diag "$CHECK_ERR"
 fi
-host_args+=(--hosts "$ZS/discovered.yaml" --macro "{\$TLSCHECK.INTERVAL}=1s")
+host_args+=(--hosts "$ZS/discovered.yaml" --macro "{\$TLSCHECK.INTERVAL}=1s"
+	--macro "{\$TLSCHECK.OPTION}=$CA_OPTION")
 for h in "${zabbix_hosts[@]}"; do
-	read -r name dns port protocol <<<"$h"
+	read -r name dns port protocol option <<<"$h"
 	[ "$dns" != - ] || dns=
 	host_args+=(--host "$name" --ip 127.0.0.1 --dns "$dns" --macro "{\$TLSCHECK.PORT}=$port"
 		--macro "{\$TLSCHECK.PROTOCOL}=$protocol" --macro "{\$TLSCHECK.INTERVAL}=1s")
+	[ "$option" = - ] || host_args+=(--macro "{\$TLSCHECK.OPTION}=$option")
 done
+# The silent one: a deadline past the server's Timeout, and no value for 30 s
+# is a problem.
+host_args+=(--macro "{\$TLSCHECK.TIMEOUT}=20" --macro "{\$TLSCHECK.NODATA}=30s")
 
-# The schema, then from Zabbix's own data the rows the server refuses to start
-# without (a user, the configuration) and what they refer to; the rest of
-# data.sql, every stock template, is not needed here.
-if zabbix_psql -c 'CREATE DATABASE zabbix' >"$ZS/import.log" 2>&1 &&
-	gzip -dc "$ZABBIX_SQL/schema.sql.gz" | zabbix_psql zabbix >>"$ZS/import.log" 2>&1 &&
-	gzip -dc "$ZABBIX_SQL/data.sql.gz" |
-	grep -E '^INSERT INTO (role|users|usrgrp|hstgrp|config) ' |
-		zabbix_psql zabbix >>"$ZS/import.log" 2>&1 &&
-	"$PYTHON" "$TLSCHECK_SRCDIR/tests/integration/zabbix-db.py" \
-		"$TLSCHECK_SRCDIR/contrib/zabbix/tlscheck_template.yaml" "${host_args[@]}" \
-		>"$ZS/template.sql" 2>>"$ZS/import.log" &&
-	zabbix_psql zabbix -f "$ZS/template.sql" >>"$ZS/import.log" 2>&1; then
-	ok 'the Zabbix schema, and contrib/zabbix/tlscheck_template.yaml linked to 9 hosts'
+# The frontend: a copy of Debian's, because it reads its configuration from one
+# fixed path (/etc/zabbix/zabbix.conf.php, the constant CConfigFile::
+# CONFIG_FILE_PATH), which the copy points at the test's own file; served by
+# PHP's built-in web server on loopback.
+FRONTEND=$ZS/frontend
+cat >"$ZS/zabbix.conf.php" <<PHP
+<?php
+\$DB['TYPE'] = 'POSTGRESQL';
+\$DB['SERVER'] = '$PG_DIR/sock';
+\$DB['PORT'] = '$PGSQL_GOOD';
+\$DB['DATABASE'] = 'zabbix';
+\$DB['USER'] = 'postgres';
+\$DB['PASSWORD'] = '';
+\$DB['SCHEMA'] = '';
+\$DB['DOUBLE_IEEE754'] = true;
+\$ZBX_SERVER_NAME = 'tlscheck test';
+\$IMAGE_FORMAT_DEFAULT = IMAGE_FORMAT_PNG;
+PHP
+# shellcheck disable=SC2317 # called by start_on_free_port
+launch_frontend() {
+	new_server_log php-frontend
+	php -S "127.0.0.1:$1" -t "$FRONTEND" </dev/null >"$SERVER_LOG" 2>&1 &
+}
+config_path=include/classes/core/CConfigFile.php
+if cp -r /usr/share/zabbix "$FRONTEND" >"$ZS/import.log" 2>&1 &&
+	sed -i "s|'/etc/zabbix/zabbix.conf.php'|'$ZS/zabbix.conf.php'|" "$FRONTEND/$config_path" &&
+	grep -Fq "'$ZS/zabbix.conf.php'" "$FRONTEND/$config_path" &&
+	start_on_free_port 'php -S (the Zabbix frontend)' launch_frontend; then
+	FRONTEND_URL=http://127.0.0.1:$SERVER_PORT/api_jsonrpc.php
+	ok 'the Zabbix frontend, served by php -S'
 else
-	not_ok 'the Zabbix schema, and contrib/zabbix/tlscheck_template.yaml linked to 9 hosts'
+	not_ok 'the Zabbix frontend, served by php -S'
+	diag_file "$ZS/import.log"
+	finish
+fi
+
+# The schema and Zabbix's own data (its user, roles, configuration, stock
+# templates), then the template and the hosts through the API.
+if zabbix_psql -c 'CREATE DATABASE zabbix' >>"$ZS/import.log" 2>&1 &&
+	gzip -dc "$ZABBIX_SQL/schema.sql.gz" "$ZABBIX_SQL/images.sql.gz" "$ZABBIX_SQL/data.sql.gz" |
+	zabbix_psql zabbix >>"$ZS/import.log" 2>&1 &&
+	"$PYTHON" "$TLSCHECK_SRCDIR/tests/integration/zabbix-api.py" "$FRONTEND_URL" \
+		"$TLSCHECK_SRCDIR/contrib/zabbix/tlscheck_template.yaml" "${host_args[@]}" \
+		>>"$ZS/import.log" 2>&1; then
+	ok 'contrib/zabbix/tlscheck_template.yaml imported through the frontend API, linked to 13 hosts'
+else
+	not_ok 'contrib/zabbix/tlscheck_template.yaml imported through the frontend API, linked to 13 hosts'
 	diag_file "$ZS/import.log"
 	finish
 fi
@@ -242,7 +316,7 @@ AlertScriptsPath=$ZS/scripts
 Timeout=5
 CacheUpdateFrequency=1
 HousekeepingFrequency=0
-StartPollers=1
+StartPollers=2
 StartPollersUnreachable=1
 StartTrappers=0
 StartPingers=0
@@ -262,77 +336,154 @@ StartVMwareCollectors=0
 StartJavaPollers=0
 CONF
 
-# Every host with a DNS name has a value, the three triggers that should fire
-# have fired, and the item of the host without one is unsupported.
+# count SQL: the number the query gives.
+count() {
+	zabbix_psql zabbix -c "$1" 2>/dev/null || echo 0
+}
+# Every host but the silent one has a state, and the 8 problems that should
+# open are open.
 # shellcheck disable=SC2317 # called by wait_until
 server_done() {
-	[ "$(zabbix_psql zabbix -c 'SELECT count(DISTINCT itemid) FROM history')" -ge 8 ] &&
-		[ "$(zabbix_psql zabbix -c 'SELECT count(*) FROM problem')" -ge 4 ] &&
-		[ "$(zabbix_psql zabbix -c 'SELECT count(*) FROM item_rtdata WHERE state = 1')" -ge 1 ]
+	[ "$(count "SELECT count(DISTINCT hostid) FROM history_uint JOIN items USING (itemid)
+		WHERE key_ = 'tlscheck.state'")" -ge 12 ] &&
+		[ "$(count 'SELECT count(*) FROM problem WHERE source = 0 AND object = 0')" -ge 8 ]
+}
+# shellcheck disable=SC2317 # called by wait_until
+changed_seen() {
+	[ "$(count "SELECT count(*) FROM problem p JOIN triggers t ON t.triggerid = p.objectid
+		WHERE p.source = 0 AND p.object = 0 AND t.priority = 1")" -ge 1 ]
 }
 
 setsid zabbix_server -f -c "$ZS/zabbix_server.conf" >"$ZS/stdout.log" 2>&1 &
 ZS_PID=$!
 at_exit stop_engine "$ZS_PID"
-if wait_until 30 "$ZS_PID" server_done; then
+if wait_until 120 "$ZS_PID" server_done; then
 	ok "zabbix_server ran the template's external check on every host"
 else
 	not_ok "zabbix_server ran the template's external check on every host"
 	diag "$(tail -n 30 "$ZS/zabbix_server.log")"
-	diag "$(zabbix_psql zabbix -c 'SELECT h.host, r.state, r.error FROM items i
-		JOIN hosts h USING (hostid) JOIN item_rtdata r USING (itemid)' 2>&1)"
+	diag "$(zabbix_psql zabbix -c "SELECT h.host, i.key_, r.state, r.error FROM items i
+		JOIN hosts h USING (hostid) JOIN item_rtdata r USING (itemid)
+		WHERE h.host <> 'Zabbix server' AND r.error <> ''" 2>&1)"
+fi
+# An operator moves tls-changed to the listener of another certificate.
+if "$PYTHON" "$TLSCHECK_SRCDIR/tests/integration/zabbix-api.py" "$FRONTEND_URL" --set \
+	tls-changed "{\$TLSCHECK.PORT}=$TLS_EXPIRING" >>"$ZS/import.log" 2>&1 &&
+	wait_until 30 "$ZS_PID" changed_seen; then
+	ok 'zabbix_server, a host moved to another certificate: the INFO trigger "changed"'
+else
+	not_ok 'zabbix_server, a host moved to another certificate: the INFO trigger "changed"'
+	diag_file "$ZS/import.log"
 fi
 # The server has done its part: what it stored is read below.
 stop_engine "$ZS_PID"
 
-# expect_history DESC HOST REGEX: the first value the server stored for HOST's
-# item matches ^REGEX$.
-expect_history() {
-	local desc=$1 host=$2 want=$3 value
-	value=$(zabbix_psql zabbix -c "SELECT value FROM history JOIN items USING (itemid)
-		JOIN hosts USING (hostid) WHERE host = '$host' ORDER BY clock, ns LIMIT 1" 2>&1)
-	if printf '%s\n' "$value" | grep -Eqx -e "$want"; then
+# item_value HOST KEY: the last value the server stored for HOST's item KEY.
+item_value() {
+	zabbix_psql zabbix -v host="$1" -v key="$2" <<'SQL' 2>&1
+SELECT value FROM (
+	SELECT itemid, clock, ns, value::text FROM history
+	UNION ALL SELECT itemid, clock, ns, value::text FROM history_uint
+	UNION ALL SELECT itemid, clock, ns, value FROM history_str
+	UNION ALL SELECT itemid, clock, ns, value FROM history_text) v
+JOIN items USING (itemid) JOIN hosts USING (hostid)
+WHERE host = :'host' AND key_ = :'key' ORDER BY clock DESC, ns DESC LIMIT 1;
+SQL
+}
+# shellcheck disable=SC2016 # Zabbix macros, not shell
+DAYS_KEY='check_tls["-H","{HOST.DNS}","-I","{HOST.CONN}","-p","{$TLSCHECK.PORT}","-P","{$TLSCHECK.PROTOCOL}","-t","{$TLSCHECK.TIMEOUT}","--output=days"]'
+# shellcheck disable=SC2016 # Zabbix macros, not shell
+JSON_KEY='check_tls["-H","{HOST.DNS}","-I","{HOST.CONN}","-p","{$TLSCHECK.PORT}","-P","{$TLSCHECK.PROTOCOL}","-t","{$TLSCHECK.TIMEOUT}","-w","{$TLSCHECK.WARN}","-c","{$TLSCHECK.CRIT}","{$TLSCHECK.OPTION}","--output=json"]'
+
+# expect_items DESC HOST KEY=REGEX...: the last value of each item matches ^REGEX$
+# (days: the days item, json: the master item).
+expect_items() {
+	local desc=$1 host=$2 pair key want value problems=()
+	shift 2
+	for pair in "$@"; do
+		key=${pair%%=*} want=${pair#*=}
+		case $key in
+		days) key=$DAYS_KEY ;;
+		json) key=$JSON_KEY ;;
+		*) key=tlscheck.$key ;;
+		esac
+		value=$(item_value "$host" "$key")
+		printf '%s\n' "$value" | grep -Eqx -e "$want" ||
+			problems+=("${pair%%=*}: '$value', expected '$want'")
+	done
+	if [ ${#problems[@]} -eq 0 ]; then
 		ok "zabbix_server, $desc"
 		return 0
 	fi
 	not_ok "zabbix_server, $desc"
-	diag "stored: $value"
-	diag "expected: $want"
+	for pair in "${problems[@]}"; do
+		diag "$pair"
+	done
 	return 1
 }
-expect_history 'tls, good certificate: the days left' tls-good '199\.9[0-9]*'
-expect_history 'tls, 10 days left: the days left' tls-expiring '9\.9[0-9]*'
-expect_history 'tls, 5 days left: the days left' tls-critical '4\.9[0-9]*'
-expect_history 'tls, connection refused: the sentinel -65535' tls-refused '-65535'
-expect_history 'smtp, good certificate: the days left' smtp-good '199\.9[0-9]*'
-expect_history 'pgsql, good certificate: the days left' pgsql-good '199\.9[0-9]*'
-expect_history 'a host tlscheck-discover wrote, tls, 10 days left: the days left' \
-	"$DISCOVERED_TLS" '9\.9[0-9]*'
-expect_history 'a host tlscheck-discover wrote, smtp, good certificate: the days left' \
-	"$DISCOVERED_SMTP" '199\.9[0-9]*'
+SHA='[0-9a-f]{64}'
+expect_items 'tls, good certificate: OK, trusted, the name matches, the leaf' tls-good \
+	state=0 "summary=OK: certificate 'CN=tls\\.test' expires in 199d .*, chain trusted by ca\\.pem, TLSv1\\.[23]" 'days=199\.9[0-9]*' \
+	trusted=1 name_matches=1 "leaf.sha256=$SHA" 'leaf.not_after=20[0-9-]+T[0-9:]+Z' \
+	'leaf.issuer=.*CN=tlscheck ca.*' 'tls.version=TLSv1\.[23]' 'findings=\[".*"\]'
+expect_items 'tls, 10 days left: WARNING' tls-expiring state=1 'days=9\.9[0-9]*' trusted=1
+expect_items 'tls, 5 days left: CRITICAL' tls-critical state=2 'days=4\.9[0-9]*'
+expect_items 'tls, connection refused: CRITICAL, days -65535, trust and name not judged' \
+	tls-refused state=2 'summary=CRITICAL: connection refused.*' days=-65535 trusted=2 name_matches=2
+expect_items 'tls, chain not trusted by the system store: CRITICAL, trusted 0' tls-untrusted \
+	state=2 trusted=0 name_matches=1 'summary=CRITICAL: .*chain not trusted by the system store.*' \
+	'days=199\.9[0-9]*'
+expect_items 'tls, a name the certificate does not have: CRITICAL, name_matches 0' \
+	tls-wrong-name state=2 trusted=1 name_matches=0 "summary=CRITICAL: .*does not match 'www\\.other\\.test'.*"
+expect_items 'smtp, good certificate: OK' smtp-good state=0 'days=199\.9[0-9]*' trusted=1
+expect_items 'pgsql, good certificate: OK' pgsql-good state=0 'days=199\.9[0-9]*' trusted=1
+expect_items 'an interface without a DNS name: UNKNOWN, saying why' no-dns \
+	state=3 "summary=UNKNOWN: '' is not a valid host name.*"
+expect_items 'a host tlscheck-discover wrote, tls, 10 days left: WARNING' "$DISCOVERED_TLS" \
+	state=1 'days=9\.9[0-9]*'
+expect_items 'a host tlscheck-discover wrote, smtp, good certificate: OK' "$DISCOVERED_SMTP" \
+	state=0 'days=199\.9[0-9]*'
 
-# The arguments: the interface's DNS name to -H, the address it connects to to -I.
-want="-H tls.test -I 127.0.0.1 -p $TLS_GOOD -P tls -t 2 --output=days "
-if grep -Fqx -e "$want" "$ZS/argv.log" 2>/dev/null; then
-	ok 'zabbix_server passes the DNS name to -H and the address to -I'
+# The master item's value is the plugin's standard output and standard error
+# together: one JSON object on every host, nothing else.
+bad=$(zabbix_psql zabbix -c "SELECT DISTINCT host FROM history_text JOIN items USING (itemid)
+	JOIN hosts USING (hostid) WHERE items.type = 10 AND NOT (value LIKE '{%}')" 2>&1)
+values=$(count "SELECT count(DISTINCT hostid) FROM history_text JOIN items USING (itemid)
+	WHERE items.type = 10")
+if [ -z "$bad" ] && [ "$values" -ge 11 ]; then
+	ok 'zabbix_server, the master item: one JSON object on every host, nothing on stderr'
 else
-	not_ok 'zabbix_server passes the DNS name to -H and the address to -I'
+	not_ok 'zabbix_server, the master item: one JSON object on every host, nothing on stderr'
+	diag "hosts with something else: $bad"
+	diag "hosts with a value: $values"
+fi
+
+# The arguments: the interface's DNS name to -H, the address it connects to to -I,
+# the thresholds of the macros to -w and -c.
+want="-H tls.test -I 127.0.0.1 -p $TLS_GOOD -P tls -t 2 -w 14d -c 7d $CA_OPTION --output=json "
+want_default="-H tls.test -I 127.0.0.1 -p $TLS_GOOD -P tls -t 2 -w 14d -c 7d --output=json --output=json "
+if grep -Fqx -e "$want" "$ZS/argv.log" 2>/dev/null &&
+	grep -Fqx -e "$want_default" "$ZS/argv.log"; then
+	ok 'zabbix_server passes the DNS name to -H, the address to -I, the macros to -w, -c'
+else
+	not_ok 'zabbix_server passes the DNS name to -H, the address to -I, the macros to -w, -c'
 	diag "expected: $want"
+	diag "and: $want_default"
 	diag_file "$ZS/argv.log"
 fi
 
-# An interface without a DNS name: -H is empty, which the plugin refuses, and the
-# item is unsupported with what it said.
+# The check that runs past the server's Timeout: unsupported, and no value.
 error=$(zabbix_psql zabbix -c "SELECT r.state, r.error FROM item_rtdata r JOIN items USING (itemid)
-	JOIN hosts USING (hostid) WHERE host = 'no-dns'" 2>&1)
-if [[ $error == "1|"*"'' is not a valid host name"* ]]; then
-	ok 'zabbix_server, an interface without a DNS name: the item is unsupported, saying why'
+	JOIN hosts USING (hostid) WHERE host = 'tls-silent' AND items.type = 10" 2>&1)
+if [[ $error == "1|"*[Tt]imeout* ]]; then
+	ok 'zabbix_server, a check past the Timeout: the master item is unsupported'
 else
-	not_ok 'zabbix_server, an interface without a DNS name: the item is unsupported, saying why'
+	not_ok 'zabbix_server, a check past the Timeout: the master item is unsupported'
 	diag "state|error: $error"
 fi
 
-# expect_problems DESC HOST [TRIGGER NAME...]: the problems open on HOST, by name.
+# expect_problems DESC HOST [EVENT NAME...]: the problems open on HOST, by their
+# event names (the listener, and why).
 expect_problems() {
 	local desc=$1 host=$2 got want
 	shift 2
@@ -352,25 +503,42 @@ expect_problems() {
 }
 expect_problems 'good certificate: no problem' tls-good
 expect_problems 'good certificate over SMTP: no problem' smtp-good
-expect_problems '10 days left: the WARNING trigger' tls-expiring \
-	"TLS certificate: expires in less than 14 days (tls port $TLS_EXPIRING)"
+expect_problems 'good certificate over PostgreSQL: no problem' pgsql-good
+# listener_event HOST LISTENER: the event name of a trigger on the state, with
+# the summary HOST's check gave.
+listener_event() {
+	printf 'TLS on %s: %s' "$2" "$(item_value "$1" tlscheck.summary)"
+}
+expect_problems '10 days left: the WARNING trigger, with the summary' tls-expiring \
+	"$(listener_event tls-expiring "tls.test tls port $TLS_EXPIRING")"
 expect_problems '5 days left: the HIGH trigger, and not the WARNING one that depends on it' \
-	tls-critical \
-	"TLS certificate: expires in less than 7 days or has expired (tls port $TLS_CRITICAL)"
-expect_problems 'connection refused: the trigger on the sentinel' tls-refused \
-	"TLS certificate: cannot probe tls port $TLS_REFUSED"
+	tls-critical "$(listener_event tls-critical "tls.test tls port $TLS_CRITICAL")"
+expect_problems 'connection refused: the HIGH trigger' tls-refused \
+	"$(listener_event tls-refused "tls.test tls port $TLS_REFUSED")"
+expect_problems 'chain not trusted: the HIGH trigger' tls-untrusted \
+	"$(listener_event tls-untrusted "tls.test tls port $TLS_GOOD")"
+expect_problems 'wrong name: the HIGH trigger' tls-wrong-name \
+	"$(listener_event tls-wrong-name "www.other.test tls port $TLS_GOOD")"
+expect_problems 'no DNS name: the check cannot run' no-dns \
+	"TLS check of no-dns tls port $TLS_GOOD: $(item_value no-dns tlscheck.summary)"
+expect_problems 'a check that gives no value: the nodata trigger' tls-silent \
+	"TLS check of tls-silent tls port $TLS_SILENT gave no result for 30s"
+expect_problems 'a certificate that changed: the INFO trigger with the new SHA-256, then WARNING' \
+	tls-changed "TLS certificate changed on tls.test tls port $TLS_EXPIRING: SHA-256 now $(item_value \
+		tls-changed tlscheck.leaf.sha256)" \
+	"$(listener_event tls-changed "tls.test tls port $TLS_EXPIRING")"
 expect_problems 'a host tlscheck-discover wrote, 10 days left: the WARNING trigger' \
-	"$DISCOVERED_TLS" "TLS certificate: expires in less than 14 days (tls port $TLS_EXPIRING)"
+	"$DISCOVERED_TLS" "$(listener_event "$DISCOVERED_TLS" "tls.test tls port $TLS_EXPIRING")"
 
-# The item's value map names the sentinel.
-mapped=$(zabbix_psql zabbix -c "SELECT m.newvalue FROM items JOIN hosts USING (hostid)
-	JOIN valuemap_mapping m USING (valuemapid) WHERE host = 'tls-refused'
-	AND m.value = '-65535'" 2>&1)
-if [ "$mapped" = 'probe failed' ]; then
-	ok 'the value map shows -65535 as "probe failed"'
+# The value maps name the sentinel and the states.
+mapped=$(zabbix_psql zabbix -c "SELECT string_agg(m.value || '=' || m.newvalue, ',' ORDER BY m.value)
+	FROM items JOIN hosts USING (hostid) JOIN valuemap_mapping m USING (valuemapid)
+	WHERE host = 'tls-refused' AND key_ IN ('tlscheck.state', '$DAYS_KEY')" 2>&1)
+if [ "$mapped" = '-65535=probe failed,0=OK,1=WARNING,2=CRITICAL,3=UNKNOWN' ]; then
+	ok 'the value maps show -65535 as "probe failed" and the states by name'
 else
-	not_ok 'the value map shows -65535 as "probe failed"'
-	diag "mapped to: $mapped"
+	not_ok 'the value maps show -65535 as "probe failed" and the states by name'
+	diag "mapped: $mapped"
 fi
 
 finish
