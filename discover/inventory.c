@@ -270,6 +270,19 @@ static bool nagios_emittable(const struct discover_listener *l, const struct inv
 	return e->why[0] == '\0';
 }
 
+/* The CA file's path goes into {$TLSCHECK.OPTION}, which the template's item
+ * key quotes: the words a Nagios command carries are the ones it carries too. */
+static void zabbix_unkeyable(struct emitted *e)
+{
+	char quoted[TEXTPROTO_QUOTE_SIZE];
+
+	textproto_quote(quoted, sizeof(quoted), e->ca_path);
+	snprintf(e->why, sizeof(e->why),
+	         "a Zabbix item key cannot carry the CA file's path '%s' (only letters, digits "
+	         "and ._-:/@=+%%,)",
+	         quoted);
+}
+
 /* Only what each engine takes as plain data is written: a name from the leaf
  * that -H's parser took, and for Nagios words its command line carries. */
 static bool emittable(const struct discover_listener *l, const struct inventory_options *o,
@@ -285,6 +298,9 @@ static bool emittable(const struct discover_listener *l, const struct inventory_
 		         "a control byte in the host or the CA file's path");
 	else if (o->format == INVENTORY_NAGIOS)
 		nagios_emittable(l, o, e);
+	else if (o->format == INVENTORY_ZABBIX && l->ca_file != NULL &&
+	         !emitquote_nagios_safe(e->ca_path))
+		zabbix_unkeyable(e);
 	else if ((o->format == INVENTORY_ZABBIX || o->format == INVENTORY_ZABBIX_LLD) &&
 	         l->check_name[0] == '\0')
 		snprintf(e->why, sizeof(e->why),
@@ -640,9 +656,9 @@ static void yaml_pair(FILE *out, const char *indent, const char *key, const char
 	fputc('\n', out);
 }
 
-static void zabbix_host(FILE *out, const struct discover_listener *l)
+static void zabbix_host(FILE *out, const struct discover_listener *l, const struct emitted *e)
 {
-	char host[HOSTNAME_MAX + 32], port[8];
+	char host[HOSTNAME_MAX + 32], port[8], option[PATH_MAX + 16];
 
 	zabbix_host_name(l, host, sizeof(host));
 	snprintf(port, sizeof(port), "%u", l->port);
@@ -666,6 +682,12 @@ static void zabbix_host(FILE *out, const struct discover_listener *l)
 	/* The template has no --implicit-tls: such a listener is checked as plain TLS. */
 	yaml_pair(out, "        - ", "macro", "{$TLSCHECK.PROTOCOL}");
 	yaml_pair(out, "          ", "value", l->implicit_tls ? "tls" : l->protocol->name);
+	if (e->ca_path[0] == '\0')
+		return;
+	/* One word: the template passes the macro as one argument of its key. */
+	snprintf(option, sizeof(option), "--ca-file=%s", e->ca_path);
+	yaml_pair(out, "        - ", "macro", "{$TLSCHECK.OPTION}");
+	yaml_pair(out, "          ", "value", option);
 }
 
 static size_t write_zabbix(FILE *out, const struct discover_run *r,
@@ -687,7 +709,7 @@ static size_t write_zabbix(FILE *out, const struct discover_run *r,
 			not_emitted(out, l, "    ", e.why);
 			continue;
 		}
-		zabbix_host(out, l);
+		zabbix_host(out, l, &e);
 		written++;
 	}
 	if (written == 0)

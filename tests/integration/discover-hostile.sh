@@ -170,6 +170,14 @@ else
 	not_ok '--emit=nagios: a CA file path with a $ is not emitted, with why'
 	diag "$CHECK_OUT"
 fi
+run_check "$DISCOVER" -t 6 --emit=zabbix -C "$DOLLAR_CA" "127.0.0.1:$GOOD"
+if [ "$CHECK_RC" -eq 0 ] && ! printf '%s\n' "$CHECK_OUT" | grep -q -e '- host:' &&
+	printf '%s\n' "$CHECK_OUT" | grep -q "^    # not emitted: 127\\.0\\.0\\.1:$GOOD tls: a Zabbix item key cannot carry the CA file's path '.*ca\\\$host"; then
+	ok '--emit=zabbix: a CA file path with a $ is not emitted, with why'
+else
+	not_ok '--emit=zabbix: a CA file path with a $ is not emitted, with why'
+	diag "$CHECK_OUT"
+fi
 
 # --- Icinga 2 -------------------------------------------------------------------
 
@@ -224,7 +232,8 @@ assert len(hosts) == 1, "%d hosts" % len(hosts)
 i = hosts[0]["interfaces"][0]
 assert (i["ip"], i["dns"]) == ("127.0.0.1", "good.test"), i
 m = {x["macro"]: x["value"] for x in hosts[0]["macros"]}
-assert m == {"{$TLSCHECK.PORT}": "'"$GOOD"'", "{$TLSCHECK.PROTOCOL}": "tls"}, m
+assert m == {"{$TLSCHECK.PORT}": "'"$GOOD"'", "{$TLSCHECK.PROTOCOL}": "tls",
+             "{$TLSCHECK.OPTION}": "--ca-file='"$TEST_DIR"'/ca.pem"}, m
 ' 2>&1); then
 	ok 'yaml.safe_load: the Zabbix import parses, one host, good.test'
 else

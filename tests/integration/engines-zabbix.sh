@@ -217,15 +217,15 @@ printf '%s\n' "$CHECK_OUT" >"$ZS/discovered.yaml"
 DISCOVERED_TLS="tls.test tls $TLS_EXPIRING"
 DISCOVERED_SMTP="smtp.test smtp $SMTP_GOOD"
 if [ "$CHECK_RC" -eq 0 ] && grep -Fq "host: \"$DISCOVERED_TLS\"" "$ZS/discovered.yaml" &&
-	grep -Fq "host: \"$DISCOVERED_SMTP\"" "$ZS/discovered.yaml"; then
-	ok 'tlscheck-discover --emit=zabbix: a host for each of two listeners'
+	grep -Fq "host: \"$DISCOVERED_SMTP\"" "$ZS/discovered.yaml" &&
+	[ "$(grep -Fcx "          value: \"--ca-file=$CA_FILE\"" "$ZS/discovered.yaml")" -eq 2 ]; then
+	ok 'tlscheck-discover --emit=zabbix: a host for each of two listeners, with the CA file'
 else
-	not_ok 'tlscheck-discover --emit=zabbix: a host for each of two listeners'
+	not_ok 'tlscheck-discover --emit=zabbix: a host for each of two listeners, with the CA file'
 	diag_file "$ZS/discovered.yaml"
 	diag "$CHECK_ERR"
 fi
-host_args+=(--hosts "$ZS/discovered.yaml" --macro "{\$TLSCHECK.INTERVAL}=1s"
-	--macro "{\$TLSCHECK.OPTION}=$CA_OPTION")
+host_args+=(--hosts "$ZS/discovered.yaml" --macro "{\$TLSCHECK.INTERVAL}=1s")
 for h in "${zabbix_hosts[@]}"; do
 	read -r name dns port protocol option <<<"$h"
 	[ "$dns" != - ] || dns=

@@ -466,7 +466,8 @@ static void test_host_name(void **state)
 	free(text);
 }
 
-/* Zabbix: the hostile leaf commented out, values as YAML double-quoted scalars. */
+/* Zabbix: the hostile leaf and the CA file's path a key cannot carry commented
+ * out, values as YAML double-quoted scalars, the CA file as {$TLSCHECK.OPTION}. */
 static void test_zabbix(void **state)
 {
 	(void)state;
@@ -494,21 +495,54 @@ static void test_zabbix(void **state)
 	       "          value: \"25\"\n"
 	       "        - macro: \"{$TLSCHECK.PROTOCOL}\"\n"
 	       "          value: \"smtp\"\n"
-	       "    - host: \"db.test pgsql 5432\"\n"
-	       "      name: \"db.test pgsql 5432\"\n"
-	       "      templates:\n"
-	       "        - name: \"TLS certificate by tlscheck\"\n"
-	       "      groups:\n"
-	       "        - name: \"Discovered TLS listeners\"\n"
-	       "      interfaces:\n"
-	       "        - useip: \"NO\"\n"
-	       "          dns: \"db.test\"\n"
-	       "          interface_ref: if1\n"
-	       "      macros:\n"
-	       "        - macro: \"{$TLSCHECK.PORT}\"\n"
-	       "          value: \"5432\"\n"
-	       "        - macro: \"{$TLSCHECK.PROTOCOL}\"\n"
-	       "          value: \"pgsql\"\n");
+	       "        - macro: \"{$TLSCHECK.OPTION}\"\n"
+	       "          value: \"--ca-file=/nonexistent/ca.pem\"\n"
+	       "    # not emitted: db.test:5432 pgsql: a Zabbix item key cannot carry the CA "
+	       "file's "
+	       "path '/nonexistent/ca$USER3$.pem' (only letters, digits and ._-:/@=+%,)\n");
+}
+
+/* Zabbix, a listener reached by its name (no address to connect to): the
+ * interface connects by DNS name. */
+static void test_zabbix_by_name(void **state)
+{
+	struct discover_listener l;
+	struct discover_run r = {.listeners = &l, .count = 1};
+	const struct inventory_options o = {.format = INVENTORY_ZABBIX};
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	(void)state;
+	assert_non_null(out);
+	memset(&l, 0, sizeof(l));
+	tls_listener(&l, "db.test", 5432, &protocol_pgsql, "CN=db.test");
+	snprintf(l.check_name, sizeof(l.check_name), "db.test");
+	l.state = STATE_OK;
+	assert_int_equal(inventory_write(out, &r, &o), 1);
+	assert_int_equal(fclose(out), 0);
+	assert_string_equal(text, "zabbix_export:\n"
+	                          "  version: '6.0'\n"
+	                          "  groups:\n"
+	                          "    - uuid: \"8f37e98b2bdd47698fda91d261598bfb\"\n"
+	                          "      name: \"Discovered TLS listeners\"\n"
+	                          "  hosts:\n"
+	                          "    - host: \"db.test pgsql 5432\"\n"
+	                          "      name: \"db.test pgsql 5432\"\n"
+	                          "      templates:\n"
+	                          "        - name: \"TLS certificate by tlscheck\"\n"
+	                          "      groups:\n"
+	                          "        - name: \"Discovered TLS listeners\"\n"
+	                          "      interfaces:\n"
+	                          "        - useip: \"NO\"\n"
+	                          "          dns: \"db.test\"\n"
+	                          "          interface_ref: if1\n"
+	                          "      macros:\n"
+	                          "        - macro: \"{$TLSCHECK.PORT}\"\n"
+	                          "          value: \"5432\"\n"
+	                          "        - macro: \"{$TLSCHECK.PROTOCOL}\"\n"
+	                          "          value: \"pgsql\"\n");
+	free(text);
 }
 
 /* Zabbix discovery: the one listener whose values all need no quoting (the
@@ -572,6 +606,7 @@ int main(void)
 	        cmocka_unit_test(test_name_addresses),
 	        cmocka_unit_test(test_zabbix_lld),
 	        cmocka_unit_test(test_zabbix_lld_plugins),
+	        cmocka_unit_test(test_zabbix_by_name),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
