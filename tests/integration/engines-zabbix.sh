@@ -274,16 +274,19 @@ else
 fi
 
 # The schema and Zabbix's own data (its user, roles, configuration, stock
-# templates), then the template and the hosts through the API.
+# templates), then through the API the template of --output=days, the hosts
+# linked to it, and the template of now over it, as an upgrade: the hosts'
+# days items must stay the same items, with their history.
 if zabbix_psql -c 'CREATE DATABASE zabbix' >>"$ZS/import.log" 2>&1 &&
 	gzip -dc "$ZABBIX_SQL/schema.sql.gz" "$ZABBIX_SQL/images.sql.gz" "$ZABBIX_SQL/data.sql.gz" |
 	zabbix_psql zabbix >>"$ZS/import.log" 2>&1 &&
 	"$PYTHON" "$TLSCHECK_SRCDIR/tests/integration/zabbix-api.py" "$FRONTEND_URL" \
-		"$TLSCHECK_SRCDIR/contrib/zabbix/tlscheck_template.yaml" "${host_args[@]}" \
-		>>"$ZS/import.log" 2>&1; then
-	ok 'contrib/zabbix/tlscheck_template.yaml imported through the frontend API, linked to 13 hosts'
+		"$TLSCHECK_SRCDIR/contrib/zabbix/tlscheck_template.yaml" \
+		--upgrade-from "$TLSCHECK_SRCDIR/tests/integration/zabbix-template-days.yaml" \
+		"${host_args[@]}" >>"$ZS/import.log" 2>&1; then
+	ok 'the template imported through the frontend API over the --output=days one, 13 hosts linked, their days items kept'
 else
-	not_ok 'contrib/zabbix/tlscheck_template.yaml imported through the frontend API, linked to 13 hosts'
+	not_ok 'the template imported through the frontend API over the --output=days one, 13 hosts linked, their days items kept'
 	diag_file "$ZS/import.log"
 	finish
 fi

@@ -4,7 +4,8 @@ it into a Zabbix server's database through the Zabbix frontend's own API, as an
 operator's Import button and host form do: configuration.import for the
 template and for exports of hosts, host.create for hosts given by hand.
 
-    zabbix-api.py URL TEMPLATE.yaml [--host NAME --ip IP --dns NAME [--macro M=V]...]...
+    zabbix-api.py URL TEMPLATE.yaml [--upgrade-from OLD.yaml]
+                  [--host NAME --ip IP --dns NAME [--macro M=V]...]...
                   [--hosts EXPORT.yaml [--macro M=V]...]...
     zabbix-api.py URL --set HOST M=V
 
@@ -13,6 +14,11 @@ export of hosts linked to the template (what tlscheck-discover --emit=zabbix
 writes); a --macro after it is set on each of them. A --macro after --host
 belongs to that host. --set changes the value of HOST's macro M, as the host's
 form does.
+
+With --upgrade-from, OLD.yaml is imported first and the hosts are linked to it;
+then TEMPLATE.yaml is imported over it, as an upgrade does, and every item of
+the hosts whose template item has the same uuid in both must keep its id (and
+so its history).
 
 What the API refuses stops the script with its message; what landed is
 printed, one line per host.
@@ -60,9 +66,13 @@ IMPORT_RULES = {
 }
 
 
-def import_file(api, path):
+def read_export(path):
     with open(path, encoding="utf-8") as f:
-        source = f.read()
+        return f.read()
+
+
+def import_file(api, path):
+    source = read_export(path)
     api("configuration.import", {"format": "yaml", "source": source, "rules": IMPORT_RULES})
     return yaml.safe_load(source)["zabbix_export"]
 
@@ -108,14 +118,52 @@ def set_macro(api, host, assignment):
     api("usermacro.update", {"hostmacroid": found["hostmacroid"], "value": value})
 
 
+def item_ids(api, hostids, uuids):
+    """{(hostid, key): itemid} of the hosts' items that come from the template
+    items of UUIDS."""
+    ids = {}
+    for it in api("item.get", {"templated": True, "filter": {"uuid": uuids},
+                               "output": ["itemid"]}):
+        for h in api("item.get", {"hostids": hostids, "filter": {"templateid": it["itemid"]},
+                                  "output": ["itemid", "key_", "hostid"]}):
+            ids[(h["hostid"], h["key_"])] = h["itemid"]
+    return ids
+
+
+def kept_uuids(old, new):
+    """The uuids of the items in both exports (their text)."""
+    def uuids(source):
+        export = yaml.safe_load(source)["zabbix_export"]
+        return {i["uuid"] for t in export["templates"] for i in t.get("items", [])}
+    return sorted(uuids(old) & uuids(new))
+
+
+def upgrade(api, hosts, old_file, new_file):
+    """NEW_FILE imported over OLD_FILE, which HOSTS are linked to: their items
+    of the template items in both keep their ids."""
+    uuids = kept_uuids(read_export(old_file), read_export(new_file))
+    hostids = [host_id(api, name) for name in hosts]
+    before = item_ids(api, hostids, uuids)
+    import_file(api, new_file)
+    after = item_ids(api, hostids, uuids)
+    if not before or after != before:
+        sys.exit("zabbix-api.py: items not kept by the upgrade: before %s, after %s"
+                 % (before, after))
+    print("upgrade from %s: the %d items of %s kept" % (old_file, len(after), ", ".join(uuids)))
+
+
 def main():
     url, template_file = sys.argv[1], sys.argv[2]
     if template_file == "--set":
         set_macro(Api(url), sys.argv[3], sys.argv[4])
         return
-    by_hand, exports = parse_args(sys.argv[3:])
+    argv, upgrade_from = sys.argv[3:], None
+    if argv[:1] == ["--upgrade-from"]:
+        upgrade_from, argv = argv[1], argv[2:]
+    by_hand, exports = parse_args(argv)
     api = Api(url)
-    names = [t["template"] for t in import_file(api, template_file)["templates"]]
+    names = [t["template"] for t in
+             import_file(api, upgrade_from or template_file)["templates"]]
     templates = [{"templateid": one(api, "template.get", {"filter": {"host": n}},
                                     "template " + n)["templateid"]} for n in names]
     # The default data's own host would be polled too (a Zabbix agent that is
@@ -136,6 +184,8 @@ def main():
             for m in e["macros"]:
                 api("usermacro.create", dict(m, hostid=hostid))
             hosts.append(h["host"])
+    if upgrade_from:
+        upgrade(api, hosts, upgrade_from, template_file)
     for name in hosts:
         hostid = host_id(api, name)
         items = api("item.get", {"hostids": hostid, "countOutput": True})
