@@ -32,6 +32,7 @@ enum {
 	OPT_CLIENT_KEY_PASSWORD_FILE,
 	OPT_CLIENT_P12,
 	OPT_PERFDATA_THRESHOLDS,
+	OPT_ALPN,
 	/* Then the rules' options, by their index in --help order (rule_options). */
 	OPT_RULE_FIRST,
 	/* Then the protocols' own options, one value each, in the order collected. */
@@ -73,6 +74,7 @@ static const struct option shared_options[] = {
 };
 
 static const struct option shared_options_after_rules[] = {
+        {"alpn", required_argument, NULL, OPT_ALPN},
         {"timeout", required_argument, NULL, 't'},
         {"at", required_argument, NULL, OPT_AT},
         {"output", required_argument, NULL, OPT_OUTPUT},
@@ -277,7 +279,10 @@ static void print_connection_help(FILE *out, const struct tls_protocol *protocol
 	if (!protocol)
 		print_protocols(out);
 	fputs(" -4, -6                    use IPv4 / IPv6 addresses only\n"
-	      "     --implicit-tls        start TLS at connect, not with the protocol's upgrade\n",
+	      "     --implicit-tls        start TLS at connect, not with the protocol's upgrade\n"
+	      "     --alpn=PROTO[,PROTO]  ALPN protocols to offer, in order (h2 for gRPC, etcd,\n"
+	      "                           the Kubernetes API), at connect and after STARTTLS;\n"
+	      "                           replaces the protocol's own (up to 8)\n",
 	      out);
 	print_service_check_help(out, protocol);
 	if (protocol) {
@@ -721,6 +726,8 @@ static int take_option(int c, const struct cli_plugin *plugin, const struct opti
 		return add_ca_file(settings, optarg, f) < 0 ? -1 : 1;
 	case OPT_PERFDATA_THRESHOLDS:
 		return settings_set_perfdata_thresholds(settings, optarg, f) < 0 ? -1 : 1;
+	case OPT_ALPN:
+		return settings_set_alpn(&settings->probe, optarg, f) < 0 ? -1 : 1;
 	case 'h':
 	case 'V':
 		*help = c;

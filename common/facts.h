@@ -101,6 +101,13 @@ struct facts {
 	/* The run's own deadline (-t) had passed when after() gave up: its timeout
 	 * is then the run's, and takes the STATE of -t. */
 	bool after_hit_run_deadline;
+	/* The ALPN protocols the ClientHello offered, "h2, http/1.1"; NULL: none. */
+	const char *alpn_offered;
+	/* After a handshake that negotiated no ALPN protocol the server closed
+	 * the channel, with no fatal alert and nothing said, while the check
+	 * listened (for its verdict on a client certificate, as no after() step
+	 * ran): a service that wants ALPN (grpc-go), not a verdict on us. */
+	bool closed_without_alpn;
 
 	/* What the served leaf is held against (its file is judge->cert_file). */
 	const struct cert_info *expected_leaf; /* --cert-file's certificate; NULL: none */

@@ -20,6 +20,7 @@ enum fault_kind {
 	FAULT_REFUSED,   /* it answered in its own protocol and would not go on (an XMPP
 	                  * stream error such as host-unknown): CRITICAL */
 	FAULT_HANDSHAKE, /* the TLS handshake failed: CRITICAL */
+	FAULT_ALPN,      /* the server accepts none of the ALPN protocols offered: CRITICAL */
 };
 
 #define FAULT_TEXT_SIZE 256

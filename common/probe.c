@@ -20,6 +20,8 @@
 #define PROBE_NAME_SIZE 128
 /* An ALPN protocol name is at most 255 octets (RFC 7301). */
 #define PROBE_ALPN_SIZE 256
+/* GnuTLS offers at most 8 (MAX_ALPN_PROTOCOLS). */
+#define PROBE_MAX_ALPN 8
 
 struct tls_probe {
 	/* Open from the handshake until probe_close(): the TLS channel after it. */
@@ -30,6 +32,7 @@ struct tls_probe {
 	bool tls13;                 /* TLS 1.3 was negotiated */
 	int handshake_error_code;   /* GnuTLS's error when the handshake failed */
 	bool fatal_alert;           /* a fatal alert arrived after the handshake */
+	bool peer_closed;           /* the channel ended (close_notify, or a hang-up) */
 	bool sent_client_cert;      /* we answered the request with our certificate */
 	bool chain_unproven;        /* refused before the server proved it holds the key */
 	char alert_name[PROBE_NAME_SIZE];
@@ -122,6 +125,18 @@ static int keep_peer_chain(gnutls_session_t session)
 	return 0;
 }
 
+/* The protocols in the caller's order: GnuTLS copies them. */
+static int offer_alpn(gnutls_session_t session, const struct probe_options *o)
+{
+	gnutls_datum_t protos[PROBE_MAX_ALPN];
+	size_t n = o->alpn_count < PROBE_MAX_ALPN ? o->alpn_count : PROBE_MAX_ALPN;
+
+	for (size_t i = 0; i < n; i++)
+		protos[i] =
+		        (gnutls_datum_t){(unsigned char *)o->alpn[i], (unsigned)strlen(o->alpn[i])};
+	return gnutls_alpn_set_protocols(session, protos, (unsigned)n, 0);
+}
+
 static int configure(gnutls_session_t session, gnutls_certificate_credentials_t cred,
                      const struct probe_options *o)
 {
@@ -132,11 +147,8 @@ static int configure(gnutls_session_t session, gnutls_certificate_credentials_t 
 		ret = gnutls_credentials_set(session, GNUTLS_CRD_CERTIFICATE, cred);
 	if (ret >= 0 && o != NULL && o->sni != NULL)
 		ret = gnutls_server_name_set(session, GNUTLS_NAME_DNS, o->sni, strlen(o->sni));
-	if (ret >= 0 && o != NULL && o->alpn != NULL) {
-		gnutls_datum_t proto = {(unsigned char *)o->alpn, (unsigned)strlen(o->alpn)};
-
-		ret = gnutls_alpn_set_protocols(session, &proto, 1, 0);
-	}
+	if (ret >= 0 && o != NULL && o->alpn_count > 0)
+		ret = offer_alpn(session, o);
 	if (ret >= 0 && o != NULL && o->request_ocsp)
 		ret = gnutls_ocsp_status_request_enable_client(session, NULL, 0, NULL);
 	return ret;
@@ -228,8 +240,13 @@ static void describe_failure(gnutls_session_t session, int fd, int ret, struct f
 		ret = GNUTLS_E_PREMATURE_TERMINATION;
 	switch (ret) {
 	case GNUTLS_E_FATAL_ALERT_RECEIVED:
-		fault_set(f, FAULT_HANDSHAKE, "handshake failed: server sent alert '%s'",
-		          gnutls_alert_get_name(gnutls_alert_get(session)));
+		if (gnutls_alert_get(session) == GNUTLS_A_NO_APPLICATION_PROTOCOL)
+			fault_set(f, FAULT_ALPN,
+			          "the server accepts none of the ALPN protocols offered (it sent "
+			          "alert no_application_protocol)");
+		else
+			fault_set(f, FAULT_HANDSHAKE, "handshake failed: server sent alert '%s'",
+			          gnutls_alert_get_name(gnutls_alert_get(session)));
 		break;
 	case GNUTLS_E_UNEXPECTED_PACKET_LENGTH:
 	case GNUTLS_E_UNSUPPORTED_VERSION_PACKET:
@@ -500,6 +517,7 @@ static ssize_t tls_failure(struct tls_probe *p, ssize_t ret, const char *doing, 
 		          doing, what);
 	} else if (ret == GNUTLS_E_PREMATURE_TERMINATION || ret == GNUTLS_E_PULL_ERROR ||
 	           ret == GNUTLS_E_PUSH_ERROR) {
+		p->peer_closed = true;
 		fault_set(f, FAULT_PEER, "server closed the connection while we %s %s", doing,
 		          what);
 	} else {
@@ -522,6 +540,8 @@ static ssize_t tls_recv(void *io, int fd, void *buf, size_t len, short *events, 
 	(void)fd;
 	for (int i = 0; i < TLS_RETRIES; i++) {
 		ret = gnutls_record_recv(p->session, buf, len);
+		if (ret == 0)
+			p->peer_closed = true; /* close_notify */
 		if (ret >= 0)
 			return ret;
 		if (ret == GNUTLS_E_AGAIN)
@@ -598,6 +618,11 @@ void probe_service_answered(struct tls_probe *p)
 {
 	if (p->client_cert == PROBE_CLIENT_CERT_SENT_NOT_REJECTED)
 		note_client_cert(p, PROBE_CLIENT_CERT_SENT_ACCEPTED, NULL);
+}
+
+bool probe_closed_quietly(const struct tls_probe *p)
+{
+	return p->completed && p->peer_closed && !p->fatal_alert;
 }
 
 void probe_close(struct tls_probe *p)

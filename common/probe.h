@@ -27,8 +27,10 @@
 struct tls_probe; /* opaque */
 
 struct probe_options {
-	const char *sni;  /* ASCII host name for SNI; NULL sends none */
-	const char *alpn; /* protocol to offer with ALPN; NULL offers none */
+	const char *sni; /* ASCII host name for SNI; NULL sends none */
+	/* The protocols to offer with ALPN, in order; ALPN_COUNT 0 offers none. */
+	const char *const *alpn;
+	size_t alpn_count;
 	/* Ask for an OCSP staple (status_request) and keep what comes. When false
 	 * nothing is kept; GnuTLS before 3.8 asks all the same (it cannot be told
 	 * not to without losing other extensions). */
@@ -47,8 +49,9 @@ struct probe_options {
  * probe_handshake_error() says what failed, and the session is closed). Returns
  * -1 with *OUT NULL and F filled when no chain was seen: FAULT_HANDSHAKE with the
  * GnuTLS error or alert ("handshake failed: received alert 'handshake failure'"),
- * FAULT_PEER when the server closed or sent something that is not TLS,
- * FAULT_TIMEOUT, FAULT_INTERNAL. */
+ * FAULT_ALPN when the alert is no_application_protocol (none of the ALPN
+ * protocols offered is one the server speaks), FAULT_PEER when the server closed or sent something
+ * that is not TLS, FAULT_TIMEOUT, FAULT_INTERNAL. */
 int probe_handshake(int fd, const struct probe_options *o, const struct deadline *dl,
                     struct tls_probe **out, struct fault *f);
 
@@ -79,6 +82,11 @@ bool probe_refused_client_late(struct tls_probe *p);
 /* The service answered over the TLS channel (a protocol's after() step read
  * its reply): a server that had not rejected our certificate has accepted it. */
 void probe_service_answered(struct tls_probe *p);
+
+/* Did the server close the channel after a completed handshake without a
+ * fatal alert (close_notify or a bare hang-up), as far as reads over it went?
+ * A server that wants an ALPN protocol it was not offered does (grpc-go). */
+bool probe_closed_quietly(const struct tls_probe *p);
 
 /* Send close_notify (not waited for) and release the session. The facts stay.
  * Safe on NULL, and more than once. */

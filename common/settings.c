@@ -59,6 +59,66 @@ int settings_set_perfdata_thresholds(struct settings *s, const char *value, stru
 	return 0;
 }
 
+/* The N-th protocol of --alpn, LEN bytes at NAME, into OUT. Printable ASCII
+ * only: it is printed back in findings, and typed in engine configuration. */
+static int take_alpn_name(const char *name, size_t len, size_t n, char *out, struct fault *f)
+{
+	if (len == 0) {
+		fault_set(f, FAULT_USAGE, "--alpn: protocol %zu is empty (PROTO[,PROTO...])", n);
+		return -1;
+	}
+	if (len >= SETTINGS_ALPN_SIZE) {
+		fault_set(f, FAULT_USAGE, "--alpn: protocol %zu is %zu bytes long, at most %d", n,
+		          len, SETTINGS_ALPN_SIZE - 1);
+		return -1;
+	}
+	for (size_t i = 0; i < len; i++) {
+		if (name[i] < ' ' || name[i] > '~') {
+			fault_set(f, FAULT_USAGE, "--alpn: protocol %zu is not printable ASCII", n);
+			return -1;
+		}
+	}
+	memcpy(out, name, len);
+	out[len] = '\0';
+	return 0;
+}
+
+int settings_set_alpn(struct settings_probe *s, const char *list, struct fault *f)
+{
+	struct settings_alpn alpn = {.count = 0};
+	const char *at = list;
+
+	for (;;) {
+		size_t len = strcspn(at, ",");
+
+		if (alpn.count == SETTINGS_MAX_ALPN) {
+			fault_set(f, FAULT_USAGE, "--alpn takes at most %d protocols",
+			          SETTINGS_MAX_ALPN);
+			return -1;
+		}
+		if (take_alpn_name(at, len, alpn.count + 1, alpn.names[alpn.count], f) < 0)
+			return -1;
+		alpn.count++;
+		if (at[len] == '\0')
+			break;
+		at += len + 1;
+	}
+	s->alpn = alpn;
+	return 0;
+}
+
+size_t settings_alpn_offered(const struct settings_probe *s, bool tls_on_connect,
+                             const char **names)
+{
+	if (s->alpn.count == 0) {
+		names[0] = s->profile.alpn;
+		return tls_on_connect && s->profile.alpn != NULL ? 1 : 0;
+	}
+	for (size_t i = 0; i < s->alpn.count; i++)
+		names[i] = s->alpn.names[i];
+	return s->alpn.count;
+}
+
 bool settings_requests_staple(const struct settings *s)
 {
 	return s->judge.ocsp != OCSP_MODE_IGNORE;

@@ -33,11 +33,20 @@
  * (DESIGN: at most 64 probes per run). */
 #define SETTINGS_MAX_ADDRESSES 64
 #define SETTINGS_MAX_NAMES     64
+/* --alpn: the protocols one run may offer, each at most 255 bytes (RFC 7301). */
+#define SETTINGS_MAX_ALPN  8
+#define SETTINGS_ALPN_SIZE 256
 
 /* A name to send and verify, converted. */
 struct settings_name {
 	char ascii[HOSTNAME_MAX]; /* A-labels, lowercase */
 	const char *display;      /* as given */
+};
+
+/* The ALPN protocols --alpn offers, in the order given (the server picks). */
+struct settings_alpn {
+	char names[SETTINGS_MAX_ALPN][SETTINGS_ALPN_SIZE];
+	size_t count; /* 0: --alpn not given */
 };
 
 /* What to probe: the protocol, where, and the names sent and verified there. */
@@ -51,6 +60,10 @@ struct settings_probe {
 	/* --no-service-check (or its protocol's alias): the protocol's after()
 	 * request is not sent */
 	bool skip_service_check;
+	/* --alpn: offered in every ClientHello, at connect or after the
+	 * protocol's upgrade, in place of the profile's own (which is offered
+	 * only when TLS starts at connect) */
+	struct settings_alpn alpn;
 
 	const char *host;              /* as given */
 	char host_ascii[HOSTNAME_MAX]; /* A-labels, lowercase */
@@ -132,6 +145,17 @@ int settings_set_host(struct settings *s, const char *host, struct fault *f);
 /* --perfdata-thresholds=VALUE: "range" (the default, "14:") or "plain" ("14").
  * Returns 0, or -1 with FAULT_USAGE naming what it takes. */
 int settings_set_perfdata_thresholds(struct settings *s, const char *value, struct fault *f);
+
+/* --alpn=LIST: "h2" or "h2,http/1.1", 1 to SETTINGS_MAX_ALPN protocols, each
+ * 1 to 255 bytes of printable ASCII other than ','. Replaces what S offered
+ * before. Returns 0, or -1 with FAULT_USAGE saying what is wrong. */
+int settings_set_alpn(struct settings_probe *s, const char *list, struct fault *f);
+
+/* The ALPN protocols the ClientHello offers, into NAMES (SETTINGS_MAX_ALPN
+ * pointers into S): --alpn's, else the profile's own when TLS starts at
+ * connect (TLS_ON_CONNECT), else none. Returns how many. */
+size_t settings_alpn_offered(const struct settings_probe *s, bool tls_on_connect,
+                             const char **names);
 
 /* Is an OCSP staple asked for (and kept)? Not when it is not judged. */
 bool settings_requests_staple(const struct settings *s);

@@ -127,17 +127,32 @@ static int upgrade(struct target *t, const struct settings *settings, const stru
 	return 0;
 }
 
+/* "h2, http/1.1": the N protocols of NAMES into T, for the findings. */
+static void keep_alpn_offered(struct target *t, const char *const *names, size_t n)
+{
+	size_t used = 0;
+
+	t->alpn_offered[0] = '\0';
+	for (size_t i = 0; i < n && used < sizeof(t->alpn_offered); i++)
+		used += (size_t)snprintf(t->alpn_offered + used, sizeof(t->alpn_offered) - used,
+		                         "%s%s", i > 0 ? ", " : "", names[i]);
+}
+
 static int handshake(struct target *t, const struct settings *settings,
                      const struct client_credentials *credentials, const struct deadline *dl,
                      struct fault *f)
 {
+	const char *alpn[SETTINGS_MAX_ALPN];
 	struct probe_options options = {
 	        .sni = t->name->sni,
-	        .alpn = tls_on_connect(settings) ? settings->probe.profile.alpn : NULL,
+	        .alpn = alpn,
+	        .alpn_count =
+	                settings_alpn_offered(&settings->probe, tls_on_connect(settings), alpn),
 	        .request_ocsp = settings_requests_staple(settings),
 	        .credentials = credentials,
 	};
 
+	keep_alpn_offered(t, alpn, options.alpn_count);
 	if (probe_handshake(t->fd, &options, dl, &t->probe, f) < 0)
 		return -1;
 	if (probe_chain_length(t->probe) == 0) {
@@ -201,18 +216,23 @@ static bool refused(const struct tls_probe *p)
  * accepted, and a refusal arrives in its place. Waiting for the verdict first
  * would cost every accepted check of a service that waits for the client (Kafka,
  * Redis, MQTT) the whole grace. Only a step that heard nothing back (none, or
- * turned off) leaves the grace as the one way to learn the verdict. */
+ * turned off) leaves the grace as the one way to learn the verdict.
+ *
+ * A server that hangs up in that grace, having negotiated no ALPN protocol
+ * and said nothing, gave no verdict: it wants a protocol it was not offered
+ * (grpc-go). That is a fact of its own, never read as a verdict. */
 static void after_handshake(struct target *t, const struct settings *settings,
                             const struct deadline *dl)
 {
 	struct fault f;
 	size_t heard;
-	bool answered = false;
+	bool answered = false, asked = false;
 
 	if (probe_attach(t->probe, &t->conn, &f) == 0) {
 		heard = t->conn.received;
 		/* A server that refused us has closed the channel: nothing to ask it. */
 		if (after_wanted(settings) && !refused(t->probe)) {
+			asked = true;
 			run_after(t, settings, dl);
 			answered = t->conn.received > heard;
 			t->service_answered = t->after_failure.kind == FAULT_NONE && answered;
@@ -234,6 +254,9 @@ static void after_handshake(struct target *t, const struct settings *settings,
 		 * client certificate, not a failure of the service. */
 		if (t->after_failure.kind != FAULT_NONE && probe_refused_client_late(t->probe))
 			fault_clear(&t->after_failure);
+		t->closed_without_alpn = !asked && t->conn.received == heard &&
+		                         probe_closed_quietly(t->probe) &&
+		                         probe_alpn(t->probe) == NULL;
 	}
 	probe_close(t->probe);
 }
@@ -435,6 +458,8 @@ static void gather_facts(struct target *t, const struct settings *settings)
 	if (t->after_failure.kind != FAULT_NONE)
 		facts->after_failure = &t->after_failure;
 	facts->after_hit_run_deadline = t->after_hit_run_deadline;
+	facts->alpn_offered = t->alpn_offered[0] != '\0' ? t->alpn_offered : NULL;
+	facts->closed_without_alpn = t->closed_without_alpn;
 	if (t->probe == NULL)
 		return;
 	facts->tls = (struct facts_tls){

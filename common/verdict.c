@@ -139,6 +139,7 @@ static const char rule_pin[] = "pin";
 static const char rule_anchor[] = "anchor";
 static const char rule_chain[] = "chain";
 static const char rule_tls_version[] = "tls-version";
+static const char rule_alpn[] = "alpn";
 
 static bool has_chain(const struct facts *facts)
 {
@@ -169,9 +170,16 @@ static void add_fault(struct verdict *v, const char *rule, const struct fault *f
 	verdict_add(v, rule, state, "%s", f->text);
 }
 
+/* Refused over ALPN: the alpn rule's, which names what was offered. */
+static bool alpn_refused(const struct facts *facts)
+{
+	return probe_failed(facts) && facts->probe_failure->kind == FAULT_ALPN;
+}
+
 static void judge_probe(struct verdict *v, const struct facts *facts)
 {
-	add_fault(v, rule_probe, facts->probe_failure, facts->judge->timeout_state);
+	if (!alpn_refused(facts))
+		add_fault(v, rule_probe, facts->probe_failure, facts->judge->timeout_state);
 }
 
 static void describe_element(const struct cert_info *c, char *out, size_t size)
@@ -640,7 +648,8 @@ static void judge_sent_client_cert(struct verdict *v, const struct facts_client 
  * a note, so that the operator knows the server wanted more than it got. */
 static void judge_client_cert(struct verdict *v, const struct facts *facts)
 {
-	if (probe_failed(facts))
+	/* A hang-up over ALPN is no verdict on the certificate (the alpn rule). */
+	if (probe_failed(facts) || facts->closed_without_alpn)
 		return;
 	if (facts->client.cert != NULL && facts->client.verdict != FACTS_CLIENT_NOT_SENT)
 		judge_sent_client_cert(v, &facts->client);
@@ -981,6 +990,29 @@ static void judge_tls_version(struct verdict *v, const struct facts *facts)
 	            facts->tls.version, facts->judge->min_tls - 10);
 }
 
+/* ALPN is what the service behind TLS is chosen by. A server that accepts
+ * none of the protocols offered refuses before it shows its chain: CRITICAL,
+ * like any probe that ends there. One that completes the handshake without
+ * any and then hangs up has shown its chain, which is judged as usual, but
+ * will serve nothing to this client: WARNING, as when a service does not
+ * answer like itself (the service rule). */
+static void judge_alpn(struct verdict *v, const struct facts *facts)
+{
+	if (alpn_refused(facts))
+		verdict_add(v, rule_alpn, STATE_CRITICAL,
+		            "the server accepts none of the ALPN protocols offered: %s",
+		            facts->alpn_offered != NULL ? facts->alpn_offered : "(none)");
+	else if (facts->closed_without_alpn && !probe_failed(facts) && facts->alpn_offered == NULL)
+		verdict_add(v, rule_alpn, STATE_WARNING,
+		            "server closed the connection right after the handshake, no ALPN "
+		            "negotiated: try --alpn=h2");
+	else if (facts->closed_without_alpn && !probe_failed(facts))
+		verdict_add(v, rule_alpn, STATE_WARNING,
+		            "server closed the connection right after the handshake, no ALPN "
+		            "negotiated (offered: %s)",
+		            facts->alpn_offered);
+}
+
 /* Run in this order: the OK facts keep it in the status line. */
 static const struct verdict_rule {
 	const char *id;
@@ -1005,6 +1037,7 @@ static const struct verdict_rule {
         {rule_anchor, judge_anchor},
         {rule_chain, judge_chain},
         {rule_tls_version, judge_tls_version},
+        {rule_alpn, judge_alpn},
 };
 
 /* The rules' options, in --help order. */

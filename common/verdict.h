@@ -58,6 +58,12 @@
  *                order (a copy is not a break of the order), or sends more
  *                certificates than are judged (CERT_MAX_CHAIN): WARNING.
  *   tls-version  the negotiated version is below --min-tls: CRITICAL.
+ *   alpn         the server accepts none of the ALPN protocols offered (alert
+ *                no_application_protocol, before any chain): CRITICAL, naming
+ *                them, in place of the probe rule's finding; or it closed the
+ *                connection right after a handshake that negotiated none, with
+ *                no alert and nothing said (grpc-go): WARNING, in place of the
+ *                client-cert rule's reading of that silence.
  *
  * A new rule is one function in verdict.c and one row of its table. A rule
  * that takes an option declares it there too, in the table of options: its

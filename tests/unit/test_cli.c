@@ -463,6 +463,69 @@ static void test_no_service_check(void **state)
 	                   "no-service-check");
 }
 
+/* --alpn replaces the protocol's own, at connect and after STARTTLS alike. */
+static void test_alpn(void **state)
+{
+	static const struct cli_plugin pgsql = {.name = "check_tls_pgsql", .protocol = "pgsql"};
+	struct settings settings;
+	struct fault f;
+	const char *names[SETTINGS_MAX_ALPN];
+	char long_name[300], nine[64];
+	(void)state;
+
+	assert_int_equal(PARSE(&generic, "-H", "x.example"), CLI_RUN);
+	assert_int_equal(settings.probe.alpn.count, 0);
+	assert_int_equal(settings_alpn_offered(&settings.probe, true, names), 0);
+	/* The protocol's own, at connect only. */
+	assert_int_equal(PARSE(&pgsql, "-H", "x.example", "--direct"), CLI_RUN);
+	assert_int_equal(settings_alpn_offered(&settings.probe, true, names), 1);
+	assert_string_equal(names[0], "postgresql");
+	assert_int_equal(PARSE(&pgsql, "-H", "x.example"), CLI_RUN);
+	assert_int_equal(settings_alpn_offered(&settings.probe, false, names), 0);
+
+	assert_int_equal(PARSE(&generic, "-H", "x.example", "--alpn=h2,http/1.1"), CLI_RUN);
+	assert_int_equal(settings_alpn_offered(&settings.probe, true, names), 2);
+	assert_string_equal(names[0], "h2");
+	assert_string_equal(names[1], "http/1.1");
+	/* Replaces the protocol's own, and is offered after STARTTLS too. */
+	assert_int_equal(PARSE(&pgsql, "-H", "x.example", "--direct", "--alpn", "h2"), CLI_RUN);
+	assert_int_equal(settings_alpn_offered(&settings.probe, true, names), 1);
+	assert_string_equal(names[0], "h2");
+	assert_int_equal(PARSE(&smtp, "-H", "x.example", "--alpn=smtp"), CLI_RUN);
+	assert_int_equal(settings_alpn_offered(&settings.probe, false, names), 1);
+	assert_string_equal(names[0], "smtp");
+	/* The last one given counts. */
+	assert_int_equal(PARSE(&generic, "-H", "x.example", "--alpn=a,b", "--alpn=c"), CLI_RUN);
+	assert_int_equal(settings_alpn_offered(&settings.probe, true, names), 1);
+	assert_string_equal(names[0], "c");
+	assert_int_equal(PARSE(&generic, "-H", "x.example", "--alpn=1,2,3,4,5,6,7,8"), CLI_RUN);
+	assert_int_equal(settings.probe.alpn.count, 8);
+	memset(long_name, 'a', 255);
+	long_name[255] = '\0';
+	assert_int_equal(PARSE(&generic, "-H", "x.example", "--alpn", long_name), CLI_RUN);
+	assert_int_equal(strlen(settings.probe.alpn.names[0]), 255);
+
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "--alpn"), &f,
+	                   "option '--alpn' needs a value");
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "--alpn="), &f,
+	                   "--alpn: protocol 1 is empty");
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "--alpn=h2,,x"), &f,
+	                   "--alpn: protocol 2 is empty");
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "--alpn=h2,"), &f,
+	                   "--alpn: protocol 2 is empty");
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "--alpn=h2,\x1b[0m"), &f,
+	                   "--alpn: protocol 2 is not printable ASCII");
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "--alpn=h\xc3\xa9"), &f,
+	                   "--alpn: protocol 1 is not printable ASCII");
+	long_name[255] = 'a';
+	long_name[256] = '\0';
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "--alpn", long_name), &f,
+	                   "--alpn: protocol 1 is 256 bytes long, at most 255");
+	snprintf(nine, sizeof(nine), "1,2,3,4,5,6,7,8,9");
+	expect_usage_error(PARSE(&generic, "-H", "x.example", "--alpn", nine), &f,
+	                   "--alpn takes at most 8 protocols");
+}
+
 static void test_every_protocol_option_parses(void **state)
 {
 	struct settings settings;
@@ -505,6 +568,7 @@ int main(void)
 	        cmocka_unit_test(test_every_protocol_option_parses),
 	        cmocka_unit_test(test_no_service_check),
 	        cmocka_unit_test(test_mx_messages),
+	        cmocka_unit_test(test_alpn),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

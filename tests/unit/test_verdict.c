@@ -1352,6 +1352,61 @@ static void test_client_verdicts(void **state)
 	assert_false(v.client_expiry.valid);
 }
 
+/* The ALPN refusal names what was offered, in place of the probe rule; the
+ * hang-up after a handshake without ALPN is a WARNING of its own, never a
+ * verdict on the client certificate. */
+static void test_alpn(void **state)
+{
+	struct client_case k;
+	struct facts *facts = &k.facts;
+	struct settings_judge judging = {.now = NOW, .timeout_state = STATE_WARNING};
+	struct facts refused = {.judge = &judging, .alpn_offered = "h2, http/1.1"};
+	struct fault f;
+	struct verdict v;
+
+	(void)state;
+	fault_set(&f, FAULT_ALPN, "the server accepts none of the ALPN protocols offered");
+	refused.probe_failure = &f;
+	judge_facts(&v, &refused);
+	assert_single(&v, STATE_CRITICAL,
+	              "the server accepts none of the ALPN protocols offered: h2, http/1.1");
+	assert_string_equal(v.items[0].rule, "alpn");
+	/* Any other failure stays the probe rule's. */
+	fault_set(&f, FAULT_HANDSHAKE, "handshake failed");
+	judge_facts(&v, &refused);
+	assert_single(&v, STATE_CRITICAL, "handshake failed");
+	assert_string_equal(v.items[0].rule, "probe");
+
+	client_case(&k, 200 * DAY);
+	facts->client.verdict = FACTS_CLIENT_NOT_REJECTED;
+	facts->closed_without_alpn = true;
+	judge_facts(&v, facts);
+	assert_rule(&v, "alpn", STATE_WARNING,
+	            "server closed the connection right after the handshake, no ALPN "
+	            "negotiated: try --alpn=h2");
+	assert_null(find_rule(&v, "client-cert"));
+	assert_int_equal(verdict_worst(&v), STATE_WARNING);
+	/* The chain is judged all the same. */
+	assert_non_null(find_rule(&v, "expiry"));
+	facts->alpn_offered = "http/1.1";
+	judge_facts(&v, facts);
+	assert_rule(&v, "alpn", STATE_WARNING,
+	            "server closed the connection right after the handshake, no ALPN "
+	            "negotiated (offered: http/1.1)");
+	/* None given: no note that reads the silence either. */
+	facts->client.cert = NULL;
+	facts->client.verdict = FACTS_CLIENT_NOT_SENT;
+	facts->client_cert_note = "server asks for a client certificate (none given)";
+	judge_facts(&v, facts);
+	assert_null(find_rule(&v, "client-cert"));
+	assert_non_null(find_rule(&v, "alpn"));
+	/* Without the hang-up, nothing. */
+	facts->closed_without_alpn = false;
+	judge_facts(&v, facts);
+	assert_null(find_rule(&v, "alpn"));
+	assert_non_null(find_rule(&v, "client-cert"));
+}
+
 /* A chain sent by a server that never proved it holds the key: a WARNING of
  * its own, the chain judged all the same, nothing on a proven one or after a
  * failed probe. */
@@ -1504,6 +1559,7 @@ int main(void)
 	        cmocka_unit_test(test_key_proof),
 	        cmocka_unit_test(test_client_expiry),
 	        cmocka_unit_test(test_client_usage_and_key),
+	        cmocka_unit_test(test_alpn),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
