@@ -67,6 +67,12 @@ Modes:
   smtp-tls12-rsa-impostor
                  a plausible ESMTP dialogue whose STARTTLS leads to the
                  impostor
+  tls13-close-without-alpn
+                 TLS 1.3 at connect (--cert, --key) choosing "h2" when offered,
+                 asking for a client certificate (verified against --client-ca
+                 when one comes); after a handshake in which no ALPN protocol
+                 was negotiated it sends close_notify and hangs up, saying
+                 nothing, as grpc-go servers do from 1.67
 """
 
 import argparse
@@ -104,8 +110,10 @@ PEM_CERT = re.compile(rb"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----
 class Peer:
     """One client connection, bounded by the process deadline."""
 
-    def __init__(self, conn, deadline, seed, upstream=None, cert=None, key=None):
+    def __init__(self, conn, deadline, seed, upstream=None, cert=None, key=None,
+                 client_ca=None):
         self.conn = conn
+        self.client_ca = client_ca
         self.upstream = upstream
         self.cert = cert
         self.key = key
@@ -524,6 +532,22 @@ def mode_tls13_late_alert(p):
     relay(p, hold_back_after_client_finished)
 
 
+def mode_tls13_close_without_alpn(p):
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.minimum_version = ssl.TLSVersion.TLSv1_3
+    context.load_cert_chain(p.cert, p.key)
+    context.set_alpn_protocols(["h2"])
+    context.verify_mode = ssl.CERT_OPTIONAL
+    if p.client_ca:
+        context.load_verify_locations(p.client_ca)
+    p.conn.settimeout(p.remaining())
+    p.conn = context.wrap_socket(p.conn, server_side=True)
+    if p.conn.selected_alpn_protocol() is not None:
+        p.drain()
+        return
+    p.conn.unwrap()  # close_notify, then the hang-up in serve()
+
+
 MODES = {
     "silent": mode_silent,
     "slow-banner": mode_slow_banner,
@@ -556,6 +580,7 @@ MODES = {
     "tls12-rsa-impostor": rsa_impostor(),
     "tls12-rsa-impostor-close": rsa_impostor(then_alert=False),
     "tls12-rsa-impostor-no-request": rsa_impostor(request=False),
+    "tls13-close-without-alpn": mode_tls13_close_without_alpn,
     "smtp-tls12-rsa-impostor": lambda p: smtp_dialogue(p, b"STARTTLS", b"220 go ahead\r\n",
                                                        rsa_impostor()),
 }
@@ -563,7 +588,8 @@ MODES = {
 
 def serve(conn, mode, deadline, args):
     try:
-        MODES[mode](Peer(conn, deadline, args.seed, args.upstream, args.cert, args.key))
+        MODES[mode](Peer(conn, deadline, args.seed, args.upstream, args.cert, args.key,
+                         args.client_ca))
     except (OSError, ssl.SSLError):
         pass  # the client going away is part of the game
     finally:
@@ -580,6 +606,7 @@ def main():
     parser.add_argument("--upstream", type=int, help="the TLS server's port, for the relays")
     parser.add_argument("--cert", help="certificate chain (PEM) of the TLS modes")
     parser.add_argument("--key", help="private key (PEM) of the TLS modes")
+    parser.add_argument("--client-ca", help="CA (PEM) that client certificates are verified by")
     args = parser.parse_args()
     deadline = time.monotonic() + max(0.0, min(args.lifetime, MAX_LIFETIME))
 

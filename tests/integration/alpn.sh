@@ -1,0 +1,113 @@
+#!/bin/bash
+# alpn.sh — --alpn against gnutls-serv --alpn=h2 (which chooses h2, and with
+# --alpn-fatal refuses any other offer with the alert no_application_protocol)
+# and against a TLS 1.3 peer that hangs up after a handshake without ALPN, as
+# grpc-go servers do (tests/hostile/peer.py tls13-close-without-alpn): what was
+# negotiated in -vv and JSON, and the alpn rule's two findings.
+
+# shellcheck source=tests/integration/lib.sh
+. "$(dirname "$0")/lib.sh" || exit 99
+
+require_server 'python3 (/usr/bin/python3)' test -x "$PYTHON"
+require_server gnutls-serv command -v gnutls-serv
+require_server 'certtool (gnutls-bin)' command -v certtool
+require_plugin "$CHECK_TLS"
+[ -r "$HOSTILE_PEER" ] || bail_out "$HOSTILE_PEER not found"
+lib_init
+
+# Every not_after is an hour short of a whole day, so the days left never round
+# across a boundary while the test runs.
+setup_certs() {
+	make_ca ca &&
+		make_leaf ok ca localhost localhost '-1 day' '+200 days -1 hour' &&
+		make_client mon ca monitor '-1 day' '+300 days -1 hour'
+}
+setup_certs || bail_out 'cannot make the certificates'
+
+declare -A PORT
+start_gnutls_serv "$TEST_DIR/ok.pem" "$TEST_DIR/ok.key" --alpn=h2 --alpn-fatal ||
+	bail_out 'gnutls-serv --alpn=h2 did not start'
+PORT[h2]=$SERVER_PORT
+start_peer tls13-close-without-alpn --cert "$TEST_DIR/ok.pem" --key "$TEST_DIR/ok.key" \
+	--client-ca "$TEST_DIR/ca.pem" || bail_out 'peer.py tls13-close-without-alpn did not start'
+PORT[close]=$SERVER_PORT
+
+# on SERVER ARGS...: check_tls against SERVER, trusting its CA.
+on() {
+	local server=$1
+	shift
+	CMD=("$CHECK_TLS" -H localhost -p "${PORT[$server]}" -C "$TEST_DIR/ca.pem" "$@")
+}
+
+alpn() {
+	expect_check --command=on "$@"
+}
+
+OK_LINE='^TLS OK - localhost:[0-9]+ tls: certificate .CN=localhost. expires in 199d'
+CLOSED='server closed the connection right after the handshake, no ALPN negotiated'
+
+# --- the protocol the server chose ---------------------------------------------
+
+alpn '--alpn=h2, the server chooses h2: OK, -vv names it' 0 "$OK_LINE" \
+	'*^TLS: TLSv1\.[23], .*, ALPN h2$' \
+	-- h2 --alpn=h2 -vv
+
+alpn '--alpn=http/1.1,h2: the server chooses the one it speaks' 0 "$OK_LINE" \
+	'*^TLS: .*, ALPN h2$' \
+	-- h2 --alpn=http/1.1,h2 -vv
+
+on h2 --alpn=http/1.1,h2 --output=json
+run_check "${CMD[@]}"
+json_check '--alpn=http/1.1,h2, JSON: tls.alpn is "h2"' '
+need(d["state"] == "OK", "state %r" % d["state"])
+need(d["tls"]["alpn"] == "h2", "tls.alpn %r" % d["tls"]["alpn"])'
+
+alpn 'no --alpn: none offered, none negotiated' 0 "$OK_LINE" \
+	'~ALPN' \
+	-- h2 -vv
+
+# --- a server that accepts none of them ----------------------------------------
+
+alpn '--alpn=foo against a server of h2 only: CRITICAL, naming what was offered' 2 \
+	'^TLS CRITICAL - localhost:[0-9]+ tls: the server accepts none of the ALPN protocols offered: foo \|' \
+	"$PERF_TAIL" '@lines=1' \
+	-- h2 --alpn=foo
+
+alpn '--alpn=foo,http/1.1, -v: the finding is of rule alpn, not probe' 2 \
+	'the server accepts none of the ALPN protocols offered: foo, http/1.1' \
+	'*^CRITICAL alpn: the server accepts none of the ALPN protocols offered: foo, http/1.1$' \
+	'~^CRITICAL probe:' \
+	-- h2 --alpn=foo,http/1.1 -v
+
+on h2 --alpn=foo --output=json
+run_check "${CMD[@]}"
+json_check '--alpn=foo, JSON: one finding, rule alpn' '
+need(d["state"] == "CRITICAL", "state %r" % d["state"])
+rules = [f["rule"] for f in d["findings"]]
+need(rules == ["alpn"], "rules %r" % rules)'
+
+# --- a server that hangs up after a handshake without ALPN ------------------------
+
+alpn 'no --alpn, the server hangs up: WARNING, the hint, the chain judged' 1 \
+	"^TLS WARNING - localhost:[0-9]+ tls: $CLOSED: try --alpn=h2, certificate .CN=localhost. expires in 199d" \
+	'*^WARNING alpn: ' '*^OK trust: ' '~client-cert' \
+	-- close -v
+
+alpn 'with our client certificate, the hang-up is no verdict on it' 1 \
+	"^TLS WARNING - .*$CLOSED: try --alpn=h2" \
+	'~client-cert' '~reject' '~accepted' \
+	-- close --client-cert "$TEST_DIR/mon.pem" --client-key "$TEST_DIR/mon.key" -v
+
+alpn '--alpn=http/1.1, the server hangs up: WARNING, naming what was offered' 1 \
+	"^TLS WARNING - .*$CLOSED \\(offered: http/1.1\\)" \
+	-- close --alpn=http/1.1
+
+alpn '--alpn=h2, the server chooses h2 and stays: OK' 0 "$OK_LINE" \
+	'*^TLS: TLSv1\.3, .*, ALPN h2$' '~alpn' \
+	-- close --alpn=h2 -vv
+
+alpn '--alpn=h2 with our client certificate: OK, not rejected' 0 "$OK_LINE" \
+	'*^OK client-cert: server did not reject our client certificate' '~^WARNING' \
+	-- close --alpn=h2 --client-cert "$TEST_DIR/mon.pem" --client-key "$TEST_DIR/mon.key" -v
+
+finish
