@@ -406,12 +406,17 @@ start_openssl_server() {
 	start_on_free_port 'openssl s_server' launch_openssl_server "$@"
 }
 
+# Its standard input is a FIFO it holds open itself: at the end of its input
+# s_server closes every connection right after the handshake, and a server
+# that hangs up then, saying nothing, reads as one that wants ALPN (grpc-go).
 launch_openssl_server() {
-	local port=$1 cert=$2 key=$3
+	local port=$1 cert=$2 key=$3 input
 	shift 3
 	new_server_log openssl
+	input=${SERVER_LOG%.log}.in
+	mkfifo "$input" || return 1
 	openssl s_server -quiet -cert "$cert" -key "$key" -accept "127.0.0.1:$port" "$@" \
-		</dev/null >"$SERVER_LOG" 2>&1 &
+		<>"$input" >"$SERVER_LOG" 2>&1 &
 }
 
 # start_smtpd MODE [CERTFILE KEYFILE] [EXTRA AIOSMTPD ARGS...]: aiosmtpd on 127.0.0.1.
