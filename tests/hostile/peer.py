@@ -73,6 +73,8 @@ Modes:
                  when one comes); after a handshake in which no ALPN protocol
                  was negotiated it sends close_notify and hangs up, saying
                  nothing, as grpc-go servers do from 1.67
+  tls13-hang-up-without-alpn
+                 the same, hanging up without close_notify
 """
 
 import argparse
@@ -532,7 +534,13 @@ def mode_tls13_late_alert(p):
     relay(p, hold_back_after_client_finished)
 
 
-def mode_tls13_close_without_alpn(p):
+def close_without_alpn(notify=True):
+    """TLS 1.3 choosing h2; after a handshake without ALPN, close_notify (or,
+    without NOTIFY, a bare hang-up) and nothing said."""
+    return lambda p: tls13_close_without_alpn(p, notify)
+
+
+def tls13_close_without_alpn(p, notify):
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.minimum_version = ssl.TLSVersion.TLSv1_3
     context.load_cert_chain(p.cert, p.key)
@@ -545,7 +553,8 @@ def mode_tls13_close_without_alpn(p):
     if p.conn.selected_alpn_protocol() is not None:
         p.drain()
         return
-    p.conn.unwrap()  # close_notify, then the hang-up in serve()
+    if notify:
+        p.conn.unwrap()  # close_notify, then the hang-up in serve()
 
 
 MODES = {
@@ -580,7 +589,8 @@ MODES = {
     "tls12-rsa-impostor": rsa_impostor(),
     "tls12-rsa-impostor-close": rsa_impostor(then_alert=False),
     "tls12-rsa-impostor-no-request": rsa_impostor(request=False),
-    "tls13-close-without-alpn": mode_tls13_close_without_alpn,
+    "tls13-close-without-alpn": close_without_alpn(),
+    "tls13-hang-up-without-alpn": close_without_alpn(notify=False),
     "smtp-tls12-rsa-impostor": lambda p: smtp_dialogue(p, b"STARTTLS", b"220 go ahead\r\n",
                                                        rsa_impostor()),
 }

@@ -2,7 +2,8 @@
 # alpn.sh — --alpn against gnutls-serv --alpn=h2 (which chooses h2, and with
 # --alpn-fatal refuses any other offer with the alert no_application_protocol)
 # and against a TLS 1.3 peer that hangs up after a handshake without ALPN, as
-# grpc-go servers do (tests/hostile/peer.py tls13-close-without-alpn): what was
+# grpc-go servers do (tests/hostile/peer.py tls13-close-without-alpn, and
+# tls13-hang-up-without-alpn without close_notify): what was
 # negotiated in -vv and JSON, and the alpn rule's two findings.
 
 # shellcheck source=tests/integration/lib.sh
@@ -31,6 +32,9 @@ PORT[h2]=$SERVER_PORT
 start_peer tls13-close-without-alpn --cert "$TEST_DIR/ok.pem" --key "$TEST_DIR/ok.key" \
 	--client-ca "$TEST_DIR/ca.pem" || bail_out 'peer.py tls13-close-without-alpn did not start'
 PORT[close]=$SERVER_PORT
+start_peer tls13-hang-up-without-alpn --cert "$TEST_DIR/ok.pem" --key "$TEST_DIR/ok.key" \
+	--client-ca "$TEST_DIR/ca.pem" || bail_out 'peer.py tls13-hang-up-without-alpn did not start'
+PORT[hang-up]=$SERVER_PORT
 
 # on SERVER ARGS...: check_tls against SERVER, trusting its CA.
 on() {
@@ -97,6 +101,10 @@ alpn 'with our client certificate, the hang-up is no verdict on it' 1 \
 	"^TLS WARNING - .*$CLOSED: try --alpn=h2" \
 	'~client-cert' '~reject' '~accepted' \
 	-- close --client-cert "$TEST_DIR/mon.pem" --client-key "$TEST_DIR/mon.key" -v
+
+alpn 'a bare hang-up, without close_notify: the same WARNING' 1 \
+	"^TLS WARNING - .*$CLOSED: try --alpn=h2" '~client-cert' \
+	-- hang-up --client-cert "$TEST_DIR/mon.pem" --client-key "$TEST_DIR/mon.key" -v
 
 alpn '--alpn=http/1.1, the server hangs up: WARNING, naming what was offered' 1 \
 	"^TLS WARNING - .*$CLOSED \\(offered: http/1.1\\)" \
