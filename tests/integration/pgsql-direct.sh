@@ -1,6 +1,6 @@
 #!/bin/bash
 # pgsql-direct.sh — check_tls_pgsql --direct, PostgreSQL 17's direct TLS: the
-# ClientHello at connect, with ALPN "postgresql".
+# ClientHello at connect, with ALPN "postgresql", and --alpn in its place.
 #
 # Debian 12 ships PostgreSQL 15, which has no direct TLS, so the server here is a
 # stand-in for the handshake only: openssl s_server with `-alpn postgresql`. Like
@@ -55,6 +55,20 @@ expect_check 'without --direct: CRITICAL, the SSLRequest is not TLS' 2 \
 expect_check '--implicit-tls offers no ALPN' 0 \
 	'"state":"OK"' '"alpn":null' \
 	-- "${DIRECT[@]}" --implicit-tls --output=json
+
+# --alpn replaces the protocol's own, and is offered where it has none.
+expect_check '--direct --alpn=h2: postgresql not offered, CRITICAL, rule alpn' 2 \
+	"^TLS CRITICAL - 127\\.0\\.0\\.1:$P pgsql: the server accepts none of the ALPN protocols offered: h2 \\|" \
+	'*^CRITICAL alpn: ' "$PERF_TAIL" \
+	-- "${DIRECT[@]}" --direct --alpn=h2 -v
+
+expect_check '--direct --alpn=h2,postgresql: the server chose postgresql' 0 \
+	'"state":"OK"' '"alpn":"postgresql"' \
+	-- "${DIRECT[@]}" --direct --alpn=h2,postgresql --output=json
+
+expect_check '--implicit-tls --alpn=postgresql: offered where the protocol has none' 0 \
+	'"state":"OK"' '"alpn":"postgresql"' \
+	-- "${DIRECT[@]}" --implicit-tls --alpn=postgresql --output=json
 
 expect_check '--direct with --implicit-tls: a usage error' 3 \
 	'--implicit-tls: pgsql always starts TLS at connect here' \
