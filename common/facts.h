@@ -101,8 +101,9 @@ struct facts {
 	/* The run's own deadline (-t) had passed when after() gave up: its timeout
 	 * is then the run's, and takes the STATE of -t. */
 	bool after_hit_run_deadline;
-	/* The ALPN protocols the ClientHello offered, "h2, http/1.1"; NULL: none. */
-	const char *alpn_offered;
+	/* The ALPN protocols the ClientHello offered, in order; COUNT 0: none. */
+	const char *const *alpn_offered;
+	size_t alpn_offered_count;
 	/* After a handshake that negotiated no ALPN protocol the server closed
 	 * the channel, with no fatal alert and nothing said, while the check
 	 * listened (for its verdict on a client certificate, as no after() step

@@ -127,32 +127,20 @@ static int upgrade(struct target *t, const struct settings *settings, const stru
 	return 0;
 }
 
-/* "h2, http/1.1": the N protocols of NAMES into T, for the findings. */
-static void keep_alpn_offered(struct target *t, const char *const *names, size_t n)
-{
-	size_t used = 0;
-
-	t->alpn_offered[0] = '\0';
-	for (size_t i = 0; i < n && used < sizeof(t->alpn_offered); i++)
-		used += (size_t)snprintf(t->alpn_offered + used, sizeof(t->alpn_offered) - used,
-		                         "%s%s", i > 0 ? ", " : "", names[i]);
-}
-
 static int handshake(struct target *t, const struct settings *settings,
                      const struct client_credentials *credentials, const struct deadline *dl,
                      struct fault *f)
 {
-	const char *alpn[SETTINGS_MAX_ALPN];
 	struct probe_options options = {
 	        .sni = t->name->sni,
-	        .alpn = alpn,
-	        .alpn_count =
-	                settings_alpn_offered(&settings->probe, tls_on_connect(settings), alpn),
+	        .alpn = t->alpn_offered,
 	        .request_ocsp = settings_requests_staple(settings),
 	        .credentials = credentials,
 	};
 
-	keep_alpn_offered(t, alpn, options.alpn_count);
+	t->alpn_offered_count =
+	        settings_alpn_offered(&settings->probe, tls_on_connect(settings), t->alpn_offered);
+	options.alpn_count = t->alpn_offered_count;
 	if (probe_handshake(t->fd, &options, dl, &t->probe, f) < 0)
 		return -1;
 	if (probe_chain_length(t->probe) == 0) {
@@ -458,7 +446,8 @@ static void gather_facts(struct target *t, const struct settings *settings)
 	if (t->after_failure.kind != FAULT_NONE)
 		facts->after_failure = &t->after_failure;
 	facts->after_hit_run_deadline = t->after_hit_run_deadline;
-	facts->alpn_offered = t->alpn_offered[0] != '\0' ? t->alpn_offered : NULL;
+	facts->alpn_offered = t->alpn_offered;
+	facts->alpn_offered_count = t->alpn_offered_count;
 	facts->closed_without_alpn = t->closed_without_alpn;
 	if (t->probe == NULL)
 		return;

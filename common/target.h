@@ -59,8 +59,9 @@ struct target {
 	struct fault after_failure;  /* what the protocol's after() step found */
 	bool after_hit_run_deadline; /* -t passed, not only after()'s own budget */
 	bool service_answered;       /* after() heard the service answer like itself */
-	/* The ALPN protocols offered, "h2, http/1.1" (empty: none) */
-	char alpn_offered[SETTINGS_MAX_ALPN * SETTINGS_ALPN_SIZE];
+	/* The ALPN protocols offered, pointers into the settings */
+	const char *alpn_offered[SETTINGS_MAX_ALPN];
+	size_t alpn_offered_count;
 	bool closed_without_alpn; /* facts.h */
 	/* A look of the caller's over TLS once the after() step is done, under
 	 * that step's budget (discovery listens there for what the service says

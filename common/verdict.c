@@ -996,21 +996,37 @@ static void judge_tls_version(struct verdict *v, const struct facts *facts)
  * any and then hangs up has shown its chain, which is judged as usual, but
  * will serve nothing to this client: WARNING, as when a service does not
  * answer like itself (the service rule). */
+/* "h2, http/1.1" into TEXT: the protocols FACTS says were offered. */
+static void describe_alpn_offered(const struct facts *facts, char *text, size_t size)
+{
+	size_t used = 0;
+
+	text[0] = '\0';
+	for (size_t i = 0; i < facts->alpn_offered_count && used < size; i++)
+		used += (size_t)snprintf(text + used, size - used, "%s%s", i > 0 ? ", " : "",
+		                         facts->alpn_offered[i]);
+}
+
 static void judge_alpn(struct verdict *v, const struct facts *facts)
 {
+	char offered[VERDICT_TEXT_SIZE];
+
+	describe_alpn_offered(facts, offered, sizeof(offered));
 	if (alpn_refused(facts))
 		verdict_add(v, rule_alpn, STATE_CRITICAL,
 		            "the server accepts none of the ALPN protocols offered: %s",
-		            facts->alpn_offered != NULL ? facts->alpn_offered : "(none)");
-	else if (facts->closed_without_alpn && !probe_failed(facts) && facts->alpn_offered == NULL)
+		            offered[0] != '\0' ? offered : "(none)");
+	else if (!facts->closed_without_alpn || probe_failed(facts))
+		return;
+	else if (offered[0] == '\0')
 		verdict_add(v, rule_alpn, STATE_WARNING,
 		            "server closed the connection right after the handshake, no ALPN "
 		            "negotiated: try --alpn=h2");
-	else if (facts->closed_without_alpn && !probe_failed(facts))
+	else
 		verdict_add(v, rule_alpn, STATE_WARNING,
 		            "server closed the connection right after the handshake, no ALPN "
 		            "negotiated (offered: %s)",
-		            facts->alpn_offered);
+		            offered);
 }
 
 /* Run in this order: the OK facts keep it in the status line. */

@@ -1360,7 +1360,9 @@ static void test_alpn(void **state)
 	struct client_case k;
 	struct facts *facts = &k.facts;
 	struct settings_judge judging = {.now = NOW, .timeout_state = STATE_WARNING};
-	struct facts refused = {.judge = &judging, .alpn_offered = "h2, http/1.1"};
+	static const char *const offered[] = {"h2", "http/1.1"};
+	struct facts refused = {
+	        .judge = &judging, .alpn_offered = offered, .alpn_offered_count = 2};
 	struct fault f;
 	struct verdict v;
 
@@ -1388,7 +1390,8 @@ static void test_alpn(void **state)
 	assert_int_equal(verdict_worst(&v), STATE_WARNING);
 	/* The chain is judged all the same. */
 	assert_non_null(find_rule(&v, "expiry"));
-	facts->alpn_offered = "http/1.1";
+	facts->alpn_offered = &offered[1];
+	facts->alpn_offered_count = 1;
 	judge_facts(&v, facts);
 	assert_rule(&v, "alpn", STATE_WARNING,
 	            "server closed the connection right after the handshake, no ALPN "
