@@ -167,23 +167,93 @@ static bool any_failed(const struct report_data *d)
 	return false;
 }
 
+/* Length of the well-formed UTF-8 sequence at P (RFC 3629: no overlongs, no
+ * surrogates, nothing above U+10FFFF), or 0 when it is not one. */
+static size_t utf8_sequence_length(const unsigned char *p)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t length;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		length = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		length = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		length = 4;
+	else
+		return 0;
+	if (p[0] == 0xe0)
+		lo = 0xa0;
+	else if (p[0] == 0xed)
+		hi = 0x9f;
+	else if (p[0] == 0xf0)
+		lo = 0x90;
+	else if (p[0] == 0xf4)
+		hi = 0x8f;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	/* A NUL terminator is never a continuation byte, so this stops at the end. */
+	for (size_t i = 2; i < length; i++) {
+		if (p[i] < 0x80 || p[i] > 0xbf)
+			return 0;
+	}
+	return length;
+}
+
+/* The code point of the well-formed sequence of LENGTH bytes at P. */
+static unsigned code_point(const unsigned char *p, size_t length)
+{
+	static const unsigned char lead_bits[] = {0, 0x7f, 0x1f, 0x0f, 0x07};
+	unsigned cp = p[0] & lead_bits[length];
+
+	for (size_t i = 1; i < length; i++)
+		cp = (cp << 6) | (p[i] & 0x3f);
+	return cp;
+}
+
+/* A character a terminal or a web view acts on rather than shows: a C1
+ * control (U+0080 to U+009F, CSI among them) or a bidirectional embedding,
+ * override or isolate (U+202A to U+202E, U+2066 to U+2069), which reorders
+ * the text after it. A certificate's name must not do either. */
+static bool acts_on_display(unsigned cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069);
+}
+
 /* ------------------------------------------------------------------ nagios */
 
 /* Plugin output is line-oriented and '|' starts the perfdata, so neither a
  * control character nor a '|' from a certificate may pass through; Nagios 4
  * rewrites every ';' to ':', so we do it ourselves and every engine shows the
- * same text. */
+ * same text. Invalid UTF-8, and a character that acts on the display, is '?'. */
+static void put_plain_char(FILE *out, const unsigned char *p, size_t length)
+{
+	if (length == 0 || (length > 1 && acts_on_display(code_point(p, length))))
+		fputc('?', out);
+	else if (length > 1)
+		fwrite(p, 1, length, out);
+	else if (*p < 0x20 || *p == 0x7f)
+		fputc('?', out);
+	else if (*p == '|')
+		fputc('/', out);
+	else if (*p == ';')
+		fputc(':', out);
+	else
+		fputc(*p, out);
+}
+
 static void put_plain(FILE *out, const char *text)
 {
-	for (const unsigned char *p = (const unsigned char *)text_or_empty(text); *p; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			fputc('?', out);
-		else if (*p == '|')
-			fputc('/', out);
-		else if (*p == ';')
-			fputc(':', out);
-		else
-			fputc(*p, out);
+	const unsigned char *p = (const unsigned char *)text_or_empty(text);
+
+	while (*p) {
+		size_t length = utf8_sequence_length(p);
+
+		put_plain_char(out, p, length);
+		p += length == 0 ? 1 : length;
 	}
 }
 
@@ -525,19 +595,41 @@ static void put_target_block(FILE *out, const struct report_target *t, const str
 	put_target_lines(out, t, d);
 }
 
-/* Without -v, the notes the status line left out. */
-static void put_notes(FILE *out, const struct report_target *t)
+/* Was the note at index I of target T printed before, by an earlier target? */
+static bool note_seen(const struct report_data *d, size_t t, size_t i)
 {
-	for (size_t i = 0; i < finding_count(t); i++) {
-		if (!on_status_line(t, i))
-			put_finding_line(out, &t->verdict->items[i]);
+	const char *text = d->targets[t].verdict->items[i].text;
+
+	for (size_t e = 0; e < t; e++) {
+		const struct report_target *earlier = &d->targets[e];
+
+		for (size_t j = 0; j < finding_count(earlier); j++) {
+			if (!on_status_line(earlier, j) &&
+			    strcmp(earlier->verdict->items[j].text, text) == 0)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* Without -v, the notes the status lines left out, each text once however
+ * many targets share it. */
+static void put_notes(FILE *out, const struct report_data *d)
+{
+	for (size_t t = 0; t < d->target_count; t++) {
+		const struct report_target *target = &d->targets[t];
+
+		for (size_t i = 0; i < finding_count(target); i++) {
+			if (!on_status_line(target, i) && !note_seen(d, t, i))
+				put_finding_line(out, &target->verdict->items[i]);
+		}
 	}
 }
 
 static void put_long_text(FILE *out, const struct report_data *d)
 {
 	if (d->verbosity < REPORT_VERBOSE_CHAIN) {
-		put_notes(out, several(d) ? featured(d) : &d->targets[0]);
+		put_notes(out, d);
 		return;
 	}
 	if (!several(d)) {
@@ -559,44 +651,9 @@ static void emit_nagios(FILE *out, const struct report_data *d)
 
 /* -------------------------------------------------------------------- json */
 
-/* Length of the well-formed UTF-8 sequence at P (RFC 3629: no overlongs, no
- * surrogates, nothing above U+10FFFF), or 0 when it is not one. */
-static size_t utf8_sequence_length(const unsigned char *p)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t length;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		length = 2;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		length = 3;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		length = 4;
-	else
-		return 0;
-	if (p[0] == 0xe0)
-		lo = 0xa0;
-	else if (p[0] == 0xed)
-		hi = 0x9f;
-	else if (p[0] == 0xf0)
-		lo = 0x90;
-	else if (p[0] == 0xf4)
-		hi = 0x8f;
-	if (p[1] < lo || p[1] > hi)
-		return 0;
-	/* A NUL terminator is never a continuation byte, so this stops at the end. */
-	for (size_t i = 2; i < length; i++) {
-		if (p[i] < 0x80 || p[i] > 0xbf)
-			return 0;
-	}
-	return length;
-}
-
 /* TEXT's characters inside a JSON string: '"' and '\' escaped, control
- * characters as \u00XX, invalid UTF-8 replaced by U+FFFD so the output always
- * parses. */
+ * characters and those that act on the display as \uXXXX, invalid UTF-8
+ * replaced by U+FFFD so the output always parses. */
 static void put_json_chars(FILE *out, const char *text)
 {
 	const unsigned char *p = (const unsigned char *)text;
@@ -611,6 +668,9 @@ static void put_json_chars(FILE *out, const char *text)
 			fprintf(out, "\\%c", *p++);
 		} else if (*p < 0x20) {
 			fprintf(out, "\\u%04x", *p++);
+		} else if (length > 1 && acts_on_display(code_point(p, length))) {
+			fprintf(out, "\\u%04x", code_point(p, length));
+			p += length;
 		} else {
 			fwrite(p, 1, length, out);
 			p += length;

@@ -561,9 +561,9 @@ start_cost() {
 # [warn];[crit];[min];[max], a range being [@][start:][end] (start ~ for
 # minus infinity).
 PERF_NUM='-?[0-9]+(\.[0-9]+)?'
-PERF_RANGE="@?((~|$PERF_NUM)?:)?($PERF_NUM)?"
-PERF_ITEM="('([^']|'')+'|[^' =]+)=$PERF_NUM(s|ms|us|%|B|KB|MB|TB|c)?"
-PERF_ITEM+="(;($PERF_RANGE)(;($PERF_RANGE)(;($PERF_NUM)?(;($PERF_NUM)?)?)?)?)?"
+PERF_RANGE="@?((~|$PERF_NUM)?:$PERF_NUM|$PERF_NUM:?)"
+PERF_ITEM="('([^']|'')+'|[^' =|;]+)=$PERF_NUM(s|ms|us|%|B|KB|MB|TB|c)?"
+PERF_ITEM+="(;($PERF_RANGE)?(;($PERF_RANGE)?(;($PERF_NUM)?(;($PERF_NUM)?)?)?)?)?"
 
 # perfdata_problems PERFDATA PLAIN: a line per way PERFDATA breaks the grammar,
 # or the plugin's contract: days are alerted below their thresholds, so those
@@ -587,15 +587,27 @@ perfdata_problems() {
 }
 
 # A line per problem of the perfdata of the last run_check, when it printed a
-# status line: the status line's, and the long output's (after the first '|'
-# on a later line, as the guidelines allow).
+# status line: the status line's (there must be some: time= always is), and
+# the long output's, every line from the first later one with a '|' on (the
+# guidelines make all of them perfdata).
 check_perfdata_problems() {
-	local plain=0 long
+	local plain=0 line long=
 	[[ $CHECK_FIRST == 'TLS '* ]] || return 0
 	[[ $CHECK_CMD == *--perfdata-thresholds=plain* ]] && plain=1
-	[[ $CHECK_FIRST == *'|'* ]] && perfdata_problems "${CHECK_FIRST#*|}" "$plain"
-	long=$(printf '%s\n' "$CHECK_OUT" | sed -n '2,$p' | grep -m1 '|')
-	[ -z "$long" ] || perfdata_problems "${long#*|}" "$plain"
+	if [[ $CHECK_FIRST != *' | '?* ]]; then
+		echo "no perfdata on the status line"
+		return 0
+	fi
+	perfdata_problems "${CHECK_FIRST#*|}" "$plain"
+	while IFS= read -r line; do
+		if [ -n "$long" ]; then
+			perfdata_problems "$line" "$plain"
+		elif [[ $line == *'|'* ]]; then
+			long=yes
+			perfdata_problems "${line#*|}" "$plain"
+		fi
+	done < <(printf '%s\n' "$CHECK_OUT" | sed -n '2,$p')
+	return 0
 }
 
 # assert_check DESCRIPTION EXIT [PATTERN...]: one TAP result for the last

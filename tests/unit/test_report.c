@@ -330,6 +330,36 @@ static void test_nagios_sanitises(void **state)
 	              "WARNING test: subject 'CN=a/b?c?d:e'\n");
 }
 
+/* A certificate's name cannot act on the display: a C1 control (CSI), a
+ * bidirectional override and invalid UTF-8 are '?' on the status line and
+ * escaped in JSON; other characters pass as they are. */
+static void test_display_controls(void **state)
+{
+	struct fixture fx;
+	char *json;
+	int exit_code;
+
+	(void)state;
+	setup_fixture(&fx, NOW);
+	fx.verdict.expiry.valid = false;
+	fx.data.elapsed = 0.0;
+	fx.target.tls = (struct facts_tls){0};
+	verdict_init(&fx.verdict);
+	verdict_add(&fx.verdict, "test", STATE_WARNING,
+	            "subject 'CN=b\xc3\xbc"
+	            "cher\xc2\x9b"
+	            "31m\xe2\x80\xae"
+	            "txt.exe\xff'");
+	assert_report(REPORT_NAGIOS, &fx.data, 1,
+	              "TLS WARNING - db1.example.com:5432 pgsql: subject "
+	              "'CN=b\xc3\xbc"
+	              "cher?31m?txt.exe?' | time=0.000s;;;0;\n");
+	json = emit(REPORT_JSON, &fx.data, &exit_code);
+	assert_non_null(strstr(json, "CN=b\xc3\xbc"
+	                             "cher\\u009b31m\\u202etxt.exe\xef\xbf\xbd"));
+	free(json);
+}
+
 static void test_nagios_verbose(void **state)
 {
 	struct fixture fx;
@@ -699,6 +729,39 @@ static void test_several_targets(void **state)
 	assert_report(REPORT_DAYS, &a.data, 0, "9.16\n");
 }
 
+/* Without -v, the notes of every target, each text once. */
+static void test_several_targets_notes(void **state)
+{
+	struct fixture a, b;
+	struct report_target targets[3];
+	struct verdict together;
+	char *text;
+	int exit_code;
+
+	(void)state;
+	setup_fixture(&a, NOW);
+	setup_fixture(&b, NOW);
+	verdict_note(&a.verdict, "client-cert",
+	             "server asks for a client certificate (none given)");
+	verdict_note(&b.verdict, "client-cert",
+	             "server requires a client certificate (none given)");
+	targets[0] = a.target;
+	targets[1] = b.target;
+	targets[1].label = "192.0.2.2";
+	targets[1].verdict = &b.verdict;
+	targets[2] = targets[0];
+	targets[2].label = "192.0.2.3";
+	a.data.targets = targets;
+	a.data.target_count = 3;
+	verdict_init(&together);
+	a.data.together = &together;
+	text = emit(REPORT_NAGIOS, &a.data, &exit_code);
+	assert_non_null(strstr(text, "\nOK client-cert: server asks for a client certificate "
+	                             "(none given)\nOK client-cert: server requires a client "
+	                             "certificate (none given)\n|'192.0.2.1 days_left'"));
+	free(text);
+}
+
 static void test_refusal(void **state)
 {
 	char *text = NULL;
@@ -743,6 +806,8 @@ int main(void)
 	        cmocka_unit_test(test_several_targets),
 	        cmocka_unit_test(test_nagios_steps_and_dialogue),
 	        cmocka_unit_test(test_nagios_notes),
+	        cmocka_unit_test(test_display_controls),
+	        cmocka_unit_test(test_several_targets_notes),
 	        cmocka_unit_test(test_refusal),
 	};
 
