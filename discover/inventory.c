@@ -337,10 +337,20 @@ static int family(const struct discover_listener *l)
 	return strchr(l->host_ascii, ':') != NULL ? 6 : 4;
 }
 
+/* Do A's and B's services go to one host (so their names must differ)? */
 static bool same_host(const struct discover_listener *a, const struct discover_listener *b,
                       const struct inventory_options *o)
 {
 	return existing_host(o) || strcmp(a->host, b->host) == 0;
+}
+
+/* Can A and B be one socket? With --local, this machine's own: 127.0.0.1 and
+ * ::1 are one machine. Addresses given otherwise, even for one existing host,
+ * may be machines of their own, and each is checked. */
+static bool same_machine(const struct discover_listener *a, const struct discover_listener *b,
+                         const struct inventory_options *o)
+{
+	return o->local || strcmp(a->host, b->host) == 0;
 }
 
 static bool same_text(const char *a, const char *b)
@@ -355,7 +365,7 @@ static bool same_socket(const struct discover_listener *a, const struct discover
 {
 	const char *x = a->target.chain.items[0].sha256, *y = b->target.chain.items[0].sha256;
 
-	return family(a) + family(b) == 10 && same_host(a, b, o) && a->port == b->port &&
+	return family(a) + family(b) == 10 && same_machine(a, b, o) && a->port == b->port &&
 	       a->protocol == b->protocol && a->implicit_tls == b->implicit_tls && x[0] != '\0' &&
 	       strcmp(x, y) == 0 && strcmp(a->check_name, b->check_name) == 0 &&
 	       same_text(a->ca_file, b->ca_file);
@@ -421,24 +431,14 @@ static void twin_comment(FILE *out, const struct service *s)
 	fprintf(out, "# %s and %s: one socket, the same certificate, checked at %s\n", v4, v6, v4);
 }
 
-/* The first IPv4 and IPv6 addresses of L's host: the host itself when it is
- * one, else what its name resolved to; "" for none (the name itself into V4
- * when it resolved to none). */
+/* The address of L's host: the host itself when it is an address (into V4 or
+ * V6 by its family), else its name, into V4. A name is resolved again at every
+ * check, so a host that moves is checked where it is now, not where discovery
+ * found it. */
 static void host_addresses(const struct discover_listener *l, char *v4, char *v6, size_t size)
 {
-	const struct net_address_list *a = &l->target.addresses;
-
 	v4[0] = v6[0] = '\0';
-	if (family(l) != 0) {
-		snprintf(family(l) == 4 ? v4 : v6, size, "%s", l->host_ascii);
-		return;
-	}
-	for (size_t i = a->count; i-- > 0;) {
-		snprintf(strchr(a->items[i].text, ':') != NULL ? v6 : v4, size, "%s",
-		         a->items[i].text);
-	}
-	if (v4[0] == '\0' && v6[0] == '\0')
-		snprintf(v4, size, "%s", l->host_ascii);
+	snprintf(family(l) == 6 ? v6 : v4, size, "%s", l->host_ascii);
 }
 
 /* Is S the first service of its host (whose Host is written with it)? */
@@ -535,6 +535,14 @@ static void nagios_host(FILE *out, const struct discover_listener *l)
 {
 	char v4[HOSTNAME_MAX], v6[HOSTNAME_MAX];
 
+	/* Debian's nagios4 defines localhost (objects/localhost.cfg): a second
+	 * definition would keep Nagios from starting. */
+	if (strcmp(l->host, "localhost") == 0) {
+		fputs("# host localhost: defined by the stock configuration "
+		      "(objects/localhost.cfg)\n\n",
+		      out);
+		return;
+	}
 	host_addresses(l, v4, v6, sizeof(v4));
 	fprintf(out, "define host {\n\tuse                  generic-host\n");
 	fprintf(out, "\thost_name            %s\n", l->host);
@@ -760,7 +768,8 @@ static bool lld_values(const struct discover_listener *l, const struct emitted *
 }
 
 /* A JSON array of one object per listener ({#HOST}, {#PORT}, {#PROTOCOL},
- * {#PLUGIN}, {#NAME}, {#CAFILE}), what a discovery rule of the template reads. */
+ * {#PLUGIN}, {#NAME}, {#CAFILE}), for a Zabbix discovery rule (an agent's
+ * UserParameter, or the server's external check) to make items of. */
 static size_t write_zabbix_lld(FILE *out, const struct discover_run *r,
                                const struct inventory_options *o)
 {

@@ -123,6 +123,30 @@ static void expect(enum inventory_format format, bool show_closed, const char *w
 	free(text);
 }
 
+/* A TLS listener on HOST:PORT whose leaf names HOST (CN, its subject, borrowed),
+ * checked under that name. */
+static void named_listener(struct discover_listener *l, const char *host, unsigned port,
+                           const struct tls_protocol *p, const char *cn)
+{
+	memset(l, 0, sizeof(*l));
+	tls_listener(l, host, port, p, cn);
+	snprintf(l->check_name, sizeof(l->check_name), "%s", host);
+}
+
+/* What inventory_write() printed with O for L alone. Free the result. */
+static char *one_written(const struct inventory_options *o, struct discover_listener *l)
+{
+	struct discover_run r = {.listeners = l, .count = 1};
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	assert_non_null(out);
+	assert_int_equal(inventory_write(out, &r, o), 1);
+	assert_int_equal(fclose(out), 0);
+	return text;
+}
+
 /* The table: TLS first, the fewest days first, control bytes escaped; the hostile leaf listed with
  * why it is not emitted. The rows of the listeners that answered: */
 #define TABLE_ANSWERED                                                                             \
@@ -380,36 +404,29 @@ static void test_icinga2_hosts(void **state)
 	free(text);
 }
 
-/* A name that resolved over IPv4 and IPv6: the Host has address and address6
- * (the first of each); the Nagios host, the IPv4 one. */
+/* A name that resolved over IPv4 and IPv6: the Host's address is the name,
+ * resolved at every check, not what discovery found. */
 static void test_name_addresses(void **state)
 {
 	static const char *const addresses[] = {"2001:db8::31", "192.0.2.31", "192.0.2.32"};
 	struct inventory_options o = {.format = INVENTORY_ICINGA2};
 	struct discover_listener l;
-	struct discover_run r = {.listeners = &l, .count = 1};
-	char *text = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&text, &len);
+	char *text;
 
 	(void)state;
-	assert_non_null(out);
-	memset(&l, 0, sizeof(l));
-	tls_listener(&l, "db.test", 5432, &protocol_pgsql, "CN=db.test");
-	snprintf(l.check_name, sizeof(l.check_name), "db.test");
+	named_listener(&l, "db.test", 5432, &protocol_pgsql, "CN=db.test");
 	snprintf(l.target.chain.items[0].sha256, 65, "aa");
 	for (size_t i = 0; i < 3; i++)
 		snprintf(l.target.addresses.items[i].text, NET_ADDRESS_TEXT, "%s", addresses[i]);
 	l.target.addresses.count = 3;
-	inventory_write(out, &r, &o);
+	text = one_written(&o, &l);
+	assert_non_null(strstr(text, "object Host \"db.test\" {\n\tcheck_command = \"hostalive\"\n"
+	                             "\taddress = \"db.test\"\n}\n"));
+	free(text);
 	o.format = INVENTORY_NAGIOS;
-	inventory_write(out, &r, &o);
-	assert_int_equal(fclose(out), 0);
-	assert_non_null(strstr(text,
-	                       "object Host \"db.test\" {\n\tcheck_command = \"hostalive\"\n"
-	                       "\taddress = \"192.0.2.31\"\n\taddress6 = \"2001:db8::31\"\n}\n"));
+	text = one_written(&o, &l);
 	assert_non_null(strstr(text, "\thost_name            db.test\n"
-	                             "\taddress              192.0.2.31\n"));
+	                             "\taddress              db.test\n"));
 	free(text);
 }
 
@@ -450,11 +467,13 @@ static void test_nagios_local(void **state)
 	                   "\n");
 }
 
-/* --host-name: an existing host, no host written; a leaf that differs is not folded. */
+/* --host-name: an existing host, no host written; addresses given are not
+ * folded (they may be machines of their own), and each service is named by its
+ * address. */
 static void test_host_name(void **state)
 {
 	const struct inventory_options o = {.format = INVENTORY_NAGIOS, .host_name = "web1"};
-	char *text = machine_written(&o, "dd");
+	char *text = machine_written(&o, NULL);
 
 	(void)state;
 	assert_null(strstr(text, "define host"));
@@ -507,20 +526,13 @@ static void test_zabbix(void **state)
 static void test_zabbix_by_name(void **state)
 {
 	struct discover_listener l;
-	struct discover_run r = {.listeners = &l, .count = 1};
 	const struct inventory_options o = {.format = INVENTORY_ZABBIX};
-	char *text = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&text, &len);
+	char *text;
 
 	(void)state;
-	assert_non_null(out);
-	memset(&l, 0, sizeof(l));
-	tls_listener(&l, "db.test", 5432, &protocol_pgsql, "CN=db.test");
-	snprintf(l.check_name, sizeof(l.check_name), "db.test");
+	named_listener(&l, "db.test", 5432, &protocol_pgsql, "CN=db.test");
 	l.state = STATE_OK;
-	assert_int_equal(inventory_write(out, &r, &o), 1);
-	assert_int_equal(fclose(out), 0);
+	text = one_written(&o, &l);
 	assert_string_equal(text, "zabbix_export:\n"
 	                          "  version: '6.0'\n"
 	                          "  groups:\n"
@@ -590,6 +602,22 @@ static void test_zabbix_lld_plugins(void **state)
 	free(text);
 }
 
+/* Nagios: a host discovered as localhost is the stock configuration's. */
+static void test_nagios_localhost(void **state)
+{
+	const struct inventory_options o = {.format = INVENTORY_NAGIOS};
+	struct discover_listener l;
+	char *text;
+
+	(void)state;
+	named_listener(&l, "localhost", 443, &protocol_tls, "CN=localhost");
+	text = one_written(&o, &l);
+	assert_null(strstr(text, "define host"));
+	assert_non_null(strstr(text, "# host localhost: defined by the stock configuration"));
+	assert_non_null(strstr(text, "\thost_name            localhost\n"));
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -607,6 +635,7 @@ int main(void)
 	        cmocka_unit_test(test_zabbix_lld),
 	        cmocka_unit_test(test_zabbix_lld_plugins),
 	        cmocka_unit_test(test_zabbix_by_name),
+	        cmocka_unit_test(test_nagios_localhost),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
