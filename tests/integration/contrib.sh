@@ -184,7 +184,8 @@ object Service "ssl_cert-refused" {
 object Service "ssl_cert-own" {
 	host_name = "web1"
 	check_command = "tlscheck-ssl_cert"
-	vars.ssl_cert_protocol = "https"
+	vars.ssl_cert_protocol = "imaps"
+	vars.tlscheck_implicit_tls = false
 	vars.tlscheck_protocol = "ldap"
 	vars.ssl_cert_disable_ssl_versions = "tls1"
 	vars.tlscheck_min_tls = "1.3"
