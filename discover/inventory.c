@@ -800,7 +800,10 @@ size_t inventory_write(FILE *out, struct discover_run *r, const struct inventory
 {
 	size_t tls = 0;
 
-	qsort(r->listeners, r->count, sizeof(*r->listeners), by_urgency);
+	/* No listener at all (a machine, or a network namespace, with none):
+	 * r->listeners is NULL, which qsort() must not be given. */
+	if (r->count > 0)
+		qsort(r->listeners, r->count, sizeof(*r->listeners), by_urgency);
 	for (size_t i = 0; i < r->count; i++)
 		tls += r->listeners[i].outcome == DISCOVER_TLS;
 	switch (o->format) {

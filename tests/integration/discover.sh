@@ -178,6 +178,12 @@ expect_check '--local: the listeners of this machine, with their processes' 0 \
 	"*127\\.0\\.0\\.1:$PLAIN +python3 +smtp" \
 	-- "$DISCOVER" -C ca.pem --local
 
+# A network namespace of its own: not one socket listens there.
+expect_check '--local where nothing listens: an empty answer, exit 0' 0 '^\[\]$' @lines=1 \
+	-- unshare -n "$DISCOVER" --local --emit=zabbix-lld
+expect_check '--local where nothing listens: the table'"'"'s header alone, exit 0' 0 \
+	'^ +DAYS +STATE +LISTENER ' @lines=1 -- unshare -n "$DISCOVER" --local
+
 printf '127.0.0.1:%s # the TLS server\n\n# and PostgreSQL\n127.0.0.1:%s\n' "$TLS" "$PG" \
 	>"$TEST_DIR/targets"
 expect_check '-f: targets from a file' 0 "*:$TLS +tls " "*:$PG +pgsql " @lines=5 \
