@@ -8,15 +8,25 @@
 # imported through the Zabbix frontend's API, runs its external check on the
 # same servers: the values its dependent items store, the arguments it gives
 # the plugin, and the triggers that fire, on hosts made through the API and on
-# the hosts that tlscheck-discover --emit=zabbix writes.
+# the hosts that tlscheck-discover --emit=zabbix writes. And the template's
+# discovery rule, on the agent's tlscheck.discovery: the items and triggers it
+# makes for each TLS listener of the machine, with their values.
+#
+# The whole test runs in a network namespace of its own (unshare -n), with only
+# its loopback: the listeners the agent's tlscheck-discover --local finds are
+# the test's servers, and no others.
 #
 # All are private: their configuration, PID file and log are in the test's
 # directory, the agent and the frontend (php -S) listen on 127.0.0.1 only and
 # the server on no port, the server's database is in the test's PostgreSQL,
 # and all are stopped by PID.
 
+if [ "${TLSCHECK_NETNS:-}" != 1 ]; then
+	TLSCHECK_NETNS=1 exec unshare -n -- "$BASH" "$0" "$@"
+fi
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh" || exit 99
+ip link set lo up || bail_out 'cannot bring up the loopback of the network namespace'
 # shellcheck source=tests/integration/pgsql.bash
 . "$(dirname "$0")/pgsql.bash" || exit 99
 # shellcheck source=tests/integration/engines.bash
@@ -36,7 +46,8 @@ engines_start_servers
 Z=$TEST_DIR/zabbix
 mkdir -p "$Z"
 # contrib's file, with the plugin where this build has it.
-sed "s|/usr/lib/nagios/plugins/|$TLSCHECK_BUILDDIR/plugins/|" \
+sed -e "s|/usr/lib/nagios/plugins/|$TLSCHECK_BUILDDIR/plugins/|" \
+	-e "s|/usr/bin/tlscheck-discover|$TLSCHECK_BUILDDIR/plugins/tlscheck-discover|" \
 	"$TLSCHECK_SRCDIR/contrib/zabbix/userparameter_tlscheck.conf" >"$Z/userparameter_tlscheck.conf"
 
 # zabbix_get ADDRESS PORT KEY: the agent's answer, over the agent protocol (a
@@ -73,7 +84,7 @@ LogType=file
 Server=127.0.0.1
 ListenIP=127.0.0.1
 ListenPort=$AGENT_PORT
-StartAgents=2
+StartAgents=3
 ServerActive=
 Hostname=testhost
 AllowRoot=1
@@ -159,6 +170,37 @@ expect_value 'tlscheck.json, a bad threshold: UNKNOWN, one JSON object' \
 	"tlscheck.json[tls.test,$TLS_GOOD,,$CA,127.0.0.1,bad]" \
 	'\{"plugin":"check_tls","state":"UNKNOWN","exit_code":3,.*"rule":"usage".*\}'
 
+# tlscheck.discovery: the TLS listeners of the namespace, with the name their
+# certificate has and the test's CA that validates it; gnutls-serv listens on
+# a socket for IPv4 and one for IPv6, each a listener. The agent's own port
+# and the refused one are not there. How long it takes is what the
+# agent's Timeout must allow (contrib/zabbix/README.md).
+started=$(date +%s%N)
+lld=$(zabbix_get 127.0.0.1 "$AGENT_PORT" "tlscheck.discovery[$CA_FILE]" 2>&1)
+took=$((($(date +%s%N) - started) / 1000000))
+lld_rows=$(printf '%s' "$lld" | "$PYTHON" -c '
+import json, sys
+for o in json.load(sys.stdin):
+    print(" ".join(o[k] for k in ("{#PROTOCOL}", "{#HOST}", "{#PORT}", "{#PLUGIN}", "{#NAME}", "{#CAFILE}")))
+' 2>&1 | sort)
+want_rows=$(printf '%s\n' "tls 127.0.0.1 $TLS_GOOD check_tls tls.test $CA_FILE" \
+	"tls ::1 $TLS_GOOD check_tls tls.test $CA_FILE" \
+	"tls 127.0.0.1 $TLS_EXPIRING check_tls tls.test $CA_FILE" \
+	"tls ::1 $TLS_EXPIRING check_tls tls.test $CA_FILE" \
+	"smtp 127.0.0.1 $SMTP_GOOD check_tls_smtp smtp.test $CA_FILE" \
+	"smtp 127.0.0.1 $SMTP_EXPIRING check_tls_smtp smtp.test $CA_FILE" \
+	"pgsql 127.0.0.1 $PGSQL_GOOD check_tls_pgsql db.test $CA_FILE" | sort)
+if [ "$lld_rows" = "$want_rows" ]; then
+	ok 'tlscheck.discovery: the TLS listeners of the namespace, their protocol, name and CA file'
+else
+	not_ok 'tlscheck.discovery: the TLS listeners of the namespace, their protocol, name and CA file'
+	diag "value: $lld"
+	diag "expected: $want_rows"
+fi
+diag "tlscheck.discovery took $took ms"
+expect_value 'tlscheck.discovery without a CA file: still a JSON array' \
+	'tlscheck.discovery' '\[(\{.*\})?\]'
+
 # --- external checks, run by a real zabbix_server ------------------------------
 # The server keeps its configuration in a database: Zabbix's schema and its own
 # data go into a database of their own in the PostgreSQL that serves db.test.
@@ -226,6 +268,13 @@ else
 	diag "$CHECK_ERR"
 fi
 host_args+=(--hosts "$ZS/discovered.yaml" --macro "{\$TLSCHECK.INTERVAL}=1s")
+# And a host whose agent is the test's own, for the discovery rule: it finds
+# the listeners of the namespace again every 5 seconds, with the test's CA.
+# Its own external check is on the good listener.
+host_args+=(--host lld-agent --ip 127.0.0.1 --dns tls.test --port "$AGENT_PORT"
+	--macro "{\$TLSCHECK.PORT}=$TLS_GOOD" --macro "{\$TLSCHECK.OPTION}=$CA_OPTION"
+	--macro "{\$TLSCHECK.INTERVAL}=1s" --macro "{\$TLSCHECK.LLD.CAFILE}=$CA_FILE"
+	--macro "{\$TLSCHECK.LLD.INTERVAL}=5s")
 for h in "${zabbix_hosts[@]}"; do
 	read -r name dns port protocol option <<<"$h"
 	[ "$dns" != - ] || dns=
@@ -284,9 +333,9 @@ if zabbix_psql -c 'CREATE DATABASE zabbix' >>"$ZS/import.log" 2>&1 &&
 		"$TLSCHECK_SRCDIR/contrib/zabbix/tlscheck_template.yaml" \
 		--upgrade-from "$TLSCHECK_SRCDIR/tests/integration/zabbix-template-days.yaml" \
 		"${host_args[@]}" >>"$ZS/import.log" 2>&1; then
-	ok 'the template imported through the frontend API over the --output=days one, 13 hosts linked, their days items kept'
+	ok 'the template imported through the frontend API over the --output=days one, 14 hosts linked, their days items kept'
 else
-	not_ok 'the template imported through the frontend API over the --output=days one, 13 hosts linked, their days items kept'
+	not_ok 'the template imported through the frontend API over the --output=days one, 14 hosts linked, their days items kept'
 	diag_file "$ZS/import.log"
 	finish
 fi
@@ -343,13 +392,17 @@ CONF
 count() {
 	zabbix_psql zabbix -c "$1" 2>/dev/null || echo 0
 }
-# Every host but the silent one has a state, and the 8 problems that should
-# open are open.
+# Every host but the silent one has a state, the 9 listeners the discovery
+# rule finds (gnutls-serv's three twice, over IPv4 and IPv6; aiosmtpd's two;
+# PostgreSQL) have one each, and the 13 problems that should open (5 of them on
+# the discovered listeners) are open.
 # shellcheck disable=SC2317 # called by wait_until
 server_done() {
 	[ "$(count "SELECT count(DISTINCT hostid) FROM history_uint JOIN items USING (itemid)
 		WHERE key_ = 'tlscheck.state'")" -ge 12 ] &&
-		[ "$(count 'SELECT count(*) FROM problem WHERE source = 0 AND object = 0')" -ge 8 ]
+	[ "$(count "SELECT count(DISTINCT itemid) FROM history_uint JOIN items USING (itemid)
+		WHERE key_ LIKE 'tlscheck.state[%'")" -ge 9 ] &&
+		[ "$(count 'SELECT count(*) FROM problem WHERE source = 0 AND object = 0')" -ge 13 ]
 }
 # shellcheck disable=SC2317 # called by wait_until
 changed_seen() {
@@ -447,6 +500,30 @@ expect_items 'a host tlscheck-discover wrote, tls, 10 days left: WARNING' "$DISC
 expect_items 'a host tlscheck-discover wrote, smtp, good certificate: OK' "$DISCOVERED_SMTP" \
 	state=0 'days=199\.9[0-9]*'
 
+# The discovery rule's items, by listener ({#HOST},{#PORT}), with the values of
+# the agent's tlscheck.json.
+L=127.0.0.1
+expect_items 'discovered tls listener, good certificate: OK, trusted, the days left' lld-agent \
+	"state[$L,$TLS_GOOD]=0" "summary[$L,$TLS_GOOD]=OK: certificate 'CN=tls\\.test' .*" \
+	"days[$L,$TLS_GOOD]=199\.9[0-9]*" "trusted[$L,$TLS_GOOD]=1" "state[::1,$TLS_GOOD]=0"
+expect_items 'discovered smtp listener, good certificate: OK' lld-agent \
+	"state[$L,$SMTP_GOOD]=0" "days[$L,$SMTP_GOOD]=199\.9[0-9]*" "trusted[$L,$SMTP_GOOD]=1"
+expect_items 'discovered pgsql listener, good certificate: OK' lld-agent \
+	"state[$L,$PGSQL_GOOD]=0" "days[$L,$PGSQL_GOOD]=199\.9[0-9]*" "trusted[$L,$PGSQL_GOOD]=1"
+expect_items 'discovered listeners, 10 and 5 days left: WARNING, CRITICAL' lld-agent \
+	"state[$L,$TLS_EXPIRING]=1" "state[$L,$SMTP_EXPIRING]=1" "state[$L,$TLS_CRITICAL]=2" \
+	"days[$L,$TLS_CRITICAL]=4\.9[0-9]*"
+names=$(zabbix_psql zabbix -c "SELECT i.name FROM items i JOIN hosts h USING (hostid)
+	WHERE h.host = 'lld-agent' AND i.key_ IN ('tlscheck.state[$L,$SMTP_GOOD]',
+	'tlscheck.days[$L,$PGSQL_GOOD]') AND i.flags = 4 ORDER BY 1" 2>&1)
+if [ "$names" = "TLS pgsql $L:$PGSQL_GOOD: days left
+TLS smtp $L:$SMTP_GOOD: state" ]; then
+	ok 'discovered items are named by their listener'
+else
+	not_ok 'discovered items are named by their listener'
+	diag "names: $names"
+fi
+
 # The master item's value is the plugin's standard output and standard error
 # together: one JSON object on every host, nothing else.
 bad=$(zabbix_psql zabbix -c "SELECT DISTINCT host FROM history_text JOIN items USING (itemid)
@@ -532,6 +609,16 @@ expect_problems 'a certificate that changed: the INFO trigger with the new SHA-2
 	"$(listener_event tls-changed "tls.test tls port $TLS_EXPIRING")"
 expect_problems 'a host tlscheck-discover wrote, 10 days left: the WARNING trigger' \
 	"$DISCOVERED_TLS" "$(listener_event "$DISCOVERED_TLS" "tls.test tls port $TLS_EXPIRING")"
+
+# lld_event PROTOCOL HOST PORT: the event name of a trigger prototype's
+# trigger, with the summary of the listener's check.
+lld_event() {
+	printf 'TLS on %s %s:%s: %s' "$1" "$2" "$3" "$(item_value lld-agent "tlscheck.summary[$2,$3]")"
+}
+expect_problems 'discovered listeners: WARNING for 10 days left, HIGH and not WARNING for 5' \
+	lld-agent "$(lld_event tls $L "$TLS_EXPIRING")" "$(lld_event tls ::1 "$TLS_EXPIRING")" \
+	"$(lld_event smtp $L "$SMTP_EXPIRING")" "$(lld_event tls $L "$TLS_CRITICAL")" \
+	"$(lld_event tls ::1 "$TLS_CRITICAL")"
 
 # The value maps name the sentinel and the states.
 mapped=$(zabbix_psql zabbix -c "SELECT string_agg(m.value || '=' || m.newvalue, ',' ORDER BY m.value)

@@ -5,14 +5,15 @@ operator's Import button and host form do: configuration.import for the
 template and for exports of hosts, host.create for hosts given by hand.
 
     zabbix-api.py URL TEMPLATE.yaml [--upgrade-from OLD.yaml]
-                  [--host NAME --ip IP --dns NAME [--macro M=V]...]...
+                  [--host NAME --ip IP --dns NAME [--port PORT] [--macro M=V]...]...
                   [--hosts EXPORT.yaml [--macro M=V]...]...
     zabbix-api.py URL --set HOST M=V
 
 URL is the frontend's api_jsonrpc.php. --hosts takes the hosts of a Zabbix 6.0
 export of hosts linked to the template (what tlscheck-discover --emit=zabbix
 writes); a --macro after it is set on each of them. A --macro after --host
-belongs to that host. --set changes the value of HOST's macro M, as the host's
+belongs to that host; --port is the port of its agent interface (default
+10050). --set changes the value of HOST's macro M, as the host's
 form does.
 
 With --upgrade-from, OLD.yaml is imported first and the hosts are linked to it;
@@ -96,12 +97,12 @@ def parse_args(argv):
     while argv:
         opt, val, argv = argv[0], argv[1], argv[2:]
         if opt == "--host":
-            last = {"host": val, "ip": "", "dns": "", "macros": []}
+            last = {"host": val, "ip": "", "dns": "", "port": "10050", "macros": []}
             by_hand.append(last)
         elif opt == "--hosts":
             last = {"path": val, "macros": []}
             exports.append(last)
-        elif opt in ("--ip", "--dns") and last is not None and "host" in last:
+        elif opt in ("--ip", "--dns", "--port") and last is not None and "host" in last:
             last[opt[2:]] = val
         elif opt == "--macro" and last is not None:
             macro, value = val.split("=", 1)
@@ -176,7 +177,7 @@ def main():
             "host": h["host"], "groups": [{"groupid": group}], "templates": templates,
             "macros": h["macros"],
             "interfaces": [{"type": 1, "main": 1, "useip": 1, "ip": h["ip"], "dns": h["dns"],
-                            "port": "10050"}]})
+                            "port": h["port"]}]})
     hosts = [h["host"] for h in by_hand]
     for e in exports:
         for h in import_file(api, e["path"]).get("hosts", []):
