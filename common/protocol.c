@@ -26,6 +26,7 @@ static const struct tls_protocol *const protocols[] = {
         &protocol_kafka,
         &protocol_redis,
         &protocol_mqtt,
+        &protocol_h2,
         NULL,
 };
 /* clang-format on */
@@ -97,11 +98,11 @@ int protocol_no_answer(struct fault *f, const char *what, size_t heard)
 	return -1;
 }
 
-int protocol_answered_otherwise(struct net_conn *c, const void *start, size_t len, const char *what,
-                                struct fault *f)
+void protocol_quote_answer(struct net_conn *c, const void *start, size_t len, char *shown,
+                           size_t size)
 {
 	char text[TEXTPROTO_QUOTE_MAX + 2];
-	char shown[TEXTPROTO_QUOTE_SIZE];
+	struct fault ignored;
 	size_t more = c != NULL ? net_buffered(c) : 0, n;
 
 	if (len > sizeof(text) - 1)
@@ -110,7 +111,7 @@ int protocol_answered_otherwise(struct net_conn *c, const void *start, size_t le
 	/* Only what has arrived already: the answer is wrong whatever follows. */
 	if (more > sizeof(text) - 1 - len)
 		more = sizeof(text) - 1 - len;
-	if (more > 0 && net_read_exact(c, text + len, more, what, f) < 0)
+	if (more > 0 && net_read_exact(c, text + len, more, "the answer", &ignored) < 0)
 		more = 0;
 	/* A text answer is shown up to its line end; a NUL byte as any other control. */
 	for (n = 0; n < len + more && text[n] != '\r' && text[n] != '\n'; n++) {
@@ -118,7 +119,15 @@ int protocol_answered_otherwise(struct net_conn *c, const void *start, size_t le
 			text[n] = '\x01';
 	}
 	text[n] = '\0';
-	textproto_quote(shown, sizeof(shown), text);
+	textproto_quote(shown, size, text);
+}
+
+int protocol_answered_otherwise(struct net_conn *c, const void *start, size_t len, const char *what,
+                                struct fault *f)
+{
+	char shown[TEXTPROTO_QUOTE_SIZE];
+
+	protocol_quote_answer(c, start, len, shown, sizeof(shown));
 	fault_set(f, FAULT_PEER, "no %s within %gs: the server answered '%s'", what,
 	          PROTOCOL_AFTER_SECONDS, shown);
 	return -1;

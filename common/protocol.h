@@ -64,6 +64,8 @@ struct protocol_context {
 	struct net_conn *conn;           /* plain socket in upgrade(), the TLS session in after() */
 	const struct deadline *deadline; /* the one every read and write of this step obeys */
 	bool tls_on_connect;             /* TLS started at connect, without upgrade() */
+	/* The ALPN protocol the handshake negotiated, NULL for none (after() only). */
+	const char *alpn;
 };
 
 /* How well the first bytes a server sent, before the client said anything, match
@@ -137,6 +139,7 @@ extern const struct tls_protocol protocol_mysql; /* HandshakeV10, SSLRequest 330
 extern const struct tls_protocol protocol_kafka; /* TLS at connect 9093, ApiVersions after */
 extern const struct tls_protocol protocol_redis; /* TLS at connect 6379, PING after */
 extern const struct tls_protocol protocol_mqtt;  /* TLS at connect 8883, CONNECT after */
+extern const struct tls_protocol protocol_h2;    /* TLS at connect 443, ALPN h2, preface after */
 
 /* The entry named NAME (case-sensitive), or NULL. */
 const struct tls_protocol *protocol_find(const char *name);
@@ -175,5 +178,11 @@ int protocol_no_answer(struct fault *f, const char *what, size_t heard);
  * line end, quoted with textproto_quote(). Returns -1. */
 int protocol_answered_otherwise(struct net_conn *c, const void *start, size_t len, const char *what,
                                 struct fault *f);
+
+/* The text of protocol_answered_otherwise(), for a step that words its finding
+ * itself: the LEN bytes of START and what C has buffered, up to the first line
+ * end, quoted into SHOWN (SIZE bytes, TEXTPROTO_QUOTE_SIZE is enough). */
+void protocol_quote_answer(struct net_conn *c, const void *start, size_t len, char *shown,
+                           size_t size);
 
 #endif

@@ -161,6 +161,7 @@ static void run_after(struct target *t, const struct settings *settings, const s
 	        .conn = &t->conn,
 	        .deadline = &budget,
 	        .tls_on_connect = tls_on_connect(settings),
+	        .alpn = probe_alpn(t->probe),
 	};
 
 	deadline_within(&budget, dl, PROTOCOL_AFTER_SECONDS);
