@@ -184,7 +184,7 @@ static int judge_alpn(const struct protocol_context *ctx, int rc, struct fault *
 		return -1;
 	}
 	snprintf(was, sizeof(was), "%s", f->text);
-	fault_set(f, f->kind, "%s; %s", chose, was);
+	fault_set(f, f->kind, "%s, and %s", chose, was);
 	return -1;
 }
 

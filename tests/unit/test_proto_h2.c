@@ -170,7 +170,7 @@ static void test_other_alpn_named(void **state)
 
 	fx->ctx.alpn = "http/1.1";
 	expect_after_fault(fx, answer, sizeof(answer) - 1, FAULT_PEER,
-	                   "server negotiated 'http/1.1', not h2; server answered the HTTP/2 "
+	                   "server negotiated 'http/1.1', not h2, and server answered the HTTP/2 "
 	                   "preface with 'HTTP/1.1 400 Bad Request': not HTTP/2");
 }
 
