@@ -1,15 +1,18 @@
 #!/bin/bash
-# h2.sh — check_tls -P h2 against real nginx instances: HTTP/2 with ALPN h2
-# confirmed by the server's SETTINGS; the same nginx without http2, which
-# refuses ALPN h2 or, offered http/1.1 too, chooses it and answers the preface
-# with HTTP/1.1; a TLS server without ALPN that is not HTTP/2.
+# h2.sh — check_tls -P h2 against real servers: nginx and etcd (Go's HTTP/2,
+# under gRPC) with ALPN h2, confirmed by their SETTINGS; nginx without http2,
+# which refuses ALPN h2 or, offered http/1.1 too, chooses it and answers the
+# preface with HTTP/1.1; a TLS server without ALPN that is not HTTP/2.
 
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh" || exit 99
 # shellcheck source=tests/integration/nginx.bash
 . "$(dirname "$0")/nginx.bash" || exit 99
+# shellcheck source=tests/integration/etcd.bash
+. "$(dirname "$0")/etcd.bash" || exit 99
 
 require_server 'nginx (nginx-light)' test -x "$NGINX"
+require_server 'etcd (etcd-server)' test -x "$ETCD"
 require_server 'certtool (gnutls-bin)' command -v certtool
 require_server 'gnutls-serv (gnutls-bin)' command -v gnutls-serv
 require_plugin "$CHECK_TLS"
@@ -27,6 +30,8 @@ P_H1=$SERVER_PORT
 start_gnutls_serv "$TEST_DIR/ok.pem" "$TEST_DIR/ok.key" --disable-client-cert ||
 	bail_out 'gnutls-serv did not start'
 P_PLAIN_TLS=$SERVER_PORT
+start_etcd etcd ok || bail_out 'etcd did not start'
+P_ETCD=$SERVER_PORT
 
 H2_CHECK=("$CHECK_TLS" -P h2 -H web.test -I 127.0.0.1 -C ca.pem)
 
@@ -39,6 +44,11 @@ expect_check 'nginx with http2: ALPN h2 and its SETTINGS, OK' 0 \
 expect_check '-vv names the ALPN h2 negotiated' 0 \
 	"^TLS OK - web\\.test:$P_H2 h2: " '*^TLS: .*ALPN h2' \
 	-- "${H2_CHECK[@]}" -p "$P_H2" -vv
+
+expect_check 'etcd with TLS: ALPN h2 and its SETTINGS, OK' 0 \
+	"^TLS OK - web\\.test:$P_ETCD h2: certificate 'CN=web\\.test' expires in 199d" \
+	'chain trusted by ca\.pem' '@lines=1' '@max-secs=3' \
+	-- "${H2_CHECK[@]}" -p "$P_ETCD"
 
 expect_check 'nginx without http2, only h2 offered: CRITICAL, the ALPN refused' 2 \
 	"^TLS CRITICAL - web\\.test:$P_H1 h2: the server accepts none of the ALPN protocols offered: h2" \
