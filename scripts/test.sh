@@ -44,7 +44,7 @@ done
 # subset, for time: the hostile peers and certificates, the file readers, and one
 # test per protocol family and per judged fact (every protocol's parser is met
 # in hostile.sh). Wall-time assertions are skipped (lib.sh).
-valgrind_tests="hostile hostile-certs files tls smtp pgsql mysql ldap xmpp imap kafka redis mqtt
+valgrind_tests="hostile hostile-certs files tls smtp pgsql mysql ldap xmpp imap kafka redis mqtt h2
 	mtls ocsp rules"
 vg=$top/_build-valgrind
 rm -rf "$vg" && mkdir -p "$vg" && cd "$vg" || exit 1
