@@ -9,8 +9,12 @@
 #include "report.h"
 #include "textproto.h"
 
-#define ZABBIX_TEMPLATE "TLS certificate by tlscheck"
-#define ZABBIX_GROUP    "Discovered TLS listeners"
+/* The template whose discovery rule, an external check, finds the host's TLS
+ * listeners on the ports of its macro {$TLSCHECK.LLD.PORTS}. */
+#define ZABBIX_TEMPLATE "TLS listeners by tlscheck external check"
+/* Zabbix keeps a host macro's value in 2048 characters. */
+#define ZABBIX_MACRO_MAX 2048
+#define ZABBIX_GROUP     "Discovered TLS listeners"
 /* The import refuses a group without a uuid; a fixed one (an MD5 of the name,
  * made a version 4 uuid) gives every export the same group. */
 #define ZABBIX_GROUP_UUID "8f37e98b2bdd47698fda91d261598bfb"
@@ -647,8 +651,7 @@ static size_t write_hosts_services(FILE *out, const struct discover_run *r,
 /* A Zabbix host name: letters, digits, '.', '-', '_' and spaces. */
 static void zabbix_host_name(const struct discover_listener *l, char *out, size_t size)
 {
-	snprintf(out, size, "%s %s %u", l->check_name[0] ? l->check_name : l->host,
-	         l->protocol->name, l->port);
+	snprintf(out, size, "%s", l->host_ascii);
 	for (char *c = out; *c != '\0'; c++) {
 		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_ ",
 		            *c))
@@ -664,64 +667,134 @@ static void yaml_pair(FILE *out, const char *indent, const char *key, const char
 	fputc('\n', out);
 }
 
-static void zabbix_host(FILE *out, const struct discover_listener *l, const struct emitted *e)
-{
-	char host[HOSTNAME_MAX + 32], port[8], option[PATH_MAX + 16];
+/* What one host's macros carry: the ports of its services, and the CA file its
+ * discovery tries; and what was found, for its description. */
+struct zabbix_macros {
+	char ports[ZABBIX_MACRO_MAX + 1];
+	char ca_path[PATH_MAX];
+	FILE *found; /* NULL: no description */
+};
 
+/* Add S's port, and its CA file, to M; false, and why not into E, when the
+ * host's macros cannot carry them. */
+static bool zabbix_add(struct zabbix_macros *m, const struct service *s, struct emitted *e)
+{
+	size_t used = strlen(m->ports);
+	int len;
+
+	if (e->ca_path[0] != '\0' && m->ca_path[0] != '\0' && strcmp(e->ca_path, m->ca_path) != 0) {
+		snprintf(e->why, sizeof(e->why),
+		         "another CA file than the host's other listeners, and its discovery tries "
+		         "one");
+		return false;
+	}
+	len = snprintf(m->ports + used, sizeof(m->ports) - used, "%s%u", used > 0 ? "," : "",
+	               s->l->port);
+	if (len < 0 || (size_t)len >= sizeof(m->ports) - used) {
+		m->ports[used] = '\0';
+		snprintf(e->why, sizeof(e->why),
+		         "the host's ports fill the %d characters of a macro", ZABBIX_MACRO_MAX);
+		return false;
+	}
+	if (e->ca_path[0] != '\0')
+		snprintf(m->ca_path, sizeof(m->ca_path), "%s", e->ca_path);
+	if (m->found != NULL)
+		fprintf(m->found, "%s%s %u %s", used > 0 ? ", " : "",
+		        s->l->implicit_tls ? "tls" : s->l->protocol->name, s->l->port,
+		        check_host(s->l));
+	return true;
+}
+
+/* The host of the services from FIRST on whose host is FIRST's: its real name
+ * and interface, the template, and its ports as the macro its discovery rule
+ * reads (the listeners it cannot carry, each as a comment); false when none. */
+static bool zabbix_host(FILE *out, const struct service *first, const struct service *end,
+                        const struct inventory_options *o)
+{
+	const struct discover_listener *l = first->l;
+	char host[HOSTNAME_MAX + 32], option[PATH_MAX + 16], *found = NULL;
+	size_t found_size = 0;
+	struct zabbix_macros m = {.ports = ""};
+	struct emitted e;
+
+	m.found = open_memstream(&found, &found_size);
+	if (m.found != NULL)
+		fputs("TLS listeners found by tlscheck-discover: ", m.found);
+	for (const struct service *s = first; s < end; s++) {
+		if (strcmp(s->l->host, l->host) == 0 && emittable(s->l, o, &e) &&
+		    !zabbix_add(&m, s, &e))
+			not_emitted(out, s->l, "    ", e.why);
+	}
+	if (m.found != NULL && fclose(m.found) != 0) {
+		free(found);
+		found = NULL;
+	}
+	if (m.ports[0] == '\0') {
+		free(found);
+		return false;
+	}
 	zabbix_host_name(l, host, sizeof(host));
-	snprintf(port, sizeof(port), "%u", l->port);
 	yaml_pair(out, "    - ", "host", host);
-	yaml_pair(out, "      ", "name", host);
+	yaml_pair(out, "      ", "name", l->host);
+	/* The names come from leaves -H's parser took, without a control byte. */
+	if (found != NULL)
+		yaml_pair(out, "      ", "description", found);
+	free(found);
 	fputs("      templates:\n", out);
 	yaml_pair(out, "        - ", "name", ZABBIX_TEMPLATE);
 	fputs("      groups:\n", out);
 	yaml_pair(out, "        - ", "name", ZABBIX_GROUP);
+	/* An address is connected to; a name is resolved at every check. */
 	fputs("      interfaces:\n", out);
-	if (l->check_address) {
+	if (family(l) != 0) {
 		yaml_pair(out, "        - ", "ip", l->host_ascii);
-		yaml_pair(out, "          ", "dns", l->check_name);
 	} else {
 		yaml_pair(out, "        - ", "useip", "NO");
 		yaml_pair(out, "          ", "dns", l->host_ascii);
 	}
 	fputs("          interface_ref: if1\n      macros:\n", out);
-	yaml_pair(out, "        - ", "macro", "{$TLSCHECK.PORT}");
-	yaml_pair(out, "          ", "value", port);
-	/* The template has no --implicit-tls: such a listener is checked as plain TLS. */
-	yaml_pair(out, "        - ", "macro", "{$TLSCHECK.PROTOCOL}");
-	yaml_pair(out, "          ", "value", l->implicit_tls ? "tls" : l->protocol->name);
-	if (e->ca_path[0] == '\0')
-		return;
+	yaml_pair(out, "        - ", "macro", "{$TLSCHECK.LLD.PORTS}");
+	yaml_pair(out, "          ", "value", m.ports);
+	if (m.ca_path[0] == '\0')
+		return true;
 	/* One word: the template passes the macro as one argument of its key. */
-	snprintf(option, sizeof(option), "--ca-file=%s", e->ca_path);
-	yaml_pair(out, "        - ", "macro", "{$TLSCHECK.OPTION}");
+	snprintf(option, sizeof(option), "--ca-file=%s", m.ca_path);
+	yaml_pair(out, "        - ", "macro", "{$TLSCHECK.LLD.OPTION}");
 	yaml_pair(out, "          ", "value", option);
+	return true;
 }
 
+/* One host per host (a socket seen over IPv4 and IPv6 folded with --local),
+ * each with the ports its discovery rule checks again. */
 static size_t write_zabbix(FILE *out, const struct discover_run *r,
                            const struct inventory_options *o)
 {
+	struct service *services = calloc(r->count + 1, sizeof(*services));
 	struct emitted e;
-	size_t written = 0;
+	size_t n, written = 0;
 
 	fputs("zabbix_export:\n  version: '6.0'\n  groups:\n", out);
 	yaml_pair(out, "    - ", "uuid", ZABBIX_GROUP_UUID);
 	yaml_pair(out, "      ", "name", ZABBIX_GROUP);
 	fputs("  hosts:\n", out);
+	if (services == NULL) {
+		fputs("    # not emitted: out of memory\n    []\n", out);
+		return 0;
+	}
 	for (size_t i = 0; i < r->count; i++) {
 		const struct discover_listener *l = &r->listeners[i];
 
-		if (l->outcome != DISCOVER_TLS)
-			continue;
-		if (!emittable(l, o, &e)) {
+		if (l->outcome == DISCOVER_TLS && !emittable(l, o, &e))
 			not_emitted(out, l, "    ", e.why);
-			continue;
-		}
-		zabbix_host(out, l, &e);
-		written++;
+	}
+	n = plan(r, o, services);
+	for (size_t i = 0; i < n; i++) {
+		if (first_of_host(services, &services[i]))
+			written += zabbix_host(out, &services[i], services + n, o);
 	}
 	if (written == 0)
 		fputs("    []\n", out);
+	free(services);
 	return written;
 }
 
@@ -769,22 +842,27 @@ static bool lld_values(const struct discover_listener *l, const struct emitted *
 
 /* A JSON array of one object per listener ({#HOST}, {#PORT}, {#PROTOCOL},
  * {#PLUGIN}, {#NAME}, {#CAFILE}), for a Zabbix discovery rule (an agent's
- * UserParameter, or the server's external check) to make items of. */
+ * UserParameter, or the server's external check) to make items of. With
+ * --local a socket seen over IPv4 and IPv6 is one listener, checked over
+ * IPv4, as in the other engines' files. */
 static size_t write_zabbix_lld(FILE *out, const struct discover_run *r,
                                const struct inventory_options *o)
 {
 	static const char *const macros[] = {"HOST",   "PORT", "PROTOCOL",
 	                                     "PLUGIN", "NAME", "CAFILE"};
+	struct service *services = calloc(r->count + 1, sizeof(*services));
 	const char *values[6];
 	char port[8], plugin[64];
 	struct emitted e;
-	size_t written = 0;
+	size_t n, written = 0;
 
 	fputc('[', out);
-	for (size_t i = 0; i < r->count; i++) {
-		const struct discover_listener *l = &r->listeners[i];
+	/* No object at all is better than a broken array. */
+	n = services != NULL ? plan(r, o, services) : 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct discover_listener *l = services[i].l;
 
-		if (l->outcome != DISCOVER_TLS || !emittable(l, o, &e) ||
+		if (!emittable(l, o, &e) ||
 		    !lld_values(l, &e, values, port, sizeof(port), plugin, sizeof(plugin)))
 			continue;
 		fputs(written++ == 0 ? "{" : ",{", out);
@@ -793,6 +871,7 @@ static size_t write_zabbix_lld(FILE *out, const struct discover_run *r,
 		fputc('}', out);
 	}
 	fputs("]\n", out);
+	free(services);
 	return written;
 }
 

@@ -4,9 +4,11 @@
  * Nagios host and service definitions on contrib/nagios's commands, Zabbix
  * hosts on contrib/zabbix's template, Zabbix low-level discovery JSON).
  *
- * For Icinga 2 and Nagios, with --local, a socket bound to every address and
+ * In every engine's file, with --local, a socket bound to every address and
  * reached over IPv4 and IPv6 (the same port, protocol, leaf, name and CA file)
- * is one service, checked over IPv4; a host's address is the host as given (a
+ * is one service (one discovered listener for Zabbix), checked over IPv4. A
+ * Zabbix host is one per host, its ports the macro of its template's discovery
+ * rule. For Icinga 2 and Nagios, a host's address is the host as given (a
  * name resolved at every check); every service is checked hourly (retried every
  * 15 minutes), and named "tlscheck PROTOCOL PORT", with the address after it
  * when its host has another listener on that protocol and port.

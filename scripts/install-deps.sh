@@ -61,14 +61,33 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 1
 fi
 
+# The Zabbix proxy of tests/integration/engines-zabbix.sh: zabbix-proxy-sqlite3
+# conflicts with zabbix-server-pgsql (installing it removes the server), so its
+# package is unpacked, not installed, here; zabbix_proxy runs from there and
+# makes its SQLite database itself.
+proxy_dir=/opt/tlscheck/zabbix-proxy-sqlite3
+unpack_zabbix_proxy() {
+	local tmp rc
+	tmp=$(mktemp -d)
+	(cd "$tmp" && apt-get download -qq -o APT::Sandbox::User=root zabbix-proxy-sqlite3) &&
+		mkdir -p "$proxy_dir" && dpkg-deb -x "$tmp"/zabbix-proxy-sqlite3_*.deb "$proxy_dir"
+	rc=$?
+	rm -rf "$tmp"
+	return "$rc"
+}
+
 missing=()
 for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
-[ "${#missing[@]}" -eq 0 ] && exit 0
+proxy_missing=0
+[ -x "$proxy_dir/usr/sbin/zabbix_proxy" ] || proxy_missing=1
+[ "${#missing[@]}" -eq 0 ] && [ "$proxy_missing" -eq 0 ] && exit 0
 
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
+[ "$proxy_missing" -eq 0 ] || unpack_zabbix_proxy
+[ "${#missing[@]}" -eq 0 ] && exit 0
 # Package scripts must not start system-wide services on the test machine: the tests
 # start their own private instances on loopback.
 policy=/usr/sbin/policy-rc.d

@@ -230,10 +230,11 @@ d = yaml.safe_load(sys.stdin)
 hosts = d["zabbix_export"]["hosts"]
 assert len(hosts) == 1, "%d hosts" % len(hosts)
 i = hosts[0]["interfaces"][0]
-assert (i["ip"], i["dns"]) == ("127.0.0.1", "good.test"), i
+assert i == {"ip": "127.0.0.1", "interface_ref": "if1"}, i
+assert hosts[0]["description"].endswith(": tls '"$GOOD"' good.test"), hosts[0]["description"]
 m = {x["macro"]: x["value"] for x in hosts[0]["macros"]}
-assert m == {"{$TLSCHECK.PORT}": "'"$GOOD"'", "{$TLSCHECK.PROTOCOL}": "tls",
-             "{$TLSCHECK.OPTION}": "--ca-file='"$TEST_DIR"'/ca.pem"}, m
+assert m == {"{$TLSCHECK.LLD.PORTS}": "'"$GOOD"'",
+             "{$TLSCHECK.LLD.OPTION}": "--ca-file='"$TEST_DIR"'/ca.pem"}, m
 ' 2>&1); then
 	ok 'yaml.safe_load: the Zabbix import parses, one host, good.test'
 else

@@ -38,6 +38,10 @@ require_server 'PyYAML (python3-yaml)' "$PYTHON" -c 'import yaml'
 require_server 'php (php-cli)' command -v php
 require_server 'php-pgsql' php -r 'exit(function_exists("pg_connect") ? 0 : 1);'
 require_server 'the Zabbix frontend (zabbix-frontend-php)' test -f /usr/share/zabbix/api_jsonrpc.php
+# Where scripts/install-deps.sh unpacks zabbix-proxy-sqlite3.
+ZABBIX_PROXY_DIR=${ZABBIX_PROXY_DIR:-/opt/tlscheck/zabbix-proxy-sqlite3}
+require_server 'zabbix_proxy (zabbix-proxy-sqlite3, unpacked by scripts/install-deps.sh)' \
+	test -x "$ZABBIX_PROXY_DIR/usr/sbin/zabbix_proxy"
 engines_require_servers
 require_plugin "$CHECK_TLS"
 lib_init
@@ -171,9 +175,9 @@ expect_value 'tlscheck.json, a bad threshold: UNKNOWN, one JSON object' \
 	'\{"plugin":"check_tls","state":"UNKNOWN","exit_code":3,.*"rule":"usage".*\}'
 
 # tlscheck.discovery: the TLS listeners of the namespace, with the name their
-# certificate has and the test's CA that validates it; gnutls-serv listens on
-# a socket for IPv4 and one for IPv6, each a listener. The agent's own port
-# and the refused one are not there. How long it takes is what the
+# certificate has and the test's CA that validates it; gnutls-serv's socket for
+# IPv4 and the one for IPv6 are one listener, checked over IPv4. The agent's
+# own port and the refused one are not there. How long it takes is what the
 # agent's Timeout must allow (contrib/zabbix/README.md).
 started=$(date +%s%N)
 lld=$(zabbix_get 127.0.0.1 "$AGENT_PORT" "tlscheck.discovery[$CA_FILE]" 2>&1)
@@ -184,16 +188,14 @@ for o in json.load(sys.stdin):
     print(" ".join(o[k] for k in ("{#PROTOCOL}", "{#HOST}", "{#PORT}", "{#PLUGIN}", "{#NAME}", "{#CAFILE}")))
 ' 2>&1 | sort)
 want_rows=$(printf '%s\n' "tls 127.0.0.1 $TLS_GOOD check_tls tls.test $CA_FILE" \
-	"tls ::1 $TLS_GOOD check_tls tls.test $CA_FILE" \
 	"tls 127.0.0.1 $TLS_EXPIRING check_tls tls.test $CA_FILE" \
-	"tls ::1 $TLS_EXPIRING check_tls tls.test $CA_FILE" \
 	"smtp 127.0.0.1 $SMTP_GOOD check_tls_smtp smtp.test $CA_FILE" \
 	"smtp 127.0.0.1 $SMTP_EXPIRING check_tls_smtp smtp.test $CA_FILE" \
 	"pgsql 127.0.0.1 $PGSQL_GOOD check_tls_pgsql db.test $CA_FILE" | sort)
 if [ "$lld_rows" = "$want_rows" ]; then
-	ok 'tlscheck.discovery: the TLS listeners of the namespace, their protocol, name and CA file'
+	ok 'tlscheck.discovery: the TLS listeners of the namespace once each, their protocol, name and CA file'
 else
-	not_ok 'tlscheck.discovery: the TLS listeners of the namespace, their protocol, name and CA file'
+	not_ok 'tlscheck.discovery: the TLS listeners of the namespace once each, their protocol, name and CA file'
 	diag "value: $lld"
 	diag "expected: $want_rows"
 fi
@@ -226,9 +228,12 @@ zabbix_psql() {
 			--disable-client-cert
 } || bail_out 'gnutls-serv (5 days) did not start'
 TLS_CRITICAL=$SERVER_PORT
+# The renewal of the good listener's certificate, on disk but not loaded.
+make_leaf tls-renewed ca tls.test tls.test '-1 hour' '+400 days' ||
+	bail_out 'the renewed certificate could not be made'
 # A listener that never answers: the plugin's deadline is past the server's
 # Timeout, the server kills it, and the check gives no value.
-start_peer silent || bail_out 'the silent peer did not start'
+PEER_LIFETIME=600 start_peer silent || bail_out 'the silent peer did not start'
 TLS_SILENT=$SERVER_PORT
 
 # HOST DNS-NAME PORT PROTOCOL OPTION: the hosts, and the macros each sets. The
@@ -251,28 +256,39 @@ zabbix_hosts=(
 	"tls-silent tls.test $TLS_SILENT tls $CA_OPTION"
 )
 host_args=()
-# And the hosts tlscheck-discover --emit=zabbix writes for two of the listeners,
-# as an operator imports them.
+# And the host tlscheck-discover --emit=zabbix writes for two listeners of one
+# address, as an operator imports it: one host, its address, and the ports and
+# the CA file its discovery rule (an external check of the server) reads.
 run_check "$TLSCHECK_BUILDDIR/plugins/tlscheck-discover" -C "$CA_FILE" -t 6 --emit=zabbix \
 	"127.0.0.1:$TLS_EXPIRING,$SMTP_GOOD"
 printf '%s\n' "$CHECK_OUT" >"$ZS/discovered.yaml"
-DISCOVERED_TLS="tls.test tls $TLS_EXPIRING"
-DISCOVERED_SMTP="smtp.test smtp $SMTP_GOOD"
-if [ "$CHECK_RC" -eq 0 ] && grep -Fq "host: \"$DISCOVERED_TLS\"" "$ZS/discovered.yaml" &&
-	grep -Fq "host: \"$DISCOVERED_SMTP\"" "$ZS/discovered.yaml" &&
-	[ "$(grep -Fcx "          value: \"--ca-file=$CA_FILE\"" "$ZS/discovered.yaml")" -eq 2 ]; then
-	ok 'tlscheck-discover --emit=zabbix: a host for each of two listeners, with the CA file'
+DISCOVERED=127.0.0.1
+if [ "$CHECK_RC" -eq 0 ] && [ "$(grep -c '^    - host: ' "$ZS/discovered.yaml")" -eq 1 ] &&
+	grep -Fqx '    - host: "127.0.0.1"' "$ZS/discovered.yaml" &&
+	grep -Fqx '        - ip: "127.0.0.1"' "$ZS/discovered.yaml" &&
+	grep -Fqx "          value: \"$TLS_EXPIRING,$SMTP_GOOD\"" "$ZS/discovered.yaml" &&
+	grep -Fqx "          value: \"--ca-file=$CA_FILE\"" "$ZS/discovered.yaml"; then
+	ok 'tlscheck-discover --emit=zabbix: one host for two listeners of one address, their ports and CA file'
 else
-	not_ok 'tlscheck-discover --emit=zabbix: a host for each of two listeners, with the CA file'
+	not_ok 'tlscheck-discover --emit=zabbix: one host for two listeners of one address, their ports and CA file'
 	diag_file "$ZS/discovered.yaml"
 	diag "$CHECK_ERR"
 fi
-host_args+=(--hosts "$ZS/discovered.yaml" --macro "{\$TLSCHECK.INTERVAL}=1s")
-# And a host whose agent is the test's own, for the discovery rule: it finds
-# the listeners of the namespace again every 5 seconds, with the test's CA.
-# Its own external check is on the good listener.
+host_args+=(--hosts "$ZS/discovered.yaml" --macro "{\$TLSCHECK.INTERVAL}=1s"
+	--macro "{\$TLSCHECK.LLD.INTERVAL}=5s")
+# A host linked by hand to the template of discovery by external check: of its
+# ports, the refused one is not a listener; the good tls one is checked with
+# --cert-file (the option of that port alone, by a macro's context) against a
+# renewed certificate the server has not loaded: a stale reload.
+host_args+=(--host ext-lld --ip 127.0.0.1 --dns '' --template 'TLS listeners by tlscheck external check'
+	--macro "{\$TLSCHECK.LLD.PORTS}=$TLS_GOOD,$PGSQL_GOOD,$TLS_REFUSED"
+	--macro "{\$TLSCHECK.LLD.OPTION}=$CA_OPTION" --macro "{\$TLSCHECK.LLD.INTERVAL}=5s"
+	--macro "{\$TLSCHECK.INTERVAL}=1s"
+	--macro "{\$TLSCHECK.OPTION:\"$TLS_GOOD\"}=--cert-file=$TEST_DIR/tls-renewed.pem")
+# And a host whose agent is the test's own, for the agent's discovery rule: it
+# finds the listeners of the namespace again every 5 seconds, with the test's CA.
 host_args+=(--host lld-agent --ip 127.0.0.1 --dns tls.test --port "$AGENT_PORT"
-	--macro "{\$TLSCHECK.PORT}=$TLS_GOOD" --macro "{\$TLSCHECK.OPTION}=$CA_OPTION"
+	--template 'TLS listeners by tlscheck Zabbix agent'
 	--macro "{\$TLSCHECK.INTERVAL}=1s" --macro "{\$TLSCHECK.LLD.CAFILE}=$CA_FILE"
 	--macro "{\$TLSCHECK.LLD.INTERVAL}=5s")
 for h in "${zabbix_hosts[@]}"; do
@@ -285,6 +301,11 @@ done
 # The silent one: a deadline past the server's Timeout, and no value for 30 s
 # is a problem.
 host_args+=(--macro "{\$TLSCHECK.TIMEOUT}=20" --macro "{\$TLSCHECK.NODATA}=30s")
+# A host the active proxy monitors: its own -t 3 tells its checks from the
+# server's.
+host_args+=(--host via-proxy --ip 127.0.0.1 --dns tls.test --proxy tlscheck-proxy
+	--macro "{\$TLSCHECK.PORT}=$TLS_GOOD" --macro "{\$TLSCHECK.OPTION}=$CA_OPTION"
+	--macro "{\$TLSCHECK.INTERVAL}=1s" --macro "{\$TLSCHECK.TIMEOUT}=3")
 
 # The frontend: a copy of Debian's, because it reads its configuration from one
 # fixed path (/etc/zabbix/zabbix.conf.php, the constant CConfigFile::
@@ -333,25 +354,34 @@ if zabbix_psql -c 'CREATE DATABASE zabbix' >>"$ZS/import.log" 2>&1 &&
 		"$TLSCHECK_SRCDIR/contrib/zabbix/tlscheck_template.yaml" \
 		--upgrade-from "$TLSCHECK_SRCDIR/tests/integration/zabbix-template-days.yaml" \
 		"${host_args[@]}" >>"$ZS/import.log" 2>&1; then
-	ok 'the template imported through the frontend API over the --output=days one, 14 hosts linked, their days items kept'
+	ok 'the templates imported through the frontend API over the --output=days one, 15 hosts linked, their days items kept'
 else
-	not_ok 'the template imported through the frontend API over the --output=days one, 14 hosts linked, their days items kept'
+	not_ok 'the templates imported through the frontend API over the --output=days one, 15 hosts linked, their days items kept'
 	diag_file "$ZS/import.log"
 	finish
 fi
 
-# The plugin in ExternalScripts under its own name, as an operator installs it,
-# behind a wrapper that writes down the arguments the server gives it.
-cat >"$ZS/scripts/check_tls" <<SCRIPT
-#!/bin/sh
-printf '%s ' "\$@" >>"$ZS/argv.log"
-echo >>"$ZS/argv.log"
-exec "$CHECK_TLS" "\$@"
-SCRIPT
-chmod 0755 "$ZS/scripts/check_tls"
+# The plugin and tlscheck-discover in ExternalScripts under their own names, as
+# an operator installs them, behind a wrapper that writes down the arguments
+# the server (or, in its own folder, the proxy) gives them.
+# external_scripts DIR LOG: the wrappers in DIR, writing to LOG.
+external_scripts() {
+	mkdir -p "$1"
+	printf '#!/bin/sh\nprintf "%%s " "$@" >>%s\necho >>%s\nexec %s "$@"\n' \
+		"$2" "$2" "$CHECK_TLS" >"$1/check_tls"
+	printf '#!/bin/sh\nexec %s "$@"\n' "$TLSCHECK_BUILDDIR/plugins/tlscheck-discover" \
+		>"$1/tlscheck-discover"
+	chmod 0755 "$1/check_tls" "$1/tlscheck-discover"
+}
+external_scripts "$ZS/scripts" "$ZS/argv.log"
 
-# No trapper (StartTrappers=0): the server then listens on no port. One process
-# of each kind it cannot run without; the configuration is read every second.
+# One trapper on loopback, for the proxy. One process of each kind it cannot
+# run without; the configuration is read every second. The namespace is the
+# test's own: no other process takes the port.
+TRAPPER_PORT=$((10000 + RANDOM % 20000))
+while [ "$TRAPPER_PORT" = "$AGENT_PORT" ] || (exec 3<>"/dev/tcp/127.0.0.1/$TRAPPER_PORT") 2>/dev/null; do
+	TRAPPER_PORT=$((10000 + RANDOM % 20000))
+done
 cat >"$ZS/zabbix_server.conf" <<CONF
 LogFile=$ZS/zabbix_server.log
 LogType=file
@@ -370,7 +400,9 @@ CacheUpdateFrequency=1
 HousekeepingFrequency=0
 StartPollers=2
 StartPollersUnreachable=1
-StartTrappers=0
+StartTrappers=1
+ListenIP=127.0.0.1
+ListenPort=$TRAPPER_PORT
 StartPingers=0
 StartDiscoverers=0
 StartHTTPPollers=0
@@ -392,17 +424,18 @@ CONF
 count() {
 	zabbix_psql zabbix -c "$1" 2>/dev/null || echo 0
 }
-# Every host but the silent one has a state, the 9 listeners the discovery
-# rule finds (gnutls-serv's three twice, over IPv4 and IPv6; aiosmtpd's two;
-# PostgreSQL) have one each, and the 13 problems that should open (5 of them on
-# the discovered listeners) are open.
+# Every host of one listener but the silent one has a state (the proxy's
+# too), the 10 listeners the discovery rules find (by the agent: gnutls-serv's
+# three, aiosmtpd's two, PostgreSQL; by external check: 2 on the emitted host,
+# 2 on ext-lld) have one each, and the 12 problems that should open (5 of them
+# on discovered listeners) are open.
 # shellcheck disable=SC2317 # called by wait_until
 server_done() {
 	[ "$(count "SELECT count(DISTINCT hostid) FROM history_uint JOIN items USING (itemid)
-		WHERE key_ = 'tlscheck.state'")" -ge 12 ] &&
+		WHERE key_ = 'tlscheck.state'")" -ge 11 ] &&
 	[ "$(count "SELECT count(DISTINCT itemid) FROM history_uint JOIN items USING (itemid)
-		WHERE key_ LIKE 'tlscheck.state[%'")" -ge 9 ] &&
-		[ "$(count 'SELECT count(*) FROM problem WHERE source = 0 AND object = 0')" -ge 13 ]
+		WHERE key_ LIKE 'tlscheck.state[%'")" -ge 10 ] &&
+		[ "$(count 'SELECT count(*) FROM problem WHERE source = 0 AND object = 0')" -ge 12 ]
 }
 # shellcheck disable=SC2317 # called by wait_until
 changed_seen() {
@@ -413,10 +446,63 @@ changed_seen() {
 setsid zabbix_server -f -c "$ZS/zabbix_server.conf" >"$ZS/stdout.log" 2>&1 &
 ZS_PID=$!
 at_exit stop_engine "$ZS_PID"
-if wait_until 120 "$ZS_PID" server_done; then
-	ok "zabbix_server ran the template's external check on every host"
+
+# The active proxy (zabbix_proxy of Debian's zabbix-proxy-sqlite3, unpacked
+# by scripts/install-deps.sh: the package conflicts with the server's). It
+# dials the server's trapper, which must listen first (a proxy that finds it
+# closed tries again only after 120 s), takes its hosts' configuration, runs
+# their checks with ExternalScripts of its own and sends the values back.
+# shellcheck disable=SC2317 # called by wait_until
+trapper_up() {
+	(exec 3<>"/dev/tcp/127.0.0.1/$TRAPPER_PORT") 2>/dev/null
+}
+ZP=$TEST_DIR/zabbix-proxy
+mkdir -p "$ZP/run"
+external_scripts "$ZP/scripts" "$ZP/argv.log"
+cat >"$ZP/zabbix_proxy.conf" <<CONF
+ProxyMode=0
+Server=127.0.0.1:$TRAPPER_PORT
+Hostname=tlscheck-proxy
+LogFile=$ZP/zabbix_proxy.log
+LogType=file
+PidFile=$ZP/run/zabbix_proxy.pid
+SocketDir=$ZP/run
+TmpDir=$ZP/run
+DBName=$ZP/proxy.db
+AllowRoot=1
+ExternalScripts=$ZP/scripts
+Timeout=5
+ConfigFrequency=2
+DataSenderFrequency=1
+HousekeepingFrequency=0
+StartPollers=1
+StartPollersUnreachable=1
+StartTrappers=0
+StartPingers=0
+StartDiscoverers=0
+StartHTTPPollers=0
+StartPreprocessors=1
+StartDBSyncers=1
+StartHistoryPollers=0
+StartODBCPollers=0
+StartVMwareCollectors=0
+StartJavaPollers=0
+CONF
+# Its SQLite database it makes itself, with the schema built into it.
+if wait_until 30 "$ZS_PID" trapper_up; then
+	setsid "$ZABBIX_PROXY_DIR/usr/sbin/zabbix_proxy" -f -c "$ZP/zabbix_proxy.conf" \
+		>"$ZP/stdout.log" 2>&1 &
+	ZP_PID=$!
+	at_exit stop_engine "$ZP_PID"
 else
-	not_ok "zabbix_server ran the template's external check on every host"
+	diag "the server's trapper did not listen on port $TRAPPER_PORT"
+fi
+server_started=$SECONDS
+if wait_until 120 "$ZS_PID" server_done; then
+	diag "every value and problem $((SECONDS - server_started)) s after the server started"
+	ok "zabbix_server ran the templates' checks on every host, through the proxy too"
+else
+	not_ok "zabbix_server ran the templates' checks on every host, through the proxy too"
 	diag "$(tail -n 30 "$ZS/zabbix_server.log")"
 	diag "$(zabbix_psql zabbix -c "SELECT h.host, i.key_, r.state, r.error FROM items i
 		JOIN hosts h USING (hostid) JOIN item_rtdata r USING (itemid)
@@ -432,6 +518,7 @@ else
 	diag_file "$ZS/import.log"
 fi
 # The server has done its part: what it stored is read below.
+[ -z "${ZP_PID:-}" ] || stop_engine "$ZP_PID"
 stop_engine "$ZS_PID"
 
 # item_value HOST KEY: the last value the server stored for HOST's item KEY.
@@ -495,17 +582,55 @@ expect_items 'smtp, good certificate: OK' smtp-good state=0 'days=199\.9[0-9]*' 
 expect_items 'pgsql, good certificate: OK' pgsql-good state=0 'days=199\.9[0-9]*' trusted=1
 expect_items 'an interface without a DNS name: UNKNOWN, saying why' no-dns \
 	state=3 "summary=UNKNOWN: '' is not a valid host name.*"
-expect_items 'a host tlscheck-discover wrote, tls, 10 days left: WARNING' "$DISCOVERED_TLS" \
-	state=1 'days=9\.9[0-9]*'
-expect_items 'a host tlscheck-discover wrote, smtp, good certificate: OK' "$DISCOVERED_SMTP" \
-	state=0 'days=199\.9[0-9]*'
-
-# The discovery rule's items, by listener ({#HOST},{#PORT}), with the values of
-# the agent's tlscheck.json.
 L=127.0.0.1
+# The host tlscheck-discover wrote: its discovery rule found its two listeners
+# again, on their protocols, and checks each.
+expect_items 'the host tlscheck-discover wrote, its tls listener, 10 days left: WARNING' \
+	"$DISCOVERED" "state[$L,$TLS_EXPIRING]=1" "days[$L,$TLS_EXPIRING]=9\.9[0-9]*" \
+	"trusted[$L,$TLS_EXPIRING]=1" "name_matches[$L,$TLS_EXPIRING]=1"
+expect_items 'the host tlscheck-discover wrote, its smtp listener, good certificate: OK' \
+	"$DISCOVERED" "state[$L,$SMTP_GOOD]=0" "days[$L,$SMTP_GOOD]=199\.9[0-9]*" \
+	"summary[$L,$SMTP_GOOD]=OK: certificate 'CN=smtp\\.test' .*"
+# The proxy's host: its values in the server's history, from checks the proxy
+# ran (-t 3), which the server did not.
+expect_items 'through the active proxy: OK, trusted, the days left' via-proxy \
+	state=0 'days=199\.9[0-9]*' trusted=1 name_matches=1
+if grep -Fq -e "-p $TLS_GOOD -P tls -t 3 " "$ZP/argv.log" 2>/dev/null &&
+	! grep -Fq -e ' -t 3 ' "$ZS/argv.log"; then
+	ok 'zabbix_proxy ran the checks of its host, the server did not'
+else
+	not_ok 'zabbix_proxy ran the checks of its host, the server did not'
+	diag_file "$ZP/argv.log"
+	diag_file "$ZP/stdout.log"
+	diag "$(tail -n 20 "$ZP/zabbix_proxy.log" 2>&1)"
+fi
+# Discovery by external check on ext-lld: the tls and pgsql ports, not the
+# refused one; the tls one checked against the renewed file: a stale reload.
+expect_items 'discovery by external check, pgsql: OK, trusted, the name matches' ext-lld \
+	"state[$L,$PGSQL_GOOD]=0" "days[$L,$PGSQL_GOOD]=199\.9[0-9]*" "trusted[$L,$PGSQL_GOOD]=1" \
+	"name_matches[$L,$PGSQL_GOOD]=1" "leaf.sha256[$L,$PGSQL_GOOD]=$SHA"
+expect_items 'discovery by external check, a renewal not loaded (--cert-file by a macro context): CRITICAL' \
+	ext-lld "state[$L,$TLS_GOOD]=2" "trusted[$L,$TLS_GOOD]=1" \
+	"summary[$L,$TLS_GOOD]=CRITICAL: .*tls-renewed\\.pem holds one that expires .*: reload the service.*"
+found=$(zabbix_psql zabbix -c "SELECT string_agg(i.key_, ' ' ORDER BY i.key_) FROM items i
+	JOIN hosts h USING (hostid) WHERE h.host IN ('ext-lld', '$DISCOVERED', 'lld-agent')
+	AND i.key_ LIKE 'tlscheck.state[%' AND i.flags = 4" 2>&1)
+want=$(printf 'tlscheck.state[%s]\n' "$L,$TLS_GOOD" "$L,$PGSQL_GOOD" "$L,$TLS_EXPIRING" \
+	"$L,$SMTP_GOOD" "$L,$TLS_GOOD" "$L,$TLS_EXPIRING" "$L,$TLS_CRITICAL" "$L,$SMTP_GOOD" \
+	"$L,$SMTP_EXPIRING" "$L,$PGSQL_GOOD" | sort | paste -sd ' ')
+if [ "$found" = "$want" ]; then
+	ok 'the discovery rules made one listener each of the listeners found, none of a closed port, none twice'
+else
+	not_ok 'the discovery rules made one listener each of the listeners found, none of a closed port, none twice'
+	diag "found: $found"
+	diag "expected: $want"
+fi
+
+# The agent's discovery rule's items, by listener ({#HOST},{#PORT}), with the
+# values of the agent's tlscheck.json.
 expect_items 'discovered tls listener, good certificate: OK, trusted, the days left' lld-agent \
 	"state[$L,$TLS_GOOD]=0" "summary[$L,$TLS_GOOD]=OK: certificate 'CN=tls\\.test' .*" \
-	"days[$L,$TLS_GOOD]=199\.9[0-9]*" "trusted[$L,$TLS_GOOD]=1" "state[::1,$TLS_GOOD]=0"
+	"days[$L,$TLS_GOOD]=199\.9[0-9]*" "trusted[$L,$TLS_GOOD]=1"
 expect_items 'discovered smtp listener, good certificate: OK' lld-agent \
 	"state[$L,$SMTP_GOOD]=0" "days[$L,$SMTP_GOOD]=199\.9[0-9]*" "trusted[$L,$SMTP_GOOD]=1"
 expect_items 'discovered pgsql listener, good certificate: OK' lld-agent \
@@ -530,7 +655,7 @@ bad=$(zabbix_psql zabbix -c "SELECT DISTINCT host FROM history_text JOIN items U
 	JOIN hosts USING (hostid) WHERE items.type = 10 AND NOT (value LIKE '{%}')" 2>&1)
 values=$(count "SELECT count(DISTINCT hostid) FROM history_text JOIN items USING (itemid)
 	WHERE items.type = 10")
-if [ -z "$bad" ] && [ "$values" -ge 11 ]; then
+if [ -z "$bad" ] && [ "$values" -ge 13 ]; then
 	ok 'zabbix_server, the master item: one JSON object on every host, nothing on stderr'
 else
 	not_ok 'zabbix_server, the master item: one JSON object on every host, nothing on stderr'
@@ -542,13 +667,20 @@ fi
 # the thresholds of the macros to -w and -c.
 want="-H tls.test -I 127.0.0.1 -p $TLS_GOOD -P tls -t 2 -w 14d -c 7d $CA_OPTION --output=json "
 want_default="-H tls.test -I 127.0.0.1 -p $TLS_GOOD -P tls -t 2 -w 14d -c 7d --output=json --output=json "
+# And the listeners discovered by external check: the name, address, protocol
+# and store found, and the option of the macro's context for that port only.
+want_stale="-H tls.test -I $L -p $TLS_GOOD -P tls -C $CA_FILE -t 2 -w 14d -c 7d --cert-file=$TEST_DIR/tls-renewed.pem --output=json "
+want_pgsql="-H db.test -I $L -p $PGSQL_GOOD -P pgsql -C $CA_FILE -t 2 -w 14d -c 7d --output=json --output=json "
 if grep -Fqx -e "$want" "$ZS/argv.log" 2>/dev/null &&
-	grep -Fqx -e "$want_default" "$ZS/argv.log"; then
+	grep -Fqx -e "$want_default" "$ZS/argv.log" && grep -Fqx -e "$want_stale" "$ZS/argv.log" &&
+	grep -Fqx -e "$want_pgsql" "$ZS/argv.log"; then
 	ok 'zabbix_server passes the DNS name to -H, the address to -I, the macros to -w, -c'
 else
 	not_ok 'zabbix_server passes the DNS name to -H, the address to -I, the macros to -w, -c'
 	diag "expected: $want"
 	diag "and: $want_default"
+	diag "and: $want_stale"
+	diag "and: $want_pgsql"
 	diag_file "$ZS/argv.log"
 fi
 
@@ -607,18 +739,19 @@ expect_problems 'a certificate that changed: the INFO trigger with the new SHA-2
 	tls-changed "TLS certificate changed on tls.test tls port $TLS_EXPIRING: SHA-256 now $(item_value \
 		tls-changed tlscheck.leaf.sha256)" \
 	"$(listener_event tls-changed "tls.test tls port $TLS_EXPIRING")"
-expect_problems 'a host tlscheck-discover wrote, 10 days left: the WARNING trigger' \
-	"$DISCOVERED_TLS" "$(listener_event "$DISCOVERED_TLS" "tls.test tls port $TLS_EXPIRING")"
 
-# lld_event PROTOCOL HOST PORT: the event name of a trigger prototype's
-# trigger, with the summary of the listener's check.
+# lld_event HOST PROTOCOL PORT: the event name of a trigger prototype's trigger
+# on HOST, with the summary of the listener's check.
 lld_event() {
-	printf 'TLS on %s %s:%s: %s' "$1" "$2" "$3" "$(item_value lld-agent "tlscheck.summary[$2,$3]")"
+	printf 'TLS on %s %s:%s: %s' "$2" "$L" "$3" "$(item_value "$1" "tlscheck.summary[$L,$3]")"
 }
-expect_problems 'discovered listeners: WARNING for 10 days left, HIGH and not WARNING for 5' \
-	lld-agent "$(lld_event tls $L "$TLS_EXPIRING")" "$(lld_event tls ::1 "$TLS_EXPIRING")" \
-	"$(lld_event smtp $L "$SMTP_EXPIRING")" "$(lld_event tls $L "$TLS_CRITICAL")" \
-	"$(lld_event tls ::1 "$TLS_CRITICAL")"
+expect_problems 'discovered by the agent: WARNING for 10 days left, HIGH and not WARNING for 5' \
+	lld-agent "$(lld_event lld-agent tls "$TLS_EXPIRING")" \
+	"$(lld_event lld-agent smtp "$SMTP_EXPIRING")" "$(lld_event lld-agent tls "$TLS_CRITICAL")"
+expect_problems 'the host tlscheck-discover wrote, 10 days left: the WARNING trigger' \
+	"$DISCOVERED" "$(lld_event "$DISCOVERED" tls "$TLS_EXPIRING")"
+expect_problems 'discovered by external check, a stale reload: the HIGH trigger, saying so' \
+	ext-lld "$(lld_event ext-lld tls "$TLS_GOOD")"
 
 # The value maps name the sentinel and the states.
 mapped=$(zabbix_psql zabbix -c "SELECT string_agg(m.value || '=' || m.newvalue, ',' ORDER BY m.value)

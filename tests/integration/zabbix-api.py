@@ -5,7 +5,8 @@ operator's Import button and host form do: configuration.import for the
 template and for exports of hosts, host.create for hosts given by hand.
 
     zabbix-api.py URL TEMPLATE.yaml [--upgrade-from OLD.yaml]
-                  [--host NAME --ip IP --dns NAME [--port PORT] [--macro M=V]...]...
+                  [--host NAME --ip IP --dns NAME [--port PORT] [--template T]...
+                   [--proxy P] [--macro M=V]...]...
                   [--hosts EXPORT.yaml [--macro M=V]...]...
     zabbix-api.py URL --set HOST M=V
 
@@ -13,13 +14,15 @@ URL is the frontend's api_jsonrpc.php. --hosts takes the hosts of a Zabbix 6.0
 export of hosts linked to the template (what tlscheck-discover --emit=zabbix
 writes); a --macro after it is set on each of them. A --macro after --host
 belongs to that host; --port is the port of its agent interface (default
-10050). --set changes the value of HOST's macro M, as the host's
-form does.
+10050); --template links it to template T instead of the first file's
+templates; --proxy has it monitored by the active proxy P (made when first
+named). --set changes the value of HOST's macro M, as the host's form does.
 
 With --upgrade-from, OLD.yaml is imported first and the hosts are linked to it;
 then TEMPLATE.yaml is imported over it, as an upgrade does, and every item of
 the hosts whose template item has the same uuid in both must keep its id (and
-so its history).
+so its history). The hosts with --template, and the exports, which name
+templates of TEMPLATE.yaml, go in after it.
 
 What the API refuses stops the script with its message; what landed is
 printed, one line per host.
@@ -62,7 +65,7 @@ IMPORT_RULES = {
     "items": {"createMissing": True, "updateExisting": True, "deleteMissing": True},
     "triggers": {"createMissing": True, "updateExisting": True, "deleteMissing": True},
     "valueMaps": {"createMissing": True, "updateExisting": True},
-    "discoveryRules": {"createMissing": True, "updateExisting": True},
+    "discoveryRules": {"createMissing": True, "updateExisting": True, "deleteMissing": True},
     "templateLinkage": {"createMissing": True},
 }
 
@@ -90,6 +93,11 @@ def host_id(api, name):
                "host " + name)["hostid"]
 
 
+def template_ref(api, name):
+    return {"templateid": one(api, "template.get", {"filter": {"host": name}},
+                              "template " + name)["templateid"]}
+
+
 def parse_args(argv):
     """The hosts by hand, as {host, ip, dns, macros}, and the exports, as
     [path, macros]."""
@@ -97,13 +105,16 @@ def parse_args(argv):
     while argv:
         opt, val, argv = argv[0], argv[1], argv[2:]
         if opt == "--host":
-            last = {"host": val, "ip": "", "dns": "", "port": "10050", "macros": []}
+            last = {"host": val, "ip": "", "dns": "", "port": "10050", "macros": [],
+                    "templates": [], "proxy": None}
             by_hand.append(last)
         elif opt == "--hosts":
             last = {"path": val, "macros": []}
             exports.append(last)
-        elif opt in ("--ip", "--dns", "--port") and last is not None and "host" in last:
+        elif opt in ("--ip", "--dns", "--port", "--proxy") and last is not None and "host" in last:
             last[opt[2:]] = val
+        elif opt == "--template" and last is not None and "host" in last:
+            last["templates"].append(val)
         elif opt == "--macro" and last is not None:
             macro, value = val.split("=", 1)
             last["macros"].append({"macro": macro, "value": value})
@@ -165,28 +176,38 @@ def main():
     api = Api(url)
     names = [t["template"] for t in
              import_file(api, upgrade_from or template_file)["templates"]]
-    templates = [{"templateid": one(api, "template.get", {"filter": {"host": n}},
-                                    "template " + n)["templateid"]} for n in names]
+    # A host by hand is linked to the file's first template unless told.
+    templates = [template_ref(api, n) for n in names[:1]]
     # The default data's own host would be polled too (a Zabbix agent that is
     # not there): it stays, disabled.
     api("host.update", {"hostid": host_id(api, "Zabbix server"), "status": 1})
     group = one(api, "hostgroup.get", {"filter": {"name": "Discovered hosts"}},
                 "group Discovered hosts")["groupid"]
-    for h in by_hand:
-        api("host.create", {
-            "host": h["host"], "groups": [{"groupid": group}], "templates": templates,
-            "macros": h["macros"],
-            "interfaces": [{"type": 1, "main": 1, "useip": 1, "ip": h["ip"], "dns": h["dns"],
-                            "port": h["port"]}]})
-    hosts = [h["host"] for h in by_hand]
+    proxies = {}
+
+    def create(h, linked):
+        host = {"host": h["host"], "groups": [{"groupid": group}], "macros": h["macros"],
+                "templates": linked or [template_ref(api, n) for n in h["templates"]],
+                "interfaces": [{"type": 1, "main": 1, "useip": 1, "ip": h["ip"],
+                                "dns": h["dns"], "port": h["port"]}]}
+        if h["proxy"]:
+            if h["proxy"] not in proxies:
+                proxies[h["proxy"]] = api("proxy.create", {"host": h["proxy"],
+                                                           "status": 5})["proxyids"][0]
+            host["proxy_hostid"] = proxies[h["proxy"]]
+        api("host.create", host)
+        return h["host"]
+
+    hosts = [create(h, templates) for h in by_hand if not h["templates"]]
+    if upgrade_from:
+        upgrade(api, hosts, upgrade_from, template_file)
+    hosts += [create(h, None) for h in by_hand if h["templates"]]
     for e in exports:
         for h in import_file(api, e["path"]).get("hosts", []):
             hostid = host_id(api, h["host"])
             for m in e["macros"]:
                 api("usermacro.create", dict(m, hostid=hostid))
             hosts.append(h["host"])
-    if upgrade_from:
-        upgrade(api, hosts, upgrade_from, template_file)
     for name in hosts:
         hostid = host_id(api, name)
         items = api("item.get", {"hostids": hostid, "countOutput": True})

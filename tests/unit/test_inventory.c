@@ -486,7 +486,8 @@ static void test_host_name(void **state)
 }
 
 /* Zabbix: the hostile leaf and the CA file's path a key cannot carry commented
- * out, values as YAML double-quoted scalars, the CA file as {$TLSCHECK.OPTION}. */
+ * out, values as YAML double-quoted scalars; a host by its address, its ports
+ * and CA file as the macros of the template's discovery rule. */
 static void test_zabbix(void **state)
 {
 	(void)state;
@@ -499,50 +500,64 @@ static void test_zabbix(void **state)
 	       "  hosts:\n"
 	       "    # not emitted: 192.0.2.8:443 tls: the certificate's name 'x'`touch "
 	       "PWNED`'.example' is not a valid host name: invalid character\n"
-	       "    - host: \"mail.test smtp 25\"\n"
-	       "      name: \"mail.test smtp 25\"\n"
+	       "    # not emitted: db.test:5432 pgsql: a Zabbix item key cannot carry the CA "
+	       "file's "
+	       "path '/nonexistent/ca$USER3$.pem' (only letters, digits and ._-:/@=+%,)\n"
+	       "    - host: \"192.0.2.7\"\n"
+	       "      name: \"192.0.2.7\"\n"
+	       "      description: \"TLS listeners found by tlscheck-discover: smtp 25 "
+	       "mail.test\"\n"
 	       "      templates:\n"
-	       "        - name: \"TLS certificate by tlscheck\"\n"
+	       "        - name: \"TLS listeners by tlscheck external check\"\n"
 	       "      groups:\n"
 	       "        - name: \"Discovered TLS listeners\"\n"
 	       "      interfaces:\n"
 	       "        - ip: \"192.0.2.7\"\n"
-	       "          dns: \"mail.test\"\n"
 	       "          interface_ref: if1\n"
 	       "      macros:\n"
-	       "        - macro: \"{$TLSCHECK.PORT}\"\n"
+	       "        - macro: \"{$TLSCHECK.LLD.PORTS}\"\n"
 	       "          value: \"25\"\n"
-	       "        - macro: \"{$TLSCHECK.PROTOCOL}\"\n"
-	       "          value: \"smtp\"\n"
-	       "        - macro: \"{$TLSCHECK.OPTION}\"\n"
-	       "          value: \"--ca-file=/nonexistent/ca.pem\"\n"
-	       "    # not emitted: db.test:5432 pgsql: a Zabbix item key cannot carry the CA "
-	       "file's "
-	       "path '/nonexistent/ca$USER3$.pem' (only letters, digits and ._-:/@=+%,)\n");
+	       "        - macro: \"{$TLSCHECK.LLD.OPTION}\"\n"
+	       "          value: \"--ca-file=/nonexistent/ca.pem\"\n");
 }
 
-/* Zabbix, a listener reached by its name (no address to connect to): the
- * interface connects by DNS name. */
+/* Zabbix, a host reached by its name (no address to connect to): the
+ * interface connects by DNS name; its listeners are one host, their ports one
+ * macro; one whose CA file is not the host's is commented out. */
 static void test_zabbix_by_name(void **state)
 {
-	struct discover_listener l;
+	struct discover_listener ls[3];
+	struct discover_run r = {.listeners = ls, .count = 3};
 	const struct inventory_options o = {.format = INVENTORY_ZABBIX};
-	char *text;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
 
 	(void)state;
-	named_listener(&l, "db.test", 5432, &protocol_pgsql, "CN=db.test");
-	l.state = STATE_OK;
-	text = one_written(&o, &l);
+	named_listener(&ls[0], "db.test", 5432, &protocol_pgsql, "CN=db.test");
+	named_listener(&ls[1], "db.test", 443, &protocol_tls, "CN=db.test");
+	named_listener(&ls[2], "db.test", 636, &protocol_ldap, "CN=db.test");
+	ls[1].order = 1;
+	ls[2].order = 2;
+	ls[1].ca_file = "/nonexistent/ca.pem";
+	ls[2].ca_file = "/nonexistent/other.pem";
+	assert_non_null(out);
+	assert_int_equal(inventory_write(out, &r, &o), 3);
+	assert_int_equal(fclose(out), 0);
 	assert_string_equal(text, "zabbix_export:\n"
 	                          "  version: '6.0'\n"
 	                          "  groups:\n"
 	                          "    - uuid: \"8f37e98b2bdd47698fda91d261598bfb\"\n"
 	                          "      name: \"Discovered TLS listeners\"\n"
 	                          "  hosts:\n"
-	                          "    - host: \"db.test pgsql 5432\"\n"
-	                          "      name: \"db.test pgsql 5432\"\n"
+	                          "    # not emitted: db.test:636 ldap: another CA file than the "
+	                          "host's other listeners, and its discovery tries one\n"
+	                          "    - host: \"db.test\"\n"
+	                          "      name: \"db.test\"\n"
+	                          "      description: \"TLS listeners found by "
+	                          "tlscheck-discover: pgsql 5432 db.test, tls 443 db.test\"\n"
 	                          "      templates:\n"
-	                          "        - name: \"TLS certificate by tlscheck\"\n"
+	                          "        - name: \"TLS listeners by tlscheck external check\"\n"
 	                          "      groups:\n"
 	                          "        - name: \"Discovered TLS listeners\"\n"
 	                          "      interfaces:\n"
@@ -550,10 +565,30 @@ static void test_zabbix_by_name(void **state)
 	                          "          dns: \"db.test\"\n"
 	                          "          interface_ref: if1\n"
 	                          "      macros:\n"
-	                          "        - macro: \"{$TLSCHECK.PORT}\"\n"
-	                          "          value: \"5432\"\n"
-	                          "        - macro: \"{$TLSCHECK.PROTOCOL}\"\n"
-	                          "          value: \"pgsql\"\n");
+	                          "        - macro: \"{$TLSCHECK.LLD.PORTS}\"\n"
+	                          "          value: \"5432,443\"\n"
+	                          "        - macro: \"{$TLSCHECK.LLD.OPTION}\"\n"
+	                          "          value: \"--ca-file=/nonexistent/ca.pem\"\n");
+	free(text);
+}
+
+/* Zabbix discovery with --local: 127.0.0.1 and ::1 serving one certificate on
+ * one port are one listener, checked over IPv4; the leaf without a name is
+ * left out. */
+static void test_zabbix_lld_local(void **state)
+{
+	const struct inventory_options o = {.format = INVENTORY_ZABBIX_LLD, .local = true};
+	char *text = machine_written(&o, NULL);
+
+	(void)state;
+	assert_string_equal(text, "[{\"{#HOST}\":\"127.0.0.1\",\"{#PORT}\":\"443\","
+	                          "\"{#PROTOCOL}\":\"tls\",\"{#PLUGIN}\":\"check_tls\","
+	                          "\"{#NAME}\":\"web.test\",\"{#CAFILE}\":"
+	                          "\"/etc/ssl/certs/ca-certificates.crt\"},"
+	                          "{\"{#HOST}\":\"192.0.2.5\",\"{#PORT}\":\"443\","
+	                          "\"{#PROTOCOL}\":\"tls\",\"{#PLUGIN}\":\"check_tls\","
+	                          "\"{#NAME}\":\"other.test\",\"{#CAFILE}\":"
+	                          "\"/etc/ssl/certs/ca-certificates.crt\"}]\n");
 	free(text);
 }
 
@@ -635,6 +670,7 @@ int main(void)
 	        cmocka_unit_test(test_zabbix_lld),
 	        cmocka_unit_test(test_zabbix_lld_plugins),
 	        cmocka_unit_test(test_zabbix_by_name),
+	        cmocka_unit_test(test_zabbix_lld_local),
 	        cmocka_unit_test(test_nagios_localhost),
 	};
 
