@@ -185,23 +185,29 @@ def main():
                 "group Discovered hosts")["groupid"]
     proxies = {}
 
-    def create(h, linked):
-        host = {"host": h["host"], "groups": [{"groupid": group}], "macros": h["macros"],
-                "templates": linked or [template_ref(api, n) for n in h["templates"]],
-                "interfaces": [{"type": 1, "main": 1, "useip": 1, "ip": h["ip"],
-                                "dns": h["dns"], "port": h["port"]}]}
-        if h["proxy"]:
-            if h["proxy"] not in proxies:
-                proxies[h["proxy"]] = api("proxy.create", {"host": h["proxy"],
-                                                           "status": 5})["proxyids"][0]
-            host["proxy_hostid"] = proxies[h["proxy"]]
-        api("host.create", host)
-        return h["host"]
+    def create(given, linked):
+        """The hosts GIVEN, in one call (linking them one by one takes seconds
+        each), linked to LINKED or their own --template."""
+        batch = []
+        for h in given:
+            host = {"host": h["host"], "groups": [{"groupid": group}], "macros": h["macros"],
+                    "templates": linked or [template_ref(api, n) for n in h["templates"]],
+                    "interfaces": [{"type": 1, "main": 1, "useip": 1, "ip": h["ip"],
+                                    "dns": h["dns"], "port": h["port"]}]}
+            if h["proxy"]:
+                if h["proxy"] not in proxies:
+                    proxies[h["proxy"]] = api("proxy.create", {"host": h["proxy"],
+                                                               "status": 5})["proxyids"][0]
+                host["proxy_hostid"] = proxies[h["proxy"]]
+            batch.append(host)
+        if batch:
+            api("host.create", batch)
+        return [h["host"] for h in given]
 
-    hosts = [create(h, templates) for h in by_hand if not h["templates"]]
+    hosts = create([h for h in by_hand if not h["templates"]], templates)
     if upgrade_from:
         upgrade(api, hosts, upgrade_from, template_file)
-    hosts += [create(h, None) for h in by_hand if h["templates"]]
+    hosts += create([h for h in by_hand if h["templates"]], None)
     for e in exports:
         for h in import_file(api, e["path"]).get("hosts", []):
             hostid = host_id(api, h["host"])
