@@ -8,18 +8,21 @@
 # imported through the Zabbix frontend's API, runs its external check on the
 # same servers: the values its dependent items store, the arguments it gives
 # the plugin, and the triggers that fire, on hosts made through the API and on
-# the hosts that tlscheck-discover --emit=zabbix writes. And the template's
-# discovery rule, on the agent's tlscheck.discovery: the items and triggers it
-# makes for each TLS listener of the machine, with their values.
+# the host that tlscheck-discover --emit=zabbix writes. The discovery rules, on
+# the agent's tlscheck.discovery and by the server's external check
+# tlscheck-discover --emit=zabbix-lld: the items and triggers they make for
+# each TLS listener, with their values, a stale reload's trigger among them.
+# And a real active Zabbix proxy (zabbix_proxy) runs the checks of a host, whose
+# values reach the server's history.
 #
 # The whole test runs in a network namespace of its own (unshare -n), with only
 # its loopback: the listeners the agent's tlscheck-discover --local finds are
 # the test's servers, and no others.
 #
 # All are private: their configuration, PID file and log are in the test's
-# directory, the agent and the frontend (php -S) listen on 127.0.0.1 only and
-# the server on no port, the server's database is in the test's PostgreSQL,
-# and all are stopped by PID.
+# directory, the agent, the frontend (php -S) and the server's trapper listen
+# on 127.0.0.1 only, the server's database is in the test's PostgreSQL, the
+# proxy's in the test's directory, and all are stopped by PID.
 
 if [ "${TLSCHECK_NETNS:-}" != 1 ]; then
 	TLSCHECK_NETNS=1 exec unshare -n -- "$BASH" "$0" "$@"
@@ -233,7 +236,7 @@ make_leaf tls-renewed ca tls.test tls.test '-1 hour' '+400 days' ||
 	bail_out 'the renewed certificate could not be made'
 # A listener that never answers: the plugin's deadline is past the server's
 # Timeout, the server kills it, and the check gives no value.
-PEER_LIFETIME=600 start_peer silent || bail_out 'the silent peer did not start'
+PEER_LIFETIME=$((PEER_LIFETIME * 5)) start_peer silent || bail_out 'the silent peer did not start'
 TLS_SILENT=$SERVER_PORT
 
 # HOST DNS-NAME PORT PROTOCOL OPTION: the hosts, and the macros each sets. The
@@ -277,11 +280,26 @@ fi
 host_args+=(--hosts "$ZS/discovered.yaml" --macro "{\$TLSCHECK.INTERVAL}=1s"
 	--macro "{\$TLSCHECK.LLD.INTERVAL}=5s")
 # A host linked by hand to the template of discovery by external check: of its
-# ports, the refused one is not a listener; the good tls one is checked with
-# --cert-file (the option of that port alone, by a macro's context) against a
-# renewed certificate the server has not loaded: a stale reload.
+# ports, the refused one and the silent one are not listeners; the good tls one
+# is checked with --cert-file (the option of that port alone, by a macro's
+# context) against a renewed certificate the server has not loaded: a stale
+# reload. The silent port takes the discovery's whole -t 2, which must stay
+# within the server's Timeout=5: run here the same way, it is timed.
+EXT_PORTS=$TLS_GOOD,$PGSQL_GOOD,$TLS_REFUSED,$TLS_SILENT
+started=$(date +%s%N)
+run_check "$TLSCHECK_BUILDDIR/plugins/tlscheck-discover" --emit=zabbix-lld -t 2 "$CA_OPTION" \
+	"127.0.0.1:$EXT_PORTS"
+took=$((($(date +%s%N) - started) / 1000000))
+if [ "$CHECK_RC" -eq 0 ] && [ -z "$CHECK_ERR" ] && [ "$took" -lt 4000 ] &&
+	[ "$(printf '%s' "$CHECK_OUT" | grep -o '"{#PORT}"' | wc -l)" -eq 2 ]; then
+	ok "the external check's discovery, a port that never answers among them: 2 listeners in $took ms, within Timeout=5"
+else
+	not_ok "the external check's discovery, a port that never answers among them: 2 listeners in $took ms, within Timeout=5"
+	diag "$CHECK_OUT"
+	diag "$CHECK_ERR"
+fi
 host_args+=(--host ext-lld --ip 127.0.0.1 --dns '' --template 'TLS listeners by tlscheck external check'
-	--macro "{\$TLSCHECK.LLD.PORTS}=$TLS_GOOD,$PGSQL_GOOD,$TLS_REFUSED"
+	--macro "{\$TLSCHECK.LLD.PORTS}=$EXT_PORTS"
 	--macro "{\$TLSCHECK.LLD.OPTION}=$CA_OPTION" --macro "{\$TLSCHECK.LLD.INTERVAL}=5s"
 	--macro "{\$TLSCHECK.INTERVAL}=1s"
 	--macro "{\$TLSCHECK.OPTION:\"$TLS_GOOD\"}=--cert-file=$TEST_DIR/tls-renewed.pem")
@@ -622,12 +640,16 @@ found=$(zabbix_psql zabbix -c "SELECT string_agg(i.key_, ' ' ORDER BY i.key_) FR
 want=$(printf 'tlscheck.state[%s]\n' "$L,$TLS_GOOD" "$L,$PGSQL_GOOD" "$L,$TLS_EXPIRING" \
 	"$L,$SMTP_GOOD" "$L,$TLS_GOOD" "$L,$TLS_EXPIRING" "$L,$TLS_CRITICAL" "$L,$SMTP_GOOD" \
 	"$L,$SMTP_EXPIRING" "$L,$PGSQL_GOOD" | sort | paste -sd ' ')
-if [ "$found" = "$want" ]; then
+rules=$(zabbix_psql zabbix -c "SELECT h.host || ' ' || r.state || ' ' || r.error FROM items i
+	JOIN hosts h USING (hostid) JOIN item_rtdata r USING (itemid) WHERE i.flags = 1
+	AND h.status = 0 ORDER BY 1" 2>&1)
+if [ "$found" = "$want" ] && [ "$rules" = "$(printf '%s 0 \n' "$DISCOVERED" ext-lld lld-agent)" ]; then
 	ok 'the discovery rules made one listener each of the listeners found, none of a closed port, none twice'
 else
 	not_ok 'the discovery rules made one listener each of the listeners found, none of a closed port, none twice'
 	diag "found: $found"
 	diag "expected: $want"
+	diag "discovery rules (host, state, error): $rules"
 fi
 
 # The agent's discovery rule's items, by listener ({#HOST},{#PORT}), with the
