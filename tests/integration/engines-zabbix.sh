@@ -279,7 +279,8 @@ else
 fi
 host_args+=(--hosts "$ZS/discovered.yaml" --macro "{\$TLSCHECK.INTERVAL}=1s"
 	--macro "{\$TLSCHECK.LLD.INTERVAL}=5s")
-# A host linked by hand to the template of discovery by external check: of its
+# A host linked by hand to the template of discovery by external check, which
+# the proxy monitors (the proxy runs the discovery and the checks): of its
 # ports, the refused one and the silent one are not listeners; the good tls one
 # is checked with --cert-file (the option of that port alone, by a macro's
 # context) against a renewed certificate the server has not loaded: a stale
@@ -299,6 +300,7 @@ else
 	diag "$CHECK_ERR"
 fi
 host_args+=(--host ext-lld --ip 127.0.0.1 --dns '' --template 'TLS listeners by tlscheck external check'
+	--proxy tlscheck-proxy
 	--macro "{\$TLSCHECK.LLD.PORTS}=$EXT_PORTS"
 	--macro "{\$TLSCHECK.LLD.OPTION}=$CA_OPTION" --macro "{\$TLSCHECK.LLD.INTERVAL}=5s"
 	--macro "{\$TLSCHECK.INTERVAL}=1s"
@@ -449,7 +451,7 @@ count() {
 # Every host of one listener but the silent one has a state (the proxy's
 # too), the 10 listeners the discovery rules find (by the agent: gnutls-serv's
 # three, aiosmtpd's two, PostgreSQL; by external check: 2 on the emitted host,
-# 2 on ext-lld) have one each, and the 12 problems that should open (5 of them
+# 2 on the proxy's ext-lld) have one each, and the 12 problems that should open (5 of them
 # on discovered listeners) are open.
 # shellcheck disable=SC2317 # called by wait_until
 server_done() {
@@ -626,8 +628,9 @@ else
 	diag_file "$ZP/stdout.log"
 	diag "$(tail -n 20 "$ZP/zabbix_proxy.log" 2>&1)"
 fi
-# Discovery by external check on ext-lld: the tls and pgsql ports, not the
-# refused one; the tls one checked against the renewed file: a stale reload.
+# Discovery by external check on ext-lld, by the proxy: the tls and pgsql
+# ports, not the refused or the silent one; the tls one checked against the
+# renewed file: a stale reload.
 expect_items 'discovery by external check, pgsql: OK, trusted, the name matches' ext-lld \
 	"state[$L,$PGSQL_GOOD]=0" "days[$L,$PGSQL_GOOD]=199\.9[0-9]*" "trusted[$L,$PGSQL_GOOD]=1" \
 	"name_matches[$L,$PGSQL_GOOD]=1" "leaf.sha256[$L,$PGSQL_GOOD]=$SHA"
@@ -693,21 +696,23 @@ fi
 # the thresholds of the macros to -w and -c.
 want="-H tls.test -I 127.0.0.1 -p $TLS_GOOD -P tls -t 2 -w 14d -c 7d $CA_OPTION --output=json "
 want_default="-H tls.test -I 127.0.0.1 -p $TLS_GOOD -P tls -t 2 -w 14d -c 7d --output=json --output=json "
-# And the listeners discovered by external check: the name, address, protocol
-# and store found, and the option of the macro's context for that port only.
+# And the listeners the proxy discovered by external check: the name, address,
+# protocol and store found, and the option of the macro's context for that
+# port only.
 want_stale="-H tls.test -I $L -p $TLS_GOOD -P tls -C $CA_FILE -t 2 -w 14d -c 7d --cert-file=$TEST_DIR/tls-renewed.pem --output=json "
 want_pgsql="-H db.test -I $L -p $PGSQL_GOOD -P pgsql -C $CA_FILE -t 2 -w 14d -c 7d --output=json --output=json "
 if grep -Fqx -e "$want" "$ZS/argv.log" 2>/dev/null &&
-	grep -Fqx -e "$want_default" "$ZS/argv.log" && grep -Fqx -e "$want_stale" "$ZS/argv.log" &&
-	grep -Fqx -e "$want_pgsql" "$ZS/argv.log"; then
-	ok 'zabbix_server passes the DNS name to -H, the address to -I, the macros to -w, -c'
+	grep -Fqx -e "$want_default" "$ZS/argv.log" && grep -Fqx -e "$want_stale" "$ZP/argv.log" &&
+	grep -Fqx -e "$want_pgsql" "$ZP/argv.log"; then
+	ok 'zabbix_server and zabbix_proxy pass the DNS name or the name found to -H, the address to -I, the macros to -w, -c'
 else
-	not_ok 'zabbix_server passes the DNS name to -H, the address to -I, the macros to -w, -c'
+	not_ok 'zabbix_server and zabbix_proxy pass the DNS name or the name found to -H, the address to -I, the macros to -w, -c'
 	diag "expected: $want"
 	diag "and: $want_default"
-	diag "and: $want_stale"
-	diag "and: $want_pgsql"
+	diag "and from the proxy: $want_stale"
+	diag "and from the proxy: $want_pgsql"
 	diag_file "$ZS/argv.log"
+	diag_file "$ZP/argv.log"
 fi
 
 # The check that runs past the server's Timeout: unsupported, and no value.
