@@ -285,17 +285,19 @@ host_args+=(--hosts "$ZS/discovered.yaml" --macro "{\$TLSCHECK.INTERVAL}=1s"
 # is checked with --cert-file (the option of that port alone, by a macro's
 # context) against a renewed certificate the server has not loaded: a stale
 # reload. The silent port takes the discovery's whole -t 2, which must stay
-# within the server's Timeout=5: run here the same way, it is timed.
+# within the server's Timeout=5: run here the same way, it is timed, with the
+# good one over IPv6 too ("[{HOST.CONN}]" of an IPv6 interface).
 EXT_PORTS=$TLS_GOOD,$PGSQL_GOOD,$TLS_REFUSED,$TLS_SILENT
 started=$(date +%s%N)
 run_check "$TLSCHECK_BUILDDIR/plugins/tlscheck-discover" --emit=zabbix-lld -t 2 "$CA_OPTION" \
-	"127.0.0.1:$EXT_PORTS"
+	"[127.0.0.1]:$EXT_PORTS" "[::1]:$TLS_GOOD"
 took=$((($(date +%s%N) - started) / 1000000))
 if [ "$CHECK_RC" -eq 0 ] && [ -z "$CHECK_ERR" ] && [ "$took" -lt 4000 ] &&
-	[ "$(printf '%s' "$CHECK_OUT" | grep -o '"{#PORT}"' | wc -l)" -eq 2 ]; then
-	ok "the external check's discovery, a port that never answers among them: 2 listeners in $took ms, within Timeout=5"
+	[ "$(printf '%s' "$CHECK_OUT" | grep -o '"{#PORT}"' | wc -l)" -eq 3 ] &&
+	[[ $CHECK_OUT == *'"{#HOST}":"::1","{#PORT}":"'"$TLS_GOOD"'"'* ]]; then
+	ok "the external check's discovery, a port that never answers among them: 3 listeners (one over IPv6) in $took ms, within Timeout=5"
 else
-	not_ok "the external check's discovery, a port that never answers among them: 2 listeners in $took ms, within Timeout=5"
+	not_ok "the external check's discovery, a port that never answers among them: 3 listeners (one over IPv6) in $took ms, within Timeout=5"
 	diag "$CHECK_OUT"
 	diag "$CHECK_ERR"
 fi
