@@ -705,41 +705,18 @@ static bool zabbix_add(struct zabbix_macros *m, const struct service *s, struct 
 	return true;
 }
 
-/* The host of the services from FIRST on whose host is FIRST's: its real name
- * and interface, the template, and its ports as the macro its discovery rule
- * reads (the listeners it cannot carry, each as a comment); false when none. */
-static bool zabbix_host(FILE *out, const struct service *first, const struct service *end,
-                        const struct inventory_options *o)
+/* L's host entry, with the macros M and the description FOUND (NULL: none). */
+static void zabbix_host_entry(FILE *out, const struct discover_listener *l,
+                              const struct zabbix_macros *m, const char *found)
 {
-	const struct discover_listener *l = first->l;
-	char host[HOSTNAME_MAX + 32], option[PATH_MAX + 16], *found = NULL;
-	size_t found_size = 0;
-	struct zabbix_macros m = {.ports = ""};
-	struct emitted e;
+	char host[HOSTNAME_MAX + 32], option[PATH_MAX + 16];
 
-	m.found = open_memstream(&found, &found_size);
-	if (m.found != NULL)
-		fputs("TLS listeners found by tlscheck-discover: ", m.found);
-	for (const struct service *s = first; s < end; s++) {
-		if (strcmp(s->l->host, l->host) == 0 && emittable(s->l, o, &e) &&
-		    !zabbix_add(&m, s, &e))
-			not_emitted(out, s->l, "    ", e.why);
-	}
-	if (m.found != NULL && fclose(m.found) != 0) {
-		free(found);
-		found = NULL;
-	}
-	if (m.ports[0] == '\0') {
-		free(found);
-		return false;
-	}
 	zabbix_host_name(l, host, sizeof(host));
 	yaml_pair(out, "    - ", "host", host);
 	yaml_pair(out, "      ", "name", l->host);
 	/* The names come from leaves -H's parser took, without a control byte. */
 	if (found != NULL)
 		yaml_pair(out, "      ", "description", found);
-	free(found);
 	fputs("      templates:\n", out);
 	yaml_pair(out, "        - ", "name", ZABBIX_TEMPLATE);
 	fputs("      groups:\n", out);
@@ -754,14 +731,43 @@ static bool zabbix_host(FILE *out, const struct service *first, const struct ser
 	}
 	fputs("          interface_ref: if1\n      macros:\n", out);
 	yaml_pair(out, "        - ", "macro", "{$TLSCHECK.LLD.PORTS}");
-	yaml_pair(out, "          ", "value", m.ports);
-	if (m.ca_path[0] == '\0')
-		return true;
+	yaml_pair(out, "          ", "value", m->ports);
+	if (m->ca_path[0] == '\0')
+		return;
 	/* One word: the template passes the macro as one argument of its key. */
-	snprintf(option, sizeof(option), "--ca-file=%s", m.ca_path);
+	snprintf(option, sizeof(option), "--ca-file=%s", m->ca_path);
 	yaml_pair(out, "        - ", "macro", "{$TLSCHECK.LLD.OPTION}");
 	yaml_pair(out, "          ", "value", option);
-	return true;
+}
+
+/* The host of the services from FIRST on whose host is FIRST's: its real name
+ * and interface, the template, and its ports as the macro its discovery rule
+ * reads (the listeners it cannot carry, each as a comment); false when none. */
+static bool zabbix_host(FILE *out, const struct service *first, const struct service *end,
+                        const struct inventory_options *o)
+{
+	struct zabbix_macros m = {.ports = ""};
+	char *found = NULL;
+	size_t found_size = 0;
+	struct emitted e;
+
+	m.found = open_memstream(&found, &found_size);
+	if (m.found != NULL)
+		fputs("TLS listeners found by tlscheck-discover: ", m.found);
+	for (const struct service *s = first; s < end; s++) {
+		if (strcmp(s->l->host, first->l->host) == 0 && emittable(s->l, o, &e) &&
+		    !zabbix_add(&m, s, &e))
+			not_emitted(out, s->l, "    ", e.why);
+	}
+	/* Without its description, the host is still written. */
+	if (m.found != NULL && fclose(m.found) != 0) {
+		free(found);
+		found = NULL;
+	}
+	if (m.ports[0] != '\0')
+		zabbix_host_entry(out, first->l, &m, found);
+	free(found);
+	return m.ports[0] != '\0';
 }
 
 /* One host per host (a socket seen over IPv4 and IPv6 folded with --local),
