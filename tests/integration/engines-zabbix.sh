@@ -661,7 +661,8 @@ fi
 # values of the agent's tlscheck.json.
 expect_items 'discovered tls listener, good certificate: OK, trusted, the days left' lld-agent \
 	"state[$L,$TLS_GOOD]=0" "summary[$L,$TLS_GOOD]=OK: certificate 'CN=tls\\.test' .*" \
-	"days[$L,$TLS_GOOD]=199\.9[0-9]*" "trusted[$L,$TLS_GOOD]=1"
+	"days[$L,$TLS_GOOD]=199\.9[0-9]*" "trusted[$L,$TLS_GOOD]=1" \
+	"name_matches[$L,$TLS_GOOD]=1" "leaf.sha256[$L,$TLS_GOOD]=$SHA"
 expect_items 'discovered smtp listener, good certificate: OK' lld-agent \
 	"state[$L,$SMTP_GOOD]=0" "days[$L,$SMTP_GOOD]=199\.9[0-9]*" "trusted[$L,$SMTP_GOOD]=1"
 expect_items 'discovered pgsql listener, good certificate: OK' lld-agent \
