@@ -367,17 +367,19 @@ static void verify_trust(struct target *t, const struct trust_anchors *anchors,
 
 /* The leaf's issuer, for the staple's signature: served, else the anchor that
  * issued the leaf (a CA that signs leaves directly is seldom served). *OWNED is
- * the copy to release, when it came from the store. */
+ * the copy to release, when the store handed out a copy. */
 static gnutls_x509_crt_t leaf_issuer(const struct target *t, const struct trust_anchors *anchors,
                                      gnutls_x509_crt_t *owned)
 {
 	int served = cert_chain_issuer_of(&t->chain, 0);
+	gnutls_x509_crt_t issuer;
 
 	*owned = NULL;
 	if (served >= 0)
 		return t->chain.items[served].crt;
-	if (anchors != NULL && trust_find_issuer(anchors, t->chain.items[0].crt, owned) == 0)
-		return *owned;
+	if (anchors != NULL &&
+	    trust_find_issuer(anchors, t->chain.items[0].crt, &issuer, owned) == 0)
+		return issuer;
 	return NULL;
 }
 
