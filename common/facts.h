@@ -101,6 +101,9 @@ struct facts {
 	/* The run's own deadline (-t) had passed when after() gave up: its timeout
 	 * is then the run's, and takes the STATE of -t. */
 	bool after_hit_run_deadline;
+	/* What the after() step's answer confirmed beyond that the service
+	 * answered ("gRPC health SERVING"); NULL: nothing to say. */
+	const char *service_confirmed;
 	/* The ALPN protocols the ClientHello offered, in order; COUNT 0: none. */
 	const char *const *alpn_offered;
 	size_t alpn_offered_count;

@@ -717,8 +717,13 @@ static void judge_service(struct verdict *v, const struct facts *facts)
 	const struct fault *f = facts->after_failure;
 	enum plugin_state state = STATE_WARNING;
 
-	if (f == NULL || probe_failed(facts))
+	if (probe_failed(facts))
 		return;
+	if (f == NULL) {
+		if (facts->service_confirmed != NULL)
+			verdict_add(v, rule_service, STATE_OK, "%s", facts->service_confirmed);
+		return;
+	}
 	if (f->kind == FAULT_INTERNAL)
 		state = STATE_UNKNOWN;
 	else if (f->kind == FAULT_TIMEOUT && facts->after_hit_run_deadline)

@@ -1410,6 +1410,36 @@ static void test_alpn(void **state)
 	assert_non_null(find_rule(&v, "client-cert"));
 }
 
+/* The service rule: what the service's answer confirmed is an OK finding of
+ * its own; a refusal in its own words (gRPC NOT_SERVING) a WARNING; nothing
+ * after a failed probe. */
+static void test_service(void **state)
+{
+	struct client_case k;
+	struct facts *facts = &k.facts;
+	struct fault f;
+	struct verdict v;
+
+	(void)state;
+	client_case(&k, 200 * DAY);
+	facts->client.cert = NULL;
+	facts->service_confirmed = "gRPC health SERVING";
+	judge_facts(&v, facts);
+	assert_rule(&v, "service", STATE_OK, "gRPC health SERVING");
+	assert_int_equal(verdict_worst(&v), STATE_OK);
+	fault_set(&f, FAULT_REFUSED, "gRPC health NOT_SERVING");
+	facts->service_confirmed = NULL;
+	facts->after_failure = &f;
+	judge_facts(&v, facts);
+	assert_rule(&v, "service", STATE_WARNING, "gRPC health NOT_SERVING");
+	fault_set(&f, FAULT_HANDSHAKE, "handshake failed");
+	facts->after_failure = NULL;
+	facts->service_confirmed = "gRPC health SERVING";
+	facts->probe_failure = &f;
+	judge_facts(&v, facts);
+	assert_null(find_rule(&v, "service"));
+}
+
 /* A chain sent by a server that never proved it holds the key: a WARNING of
  * its own, the chain judged all the same, nothing on a proven one or after a
  * failed probe. */
@@ -1560,6 +1590,7 @@ int main(void)
 	        cmocka_unit_test(test_rule_options),
 	        cmocka_unit_test(test_client_verdicts),
 	        cmocka_unit_test(test_key_proof),
+	        cmocka_unit_test(test_service),
 	        cmocka_unit_test(test_client_expiry),
 	        cmocka_unit_test(test_client_usage_and_key),
 	        cmocka_unit_test(test_alpn),
