@@ -208,8 +208,9 @@ static bool refused(const struct tls_probe *p)
  * turned off) leaves the grace as the one way to learn the verdict.
  *
  * A server that hangs up in that grace, having negotiated no ALPN protocol
- * and said nothing, gave no verdict: it wants a protocol it was not offered
- * (grpc-go). That is a fact of its own, never read as a verdict. */
+ * and said nothing, may want a protocol it was not offered (grpc-go) as well
+ * as refuse our certificate: a fact of its own, which the alpn rule judges,
+ * never read as the server's verdict on our certificate alone. */
 static void after_handshake(struct target *t, const struct settings *settings,
                             const struct deadline *dl)
 {
