@@ -131,8 +131,10 @@ static int judge_goaway(const struct h2_frame *fr, struct fault *f)
 		          fr->length, fr->stream);
 		return -1;
 	}
+	/* HTTP/2's own words for a refusal: an HTTP/2 server, which would not go on
+	 * (tlscheck-discover names the listener by it). */
 	code = be32(fr->payload + 4);
-	fault_set(f, FAULT_PEER, "server sent GOAWAY: %s (0x%x)", error_name(code), code);
+	fault_set(f, FAULT_REFUSED, "server sent GOAWAY: %s (0x%x)", error_name(code), code);
 	return -1;
 }
 
