@@ -110,7 +110,8 @@ struct facts {
 	/* After a handshake that negotiated no ALPN protocol the server closed
 	 * the channel, with no fatal alert and nothing said, while the check
 	 * listened (for its verdict on a client certificate, as no after() step
-	 * ran): a service that wants ALPN (grpc-go), not a verdict on us. */
+	 * ran): a service that wants ALPN (grpc-go), or, when ours was sent, a
+	 * refusal of our client certificate: the alpn rule says both. */
 	bool closed_without_alpn;
 
 	/* What the served leaf is held against (its file is judge->cert_file). */

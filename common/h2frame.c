@@ -135,8 +135,11 @@ int h2frame_goaway(const struct h2frame *fr, struct fault *f)
 		          fr->length, fr->stream);
 		return -1;
 	}
+	/* HTTP/2's own words for a refusal: an HTTP/2 server, which would not go on
+	 * (tlscheck-discover names the listener by it). */
 	code = h2frame_be32(fr->payload + 4);
-	fault_set(f, FAULT_PEER, "server sent GOAWAY: %s (0x%x)", h2frame_error_name(code), code);
+	fault_set(f, FAULT_REFUSED, "server sent GOAWAY: %s (0x%x)", h2frame_error_name(code),
+	          code);
 	return -1;
 }
 

@@ -78,14 +78,15 @@ int h2frame_read(struct net_conn *c, struct h2frame *fr, const struct h2frame_st
 int h2frame_put(unsigned char *out, size_t cap, size_t *used, uint8_t type, uint8_t flags,
                 uint32_t stream, const void *payload, size_t len, struct fault *f);
 
-/* FR is a GOAWAY: FAULT_PEER "server sent GOAWAY: PROTOCOL_ERROR (0x1)", or
- * "server sent a malformed GOAWAY (4 bytes, stream 0)". Returns -1. */
+/* FR is a GOAWAY: FAULT_REFUSED "server sent GOAWAY: PROTOCOL_ERROR (0x1)"
+ * (an HTTP/2 server refusing in its own words), or FAULT_PEER "server sent a
+ * malformed GOAWAY (4 bytes, stream 0)". Returns -1. */
 int h2frame_goaway(const struct h2frame *fr, struct fault *f);
 
 /* Send the client connection preface and an empty SETTINGS frame, and read
  * the server's preface: its first SETTINGS frame, past a few other frames.
- * Returns 0, or -1 with FAULT_PEER naming a GOAWAY (h2frame_goaway()), a
- * malformed SETTINGS, too many other frames, or a frame that is not HTTP/2,
+ * Returns 0, or -1 with FAULT_REFUSED naming a GOAWAY (h2frame_goaway()), or
+ * FAULT_PEER naming a malformed SETTINGS, too many other frames, or a frame that is not HTTP/2,
  * or the faults of h2frame_read(). */
 int h2frame_open(struct net_conn *c, struct fault *f);
 

@@ -213,10 +213,11 @@ static bool refused(const struct tls_probe *p)
  *
  * A server that hangs up in that grace, or before it answers the after()
  * step's request when ALPN was offered, having negotiated no ALPN protocol and
- * said nothing, gave no verdict: it wants a protocol it was not offered
- * (grpc-go). That is a fact of its own, never read as a verdict. One that
- * negotiated ALPN, asked for a client certificate in TLS 1.3, got none and
- * hangs up so (gRPC's C core) refused the missing certificate. */
+ * said nothing, may want a protocol it was not offered (grpc-go) as well as
+ * refuse our certificate: a fact of its own, which the alpn rule judges, never
+ * read as the server's verdict on our certificate alone. One that negotiated
+ * ALPN, asked for a client certificate in TLS 1.3, got none and hangs up so
+ * (gRPC's C core) refused the missing certificate. */
 static void after_handshake(struct target *t, const struct settings *settings,
                             const struct deadline *dl)
 {

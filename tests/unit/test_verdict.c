@@ -1353,8 +1353,9 @@ static void test_client_verdicts(void **state)
 }
 
 /* The ALPN refusal names what was offered, in place of the probe rule; the
- * hang-up after a handshake without ALPN is a WARNING of its own, never a
- * verdict on the client certificate. */
+ * hang-up after a handshake without ALPN is a WARNING of its own, never the
+ * client-cert rule's verdict; with ours sent it may be its refusal too, and is
+ * CRITICAL, naming both. */
 static void test_alpn(void **state)
 {
 	struct client_case k;
@@ -1380,29 +1381,46 @@ static void test_alpn(void **state)
 	assert_string_equal(v.items[0].rule, "probe");
 
 	client_case(&k, 200 * DAY);
-	facts->client.verdict = FACTS_CLIENT_NOT_REJECTED;
+	facts->client.verdict = FACTS_CLIENT_REJECTED;
 	facts->closed_without_alpn = true;
 	judge_facts(&v, facts);
-	assert_rule(&v, "alpn", STATE_WARNING,
-	            "server closed the connection right after the handshake, no ALPN "
-	            "negotiated: try --alpn=h2");
+	assert_rule(&v, "alpn", STATE_CRITICAL,
+	            "server closed the connection right after the handshake: no ALPN "
+	            "negotiated (try --alpn=h2), or our client certificate 'CN=monitor' "
+	            "refused");
 	assert_null(find_rule(&v, "client-cert"));
-	assert_int_equal(verdict_worst(&v), STATE_WARNING);
+	assert_int_equal(verdict_worst(&v), STATE_CRITICAL);
 	/* The chain is judged all the same. */
 	assert_non_null(find_rule(&v, "expiry"));
 	facts->alpn_offered = &offered[1];
 	facts->alpn_offered_count = 1;
 	judge_facts(&v, facts);
+	assert_rule(&v, "alpn", STATE_CRITICAL,
+	            "server closed the connection right after the handshake: no ALPN "
+	            "negotiated (offered: http/1.1), or our client certificate 'CN=monitor' "
+	            "refused");
+	/* Given and not asked for, ours was not sent: the hang-up is the ALPN's. */
+	facts->client.verdict = FACTS_CLIENT_NOT_SENT;
+	judge_facts(&v, facts);
 	assert_rule(&v, "alpn", STATE_WARNING,
 	            "server closed the connection right after the handshake, no ALPN "
 	            "negotiated (offered: http/1.1)");
+	facts->alpn_offered_count = 0;
+	judge_facts(&v, facts);
+	assert_rule(&v, "alpn", STATE_WARNING,
+	            "server closed the connection right after the handshake, no ALPN "
+	            "negotiated: try --alpn=h2");
+	assert_int_equal(verdict_worst(&v), STATE_WARNING);
 	/* None given: no note that reads the silence either. */
 	facts->client.cert = NULL;
-	facts->client.verdict = FACTS_CLIENT_NOT_SENT;
 	facts->client_cert_note = "server asks for a client certificate (none given)";
 	judge_facts(&v, facts);
 	assert_null(find_rule(&v, "client-cert"));
-	assert_non_null(find_rule(&v, "alpn"));
+	assert_rule(&v, "alpn", STATE_WARNING,
+	            "server closed the connection right after the handshake, no ALPN "
+	            "negotiated: try --alpn=h2");
+	facts->client.cert = &k.ours;
+	facts->client.verdict = FACTS_CLIENT_NOT_REJECTED;
 	/* Without the hang-up, nothing. */
 	facts->closed_without_alpn = false;
 	judge_facts(&v, facts);
