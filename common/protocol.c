@@ -10,7 +10,8 @@
 #include "textproto.h"
 
 /* --help lists them in this order. One a line, so that adding a protocol adds a
- * line: */
+ * line. tlscheck-discover names a listener by the first one that answers behind
+ * TLS: grpc comes before h2, which every gRPC server answers too. */
 /* clang-format off */
 static const struct tls_protocol *const protocols[] = {
         &protocol_tls,
@@ -27,8 +28,8 @@ static const struct tls_protocol *const protocols[] = {
         &protocol_kafka,
         &protocol_redis,
         &protocol_mqtt,
-        &protocol_h2,
         &protocol_grpc,
+        &protocol_h2,
         NULL,
 };
 /* clang-format on */

@@ -342,6 +342,16 @@ static int on_call_stream(struct grpc_answer *a, const struct h2frame *fr, struc
 	return -1;
 }
 
+/* A GOAWAY is HTTP/2's refusal, not gRPC's: without a grpc-status it does not
+ * confirm gRPC, and is no answer in the service's own words (tlscheck-discover
+ * names such a listener h2, not grpc). */
+static int http2_refusal(int rc, struct fault *f)
+{
+	if (rc < 0 && f->kind == FAULT_REFUSED)
+		f->kind = FAULT_PEER;
+	return rc;
+}
+
 /* A GOAWAY that lets stream 1 finish (NO_ERROR, last stream 1 or more) is a
  * server shutting down gracefully: the answer still comes. */
 static int on_connection(struct net_conn *c, const struct h2frame *fr, struct fault *f)
@@ -364,7 +374,7 @@ static int on_connection(struct net_conn *c, const struct h2frame *fr, struct fa
 		if (fr->length >= 8 && h2frame_be32(fr->payload + 4) == 0 &&
 		    (h2frame_be32(fr->payload) & 0x7fffffffu) >= GRPC_STREAM)
 			return 0;
-		return h2frame_goaway(fr, f);
+		return http2_refusal(h2frame_goaway(fr, f), f);
 	default:
 		return 0; /* WINDOW_UPDATE, extensions */
 	}
@@ -568,7 +578,7 @@ static int grpc_after(const struct protocol_context *ctx, struct fault *f)
 	a->http_status = a->grpc_status = -1;
 	if (hpack_decoder_init(&a->hpack, HPACK_TABLE_SIZE_DEFAULT, f) < 0)
 		goto out;
-	rc = h2frame_open(ctx->conn, f);
+	rc = http2_refusal(h2frame_open(ctx->conn, f), f);
 	if (rc == 0)
 		rc = send_call(ctx, f) < 0 ? protocol_no_answer(f, call_step.awaited, 0) : 0;
 	if (rc == 0)

@@ -7,13 +7,15 @@
 # TLS), vsftpd (FTP AUTH TLS, and implicit FTPS: told by its greeting behind
 # TLS), MariaDB (MySQL SSL), INN's nnrpd (NNTP STARTTLS), dovecot's ManageSieve
 # (STARTTLS), a Kafka broker (librdkafka's mock cluster behind stunnel4), nginx
-# with http2 and without, and etcd (HTTP/2 under gRPC). One run over all of
-# them must name each protocol (h2: ALPN h2 and the server's SETTINGS; nginx
-# without http2 is plain TLS), the days left and the store that validates the
+# with http2 and without, and etcd (gRPC over HTTP/2). One run over all of
+# them must name each protocol (h2: ALPN h2 and the server's SETTINGS; grpc:
+# that, and an answer of the health service's Check; nginx without http2 is
+# plain TLS), the days left and the store that validates the
 # chain, and print the plugin command line that checks it; those command lines,
 # run, must say OK. Asking each service behind TLS at connect in its own words,
 # and HTTP/2 with ALPN h2, on connections of their own, names each of them as
-# before. Every --emit format gives the h2 listeners check_tls -P h2; scripted
+# before. Every --emit format gives the h2 listener check_tls -P h2 and etcd
+# check_tls_grpc; scripted
 # HTTP/2 peers (tests/hostile/peer.py) that hang up without ALPN (grpc-go), or
 # answer with GOAWAY, are named h2 too, and one that never answers is not.
 # An XMPP server answers a stream only for a domain it serves: Prosody is found
@@ -144,7 +146,7 @@ expect_check 'one row per server, named by its protocol, with its days left and 
 	"$(row 129 "$P_KAFKA" kafka kafka.test)" \
 	"$(row 119 "$P_H2" h2 web.test)" \
 	"$(row 109 "$P_H1" tls www.test)" \
-	"$(row 79 "$P_ETCD" h2 etcd.test)" \
+	"$(row 79 "$P_ETCD" grpc etcd.test)" \
 	"$(command_re check_tls_ldap ldap.test "$P_LDAP")" \
 	"*check_tls_ldap -H ldap\\.test -I 127\\.0\\.0\\.1 -p $P_LDAPS --implicit-tls -C ca\\.pem$" \
 	"*check_tls_ldap -H ldap\\.test -I $GC_RE -p 3269 -C ca\\.pem$" \
@@ -158,7 +160,7 @@ expect_check 'one row per server, named by its protocol, with its days left and 
 	"$(command_re check_tls_kafka kafka.test "$P_KAFKA")" \
 	"$(command_re 'check_tls -P h2' web.test "$P_H2")" \
 	"$(command_re check_tls www.test "$P_H1")" \
-	"$(command_re 'check_tls -P h2' etcd.test "$P_ETCD")" \
+	"$(command_re check_tls_grpc etcd.test "$P_ETCD")" \
 	'~CLOSED|UNKNOWN|CRITICAL|WARNING' @lines=30 \
 	-- "${SERVERS[@]}"
 
@@ -171,7 +173,7 @@ want = {
     $P_FTP: ('ftp', 149, 'ftp.test'), $P_FTPS: ('ftp', 149, 'ftp.test'), $P_MYSQL: ('mysql', 59, 'db.test'),
     $P_NNTP: ('nntp', 169, 'news.test'), $P_SIEVE: ('sieve', 89, 'mail.test'),
     $P_KAFKA: ('kafka', 129, 'kafka.test'), $P_H2: ('h2', 119, 'web.test'),
-    $P_H1: ('tls', 109, 'www.test'), $P_ETCD: ('h2', 79, 'etcd.test'),
+    $P_H1: ('tls', 109, 'www.test'), $P_ETCD: ('grpc', 79, 'etcd.test'),
 }
 want = {k if isinstance(k, tuple) else ('127.0.0.1', k): v for k, v in want.items()}
 by = {(l['host'], l['port']): l for l in d['listeners']}
@@ -201,49 +203,50 @@ done <"$TEST_DIR/commands"
 
 # --- HTTP/2 in every format ----------------------------------------------------
 
-# The listeners nginx with http2 and etcd: check_tls -P h2 (no plugin of its
-# own), as each engine's commands take it; nginx without http2 stays plain TLS.
+# nginx with http2: check_tls -P h2 (no plugin of its own); etcd, which answers
+# the health service too: check_tls_grpc; as each engine's commands take them.
+# nginx without http2 stays plain TLS.
 WEB=("$DISCOVER" -C ca.pem -t 6 "127.0.0.1:$P_H2,$P_H1,$P_ETCD")
 CA=$TEST_DIR/ca.pem
 CA_RE=${CA//./\\.}
-expect_check '--emit=icinga2: the h2 listeners on the tlscheck command with tlscheck_protocol h2' 0 \
-	"*^object Service \"tlscheck h2 $P_H2\" \\{\$" "*^object Service \"tlscheck h2 $P_ETCD\" \\{\$" \
+expect_check '--emit=icinga2: nginx on tlscheck with tlscheck_protocol h2, etcd on tlscheck-grpc' 0 \
+	"*^object Service \"tlscheck h2 $P_H2\" \\{\$" "*^object Service \"tlscheck grpc $P_ETCD\" \\{\$" \
 	"*^object Service \"tlscheck tls $P_H1\" \\{\$" '*^	check_command = "tlscheck"$' \
-	'*^	vars\.tlscheck_protocol = "h2"$' '~tlscheck_protocol = "tls"' '~check_command = "tlscheck-' \
+	'*^	check_command = "tlscheck-grpc"$' '*^	vars\.tlscheck_protocol = "h2"$' \
+	'~tlscheck_protocol = "(tls|grpc)"' '~check_command = "tlscheck-[^g]' \
 	-- "${WEB[@]}" --emit=icinga2
 run_check "${WEB[@]}" --emit=icinga2
-if [ "$(printf '%s\n' "$CHECK_OUT" | grep -c '^	vars\.tlscheck_protocol = "h2"$')" -eq 2 ]; then
-	ok '--emit=icinga2: tlscheck_protocol h2 on both h2 listeners, not on plain TLS'
+if [ "$(printf '%s\n' "$CHECK_OUT" | grep -c '^	vars\.tlscheck_protocol = "h2"$')" -eq 1 ]; then
+	ok '--emit=icinga2: tlscheck_protocol h2 on the h2 listener only'
 else
-	not_ok '--emit=icinga2: tlscheck_protocol h2 on both h2 listeners, not on plain TLS'
+	not_ok '--emit=icinga2: tlscheck_protocol h2 on the h2 listener only'
 	diag "$CHECK_OUT"
 fi
-expect_check '--emit=nagios: check_tls_name with -P h2 for each h2 listener' 0 \
+expect_check '--emit=nagios: check_tls_name with -P h2 for nginx, check_tls_grpc_name for etcd' 0 \
 	"*^	check_command +check_tls_name!web\\.test!-P h2 -p $P_H2 -C $CA_RE$" \
-	"*^	check_command +check_tls_name!etcd\\.test!-P h2 -p $P_ETCD -C $CA_RE$" \
+	"*^	check_command +check_tls_grpc_name!etcd\\.test!-p $P_ETCD -C $CA_RE$" \
 	"*^	check_command +check_tls_name!www\\.test!-p $P_H1 -C $CA_RE$" \
 	-- "${WEB[@]}" --emit=nagios
 run_check "${WEB[@]}" --emit=zabbix
-yaml_check '--emit=zabbix: a host per listener, {$TLSCHECK.PROTOCOL} h2 on the h2 ones' "
+yaml_check '--emit=zabbix: a host per listener, {$TLSCHECK.PROTOCOL} h2 and grpc' "
 hosts = {h['host']: {m['macro']: m['value'] for m in h.get('macros', [])} for h in d['zabbix_export']['hosts']}
-want = {'web.test h2 $P_H2': 'h2', 'etcd.test h2 $P_ETCD': 'h2', 'www.test tls $P_H1': 'tls'}
+want = {'web.test h2 $P_H2': 'h2', 'etcd.test grpc $P_ETCD': 'grpc', 'www.test tls $P_H1': 'tls'}
 need(sorted(hosts) == sorted(want), sorted(hosts))
 for host, protocol in want.items():
     need(hosts[host].get('{\$TLSCHECK.PROTOCOL}') == protocol, (host, hosts[host]))
 "
 run_check "${WEB[@]}" --emit=zabbix-lld
-json_check '--emit=zabbix-lld: {#PROTOCOL} h2 and {#PLUGIN} check_tls for the h2 listeners' "
+json_check '--emit=zabbix-lld: {#PROTOCOL} and {#PLUGIN}: h2 with check_tls, grpc with check_tls_grpc' "
 rows = {r['{#PORT}']: (r['{#PROTOCOL}'], r['{#PLUGIN}']) for r in d}
-need(rows == {'$P_H2': ('h2', 'check_tls'), '$P_ETCD': ('h2', 'check_tls'),
+need(rows == {'$P_H2': ('h2', 'check_tls'), '$P_ETCD': ('grpc', 'check_tls_grpc'),
               '$P_H1': ('tls', 'check_tls')}, rows)
 "
-for port in "$P_H2" "$P_ETCD"; do
-	name=web.test
-	[ "$port" = "$P_ETCD" ] && name=etcd.test
-	expect_check "the zabbix-lld macros make the check, h2 $port: check_tls -P h2, OK" 0 \
-		"^TLS OK - ${name//./\\.}:$port h2: " \
-		-- "$CHECK_TLS" -P h2 -H "$name" -I 127.0.0.1 -p "$port" -C "$CA"
-done
+expect_check "the zabbix-lld macros make the check, h2 $P_H2: check_tls -P h2, OK" 0 \
+	"^TLS OK - web\\.test:$P_H2 h2: " \
+	-- "$CHECK_TLS" -P h2 -H web.test -I 127.0.0.1 -p "$P_H2" -C "$CA"
+expect_check "the zabbix-lld macros make the check, grpc $P_ETCD: check_tls_grpc, OK, SERVING" 0 \
+	"^TLS OK - etcd\\.test:$P_ETCD grpc: .*gRPC health SERVING" \
+	-- "$TLSCHECK_BUILDDIR/plugins/check_tls_grpc" -H etcd.test -I 127.0.0.1 -p "$P_ETCD" -C "$CA"
 
 # Scripted HTTP/2 peers on unclaimed ports: one that hangs up after a handshake
 # without ALPN and asks for a client certificate (grpc-go with mTLS: the chain

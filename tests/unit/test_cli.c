@@ -457,7 +457,7 @@ static void test_no_service_check(void **state)
 	}
 	expect_usage_error(PARSE(&generic, "-H", "a.example", "-P", "smtp", "--no-service-check"),
 	                   &f,
-	                   "--no-service-check applies to ldap, kafka, redis, mqtt, h2, grpc only");
+	                   "--no-service-check applies to ldap, kafka, redis, mqtt, grpc, h2 only");
 	expect_usage_error(PARSE(&generic, "-H", "a.example", "--no-service-check"), &f,
 	                   "--no-service-check applies to");
 	expect_usage_error(PARSE(&smtp, "-H", "a.example", "--no-service-check"), &f,

@@ -250,7 +250,7 @@ static void test_goaway(void **state)
 
 	server_settings(&a);
 	put(&a, H2FRAME_GOAWAY, 0, 0, "\x00\x00\x00\x00\x00\x00\x00\x0b", 8);
-	expect(*state, &a, FAULT_REFUSED, "server sent GOAWAY: ENHANCE_YOUR_CALM (0xb)");
+	expect(*state, &a, FAULT_PEER, "server sent GOAWAY: ENHANCE_YOUR_CALM (0xb)");
 }
 
 /* A server going away gracefully still answers the call it let through. */
@@ -269,7 +269,7 @@ static void test_goaway_before_settings(void **state)
 	struct answer a = {.len = 0};
 
 	put(&a, H2FRAME_GOAWAY, 0, 0, "\x00\x00\x00\x00\x00\x00\x00\x01", 8);
-	expect(*state, &a, FAULT_REFUSED, "server sent GOAWAY: PROTOCOL_ERROR (0x1)");
+	expect(*state, &a, FAULT_PEER, "server sent GOAWAY: PROTOCOL_ERROR (0x1)");
 }
 
 static void test_rst_stream(void **state)
