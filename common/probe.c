@@ -614,6 +614,15 @@ bool probe_refused_client_late(struct tls_probe *p)
 	return true;
 }
 
+bool probe_refused_client_quietly(struct tls_probe *p)
+{
+	if (!p->client_cert_requested || !p->tls13 || p->sent_client_cert || !p->peer_closed ||
+	    p->fatal_alert)
+		return false;
+	note_client_cert(p, PROBE_CLIENT_CERT_REQUIRED, NULL);
+	return true;
+}
+
 void probe_service_answered(struct tls_probe *p)
 {
 	if (p->client_cert == PROBE_CLIENT_CERT_SENT_NOT_REJECTED)

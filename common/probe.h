@@ -79,6 +79,12 @@ void probe_await_client_verdict(struct tls_probe *p, struct net_conn *c, double 
  * true (the caller drops the failure that read reported). False otherwise. */
 bool probe_refused_client_late(struct tls_probe *p);
 
+/* The same for a TLS 1.3 server that asked for a client certificate, got
+ * none, and closed the channel without an alert or a word: gRPC's C core
+ * refuses the missing certificate so. Call it only when nothing at all came
+ * over the channel. Records the refusal and returns true; false otherwise. */
+bool probe_refused_client_quietly(struct tls_probe *p);
+
 /* The service answered over the TLS channel (a protocol's after() step read
  * its reply): a server that had not rejected our certificate has accepted it. */
 void probe_service_answered(struct tls_probe *p);
