@@ -70,9 +70,9 @@ Modes:
   tls13-close-without-alpn
                  TLS 1.3 at connect (--cert, --key) choosing "h2" when offered,
                  asking for a client certificate with --client-ca (verified
-                 against it when one comes); after a handshake in which no ALPN protocol
-                 was negotiated it sends close_notify and hangs up, saying
-                 nothing, as grpc-go servers do from 1.67
+                 against it when one comes); after a handshake in which no
+                 ALPN protocol was negotiated it sends close_notify and hangs
+                 up, saying nothing, as grpc-go servers do from 1.67
   tls13-hang-up-without-alpn
                  the same, hanging up without close_notify
   h2-grpc-go     the same, but after a handshake that chose "h2" it reads the
