@@ -247,6 +247,9 @@ static void after_handshake(struct target *t, const struct settings *settings,
 		t->closed_without_alpn = !asked && t->conn.received == heard &&
 		                         probe_closed_quietly(t->probe) &&
 		                         probe_alpn(t->probe) == NULL;
+		/* Silence and a hang-up are no acceptance of our certificate. */
+		if (t->conn.received == heard)
+			probe_note_hang_up(t->probe);
 	}
 	probe_close(t->probe);
 }
@@ -411,6 +414,8 @@ static enum facts_client_verdict client_verdict(enum probe_client_cert status)
 		return FACTS_CLIENT_REJECTED;
 	case PROBE_CLIENT_CERT_SENT_NOT_REJECTED:
 		return FACTS_CLIENT_NOT_REJECTED;
+	case PROBE_CLIENT_CERT_SENT_HUNG_UP:
+		return FACTS_CLIENT_HUNG_UP;
 	default:
 		return FACTS_CLIENT_NOT_SENT;
 	}

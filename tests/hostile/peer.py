@@ -75,9 +75,14 @@ Modes:
                  up, saying nothing, as grpc-go servers do from 1.67
   tls13-hang-up-without-alpn
                  the same, hanging up without close_notify
-  h2-grpc-go     the same, but after a handshake that chose "h2" it reads the
-                 HTTP/2 connection preface and answers with its SETTINGS: an
-                 HTTP/2 server that wants ALPN, as grpc-go from 1.67
+  tls13-hang-up-after-client-cert
+                 TLS 1.3 at connect choosing "h2" when offered, asking for a
+                 client certificate (--client-ca); when one came, it hangs up
+                 at once without an alert, as a server may refuse one; without
+                 one, it waits for the client to go
+  h2-grpc-go     tls13-close-without-alpn, but after a handshake that chose
+                 "h2" it reads the HTTP/2 connection preface and answers with
+                 its SETTINGS: an HTTP/2 server that wants ALPN (grpc-go)
   h2-goaway      TLS at connect choosing "h2" (--cert, --key), then the preface
                  answered with a GOAWAY of error ENHANCE_YOUR_CALM
   h2-http1       the same, answering the preface in HTTP/1.1 (400 Bad Request)
@@ -563,6 +568,12 @@ def tls13_close_without_alpn(p, notify, answer=None):
         p.conn.unwrap()  # close_notify, then the hang-up in serve()
 
 
+def mode_tls13_hang_up_after_client_cert(p):
+    p.conn = h2_tls(p, ssl.TLSVersion.TLSv1_3)
+    if not p.conn.getpeercert():
+        p.drain()
+
+
 def h2_tls(p, minimum=ssl.TLSVersion.TLSv1_2):
     """The server side of TLS at connect, choosing "h2" when offered; a client
     certificate is asked for (and verified) only with --client-ca."""
@@ -661,6 +672,7 @@ MODES = {
     "tls12-rsa-impostor-no-request": rsa_impostor(request=False),
     "tls13-close-without-alpn": close_without_alpn(),
     "tls13-hang-up-without-alpn": close_without_alpn(notify=False),
+    "tls13-hang-up-after-client-cert": mode_tls13_hang_up_after_client_cert,
     "h2-grpc-go": lambda p: tls13_close_without_alpn(p, True, h2_settings),
     "h2-goaway": h2_answer(h2_goaway),
     "h2-http1": h2_answer(h2_http1),
