@@ -87,6 +87,7 @@ Modes:
                  answered with a GOAWAY of error ENHANCE_YOUR_CALM
   h2-http1       the same, answering the preface in HTTP/1.1 (400 Bad Request)
   h2-silent      the same, reading the preface and never answering it
+  h2-pings       the same, answering it with PING frames, never SETTINGS
   h2-long-frame  the same, answering it with a frame header that announces
                  16,385 bytes, one more than a first frame may hold
 """
@@ -589,7 +590,8 @@ def h2_tls(p, minimum=ssl.TLSVersion.TLSv1_2):
 
 
 H2_CLIENT_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
-H2_SETTINGS, H2_GOAWAY = 0x4, 0x7
+H2_SETTINGS, H2_PING, H2_GOAWAY = 0x4, 0x6, 0x7
+H2_PINGS = 32
 H2_ENHANCE_YOUR_CALM = 0xB
 
 
@@ -631,6 +633,10 @@ def h2_goaway(p):
 
 def h2_http1(p):
     p.send(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+
+
+def h2_pings(p):
+    p.send(b"".join(h2_frame(H2_PING, i.to_bytes(8, "big")) for i in range(H2_PINGS)))
 
 
 def h2_long_frame(p):
@@ -678,6 +684,7 @@ MODES = {
     "h2-http1": h2_answer(h2_http1),
     "h2-silent": h2_answer(lambda p: None),
     "h2-long-frame": h2_answer(h2_long_frame),
+    "h2-pings": h2_answer(h2_pings),
     "smtp-tls12-rsa-impostor": lambda p: smtp_dialogue(p, b"STARTTLS", b"220 go ahead\r\n",
                                                        rsa_impostor()),
 }
