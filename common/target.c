@@ -240,6 +240,9 @@ static void after_handshake(struct target *t, const struct settings *settings,
 		 * be read. Read what is there, without waiting for more. */
 		else if (t->after_failure.kind != FAULT_NONE)
 			probe_await_client_verdict(t->probe, &t->conn, 0);
+		/* Silence and a hang-up are no acceptance of our certificate. */
+		if (t->conn.received == heard)
+			probe_note_hang_up(t->probe);
 		/* A refusal that came during the after() step is a refusal of the
 		 * client certificate, not a failure of the service. */
 		if (t->after_failure.kind != FAULT_NONE && probe_refused_client_late(t->probe))
@@ -247,9 +250,6 @@ static void after_handshake(struct target *t, const struct settings *settings,
 		t->closed_without_alpn = !asked && t->conn.received == heard &&
 		                         probe_closed_quietly(t->probe) &&
 		                         probe_alpn(t->probe) == NULL;
-		/* Silence and a hang-up are no acceptance of our certificate. */
-		if (t->conn.received == heard)
-			probe_note_hang_up(t->probe);
 	}
 	probe_close(t->probe);
 }
