@@ -49,6 +49,7 @@ enum facts_client_verdict {
 	FACTS_CLIENT_ACCEPTED,     /* TLS 1.2 handshake completed, or the service answered */
 	FACTS_CLIENT_REJECTED,     /* the handshake failed, or a fatal alert came after it */
 	FACTS_CLIENT_NOT_REJECTED, /* TLS 1.3: no alert within the grace, nothing more said */
+	FACTS_CLIENT_HUNG_UP,      /* TLS 1.3: a hang-up with no alert before a word was said */
 };
 
 /* Our client certificate (--client-cert, --client-p12) and its fate. */

@@ -634,6 +634,12 @@ bool probe_closed_quietly(const struct tls_probe *p)
 	return p->completed && p->peer_closed && !p->fatal_alert;
 }
 
+void probe_note_hang_up(struct tls_probe *p)
+{
+	if (p->client_cert == PROBE_CLIENT_CERT_SENT_NOT_REJECTED && probe_closed_quietly(p))
+		note_client_cert(p, PROBE_CLIENT_CERT_SENT_HUNG_UP, NULL);
+}
+
 void probe_close(struct tls_probe *p)
 {
 	if (p == NULL || p->session == NULL)

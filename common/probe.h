@@ -94,6 +94,12 @@ void probe_service_answered(struct tls_probe *p);
  * A server that wants an ALPN protocol it was not offered does (grpc-go). */
 bool probe_closed_quietly(const struct tls_probe *p);
 
+/* The caller heard nothing over TLS since the handshake. When that was a TLS
+ * 1.3 handshake in which we sent our certificate, and the server has since
+ * closed quietly (probe_closed_quietly()) instead of giving its verdict,
+ * record the hang-up as what came of our certificate: SENT_HUNG_UP. */
+void probe_note_hang_up(struct tls_probe *p);
+
 /* Send close_notify (not waited for) and release the session. The facts stay.
  * Safe on NULL, and more than once. */
 void probe_close(struct tls_probe *p);
@@ -135,6 +141,7 @@ enum probe_client_cert {
 	PROBE_CLIENT_CERT_SENT_ACCEPTED,
 	PROBE_CLIENT_CERT_SENT_REJECTED,
 	PROBE_CLIENT_CERT_SENT_NOT_REJECTED,
+	PROBE_CLIENT_CERT_SENT_HUNG_UP, /* TLS 1.3: probe_note_hang_up() */
 };
 
 enum probe_client_cert probe_client_cert(const struct tls_probe *p);

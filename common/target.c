@@ -250,6 +250,9 @@ static void after_handshake(struct target *t, const struct settings *settings,
 		 * be read. Read what is there, without waiting for more. */
 		else if (t->after_failure.kind != FAULT_NONE)
 			probe_await_client_verdict(t->probe, &t->conn, 0);
+		/* Silence and a hang-up are no acceptance of our certificate. */
+		if (t->conn.received == heard)
+			probe_note_hang_up(t->probe);
 		/* A refusal that came during the after() step is a refusal of the
 		 * client certificate, not a failure of the service. */
 		if (t->after_failure.kind != FAULT_NONE && probe_refused_client_late(t->probe))
@@ -430,6 +433,8 @@ static enum facts_client_verdict client_verdict(enum probe_client_cert status)
 		return FACTS_CLIENT_REJECTED;
 	case PROBE_CLIENT_CERT_SENT_NOT_REJECTED:
 		return FACTS_CLIENT_NOT_REJECTED;
+	case PROBE_CLIENT_CERT_SENT_HUNG_UP:
+		return FACTS_CLIENT_HUNG_UP;
 	default:
 		return FACTS_CLIENT_NOT_SENT;
 	}

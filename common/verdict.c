@@ -639,6 +639,15 @@ static void judge_sent_client_cert(struct verdict *v, const struct facts_client 
 		            "server did not reject our client certificate within %.1fs",
 		            client->grace);
 		break;
+	case FACTS_CLIENT_HUNG_UP:
+		/* No alert to tell a refusal of ours from a service that is gone
+		 * behind TLS (a proxy's backend down): either way closed to us. */
+		verdict_add(
+		        v, rule_client_cert, STATE_CRITICAL,
+		        "server closed the connection right after the handshake, saying nothing: "
+		        "our client certificate '%s' refused, or no service behind TLS",
+		        label);
+		break;
 	case FACTS_CLIENT_NOT_SENT:
 		break;
 	}

@@ -6,7 +6,9 @@
 # tls13-hang-up-without-alpn without close_notify): what was
 # negotiated in -vv and JSON, and the alpn rule's findings: the hang-up is a
 # WARNING, CRITICAL naming both causes when our client certificate was asked
-# for and sent (the hang-up may be its refusal).
+# for and sent (the hang-up may be its refusal); and a peer that agrees on h2,
+# gets our certificate and hangs up without an alert (tests/hostile/peer.py
+# tls13-hang-up-after-client-cert): CRITICAL, never "did not reject".
 
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh" || exit 99
@@ -43,6 +45,9 @@ PORT[hang-up]=$SERVER_PORT
 start_peer tls13-hang-up-without-alpn --cert "$TEST_DIR/ok.pem" --key "$TEST_DIR/ok.key" ||
 	bail_out 'peer.py tls13-hang-up-without-alpn (no client CA) did not start'
 PORT[close-unasked]=$SERVER_PORT
+start_peer tls13-hang-up-after-client-cert --cert "$TEST_DIR/ok.pem" --key "$TEST_DIR/ok.key" \
+	--client-ca "$TEST_DIR/ca.pem" || bail_out 'peer.py tls13-hang-up-after-client-cert did not start'
+PORT[refuse]=$SERVER_PORT
 
 # on SERVER ARGS...: check_tls against SERVER, trusting its CA.
 on() {
@@ -144,6 +149,22 @@ alpn 'our client certificate refused with an alert: the client-cert CRITICAL, no
 	"^TLS CRITICAL - .*: server rejected our client certificate 'CN=stranger': alert " \
 	'~alpn' '~ALPN' \
 	-- close --client-cert "$TEST_DIR/stranger.pem" --client-key "$TEST_DIR/stranger.key" -v
+
+# ALPN agreed, the server got ours and hung up at once without an alert: no
+# acceptance of it (the silence is no grace passed), CRITICAL, both causes
+# the hang-up may have named.
+HUNG_UP="server closed the connection right after the handshake, saying nothing: our client certificate 'CN=monitor' refused, or no service behind TLS"
+alpn '--alpn=h2, ours sent, then a hang-up: CRITICAL, not "did not reject"' 2 \
+	"^TLS CRITICAL - localhost:[0-9]+ tls: $HUNG_UP, certificate .CN=localhost. expires in 199d" \
+	"*^CRITICAL client-cert: $HUNG_UP\$" '~did not reject' '~alpn' \
+	-- refuse --alpn=h2 "${MON[@]}" -v
+alpn '-P h2, ours sent, then a hang-up: the same CRITICAL, and the preface unanswered' 2 \
+	"^TLS CRITICAL - localhost:[0-9]+ h2: $HUNG_UP, no HTTP/2 SETTINGS frame within 3s: server closed the connection while we waited for an HTTP/2 frame, " \
+	'~did not reject' \
+	-- refuse -P h2 "${MON[@]}"
+alpn '--alpn=h2, none of ours: the server stays, the request a note' 0 "$OK_LINE" \
+	'*^OK client-cert: server asks for a client certificate \(none given\)$' \
+	-- refuse --alpn=h2 -v
 
 alpn '--alpn=http/1.1, the server hangs up: WARNING, naming what was offered' 1 \
 	"^TLS WARNING - .*$CLOSED \\(offered: http/1.1\\)" \

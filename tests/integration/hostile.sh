@@ -38,7 +38,7 @@ for mode in silent slow-banner garbage huge-line close \
 	tls-cut-record tls-cut-handshake smtp-no-starttls pg-N pg-E pg-S-close mysql-err \
 	ldap-protocol-error ldap-truncated ldap-bad-length xmpp-failure \
 	kafka-lying-length tls-garbage-after h2-grpc-go h2-goaway h2-http1 h2-silent \
-	h2-long-frame; do
+	h2-long-frame h2-pings; do
 	start_peer "$mode" --cert "$TEST_DIR/peer.pem" --key "$TEST_DIR/peer.key" ||
 		bail_out "peer.py $mode did not start"
 	PEER[$mode]=$SERVER_PORT
@@ -240,14 +240,17 @@ quick 'HTTP/1.1 after negotiating h2: WARNING quoting the status line' 1 \
 quick 'a frame longer than a first frame may be: WARNING, its payload never read' 1 \
 	"^TLS WARNING - 127\\.0\\.0\\.1:[0-9]+ h2: server answered the HTTP/2 preface with a frame of 16385 bytes, above the 16384 allowed: not HTTP/2, $H2_CHAIN" \
 	-- h2-long-frame "$CHECK_TLS" -P h2 "${TRUSTED[@]}"
-# -t 2, and 5 s of wall time: a deadline honoured, with room for a loaded machine.
-# (The step's own bound is what the text names.)
-hostile 'no SETTINGS ever, -P h2 -t 2: CRITICAL at the deadline, the chain judged' 2 \
-	"^TLS CRITICAL - 127\\.0\\.0\\.1:[0-9]+ h2: no HTTP/2 SETTINGS frame within [0-9]+s: nothing received, certificate 'CN=peer\\.test' expires in 199d" \
-	'@max-secs=5' -- h2-silent "$CHECK_TLS" -P h2 "${TRUSTED[@]}" -t 2
-hostile 'no SETTINGS ever, -P h2 -t 2:warning: the state of -t' 1 \
-	'^TLS WARNING - 127\.0\.0\.1:[0-9]+ h2: no HTTP/2 SETTINGS frame within [0-9]+s: nothing received, ' \
-	'@max-secs=5' -- h2-silent "$CHECK_TLS" -P h2 "${TRUSTED[@]}" -t 2:warning
+quick 'frames, and no SETTINGS among them: WARNING after a few, not read to the end' 1 \
+	"^TLS WARNING - 127\\.0\\.0\\.1:[0-9]+ h2: server sent 9 HTTP/2 frames but no SETTINGS frame, $H2_CHAIN" \
+	-- h2-pings "$CHECK_TLS" -P h2 "${TRUSTED[@]}"
+# -t 3 (the step's own 3 s are the run's rest), and 6 s of wall time: the
+# deadline honoured, with room for a loaded machine.
+hostile 'no SETTINGS ever, -P h2 -t 3: CRITICAL at the deadline, the chain judged' 2 \
+	"^TLS CRITICAL - 127\\.0\\.0\\.1:[0-9]+ h2: no HTTP/2 SETTINGS frame within 3s: nothing received, certificate 'CN=peer\\.test' expires in 199d" \
+	'@max-secs=6' -- h2-silent "$CHECK_TLS" -P h2 "${TRUSTED[@]}" -t 3
+hostile 'no SETTINGS ever, -P h2 -t 3:warning: the state of -t' 1 \
+	'^TLS WARNING - 127\.0\.0\.1:[0-9]+ h2: no HTTP/2 SETTINGS frame within 3s: nothing received, ' \
+	'@max-secs=6' -- h2-silent "$CHECK_TLS" -P h2 "${TRUSTED[@]}" -t 3:warning
 
 # --- a chain anyone can copy ------------------------------------------------------
 

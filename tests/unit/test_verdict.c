@@ -1339,6 +1339,12 @@ static void test_client_verdicts(void **state)
 	judge_facts(&v, facts);
 	assert_rule(&v, "client-cert", STATE_OK,
 	            "server did not reject our client certificate within 0.5s");
+	/* TLS 1.3, a hang-up before a word: no acceptance, either cause named. */
+	facts->client.verdict = FACTS_CLIENT_HUNG_UP;
+	judge_facts(&v, facts);
+	assert_rule(&v, "client-cert", STATE_CRITICAL,
+	            "server closed the connection right after the handshake, saying nothing: our "
+	            "client certificate 'CN=monitor' refused, or no service behind TLS");
 	/* Not asked for: no word on it, but its expiry is still judged. */
 	facts->client.verdict = FACTS_CLIENT_NOT_SENT;
 	judge_facts(&v, facts);
