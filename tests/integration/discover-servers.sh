@@ -228,12 +228,11 @@ expect_check '--emit=nagios: check_tls_name with -P h2 for nginx, check_tls_grpc
 	"*^	check_command +check_tls_name!www\\.test!-p $P_H1 -C $CA_RE$" \
 	-- "${WEB[@]}" --emit=nagios
 run_check "${WEB[@]}" --emit=zabbix
-yaml_check '--emit=zabbix: a host per listener, {$TLSCHECK.PROTOCOL} h2 and grpc' "
+yaml_check '--emit=zabbix: one host, its h2, grpc and tls ports in {$TLSCHECK.LLD.PORTS}' "
 hosts = {h['host']: {m['macro']: m['value'] for m in h.get('macros', [])} for h in d['zabbix_export']['hosts']}
-want = {'web.test h2 $P_H2': 'h2', 'etcd.test grpc $P_ETCD': 'grpc', 'www.test tls $P_H1': 'tls'}
-need(sorted(hosts) == sorted(want), sorted(hosts))
-for host, protocol in want.items():
-    need(hosts[host].get('{\$TLSCHECK.PROTOCOL}') == protocol, (host, hosts[host]))
+need(sorted(hosts) == ['127.0.0.1'], sorted(hosts))
+ports = hosts['127.0.0.1'].get('{\$TLSCHECK.LLD.PORTS}', '').split(',')
+need(sorted(ports) == sorted(['$P_H2', '$P_ETCD', '$P_H1']), ports)
 "
 run_check "${WEB[@]}" --emit=zabbix-lld
 json_check '--emit=zabbix-lld: {#PROTOCOL} and {#PLUGIN}: h2 with check_tls, grpc with check_tls_grpc' "
