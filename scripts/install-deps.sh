@@ -48,6 +48,7 @@ packages=(
 	python3-minimal iproute2
 	# a DNS server of the test's own, publishing MX records (no system service)
 	dnsmasq-base
+	libsqlite3-0 # the one library of the unpacked zabbix_proxy (below) the server does not bring
 )
 if [ "${1:-}" = bench ]; then
 	# check_smtp and check_ssl_cert, and what check_ssl_cert runs; GNU time for RSS;
@@ -87,7 +88,7 @@ proxy_missing=0
 
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-[ "$proxy_missing" -eq 0 ] || unpack_zabbix_proxy
+[ "$proxy_missing" -eq 0 ] || unpack_zabbix_proxy || exit 1
 [ "${#missing[@]}" -eq 0 ] && exit 0
 # Package scripts must not start system-wide services on the test machine: the tests
 # start their own private instances on loopback.
