@@ -81,6 +81,10 @@ int cert_load_file(struct cert_chain *chain, const char *path, const char *what,
 /* Does ISSUER name itself as SUBJECT's issuer (issuer DN and key identifiers)? */
 bool cert_issued_by(const struct cert_info *subject, const struct cert_info *issuer);
 
+/* Release what one element holds and zero it (an element taken out of its
+ * chain, the chain's copy zeroed). Safe on a zeroed element. */
+void cert_info_clear(struct cert_info *c);
+
 /* Release everything CHAIN holds and zero it. Safe on a zeroed chain. */
 void cert_chain_clear(struct cert_chain *chain);
 

@@ -396,19 +396,17 @@ static int refuse_nul(const gnutls_datum_t *data, const char *what, const char *
 	return -1;
 }
 
-int file_read_lines(const char *path, const char *what, size_t limit, file_line_visitor visit,
-                    void *arg, struct fault *f)
+/* Hand DATA's lines to VISIT, as file_read_lines() says; releases DATA. */
+static int visit_lines(gnutls_datum_t *data, const char *what, const char *path,
+                       file_line_visitor visit, void *arg, struct fault *f)
 {
-	gnutls_datum_t data = {0};
 	char *line, *next, *item;
 	unsigned number = 0;
 	int rc = -1;
 
-	if (file_read_bounded(path, what, limit, &data, f) < 0)
-		return -1;
-	if (refuse_nul(&data, what, path, f) < 0)
+	if (refuse_nul(data, what, path, f) < 0)
 		goto out;
-	for (line = (char *)data.data; line != NULL; line = next) {
+	for (line = (char *)data->data; line != NULL; line = next) {
 		next = strchr(line, '\n');
 		if (next != NULL)
 			*next++ = '\0';
@@ -419,8 +417,28 @@ int file_read_lines(const char *path, const char *what, size_t limit, file_line_
 	}
 	rc = 0;
 out:
-	file_release(&data);
+	file_release(data);
 	return rc;
+}
+
+int file_read_lines(const char *path, const char *what, size_t limit, file_line_visitor visit,
+                    void *arg, struct fault *f)
+{
+	gnutls_datum_t data = {0};
+
+	if (file_read_bounded(path, what, limit, &data, f) < 0)
+		return -1;
+	return visit_lines(&data, what, path, visit, arg, f);
+}
+
+int file_read_stdin_lines(const char *what, size_t limit, file_line_visitor visit, void *arg,
+                          struct fault *f)
+{
+	gnutls_datum_t data = {0};
+
+	if (read_all(STDIN_FILENO, 0, what, "-", limit, &data, f) < 0)
+		return -1;
+	return visit_lines(&data, what, "-", visit, arg, f);
 }
 
 const char *file_parse_error(int ret)

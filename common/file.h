@@ -61,6 +61,11 @@ typedef int (*file_line_visitor)(char *line, unsigned number, void *arg, struct 
 int file_read_lines(const char *path, const char *what, size_t limit, file_line_visitor visit,
                     void *arg, struct fault *f);
 
+/* file_read_lines() on standard input, read to its end but never past LIMIT
+ * (a pipe, a terminal, a file: what it is does not matter); PATH is "-". */
+int file_read_stdin_lines(const char *what, size_t limit, file_line_visitor visit, void *arg,
+                          struct fault *f);
+
 /* Free what file_read_bounded() or a directory walk gave and zero DATA. Safe on a
  * zeroed datum. */
 void file_release(gnutls_datum_t *data);
