@@ -1,5 +1,7 @@
 #include <config.h>
 
+#include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -57,6 +59,7 @@ struct discover_spec {
 	size_t ports; /* what the ranges hold */
 	size_t first; /* the plan's index of its first listener */
 	size_t listed;
+	bool knock; /* a range or a block: knocked on first */
 };
 
 /* The run's strings, in blocks freed with it. */
@@ -100,6 +103,7 @@ static int out_of_memory(struct fault *f)
 struct port_list {
 	struct port_range *ranges;
 	size_t count, cap, ports;
+	bool ranged; /* a range was listed */
 	unsigned char seen[65536 / 8];
 };
 
@@ -174,6 +178,7 @@ static int parse_port_item(char *item, struct port_list *pl, struct fault *f)
 		fault_set(f, FAULT_USAGE, "'%.100s' is a reversed port range", item);
 		return -1;
 	}
+	pl->ranged = pl->ranged || first < last;
 	return list_ports(pl, first, last, f);
 }
 
@@ -223,6 +228,7 @@ static int add_spec(struct discover_run *r, struct discover_spec *s, struct port
 			return out_of_memory(f);
 		r->specs = grown;
 	}
+	s->knock = s->knock || pl->ranged;
 	s->ranges = pl->ranges;
 	s->range_count = pl->count;
 	s->ports = pl->ports;
@@ -263,7 +269,7 @@ static int parse_block(const char *host, struct discover_spec *s, struct fault *
 	}
 	for (unsigned b = (unsigned)prefix; b < bits; b++)
 		s->base[b / 8] &= (unsigned char)~(0x80u >> (b % 8));
-	s->block = true;
+	s->block = s->knock = true;
 	s->addresses = (size_t)1 << (bits - prefix);
 	return 0;
 }
@@ -553,6 +559,7 @@ static int merge_spec(struct discover_spec *into, struct discover_spec *from, st
 	into->ports = pl->ports;
 	pl->ranges = NULL;
 	free(from->ranges);
+	into->knock = into->knock || from->knock;
 	from->ranges = NULL;
 	from->range_count = from->ports = 0;
 	rc = 0;
@@ -669,6 +676,7 @@ int discover_planned_at(const struct discover_run *r, size_t index, struct disco
 	        .connect_to = s->connect_to,
 	        .port = port_of(s, offset % s->ports),
 	        .process = s->process,
+	        .knock = s->knock,
 	};
 	if (s->block) {
 		block_address(s, offset / s->ports, out->address, sizeof(out->address));
@@ -1298,6 +1306,7 @@ struct discover_tls {
  * listeners and its text. */
 struct window {
 	struct discover_run *run;
+	const size_t *answered; /* the plan's listeners to find out */
 	pthread_mutex_t lock;
 	bool short_of_memory;
 };
@@ -1357,37 +1366,50 @@ static int grow_listeners(struct discover_run *r)
 	return 0;
 }
 
-/* Keep what the output reads of P (under the window's lock): nothing of a
- * closed port unless closed ports are shown. Returns 0, or -1. */
-static int keep(struct discover_run *r, struct probing *p)
+/* A new listener kept at PLACE (a block's address copied), the ORDERth
+ * planned, with DETAIL; NULL when memory ran out. */
+static struct discover_listener *new_listener(struct discover_run *r,
+                                              const struct discover_place *place, size_t order,
+                                              enum discover_outcome outcome, const char *detail)
 {
 	struct discover_listener *l;
-	bool block = p->host == p->place.address;
+	bool block = place->host == place->address;
 
-	r->closed += p->outcome == DISCOVER_CLOSED;
-	if (p->outcome == DISCOVER_CLOSED && !r->options.keep_closed)
-		return 0;
 	if (grow_listeners(r) < 0)
-		return -1;
+		return NULL;
 	l = &r->listeners[r->count];
 	*l = (struct discover_listener){
-	        .host = block ? keep_text(r, p->host) : p->host,
-	        .host_ascii = block ? NULL : p->host_ascii,
-	        .port = p->port,
-	        .order = p->order,
-	        .process = p->place.process,
-	        .outcome = p->outcome,
-	        .protocol = p->protocol,
-	        .implicit_tls = p->implicit_tls,
-	        .detail = keep_text(r, p->detail),
+	        .host = block ? keep_text(r, place->host) : place->host,
+	        .host_ascii = place->host_ascii,
+	        .port = place->port,
+	        .order = order,
+	        .process = place->process,
+	        .outcome = outcome,
+	        .detail = keep_text(r, detail),
 	        .check_name = "",
 	        .name_refused = "",
 	        .command = "",
 	};
 	if (block)
 		l->host_ascii = l->host;
-	if (l->host == NULL || l->detail == NULL ||
-	    (p->outcome == DISCOVER_TLS && keep_tls(l, p) < 0))
+	return l->host == NULL || l->detail == NULL ? NULL : l;
+}
+
+/* Keep what the output reads of P (under the window's lock): nothing of a
+ * closed port unless closed ports are shown. Returns 0, or -1. */
+static int keep(struct discover_run *r, struct probing *p)
+{
+	struct discover_listener *l;
+
+	r->closed += p->outcome == DISCOVER_CLOSED;
+	if (p->outcome == DISCOVER_CLOSED && !r->options.keep_closed)
+		return 0;
+	l = new_listener(r, &p->place, p->order, p->outcome, p->detail);
+	if (l == NULL)
+		return -1;
+	l->protocol = p->protocol;
+	l->implicit_tls = p->implicit_tls;
+	if (p->outcome == DISCOVER_TLS && keep_tls(l, p) < 0)
 		return -1;
 	r->count++;
 	return 0;
@@ -1410,7 +1432,7 @@ static void discover_one(void *context, size_t index)
 	struct window *w = context;
 	struct probing *p = calloc(1, sizeof(*p));
 
-	if (p == NULL || discover_planned_at(w->run, index, &p->place) < 0) {
+	if (p == NULL || discover_planned_at(w->run, w->answered[index], &p->place) < 0) {
 		w->short_of_memory = w->short_of_memory || p == NULL;
 		free(p);
 		return;
@@ -1419,7 +1441,7 @@ static void discover_one(void *context, size_t index)
 	p->host_ascii = p->place.host_ascii;
 	p->connect_to = p->place.connect_to;
 	p->port = p->place.port;
-	p->order = index;
+	p->order = w->answered[index];
 	target_init(&p->target, p->connect_to, &p->name);
 	find_out_one(p, w->run->options.timeout);
 	judge_and_keep(w, p);
@@ -1427,21 +1449,175 @@ static void discover_one(void *context, size_t index)
 	free(p);
 }
 
+/* ----------------------------------------------------------------------------
+ * Knocking: every port connected to once, many at a time in one poll loop, no
+ * thread each; only those that accept (or that are names, resolved by their
+ * probes) go on to the workers. */
+
+/* One connection attempt in flight. */
+struct knock {
+	size_t index; /* in the plan */
+	int fd;
+	struct net_address address;
+	struct deadline deadline;
+};
+
+/* The knocks of a run, and the plan's listeners they found answering. */
+struct knocking {
+	struct discover_run *run;
+	struct knock *knocks;
+	struct pollfd *polls;
+	size_t active, width;
+	size_t *answered;
+	size_t answered_count;
+	bool short_of_memory;
+};
+
+static void answered(struct knocking *k, size_t index)
+{
+	size_t *grown;
+
+	if ((k->answered_count & (k->answered_count - 1)) == 0) {
+		grown = realloc(k->answered,
+		                (k->answered_count ? 2 * k->answered_count : 1) * sizeof(*grown));
+		if (grown == NULL) {
+			k->short_of_memory = true;
+			return;
+		}
+		k->answered = grown;
+	}
+	k->answered[k->answered_count++] = index;
+}
+
+/* The INDEXth listener refused, is unreachable, or let its time pass: closed. */
+static void knocked_closed(struct knocking *k, size_t index, const struct fault *why)
+{
+	struct discover_run *r = k->run;
+	struct discover_place place;
+
+	r->closed++;
+	if (!r->options.keep_closed || discover_planned_at(r, index, &place) < 0)
+		return;
+	if (new_listener(r, &place, index, DISCOVER_CLOSED, why->text) == NULL)
+		k->short_of_memory = true;
+	else
+		r->count++;
+}
+
+/* Start knocking on the INDEXth listener into the next free knock. */
+static void knock_on(struct knocking *k, size_t index)
+{
+	struct knock *n = &k->knocks[k->active];
+	struct discover_place place;
+	struct net_address_list *found = malloc(sizeof(*found));
+	struct fault f;
+	int rc;
+
+	if (found == NULL || discover_planned_at(k->run, index, &place) < 0 || !place.knock ||
+	    !hostname_is_ip_literal(place.connect_to) ||
+	    net_resolve(place.connect_to, place.port, AF_UNSPEC, NULL, found, &f) < 0 ||
+	    found->count == 0) {
+		/* Listed one by one (or by nmap, or --local), it is expected to
+		 * answer; a name is looked up by its probe, under its own deadline. */
+		answered(k, index);
+		goto out;
+	}
+	n->address = found->items[0];
+	rc = net_connect_start(&n->address, &n->fd, &f);
+	if (rc == 0) {
+		close(n->fd);
+		answered(k, index);
+	} else if (rc < 0) {
+		knocked_closed(k, index, &f);
+	} else {
+		n->index = index;
+		deadline_start(&n->deadline, k->run->options.timeout);
+		k->active++;
+	}
+out:
+	free(found);
+}
+
+/* The knock I has ended (READY) or its time has passed: told, and dropped. */
+static void knock_ended(struct knocking *k, size_t i, bool ready)
+{
+	struct knock *n = &k->knocks[i];
+	struct fault f;
+
+	if (!ready)
+		net_connect_timed_out(&n->address, &f);
+	if (ready && net_connect_end(n->fd, &n->address, &f) == 0)
+		answered(k, n->index);
+	else
+		knocked_closed(k, n->index, &f);
+	close(n->fd);
+	*n = k->knocks[--k->active];
+}
+
+/* Wait for the first of the knocks in flight to end, then take every one ended. */
+static void wait_knocks(struct knocking *k)
+{
+	int wait = -1;
+
+	for (size_t i = 0; i < k->active; i++) {
+		int left = deadline_left_ms(&k->knocks[i].deadline);
+
+		k->polls[i] = (struct pollfd){.fd = k->knocks[i].fd, .events = POLLOUT};
+		wait = wait < 0 || left < wait ? left : wait;
+	}
+	if (poll(k->polls, k->active, wait) < 0 && errno != EINTR)
+		return;
+	for (size_t i = k->active; i-- > 0;) {
+		bool ready = k->polls[i].revents != 0;
+
+		if (ready || deadline_left_ms(&k->knocks[i].deadline) == 0)
+			knock_ended(k, i, ready);
+	}
+}
+
+/* Knock on the COUNT listeners of the plan, at most K's width at a time. */
+static void knock_all(struct knocking *k, size_t count)
+{
+	size_t next = 0;
+
+	while (next < count || k->active > 0) {
+		while (k->active < k->width && next < count)
+			knock_on(k, next++);
+		if (k->active > 0)
+			wait_knocks(k);
+	}
+}
+
 int discover_run(struct discover_run *r, struct fault *f)
 {
+	struct knocking k = {.run = r, .width = DISCOVER_KNOCKS_PER_WORKER * r->options.parallel};
 	struct window w = {.run = r};
 	size_t count;
+	int rc = -1;
 
 	if (discover_plan(r, &count, f) < 0 || load_named_stores(r, f) < 0)
 		return -1;
-	pthread_mutex_init(&w.lock, NULL);
-	workers_run(count, r->options.parallel, discover_one, &w);
-	pthread_mutex_destroy(&w.lock);
-	if (w.short_of_memory) {
-		fault_set(f, FAULT_INTERNAL, "out of memory for what was found");
-		return -1;
+	k.knocks = calloc(k.width, sizeof(*k.knocks));
+	k.polls = calloc(k.width, sizeof(*k.polls));
+	if (k.knocks == NULL || k.polls == NULL) {
+		fault_set(f, FAULT_INTERNAL, "out of memory for the connections");
+		goto out;
 	}
-	return 0;
+	knock_all(&k, count);
+	w.answered = k.answered;
+	pthread_mutex_init(&w.lock, NULL);
+	workers_run(k.answered_count, r->options.parallel, discover_one, &w);
+	pthread_mutex_destroy(&w.lock);
+	if (w.short_of_memory || k.short_of_memory) {
+		fault_set(f, FAULT_INTERNAL, "out of memory for what was found");
+		goto out;
+	}
+	rc = 0;
+out:
+	free(k.knocks);
+	free(k.polls);
+	free(k.answered);
+	return rc;
 }
 
 void discover_release(struct discover_run *r)

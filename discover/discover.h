@@ -36,9 +36,16 @@
 #define DISCOVER_MIN_PREFIX_V4 16
 #define DISCOVER_MIN_PREFIX_V6 112
 /* A file of targets (or standard input) holds at most this. */
-#define DISCOVER_FILE_MAX     ((size_t)16 << 20)
-#define DISCOVER_PROCESS_SIZE 64
-#define DISCOVER_COMMAND_SIZE 1024
+#define DISCOVER_FILE_MAX ((size_t)16 << 20)
+/* Connection attempts in flight at most, for each listener found out at once
+ * (-j): 64 by default. Every port of a range or a block is first connected to
+ * (and the connection closed at once, as nmap -sT does) in one poll loop, a
+ * thread for none; those that accept are then found out, -j at once, with the
+ * ports listed one by one. 64 attempts at a time stay well within one host's
+ * listen backlog and its SYN-flood guard. */
+#define DISCOVER_KNOCKS_PER_WORKER 2
+#define DISCOVER_PROCESS_SIZE      64
+#define DISCOVER_COMMAND_SIZE      1024
 
 /* What a listener turned out to be. */
 enum discover_outcome {
@@ -137,6 +144,7 @@ struct discover_place {
 	const char *connect_to; /* the address connected to (nmap's), else HOST_ASCII */
 	unsigned port;
 	const char *process;            /* "" for none */
+	bool knock;                     /* of a range or a block: connected to first, alone */
 	char address[INET6_ADDRSTRLEN]; /* a block's address, pointed to above */
 };
 

@@ -31,34 +31,48 @@ PLAIN=$SERVER_PORT
 CLOSED=$(free_port) || bail_out 'no free port'
 
 # A listener that writes a line for each connection it accepts: what was
-# probed. wait_listening's own connection is the first line.
-launch_canary() {
-	new_server_log canary
-	"$PYTHON" -c 'import socket, sys
+# probed. It runs with the command under test in a network namespace of their
+# own (no other test's scan of this machine's listeners reaches it there), on
+# 127.0.0.1:7; the one connection that waits for it is its first line.
+CANARY='import socket, sys
 s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", int(sys.argv[1])))
+s.bind(("127.0.0.1", 7))
 s.listen(64)
 while True:
     c, _ = s.accept()
-    with open(sys.argv[2], "a") as log:
+    with open(sys.argv[1], "a") as log:
         log.write("accepted\n")
-    c.close()' "$1" "$TEST_DIR/canary.accepted" </dev/null >"$SERVER_LOG" 2>&1 &
-}
-start_on_free_port canary launch_canary || bail_out 'the canary did not start'
-CANARY=$SERVER_PORT
+    c.close()'
 
-# untouched DESCRIPTION: the canary accepted no connection since the last look.
+# "${WITH_CANARY[@]}" CMD...: CMD beside the canary (in TEST_DIR, where run_check
+# runs), its output and exit status.
+# shellcheck disable=SC2016 # expanded by the inner bash
+WITH_CANARY=(unshare -n bash -c 'ip link set lo up || exit 99
+	rm -f canary.accepted
+	"$1" -c "$2" canary.accepted </dev/null >canary.log 2>&1 &
+	canary=$!
+	for try in $(seq 100); do
+		(exec 3<>/dev/tcp/127.0.0.1/7) 2>/dev/null && break
+		[ "$try" -lt 100 ] || { echo "the canary did not listen" >&2; exit 99; }
+		sleep 0.05
+	done
+	shift 2
+	"$@"
+	rc=$?
+	kill "$canary"
+	exit "$rc"' with_canary "$PYTHON" "$CANARY")
+
+# untouched DESCRIPTION: the canary accepted no connection but the first.
 untouched() {
-	local now
-	now=$(wc -l <"$TEST_DIR/canary.accepted")
-	if [ "$now" -eq "$CANARY_SEEN" ]; then
+	local seen
+	seen=$(wc -l <"$TEST_DIR/canary.accepted")
+	if [ "$seen" -eq 1 ]; then
 		ok "$1"
 	else
 		not_ok "$1"
-		diag "the canary accepted $((now - CANARY_SEEN)) connection(s)"
+		diag "the canary accepted $((seen - 1)) connection(s)"
 	fi
-	CANARY_SEEN=$now
 }
 
 expect_check 'a list of ports and ranges: each listener found out' 0 \
@@ -97,57 +111,69 @@ expect_check "nmap -oG: its open ports, the closed one left out" 0 \
 	"*^ +- +NO TLS +127\\.0\\.0\\.1:$PLAIN +smtp " \
 	"~:$CLOSED " @lines=6 \
 	-- "$DISCOVER" -C ca.pem -v -f scan.gnmap
+# shellcheck disable=SC2016 # expanded by the inner bash
 expect_check "nmap -oG - into -f -: the host as nmap names it ($NAME), checked at its address" 0 \
 	"*^ .*${NAME//./\\.}:$TLS +tls +ca\\.pem +CN=tls\\.test" \
 	"*check_tls(_smtp)? -H ${NAME//./\\.} -I 127\\.0\\.0\\.1 -p $SMTP -C ca\\.pem$" \
 	-- bash -c 'nmap -sT -Pn -R -p "$1" -oG - 127.0.0.1 | "$2" -C ca.pem -f -' _ \
 	"$TLS,$SMTP" "$DISCOVER"
 
-# Bad input anywhere: one line with where, exit 3, nothing probed (the whole
-# host's scan above reached the canary too).
-CANARY_SEEN=$(wc -l <"$TEST_DIR/canary.accepted")
+# Bad input anywhere: one line with where, exit 3, nothing probed.
 {
-	for _ in $(seq 59999); do echo "127.0.0.1:$CANARY"; done
+	for _ in $(seq 59999); do echo "127.0.0.1:7"; done
 	echo "127.0.0.1:9-1"
 } >"$TEST_DIR/big"
 expect_check 'a reversed range at line 60,000: one line naming it, exit 3' 3 \
 	"^tlscheck-discover: file 'big' line 60000: '9-1' is a reversed port range$" \
-	-- "$DISCOVER" -f big
+	-- "${WITH_CANARY[@]}" "$DISCOVER" -f big
 untouched 'a reversed range at line 60,000: nothing probed'
 
 { cat "$TEST_DIR/scan.gnmap" && printf 'Host: 127.0.0.1 ()\tPorts: %s/open/tcp//x///, 25/open\n' \
-	"$CANARY"; } >"$TEST_DIR/bad.gnmap"
+	7; } >"$TEST_DIR/bad.gnmap"
 LINE=$(wc -l <"$TEST_DIR/bad.gnmap")
 expect_check 'a port entry that is not nmap'"'"'s: one line naming it, exit 3' 3 \
 	"^tlscheck-discover: file 'bad\\.gnmap' line $LINE: '25/open' is not an nmap port entry$" \
-	-- "$DISCOVER" -f bad.gnmap
+	-- "${WITH_CANARY[@]}" "$DISCOVER" -f bad.gnmap
 untouched 'a port entry that is not nmap'"'"'s: nothing probed'
 
-{ echo "127.0.0.1:$CANARY" && echo "Nmap scan report for localhost (127.0.0.1)"; } \
+{ echo "127.0.0.1:7" && echo "Nmap scan report for localhost (127.0.0.1)"; } \
 	>"$TEST_DIR/normal"
 expect_check 'a line neither a target nor nmap'"'"'s (its normal output): exit 3' 3 \
 	"^tlscheck-discover: file 'normal' line 2: 'Nmap scan report for localhost \\(127\\.0\\.0\\.1\\)' is not a valid host name" \
-	-- "$DISCOVER" -f normal
+	-- "${WITH_CANARY[@]}" "$DISCOVER" -f normal
 untouched 'a line neither a target nor nmap'"'"'s: nothing probed'
 
-{ echo "127.0.0.1:$CANARY" && for i in $(seq 0 32); do echo "192.0.2.$i:1-65535"; done; } \
+{ echo "127.0.0.1:7" && for i in $(seq 0 32); do echo "192.0.2.$i:1-65535"; done; } \
 	>"$TEST_DIR/huge"
 expect_check 'past the bound on listeners: refused at the line that passes it' 3 \
 	"^tlscheck-discover: file 'huge' line 34: more than 2097152 listeners \\(hosts x ports\\): at most 2097152 a run$" \
-	-- "$DISCOVER" -f huge
+	-- "${WITH_CANARY[@]}" "$DISCOVER" -f huge
 untouched 'past the bound on listeners: nothing probed'
 
 expect_check 'a block past the bound: one line, exit 3' 3 \
 	"^tlscheck-discover: '10\\.0\\.0\\.0/8' is larger than a /16: at most 65536 addresses a block$" \
-	-- "$DISCOVER" "127.0.0.1:$CANARY" 10.0.0.0/8:443
+	-- "${WITH_CANARY[@]}" "$DISCOVER" 127.0.0.1:7 10.0.0.0/8:443
+untouched 'a block past the bound: nothing probed'
 expect_check 'a port range past 65535: one line, exit 3' 3 \
 	"^tlscheck-discover: '1-70000' is not a port range \\(FIRST-LAST, from 1 to 65535\\)$" \
-	-- "$DISCOVER" "127.0.0.1:$CANARY" 127.0.0.1:1-70000
-untouched 'a bad argument after a good one: nothing probed'
+	-- "${WITH_CANARY[@]}" "$DISCOVER" 127.0.0.1:7 127.0.0.1:1-70000
+untouched 'a port range past 65535 after a good target: nothing probed'
 
+# shellcheck disable=SC2016 # expanded by the inner bash
 expect_check 'standard input past its bound: refused, nothing probed' 3 \
 	"^tlscheck-discover: file of targets '-' is larger than 16 MiB" \
-	-- bash -c 'yes "127.0.0.1:$1" | head -c 17000000 | "$2" -f -' _ "$CANARY" "$DISCOVER"
+	-- "${WITH_CANARY[@]}" bash -c 'yes 127.0.0.1:7 | head -c 17000000 | "$1" -f -' _ "$DISCOVER"
 untouched 'standard input past its bound: nothing probed'
+
+# The canary counts what reaches it: a good file probes it, once per knock
+# and attempt.
+echo 127.0.0.1:7 >"$TEST_DIR/good"
+expect_check 'the canary, listed alone: found out (it closes at once)' 0 '^ +DAYS ' \
+	-- "${WITH_CANARY[@]}" "$DISCOVER" -t 1 -f good
+if [ "$(wc -l <"$TEST_DIR/canary.accepted")" -gt 1 ]; then
+	ok 'the canary, listed alone: probed'
+else
+	not_ok 'the canary, listed alone: probed'
+fi
 
 finish
