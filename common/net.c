@@ -237,6 +237,16 @@ static unsigned address_port(const struct net_address *addr)
 	return ntohs(((const struct sockaddr_in *)(const void *)sa)->sin_port);
 }
 
+void net_address_set_port(struct net_address *addr, unsigned port)
+{
+	struct sockaddr *sa = (struct sockaddr *)&addr->sa;
+
+	if (sa->sa_family == AF_INET6)
+		((struct sockaddr_in6 *)(void *)sa)->sin6_port = htons((uint16_t)port);
+	else
+		((struct sockaddr_in *)(void *)sa)->sin_port = htons((uint16_t)port);
+}
+
 static void connect_fault(const struct net_address *addr, int err, struct fault *f)
 {
 	unsigned port = address_port(addr);

@@ -48,6 +48,9 @@ int net_resolve(const char *host, unsigned port, int family, const struct deadli
 int net_connect(const struct net_address *addr, const struct deadline *dl, int *fd,
                 struct fault *f);
 
+/* Make ADDR (as net_resolve() gave it) an address for PORT. */
+void net_address_set_port(struct net_address *addr, unsigned port);
+
 /* net_connect() in steps, for a caller that waits on many at once: start
  * connecting to ADDR (returns 0 with *FD connected, 1 with *FD connecting: wait
  * for POLLOUT, or a hang-up, then net_connect_end(); -1 with F); tell how a

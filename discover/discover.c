@@ -1,6 +1,5 @@
 #include <config.h>
 
-#include <errno.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stddef.h>
@@ -1433,7 +1432,9 @@ static void discover_one(void *context, size_t index)
 	struct probing *p = calloc(1, sizeof(*p));
 
 	if (p == NULL || discover_planned_at(w->run, w->answered[index], &p->place) < 0) {
+		pthread_mutex_lock(&w->lock);
 		w->short_of_memory = w->short_of_memory || p == NULL;
+		pthread_mutex_unlock(&w->lock);
 		free(p);
 		return;
 	}
@@ -1460,6 +1461,9 @@ struct knock {
 	int fd;
 	struct net_address address;
 	struct deadline deadline;
+	/* A name of several addresses, knocked on at its first: refused there,
+	 * its probe tries the others. */
+	bool others;
 };
 
 /* The knocks of a run, and the plan's listeners they found answering. */
@@ -1468,6 +1472,11 @@ struct knocking {
 	struct knock *knocks;
 	struct pollfd *polls;
 	size_t active, width;
+	/* The addresses of the last host knocked on (its ports follow each other),
+	 * looked up once: a name, under -t; NULL: none yet. */
+	const char *looked_up;
+	struct net_address_list *found;
+	bool lookup_failed;
 	size_t *answered;
 	size_t answered_count;
 	bool short_of_memory;
@@ -1504,28 +1513,48 @@ static void knocked_closed(struct knocking *k, size_t index, const struct fault 
 		r->count++;
 }
 
+/* The first address of PLACE's host, for its port, into OUT: looked up once
+ * for all the ports of a host. Returns 0, or -1 (its probe will say why). */
+static int knock_address(struct knocking *k, const struct discover_place *place,
+                         struct net_address *out)
+{
+	struct deadline dl;
+	struct fault ignored;
+
+	if (k->looked_up != place->connect_to) {
+		deadline_start(&dl, k->run->options.timeout);
+		k->looked_up = place->connect_to;
+		k->lookup_failed =
+		        net_resolve(place->connect_to, 0, AF_UNSPEC, &dl, k->found, &ignored) < 0 ||
+		        k->found->count == 0;
+	}
+	if (k->lookup_failed)
+		return -1;
+	*out = k->found->items[0];
+	net_address_set_port(out, place->port);
+	return 0;
+}
+
 /* Start knocking on the INDEXth listener into the next free knock. */
 static void knock_on(struct knocking *k, size_t index)
 {
 	struct knock *n = &k->knocks[k->active];
 	struct discover_place place;
-	struct net_address_list *found = malloc(sizeof(*found));
 	struct fault f;
 	int rc;
 
-	if (found == NULL || discover_planned_at(k->run, index, &place) < 0 || !place.knock ||
-	    !hostname_is_ip_literal(place.connect_to) ||
-	    net_resolve(place.connect_to, place.port, AF_UNSPEC, NULL, found, &f) < 0 ||
-	    found->count == 0) {
-		/* Listed one by one (or by nmap, or --local), it is expected to
-		 * answer; a name is looked up by its probe, under its own deadline. */
+	/* Listed one by one (or by nmap, or --local), it is expected to answer. */
+	if (discover_planned_at(k->run, index, &place) < 0 || !place.knock ||
+	    knock_address(k, &place, &n->address) < 0) {
 		answered(k, index);
-		goto out;
+		return;
 	}
-	n->address = found->items[0];
+	n->others = k->found->count > 1 && !hostname_is_ip_literal(place.connect_to);
 	rc = net_connect_start(&n->address, &n->fd, &f);
 	if (rc == 0) {
 		close(n->fd);
+		answered(k, index);
+	} else if (rc < 0 && n->others) {
 		answered(k, index);
 	} else if (rc < 0) {
 		knocked_closed(k, index, &f);
@@ -1534,8 +1563,6 @@ static void knock_on(struct knocking *k, size_t index)
 		deadline_start(&n->deadline, k->run->options.timeout);
 		k->active++;
 	}
-out:
-	free(found);
 }
 
 /* The knock I has ended (READY) or its time has passed: told, and dropped. */
@@ -1546,7 +1573,7 @@ static void knock_ended(struct knocking *k, size_t i, bool ready)
 
 	if (!ready)
 		net_connect_timed_out(&n->address, &f);
-	if (ready && net_connect_end(n->fd, &n->address, &f) == 0)
+	if ((ready && net_connect_end(n->fd, &n->address, &f) == 0) || n->others)
 		answered(k, n->index);
 	else
 		knocked_closed(k, n->index, &f);
@@ -1565,8 +1592,11 @@ static void wait_knocks(struct knocking *k)
 		k->polls[i] = (struct pollfd){.fd = k->knocks[i].fd, .events = POLLOUT};
 		wait = wait < 0 || left < wait ? left : wait;
 	}
-	if (poll(k->polls, k->active, wait) < 0 && errno != EINTR)
-		return;
+	/* Should poll() fail, the knocks still end when their time is up. */
+	if (poll(k->polls, k->active, wait) < 0) {
+		for (size_t i = 0; i < k->active; i++)
+			k->polls[i].revents = 0;
+	}
 	for (size_t i = k->active; i-- > 0;) {
 		bool ready = k->polls[i].revents != 0;
 
@@ -1599,7 +1629,8 @@ int discover_run(struct discover_run *r, struct fault *f)
 		return -1;
 	k.knocks = calloc(k.width, sizeof(*k.knocks));
 	k.polls = calloc(k.width, sizeof(*k.polls));
-	if (k.knocks == NULL || k.polls == NULL) {
+	k.found = malloc(sizeof(*k.found));
+	if (k.knocks == NULL || k.polls == NULL || k.found == NULL) {
 		fault_set(f, FAULT_INTERNAL, "out of memory for the connections");
 		goto out;
 	}
@@ -1616,6 +1647,7 @@ int discover_run(struct discover_run *r, struct fault *f)
 out:
 	free(k.knocks);
 	free(k.polls);
+	free(k.found);
 	free(k.answered);
 	return rc;
 }

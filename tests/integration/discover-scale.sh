@@ -15,6 +15,7 @@ require_server 'certtool (gnutls-bin)' command -v certtool
 require_server gnutls-serv command -v gnutls-serv
 require_server 'aiosmtpd (python3-aiosmtpd)' "$PYTHON" -c 'import aiosmtpd'
 require_server nmap command -v nmap
+require_server 'unshare -n and ip (root; util-linux, iproute2)' unshare -n ip link set lo up
 require_plugin "$DISCOVER"
 lib_init
 
@@ -89,6 +90,12 @@ expect_check 'all 65,535 ports of 127.0.0.1 (1-65535)' 0 \
 	"*^ +9\\.[0-9]+ +WARNING +127\\.0\\.0\\.1:$SMTP +smtp +ca\\.pem +CN=smtp\\.test" \
 	"*^ +- +NO TLS +127\\.0\\.0\\.1:$PLAIN +smtp " \
 	-- "$DISCOVER" -C ca.pem 127.0.0.1:1-65535
+
+# A name's ports: looked up once, knocked on at its address.
+expect_check 'a range of a host name: the listener in it found out' 0 \
+	"*^ +199\\.[0-9]+ +[A-Z]+ +localhost:$TLS +tls +ca\\.pem +CN=tls\\.test" \
+	"*^ +- +CLOSED +localhost:$CLOSED " \
+	-- "$DISCOVER" -C ca.pem -v "localhost:$CLOSED,$((TLS - 1))-$((TLS + 1))"
 
 # gnutls-serv binds every address: each of 127.0.0.0/30 reaches it.
 expect_check 'an address block: each address at each port' 0 \
