@@ -368,16 +368,22 @@ out:
 }
 
 /* One line of a list, trimmed; NULL for a blank line or a comment. */
-static char *list_item(char *line)
+/* LINE trimmed of blanks and cut at the first of STOP. */
+static char *list_item_until(char *line, const char *stop)
 {
 	char *end;
 
 	line += strspn(line, " \t");
-	end = line + strcspn(line, "\r#");
+	end = line + strcspn(line, stop);
 	*end = '\0';
 	while (end > line && (end[-1] == ' ' || end[-1] == '\t'))
 		*--end = '\0';
 	return line[0] ? line : NULL;
+}
+
+char *file_list_item(char *line)
+{
+	return list_item_until(line, "\r#");
 }
 
 /* A NUL would end the line where C strings end, silently: "leaf.test\0evil.test"
@@ -397,7 +403,7 @@ static int refuse_nul(const gnutls_datum_t *data, const char *what, const char *
 }
 
 /* Hand DATA's lines to VISIT, as file_read_lines() says; releases DATA. */
-static int visit_lines(gnutls_datum_t *data, const char *what, const char *path,
+static int visit_lines(gnutls_datum_t *data, const char *what, const char *path, bool comments,
                        file_line_visitor visit, void *arg, struct fault *f)
 {
 	char *line, *next, *item;
@@ -411,7 +417,7 @@ static int visit_lines(gnutls_datum_t *data, const char *what, const char *path,
 		if (next != NULL)
 			*next++ = '\0';
 		number++;
-		item = list_item(line);
+		item = list_item_until(line, comments ? "\r#" : "\r");
 		if (item != NULL && visit(item, number, arg, f) < 0)
 			goto out;
 	}
@@ -428,17 +434,19 @@ int file_read_lines(const char *path, const char *what, size_t limit, file_line_
 
 	if (file_read_bounded(path, what, limit, &data, f) < 0)
 		return -1;
-	return visit_lines(&data, what, path, visit, arg, f);
+	return visit_lines(&data, what, path, true, visit, arg, f);
 }
 
-int file_read_stdin_lines(const char *what, size_t limit, file_line_visitor visit, void *arg,
-                          struct fault *f)
+int file_read_raw_lines(const char *path, const char *what, size_t limit, file_line_visitor visit,
+                        void *arg, struct fault *f)
 {
 	gnutls_datum_t data = {0};
+	int rc = strcmp(path, "-") == 0 ? read_all(STDIN_FILENO, 0, what, path, limit, &data, f)
+	                                : file_read_bounded(path, what, limit, &data, f);
 
-	if (read_all(STDIN_FILENO, 0, what, "-", limit, &data, f) < 0)
+	if (rc < 0)
 		return -1;
-	return visit_lines(&data, what, "-", visit, arg, f);
+	return visit_lines(&data, what, path, false, visit, arg, f);
 }
 
 const char *file_parse_error(int ret)

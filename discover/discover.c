@@ -492,8 +492,12 @@ static int add_listed_target(char *line, unsigned number, void *arg, struct faul
 	char why[FAULT_TEXT_SIZE];
 	int rc;
 
+	/* nmap's lines are read whole: what a server said (its version) may
+	 * hold a '#'. */
 	if (strncmp(line, NMAP_HOST, strlen(NMAP_HOST)) == 0)
 		rc = add_nmap_line(tf->run, line, f);
+	else if ((line = file_list_item(line)) == NULL)
+		return 0;
 	else
 		rc = discover_add_target(tf->run, line, f);
 	if (rc == 0)
@@ -507,11 +511,8 @@ int discover_add_file(struct discover_run *r, const char *path, struct fault *f)
 {
 	struct target_file tf = {r, path};
 
-	if (strcmp(path, "-") == 0)
-		return file_read_stdin_lines("file of targets", DISCOVER_FILE_MAX,
-		                             add_listed_target, &tf, f);
-	return file_read_lines(path, "file of targets", DISCOVER_FILE_MAX, add_listed_target, &tf,
-	                       f);
+	return file_read_raw_lines(path, "file of targets", DISCOVER_FILE_MAX, add_listed_target,
+	                           &tf, f);
 }
 
 /* ----------------------------------------------------------------------------

@@ -171,12 +171,12 @@ static void test_nmap_file(void **state)
 	static const char text[] =
 	        "# Nmap 7.93 scan initiated as: nmap -sT -oG - 192.0.2.7 192.0.2.8\n"
 	        "Host: 192.0.2.7 (mail.test)\tStatus: Up\n"
-	        "Host: 192.0.2.7 (mail.test)\tPorts: 25/open/tcp//smtp//Postfix, "
+	        "Host: 192.0.2.7 (mail.test)\tPorts: 25/open/tcp//smtp//Postfix #1, "
 	        "or so/, 80/closed/tcp//http///, 53/open/udp//domain///, 993/open/tcp//imaps///"
 	        "\tIgnored State: closed (996)\n"
 	        "Host: 2001:db8::8 ()\tPorts: 443/open/tcp//https///\n"
 	        "Host: 192.0.2.9 ()\tPorts: 22/filtered/tcp//ssh///\n"
-	        "h.test:8443\n"
+	        "h.test:8443 # and a comment\n"
 	        "# Nmap done at Tue Dec  8 01:00:00 2026 -- 2 IP addresses (2 hosts up)\n";
 	struct discover_run r;
 	struct discover_place p;
