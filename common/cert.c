@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
 
 #include "cert.h"
@@ -159,19 +160,20 @@ static void read_serial(struct cert_info *c)
 		c->serial[0] = '\0';
 }
 
-static int read_sha256(struct cert_info *c, struct fault *f)
+/* Over the DER as served: gnutls_x509_crt_get_fingerprint() would encode the
+ * certificate again first, at ten times the cost of the hash. */
+static int read_sha256(struct cert_info *c, const gnutls_datum_t *der, struct fault *f)
 {
 	unsigned char digest[SHA256_SIZE];
-	size_t size = sizeof(digest);
 	int ret;
 
-	ret = gnutls_x509_crt_get_fingerprint(c->crt, GNUTLS_DIG_SHA256, digest, &size);
+	ret = gnutls_hash_fast(GNUTLS_DIG_SHA256, der->data, der->size, digest);
 	if (ret < 0) {
 		fault_set(f, FAULT_INTERNAL, "cannot compute a SHA-256 fingerprint: %s",
 		          gnutls_strerror(ret));
 		return -1;
 	}
-	to_hex(c->sha256, sizeof(c->sha256), digest, size);
+	to_hex(c->sha256, sizeof(c->sha256), digest, sizeof(digest));
 	return 0;
 }
 
@@ -303,7 +305,7 @@ static int load_one(struct cert_info *c, const gnutls_datum_t *der, size_t index
 		fault_set(f, FAULT_INTERNAL, "out of memory");
 		return -1;
 	}
-	if (read_sans(c, f) < 0 || read_sha256(c, f) < 0)
+	if (read_sans(c, f) < 0 || read_sha256(c, der, f) < 0)
 		return -1;
 	read_label(c);
 	read_issuer_label(c);
@@ -314,6 +316,19 @@ static int load_one(struct cert_info *c, const gnutls_datum_t *der, size_t index
 	c->role = role_at(c->self_signed, index);
 	read_times(c, der);
 	return 0;
+}
+
+/* gnutls_x509_crt_check_issuer() compares names and key identifiers: a fiftieth
+ * of a handshake a call, so its answers are read once, here. */
+static int find_issuer(const struct cert_chain *chain, size_t index)
+{
+	const struct cert_info *c = &chain->items[index];
+
+	for (size_t i = 0; i < chain->count; i++) {
+		if (i != index && gnutls_x509_crt_check_issuer(c->crt, chain->items[i].crt))
+			return (int)i;
+	}
+	return c->self_signed ? (int)index : -1;
 }
 
 int cert_chain_load(struct cert_chain *chain, const gnutls_datum_t *der, size_t count,
@@ -330,6 +345,8 @@ int cert_chain_load(struct cert_chain *chain, const gnutls_datum_t *der, size_t 
 			goto out;
 	}
 	chain->cut = count > kept;
+	for (i = 0; i < kept; i++)
+		chain->items[i].issuer_at = find_issuer(chain, i);
 	rc = 0;
 out:
 	if (rc < 0)
@@ -387,6 +404,42 @@ out:
 	return rc;
 }
 
+int cert_read_summary(gnutls_x509_crt_t crt, struct cert_info *out, struct fault *f)
+{
+	gnutls_datum_t der = {NULL, 0};
+	int rc = -1;
+	int ret;
+
+	memset(out, 0, sizeof(*out));
+	ret = gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER, &der);
+	if (ret < 0) {
+		fault_set(f, FAULT_INTERNAL, "cannot export a certificate: %s",
+		          gnutls_strerror(ret));
+		goto out;
+	}
+	/* Lent to the readers below, never kept: OUT owns nothing when this returns. */
+	out->crt = crt;
+	if (!cn_label(crt, gnutls_x509_crt_get_dn_by_oid, out->label, sizeof(out->label))) {
+		/* A CA's subject is never empty (RFC 5280 4.1.2.6), so its SANs, which
+		 * are not read here, never name it. */
+		out->subject = read_dn(crt, gnutls_x509_crt_get_dn3);
+		if (out->subject == NULL) {
+			fault_set(f, FAULT_INTERNAL, "out of memory");
+			goto out;
+		}
+		read_label(out);
+	}
+	read_times(out, &der);
+	out->self_signed = gnutls_x509_crt_check_issuer(crt, crt) != 0;
+	rc = 0;
+out:
+	free(out->subject);
+	out->subject = NULL;
+	out->crt = NULL;
+	gnutls_free(der.data);
+	return rc;
+}
+
 bool cert_issued_by(const struct cert_info *subject, const struct cert_info *issuer)
 {
 	return subject->crt != NULL && issuer->crt != NULL &&
@@ -406,9 +459,12 @@ void cert_info_clear(struct cert_info *c)
 
 void cert_chain_clear(struct cert_chain *chain)
 {
+	/* Only what was used: the elements past COUNT are zero already, and the
+	 * whole chain is tens of kilobytes. */
 	for (size_t i = 0; i < chain->count; i++)
 		cert_info_clear(&chain->items[i]);
-	memset(chain, 0, sizeof(*chain));
+	chain->count = 0;
+	chain->cut = false;
 }
 
 bool cert_matches_name(const struct cert_info *c, const char *ascii_name)
@@ -434,11 +490,5 @@ size_t cert_chain_earliest_expiry(const struct cert_chain *chain)
 
 int cert_chain_issuer_of(const struct cert_chain *chain, size_t index)
 {
-	gnutls_x509_crt_t crt = chain->items[index].crt;
-
-	for (size_t i = 0; i < chain->count; i++) {
-		if (i != index && gnutls_x509_crt_check_issuer(crt, chain->items[i].crt))
-			return (int)i;
-	}
-	return gnutls_x509_crt_check_issuer(crt, crt) ? (int)index : -1;
+	return chain->items[index].issuer_at;
 }

@@ -25,8 +25,11 @@ enum cert_role { CERT_LEAF, CERT_INTERMEDIATE, CERT_ROOT };
 
 struct cert_info {
 	gnutls_x509_crt_t crt;
-	enum cert_role role;                /* by position; ROOT = self-signed, not first */
-	bool self_signed;                   /* issued by itself, whatever its position */
+	enum cert_role role; /* by position; ROOT = self-signed, not first */
+	bool self_signed;    /* issued by itself, whatever its position */
+	/* The served element that issued it, as cert_chain_issuer_of() says; read
+	 * once by cert_chain_load(), for every rule that walks the chain. */
+	int issuer_at;
 	char *subject;                      /* RFC 4514 DN, allocated */
 	char *issuer;                       /* RFC 4514 DN, allocated */
 	char label[CERT_LABEL_SIZE];        /* "CN=db1.example.com", or the DN when no CN */
@@ -78,6 +81,13 @@ int cert_chain_load(struct cert_chain *chain, const gnutls_datum_t *der, size_t 
  * file 'x' holds no certificate". */
 int cert_load_file(struct cert_chain *chain, const char *path, const char *what, struct fault *f);
 
+/* The label, validity times and self_signed of CRT (not taken over) into OUT,
+ * as cert_chain_load() reads them, and nothing else: what a trust anchor is named
+ * and dated by, without the fingerprint, key and names the served chain needs,
+ * at a fraction of the cost. The rest of OUT is zero, OUT->crt NULL.
+ * Returns 0, or -1 with FAULT_INTERNAL. */
+int cert_read_summary(gnutls_x509_crt_t crt, struct cert_info *out, struct fault *f);
+
 /* Does ISSUER name itself as SUBJECT's issuer (issuer DN and key identifiers)? */
 bool cert_issued_by(const struct cert_info *subject, const struct cert_info *issuer);
 
@@ -93,8 +103,9 @@ void cert_chain_clear(struct cert_chain *chain);
 bool cert_matches_name(const struct cert_info *c, const char *ascii_name);
 
 /* The served element that issued element INDEX (by name and key identifiers, as
- * gnutls_x509_crt_check_issuer() says), or -1 when the server did not send it.
- * A self-signed element is its own issuer. */
+ * gnutls_x509_crt_check_issuer() says: another element first), or -1 when the
+ * server did not send it. A self-signed element no other element issued is its
+ * own issuer. Found once, when the chain is loaded. */
 int cert_chain_issuer_of(const struct cert_chain *chain, size_t index);
 
 /* The chain element that expires first (ties: the one nearer the leaf). The chain

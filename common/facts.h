@@ -49,6 +49,7 @@ enum facts_client_verdict {
 	FACTS_CLIENT_ACCEPTED,     /* TLS 1.2 handshake completed, or the service answered */
 	FACTS_CLIENT_REJECTED,     /* the handshake failed, or a fatal alert came after it */
 	FACTS_CLIENT_NOT_REJECTED, /* TLS 1.3: no alert within the grace, nothing more said */
+	FACTS_CLIENT_HUNG_UP,      /* TLS 1.3: a hang-up with no alert before a word was said */
 };
 
 /* Our client certificate (--client-cert, --client-p12) and its fate. */
@@ -101,13 +102,17 @@ struct facts {
 	/* The run's own deadline (-t) had passed when after() gave up: its timeout
 	 * is then the run's, and takes the STATE of -t. */
 	bool after_hit_run_deadline;
+	/* What the after() step's answer confirmed beyond that the service
+	 * answered ("gRPC health SERVING"); NULL: nothing to say. */
+	const char *service_confirmed;
 	/* The ALPN protocols the ClientHello offered, in order; COUNT 0: none. */
 	const char *const *alpn_offered;
 	size_t alpn_offered_count;
 	/* After a handshake that negotiated no ALPN protocol the server closed
 	 * the channel, with no fatal alert and nothing said, while the check
 	 * listened (for its verdict on a client certificate, as no after() step
-	 * ran): a service that wants ALPN (grpc-go), not a verdict on us. */
+	 * ran): a service that wants ALPN (grpc-go), or, when ours was sent, a
+	 * refusal of our client certificate: the alpn rule says both. */
 	bool closed_without_alpn;
 
 	/* What the served leaf is held against (its file is judge->cert_file). */

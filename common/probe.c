@@ -614,6 +614,15 @@ bool probe_refused_client_late(struct tls_probe *p)
 	return true;
 }
 
+bool probe_refused_client_quietly(struct tls_probe *p)
+{
+	if (!p->client_cert_requested || !p->tls13 || p->sent_client_cert || !p->peer_closed ||
+	    p->fatal_alert)
+		return false;
+	note_client_cert(p, PROBE_CLIENT_CERT_REQUIRED, NULL);
+	return true;
+}
+
 void probe_service_answered(struct tls_probe *p)
 {
 	if (p->client_cert == PROBE_CLIENT_CERT_SENT_NOT_REJECTED)
@@ -623,6 +632,12 @@ void probe_service_answered(struct tls_probe *p)
 bool probe_closed_quietly(const struct tls_probe *p)
 {
 	return p->completed && p->peer_closed && !p->fatal_alert;
+}
+
+void probe_note_hang_up(struct tls_probe *p)
+{
+	if (p->client_cert == PROBE_CLIENT_CERT_SENT_NOT_REJECTED && probe_closed_quietly(p))
+		note_client_cert(p, PROBE_CLIENT_CERT_SENT_HUNG_UP, NULL);
 }
 
 void probe_close(struct tls_probe *p)

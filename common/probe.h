@@ -79,6 +79,12 @@ void probe_await_client_verdict(struct tls_probe *p, struct net_conn *c, double 
  * true (the caller drops the failure that read reported). False otherwise. */
 bool probe_refused_client_late(struct tls_probe *p);
 
+/* The same for a TLS 1.3 server that asked for a client certificate, got
+ * none, and closed the channel without an alert or a word: gRPC's C core
+ * refuses the missing certificate so. Call it only when nothing at all came
+ * over the channel. Records the refusal and returns true; false otherwise. */
+bool probe_refused_client_quietly(struct tls_probe *p);
+
 /* The service answered over the TLS channel (a protocol's after() step read
  * its reply): a server that had not rejected our certificate has accepted it. */
 void probe_service_answered(struct tls_probe *p);
@@ -87,6 +93,12 @@ void probe_service_answered(struct tls_probe *p);
  * fatal alert (close_notify or a bare hang-up), as far as reads over it went?
  * A server that wants an ALPN protocol it was not offered does (grpc-go). */
 bool probe_closed_quietly(const struct tls_probe *p);
+
+/* The caller heard nothing over TLS since the handshake. When that was a TLS
+ * 1.3 handshake in which we sent our certificate, and the server has since
+ * closed quietly (probe_closed_quietly()) instead of giving its verdict,
+ * record the hang-up as what came of our certificate: SENT_HUNG_UP. */
+void probe_note_hang_up(struct tls_probe *p);
 
 /* Send close_notify (not waited for) and release the session. The facts stay.
  * Safe on NULL, and more than once. */
@@ -129,6 +141,7 @@ enum probe_client_cert {
 	PROBE_CLIENT_CERT_SENT_ACCEPTED,
 	PROBE_CLIENT_CERT_SENT_REJECTED,
 	PROBE_CLIENT_CERT_SENT_NOT_REJECTED,
+	PROBE_CLIENT_CERT_SENT_HUNG_UP, /* TLS 1.3: probe_note_hang_up() */
 };
 
 enum probe_client_cert probe_client_cert(const struct tls_probe *p);

@@ -1,5 +1,6 @@
 #include <config.h>
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -9,7 +10,8 @@
 #include "textproto.h"
 
 /* --help lists them in this order. One a line, so that adding a protocol adds a
- * line: */
+ * line. tlscheck-discover names a listener by the first one that answers behind
+ * TLS: grpc comes before h2, which every gRPC server answers too. */
 /* clang-format off */
 static const struct tls_protocol *const protocols[] = {
         &protocol_tls,
@@ -26,6 +28,7 @@ static const struct tls_protocol *const protocols[] = {
         &protocol_kafka,
         &protocol_redis,
         &protocol_mqtt,
+        &protocol_grpc,
         &protocol_h2,
         NULL,
 };
@@ -81,6 +84,17 @@ bool protocol_tls_on_connect(const struct protocol_profile *profile, unsigned po
 	if (port == 0)
 		return false;
 	return port == profile->implicit_port || port == profile->second_implicit_port;
+}
+
+void protocol_confirm(const struct protocol_context *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ctx->confirmed == NULL || ctx->confirmed_size == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(ctx->confirmed, ctx->confirmed_size, fmt, ap);
+	va_end(ap);
 }
 
 int protocol_no_answer(struct fault *f, const char *what, size_t heard)

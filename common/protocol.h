@@ -66,6 +66,11 @@ struct protocol_context {
 	bool tls_on_connect;             /* TLS started at connect, without upgrade() */
 	/* The ALPN protocol the handshake negotiated, NULL for none (after() only). */
 	const char *alpn;
+	/* Where after() words what the service's answer confirmed beyond that it
+	 * answered ("gRPC health SERVING"), CONFIRMED_SIZE bytes; NULL when no one
+	 * reads it. Left empty: nothing to add. Read only when after() returns 0. */
+	char *confirmed;
+	size_t confirmed_size;
 };
 
 /* How well the first bytes a server sent, before the client said anything, match
@@ -140,6 +145,7 @@ extern const struct tls_protocol protocol_kafka; /* TLS at connect 9093, ApiVers
 extern const struct tls_protocol protocol_redis; /* TLS at connect 6379, PING after */
 extern const struct tls_protocol protocol_mqtt;  /* TLS at connect 8883, CONNECT after */
 extern const struct tls_protocol protocol_h2;    /* TLS at connect 443, ALPN h2, preface after */
+extern const struct tls_protocol protocol_grpc;  /* as h2, then the health service's Check */
 
 /* The entry named NAME (case-sensitive), or NULL. */
 const struct tls_protocol *protocol_find(const char *name);
@@ -162,6 +168,10 @@ void protocol_profile(const struct tls_protocol *p, const struct protocol_args *
  * port is one of its implicit-TLS ports, or FORCE_IMPLICIT (--implicit-tls). */
 bool protocol_tls_on_connect(const struct protocol_profile *profile, unsigned port,
                              bool force_implicit);
+
+/* Word what after() confirmed into CTX->confirmed, when someone reads it. */
+void protocol_confirm(const struct protocol_context *ctx, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
 
 /* For after() steps that send a request and await its answer (Kafka, Redis,
  * MQTT): the finding when none came, "no WHAT within 3s: DETAIL".

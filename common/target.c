@@ -162,12 +162,16 @@ static void run_after(struct target *t, const struct settings *settings, const s
 	        .deadline = &budget,
 	        .tls_on_connect = tls_on_connect(settings),
 	        .alpn = probe_alpn(t->probe),
+	        .confirmed = t->service_confirmed,
+	        .confirmed_size = sizeof(t->service_confirmed),
 	};
 
 	deadline_within(&budget, dl, PROTOCOL_AFTER_SECONDS);
 	net_conn_set_deadline(&t->conn, &budget);
-	if (settings->probe.protocol->after(&ctx, &t->after_failure) < 0)
+	if (settings->probe.protocol->after(&ctx, &t->after_failure) < 0) {
 		t->after_hit_run_deadline = deadline_passed(dl);
+		t->service_confirmed[0] = '\0';
+	}
 	net_conn_set_deadline(&t->conn, dl);
 }
 
@@ -207,9 +211,13 @@ static bool refused(const struct tls_probe *p)
  * Redis, MQTT) the whole grace. Only a step that heard nothing back (none, or
  * turned off) leaves the grace as the one way to learn the verdict.
  *
- * A server that hangs up in that grace, having negotiated no ALPN protocol
- * and said nothing, gave no verdict: it wants a protocol it was not offered
- * (grpc-go). That is a fact of its own, never read as a verdict. */
+ * A server that hangs up in that grace, or before it answers the after()
+ * step's request when ALPN was offered, having negotiated no ALPN protocol and
+ * said nothing, may want a protocol it was not offered (grpc-go) as well as
+ * refuse our certificate: a fact of its own, which the alpn rule judges, never
+ * read as the server's verdict on our certificate alone. One that negotiated
+ * ALPN, asked for a client certificate in TLS 1.3, got none and hangs up so
+ * (gRPC's C core) refused the missing certificate. */
 static void after_handshake(struct target *t, const struct settings *settings,
                             const struct deadline *dl)
 {
@@ -224,7 +232,10 @@ static void after_handshake(struct target *t, const struct settings *settings,
 			asked = true;
 			run_after(t, settings, dl);
 			answered = t->conn.received > heard;
-			t->service_answered = t->after_failure.kind == FAULT_NONE && answered;
+			/* A refusal in the service's own words (gRPC NOT_SERVING) is
+			 * the service answering, too. */
+			t->service_answered = answered && (t->after_failure.kind == FAULT_NONE ||
+			                                   t->after_failure.kind == FAULT_REFUSED);
 			if (t->service_answered)
 				probe_service_answered(t->probe);
 		}
@@ -239,13 +250,23 @@ static void after_handshake(struct target *t, const struct settings *settings,
 		 * be read. Read what is there, without waiting for more. */
 		else if (t->after_failure.kind != FAULT_NONE)
 			probe_await_client_verdict(t->probe, &t->conn, 0);
+		/* Silence and a hang-up are no acceptance of our certificate. */
+		if (t->conn.received == heard)
+			probe_note_hang_up(t->probe);
 		/* A refusal that came during the after() step is a refusal of the
 		 * client certificate, not a failure of the service. */
 		if (t->after_failure.kind != FAULT_NONE && probe_refused_client_late(t->probe))
 			fault_clear(&t->after_failure);
-		t->closed_without_alpn = !asked && t->conn.received == heard &&
-		                         probe_closed_quietly(t->probe) &&
-		                         probe_alpn(t->probe) == NULL;
+		/* An after() step that offered ALPN and heard nothing before the
+		 * hang-up met the same server: the alpn rule says so, in its place. */
+		t->closed_without_alpn =
+		        (!asked || t->alpn_offered_count > 0) && t->conn.received == heard &&
+		        probe_closed_quietly(t->probe) && probe_alpn(t->probe) == NULL;
+		if (t->closed_without_alpn)
+			fault_clear(&t->after_failure);
+		else if (t->after_failure.kind != FAULT_NONE && t->conn.received == heard &&
+		         probe_refused_client_quietly(t->probe))
+			fault_clear(&t->after_failure);
 	}
 	probe_close(t->probe);
 }
@@ -367,17 +388,19 @@ static void verify_trust(struct target *t, const struct trust_anchors *anchors,
 
 /* The leaf's issuer, for the staple's signature: served, else the anchor that
  * issued the leaf (a CA that signs leaves directly is seldom served). *OWNED is
- * the copy to release, when it came from the store. */
+ * the copy to release, when the store handed out a copy. */
 static gnutls_x509_crt_t leaf_issuer(const struct target *t, const struct trust_anchors *anchors,
                                      gnutls_x509_crt_t *owned)
 {
 	int served = cert_chain_issuer_of(&t->chain, 0);
+	gnutls_x509_crt_t issuer;
 
 	*owned = NULL;
 	if (served >= 0)
 		return t->chain.items[served].crt;
-	if (anchors != NULL && trust_find_issuer(anchors, t->chain.items[0].crt, owned) == 0)
-		return *owned;
+	if (anchors != NULL &&
+	    trust_find_issuer(anchors, t->chain.items[0].crt, &issuer, owned) == 0)
+		return issuer;
 	return NULL;
 }
 
@@ -410,6 +433,8 @@ static enum facts_client_verdict client_verdict(enum probe_client_cert status)
 		return FACTS_CLIENT_REJECTED;
 	case PROBE_CLIENT_CERT_SENT_NOT_REJECTED:
 		return FACTS_CLIENT_NOT_REJECTED;
+	case PROBE_CLIENT_CERT_SENT_HUNG_UP:
+		return FACTS_CLIENT_HUNG_UP;
 	default:
 		return FACTS_CLIENT_NOT_SENT;
 	}
@@ -450,6 +475,8 @@ static void gather_facts(struct target *t, const struct settings *settings)
 	facts->alpn_offered = t->alpn_offered;
 	facts->alpn_offered_count = t->alpn_offered_count;
 	facts->closed_without_alpn = t->closed_without_alpn;
+	if (t->service_confirmed[0] != '\0')
+		facts->service_confirmed = t->service_confirmed;
 	if (t->probe == NULL)
 		return;
 	facts->tls = (struct facts_tls){

@@ -36,6 +36,8 @@ struct target_name {
 
 /* connect, the protocol before TLS, the handshake, what follows over TLS */
 #define TARGET_MAX_STEPS 4
+/* What an after() step may say its answer confirmed ("gRPC health SERVING") */
+#define TARGET_CONFIRMED_SIZE 160
 
 struct target {
 	/* Where: an IP literal, or a name tried address by address until one
@@ -59,6 +61,8 @@ struct target {
 	struct fault after_failure;  /* what the protocol's after() step found */
 	bool after_hit_run_deadline; /* -t passed, not only after()'s own budget */
 	bool service_answered;       /* after() heard the service answer like itself */
+	/* What after() said the answer confirmed (protocol_confirm()); empty: none */
+	char service_confirmed[TARGET_CONFIRMED_SIZE];
 	/* The ALPN protocols offered, pointers into the settings */
 	const char *alpn_offered[SETTINGS_MAX_ALPN];
 	size_t alpn_offered_count;

@@ -294,21 +294,14 @@ static size_t served_path(const struct cert_chain *chain, size_t *path)
 {
 	size_t n = 0;
 	size_t at = 0;
-	size_t j;
 
 	while (n < chain->count) {
-		gnutls_x509_crt_t crt = chain->items[at].crt;
+		const struct cert_info *c = &chain->items[at];
 
 		path[n++] = at;
-		if (gnutls_x509_crt_check_issuer(crt, crt) != 0)
+		if (c->self_signed || c->issuer_at < 0)
 			break;
-		for (j = 0; j < chain->count; j++) {
-			if (j != at && gnutls_x509_crt_check_issuer(crt, chain->items[j].crt) != 0)
-				break;
-		}
-		if (j == chain->count)
-			break;
-		at = j;
+		at = (size_t)c->issuer_at;
 	}
 	return n;
 }
@@ -330,7 +323,7 @@ static void explain_unknown_issuer(const struct cert_chain *chain, struct trust_
 		snprintf(r->reason, sizeof(r->reason),
 		         "served chain longer than %d certificates, the rest not judged",
 		         CERT_MAX_CHAIN);
-	else if (gnutls_x509_crt_check_issuer(top->crt, top->crt) != 0)
+	else if (top->self_signed)
 		snprintf(r->reason, sizeof(r->reason), "self-signed '%s' is unknown", top->label);
 	else
 		snprintf(r->reason, sizeof(r->reason), "issuer '%s' is unknown", top->issuer_label);
@@ -441,7 +434,8 @@ static bool renewed_copy(gnutls_x509_crt_t a, gnutls_x509_crt_t b)
  * last, so that the order of the files does not decide. The walk copies every
  * anchor of the store (a third of a check's instructions with Debian's 144
  * roots): only for a subject that two anchors share. */
-static void prefer_latest_copy(const struct trust_anchors *a, gnutls_x509_crt_t *anchor)
+static void prefer_latest_copy(const struct trust_anchors *a, gnutls_x509_crt_t *anchor,
+                               bool *owned)
 {
 	gnutls_x509_trust_list_iter_t iter = NULL;
 	gnutls_x509_crt_t ca;
@@ -458,8 +452,10 @@ static void prefer_latest_copy(const struct trust_anchors *a, gnutls_x509_crt_t 
 		time_t expires = gnutls_x509_crt_get_expiration_time(ca);
 
 		if (expires > latest && renewed_copy(ca, *anchor)) {
-			gnutls_x509_crt_deinit(*anchor);
+			if (*owned)
+				gnutls_x509_crt_deinit(*anchor);
 			*anchor = ca;
+			*owned = true;
 			latest = expires;
 		} else {
 			gnutls_x509_crt_deinit(ca);
@@ -468,12 +464,31 @@ static void prefer_latest_copy(const struct trust_anchors *a, gnutls_x509_crt_t 
 	gnutls_x509_trust_list_iter_deinit(iter);
 }
 
-/* The anchor a trusted CHAIN verified against, as a copy in *ANCHOR: a served
- * certificate on the path that is an anchor itself, else the anchor that issued
- * the top of the served path; of its renewed copies, the one that expires last.
- * False when neither is found. */
+/* The anchor of LIST that issued CRT, in *ISSUER: lent by the list where it
+ * lends one (*OWNED false; GnuTLS keeps it as long as the list, and the anchors
+ * outlive every judgement of a run), else a copy (*OWNED true: a PKCS#11 store
+ * hands out copies only). A copy costs as much as parsing a certificate, a loan
+ * nothing. */
+static int lookup_issuer(gnutls_x509_trust_list_t list, gnutls_x509_crt_t crt,
+                         gnutls_x509_crt_t *issuer, bool *owned)
+{
+	*owned = false;
+	if (gnutls_x509_trust_list_get_issuer(list, crt, issuer, 0) == 0)
+		return 0;
+	if (gnutls_x509_trust_list_get_issuer(list, crt, issuer, GNUTLS_TL_GET_COPY) == 0) {
+		*owned = true;
+		return 0;
+	}
+	*issuer = NULL;
+	return -1;
+}
+
+/* The anchor a trusted CHAIN verified against, in *ANCHOR (a copy when *OWNED):
+ * a served certificate on the path that is an anchor itself, else the anchor
+ * that issued the top of the served path; of its renewed copies, the one that
+ * expires last. False when neither is found. */
 static bool find_anchor(const struct trust_anchors *a, const struct cert_chain *chain,
-                        gnutls_x509_crt_t *anchor, bool *served)
+                        gnutls_x509_crt_t *anchor, bool *owned, bool *served)
 {
 	gnutls_x509_trust_list_t list = a->list;
 	size_t path[CERT_MAX_CHAIN];
@@ -481,19 +496,18 @@ static bool find_anchor(const struct trust_anchors *a, const struct cert_chain *
 	size_t i;
 
 	*served = false;
+	*owned = true; /* served_anchor() copies */
 	for (i = 0; i < n; i++) {
 		if (served_anchor(list, chain->items[path[i]].crt, anchor)) {
 			*served = true;
-			prefer_latest_copy(a, anchor);
+			prefer_latest_copy(a, anchor, owned);
 			return true;
 		}
 	}
-	if (gnutls_x509_trust_list_get_issuer(list, chain->items[path[n - 1]].crt, anchor,
-	                                      GNUTLS_TL_GET_COPY) == 0) {
-		prefer_latest_copy(a, anchor);
+	if (lookup_issuer(list, chain->items[path[n - 1]].crt, anchor, owned) == 0) {
+		prefer_latest_copy(a, anchor, owned);
 		return true;
 	}
-	*anchor = NULL;
 	return false;
 }
 
@@ -504,27 +518,23 @@ static void record_anchor(const struct trust_anchors *a, const struct cert_chain
                           struct trust_result *r)
 {
 	gnutls_x509_crt_t anchor = NULL;
-	gnutls_datum_t der = {NULL, 0};
-	struct cert_chain one;
+	bool owned = false;
+	struct cert_info summary;
 	struct fault ignored;
 
-	memset(&one, 0, sizeof(one));
-	if (!find_anchor(a, chain, &anchor, &r->anchor_served) ||
-	    gnutls_x509_crt_export2(anchor, GNUTLS_X509_FMT_DER, &der) < 0 ||
-	    cert_chain_load(&one, &der, 1, &ignored) < 0)
+	if (!find_anchor(a, chain, &anchor, &owned, &r->anchor_served) ||
+	    cert_read_summary(anchor, &summary, &ignored) < 0)
 		goto out;
 	r->anchor_known = true;
-	snprintf(r->anchor_label, sizeof(r->anchor_label), "%s", one.items[0].label);
-	r->anchor_not_before = one.items[0].not_before;
-	r->anchor_not_after = one.items[0].not_after;
-	r->anchor_raw_times = one.items[0].raw_times;
-	r->anchor_not_before_raw = one.items[0].not_before_raw;
-	r->anchor_not_after_raw = one.items[0].not_after_raw;
-	r->anchor_self_signed = gnutls_x509_crt_check_issuer(anchor, anchor) != 0;
+	snprintf(r->anchor_label, sizeof(r->anchor_label), "%s", summary.label);
+	r->anchor_not_before = summary.not_before;
+	r->anchor_not_after = summary.not_after;
+	r->anchor_raw_times = summary.raw_times;
+	r->anchor_not_before_raw = summary.not_before_raw;
+	r->anchor_not_after_raw = summary.not_after_raw;
+	r->anchor_self_signed = summary.self_signed;
 out:
-	cert_chain_clear(&one);
-	gnutls_free(der.data);
-	if (anchor != NULL)
+	if (anchor != NULL && owned)
 		gnutls_x509_crt_deinit(anchor);
 }
 
@@ -680,13 +690,16 @@ int trust_verify(const struct trust_anchors *anchors, const struct cert_chain *c
 }
 
 int trust_find_issuer(const struct trust_anchors *anchors, gnutls_x509_crt_t crt,
-                      gnutls_x509_crt_t *issuer)
+                      gnutls_x509_crt_t *issuer, gnutls_x509_crt_t *owned)
 {
-	*issuer = NULL;
-	if (gnutls_x509_trust_list_get_issuer(anchors->list, crt, issuer, GNUTLS_TL_GET_COPY) == 0)
-		return 0;
-	*issuer = NULL;
-	return -1;
+	bool copy = false;
+
+	*owned = NULL;
+	if (lookup_issuer(anchors->list, crt, issuer, &copy) < 0)
+		return -1;
+	if (copy)
+		*owned = *issuer;
+	return 0;
 }
 
 void trust_free(struct trust_anchors *anchors)

@@ -93,12 +93,13 @@ int trust_load_for(const struct trust_store *store, const struct cert_chain *con
 int trust_verify(const struct trust_anchors *anchors, const struct cert_chain *chain,
                  struct trust_result *result, struct fault *f);
 
-/* The anchor of ANCHORS that issued CRT, as a copy in *ISSUER (release it with
- * gnutls_x509_crt_deinit()), for what is judged against the issuer's key (a
- * stapled OCSP response) when the server does not send its issuer. Returns 0, or
- * -1 with *ISSUER NULL when no anchor issued CRT. */
+/* The anchor of ANCHORS that issued CRT in *ISSUER, for what is judged against
+ * the issuer's key (a stapled OCSP response) when the server does not send its
+ * issuer. *ISSUER is the store's own, valid as long as ANCHORS, unless *OWNED is
+ * set: then it is a copy, to release with gnutls_x509_crt_deinit(*OWNED).
+ * Returns 0, or -1 with *ISSUER and *OWNED NULL when no anchor issued CRT. */
 int trust_find_issuer(const struct trust_anchors *anchors, gnutls_x509_crt_t crt,
-                      gnutls_x509_crt_t *issuer);
+                      gnutls_x509_crt_t *issuer, gnutls_x509_crt_t *owned);
 
 /* Safe on NULL. */
 void trust_free(struct trust_anchors *anchors);

@@ -639,6 +639,15 @@ static void judge_sent_client_cert(struct verdict *v, const struct facts_client 
 		            "server did not reject our client certificate within %.1fs",
 		            client->grace);
 		break;
+	case FACTS_CLIENT_HUNG_UP:
+		/* No alert to tell a refusal of ours from a service that is gone
+		 * behind TLS (a proxy's backend down): either way closed to us. */
+		verdict_add(
+		        v, rule_client_cert, STATE_CRITICAL,
+		        "server closed the connection right after the handshake, saying nothing: "
+		        "our client certificate '%s' refused, or no service behind TLS",
+		        label);
+		break;
 	case FACTS_CLIENT_NOT_SENT:
 		break;
 	}
@@ -648,7 +657,8 @@ static void judge_sent_client_cert(struct verdict *v, const struct facts_client 
  * a note, so that the operator knows the server wanted more than it got. */
 static void judge_client_cert(struct verdict *v, const struct facts *facts)
 {
-	/* A hang-up over ALPN is no verdict on the certificate (the alpn rule). */
+	/* A hang-up after a handshake without ALPN is the alpn rule's, which
+	 * names ours too when it was sent: the hang-up may be its refusal. */
 	if (probe_failed(facts) || facts->closed_without_alpn)
 		return;
 	if (facts->client.cert != NULL && facts->client.verdict != FACTS_CLIENT_NOT_SENT)
@@ -717,8 +727,13 @@ static void judge_service(struct verdict *v, const struct facts *facts)
 	const struct fault *f = facts->after_failure;
 	enum plugin_state state = STATE_WARNING;
 
-	if (f == NULL || probe_failed(facts))
+	if (probe_failed(facts))
 		return;
+	if (f == NULL) {
+		if (facts->service_confirmed != NULL)
+			verdict_add(v, rule_service, STATE_OK, "%s", facts->service_confirmed);
+		return;
+	}
 	if (f->kind == FAULT_INTERNAL)
 		state = STATE_UNKNOWN;
 	else if (f->kind == FAULT_TIMEOUT && facts->after_hit_run_deadline)
@@ -995,7 +1010,8 @@ static void judge_tls_version(struct verdict *v, const struct facts *facts)
  * like any probe that ends there. One that completes the handshake without
  * any and then hangs up has shown its chain, which is judged as usual, but
  * will serve nothing to this client: WARNING, as when a service does not
- * answer like itself (the service rule). */
+ * answer like itself (the service rule), or CRITICAL when it may have been
+ * refusing our client certificate (judge_closed_after_ours()). */
 /* "h2, http/1.1" into TEXT: the protocols FACTS says were offered. */
 static void describe_alpn_offered(const struct facts *facts, char *text, size_t size)
 {
@@ -1005,6 +1021,29 @@ static void describe_alpn_offered(const struct facts *facts, char *text, size_t 
 	for (size_t i = 0; i < facts->alpn_offered_count && used < size; i++)
 		used += (size_t)snprintf(text + used, size - used, "%s%s", i > 0 ? ", " : "",
 		                         facts->alpn_offered[i]);
+}
+
+/* The hang-up after a handshake without ALPN, when the server asked for a
+ * client certificate and got ours. In TLS 1.3 it judges ours after the
+ * handshake, and a server may refuse a certificate by just hanging up (gRPC's
+ * C core does so for a missing one): the same silence as a service that
+ * wants ALPN. Which of the two it
+ * was cannot be told, and either way the service is closed to this client:
+ * CRITICAL, naming both. */
+static void judge_closed_after_ours(struct verdict *v, const struct facts *facts,
+                                    const char *offered)
+{
+	/* OFFERED is empty when none was offered: "(try --alpn=h2)". */
+	verdict_add(v, rule_alpn, STATE_CRITICAL,
+	            "server closed the connection right after the handshake: no ALPN negotiated "
+	            "(%s%s), or our client certificate '%s' refused",
+	            offered[0] != '\0' ? "offered: " : "try --alpn=h2", offered,
+	            facts->client.cert->label);
+}
+
+static bool sent_client_cert(const struct facts *facts)
+{
+	return facts->client.cert != NULL && facts->client.verdict != FACTS_CLIENT_NOT_SENT;
 }
 
 static void judge_alpn(struct verdict *v, const struct facts *facts)
@@ -1018,6 +1057,8 @@ static void judge_alpn(struct verdict *v, const struct facts *facts)
 		            offered[0] != '\0' ? offered : "(none)");
 	else if (!facts->closed_without_alpn || probe_failed(facts))
 		return;
+	else if (sent_client_cert(facts))
+		judge_closed_after_ours(v, facts, offered);
 	else if (offered[0] == '\0')
 		verdict_add(v, rule_alpn, STATE_WARNING,
 		            "server closed the connection right after the handshake, no ALPN "

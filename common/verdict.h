@@ -46,7 +46,10 @@
  *   client-key   the file of our private key is readable by every user: WARNING.
  *   service      after the handshake the service behind TLS did not answer like
  *                itself within its short sub-deadline (the protocol's after()
- *                step): WARNING.
+ *                step), or answered that it is not serving (gRPC health
+ *                NOT_SERVING): WARNING; OK naming what an answer confirmed
+ *                when the step says more than that it answered (gRPC health
+ *                SERVING).
  *   cert-file    the served leaf is not the one in --cert-file: CRITICAL when the
  *                file's expires later (renewed, not reloaded), WARNING when it
  *                expires earlier (rolled back, or the wrong file).

@@ -878,6 +878,11 @@ static void name_behind_tls(struct probing *l, const struct tls_protocol *skip,
 	if (p == NULL)
 		goto out;
 	l->protocol = p;
+	/* The chain came over TLS without ALPN; P's check offers P's, which the
+	 * service answered: a hang-up for the want of it is not what that check
+	 * meets (grpc-go). */
+	if (p->alpn != NULL)
+		l->target.closed_without_alpn = false;
 	/* On its port, the check would upgrade: tell it TLS starts at connect. */
 	default_profile(p, &profile);
 	l->implicit_tls = p->upgrade != NULL && !protocol_tls_on_connect(&profile, l->port, false);

@@ -27,8 +27,9 @@ packages=(
 	prosody vsftpd inn2
 	# Kafka (librdkafka's mock cluster behind stunnel4), Redis and MQTT
 	librdkafka-dev stunnel4 redis-server mosquitto
-	# HTTP/2 (check_tls -P h2): nginx, and etcd (Go's HTTP/2 under gRPC)
-	nginx-light etcd-server
+	# HTTP/2 (check_tls -P h2): nginx, and etcd (Go's HTTP/2 under gRPC); gRPC
+	# (check_tls_grpc): etcd and a server of python3-grpcio (gRPC's C core)
+	nginx-light etcd-server python3-grpcio
 	# the monitoring engines that run contrib's configuration in the tests:
 	# Icinga 2 (configuration check and daemon), Nagios 4, the Zabbix agent, and
 	# the Zabbix server that runs the external checks (its schema goes into the

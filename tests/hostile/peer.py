@@ -69,12 +69,27 @@ Modes:
                  impostor
   tls13-close-without-alpn
                  TLS 1.3 at connect (--cert, --key) choosing "h2" when offered,
-                 asking for a client certificate (verified against --client-ca
-                 when one comes); after a handshake in which no ALPN protocol
-                 was negotiated it sends close_notify and hangs up, saying
-                 nothing, as grpc-go servers do from 1.67
+                 asking for a client certificate with --client-ca (verified
+                 against it when one comes); after a handshake in which no
+                 ALPN protocol was negotiated it sends close_notify and hangs
+                 up, saying nothing, as grpc-go servers do from 1.67
   tls13-hang-up-without-alpn
                  the same, hanging up without close_notify
+  tls13-hang-up-after-client-cert
+                 TLS 1.3 at connect choosing "h2" when offered, asking for a
+                 client certificate (--client-ca); when one came, it hangs up
+                 at once without an alert, as a server may refuse one; without
+                 one, it waits for the client to go
+  h2-grpc-go     tls13-close-without-alpn, but after a handshake that chose
+                 "h2" it reads the HTTP/2 connection preface and answers with
+                 its SETTINGS: an HTTP/2 server that wants ALPN (grpc-go)
+  h2-goaway      TLS at connect choosing "h2" (--cert, --key), then the preface
+                 answered with a GOAWAY of error ENHANCE_YOUR_CALM
+  h2-http1       the same, answering the preface in HTTP/1.1 (400 Bad Request)
+  h2-silent      the same, reading the preface and never answering it
+  h2-pings       the same, answering it with PING frames, never SETTINGS
+  h2-long-frame  the same, answering it with a frame header that announces
+                 16,385 bytes, one more than a first frame may hold
 """
 
 import argparse
@@ -540,21 +555,93 @@ def close_without_alpn(notify=True):
     return lambda p: tls13_close_without_alpn(p, notify)
 
 
-def tls13_close_without_alpn(p, notify):
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.minimum_version = ssl.TLSVersion.TLSv1_3
-    context.load_cert_chain(p.cert, p.key)
-    context.set_alpn_protocols(["h2"])
-    context.verify_mode = ssl.CERT_OPTIONAL
-    if p.client_ca:
-        context.load_verify_locations(p.client_ca)
-    p.conn.settimeout(p.remaining())
-    p.conn = context.wrap_socket(p.conn, server_side=True)
+def tls13_close_without_alpn(p, notify, answer=None):
+    """TLS 1.3 choosing h2; after a handshake without ALPN, close_notify (or,
+    without NOTIFY, a bare hang-up). With h2 chosen, ANSWER(p) to the HTTP/2
+    preface, or silence without one."""
+    p.conn = h2_tls(p, ssl.TLSVersion.TLSv1_3)
     if p.conn.selected_alpn_protocol() is not None:
+        if answer is not None and read_h2_preface(p):
+            answer(p)
         p.drain()
         return
     if notify:
         p.conn.unwrap()  # close_notify, then the hang-up in serve()
+
+
+def mode_tls13_hang_up_after_client_cert(p):
+    p.conn = h2_tls(p, ssl.TLSVersion.TLSv1_3)
+    if not p.conn.getpeercert():
+        p.drain()
+
+
+def h2_tls(p, minimum=ssl.TLSVersion.TLSv1_2):
+    """The server side of TLS at connect, choosing "h2" when offered; a client
+    certificate is asked for (and verified) only with --client-ca."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.minimum_version = minimum
+    context.load_cert_chain(p.cert, p.key)
+    context.set_alpn_protocols(["h2"])
+    if p.client_ca:
+        context.verify_mode = ssl.CERT_OPTIONAL
+        context.load_verify_locations(p.client_ca)
+    p.conn.settimeout(p.remaining())
+    return context.wrap_socket(p.conn, server_side=True)
+
+
+H2_CLIENT_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+H2_SETTINGS, H2_PING, H2_GOAWAY = 0x4, 0x6, 0x7
+H2_PINGS = 32
+H2_ENHANCE_YOUR_CALM = 0xB
+
+
+def h2_frame(kind, payload, length=None):
+    """An HTTP/2 frame on stream 0; LENGTH, when given, is the one announced."""
+    size = len(payload) if length is None else length
+    return size.to_bytes(3, "big") + bytes([kind, 0]) + bytes(4) + payload
+
+
+def read_h2_preface(p):
+    """The client preface and the frame after it (its SETTINGS); False when the
+    client went away or sent something else."""
+    if p.read_exactly(len(H2_CLIENT_PREFACE)) != H2_CLIENT_PREFACE:
+        return False
+    header = p.read_exactly(9)
+    return header is not None and p.read_exactly(int.from_bytes(header[:3], "big")) is not None
+
+
+def h2_answer(answer):
+    """TLS at connect choosing h2, then ANSWER(p) to the HTTP/2 preface."""
+    def mode(p):
+        p.conn = h2_tls(p)
+        if read_h2_preface(p):
+            answer(p)
+        p.drain()
+    return mode
+
+
+def h2_settings(p):
+    # SETTINGS_MAX_CONCURRENT_STREAMS (3) = 100.
+    p.send(h2_frame(H2_SETTINGS, (3).to_bytes(2, "big") + (100).to_bytes(4, "big")))
+
+
+def h2_goaway(p):
+    # Last stream 0, the error code, and debug data the client may not print raw.
+    p.send(h2_frame(H2_GOAWAY, bytes(4) + H2_ENHANCE_YOUR_CALM.to_bytes(4, "big") +
+                    b"too many \x1b[2Jconnections"))
+
+
+def h2_http1(p):
+    p.send(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+
+
+def h2_pings(p):
+    p.send(b"".join(h2_frame(H2_PING, i.to_bytes(8, "big")) for i in range(H2_PINGS)))
+
+
+def h2_long_frame(p):
+    # A SETTINGS header that announces 16,385 bytes, and fewer of them.
+    p.send(h2_frame(H2_SETTINGS, bytes(64), length=16385))
 
 
 MODES = {
@@ -591,6 +678,13 @@ MODES = {
     "tls12-rsa-impostor-no-request": rsa_impostor(request=False),
     "tls13-close-without-alpn": close_without_alpn(),
     "tls13-hang-up-without-alpn": close_without_alpn(notify=False),
+    "tls13-hang-up-after-client-cert": mode_tls13_hang_up_after_client_cert,
+    "h2-grpc-go": lambda p: tls13_close_without_alpn(p, True, h2_settings),
+    "h2-goaway": h2_answer(h2_goaway),
+    "h2-http1": h2_answer(h2_http1),
+    "h2-silent": h2_answer(lambda p: None),
+    "h2-long-frame": h2_answer(h2_long_frame),
+    "h2-pings": h2_answer(h2_pings),
     "smtp-tls12-rsa-impostor": lambda p: smtp_dialogue(p, b"STARTTLS", b"220 go ahead\r\n",
                                                        rsa_impostor()),
 }

@@ -4,7 +4,11 @@
 # and against a TLS 1.3 peer that hangs up after a handshake without ALPN, as
 # grpc-go servers do (tests/hostile/peer.py tls13-close-without-alpn, and
 # tls13-hang-up-without-alpn without close_notify): what was
-# negotiated in -vv and JSON, and the alpn rule's two findings.
+# negotiated in -vv and JSON, and the alpn rule's findings: the hang-up is a
+# WARNING, CRITICAL naming both causes when our client certificate was asked
+# for and sent (the hang-up may be its refusal); and a peer that agrees on h2,
+# gets our certificate and hangs up without an alert (tests/hostile/peer.py
+# tls13-hang-up-after-client-cert): CRITICAL, never "did not reject".
 
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh" || exit 99
@@ -21,7 +25,9 @@ lib_init
 setup_certs() {
 	make_ca ca &&
 		make_leaf ok ca localhost localhost '-1 day' '+200 days -1 hour' &&
-		make_client mon ca monitor '-1 day' '+300 days -1 hour'
+		make_client mon ca monitor '-1 day' '+300 days -1 hour' &&
+		make_ca other &&
+		make_client stranger other stranger '-1 day' '+300 days -1 hour'
 }
 setup_certs || bail_out 'cannot make the certificates'
 
@@ -35,6 +41,13 @@ PORT[close]=$SERVER_PORT
 start_peer tls13-hang-up-without-alpn --cert "$TEST_DIR/ok.pem" --key "$TEST_DIR/ok.key" \
 	--client-ca "$TEST_DIR/ca.pem" || bail_out 'peer.py tls13-hang-up-without-alpn did not start'
 PORT[hang-up]=$SERVER_PORT
+# The same without --client-ca: it asks for no client certificate.
+start_peer tls13-hang-up-without-alpn --cert "$TEST_DIR/ok.pem" --key "$TEST_DIR/ok.key" ||
+	bail_out 'peer.py tls13-hang-up-without-alpn (no client CA) did not start'
+PORT[close-unasked]=$SERVER_PORT
+start_peer tls13-hang-up-after-client-cert --cert "$TEST_DIR/ok.pem" --key "$TEST_DIR/ok.key" \
+	--client-ca "$TEST_DIR/ca.pem" || bail_out 'peer.py tls13-hang-up-after-client-cert did not start'
+PORT[refuse]=$SERVER_PORT
 
 # on SERVER ARGS...: check_tls against SERVER, trusting its CA.
 on() {
@@ -97,14 +110,61 @@ alpn 'no --alpn, the server hangs up: WARNING, the hint, the chain judged' 1 \
 	'*^WARNING alpn: ' '*^OK trust: ' '~client-cert' \
 	-- close -v
 
-alpn 'with our client certificate, the hang-up is no verdict on it' 1 \
-	"^TLS WARNING - .*$CLOSED: try --alpn=h2" \
-	'~client-cert' '~reject' '~accepted' \
-	-- close --client-cert "$TEST_DIR/mon.pem" --client-key "$TEST_DIR/mon.key" -v
+# With our certificate asked for and sent, the same silence may be its refusal
+# (a server may refuse one by hanging up): which, cannot be told, and either
+# way the service is closed to us. One finding names both, CRITICAL.
+EITHER="server closed the connection right after the handshake: no ALPN negotiated"
+OURS="or our client certificate 'CN=monitor' refused"
+MON=(--client-cert "$TEST_DIR/mon.pem" --client-key "$TEST_DIR/mon.key")
 
-alpn 'a bare hang-up, without close_notify: the same WARNING' 1 \
-	"^TLS WARNING - .*$CLOSED: try --alpn=h2" '~client-cert' \
-	-- hang-up --client-cert "$TEST_DIR/mon.pem" --client-key "$TEST_DIR/mon.key" -v
+alpn 'our client certificate sent, then the hang-up: CRITICAL, both causes named' 2 \
+	"^TLS CRITICAL - localhost:[0-9]+ tls: $EITHER \\(try --alpn=h2\\), $OURS, certificate .CN=localhost. expires in 199d" \
+	"*^CRITICAL alpn: $EITHER \\(try --alpn=h2\\), $OURS\$" '*^OK trust: ' \
+	'~client-cert:' '~accepted' '~^WARNING' \
+	-- close "${MON[@]}" -v
+
+on close "${MON[@]}" --output=json
+run_check "${CMD[@]}"
+json_check 'our client certificate sent, then the hang-up, JSON: one finding of rule alpn' '
+need(d["state"] == "CRITICAL", "state %r" % d["state"])
+bad = [f for f in d["findings"] if f["state"] != "OK"]
+need([(f["rule"], f["state"]) for f in bad] == [("alpn", "CRITICAL")], bad)'
+
+alpn 'a bare hang-up, without close_notify: the same CRITICAL' 2 \
+	"^TLS CRITICAL - .*: $EITHER \\(try --alpn=h2\\), $OURS, " '~client-cert:' \
+	-- hang-up "${MON[@]}" -v
+
+alpn '--alpn=http/1.1 and our certificate, then the hang-up: CRITICAL, naming the offer' 2 \
+	"^TLS CRITICAL - .*: $EITHER \\(offered: http/1.1\\), $OURS, " \
+	-- close --alpn=http/1.1 "${MON[@]}"
+
+# Asked for none, the server got none of ours and gave no verdict to wait
+# for: the check does not linger, and the chain is all there is to judge.
+alpn 'our client certificate given, none asked for: not sent, OK' 0 "$OK_LINE" \
+	'~ALPN' '~client-cert:' \
+	-- close-unasked "${MON[@]}" -v
+
+# A refusal in words (an alert) is the client-cert rule's, whatever the ALPN.
+alpn 'our client certificate refused with an alert: the client-cert CRITICAL, no ALPN finding' 2 \
+	"^TLS CRITICAL - .*: server rejected our client certificate 'CN=stranger': alert " \
+	'~alpn' '~ALPN' \
+	-- close --client-cert "$TEST_DIR/stranger.pem" --client-key "$TEST_DIR/stranger.key" -v
+
+# ALPN agreed, the server got ours and hung up at once without an alert: no
+# acceptance of it (the silence is no grace passed), CRITICAL, both causes
+# the hang-up may have named.
+HUNG_UP="server closed the connection right after the handshake, saying nothing: our client certificate 'CN=monitor' refused, or no service behind TLS"
+alpn '--alpn=h2, ours sent, then a hang-up: CRITICAL, not "did not reject"' 2 \
+	"^TLS CRITICAL - localhost:[0-9]+ tls: $HUNG_UP, certificate .CN=localhost. expires in 199d" \
+	"*^CRITICAL client-cert: $HUNG_UP\$" '~did not reject' '~alpn' \
+	-- refuse --alpn=h2 "${MON[@]}" -v
+alpn '-P h2, ours sent, then a hang-up: the same CRITICAL, and the preface unanswered' 2 \
+	"^TLS CRITICAL - localhost:[0-9]+ h2: $HUNG_UP, no HTTP/2 SETTINGS frame within 3s: server closed the connection while we waited for an HTTP/2 frame, " \
+	'~did not reject' \
+	-- refuse -P h2 "${MON[@]}"
+alpn '--alpn=h2, none of ours: the server stays, the request a note' 0 "$OK_LINE" \
+	'*^OK client-cert: server asks for a client certificate \(none given\)$' \
+	-- refuse --alpn=h2 -v
 
 alpn '--alpn=http/1.1, the server hangs up: WARNING, naming what was offered' 1 \
 	"^TLS WARNING - .*$CLOSED \\(offered: http/1.1\\)" \

@@ -85,11 +85,12 @@ expect_check 'check_tls -P help: every protocol with its ports, exit 3' 3 \
 	'*^ +xmpp +5222 \(5223 implicit\)' '*^ +ftp +21 \(990 implicit\)' \
 	'*^ +nntp +119 \(563 implicit\)' '*^ +kafka +9093 \(implicit\)' \
 	'*^ +redis +6379 \(implicit\)' '*^ +mqtt +8883 \(implicit\)' '*^ +h2 +443 \(implicit\)' \
+	'*^ +grpc +443 \(implicit\)' \
 	-- "$CHECK_TLS" -P help
 # Under its title, one row per protocol and nothing else: each protocol once.
 rows=$(printf '%s\n' "$CHECK_OUT" | tail -n +2 | sed -E 's/^ +([a-z0-9]+) +[0-9].*/\1/' | sort |
 	tr '\n' ' ')
-if [ "$rows" = 'ftp h2 imap kafka ldap mqtt mysql nntp pgsql pop3 redis sieve smtp tls xmpp ' ]; then
+if [ "$rows" = 'ftp grpc h2 imap kafka ldap mqtt mysql nntp pgsql pop3 redis sieve smtp tls xmpp ' ]; then
 	ok 'check_tls -P help: one row per protocol, none twice, nothing else'
 else
 	not_ok 'check_tls -P help: one row per protocol, none twice, nothing else'

@@ -102,6 +102,17 @@ object Service "mqtt" {
 	host_name = "db1.example"
 	check_command = "tlscheck-mqtt"
 }
+object Service "grpc" {
+	host_name = "db1.example"
+	check_command = "tlscheck-grpc"
+	vars.tlscheck_port = 2379
+	vars.tlscheck_grpc_service = "etcdserverpb.KV"
+}
+object Service "grpc-no-call" {
+	host_name = "db1.example"
+	check_command = "tlscheck-grpc"
+	vars.tlscheck_no_service_check = true
+}
 object Service "sieve" {
 	host_name = "db1.example"
 	check_command = "tlscheck"
@@ -225,7 +236,7 @@ include "$TEST_DIR/objects.conf"
 CONF
 
 if icinga2 daemon -C -c "$conf" "${defs[@]}" >"$TEST_DIR/icinga2.out" 2>&1 &&
-	grep -q 'Instantiated 25 Services' "$TEST_DIR/icinga2.out"; then
+	grep -q 'Instantiated 27 Services' "$TEST_DIR/icinga2.out"; then
 	ok 'contrib/icinga2/tlscheck.conf and tlscheck-ssl_cert.conf load in Icinga 2 with services of every command'
 else
 	not_ok 'contrib/icinga2/tlscheck.conf and tlscheck-ssl_cert.conf load in Icinga 2 with services of every command'
@@ -310,7 +321,7 @@ function command_line(host, service) {
 }
 
 for (s in [ "pgsql", "tls-ipv6", "smtp-vhost", "address-off", "ldap", "xmpp", "mysql-pinned",
-	"sieve", "kafka", "pool", "pool-all", "mail-mx" ]) {
+	"sieve", "kafka", "grpc", "grpc-no-call", "pool", "pool-all", "mail-mx" ]) {
 	command_line("db1.example", s)
 }
 command_line("noaddress.example", "no-address")
@@ -353,6 +364,10 @@ command_line() {
 }
 command_line 'host name to -H, address to -I, CA files repeated' pgsql \
 	'/plugins/check_tls_pgsql -H db1.example -I 192.0.2.31 -C /etc/ssl/internal-ca.pem -C /etc/ssl/extra.pem'
+command_line 'tlscheck-grpc: the port and --grpc-service' grpc \
+	'/plugins/check_tls_grpc -H db1.example -I 192.0.2.31 -p 2379 -C /etc/ssl/internal-ca.pem -C /etc/ssl/extra.pem --grpc-service etcdserverpb.KV'
+command_line 'tlscheck-grpc: tlscheck_no_service_check to --no-service-check' grpc-no-call \
+	'/plugins/check_tls_grpc -H db1.example -I 192.0.2.31 -C /etc/ssl/internal-ca.pem -C /etc/ssl/extra.pem --no-service-check'
 command_line 'address and SNI arrays repeat -I and -S' pool \
 	'/plugins/check_tls -H db1.example -I 192.0.2.41 -I 192.0.2.42 -S www.example -S api.example -C /etc/ssl/internal-ca.pem -C /etc/ssl/extra.pem --allow-mixed'
 command_line 'tlscheck_all_addresses: -A instead of -I' pool-all \

@@ -2,7 +2,8 @@
 # hostile.sh — the plugins against peers that misbehave (tests/hostile/peer.py):
 # silence, a slow banner, garbage, a huge line, an abrupt close, plaintext
 # injected after the go-ahead, a TLS alert, TLS cut off, an impostor with a copied
-# chain, and each protocol's refusals and broken replies. Every case must end in one status line, within
+# chain, HTTP/2 peers that answer the preface wrongly or never, and each
+# protocol's refusals and broken replies. Every case must end in one status line, within
 # the deadline, with an exit code of 0-3 and nothing on stderr.
 
 # shellcheck source=tests/integration/lib.sh
@@ -36,7 +37,8 @@ for mode in silent slow-banner garbage huge-line close \
 	smtp-plaintext-after-starttls smtp-early-go-ahead pg-S-plus-bytes tls-alert \
 	tls-cut-record tls-cut-handshake smtp-no-starttls pg-N pg-E pg-S-close mysql-err \
 	ldap-protocol-error ldap-truncated ldap-bad-length xmpp-failure \
-	kafka-lying-length tls-garbage-after; do
+	kafka-lying-length tls-garbage-after h2-grpc-go h2-goaway h2-http1 h2-silent \
+	h2-long-frame h2-pings; do
 	start_peer "$mode" --cert "$TEST_DIR/peer.pem" --key "$TEST_DIR/peer.key" ||
 		bail_out "peer.py $mode did not start"
 	PEER[$mode]=$SERVER_PORT
@@ -218,6 +220,37 @@ for plugin in "$CHECK_TLS" "$CHECK_TLS_SMTP" "$CHECK_TLS_PGSQL" "$CHECK_TLS_LDAP
 	quick "silent after accept, ${plugin##*/} -t 3: the deadline" 2 \
 		'^TLS CRITICAL - .*timeout.*\| time=' -- silent "$plugin"
 done
+
+# --- HTTP/2 behind TLS: check_tls -P h2 ----------------------------------------
+
+# The chain is judged whatever the preface got back: only its answer is named.
+H2_CHAIN="certificate 'CN=peer\\.test' expires in 199d 2[23]h \\([^)]*\\), chain trusted by ca\\.pem, TLSv1\\.3 \\| days_left=199\\.9[0-9];14:;7:;0; $PERF_TAIL"
+quick 'HTTP/2 server that wants ALPN h2, -P h2: its SETTINGS, OK' 0 \
+	"^TLS OK - 127\\.0\\.0\\.1:[0-9]+ h2: $H2_CHAIN" \
+	-- h2-grpc-go "$CHECK_TLS" -P h2 "${TRUSTED[@]}"
+quick 'the same, -P h2 --alpn=http/1.1: the hang-up after the handshake without ALPN, rule alpn' 1 \
+	"^TLS WARNING - 127\\.0\\.0\\.1:[0-9]+ h2: server closed the connection right after the handshake, no ALPN negotiated \\(offered: http/1\\.1\\), $H2_CHAIN" \
+	-- h2-grpc-go "$CHECK_TLS" -P h2 --alpn=http/1.1 "${TRUSTED[@]}"
+quick 'GOAWAY for the preface: WARNING naming its error code, its debug data unprinted' 1 \
+	"^TLS WARNING - 127\\.0\\.0\\.1:[0-9]+ h2: server sent GOAWAY: ENHANCE_YOUR_CALM \\(0xb\\), $H2_CHAIN" \
+	'~too many' -- h2-goaway "$CHECK_TLS" -P h2 "${TRUSTED[@]}"
+quick 'HTTP/1.1 after negotiating h2: WARNING quoting the status line' 1 \
+	"^TLS WARNING - 127\\.0\\.0\\.1:[0-9]+ h2: server answered the HTTP/2 preface with 'HTTP/1\\.1 400 Bad Request': not HTTP/2, $H2_CHAIN" \
+	-- h2-http1 "$CHECK_TLS" -P h2 "${TRUSTED[@]}"
+quick 'a frame longer than a first frame may be: WARNING, its payload never read' 1 \
+	"^TLS WARNING - 127\\.0\\.0\\.1:[0-9]+ h2: server answered the HTTP/2 preface with a frame of 16385 bytes, above the 16384 allowed: not HTTP/2, $H2_CHAIN" \
+	-- h2-long-frame "$CHECK_TLS" -P h2 "${TRUSTED[@]}"
+quick 'frames, and no SETTINGS among them: WARNING after a few, not read to the end' 1 \
+	"^TLS WARNING - 127\\.0\\.0\\.1:[0-9]+ h2: server sent 9 HTTP/2 frames but no SETTINGS frame, $H2_CHAIN" \
+	-- h2-pings "$CHECK_TLS" -P h2 "${TRUSTED[@]}"
+# -t 3 (the step's own 3 s are the run's rest), and 6 s of wall time: the
+# deadline honoured, with room for a loaded machine.
+hostile 'no SETTINGS ever, -P h2 -t 3: CRITICAL at the deadline, the chain judged' 2 \
+	"^TLS CRITICAL - 127\\.0\\.0\\.1:[0-9]+ h2: no HTTP/2 SETTINGS frame within 3s: nothing received, certificate 'CN=peer\\.test' expires in 199d" \
+	'@max-secs=6' -- h2-silent "$CHECK_TLS" -P h2 "${TRUSTED[@]}" -t 3
+hostile 'no SETTINGS ever, -P h2 -t 3:warning: the state of -t' 1 \
+	'^TLS WARNING - 127\.0\.0\.1:[0-9]+ h2: no HTTP/2 SETTINGS frame within 3s: nothing received, ' \
+	'@max-secs=6' -- h2-silent "$CHECK_TLS" -P h2 "${TRUSTED[@]}" -t 3:warning
 
 # --- a chain anyone can copy ------------------------------------------------------
 

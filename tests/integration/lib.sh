@@ -731,10 +731,20 @@ expect_check() {
 # json_check DESC PYTHON-ASSERTIONS: one TAP result; the last run's stdout is one
 # JSON object `d`, and need(COND, WHAT) fails the test with WHAT.
 json_check() {
-	local desc=$1 code=$2 why
+	parsed_check json.load "$@"
+}
+
+# yaml_check DESCRIPTION CODE: the same, the output read by PyYAML's safe_load.
+yaml_check() {
+	parsed_check yaml.safe_load "$@"
+}
+
+# parsed_check LOADER DESCRIPTION CODE: json_check's, stdout read by LOADER.
+parsed_check() {
+	local load=$1 desc=$2 code=$3 why
 	if why=$(printf '%s' "$CHECK_OUT" | "$PYTHON" -c "
-import json, sys
-d = json.load(sys.stdin)
+import sys, ${load%%.*}
+d = $load(sys.stdin)
 def need(cond, what):
     if not cond:
         print(what)

@@ -28,7 +28,7 @@ lib_init
 
 PLUGINS=(check_tls check_tls_smtp check_tls_pgsql check_tls_ldap check_tls_imap
 	check_tls_pop3 check_tls_xmpp check_tls_ftp check_tls_mysql check_tls_kafka
-	check_tls_redis check_tls_mqtt)
+	check_tls_redis check_tls_mqtt check_tls_grpc)
 
 # A copy of the sources: the files git knows of (tracked or not ignored), or the
 # whole tree of a release tarball.

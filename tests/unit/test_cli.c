@@ -456,7 +456,8 @@ static void test_no_service_check(void **state)
 		assert_true(settings.probe.skip_service_check);
 	}
 	expect_usage_error(PARSE(&generic, "-H", "a.example", "-P", "smtp", "--no-service-check"),
-	                   &f, "--no-service-check applies to ldap, kafka, redis, mqtt, h2 only");
+	                   &f,
+	                   "--no-service-check applies to ldap, kafka, redis, mqtt, grpc, h2 only");
 	expect_usage_error(PARSE(&generic, "-H", "a.example", "--no-service-check"), &f,
 	                   "--no-service-check applies to");
 	expect_usage_error(PARSE(&smtp, "-H", "a.example", "--no-service-check"), &f,

@@ -75,7 +75,7 @@ static void test_goaway_named(void **state)
 	expect_h2_fault(*state,
 	                "\x00\x00\x08\x07\x00\x00\x00\x00\x00"
 	                "\x00\x00\x00\x00\x00\x00\x00\x01",
-	                17, FAULT_PEER, "server sent GOAWAY: PROTOCOL_ERROR (0x1)");
+	                17, FAULT_REFUSED, "server sent GOAWAY: PROTOCOL_ERROR (0x1)");
 }
 
 static void test_goaway_unknown_code(void **state)
@@ -83,7 +83,7 @@ static void test_goaway_unknown_code(void **state)
 	expect_h2_fault(*state,
 	                "\x00\x00\x08\x07\x00\x00\x00\x00\x00"
 	                "\x00\x00\x00\x00\x00\x00\x00\x2a",
-	                17, FAULT_PEER, "server sent GOAWAY: an unknown error (0x2a)");
+	                17, FAULT_REFUSED, "server sent GOAWAY: an unknown error (0x2a)");
 }
 
 static void test_goaway_too_short(void **state)

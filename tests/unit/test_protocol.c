@@ -767,9 +767,10 @@ static void test_textproto_quote_and_words(void **state)
 static void test_protocol_table(void **state)
 {
 	static const struct tls_protocol *const every[] = {
-	        &protocol_tls,   &protocol_smtp,  &protocol_pgsql, &protocol_ldap, &protocol_imap,
-	        &protocol_pop3,  &protocol_xmpp,  &protocol_ftp,   &protocol_nntp, &protocol_sieve,
-	        &protocol_mysql, &protocol_kafka, &protocol_redis, &protocol_mqtt, &protocol_h2,
+	        &protocol_tls,   &protocol_smtp,  &protocol_pgsql, &protocol_ldap,
+	        &protocol_imap,  &protocol_pop3,  &protocol_xmpp,  &protocol_ftp,
+	        &protocol_nntp,  &protocol_sieve, &protocol_mysql, &protocol_kafka,
+	        &protocol_redis, &protocol_mqtt,  &protocol_h2,    &protocol_grpc,
 	};
 	const size_t n = sizeof(every) / sizeof(every[0]);
 	const struct tls_protocol *const *all = protocol_all();

@@ -1339,6 +1339,12 @@ static void test_client_verdicts(void **state)
 	judge_facts(&v, facts);
 	assert_rule(&v, "client-cert", STATE_OK,
 	            "server did not reject our client certificate within 0.5s");
+	/* TLS 1.3, a hang-up before a word: no acceptance, either cause named. */
+	facts->client.verdict = FACTS_CLIENT_HUNG_UP;
+	judge_facts(&v, facts);
+	assert_rule(&v, "client-cert", STATE_CRITICAL,
+	            "server closed the connection right after the handshake, saying nothing: our "
+	            "client certificate 'CN=monitor' refused, or no service behind TLS");
 	/* Not asked for: no word on it, but its expiry is still judged. */
 	facts->client.verdict = FACTS_CLIENT_NOT_SENT;
 	judge_facts(&v, facts);
@@ -1353,8 +1359,9 @@ static void test_client_verdicts(void **state)
 }
 
 /* The ALPN refusal names what was offered, in place of the probe rule; the
- * hang-up after a handshake without ALPN is a WARNING of its own, never a
- * verdict on the client certificate. */
+ * hang-up after a handshake without ALPN is a WARNING of its own, never the
+ * client-cert rule's verdict; with ours sent it may be its refusal too, and is
+ * CRITICAL, naming both. */
 static void test_alpn(void **state)
 {
 	struct client_case k;
@@ -1380,34 +1387,81 @@ static void test_alpn(void **state)
 	assert_string_equal(v.items[0].rule, "probe");
 
 	client_case(&k, 200 * DAY);
-	facts->client.verdict = FACTS_CLIENT_NOT_REJECTED;
+	facts->client.verdict = FACTS_CLIENT_REJECTED;
 	facts->closed_without_alpn = true;
 	judge_facts(&v, facts);
-	assert_rule(&v, "alpn", STATE_WARNING,
-	            "server closed the connection right after the handshake, no ALPN "
-	            "negotiated: try --alpn=h2");
+	assert_rule(&v, "alpn", STATE_CRITICAL,
+	            "server closed the connection right after the handshake: no ALPN "
+	            "negotiated (try --alpn=h2), or our client certificate 'CN=monitor' "
+	            "refused");
 	assert_null(find_rule(&v, "client-cert"));
-	assert_int_equal(verdict_worst(&v), STATE_WARNING);
+	assert_int_equal(verdict_worst(&v), STATE_CRITICAL);
 	/* The chain is judged all the same. */
 	assert_non_null(find_rule(&v, "expiry"));
 	facts->alpn_offered = &offered[1];
 	facts->alpn_offered_count = 1;
 	judge_facts(&v, facts);
+	assert_rule(&v, "alpn", STATE_CRITICAL,
+	            "server closed the connection right after the handshake: no ALPN "
+	            "negotiated (offered: http/1.1), or our client certificate 'CN=monitor' "
+	            "refused");
+	/* Given and not asked for, ours was not sent: the hang-up is the ALPN's. */
+	facts->client.verdict = FACTS_CLIENT_NOT_SENT;
+	judge_facts(&v, facts);
 	assert_rule(&v, "alpn", STATE_WARNING,
 	            "server closed the connection right after the handshake, no ALPN "
 	            "negotiated (offered: http/1.1)");
+	facts->alpn_offered_count = 0;
+	judge_facts(&v, facts);
+	assert_rule(&v, "alpn", STATE_WARNING,
+	            "server closed the connection right after the handshake, no ALPN "
+	            "negotiated: try --alpn=h2");
+	assert_int_equal(verdict_worst(&v), STATE_WARNING);
 	/* None given: no note that reads the silence either. */
 	facts->client.cert = NULL;
-	facts->client.verdict = FACTS_CLIENT_NOT_SENT;
 	facts->client_cert_note = "server asks for a client certificate (none given)";
 	judge_facts(&v, facts);
 	assert_null(find_rule(&v, "client-cert"));
-	assert_non_null(find_rule(&v, "alpn"));
+	assert_rule(&v, "alpn", STATE_WARNING,
+	            "server closed the connection right after the handshake, no ALPN "
+	            "negotiated: try --alpn=h2");
+	facts->client.cert = &k.ours;
+	facts->client.verdict = FACTS_CLIENT_NOT_REJECTED;
 	/* Without the hang-up, nothing. */
 	facts->closed_without_alpn = false;
 	judge_facts(&v, facts);
 	assert_null(find_rule(&v, "alpn"));
 	assert_non_null(find_rule(&v, "client-cert"));
+}
+
+/* The service rule: what the service's answer confirmed is an OK finding of
+ * its own; a refusal in its own words (gRPC NOT_SERVING) a WARNING; nothing
+ * after a failed probe. */
+static void test_service(void **state)
+{
+	struct client_case k;
+	struct facts *facts = &k.facts;
+	struct fault f;
+	struct verdict v;
+
+	(void)state;
+	client_case(&k, 200 * DAY);
+	facts->client.cert = NULL;
+	facts->service_confirmed = "gRPC health SERVING";
+	judge_facts(&v, facts);
+	assert_rule(&v, "service", STATE_OK, "gRPC health SERVING");
+	assert_int_equal(verdict_worst(&v), STATE_OK);
+	fault_set(&f, FAULT_REFUSED, "gRPC health NOT_SERVING");
+	facts->service_confirmed = NULL;
+	facts->after_failure = &f;
+	judge_facts(&v, facts);
+	assert_rule(&v, "service", STATE_WARNING, "gRPC health NOT_SERVING");
+	fault_set(&f, FAULT_HANDSHAKE, "handshake failed");
+	facts->after_failure = NULL;
+	facts->service_confirmed = "gRPC health SERVING";
+	facts->probe_failure = &f;
+	judge_facts(&v, facts);
+	assert_null(find_rule(&v, "service"));
 }
 
 /* A chain sent by a server that never proved it holds the key: a WARNING of
@@ -1560,6 +1614,7 @@ int main(void)
 	        cmocka_unit_test(test_rule_options),
 	        cmocka_unit_test(test_client_verdicts),
 	        cmocka_unit_test(test_key_proof),
+	        cmocka_unit_test(test_service),
 	        cmocka_unit_test(test_client_expiry),
 	        cmocka_unit_test(test_client_usage_and_key),
 	        cmocka_unit_test(test_alpn),
