@@ -486,21 +486,23 @@ struct target_file {
 	const char *path;
 };
 
+int discover_add_line(struct discover_run *r, char *line, struct fault *f)
+{
+	/* nmap's lines are read whole: what a server said (its version) may
+	 * hold a '#'. */
+	line += strspn(line, " \t");
+	if (strncmp(line, NMAP_HOST, strlen(NMAP_HOST)) == 0)
+		return add_nmap_line(r, line, f);
+	line = file_list_item(line);
+	return line == NULL ? 0 : discover_add_target(r, line, f);
+}
+
 static int add_listed_target(char *line, unsigned number, void *arg, struct fault *f)
 {
 	struct target_file *tf = arg;
 	char why[FAULT_TEXT_SIZE];
-	int rc;
 
-	/* nmap's lines are read whole: what a server said (its version) may
-	 * hold a '#'. */
-	if (strncmp(line, NMAP_HOST, strlen(NMAP_HOST)) == 0)
-		rc = add_nmap_line(tf->run, line, f);
-	else if ((line = file_list_item(line)) == NULL)
-		return 0;
-	else
-		rc = discover_add_target(tf->run, line, f);
-	if (rc == 0)
+	if (discover_add_line(tf->run, line, f) == 0)
 		return 0;
 	snprintf(why, sizeof(why), "%s", f->text);
 	fault_set(f, f->kind, "file '%s' line %u: %s", tf->path, number, why);

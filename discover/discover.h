@@ -169,6 +169,10 @@ int discover_add_target(struct discover_run *r, const char *target, struct fault
  * the file and line. */
 int discover_add_file(struct discover_run *r, const char *path, struct fault *f);
 
+/* Add what one LINE of such a file says (cut up in place): a target, nmap's
+ * Host line, or nothing (blank, a comment). Returns 0, or -1 with F. */
+int discover_add_line(struct discover_run *r, char *line, struct fault *f);
+
 /* Add one listener on HOST (an IP literal) and PORT, owned by PROCESS (may be
  * NULL), unless it is listed already. Returns 0, or -1 with FAULT_USAGE past the
  * bound. */
