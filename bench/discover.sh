@@ -1,6 +1,10 @@
 #!/bin/bash
 # bench/discover.sh — tlscheck-discover over 100 listeners on loopback, side by
-# side with the same 100 ports one tlscheck-discover each and with nmap, in one run.
+# side with the same 100 ports one tlscheck-discover each and with nmap; then
+# over all 65,535 ports of the host, side by side with nmap's port scan and
+# with nmap's service and certificate scan of the open ports; in one run, in a
+# network namespace of its own (unshare -n: no other listener of the machine
+# counts, and what is listed is exactly what the bench started).
 #
 #   bash bench/discover.sh [RUNS]     RUNS of each timed command, default 3
 #
@@ -13,13 +17,21 @@
 #   nmap        nmap -Pn -sV --version-light --script ssl-cert -p P1,...,P100
 #               127.0.0.1 (finds the services and reads the certificates: the
 #               closest existing tool)
-# ours and nmap run alternately, RUNS times each. Every run must find what is
+# and over the whole host:
+#   all         tlscheck-discover -C ca.pem -t 3 127.0.0.1:1-65535
+#   scan        nmap -sT -Pn -n -p- 127.0.0.1 (the port scan alone)
+#   open        tlscheck-discover -C ca.pem -t 3 127.0.0.1:OPEN (the 60 ports
+#               the scan found open, alone)
+#   nmap-open   nmap -sT -Pn -sV --version-light --script ssl-cert -p OPEN
+#               127.0.0.1
+# Each runs RUNS times, alternating. Every run must find what is
 # there (discover: the 30 TLS listeners with the leaf's days left, trusted by
 # ca.pem, and the 30 SMTP listeners without STARTTLS, nothing else; nmap: the
-# leaf on each of the 30 TLS ports), or the bench stops: a broken run is not
-# timed as a fast one.
+# leaf on each of the 30 TLS ports; the scan: the 60 ports open, no other), or
+# the bench stops: a broken run is not timed as a fast one.
 # Prints, per command, the median wall time, CPU time (user + system) and peak
-# RSS from GNU time, and the ratios ours / sequential and ours / nmap.
+# RSS from GNU time, the ratios, and the targets: the whole host within 64 MiB
+# of peak RSS, and within 3x the wall time of scan + open.
 # With BENCH_WRITE=1 the table also replaces the one between the discover
 # markers of doc/PERFORMANCE.md.
 #
@@ -54,6 +66,11 @@ GNU_TIME=/usr/bin/time
 LIMIT_OURS=120
 LIMIT_SEQUENTIAL=900
 LIMIT_NMAP=1800
+LIMIT_ALL=600
+LIMIT_SCAN=120
+# The targets of the whole host's run.
+TARGET_RSS_KIB=$((64 * 1024))
+TARGET_WALL_RATIO=3
 
 # shellcheck source-path=SCRIPTDIR source=lib.bash
 . "$SRC/bench/lib.bash" || { echo "bench: cannot read bench/lib.bash" >&2; exit 1; }
@@ -64,9 +81,15 @@ bench_init discover.sh 3
 . "$SRC/tests/integration/lib.sh" || die "cannot read tests/integration/lib.sh"
 DISCOVER=$TLSCHECK_BUILDDIR/plugins/tlscheck-discover
 
-check_requirements() {
+# Outside the namespace, where the package mirror is reachable.
+install_requirements() {
 	[ "$(id -u)" -eq 0 ] || die "run as root: scripts/install-deps.sh installs what is missing"
 	bash "$TLSCHECK_SRCDIR/scripts/install-deps.sh" bench || die "cannot install the peers"
+	need_prog unshare util-linux
+	need_prog ip iproute2
+}
+
+check_requirements() {
 	[ -x "$DISCOVER" ] ||
 		die "$DISCOVER is not built: run make (or set TLSCHECK_BUILDDIR to the build directory)"
 	need_prog "$NMAP" nmap
@@ -190,13 +213,49 @@ check_nmap() {
 		found_wrong "$key" "did not name the $N_SMTP SMTP ports smtp"
 }
 
+# check_scan KEY: nmap's port scan found the 60 listeners open, and no other port.
+check_scan() {
+	local key=$1 open
+	check_exit "$key"
+	open=$(open_ports "$key.gnmap")
+	[ "$open" = "$(sorted "${TLS_PORTS[@]}" "${SMTP_PORTS[@]}")" ] ||
+		found_wrong "$key" "did not find the $((N_TLS + N_SMTP)) listeners open, and no other port"
+}
+
+# The open TCP ports of nmap's grepable output FILE, sorted, one a line.
+open_ports() {
+	grep -o '[0-9]*/open/tcp/' "$1" | cut -d / -f 1 | sort -n
+}
+
 # ---------------------------------------------------------------------------
 # Reporting
 
 # ratio A_KEY B_KEY COLUMN: A's median over B's.
 ratio() {
-	awk -v a="$(median "$1.runs" "$3")" -v b="$(median "$2.runs" "$3")" \
+	awk -v a="$(median "$1.runs" "$3")" -v b="$(sum_median "$2" "$3")" \
 		'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'
+}
+
+# sum_median KEY[+KEY...] COLUMN: the sum of their medians.
+sum_median() {
+	local key total=0
+	for key in ${1//+/ }; do
+		total=$(awk -v t="$total" -v m="$(median "$key.runs" "$2")" 'BEGIN { print t + m }')
+	done
+	echo "$total"
+}
+
+# The targets of the whole host's run, met or missed.
+targets() {
+	local rss wall within
+	rss=$(median all.runs 3)
+	wall=$(ratio all scan+open 1)
+	within=$(awk -v r="$rss" -v t="$TARGET_RSS_KIB" 'BEGIN { print (r <= t ? "met" : "missed") }')
+	echo "Target: peak RSS of the whole host within $((TARGET_RSS_KIB / 1024)) MiB:" \
+		"$rss KiB, $within."
+	within=$(awk -v r="$wall" -v t="$TARGET_WALL_RATIO" 'BEGIN { print (r <= t ? "met" : "missed") }')
+	echo "Target: wall time of the whole host within ${TARGET_WALL_RATIO}x of the port scan" \
+		"plus tlscheck-discover on the open ports alone: ${wall}x, $within."
 }
 
 row() {
@@ -221,7 +280,7 @@ md_ratio() {
 
 markdown() {
 	echo "Run of $(date -u '+%Y-%m-%d %H:%M UTC'), \`bash bench/discover.sh $RUNS\`" \
-		"(medians of $RUNS runs; the sequential loop once)."
+		"(medians of $RUNS runs; the sequential loop once), in a network namespace of its own."
 	echo "Machine: $MACHINE at the start, $(cut -d ' ' -f 1-3 /proc/loadavg) at the end${BENCH_NOTE:+ ($BENCH_NOTE)}."
 	echo "Listeners on 127.0.0.1: $N_TLS gnutls-serv, $N_SMTP aiosmtpd without STARTTLS," \
 		"$N_CLOSED closed. $NMAP_VERSION, $(gnutls-serv --version | head -n 1)."
@@ -233,6 +292,14 @@ markdown() {
 	md_row nmap "\`nmap ${NMAP_ARGS[*]} -p P1,...,P100 127.0.0.1\`"
 	md_ratio 'ratio ours / sequential' ours sequential
 	md_ratio 'ratio ours / nmap' ours nmap
+	md_row all '`tlscheck-discover -C ca.pem -t 3 127.0.0.1:1-65535`'
+	md_row scan "\`nmap ${SCAN_ARGS[*]} 127.0.0.1\`"
+	md_row open '`tlscheck-discover -C ca.pem -t 3 127.0.0.1:OPEN` (the 60 open ports alone)'
+	md_row nmap_open "\`nmap ${NMAP_OPEN_ARGS[*]} -p OPEN 127.0.0.1\`"
+	md_ratio 'ratio all / (scan + open)' all scan+open
+	md_ratio 'ratio open / nmap on the open ports' open nmap_open
+	echo
+	targets
 	echo
 	echo "Every run found what is there: tlscheck-discover the $N_TLS TLS listeners" \
 		"($CERT_DAYS days left, trusted by ca.pem) and the $N_SMTP SMTP listeners without" \
@@ -240,7 +307,13 @@ markdown() {
 }
 
 main() {
-	local ports list i
+	local ports list open i
+	if [ -z "${BENCH_IN_NETNS:-}" ]; then
+		install_requirements
+		# shellcheck disable=SC2016 # expanded by the inner bash
+		exec unshare -n env BENCH_IN_NETNS=1 bash -c 'ip link set lo up && exec bash "$@"' \
+			bench "${BASH_SOURCE[0]}" "$RUNS"
+	fi
 	check_requirements
 	lib_init
 	cd "$TEST_DIR" || die "cannot enter $TEST_DIR"
@@ -271,6 +344,19 @@ main() {
 			sequential "$DISCOVER" "${ports[@]}")
 		nmap=("$NMAP" "${NMAP_ARGS[@]}" -p "$list" 127.0.0.1)
 	}
+	SCAN_ARGS=(-sT -Pn -n -p-)
+	NMAP_OPEN_ARGS=(-sT "${NMAP_ARGS[@]}")
+	all=("$DISCOVER" -C ca.pem -t 3 127.0.0.1:1-65535)
+	scan=("$NMAP" "${SCAN_ARGS[@]}" -oG scan.gnmap 127.0.0.1)
+	open=$(sorted "${TLS_PORTS[@]}" "${SMTP_PORTS[@]}" | paste -sd ,)
+	echo 'tlscheck-discover, all 65,535 ports' >all.label
+	echo 'nmap -sT -p- (the port scan alone)' >scan.label
+	echo 'tlscheck-discover, the open ports alone' >open.label
+	echo 'nmap -sT -sV --script ssl-cert, the open ports' >nmap_open.label
+	: >all.runs
+	: >scan.runs
+	: >open.runs
+	: >nmap_open.runs
 	echo tlscheck-discover >ours.label
 	echo 'one tlscheck-discover a port, sequentially' >sequential.label
 	echo nmap >nmap.label
@@ -296,6 +382,18 @@ main() {
 		echo "run $i of $RUNS: nmap..." >&2
 		measure nmap "$LIMIT_NMAP" "${nmap[@]}"
 		check_nmap nmap
+		echo "run $i of $RUNS: the whole host: tlscheck-discover..." >&2
+		measure all "$LIMIT_ALL" "${all[@]}"
+		check_discover all
+		echo "run $i of $RUNS: the whole host: nmap's port scan..." >&2
+		measure scan "$LIMIT_SCAN" "${scan[@]}"
+		check_scan scan
+		echo "run $i of $RUNS: tlscheck-discover on the open ports..." >&2
+		measure open "$LIMIT_OURS" "$DISCOVER" -C ca.pem -t 3 "127.0.0.1:$(open_ports scan.gnmap | paste -sd ,)"
+		check_discover open
+		echo "run $i of $RUNS: nmap -sV --script ssl-cert on the open ports..." >&2
+		measure nmap_open "$LIMIT_NMAP" "$NMAP" "${NMAP_OPEN_ARGS[@]}" -p "$open" 127.0.0.1
+		check_nmap nmap_open
 	done
 
 	echo
@@ -305,6 +403,14 @@ main() {
 	row nmap
 	ratio_row 'ratio ours / sequential' ours sequential
 	ratio_row 'ratio ours / nmap' ours nmap
+	row all
+	row scan
+	row open
+	row nmap_open
+	ratio_row 'ratio all / (scan + open)' all scan+open
+	ratio_row 'ratio open / nmap on the open ports' open nmap_open
+	echo
+	targets
 	echo
 	echo 'CPU = user + system of the command and every process it starts; peak RSS = the'
 	echo 'largest single process (GNU time %M), for the sequential loop its largest run.'

@@ -446,23 +446,23 @@ bool cert_issued_by(const struct cert_info *subject, const struct cert_info *iss
 	       gnutls_x509_crt_check_issuer(subject->crt, issuer->crt) != 0;
 }
 
+void cert_info_clear(struct cert_info *c)
+{
+	if (c->crt != NULL)
+		gnutls_x509_crt_deinit(c->crt);
+	free(c->subject);
+	free(c->issuer);
+	for (size_t j = 0; j < c->san_count; j++)
+		free(c->sans[j]);
+	memset(c, 0, sizeof(*c));
+}
+
 void cert_chain_clear(struct cert_chain *chain)
 {
-	size_t i, j;
-
-	for (i = 0; i < chain->count; i++) {
-		struct cert_info *c = &chain->items[i];
-
-		if (c->crt != NULL)
-			gnutls_x509_crt_deinit(c->crt);
-		free(c->subject);
-		free(c->issuer);
-		for (j = 0; j < c->san_count; j++)
-			free(c->sans[j]);
-	}
 	/* Only what was used: the elements past COUNT are zero already, and the
 	 * whole chain is tens of kilobytes. */
-	memset(chain->items, 0, chain->count * sizeof(chain->items[0]));
+	for (size_t i = 0; i < chain->count; i++)
+		cert_info_clear(&chain->items[i]);
 	chain->count = 0;
 	chain->cut = false;
 }

@@ -91,6 +91,10 @@ int cert_read_summary(gnutls_x509_crt_t crt, struct cert_info *out, struct fault
 /* Does ISSUER name itself as SUBJECT's issuer (issuer DN and key identifiers)? */
 bool cert_issued_by(const struct cert_info *subject, const struct cert_info *issuer);
 
+/* Release what one element holds and zero it (an element taken out of its
+ * chain, the chain's copy zeroed). Safe on a zeroed element. */
+void cert_info_clear(struct cert_info *c);
+
 /* Release everything CHAIN holds and zero it. Safe on a zeroed chain. */
 void cert_chain_clear(struct cert_chain *chain);
 

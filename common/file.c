@@ -368,16 +368,22 @@ out:
 }
 
 /* One line of a list, trimmed; NULL for a blank line or a comment. */
-static char *list_item(char *line)
+/* LINE trimmed of blanks and cut at the first of STOP. */
+static char *list_item_until(char *line, const char *stop)
 {
 	char *end;
 
 	line += strspn(line, " \t");
-	end = line + strcspn(line, "\r#");
+	end = line + strcspn(line, stop);
 	*end = '\0';
 	while (end > line && (end[-1] == ' ' || end[-1] == '\t'))
 		*--end = '\0';
 	return line[0] ? line : NULL;
+}
+
+char *file_list_item(char *line)
+{
+	return list_item_until(line, "\r#");
 }
 
 /* A NUL would end the line where C strings end, silently: "leaf.test\0evil.test"
@@ -396,31 +402,51 @@ static int refuse_nul(const gnutls_datum_t *data, const char *what, const char *
 	return -1;
 }
 
-int file_read_lines(const char *path, const char *what, size_t limit, file_line_visitor visit,
-                    void *arg, struct fault *f)
+/* Hand DATA's lines to VISIT, as file_read_lines() says; releases DATA. */
+static int visit_lines(gnutls_datum_t *data, const char *what, const char *path, bool comments,
+                       file_line_visitor visit, void *arg, struct fault *f)
 {
-	gnutls_datum_t data = {0};
 	char *line, *next, *item;
 	unsigned number = 0;
 	int rc = -1;
 
-	if (file_read_bounded(path, what, limit, &data, f) < 0)
-		return -1;
-	if (refuse_nul(&data, what, path, f) < 0)
+	if (refuse_nul(data, what, path, f) < 0)
 		goto out;
-	for (line = (char *)data.data; line != NULL; line = next) {
+	for (line = (char *)data->data; line != NULL; line = next) {
 		next = strchr(line, '\n');
 		if (next != NULL)
 			*next++ = '\0';
 		number++;
-		item = list_item(line);
+		item = list_item_until(line, comments ? "\r#" : "\r");
 		if (item != NULL && visit(item, number, arg, f) < 0)
 			goto out;
 	}
 	rc = 0;
 out:
-	file_release(&data);
+	file_release(data);
 	return rc;
+}
+
+int file_read_lines(const char *path, const char *what, size_t limit, file_line_visitor visit,
+                    void *arg, struct fault *f)
+{
+	gnutls_datum_t data = {0};
+
+	if (file_read_bounded(path, what, limit, &data, f) < 0)
+		return -1;
+	return visit_lines(&data, what, path, true, visit, arg, f);
+}
+
+int file_read_raw_lines(const char *path, const char *what, size_t limit, file_line_visitor visit,
+                        void *arg, struct fault *f)
+{
+	gnutls_datum_t data = {0};
+	int rc = strcmp(path, "-") == 0 ? read_all(STDIN_FILENO, 0, what, path, limit, &data, f)
+	                                : file_read_bounded(path, what, limit, &data, f);
+
+	if (rc < 0)
+		return -1;
+	return visit_lines(&data, what, path, false, visit, arg, f);
 }
 
 const char *file_parse_error(int ret)

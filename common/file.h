@@ -61,6 +61,17 @@ typedef int (*file_line_visitor)(char *line, unsigned number, void *arg, struct 
 int file_read_lines(const char *path, const char *what, size_t limit, file_line_visitor visit,
                     void *arg, struct fault *f);
 
+/* file_read_lines() with each line trimmed of blanks alone, its '#' kept (for
+ * lines that may hold one, such as a scanner's report of what a server said:
+ * file_list_item() is the rest of the trimming); PATH "-" is standard input,
+ * read to its end but never past LIMIT (a pipe, a terminal, a file). */
+int file_read_raw_lines(const char *path, const char *what, size_t limit, file_line_visitor visit,
+                        void *arg, struct fault *f);
+
+/* LINE as file_read_lines() hands it on: trimmed of blanks, cut at '#' or
+ * '\r'; NULL when nothing is left. */
+char *file_list_item(char *line);
+
 /* Free what file_read_bounded() or a directory walk gave and zero DATA. Safe on a
  * zeroed datum. */
 void file_release(gnutls_datum_t *data);

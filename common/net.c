@@ -237,6 +237,16 @@ static unsigned address_port(const struct net_address *addr)
 	return ntohs(((const struct sockaddr_in *)(const void *)sa)->sin_port);
 }
 
+void net_address_set_port(struct net_address *addr, unsigned port)
+{
+	struct sockaddr *sa = (struct sockaddr *)&addr->sa;
+
+	if (sa->sa_family == AF_INET6)
+		((struct sockaddr_in6 *)(void *)sa)->sin6_port = htons((uint16_t)port);
+	else
+		((struct sockaddr_in *)(void *)sa)->sin_port = htons((uint16_t)port);
+}
+
 static void connect_fault(const struct net_address *addr, int err, struct fault *f)
 {
 	unsigned port = address_port(addr);
@@ -259,17 +269,44 @@ static void connect_fault(const struct net_address *addr, int err, struct fault 
 	}
 }
 
-/* Finish a connect() that is in progress. Returns 0 or -1 with F set. */
-static int finish_connect(int fd, const struct net_address *addr, const struct deadline *dl,
-                          struct fault *f)
+static void connecting(const struct net_address *addr, char *what, size_t size)
 {
-	char what[FAULT_TEXT_SIZE];
+	snprintf(what, size, "connecting to %s port %u", addr->text, address_port(addr));
+}
+
+int net_connect_start(const struct net_address *addr, int *fd, struct fault *f)
+{
+	int family = ((const struct sockaddr *)&addr->sa)->sa_family;
+	int s = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	if (s < 0) {
+		fault_set(f, FAULT_CONNECT, "cannot create a socket for %s: %s", addr->text,
+		          strerror(errno));
+		return -1;
+	}
+	/* Every write is a whole message that the server must see before it answers.
+	 * With Nagle's algorithm a request written right after the last handshake
+	 * flight (Kafka's ApiVersions, Redis's PING, MQTT's CONNECT) waits for the
+	 * server's delayed ACK of that flight: 40 ms on Linux, every check. Should it
+	 * fail, the check is only that much slower. */
+	(void)setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &(int){1}, sizeof(int));
+	*fd = s;
+	if (connect(s, (const struct sockaddr *)&addr->sa, addr->len) == 0)
+		return 0;
+	/* EINTR: the connection still completes in the background. */
+	if (errno == EINPROGRESS || errno == EINTR)
+		return 1;
+	connect_fault(addr, errno, f);
+	close(s);
+	*fd = -1;
+	return -1;
+}
+
+int net_connect_end(int fd, const struct net_address *addr, struct fault *f)
+{
 	int err = 0;
 	socklen_t len = sizeof(err);
 
-	snprintf(what, sizeof(what), "connecting to %s port %u", addr->text, address_port(addr));
-	if (net_wait(fd, POLLOUT, dl, what, f) < 0)
-		return -1;
 	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
 		err = errno;
 	if (err != 0) {
@@ -279,39 +316,30 @@ static int finish_connect(int fd, const struct net_address *addr, const struct d
 	return 0;
 }
 
+void net_connect_timed_out(const struct net_address *addr, struct fault *f)
+{
+	char what[FAULT_TEXT_SIZE];
+
+	connecting(addr, what, sizeof(what));
+	fault_set(f, FAULT_TIMEOUT, "timeout %s", what);
+}
+
 int net_connect(const struct net_address *addr, const struct deadline *dl, int *fd, struct fault *f)
 {
-	int family = ((const struct sockaddr *)&addr->sa)->sa_family;
-	int s = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	int rc = -1;
+	char what[FAULT_TEXT_SIZE];
+	int s = -1, rc = net_connect_start(addr, &s, f);
 
-	if (s < 0) {
-		fault_set(f, FAULT_CONNECT, "cannot create a socket for %s: %s", addr->text,
-		          strerror(errno));
-		goto out;
+	if (rc == 1) {
+		connecting(addr, what, sizeof(what));
+		rc = net_wait(s, POLLOUT, dl, what, f) < 0 ? -1 : net_connect_end(s, addr, f);
 	}
-	/* Every write is a whole message that the server must see before it answers.
-	 * With Nagle's algorithm a request written right after the last handshake
-	 * flight (Kafka's ApiVersions, Redis's PING, MQTT's CONNECT) waits for the
-	 * server's delayed ACK of that flight: 40 ms on Linux, every check. Should it
-	 * fail, the check is only that much slower. */
-	(void)setsockopt(s, IPPROTO_TCP, TCP_NODELAY, &(int){1}, sizeof(int));
-	if (connect(s, (const struct sockaddr *)&addr->sa, addr->len) < 0) {
-		/* EINTR: the connection still completes in the background. */
-		if (errno != EINPROGRESS && errno != EINTR) {
-			connect_fault(addr, errno, f);
-			goto out;
-		}
-		if (finish_connect(s, addr, dl, f) < 0)
-			goto out;
+	if (rc < 0) {
+		if (s >= 0)
+			close(s);
+		return -1;
 	}
 	*fd = s;
-	s = -1;
-	rc = 0;
-out:
-	if (s >= 0)
-		close(s);
-	return rc;
+	return 0;
 }
 
 /* --- the plain socket -------------------------------------------------------- */

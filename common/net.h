@@ -48,6 +48,18 @@ int net_resolve(const char *host, unsigned port, int family, const struct deadli
 int net_connect(const struct net_address *addr, const struct deadline *dl, int *fd,
                 struct fault *f);
 
+/* Make ADDR (as net_resolve() gave it) an address for PORT. */
+void net_address_set_port(struct net_address *addr, unsigned port);
+
+/* net_connect() in steps, for a caller that waits on many at once: start
+ * connecting to ADDR (returns 0 with *FD connected, 1 with *FD connecting: wait
+ * for POLLOUT, or a hang-up, then net_connect_end(); -1 with F); tell how a
+ * connecting FD ended (0 connected, or -1 with F as net_connect() says); the
+ * fault of one whose time ran out ("timeout connecting to 192.0.2.1 port 25"). */
+int net_connect_start(const struct net_address *addr, int *fd, struct fault *f);
+int net_connect_end(int fd, const struct net_address *addr, struct fault *f);
+void net_connect_timed_out(const struct net_address *addr, struct fault *f);
+
 /* Wait until FD is ready for EVENTS (POLLIN or POLLOUT) or the deadline DL
  * passes; never waits once it has passed. Ready includes an error or hang-up on
  * FD: the next read, write or SO_ERROR tells which. Returns 0 when ready, or -1

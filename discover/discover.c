@@ -1,5 +1,8 @@
 #include <config.h>
 
+#include <poll.h>
+#include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,66 +37,104 @@ void discover_init(struct discover_run *r, const struct discover_options *option
 }
 
 /* ----------------------------------------------------------------------------
- * The listeners to find out */
+ * The listeners to find out: the targets as listed, checked whole before any
+ * probe, expanded one listener at a time when its turn comes. */
 
-static bool listed(const struct discover_run *r, const char *host, unsigned port)
+/* Ports a spec lists: FIRST to LAST, after BEFORE ports of the ranges before. */
+struct port_range {
+	unsigned first, last;
+	size_t before;
+};
+
+struct discover_spec {
+	const char *host, *host_ascii, *connect_to, *process; /* the run's text */
+	/* An address block: ADDRESSES addresses of FAMILY from BASE (network order). */
+	bool block;
+	int family;
+	unsigned char base[16];
+	size_t addresses;
+	struct port_range *ranges;
+	size_t range_count;
+	size_t ports; /* what the ranges hold */
+	size_t first; /* the plan's index of its first listener */
+	size_t listed;
+	bool knock; /* a range or a block: knocked on first */
+};
+
+/* The run's strings, in blocks freed with it. */
+struct discover_text {
+	struct discover_text *next;
+	size_t used, size;
+	char data[];
+};
+
+#define TEXT_BLOCK ((size_t)64 << 10)
+
+/* A copy of S that lives as long as R; NULL when memory ran out. */
+static const char *keep_text(struct discover_run *r, const char *s)
 {
-	for (size_t i = 0; i < r->count; i++) {
-		if (r->listeners[i].port == port && strcmp(r->listeners[i].host, host) == 0)
-			return true;
+	size_t len = strlen(s) + 1;
+	struct discover_text *t = r->text;
+	char *copy;
+
+	if (t == NULL || t->size - t->used < len) {
+		size_t size = len > TEXT_BLOCK ? len : TEXT_BLOCK;
+
+		t = malloc(sizeof(*t) + size);
+		if (t == NULL)
+			return NULL;
+		*t = (struct discover_text){.next = r->text, .size = size};
+		r->text = t;
 	}
-	return false;
+	copy = t->data + t->used;
+	memcpy(copy, s, len);
+	t->used += len;
+	return copy;
 }
 
-static int add_listener(struct discover_run *r, const char *host, const char *ascii, unsigned port,
-                        const char *process, struct fault *f)
+static int out_of_memory(struct fault *f)
 {
-	struct discover_listener *l;
+	fault_set(f, FAULT_INTERNAL, "out of memory for the targets");
+	return -1;
+}
 
-	if (listed(r, host, port))
-		return 0;
-	if (r->count == DISCOVER_MAX_LISTENERS) {
-		fault_set(f, FAULT_USAGE, "more than %d listeners: at most %d a run",
-		          DISCOVER_MAX_LISTENERS, DISCOVER_MAX_LISTENERS);
-		return -1;
-	}
-	if (r->count % 64 == 0) {
-		l = realloc(r->listeners, (r->count + 64) * sizeof(*l));
-		if (l == NULL) {
-			fault_set(f, FAULT_INTERNAL, "out of memory for %zu listeners", r->count);
-			return -1;
+/* The ports one spec lists, each once, in the order first listed. */
+struct port_list {
+	struct port_range *ranges;
+	size_t count, cap, ports;
+	bool ranged; /* a range was listed */
+	unsigned char seen[65536 / 8];
+};
+
+static bool port_seen(struct port_list *pl, unsigned port)
+{
+	bool seen = pl->seen[port / 8] & (1u << (port % 8));
+
+	pl->seen[port / 8] |= (unsigned char)(1u << (port % 8));
+	return seen;
+}
+
+/* Add FIRST..LAST, less the ports listed already. */
+static int list_ports(struct port_list *pl, unsigned first, unsigned last, struct fault *f)
+{
+	for (unsigned p = first; p <= last; p++) {
+		struct port_range *grown;
+
+		if (port_seen(pl, p))
+			continue;
+		if (pl->count > 0 && pl->ranges[pl->count - 1].last + 1 == p) {
+			pl->ranges[pl->count - 1].last = p;
+		} else {
+			if (pl->count == pl->cap) {
+				pl->cap = pl->cap ? 2 * pl->cap : 4;
+				grown = realloc(pl->ranges, pl->cap * sizeof(*grown));
+				if (grown == NULL)
+					return out_of_memory(f);
+				pl->ranges = grown;
+			}
+			pl->ranges[pl->count++] = (struct port_range){p, p, pl->ports};
 		}
-		r->listeners = l;
-	}
-	l = &r->listeners[r->count++];
-	memset(l, 0, sizeof(*l));
-	snprintf(l->host, sizeof(l->host), "%s", host);
-	snprintf(l->host_ascii, sizeof(l->host_ascii), "%s", ascii);
-	snprintf(l->process, sizeof(l->process), "%s", process != NULL ? process : "");
-	l->port = port;
-	l->order = r->count - 1;
-	target_init(&l->target, l->host_ascii, &l->name);
-	return 0;
-}
-
-int discover_add_listener(struct discover_run *r, const char *host, unsigned port,
-                          const char *process, struct fault *f)
-{
-	return add_listener(r, host, host, port, process, f);
-}
-
-/* Every port of the protocol table, each once. */
-static int add_table_ports(struct discover_run *r, const char *host, const char *ascii,
-                           struct fault *f)
-{
-	for (const struct tls_protocol *const *p = protocol_all(); *p != NULL; p++) {
-		const unsigned ports[] = {(*p)->port, (*p)->implicit_port,
-		                          (*p)->second_implicit_port};
-
-		for (size_t i = 0; i < sizeof(ports) / sizeof(ports[0]); i++) {
-			if (ports[i] != 0 && add_listener(r, host, ascii, ports[i], NULL, f) < 0)
-				return -1;
-		}
+		pl->ports++;
 	}
 	return 0;
 }
@@ -108,6 +149,127 @@ static int parse_port(const char *text, unsigned *port, struct fault *f)
 		return -1;
 	}
 	*port = (unsigned)n;
+	return 0;
+}
+
+/* One item of a port list: "25" or "8000-8100". */
+static int parse_port_item(char *item, struct port_list *pl, struct fault *f)
+{
+	char *dash = strchr(item, '-');
+	unsigned first, last;
+	char quoted[128];
+
+	if (dash == NULL) {
+		if (parse_port(item, &first, f) < 0)
+			return -1;
+		return list_ports(pl, first, first, f);
+	}
+	*dash = '\0';
+	if (parse_port(item, &first, f) < 0 || parse_port(dash + 1, &last, f) < 0) {
+		*dash = '-';
+		snprintf(quoted, sizeof(quoted), "%.100s", item);
+		fault_set(f, FAULT_USAGE, "'%s' is not a port range (FIRST-LAST, from 1 to 65535)",
+		          quoted);
+		return -1;
+	}
+	if (first > last) {
+		*dash = '-';
+		fault_set(f, FAULT_USAGE, "'%.100s' is a reversed port range", item);
+		return -1;
+	}
+	pl->ranged = pl->ranged || first < last;
+	return list_ports(pl, first, last, f);
+}
+
+static int parse_ports(char *ports, struct port_list *pl, struct fault *f)
+{
+	for (char *next, *p = ports; p != NULL; p = next) {
+		next = strchr(p, ',');
+		if (next != NULL)
+			*next++ = '\0';
+		if (parse_port_item(p, pl, f) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Every port of the protocol table, each once. */
+static int table_ports(struct port_list *pl, struct fault *f)
+{
+	for (const struct tls_protocol *const *p = protocol_all(); *p != NULL; p++) {
+		const unsigned ports[] = {(*p)->port, (*p)->implicit_port,
+		                          (*p)->second_implicit_port};
+
+		for (size_t i = 0; i < sizeof(ports) / sizeof(ports[0]); i++) {
+			if (ports[i] != 0 && list_ports(pl, ports[i], ports[i], f) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* Add S (its strings kept already) with PL's ports, which it takes. */
+static int add_spec(struct discover_run *r, struct discover_spec *s, struct port_list *pl,
+                    struct fault *f)
+{
+	struct discover_spec *grown;
+	size_t listeners = s->addresses * pl->ports;
+
+	if (listeners > DISCOVER_MAX_LISTENERS - r->planned) {
+		fault_set(f, FAULT_USAGE,
+		          "more than %zu listeners (hosts x ports): at most %zu a run",
+		          DISCOVER_MAX_LISTENERS, DISCOVER_MAX_LISTENERS);
+		return -1;
+	}
+	if ((r->spec_count & (r->spec_count - 1)) == 0) {
+		grown = realloc(r->specs, (r->spec_count ? 2 * r->spec_count : 1) * sizeof(*grown));
+		if (grown == NULL)
+			return out_of_memory(f);
+		r->specs = grown;
+	}
+	s->knock = s->knock || pl->ranged;
+	s->ranges = pl->ranges;
+	s->range_count = pl->count;
+	s->ports = pl->ports;
+	s->listed = r->spec_count;
+	pl->ranges = NULL;
+	r->specs[r->spec_count++] = *s;
+	r->planned += listeners;
+	r->plan_ready = false;
+	return 0;
+}
+
+/* HOST/PREFIX: an address block no larger than the bound, from its first
+ * address (the host bits cleared). */
+static int parse_block(const char *host, struct discover_spec *s, struct fault *f)
+{
+	char address[INET6_ADDRSTRLEN];
+	const char *slash = strchr(host, '/');
+	char *end;
+	unsigned long prefix = strtoul(slash + 1, &end, 10);
+	unsigned bits, least;
+
+	snprintf(address, sizeof(address), "%.*s", (int)(slash - host), host);
+	s->family = strchr(address, ':') != NULL ? AF_INET6 : AF_INET;
+	bits = s->family == AF_INET6 ? 128 : 32;
+	least = s->family == AF_INET6 ? DISCOVER_MIN_PREFIX_V6 : DISCOVER_MIN_PREFIX_V4;
+	if ((size_t)(slash - host) >= sizeof(address) ||
+	    inet_pton(s->family, address, s->base) != 1 || slash[1] < '0' || slash[1] > '9' ||
+	    *end != '\0' || prefix > bits) {
+		fault_set(f, FAULT_USAGE, "'%.100s' is not an address block (ADDRESS/PREFIX)",
+		          host);
+		return -1;
+	}
+	if (prefix < least) {
+		fault_set(f, FAULT_USAGE,
+		          "'%.100s' is larger than a /%u: at most %zu addresses a block", host,
+		          least, (size_t)1 << (bits - least));
+		return -1;
+	}
+	for (unsigned b = (unsigned)prefix; b < bits; b++)
+		s->base[b / 8] &= (unsigned char)~(0x80u >> (b % 8));
+	s->block = s->knock = true;
+	s->addresses = (size_t)1 << (bits - prefix);
 	return 0;
 }
 
@@ -138,43 +300,184 @@ static int split_target(char *target, char **host, char **ports, struct fault *f
 	return 0;
 }
 
-static int add_ports(struct discover_run *r, const char *host, const char *ascii, char *ports,
+/* The strings of S: HOST as listed, ASCII, where to connect, the owner. */
+static int name_spec(struct discover_run *r, struct discover_spec *s, const char *host,
+                     const char *ascii, const char *connect_to, const char *process,
                      struct fault *f)
 {
-	unsigned port;
-
-	for (char *next, *p = ports; p != NULL; p = next) {
-		next = strchr(p, ',');
-		if (next != NULL)
-			*next++ = '\0';
-		if (parse_port(p, &port, f) < 0 || add_listener(r, host, ascii, port, NULL, f) < 0)
-			return -1;
-	}
+	s->host = keep_text(r, host);
+	s->host_ascii = keep_text(r, ascii);
+	s->connect_to = connect_to != NULL ? keep_text(r, connect_to) : s->host_ascii;
+	s->process = keep_text(r, process != NULL ? process : "");
+	if (s->host == NULL || s->host_ascii == NULL || s->connect_to == NULL || s->process == NULL)
+		return out_of_memory(f);
 	return 0;
 }
 
-int discover_add_target(struct discover_run *r, const char *target, struct fault *f)
+/* TARGET's host and ports, into S and PL. TEXT is TARGET's copy, cut up. */
+static int parse_target(struct discover_run *r, const char *target, char *text,
+                        struct discover_spec *s, struct port_list *pl, struct fault *f)
 {
-	char text[HOSTNAME_MAX + 512], ascii[HOSTNAME_MAX];
+	char ascii[HOSTNAME_MAX];
 	char *host, *ports;
 
-	if (strlen(target) >= sizeof(text)) {
-		fault_set(f, FAULT_USAGE, "'%.100s...' is too long for HOST[:PORT[,PORT...]]",
-		          target);
-		return -1;
-	}
-	snprintf(text, sizeof(text), "%s", target);
 	if (split_target(text, &host, &ports, f) < 0)
 		return -1;
 	if (host[0] == '\0') {
 		fault_set(f, FAULT_USAGE, "'%.100s' names no host", target);
 		return -1;
 	}
-	if (hostname_to_ascii(host, ascii, sizeof(ascii), f) < 0)
+	s->addresses = 1;
+	if (strchr(host, '/') != NULL) {
+		if (parse_block(host, s, f) < 0)
+			return -1;
+		snprintf(ascii, sizeof(ascii), "%s", host);
+	} else if (hostname_to_ascii(host, ascii, sizeof(ascii), f) < 0) {
 		return -1;
-	if (ports == NULL)
-		return add_table_ports(r, host, ascii, f);
-	return add_ports(r, host, ascii, ports, f);
+	}
+	if ((ports == NULL ? table_ports(pl, f) : parse_ports(ports, pl, f)) < 0)
+		return -1;
+	return name_spec(r, s, host, ascii, NULL, NULL, f);
+}
+
+int discover_add_target(struct discover_run *r, const char *target, struct fault *f)
+{
+	struct discover_spec s = {0};
+	struct port_list *pl = calloc(1, sizeof(*pl));
+	char *text = strdup(target);
+	int rc = -1;
+
+	if (pl == NULL || text == NULL) {
+		rc = out_of_memory(f);
+		goto out;
+	}
+	if (parse_target(r, target, text, &s, pl, f) == 0)
+		rc = add_spec(r, &s, pl, f);
+out:
+	if (pl != NULL)
+		free(pl->ranges);
+	free(pl);
+	free(text);
+	return rc;
+}
+
+int discover_add_listener(struct discover_run *r, const char *host, unsigned port,
+                          const char *process, struct fault *f)
+{
+	struct discover_spec s = {.addresses = 1};
+	struct port_list *pl = calloc(1, sizeof(*pl));
+	int rc = -1;
+
+	if (pl == NULL)
+		return out_of_memory(f);
+	if (list_ports(pl, port, port, f) == 0 &&
+	    name_spec(r, &s, host, host, NULL, process, f) == 0)
+		rc = add_spec(r, &s, pl, f);
+	free(pl->ranges);
+	free(pl);
+	return rc;
+}
+
+/* ----------------------------------------------------------------------------
+ * nmap's grepable output: "Host: 192.0.2.7 (mail.test)\tPorts: 25/open/tcp//smtp///,
+ * 80/closed/tcp//http///\tIgnored State: filtered (998)". Each port entry is
+ * PORT/STATE/PROTOCOL/OWNER/SERVICE/RPC/VERSION/: seven slashes, whatever the
+ * version says (it may hold commas). */
+
+#define NMAP_HOST    "Host: "
+#define NMAP_PORTS   "Ports: "
+#define NMAP_SLASHES 7
+
+/* One port entry at *AT: its port, and whether it is open over TCP. Moves *AT past
+ * it and its ", ". Returns 0, or -1 with F. */
+static int nmap_port(char **at, unsigned *port, bool *open_tcp, struct fault *f)
+{
+	char *entry = *at, *field[NMAP_SLASHES], *c = entry;
+	char *end;
+	unsigned long n = strtoul(entry, &end, 10);
+
+	for (size_t i = 0; i < NMAP_SLASHES; i++) {
+		c = strchr(c, '/');
+		if (c == NULL)
+			break;
+		field[i] = ++c;
+	}
+	if (c == NULL || entry[0] < '0' || entry[0] > '9' || *end != '/' || n == 0 || n > 65535 ||
+	    (*c != '\0' && strncmp(c, ", ", 2) != 0)) {
+		fault_set(f, FAULT_USAGE, "'%.60s' is not an nmap port entry", entry);
+		return -1;
+	}
+	*port = (unsigned)n;
+	*open_tcp = strncmp(field[0], "open/", 5) == 0 && strncmp(field[1], "tcp/", 4) == 0;
+	*at = *c != '\0' ? c + 2 : c;
+	return 0;
+}
+
+static int nmap_ports(char *ports, struct port_list *pl, struct fault *f)
+{
+	unsigned port;
+	bool open_tcp;
+
+	while (*ports != '\0') {
+		if (nmap_port(&ports, &port, &open_tcp, f) < 0)
+			return -1;
+		if (open_tcp && list_ports(pl, port, port, f) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* "ADDRESS (NAME)": the address connected to, and the host as nmap named it
+ * (NAME, else ADDRESS; a NAME that is no host name is passed over). */
+static int nmap_host(char *text, struct discover_run *r, struct discover_spec *s, struct fault *f)
+{
+	char *open = strstr(text, " ("), *name = open != NULL ? open + 2 : NULL;
+	char ascii[HOSTNAME_MAX], *close = name != NULL ? strchr(name, ')') : NULL;
+	unsigned char bytes[16];
+	struct fault ignored;
+
+	if (open == NULL || close == NULL || close[1] != '\0') {
+		fault_set(f, FAULT_USAGE, "'%.100s' is not nmap's 'ADDRESS (NAME)'", text);
+		return -1;
+	}
+	*open = *close = '\0';
+	if (inet_pton(strchr(text, ':') != NULL ? AF_INET6 : AF_INET, text, bytes) != 1) {
+		fault_set(f, FAULT_USAGE, "'%.100s' is not an address", text);
+		return -1;
+	}
+	if (name[0] == '\0' || hostname_is_ip_literal(name) ||
+	    hostname_to_ascii(name, ascii, sizeof(ascii), &ignored) < 0)
+		return name_spec(r, s, text, text, NULL, NULL, f);
+	return name_spec(r, s, name, ascii, text, NULL, f);
+}
+
+/* One "Host: " line of nmap's, its fields apart by tabs. */
+static int add_nmap_line(struct discover_run *r, char *line, struct fault *f)
+{
+	struct discover_spec s = {.addresses = 1};
+	struct port_list *pl = calloc(1, sizeof(*pl));
+	char *tab = strchr(line, '\t'), *field;
+	int rc = -1;
+
+	if (pl == NULL)
+		return out_of_memory(f);
+	if (tab != NULL)
+		*tab++ = '\0';
+	if (nmap_host(line + strlen(NMAP_HOST), r, &s, f) < 0)
+		goto out;
+	for (field = tab; field != NULL; field = tab) {
+		tab = strchr(field, '\t');
+		if (tab != NULL)
+			*tab++ = '\0';
+		if (strncmp(field, NMAP_PORTS, strlen(NMAP_PORTS)) == 0 &&
+		    nmap_ports(field + strlen(NMAP_PORTS), pl, f) < 0)
+			goto out;
+	}
+	rc = pl->ports > 0 ? add_spec(r, &s, pl, f) : 0;
+out:
+	free(pl->ranges);
+	free(pl);
+	return rc;
 }
 
 /* What a line of a file of targets is added to. */
@@ -183,12 +486,23 @@ struct target_file {
 	const char *path;
 };
 
+int discover_add_line(struct discover_run *r, char *line, struct fault *f)
+{
+	/* nmap's lines are read whole: what a server said (its version) may
+	 * hold a '#'. */
+	line += strspn(line, " \t");
+	if (strncmp(line, NMAP_HOST, strlen(NMAP_HOST)) == 0)
+		return add_nmap_line(r, line, f);
+	line = file_list_item(line);
+	return line == NULL ? 0 : discover_add_target(r, line, f);
+}
+
 static int add_listed_target(char *line, unsigned number, void *arg, struct fault *f)
 {
 	struct target_file *tf = arg;
 	char why[FAULT_TEXT_SIZE];
 
-	if (discover_add_target(tf->run, line, f) == 0)
+	if (discover_add_line(tf->run, line, f) == 0)
 		return 0;
 	snprintf(why, sizeof(why), "%s", f->text);
 	fault_set(f, f->kind, "file '%s' line %u: %s", tf->path, number, why);
@@ -199,8 +513,178 @@ int discover_add_file(struct discover_run *r, const char *path, struct fault *f)
 {
 	struct target_file tf = {r, path};
 
-	return file_read_lines(path, "file of targets", DISCOVER_FILE_MAX, add_listed_target, &tf,
-	                       f);
+	return file_read_raw_lines(path, "file of targets", DISCOVER_FILE_MAX, add_listed_target,
+	                           &tf, f);
+}
+
+/* ----------------------------------------------------------------------------
+ * The plan: each listener once, found by its index */
+
+static bool same_place(const struct discover_spec *x, const struct discover_spec *y)
+{
+	return strcmp(x->host, y->host) == 0 && strcmp(x->connect_to, y->connect_to) == 0 &&
+	       strcmp(x->process, y->process) == 0;
+}
+
+static int by_place(const void *a, const void *b)
+{
+	const struct discover_spec *x = *(const struct discover_spec *const *)a;
+	const struct discover_spec *y = *(const struct discover_spec *const *)b;
+	int c = strcmp(x->host, y->host);
+
+	if (c == 0)
+		c = strcmp(x->connect_to, y->connect_to);
+	if (c == 0)
+		c = strcmp(x->process, y->process);
+	return c != 0 ? c : x->listed < y->listed ? -1 : x->listed > y->listed;
+}
+
+/* INTO is listed first: it takes FROM's ports that it lists not, and FROM none. */
+static int merge_spec(struct discover_spec *into, struct discover_spec *from, struct fault *f)
+{
+	struct port_list *pl = calloc(1, sizeof(*pl));
+	int rc = -1;
+
+	if (pl == NULL)
+		return out_of_memory(f);
+	for (size_t i = 0; i < into->range_count; i++) {
+		if (list_ports(pl, into->ranges[i].first, into->ranges[i].last, f) < 0)
+			goto out;
+	}
+	for (size_t i = 0; i < from->range_count; i++) {
+		if (list_ports(pl, from->ranges[i].first, from->ranges[i].last, f) < 0)
+			goto out;
+	}
+	free(into->ranges);
+	into->ranges = pl->ranges;
+	into->range_count = pl->count;
+	into->ports = pl->ports;
+	pl->ranges = NULL;
+	free(from->ranges);
+	into->knock = into->knock || from->knock;
+	from->ranges = NULL;
+	from->range_count = from->ports = 0;
+	rc = 0;
+out:
+	free(pl->ranges);
+	free(pl);
+	return rc;
+}
+
+/* The same place listed twice (the same host, or block, written alike, with the
+ * same owner) is probed once, in the order it was first listed. */
+static int merge_duplicates(struct discover_run *r, struct fault *f)
+{
+	struct discover_spec **sorted = malloc((r->spec_count + 1) * sizeof(*sorted));
+	int rc = 0;
+
+	if (sorted == NULL)
+		return out_of_memory(f);
+	for (size_t i = 0; i < r->spec_count; i++)
+		sorted[i] = &r->specs[i];
+	qsort(sorted, r->spec_count, sizeof(*sorted), by_place);
+	for (size_t i = 0, first = 0; i < r->spec_count && rc == 0; i++) {
+		if (!same_place(sorted[first], sorted[i]))
+			first = i;
+		else if (i != first)
+			rc = merge_spec(sorted[first], sorted[i], f);
+	}
+	free(sorted);
+	return rc;
+}
+
+int discover_plan(struct discover_run *r, size_t *count, struct fault *f)
+{
+	if (!r->plan_ready) {
+		if (merge_duplicates(r, f) < 0)
+			return -1;
+		r->planned = 0;
+		for (size_t i = 0; i < r->spec_count; i++) {
+			r->specs[i].first = r->planned;
+			r->planned += r->specs[i].addresses * r->specs[i].ports;
+		}
+		r->plan_ready = true;
+	}
+	*count = r->planned;
+	return 0;
+}
+
+/* Of COUNT items of SIZE bytes, sorted by the size_t at offset FIELD (where each
+ * starts), the last that starts at or before INDEX. */
+static size_t last_starting_by(const void *items, size_t count, size_t size, size_t field,
+                               size_t index)
+{
+	const unsigned char *base = items;
+	size_t low = 0, high = count;
+
+	while (high - low > 1) {
+		size_t mid = low + (high - low) / 2, start;
+
+		memcpy(&start, base + mid * size + field, sizeof(start));
+		if (start <= index)
+			low = mid;
+		else
+			high = mid;
+	}
+	return low;
+}
+
+/* The spec that holds the INDEXth listener (a spec of no port holds none). */
+static const struct discover_spec *spec_of(const struct discover_run *r, size_t index)
+{
+	return &r->specs[last_starting_by(r->specs, r->spec_count, sizeof(*r->specs),
+	                                  offsetof(struct discover_spec, first), index)];
+}
+
+/* The port of the INDEXth listener of S's ports. */
+static unsigned port_of(const struct discover_spec *s, size_t index)
+{
+	const struct port_range *range =
+	        &s->ranges[last_starting_by(s->ranges, s->range_count, sizeof(*s->ranges),
+	                                    offsetof(struct port_range, before), index)];
+
+	return range->first + (unsigned)(index - range->before);
+}
+
+/* The OFFSETth address of block S, as text into OUT. */
+static void block_address(const struct discover_spec *s, size_t offset, char *out, size_t size)
+{
+	unsigned char a[16];
+	size_t len = s->family == AF_INET6 ? 16 : 4;
+	unsigned carry = 0;
+
+	memcpy(a, s->base, len);
+	for (size_t i = len; i-- > 0 && (offset > 0 || carry > 0); offset >>= 8) {
+		unsigned sum = a[i] + (unsigned)(offset & 0xff) + carry;
+
+		a[i] = (unsigned char)sum;
+		carry = sum >> 8;
+	}
+	inet_ntop(s->family, a, out, (socklen_t)size);
+}
+
+int discover_planned_at(const struct discover_run *r, size_t index, struct discover_place *out)
+{
+	const struct discover_spec *s;
+	size_t offset;
+
+	if (!r->plan_ready || index >= r->planned)
+		return -1;
+	s = spec_of(r, index);
+	offset = index - s->first;
+	*out = (struct discover_place){
+	        .host = s->host,
+	        .host_ascii = s->host_ascii,
+	        .connect_to = s->connect_to,
+	        .port = port_of(s, offset % s->ports),
+	        .process = s->process,
+	        .knock = s->knock,
+	};
+	if (s->block) {
+		block_address(s, offset / s->ports, out->address, sizeof(out->address));
+		out->host = out->host_ascii = out->connect_to = out->address;
+	}
+	return 0;
 }
 
 /* ----------------------------------------------------------------------------
@@ -217,6 +701,32 @@ static void default_profile(const struct tls_protocol *p, struct protocol_profil
 /* ----------------------------------------------------------------------------
  * Finding out one listener */
 
+/* A listener while it is found out and judged: the probes' state (a target
+ * holds a whole chain, its addresses and its findings), held by one worker for
+ * one listener at a time; what the output reads of it is kept, the rest goes. */
+struct probing {
+	struct discover_place place;
+	const char *host, *host_ascii, *connect_to; /* PLACE's */
+	unsigned port;
+	size_t order;
+	enum discover_outcome outcome;
+	const struct tls_protocol *protocol;
+	bool implicit_tls;
+	char detail[FAULT_TEXT_SIZE];
+
+	struct target target;
+	struct target_name name;
+	const char *ca_file;
+	bool system_trusted;
+	char check_name[HOSTNAME_MAX];
+	bool check_address;
+	char name_refused[FAULT_TEXT_SIZE];
+	char command[DISCOVER_COMMAND_SIZE];
+	enum plugin_state state;
+	bool days_known;
+	double days_left;
+};
+
 /* What one attempt at TLS came to. */
 enum attempt_result {
 	ATTEMPT_TLS,    /* a chain was served: the listener's target holds it */
@@ -225,7 +735,7 @@ enum attempt_result {
 	ATTEMPT_OTHER,  /* it did not answer like this protocol: try another way */
 };
 
-static enum attempt_result attempt(struct discover_listener *l, const struct tls_protocol *p,
+static enum attempt_result attempt(struct probing *l, const struct tls_protocol *p,
                                    const struct deadline *dl)
 {
 	struct settings *settings = malloc(sizeof(*settings));
@@ -238,7 +748,7 @@ static enum attempt_result attempt(struct discover_listener *l, const struct tls
 	}
 	settings_for_protocol(settings, p, l->port);
 	target_release(t);
-	target_init(t, l->host_ascii, &l->name);
+	target_init(t, l->connect_to, &l->name);
 	target_probe(t, settings, NULL, dl);
 	if (t->chain.count > 0) {
 		l->protocol = p;
@@ -256,7 +766,7 @@ static enum attempt_result attempt(struct discover_listener *l, const struct tls
 }
 
 /* An attempt that may meet a server that does not answer it costs at most a guess. */
-static enum attempt_result guess(struct discover_listener *l, const struct tls_protocol *p,
+static enum attempt_result guess(struct probing *l, const struct tls_protocol *p,
                                  const struct deadline *dl)
 {
 	struct deadline budget;
@@ -286,7 +796,7 @@ static void listen_behind_tls(struct net_conn *conn, void *context)
 	(void)greeting_read(conn, h->text, PROTOCOL_GREETING_MAX + 1, &h->len, &ignored);
 }
 
-static bool look_behind_tls(struct discover_listener *l, const struct tls_protocol *p,
+static bool look_behind_tls(struct probing *l, const struct tls_protocol *p,
                             const struct deadline *dl, unsigned char *heard, size_t *heard_len)
 {
 	struct settings *settings = malloc(sizeof(*settings));
@@ -300,7 +810,7 @@ static bool look_behind_tls(struct discover_listener *l, const struct tls_protoc
 	settings_for_protocol(settings, p != NULL ? p : protocol_default(), l->port);
 	settings->probe.implicit_tls = p != NULL && p->upgrade != NULL;
 	deadline_within(&budget, dl, GUESS_SECONDS);
-	target_init(t, l->host_ascii, &l->name);
+	target_init(t, l->connect_to, &l->name);
 	if (p == NULL) {
 		t->look = listen_behind_tls;
 		t->look_context = &h;
@@ -321,7 +831,7 @@ out:
 
 /* The looks behind TLS at one listener: index 0 listens, the others ask. */
 struct looks {
-	struct discover_listener *listener;
+	struct probing *listener;
 	const struct deadline *deadline;
 	const struct tls_protocol *asked[BEHIND_TLS_MAX]; /* [0] NULL: listen */
 	bool answered[BEHIND_TLS_MAX];
@@ -345,7 +855,7 @@ static void look_one(void *context, size_t index)
  * neither SMTP nor FTP is taken for SMTP), and one per protocol that waits for
  * the client puts its own request, SKIP's aside. None answering leaves it plain
  * TLS. */
-static void name_behind_tls(struct discover_listener *l, const struct tls_protocol *skip,
+static void name_behind_tls(struct probing *l, const struct tls_protocol *skip,
                             const struct deadline *dl)
 {
 	struct looks *k = calloc(1, sizeof(*k));
@@ -389,7 +899,7 @@ out:
  * TLS when the service said something else, and HINT's, with the finding, when
  * it said nothing: silence proves no other service, and a slow one keeps its
  * name. */
-static void look_again(struct discover_listener *l, const struct tls_protocol *hint,
+static void look_again(struct probing *l, const struct tls_protocol *hint,
                        const struct deadline *dl)
 {
 	bool silent = l->target.after_failure.kind == FAULT_TIMEOUT;
@@ -419,8 +929,8 @@ static const struct tls_protocol *known_for(unsigned port)
 
 /* The protocol the port is known for. A server-first one only listens first, so
  * it may take the whole deadline (a late greeting); any other is a guess. */
-static enum attempt_result try_port_hint(struct discover_listener *l,
-                                         const struct tls_protocol *hint, const struct deadline *dl)
+static enum attempt_result try_port_hint(struct probing *l, const struct tls_protocol *hint,
+                                         const struct deadline *dl)
 {
 	struct protocol_profile profile;
 	enum attempt_result result;
@@ -437,7 +947,7 @@ static enum attempt_result try_port_hint(struct discover_listener *l,
 /* What the listener says before a word is said to it, read under a short wait;
  * *LEN 0 when it said nothing. Returns ATTEMPT_OTHER, or ATTEMPT_CLOSED when
  * nothing listens. */
-static enum attempt_result listen_first(struct discover_listener *l, const struct deadline *dl,
+static enum attempt_result listen_first(struct probing *l, const struct deadline *dl,
                                         unsigned char *greeting, size_t size, size_t *len)
 {
 	struct net_address_list *addresses = &l->target.addresses;
@@ -449,7 +959,7 @@ static enum attempt_result listen_first(struct discover_listener *l, const struc
 
 	*len = 0;
 	greeting[0] = '\0';
-	if (net_resolve(l->host_ascii, l->port, AF_UNSPEC, dl, addresses, &f) < 0 ||
+	if (net_resolve(l->connect_to, l->port, AF_UNSPEC, dl, addresses, &f) < 0 ||
 	    addresses->count == 0 || net_connect(&addresses->items[0], dl, &fd, &f) < 0) {
 		snprintf(l->detail, sizeof(l->detail), "%s", f.text);
 		return ATTEMPT_CLOSED;
@@ -464,7 +974,7 @@ static enum attempt_result listen_first(struct discover_listener *l, const struc
 }
 
 /* The greeting's protocols, the port's own already tried. */
-static enum attempt_result try_greeting(struct discover_listener *l, const unsigned char *greeting,
+static enum attempt_result try_greeting(struct probing *l, const unsigned char *greeting,
                                         size_t len, const struct tls_protocol *hint,
                                         const struct deadline *dl)
 {
@@ -489,8 +999,7 @@ static enum attempt_result try_greeting(struct discover_listener *l, const unsig
 
 /* A silent listener: TLS at connect, then the upgrades of the protocols where the
  * client speaks first (PostgreSQL's SSLRequest, LDAP's StartTLS, XMPP's stream). */
-static enum attempt_result try_client_first(struct discover_listener *l,
-                                            const struct tls_protocol *hint,
+static enum attempt_result try_client_first(struct probing *l, const struct tls_protocol *hint,
                                             const struct deadline *dl)
 {
 	enum attempt_result result = ATTEMPT_OTHER;
@@ -512,7 +1021,7 @@ static enum attempt_result try_client_first(struct discover_listener *l,
 	return result;
 }
 
-static enum attempt_result find_out(struct discover_listener *l, const struct deadline *dl)
+static enum attempt_result find_out(struct probing *l, const struct deadline *dl)
 {
 	const struct tls_protocol *hint = known_for(l->port);
 	unsigned char greeting[PROTOCOL_GREETING_MAX + 1];
@@ -533,10 +1042,8 @@ static enum attempt_result find_out(struct discover_listener *l, const struct de
 	return try_client_first(l, hint, dl);
 }
 
-static void discover_one(void *context, size_t index)
+static void find_out_one(struct probing *l, double timeout)
 {
-	struct discover_run *r = context;
-	struct discover_listener *l = &r->listeners[index];
 	struct deadline dl;
 
 	l->name = (struct target_name){
@@ -544,7 +1051,7 @@ static void discover_one(void *context, size_t index)
 	        .sni = hostname_is_ip_literal(l->host_ascii) ? NULL : l->host_ascii,
 	        .display = l->host,
 	};
-	deadline_start(&dl, r->options.timeout);
+	deadline_start(&dl, timeout);
 	switch (find_out(l, &dl)) {
 	case ATTEMPT_TLS:
 		l->outcome = DISCOVER_TLS;
@@ -556,7 +1063,6 @@ static void discover_one(void *context, size_t index)
 		l->outcome = DISCOVER_NO_TLS;
 		break;
 	}
-	/* Nothing but the chain is kept; the rest goes before the next listener. */
 	l->target.fd = -1;
 }
 
@@ -572,7 +1078,7 @@ static bool trusted_by(const struct trust_anchors *anchors, const struct cert_ch
 }
 
 /* The first store that validates L's chain: each -C file alone, then the system's. */
-static void find_store(struct discover_run *r, struct discover_listener *l)
+static void find_store(struct discover_run *r, struct probing *l)
 {
 	for (size_t i = 0; i < r->options.ca_file_count; i++) {
 		if (trusted_by(r->anchors[i], &l->target.chain)) {
@@ -591,7 +1097,7 @@ static void find_store(struct discover_run *r, struct discover_listener *l)
 /* NAME, from the leaf, becomes the check's -H only if it is a valid host name by
  * -H's own parser (in its ASCII form): it is written into engine configuration,
  * which runs it. Otherwise the first refusal is kept, quoted. */
-static bool take_leaf_name(struct discover_listener *l, const char *name)
+static bool take_leaf_name(struct probing *l, const char *name)
 {
 	static const char invalid[] = "is not a valid host name: ";
 	char quoted[TEXTPROTO_QUOTE_SIZE], problem[TEXTPROTO_QUOTE_SIZE];
@@ -618,13 +1124,15 @@ static bool take_leaf_name(struct discover_listener *l, const char *name)
 /* The name the check should send and verify: HOST, unless HOST is an address;
  * then the leaf's first DNS name that is a valid host name (not a wildcard), or
  * its CN. "" for none. */
-static void choose_check_name(struct discover_listener *l)
+static void choose_check_name(struct probing *l)
 {
 	const struct cert_info *leaf = &l->target.chain.items[0];
 
 	l->check_address = false;
 	l->name_refused[0] = '\0';
 	snprintf(l->check_name, sizeof(l->check_name), "%s", l->host);
+	/* A host nmap named is checked at the address nmap found it at. */
+	l->check_address = strcmp(l->connect_to, l->host_ascii) != 0;
 	if (!hostname_is_ip_literal(l->host_ascii))
 		return;
 	l->check_address = true;
@@ -645,8 +1153,7 @@ bool discover_has_own_plugin(const struct tls_protocol *p)
 
 /* The plugin's arguments for L (after argv[0]): -P, -H, -I, -p, -C, as its
  * command line takes them. PORT holds the port's text. Returns how many. */
-static int check_argv(const struct discover_listener *l, const char **argv, char *port,
-                      size_t port_size)
+static int check_argv(const struct probing *l, const char **argv, char *port, size_t port_size)
 {
 	int n = 0;
 
@@ -663,7 +1170,7 @@ static int check_argv(const struct discover_listener *l, const char **argv, char
 	}
 	if (l->check_address && l->check_name[0] != '\0') {
 		argv[n++] = "-I";
-		argv[n++] = l->host_ascii;
+		argv[n++] = l->connect_to;
 	}
 	argv[n++] = "-p";
 	argv[n++] = port;
@@ -698,7 +1205,7 @@ static void append_word(char *out, size_t size, const char *arg)
 	snprintf(out + used, size - used, "'");
 }
 
-static void format_command(struct discover_listener *l, const char *const *argv, int argc)
+static void format_command(struct probing *l, const char *const *argv, int argc)
 {
 	char plugin[64];
 	bool own = discover_has_own_plugin(l->protocol);
@@ -715,7 +1222,7 @@ static void format_command(struct discover_listener *l, const char *const *argv,
  * protocol and port, the name it sends and verifies (HOST, or the leaf's name
  * at the address HOST), the -C file. Returns 0, or -1 with F when the name is
  * no host name. */
-static int check_settings(const struct discover_listener *l, struct settings *s, struct fault *f)
+static int check_settings(const struct probing *l, struct settings *s, struct fault *f)
 {
 	settings_for_protocol(s, l->protocol, l->port);
 	s->probe.implicit_tls = l->implicit_tls;
@@ -733,14 +1240,14 @@ static int check_settings(const struct discover_listener *l, struct settings *s,
 	if (settings_set_host(s, l->check_name, f) < 0)
 		return -1;
 	if (l->check_address) {
-		snprintf(s->probe.addresses[0], sizeof(s->probe.addresses[0]), "%s", l->host_ascii);
+		snprintf(s->probe.addresses[0], sizeof(s->probe.addresses[0]), "%s", l->connect_to);
 		s->probe.address_count = 1;
 	}
 	return 0;
 }
 
 /* Judge L's chain as its check would, with the check's own settings. */
-static void judge(struct discover_run *r, struct discover_listener *l)
+static void judge(struct discover_run *r, struct probing *l)
 {
 	const char *argv[ARGV_MAX];
 	struct settings *settings = malloc(sizeof(*settings));
@@ -789,23 +1296,384 @@ static int load_named_stores(struct discover_run *r, struct fault *f)
 	return 0;
 }
 
+/* ----------------------------------------------------------------------------
+ * The run: a window of workers over the plan */
+
+/* What a TLS listener keeps: its leaf (taken from the chain), its findings and
+ * the strings of its check. */
+struct discover_tls {
+	struct cert_info leaf;
+	struct finding *findings;
+	char check_name[HOSTNAME_MAX];
+	char name_refused[FAULT_TEXT_SIZE];
+	char command[DISCOVER_COMMAND_SIZE];
+};
+
+/* What the workers share: the run, and the lock over its stores, its kept
+ * listeners and its text. */
+struct window {
+	struct discover_run *run;
+	const size_t *answered; /* the plan's listeners to find out */
+	pthread_mutex_t lock;
+	bool short_of_memory;
+};
+
+static void forget_tls(struct discover_tls *tls)
+{
+	if (tls == NULL)
+		return;
+	cert_info_clear(&tls->leaf);
+	free(tls->findings);
+	free(tls);
+}
+
+/* P's leaf, findings and check strings, moved into L. Returns 0, or -1. */
+static int keep_tls(struct discover_listener *l, struct probing *p)
+{
+	struct discover_tls *tls = calloc(1, sizeof(*tls));
+	size_t findings = p->target.verdict.count;
+
+	if (tls == NULL || (tls->findings = calloc(findings + 1, sizeof(struct finding))) == NULL) {
+		free(tls);
+		return -1;
+	}
+	memcpy(tls->findings, p->target.verdict.items, findings * sizeof(struct finding));
+	tls->leaf = p->target.chain.items[0];
+	memset(&p->target.chain.items[0], 0, sizeof(p->target.chain.items[0]));
+	memcpy(tls->check_name, p->check_name, sizeof(tls->check_name));
+	memcpy(tls->name_refused, p->name_refused, sizeof(tls->name_refused));
+	memcpy(tls->command, p->command, sizeof(tls->command));
+	l->tls = tls;
+	l->target.chain.items = &tls->leaf;
+	l->target.chain.count = 1;
+	l->target.verdict.items = tls->findings;
+	l->target.verdict.count = findings;
+	l->check_name = tls->check_name;
+	l->name_refused = tls->name_refused;
+	l->command = tls->command;
+	l->ca_file = p->ca_file;
+	l->system_trusted = p->system_trusted;
+	l->check_address = p->check_address;
+	l->state = p->state;
+	l->days_known = p->days_known;
+	l->days_left = p->days_left;
+	return 0;
+}
+
+static int grow_listeners(struct discover_run *r)
+{
+	struct discover_listener *grown;
+
+	if ((r->count & (r->count - 1)) != 0 || (r->count > 0 && r->count < 64))
+		return 0;
+	grown = realloc(r->listeners, (r->count < 64 ? 64 : 2 * r->count) * sizeof(*grown));
+	if (grown == NULL)
+		return -1;
+	r->listeners = grown;
+	return 0;
+}
+
+/* A new listener kept at PLACE (a block's address copied), the ORDERth
+ * planned, with DETAIL; NULL when memory ran out. */
+static struct discover_listener *new_listener(struct discover_run *r,
+                                              const struct discover_place *place, size_t order,
+                                              enum discover_outcome outcome, const char *detail)
+{
+	struct discover_listener *l;
+	bool block = place->host == place->address;
+
+	if (grow_listeners(r) < 0)
+		return NULL;
+	l = &r->listeners[r->count];
+	*l = (struct discover_listener){
+	        .host = block ? keep_text(r, place->host) : place->host,
+	        .host_ascii = place->host_ascii,
+	        .port = place->port,
+	        .order = order,
+	        .process = place->process,
+	        .outcome = outcome,
+	        .detail = keep_text(r, detail),
+	        .check_name = "",
+	        .name_refused = "",
+	        .command = "",
+	};
+	if (block)
+		l->host_ascii = l->host;
+	return l->host == NULL || l->detail == NULL ? NULL : l;
+}
+
+/* Keep what the output reads of P (under the window's lock): nothing of a
+ * closed port unless closed ports are shown. Returns 0, or -1. */
+static int keep(struct discover_run *r, struct probing *p)
+{
+	struct discover_listener *l;
+
+	r->closed += p->outcome == DISCOVER_CLOSED;
+	if (p->outcome == DISCOVER_CLOSED && !r->options.keep_closed)
+		return 0;
+	l = new_listener(r, &p->place, p->order, p->outcome, p->detail);
+	if (l == NULL)
+		return -1;
+	l->protocol = p->protocol;
+	l->implicit_tls = p->implicit_tls;
+	if (p->outcome == DISCOVER_TLS && keep_tls(l, p) < 0)
+		return -1;
+	r->count++;
+	return 0;
+}
+
+static void judge_and_keep(struct window *w, struct probing *p)
+{
+	pthread_mutex_lock(&w->lock);
+	/* Judged one at a time: the stores are loaded once, when first needed. */
+	if (p->outcome == DISCOVER_TLS)
+		judge(w->run, p);
+	if (keep(w->run, p) < 0)
+		w->short_of_memory = true;
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* The INDEXth listener of the plan, expanded now, found out, judged and kept. */
+static void discover_one(void *context, size_t index)
+{
+	struct window *w = context;
+	struct probing *p = calloc(1, sizeof(*p));
+
+	if (p == NULL || discover_planned_at(w->run, w->answered[index], &p->place) < 0) {
+		pthread_mutex_lock(&w->lock);
+		w->short_of_memory = w->short_of_memory || p == NULL;
+		pthread_mutex_unlock(&w->lock);
+		free(p);
+		return;
+	}
+	p->host = p->place.host;
+	p->host_ascii = p->place.host_ascii;
+	p->connect_to = p->place.connect_to;
+	p->port = p->place.port;
+	p->order = w->answered[index];
+	target_init(&p->target, p->connect_to, &p->name);
+	find_out_one(p, w->run->options.timeout);
+	judge_and_keep(w, p);
+	target_release(&p->target);
+	free(p);
+}
+
+/* ----------------------------------------------------------------------------
+ * Knocking: every port connected to once, many at a time in one poll loop, no
+ * thread each; only those that accept (or that are names, resolved by their
+ * probes) go on to the workers. */
+
+/* One connection attempt in flight. */
+struct knock {
+	size_t index; /* in the plan */
+	int fd;
+	struct net_address address;
+	struct deadline deadline;
+	/* A name of several addresses, knocked on at its first: refused there,
+	 * its probe tries the others. */
+	bool others;
+};
+
+/* The knocks of a run, and the plan's listeners they found answering. */
+struct knocking {
+	struct discover_run *run;
+	struct knock *knocks;
+	struct pollfd *polls;
+	size_t active, width;
+	/* The addresses of the last host knocked on (its ports follow each other),
+	 * looked up once: a name, under -t; NULL: none yet. */
+	const char *looked_up;
+	struct net_address_list *found;
+	bool lookup_failed;
+	size_t *answered;
+	size_t answered_count;
+	bool short_of_memory;
+};
+
+static void answered(struct knocking *k, size_t index)
+{
+	size_t *grown;
+
+	if ((k->answered_count & (k->answered_count - 1)) == 0) {
+		grown = realloc(k->answered,
+		                (k->answered_count ? 2 * k->answered_count : 1) * sizeof(*grown));
+		if (grown == NULL) {
+			k->short_of_memory = true;
+			return;
+		}
+		k->answered = grown;
+	}
+	k->answered[k->answered_count++] = index;
+}
+
+/* The INDEXth listener refused, is unreachable, or let its time pass: closed. */
+static void knocked_closed(struct knocking *k, size_t index, const struct fault *why)
+{
+	struct discover_run *r = k->run;
+	struct discover_place place;
+
+	r->closed++;
+	if (!r->options.keep_closed || discover_planned_at(r, index, &place) < 0)
+		return;
+	if (new_listener(r, &place, index, DISCOVER_CLOSED, why->text) == NULL)
+		k->short_of_memory = true;
+	else
+		r->count++;
+}
+
+/* The first address of PLACE's host, for its port, into OUT: looked up once
+ * for all the ports of a host. Returns 0, or -1 (its probe will say why). */
+static int knock_address(struct knocking *k, const struct discover_place *place,
+                         struct net_address *out)
+{
+	struct deadline dl;
+	struct fault ignored;
+
+	if (k->looked_up != place->connect_to) {
+		deadline_start(&dl, k->run->options.timeout);
+		k->looked_up = place->connect_to;
+		k->lookup_failed =
+		        net_resolve(place->connect_to, 0, AF_UNSPEC, &dl, k->found, &ignored) < 0 ||
+		        k->found->count == 0;
+	}
+	if (k->lookup_failed)
+		return -1;
+	*out = k->found->items[0];
+	net_address_set_port(out, place->port);
+	return 0;
+}
+
+/* Start knocking on the INDEXth listener into the next free knock. */
+static void knock_on(struct knocking *k, size_t index)
+{
+	struct knock *n = &k->knocks[k->active];
+	struct discover_place place;
+	struct fault f;
+	int rc;
+
+	/* Listed one by one (or by nmap, or --local), it is expected to answer. */
+	if (discover_planned_at(k->run, index, &place) < 0 || !place.knock ||
+	    knock_address(k, &place, &n->address) < 0) {
+		answered(k, index);
+		return;
+	}
+	n->others = k->found->count > 1 && !hostname_is_ip_literal(place.connect_to);
+	rc = net_connect_start(&n->address, &n->fd, &f);
+	if (rc == 0) {
+		close(n->fd);
+		answered(k, index);
+	} else if (rc < 0 && n->others) {
+		answered(k, index);
+	} else if (rc < 0) {
+		knocked_closed(k, index, &f);
+	} else {
+		n->index = index;
+		deadline_start(&n->deadline, k->run->options.timeout);
+		k->active++;
+	}
+}
+
+/* The knock I has ended (READY) or its time has passed: told, and dropped. */
+static void knock_ended(struct knocking *k, size_t i, bool ready)
+{
+	struct knock *n = &k->knocks[i];
+	struct fault f;
+
+	if (!ready)
+		net_connect_timed_out(&n->address, &f);
+	if ((ready && net_connect_end(n->fd, &n->address, &f) == 0) || n->others)
+		answered(k, n->index);
+	else
+		knocked_closed(k, n->index, &f);
+	close(n->fd);
+	*n = k->knocks[--k->active];
+}
+
+/* Wait for the first of the knocks in flight to end, then take every one ended. */
+static void wait_knocks(struct knocking *k)
+{
+	int wait = -1;
+
+	for (size_t i = 0; i < k->active; i++) {
+		int left = deadline_left_ms(&k->knocks[i].deadline);
+
+		k->polls[i] = (struct pollfd){.fd = k->knocks[i].fd, .events = POLLOUT};
+		wait = wait < 0 || left < wait ? left : wait;
+	}
+	/* Should poll() fail, the knocks still end when their time is up. */
+	if (poll(k->polls, k->active, wait) < 0) {
+		for (size_t i = 0; i < k->active; i++)
+			k->polls[i].revents = 0;
+	}
+	for (size_t i = k->active; i-- > 0;) {
+		bool ready = k->polls[i].revents != 0;
+
+		if (ready || deadline_left_ms(&k->knocks[i].deadline) == 0)
+			knock_ended(k, i, ready);
+	}
+}
+
+/* Knock on the COUNT listeners of the plan, at most K's width at a time. */
+static void knock_all(struct knocking *k, size_t count)
+{
+	size_t next = 0;
+
+	while (next < count || k->active > 0) {
+		while (k->active < k->width && next < count)
+			knock_on(k, next++);
+		if (k->active > 0)
+			wait_knocks(k);
+	}
+}
+
 int discover_run(struct discover_run *r, struct fault *f)
 {
-	if (load_named_stores(r, f) < 0)
+	struct knocking k = {.run = r, .width = DISCOVER_KNOCKS_PER_WORKER * r->options.parallel};
+	struct window w = {.run = r};
+	size_t count;
+	int rc = -1;
+
+	if (discover_plan(r, &count, f) < 0 || load_named_stores(r, f) < 0)
 		return -1;
-	workers_run(r->count, r->options.parallel, discover_one, r);
-	for (size_t i = 0; i < r->count; i++) {
-		if (r->listeners[i].outcome == DISCOVER_TLS)
-			judge(r, &r->listeners[i]);
+	k.knocks = calloc(k.width, sizeof(*k.knocks));
+	k.polls = calloc(k.width, sizeof(*k.polls));
+	k.found = malloc(sizeof(*k.found));
+	if (k.knocks == NULL || k.polls == NULL || k.found == NULL) {
+		fault_set(f, FAULT_INTERNAL, "out of memory for the connections");
+		goto out;
 	}
-	return 0;
+	knock_all(&k, count);
+	w.answered = k.answered;
+	pthread_mutex_init(&w.lock, NULL);
+	workers_run(k.answered_count, r->options.parallel, discover_one, &w);
+	pthread_mutex_destroy(&w.lock);
+	if (w.short_of_memory || k.short_of_memory) {
+		fault_set(f, FAULT_INTERNAL, "out of memory for what was found");
+		goto out;
+	}
+	rc = 0;
+out:
+	free(k.knocks);
+	free(k.polls);
+	free(k.found);
+	free(k.answered);
+	return rc;
 }
 
 void discover_release(struct discover_run *r)
 {
 	for (size_t i = 0; i < r->count; i++)
-		target_release(&r->listeners[i].target);
+		forget_tls(r->listeners[i].tls);
 	free(r->listeners);
+	for (size_t i = 0; i < r->spec_count; i++)
+		free(r->specs[i].ranges);
+	free(r->specs);
+	while (r->text != NULL) {
+		struct discover_text *next = r->text->next;
+
+		free(r->text);
+		r->text = next;
+	}
 	for (size_t i = 0; i < r->options.ca_file_count; i++)
 		trust_free(r->anchors[i]);
 	trust_free(r->system);

@@ -30,7 +30,7 @@ struct arguments {
 
 static void usage(FILE *out)
 {
-	fputs("Usage: " NAME " [options] HOST[:PORT[,PORT...]]...\n"
+	fputs("Usage: " NAME " [options] HOST[:PORTS]...\n"
 	      "       " NAME " [options] -f FILE\n"
 	      "       " NAME " [options] --local\n",
 	      out);
@@ -42,13 +42,20 @@ static void help(void)
 	fputs("\nFinds which listeners of each HOST reach TLS, on which protocol, the certificate\n"
 	      "each serves, the days it has left and the store that validates it, and prints\n"
 	      "the plugin command line that checks it. Without ports: every port the plugins\n"
-	      "know. Nothing is said to a listener before its greeting could have come.\n\n"
-	      " -f, --file=FILE         more targets, one a line ('#' comments)\n"
+	      "know. Nothing is said to a listener before its greeting could have come.\n"
+	      "PORTS: ports and ranges (22,25,8000-8100, 1-65535); HOST may be a block\n"
+	      "(192.0.2.0/24, [2001:db8::/120]; at most a /16, a /112). At most 2097152\n"
+	      "listeners a run; all are checked before any is probed.\n\n"
+	      " -f, --file=FILE         more targets, one a line ('#' comments), or nmap's\n"
+	      "                         grepable output (nmap -oG: its open TCP ports);\n"
+	      "                         - for standard input\n"
 	      "     --local             the TCP sockets listening on this machine\n"
 	      " -C, --ca-file=FILE      a store to try, besides the system's (repeatable, up to "
 	      "8)\n"
 	      " -t, --timeout=SECONDS   for each listener (default 3)\n"
-	      " -j, --parallel=N        listeners found out at once (default and at most 32)\n"
+	      " -j, --parallel=N        listeners found out at once (default and at most 32);\n"
+	      "                         the ports of ranges and blocks are first connected\n"
+	      "                         to, 2N at once, and only those that accept found out\n"
 	      "     --json              one JSON object\n"
 	      "     --emit=ENGINE       icinga2: Host and Service objects on the CheckCommands\n"
 	      "                         of contrib/icinga2/tlscheck.conf; nagios: host and\n"
@@ -157,7 +164,7 @@ static int take_option(int c, const char *arg, struct arguments *a)
 		*(c == 'N' ? &a->inventory.host_name : &a->inventory.endpoint) = arg;
 		return 1;
 	case 'v':
-		a->inventory.show_closed = true;
+		a->inventory.show_closed = a->discover.keep_closed = true;
 		a->discover.verbosity++;
 		return 1;
 	case 'h':
@@ -194,7 +201,7 @@ static int parse(int argc, char **argv, struct arguments *a)
 	while (rc == 1 && (c = getopt_long(argc, argv, "f:C:t:j:vhV", options, NULL)) != -1)
 		rc = take_option(c, optarg, a);
 	if (rc == 1 && optind == argc && a->file_count == 0 && !a->local)
-		return bad("%s", "no target: give HOST[:PORT,...], -f FILE or --local");
+		return bad("%s", "no target: give HOST[:PORTS], -f FILE or --local");
 	if (rc == 1 && a->inventory.endpoint != NULL && a->inventory.format != INVENTORY_ICINGA2)
 		return bad("%s", "--endpoint goes with --emit=icinga2");
 	if (rc == 1 && a->inventory.host_name != NULL && a->inventory.format != INVENTORY_ICINGA2 &&

@@ -12,7 +12,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=$1 seconds=$2
 shift 2
 harnesses=("$@")
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(cli grpc h2 hpack kafka ldap mqtt mysql pgsql redis textproto time validity xmpp)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(cli grpc h2 hpack kafka ldap mqtt mysql pgsql redis targets textproto time validity
+	xmpp)
 
 # The sources each harness is there to reach: its coverage of them is reported,
 # and a harness that reaches none of their edges fails (a fuzzer that never gets
@@ -28,6 +29,7 @@ declare -A PARSERS=(
 	[mysql]='protocols/mysql.c'
 	[pgsql]='protocols/pgsql.c'
 	[redis]='protocols/redis.c'
+	[targets]='discover/discover.c'
 	[textproto]='textproto.c protocols/smtp.c protocols/imap.c protocols/pop3.c protocols/ftp.c
 		protocols/nntp.c protocols/sieve.c'
 	[time]='threshold.c when.c'
@@ -45,10 +47,13 @@ coverage() {
 			BEGIN { n = split(files, want, /[ \t\n]+/) }
 			/^(UN)?COVERED_FUNC:/ {
 				split($5, e, "/")
-				for (i = 1; i <= n; i++)
-					if (want[i] != "" && index($NF, "/common/" want[i] ":")) {
+				for (i = 1; i <= n; i++) {
+					# discover/ is its own directory; the rest is common/.
+					dir = want[i] ~ /^discover\// ? "/" : "/common/"
+					if (want[i] != "" && index($NF, dir want[i] ":")) {
 						hit[want[i]] += e[1]; all[want[i]] += e[2]
 					}
+				}
 			}
 			END {
 				for (i = 1; i <= n; i++) {

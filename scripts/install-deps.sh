@@ -49,13 +49,16 @@ packages=(
 	# a DNS server of the test's own, publishing MX records (no system service)
 	dnsmasq-base
 	libsqlite3-0 # the one library of the unpacked zabbix_proxy (below) the server does not bring
+	# nmap's port scan in front of tlscheck-discover (tests/integration/discover-scale.sh)
+	nmap
 )
 if [ "${1:-}" = bench ]; then
 	# check_smtp and check_ssl_cert, and what check_ssl_cert runs; GNU time for RSS;
-	# kcat, the Kafka client operators check an mTLS listener with; nmap, which
-	# finds services and reads their certificates (bench/discover.sh)
+	# kcat, the Kafka client operators check an mTLS listener with (nmap, which
+	# finds services and reads their certificates for bench/discover.sh, is in
+	# the main list)
 	packages+=(monitoring-plugins-basic monitoring-plugins-contrib valgrind
-		openssl bind9-host bc file time kcat nmap)
+		openssl bind9-host bc file time kcat)
 fi
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -19,15 +19,54 @@
 
 #define LISTENERS 5
 
+/* The strings and leaves of the listeners built here: a listener points into
+ * them, as into its run's own (never released). */
+static char arena[1 << 16];
+static size_t arena_used;
+static struct cert_info leaves[512];
+static size_t leaves_used;
+
+static const char *kept(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static const char *kept(const char *fmt, ...)
+{
+	char *out = arena + arena_used;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(out, sizeof(arena) - arena_used, fmt, ap);
+	va_end(ap);
+	assert_true(n >= 0 && (size_t)n < sizeof(arena) - arena_used);
+	arena_used += (size_t)n + 1;
+	return out;
+}
+
+/* L with no string unset, as a run keeps every listener. */
+static void blank(struct discover_listener *l)
+{
+	l->host = l->host_ascii = l->process = l->detail = "";
+	l->check_name = l->name_refused = l->command = "";
+}
+
+/* L's leaf, to fill in. */
+static struct cert_info *leaf_of(struct discover_listener *l)
+{
+	return (struct cert_info *)l->target.chain.items;
+}
+
 /* A TLS listener on HOST:PORT, served a leaf for CN=CN (a leaf of the chain,
  * its strings borrowed: the run is never released). */
 static void tls_listener(struct discover_listener *l, const char *host, unsigned port,
                          const struct tls_protocol *p, const char *cn)
 {
-	struct cert_info *leaf = &l->target.chain.items[0];
+	struct cert_info *leaf = &leaves[leaves_used++];
 
-	snprintf(l->host, sizeof(l->host), "%s", host);
-	snprintf(l->host_ascii, sizeof(l->host_ascii), "%s", host);
+	assert_true(leaves_used <= sizeof(leaves) / sizeof(leaves[0]));
+	memset(leaf, 0, sizeof(*leaf));
+	blank(l);
+	l->target.chain.items = leaf;
+	l->host = l->host_ascii = kept("%s", host);
 	l->port = port;
 	l->outcome = DISCOVER_TLS;
 	l->protocol = p;
@@ -43,57 +82,61 @@ static void tls_listener(struct discover_listener *l, const char *host, unsigned
  * path with '$' in it, a banner and process of escape sequences, a closed port. */
 static void build(struct discover_run *r, struct discover_listener *ls)
 {
+	static struct finding summary;
+
 	memset(r, 0, sizeof(*r));
 	memset(ls, 0, LISTENERS * sizeof(*ls));
+	for (size_t i = 0; i < LISTENERS; i++)
+		blank(&ls[i]);
 	r->listeners = ls;
 	r->count = LISTENERS;
 	for (size_t i = 0; i < LISTENERS; i++)
 		ls[i].order = i;
 
 	tls_listener(&ls[0], "192.0.2.7", 25, &protocol_smtp, "CN=mail.test");
-	snprintf(ls[0].check_name, sizeof(ls[0].check_name), "mail.test");
+	ls[0].check_name = kept("mail.test");
 	ls[0].check_address = true;
 	ls[0].ca_file = "/nonexistent/ca.pem";
 	ls[0].state = STATE_WARNING;
 	ls[0].days_known = true;
 	ls[0].days_left = 10.5;
-	snprintf(ls[0].command, sizeof(ls[0].command),
-	         "check_tls_smtp -H mail.test -I 192.0.2.7 -p 25 -C /nonexistent/ca.pem");
-	snprintf(ls[0].process, sizeof(ls[0].process), "master");
+	ls[0].command =
+	        kept("check_tls_smtp -H mail.test -I 192.0.2.7 -p 25 -C /nonexistent/ca.pem");
+	ls[0].process = kept("master");
 
 	tls_listener(&ls[1], "192.0.2.8", 443, &protocol_tls, "CN=x'`touch PWNED`'.example");
-	snprintf(ls[1].name_refused, sizeof(ls[1].name_refused),
-	         "the certificate's name 'x'`touch PWNED`'.example' is not a valid host name: "
-	         "invalid character");
+	ls[1].name_refused =
+	        kept("the certificate's name 'x'`touch PWNED`'.example' is not a valid host name: "
+	             "invalid character");
 	ls[1].state = STATE_CRITICAL;
 	ls[1].days_known = true;
 	ls[1].days_left = 3;
-	snprintf(ls[1].command, sizeof(ls[1].command), "check_tls -H 192.0.2.8 -p 443");
+	ls[1].command = kept("check_tls -H 192.0.2.8 -p 443");
 
 	tls_listener(&ls[2], "db.test", 5432, &protocol_pgsql, "CN=db.test");
-	snprintf(ls[2].check_name, sizeof(ls[2].check_name), "db.test");
+	ls[2].check_name = kept("db.test");
 	ls[2].ca_file = "/nonexistent/ca$USER3$.pem";
 	ls[2].system_trusted = false;
 	ls[2].state = STATE_OK;
 	ls[2].days_known = true;
 	ls[2].days_left = 200;
-	snprintf(ls[2].command, sizeof(ls[2].command),
-	         "check_tls_pgsql -H db.test -p 5432 -C '/nonexistent/ca$USER3$.pem'");
-	ls[2].target.verdict.count = 1;
-	snprintf(ls[2].target.verdict.items[0].text, sizeof(ls[2].target.verdict.items[0].text),
+	ls[2].command = kept("check_tls_pgsql -H db.test -p 5432 -C '/nonexistent/ca$USER3$.pem'");
+	snprintf(summary.text, sizeof(summary.text),
 	         "certificate 'CN=db.test' expires in 200 days");
+	ls[2].target.verdict.items = &summary;
+	ls[2].target.verdict.count = 1;
 
-	snprintf(ls[3].host, sizeof(ls[3].host), "192.0.2.9");
+	ls[3].host = kept("192.0.2.9");
 	ls[3].port = 2525;
 	ls[3].outcome = DISCOVER_NO_TLS;
 	ls[3].protocol = &protocol_smtp;
-	snprintf(ls[3].detail, sizeof(ls[3].detail), "220 \x1b[31mred\x1b[0m no STARTTLS");
-	snprintf(ls[3].process, sizeof(ls[3].process), "evil\x1b]0;owned\x07");
+	ls[3].detail = kept("220 \x1b[31mred\x1b[0m no STARTTLS");
+	ls[3].process = kept("evil\x1b]0;owned\x07");
 
-	snprintf(ls[4].host, sizeof(ls[4].host), "2001:db8::1");
+	ls[4].host = kept("2001:db8::1");
 	ls[4].port = 993;
 	ls[4].outcome = DISCOVER_CLOSED;
-	snprintf(ls[4].detail, sizeof(ls[4].detail), "connection refused");
+	ls[4].detail = kept("connection refused");
 }
 
 /* What inventory_write() printed for the five listeners in FORMAT. */
@@ -130,7 +173,7 @@ static void named_listener(struct discover_listener *l, const char *host, unsign
 {
 	memset(l, 0, sizeof(*l));
 	tls_listener(l, host, port, p, cn);
-	snprintf(l->check_name, sizeof(l->check_name), "%s", host);
+	l->check_name = kept("%s", host);
 }
 
 /* What inventory_write() printed with O for L alone. Free the result. */
@@ -297,15 +340,9 @@ static void build_machine(struct discover_run *r, struct discover_listener *ls)
 	tls_listener(&ls[3], "::1", 8443, &protocol_tls, "CN=Some appliance");
 	for (size_t i = 0; i < MACHINE; i++) {
 		ls[i].order = i;
-		snprintf(ls[i].target.chain.items[0].sha256, 65, "%s",
-		         i < 2    ? "aa"
-		         : i == 2 ? "bb"
-		                  : "cc");
+		snprintf(leaf_of(&ls[i])->sha256, 65, "%s", i < 2 ? "aa" : i == 2 ? "bb" : "cc");
 		ls[i].check_address = true;
-		snprintf(ls[i].check_name, sizeof(ls[i].check_name), "%s",
-		         i < 2    ? "web.test"
-		         : i == 2 ? "other.test"
-		                  : "");
+		ls[i].check_name = kept("%s", i < 2 ? "web.test" : i == 2 ? "other.test" : "");
 	}
 }
 
@@ -322,7 +359,7 @@ static char *machine_written(const struct inventory_options *o, const char *sha2
 	assert_non_null(out);
 	build_machine(&r, ls);
 	if (sha256 != NULL)
-		snprintf(ls[0].target.chain.items[0].sha256, 65, "%s", sha256);
+		snprintf(leaf_of(&ls[0])->sha256, 65, "%s", sha256);
 	assert_int_equal(inventory_write(out, &r, o), MACHINE);
 	assert_int_equal(fclose(out), 0);
 	return text;
@@ -408,17 +445,13 @@ static void test_icinga2_hosts(void **state)
  * resolved at every check, not what discovery found. */
 static void test_name_addresses(void **state)
 {
-	static const char *const addresses[] = {"2001:db8::31", "192.0.2.31", "192.0.2.32"};
 	struct inventory_options o = {.format = INVENTORY_ICINGA2};
 	struct discover_listener l;
 	char *text;
 
 	(void)state;
 	named_listener(&l, "db.test", 5432, &protocol_pgsql, "CN=db.test");
-	snprintf(l.target.chain.items[0].sha256, 65, "aa");
-	for (size_t i = 0; i < 3; i++)
-		snprintf(l.target.addresses.items[i].text, NET_ADDRESS_TEXT, "%s", addresses[i]);
-	l.target.addresses.count = 3;
+	snprintf(leaf_of(&l)->sha256, 65, "aa");
 	text = one_written(&o, &l);
 	assert_non_null(strstr(text, "object Host \"db.test\" {\n\tcheck_command = \"hostalive\"\n"
 	                             "\taddress = \"db.test\"\n}\n"));
@@ -618,11 +651,11 @@ static void test_zabbix_lld_plugins(void **state)
 	(void)state;
 	memset(ls, 0, sizeof(ls));
 	tls_listener(&ls[0], "mail.test", 10993, &protocol_imap, "CN=mail.test");
-	snprintf(ls[0].check_name, sizeof(ls[0].check_name), "mail.test");
+	ls[0].check_name = kept("mail.test");
 	ls[0].implicit_tls = true;
 	ls[0].system_trusted = true;
 	tls_listener(&ls[1], "news.test", 119, &protocol_nntp, "CN=news.test");
-	snprintf(ls[1].check_name, sizeof(ls[1].check_name), "news.test");
+	ls[1].check_name = kept("news.test");
 	ls[1].order = 1;
 	assert_non_null(out);
 	assert_int_equal(inventory_write(out, &r, &o), 2);
