@@ -601,4 +601,5 @@ const struct tls_protocol protocol_grpc = {
         .validate = grpc_validate,
         .after = grpc_after,
         .service_check = true,
+        .hangs_up_to_refuse = true,
 };

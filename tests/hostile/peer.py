@@ -80,6 +80,11 @@ Modes:
                  client certificate (--client-ca); when one came, it hangs up
                  at once without an alert, as a server may refuse one; without
                  one, it waits for the client to go
+  tls13-read-then-close
+                 TLS 1.3 at connect, no ALPN chosen, asking for a client
+                 certificate with --client-ca (verified when one comes); it
+                 reads the client's first bytes, then hangs up without
+                 close_notify, as a TLS proxy in front of a dead backend does
   h2-grpc-go     tls13-close-without-alpn, but after a handshake that chose
                  "h2" it reads the HTTP/2 connection preface and answers with
                  its SETTINGS: an HTTP/2 server that wants ALPN (grpc-go)
@@ -569,19 +574,27 @@ def tls13_close_without_alpn(p, notify, answer=None):
         p.conn.unwrap()  # close_notify, then the hang-up in serve()
 
 
+def mode_tls13_read_then_close(p):
+    """A TLS proxy whose backend is down: it reads the request, then hangs up."""
+    p.conn = h2_tls(p, ssl.TLSVersion.TLSv1_3, alpn=())
+    p.recv()
+
+
 def mode_tls13_hang_up_after_client_cert(p):
     p.conn = h2_tls(p, ssl.TLSVersion.TLSv1_3)
     if not p.conn.getpeercert():
         p.drain()
 
 
-def h2_tls(p, minimum=ssl.TLSVersion.TLSv1_2):
-    """The server side of TLS at connect, choosing "h2" when offered; a client
-    certificate is asked for (and verified) only with --client-ca."""
+def h2_tls(p, minimum=ssl.TLSVersion.TLSv1_2, alpn=("h2",)):
+    """The server side of TLS at connect, choosing "h2" (or one of ALPN) when
+    offered; a client certificate is asked for (and verified) only with
+    --client-ca."""
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.minimum_version = minimum
     context.load_cert_chain(p.cert, p.key)
-    context.set_alpn_protocols(["h2"])
+    if alpn:
+        context.set_alpn_protocols(list(alpn))
     if p.client_ca:
         context.verify_mode = ssl.CERT_OPTIONAL
         context.load_verify_locations(p.client_ca)
@@ -679,6 +692,7 @@ MODES = {
     "tls13-close-without-alpn": close_without_alpn(),
     "tls13-hang-up-without-alpn": close_without_alpn(notify=False),
     "tls13-hang-up-after-client-cert": mode_tls13_hang_up_after_client_cert,
+    "tls13-read-then-close": mode_tls13_read_then_close,
     "h2-grpc-go": lambda p: tls13_close_without_alpn(p, True, h2_settings),
     "h2-goaway": h2_answer(h2_goaway),
     "h2-http1": h2_answer(h2_http1),

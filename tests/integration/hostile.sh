@@ -319,6 +319,38 @@ need(d["state"] == "WARNING", "state %s" % d["state"])
 need(d["chain"] and d["chain"][0]["subject"] == "CN=victim.test", "chain %s" % d.get("chain"))
 '
 
+# --- a TLS proxy before a dead backend ---------------------------------------------
+
+# TLS 1.3 asking for an optional client certificate, reading the request, then
+# hanging up without a word. Outside HTTP/2 and gRPC that is the service
+# failing, which only may be a refusal: the service's WARNING with a hint, the
+# same with our certificate and without, never a clean OK or a CRITICAL.
+start_peer tls13-read-then-close --cert "$TEST_DIR/peer.pem" --key "$TEST_DIR/peer.key" \
+	--client-ca "$TEST_DIR/ca.pem" || bail_out 'peer.py tls13-read-then-close did not start'
+PEER[read-close]=$SERVER_PORT
+MAY_REQUIRE='\(the server asked for a client certificate: it may require one\)'
+MAY_REFUSE='\(it may have refused our client certificate\)'
+REDIS_CLOSED='no Redis reply to PING within 3s: server closed the connection while we waited for the reply to PING'
+MQTT_CLOSED='no MQTT CONNACK within 3s: server closed the connection while we waited for the answer to CONNECT'
+XMPP_CLOSED='server closed the connection while we waited for the XMPP stream header over TLS'
+for proto in redis mqtt xmpp; do
+	case $proto in
+	redis) closed=$REDIS_CLOSED args=() ;;
+	mqtt) closed=$MQTT_CLOSED args=() ;;
+	xmpp) closed=$XMPP_CLOSED args=(--implicit-tls) ;;
+	esac
+	# The request for a certificate is a note of the long output.
+	expect_check --command=on "proxy before a dead backend, -P $proto ${args[*]}: the service's WARNING, a hint" 1 \
+		"^TLS WARNING - 127\\.0\\.0\\.1:[0-9]+ $proto: $closed $MAY_REQUIRE, " '!ALPN' \
+		'*^OK client-cert: server asks for a client certificate \(none given\)$' '@lines=2' \
+		'@max-secs=3.5' -- read-close "$CHECK_TLS" -P "$proto" "${args[@]}" "${TRUSTED[@]}" -t 3
+	quick "proxy before a dead backend, -P $proto ${args[*]}, ours sent: the same WARNING" 1 \
+		"^TLS WARNING - 127\\.0\\.0\\.1:[0-9]+ $proto: $closed $MAY_REFUSE, " '!ALPN' \
+		'!did not reject' '!CRITICAL' \
+		-- read-close "$CHECK_TLS" -P "$proto" "${args[@]}" "${TRUSTED[@]}" \
+		--client-cert mon.pem --client-key mon.key
+done
+
 # --- the other formats on a failed probe ----------------------------------------
 
 on close "$CHECK_TLS" -t 10 --output=json
