@@ -60,6 +60,9 @@ struct facts_client {
 	enum facts_client_verdict verdict;
 	const char *alert; /* REJECTED: the alert's name; NULL: a hang-up */
 	double grace;      /* NOT_REJECTED: seconds waited for an alert */
+	/* HUNG_UP: the service's failure (after_failure) says it may have been
+	 * a refusal of ours, so the hang-up is no finding of its own. */
+	bool hang_up_in_service;
 };
 
 struct facts {
@@ -111,8 +114,9 @@ struct facts {
 	/* After a handshake that negotiated no ALPN protocol the server closed
 	 * the channel, with no fatal alert and nothing said, while the check
 	 * listened (for its verdict on a client certificate, as no after() step
-	 * ran): a service that wants ALPN (grpc-go), or, when ours was sent, a
-	 * refusal of our client certificate: the alpn rule says both. */
+	 * ran, or for the answer of HTTP/2 or gRPC): a service that wants ALPN
+	 * (grpc-go), or, when ours was sent, maybe a refusal of our client
+	 * certificate: the alpn rule's WARNING says both. */
 	bool closed_without_alpn;
 
 	/* What the served leaf is held against (its file is judge->cert_file). */

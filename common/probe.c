@@ -614,10 +614,15 @@ bool probe_refused_client_late(struct tls_probe *p)
 	return true;
 }
 
+bool probe_asked_then_closed(const struct tls_probe *p)
+{
+	return p->client_cert_requested && p->tls13 && !p->sent_client_cert && p->peer_closed &&
+	       !p->fatal_alert;
+}
+
 bool probe_refused_client_quietly(struct tls_probe *p)
 {
-	if (!p->client_cert_requested || !p->tls13 || p->sent_client_cert || !p->peer_closed ||
-	    p->fatal_alert)
+	if (!probe_asked_then_closed(p))
 		return false;
 	note_client_cert(p, PROBE_CLIENT_CERT_REQUIRED, NULL);
 	return true;
@@ -634,9 +639,14 @@ bool probe_closed_quietly(const struct tls_probe *p)
 	return p->completed && p->peer_closed && !p->fatal_alert;
 }
 
+bool probe_hung_up_on_ours(const struct tls_probe *p)
+{
+	return p->client_cert == PROBE_CLIENT_CERT_SENT_NOT_REJECTED && probe_closed_quietly(p);
+}
+
 void probe_note_hang_up(struct tls_probe *p)
 {
-	if (p->client_cert == PROBE_CLIENT_CERT_SENT_NOT_REJECTED && probe_closed_quietly(p))
+	if (probe_hung_up_on_ours(p))
 		note_client_cert(p, PROBE_CLIENT_CERT_SENT_HUNG_UP, NULL);
 }
 

@@ -85,6 +85,11 @@ bool probe_refused_client_late(struct tls_probe *p);
  * over the channel. Records the refusal and returns true; false otherwise. */
 bool probe_refused_client_quietly(struct tls_probe *p);
 
+/* The facts probe_refused_client_quietly() reads, recording nothing: a TLS 1.3
+ * server asked for a client certificate, got none, and closed without an
+ * alert. */
+bool probe_asked_then_closed(const struct tls_probe *p);
+
 /* The service answered over the TLS channel (a protocol's after() step read
  * its reply): a server that had not rejected our certificate has accepted it. */
 void probe_service_answered(struct tls_probe *p);
@@ -99,6 +104,9 @@ bool probe_closed_quietly(const struct tls_probe *p);
  * closed quietly (probe_closed_quietly()) instead of giving its verdict,
  * record the hang-up as what came of our certificate: SENT_HUNG_UP. */
 void probe_note_hang_up(struct tls_probe *p);
+
+/* The facts probe_note_hang_up() reads, recording nothing. */
+bool probe_hung_up_on_ours(const struct tls_probe *p);
 
 /* Send close_notify (not waited for) and release the session. The facts stay.
  * Safe on NULL, and more than once. */

@@ -123,6 +123,12 @@ struct tls_protocol {
 	 * PING, CONNECT, "Who am I?"): --no-service-check skips it, for a service
 	 * that must not be asked, or that logs every client it answers. */
 	bool service_check;
+	/* Its servers refuse a client by hanging up without a word once ALPN h2
+	 * is agreed (gRPC's C core, on a missing or refused client certificate)
+	 * and close one without ALPN h2 right after the handshake (grpc-go): such
+	 * a hang-up is read as that refusal. Elsewhere it is the service failing
+	 * (a proxy whose backend is down), which only may be a refusal. */
+	bool hangs_up_to_refuse;
 	/* For protocols where the server speaks first: how well BYTES, the first LEN
 	 * bytes it sent unasked (NUL-terminated after them), match its greeting.
 	 * LINE is their first line without CR LF, stopped at a NUL byte. NULL when

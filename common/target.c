@@ -201,6 +201,63 @@ static bool refused(const struct tls_probe *p)
 	       probe_client_cert(p) == PROBE_CLIENT_CERT_SENT_REJECTED;
 }
 
+/* " (HINT)" after what F says. */
+static void fault_hint(struct fault *f, const char *hint)
+{
+	size_t used = strlen(f->text);
+
+	snprintf(f->text + used, sizeof(f->text) - used, " (%s)", hint);
+}
+
+/* HTTP/2 or gRPC over ALPN h2: a hang-up there is a refusal (protocol.h). */
+static bool hang_up_refuses(const struct target *t, const struct settings *settings)
+{
+	const char *alpn = probe_alpn(t->probe);
+
+	return settings->probe.protocol->hangs_up_to_refuse && alpn != NULL &&
+	       strcmp(alpn, "h2") == 0;
+}
+
+/* Nothing came over TLS after the handshake (ASKED: the after() step ran).
+ *
+ * A hang-up with no step run, or before the request of HTTP/2 or gRPC, having
+ * negotiated no ALPN protocol, may want a protocol it was not offered
+ * (grpc-go): the alpn rule's, in place of the step's failure. A step of
+ * another protocol met its own service closing on it (xmpp-client agreed or
+ * not), whose failure stands.
+ *
+ * Where a hang-up refuses (hang_up_refuses()), one after a request for a
+ * certificate in TLS 1.3 is the refusal: of the missing one (gRPC's C core),
+ * or of ours. Elsewhere a service that fails so may only be refusing, or be
+ * gone behind a proxy that asks for an optional certificate: the service's
+ * failure stands, with the hint, so that a dead backend reads the same with
+ * our certificate and without. A fatal alert is the refusal everywhere. */
+static void read_hang_up(struct target *t, const struct settings *settings, bool asked)
+{
+	struct fault *f = &t->after_failure;
+	bool failed = f->kind != FAULT_NONE, refuses = hang_up_refuses(t, settings);
+
+	/* Silence and a hang-up are no acceptance of our certificate. */
+	t->hang_up_in_service = failed && !refuses && probe_hung_up_on_ours(t->probe);
+	if (t->hang_up_in_service)
+		fault_hint(f, "it may have refused our client certificate");
+	probe_note_hang_up(t->probe);
+	/* A refusal that came during the after() step is a refusal of the
+	 * client certificate, not a failure of the service. */
+	if (failed && probe_refused_client_late(t->probe)) {
+		fault_clear(f);
+		return;
+	}
+	t->closed_without_alpn = (!asked || settings->probe.protocol->hangs_up_to_refuse) &&
+	                         probe_closed_quietly(t->probe) && probe_alpn(t->probe) == NULL;
+	if (t->closed_without_alpn)
+		fault_clear(f);
+	else if (failed && refuses && probe_refused_client_quietly(t->probe))
+		fault_clear(f);
+	else if (failed && probe_asked_then_closed(t->probe))
+		fault_hint(f, "the server asked for a client certificate: it may require one");
+}
+
 /* Over the TLS channel, when the handshake completed: the protocol's after()
  * step, the server's verdict on the client certificate it asked for, then
  * close_notify.
@@ -209,15 +266,8 @@ static bool refused(const struct tls_probe *p)
  * accepted, and a refusal arrives in its place. Waiting for the verdict first
  * would cost every accepted check of a service that waits for the client (Kafka,
  * Redis, MQTT) the whole grace. Only a step that heard nothing back (none, or
- * turned off) leaves the grace as the one way to learn the verdict.
- *
- * A server that hangs up in that grace, or before it answers the after()
- * step's request when ALPN was offered, having negotiated no ALPN protocol and
- * said nothing, may want a protocol it was not offered (grpc-go) as well as
- * refuse our certificate: a fact of its own, which the alpn rule judges, never
- * read as the server's verdict on our certificate alone. One that negotiated
- * ALPN, asked for a client certificate in TLS 1.3, got none and hangs up so
- * (gRPC's C core) refused the missing certificate. */
+ * turned off) leaves the grace as the one way to learn the verdict. A server
+ * that said nothing at all is read by read_hang_up(). */
 static void after_handshake(struct target *t, const struct settings *settings,
                             const struct deadline *dl)
 {
@@ -250,22 +300,9 @@ static void after_handshake(struct target *t, const struct settings *settings,
 		 * be read. Read what is there, without waiting for more. */
 		else if (t->after_failure.kind != FAULT_NONE)
 			probe_await_client_verdict(t->probe, &t->conn, 0);
-		/* Silence and a hang-up are no acceptance of our certificate. */
 		if (t->conn.received == heard)
-			probe_note_hang_up(t->probe);
-		/* A refusal that came during the after() step is a refusal of the
-		 * client certificate, not a failure of the service. */
-		if (t->after_failure.kind != FAULT_NONE && probe_refused_client_late(t->probe))
-			fault_clear(&t->after_failure);
-		/* An after() step that offered ALPN and heard nothing before the
-		 * hang-up met the same server: the alpn rule says so, in its place. */
-		t->closed_without_alpn =
-		        (!asked || t->alpn_offered_count > 0) && t->conn.received == heard &&
-		        probe_closed_quietly(t->probe) && probe_alpn(t->probe) == NULL;
-		if (t->closed_without_alpn)
-			fault_clear(&t->after_failure);
-		else if (t->after_failure.kind != FAULT_NONE && t->conn.received == heard &&
-		         probe_refused_client_quietly(t->probe))
+			read_hang_up(t, settings, asked);
+		else if (t->after_failure.kind != FAULT_NONE && probe_refused_client_late(t->probe))
 			fault_clear(&t->after_failure);
 	}
 	probe_close(t->probe);
@@ -494,6 +531,7 @@ void target_judge(struct target *t, const struct settings *settings, const struc
 {
 	gather_facts(t, settings);
 	gather_client_facts(&t->facts.client, t->probe, j->credentials);
+	t->facts.client.hang_up_in_service = t->hang_up_in_service;
 	t->facts.expected_leaf = j->expected_leaf;
 	if (target_needs_anchors(t, settings))
 		if (!reuse_trust(t, j->verified_before))

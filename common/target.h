@@ -67,6 +67,7 @@ struct target {
 	const char *alpn_offered[SETTINGS_MAX_ALPN];
 	size_t alpn_offered_count;
 	bool closed_without_alpn; /* facts.h */
+	bool hang_up_in_service;  /* facts.h, struct facts_client */
 	/* A look of the caller's over TLS once the after() step is done, under
 	 * that step's budget (discovery listens there for what the service says
 	 * unasked), with LOOK_CONTEXT; NULL, as target_init() leaves it: none. */

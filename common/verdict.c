@@ -641,7 +641,10 @@ static void judge_sent_client_cert(struct verdict *v, const struct facts_client 
 		break;
 	case FACTS_CLIENT_HUNG_UP:
 		/* No alert to tell a refusal of ours from a service that is gone
-		 * behind TLS (a proxy's backend down): either way closed to us. */
+		 * behind TLS (a proxy's backend down): either way closed to us. The
+		 * service rule says so when its step met the hang-up. */
+		if (client->hang_up_in_service)
+			break;
 		verdict_add(
 		        v, rule_client_cert, STATE_CRITICAL,
 		        "server closed the connection right after the handshake, saying nothing: "
@@ -1010,8 +1013,8 @@ static void judge_tls_version(struct verdict *v, const struct facts *facts)
  * like any probe that ends there. One that completes the handshake without
  * any and then hangs up has shown its chain, which is judged as usual, but
  * will serve nothing to this client: WARNING, as when a service does not
- * answer like itself (the service rule), or CRITICAL when it may have been
- * refusing our client certificate (judge_closed_after_ours()). */
+ * answer like itself (the service rule), also when it may have been refusing
+ * our client certificate (judge_closed_after_ours()). */
 /* "h2, http/1.1" into TEXT: the protocols FACTS says were offered. */
 static void describe_alpn_offered(const struct facts *facts, char *text, size_t size)
 {
@@ -1027,18 +1030,21 @@ static void describe_alpn_offered(const struct facts *facts, char *text, size_t 
  * client certificate and got ours. In TLS 1.3 it judges ours after the
  * handshake, and a server may refuse a certificate by just hanging up (gRPC's
  * C core does so for a missing one): the same silence as a service that
- * wants ALPN. Which of the two it
- * was cannot be told, and either way the service is closed to this client:
- * CRITICAL, naming both. */
+ * wants ALPN. Which of the two it was cannot be told: the ALPN's WARNING, as
+ * without ours (never a verdict on our certificate), naming ours too. */
 static void judge_closed_after_ours(struct verdict *v, const struct facts *facts,
                                     const char *offered)
 {
-	/* OFFERED is empty when none was offered: "(try --alpn=h2)". */
-	verdict_add(v, rule_alpn, STATE_CRITICAL,
-	            "server closed the connection right after the handshake: no ALPN negotiated "
-	            "(%s%s), or our client certificate '%s' refused",
-	            offered[0] != '\0' ? "offered: " : "try --alpn=h2", offered,
-	            facts->client.cert->label);
+	if (offered[0] == '\0')
+		verdict_add(v, rule_alpn, STATE_WARNING,
+		            "server closed the connection right after the handshake, no ALPN "
+		            "negotiated: try --alpn=h2 (or it refused our client certificate '%s')",
+		            facts->client.cert->label);
+	else
+		verdict_add(v, rule_alpn, STATE_WARNING,
+		            "server closed the connection right after the handshake, no ALPN "
+		            "negotiated (offered: %s) (or it refused our client certificate '%s')",
+		            offered, facts->client.cert->label);
 }
 
 static bool sent_client_cert(const struct facts *facts)

@@ -1,5 +1,6 @@
 #include <config.h>
 
+#include <ctype.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -207,16 +208,32 @@ static int three_digits(const char *v, size_t len)
 	return atoi(v);
 }
 
+/* "%XY" at V (LEN bytes from it) as a byte, else -1: two hex digits, no more
+ * and no less (sscanf's %x would take a sign or a space). */
+static int percent_byte(const char *v, size_t len)
+{
+	unsigned char hi, lo;
+
+	if (len < 3 || v[0] != '%')
+		return -1;
+	hi = (unsigned char)v[1];
+	lo = (unsigned char)v[2];
+	if (!isxdigit(hi) || !isxdigit(lo))
+		return -1;
+	return (int)strtol((char[]){(char)hi, (char)lo, '\0'}, NULL, 16);
+}
+
 /* grpc-message is percent-encoded (the gRPC HTTP/2 protocol): decoded, then
  * quoted, as any text of the server's. */
 static void take_message(struct grpc_answer *a, const char *v, size_t len)
 {
 	char text[TEXTPROTO_QUOTE_MAX + 2];
 	size_t n = 0;
-	unsigned int byte;
+	int byte;
 
 	for (size_t i = 0; i < len && n < sizeof(text) - 1; i++) {
-		if (v[i] == '%' && i + 2 < len && sscanf(v + i + 1, "%2x", &byte) == 1) {
+		byte = percent_byte(v + i, len - i);
+		if (byte >= 0) {
 			text[n++] = byte != 0 ? (char)byte : '?';
 			i += 2;
 		} else {
@@ -329,8 +346,11 @@ static int on_call_stream(struct grpc_answer *a, const struct h2frame *fr, struc
 		a->ended = fr->flags & H2FRAME_FLAG_END_STREAM;
 		return 0;
 	case H2FRAME_RST_STREAM:
-		if (fr->length != 4)
-			break;
+		if (fr->length != 4) {
+			fault_set(f, FAULT_PEER, "server sent a malformed RST_STREAM (%u bytes)",
+			          (unsigned int)fr->length);
+			return -1;
+		}
 		fault_set(f, FAULT_PEER, "server reset the gRPC call: %s (0x%x)",
 		          h2frame_error_name(h2frame_be32(fr->payload)), h2frame_be32(fr->payload));
 		return -1;
@@ -441,6 +461,15 @@ static int pb_varint(const unsigned char *p, size_t len, size_t *at, uint64_t *o
 	return -1;
 }
 
+/* An enum is an int32 on the wire: a negative one comes sign-extended to 64
+ * bits, and a reader keeps the low 32 (protobuf's rule for int32). */
+static int64_t int32_of(uint64_t wire)
+{
+	int64_t low = (int64_t)(wire & 0xffffffffu);
+
+	return low > INT32_MAX ? low - ((int64_t)1 << 32) : low;
+}
+
 /* HealthCheckResponse {ServingStatus status = 1}: field 1 as a varint, other
  * fields skipped by their wire type. Absent, it is 0 (UNKNOWN), as protobuf
  * leaves out a default. */
@@ -500,7 +529,8 @@ static int judge_health(const struct protocol_context *ctx, const struct grpc_an
                         struct fault *f)
 {
 	char svc[TEXTPROTO_QUOTE_SIZE + 16];
-	uint64_t status;
+	uint64_t wire;
+	int64_t status;
 
 	if (a->message_len < GRPC_PREFIX ||
 	    h2frame_be32(a->message + 1) != a->message_len - GRPC_PREFIX) {
@@ -515,18 +545,19 @@ static int judge_health(const struct protocol_context *ctx, const struct grpc_an
 		fault_set(f, FAULT_PEER, "server sent a compressed gRPC message, not asked for");
 		return -1;
 	}
-	if (pb_health(a->message + GRPC_PREFIX, a->message_len - GRPC_PREFIX, &status, f) < 0)
+	if (pb_health(a->message + GRPC_PREFIX, a->message_len - GRPC_PREFIX, &wire, f) < 0)
 		return -1;
+	status = int32_of(wire);
 	service_note(ctx, svc, sizeof(svc));
 	if (status == HEALTH_SERVING) {
 		protocol_confirm(ctx, "gRPC health SERVING%s", svc);
 		return 0;
 	}
-	if (status < sizeof(health_names) / sizeof(health_names[0]))
+	if (status >= 0 && (size_t)status < sizeof(health_names) / sizeof(health_names[0]))
 		fault_set(f, FAULT_REFUSED, "gRPC health %s%s", health_names[status], svc);
 	else
-		fault_set(f, FAULT_REFUSED, "gRPC health status %llu, unknown%s",
-		          (unsigned long long)status, svc);
+		fault_set(f, FAULT_REFUSED, "gRPC health status %lld, unknown%s", (long long)status,
+		          svc);
 	return -1;
 }
 
@@ -537,6 +568,12 @@ static int judge_answer(const struct protocol_context *ctx, const struct grpc_an
 	char svc[TEXTPROTO_QUOTE_SIZE + 16];
 	const char *name = "an unknown status";
 
+	if (a->grpc_status < 0 && a->http_status < 0) {
+		fault_set(f, FAULT_PEER,
+		          "not a gRPC server: HTTP/2 answered with no :status and "
+		          "without grpc-status");
+		return -1;
+	}
 	if (a->grpc_status < 0) {
 		fault_set(f, FAULT_PEER,
 		          "not a gRPC server: HTTP/2 answered :status %d without grpc-status",
@@ -601,4 +638,5 @@ const struct tls_protocol protocol_grpc = {
         .validate = grpc_validate,
         .after = grpc_after,
         .service_check = true,
+        .hangs_up_to_refuse = true,
 };

@@ -21,4 +21,5 @@ const struct tls_protocol protocol_h2 = {
         .alpn = "h2",
         .after = h2_after,
         .service_check = true,
+        .hangs_up_to_refuse = true,
 };

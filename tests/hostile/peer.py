@@ -80,6 +80,11 @@ Modes:
                  client certificate (--client-ca); when one came, it hangs up
                  at once without an alert, as a server may refuse one; without
                  one, it waits for the client to go
+  tls13-read-then-close
+                 TLS 1.3 at connect, no ALPN chosen, asking for a client
+                 certificate with --client-ca (verified when one comes); it
+                 reads the client's first bytes, then hangs up without
+                 close_notify, as a TLS proxy in front of a dead backend does
   h2-grpc-go     tls13-close-without-alpn, but after a handshake that chose
                  "h2" it reads the HTTP/2 connection preface and answers with
                  its SETTINGS: an HTTP/2 server that wants ALPN (grpc-go)
@@ -90,6 +95,22 @@ Modes:
   h2-pings       the same, answering it with PING frames, never SETTINGS
   h2-long-frame  the same, answering it with a frame header that announces
                  16,385 bytes, one more than a first frame may hold
+  grpc-endless-ping, grpc-endless-window-update
+                 h2-silent's TLS, answering the preface with SETTINGS, then
+                 PING (or WINDOW_UPDATE) frames until the client goes
+  grpc-trickle   the same, then PING frames one byte every 0.2 s
+  grpc-continuation-flood
+                 the same, then a HEADERS on stream 1 without END_HEADERS and
+                 CONTINUATION frames that never end the block
+  grpc-longest-frame
+                 the same, then a frame header announcing 0xffffff bytes
+  grpc-bad-hpack-integer
+                 the same, then a header block whose HPACK integer runs on
+                 past 32 bits
+  grpc-odd-message
+                 the same, then a trailers-only answer, grpc-status 14, whose
+                 grpc-message holds bad percent escapes, an escape sequence,
+                 %00, %e2%80%ae, bytes not UTF-8, CR LF, '|' and ';'
 """
 
 import argparse
@@ -569,19 +590,27 @@ def tls13_close_without_alpn(p, notify, answer=None):
         p.conn.unwrap()  # close_notify, then the hang-up in serve()
 
 
+def mode_tls13_read_then_close(p):
+    """A TLS proxy whose backend is down: it reads the request, then hangs up."""
+    p.conn = h2_tls(p, ssl.TLSVersion.TLSv1_3, alpn=())
+    p.recv()
+
+
 def mode_tls13_hang_up_after_client_cert(p):
     p.conn = h2_tls(p, ssl.TLSVersion.TLSv1_3)
     if not p.conn.getpeercert():
         p.drain()
 
 
-def h2_tls(p, minimum=ssl.TLSVersion.TLSv1_2):
-    """The server side of TLS at connect, choosing "h2" when offered; a client
-    certificate is asked for (and verified) only with --client-ca."""
+def h2_tls(p, minimum=ssl.TLSVersion.TLSv1_2, alpn=("h2",)):
+    """The server side of TLS at connect, choosing "h2" (or one of ALPN) when
+    offered; a client certificate is asked for (and verified) only with
+    --client-ca."""
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.minimum_version = minimum
     context.load_cert_chain(p.cert, p.key)
-    context.set_alpn_protocols(["h2"])
+    if alpn:
+        context.set_alpn_protocols(list(alpn))
     if p.client_ca:
         context.verify_mode = ssl.CERT_OPTIONAL
         context.load_verify_locations(p.client_ca)
@@ -590,15 +619,100 @@ def h2_tls(p, minimum=ssl.TLSVersion.TLSv1_2):
 
 
 H2_CLIENT_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
-H2_SETTINGS, H2_PING, H2_GOAWAY = 0x4, 0x6, 0x7
+H2_HEADERS, H2_SETTINGS, H2_PING, H2_GOAWAY = 0x1, 0x4, 0x6, 0x7
+H2_WINDOW_UPDATE, H2_CONTINUATION = 0x8, 0x9
+H2_END_STREAM, H2_END_HEADERS = 0x1, 0x4
+TRICKLE_GAP = 0.2
 H2_PINGS = 32
 H2_ENHANCE_YOUR_CALM = 0xB
 
 
-def h2_frame(kind, payload, length=None):
-    """An HTTP/2 frame on stream 0; LENGTH, when given, is the one announced."""
+def h2_frame(kind, payload, length=None, flags=0, stream=0):
+    """An HTTP/2 frame, on stream 0 unless told; LENGTH, when given, is the one
+    announced."""
     size = len(payload) if length is None else length
-    return size.to_bytes(3, "big") + bytes([kind, 0]) + bytes(4) + payload
+    return (size.to_bytes(3, "big") + bytes([kind, flags]) + stream.to_bytes(4, "big") +
+            payload)
+
+
+def hpack_int(value, prefix, first=0):
+    """An HPACK integer (RFC 7541 5.1) of PREFIX bits, FIRST holding the bits
+    above them."""
+    top = (1 << prefix) - 1
+    if value < top:
+        return bytes([first | value])
+    out = [first | top]
+    value -= top
+    while value >= 128:
+        out.append(value % 128 + 128)
+        value //= 128
+    return bytes(out + [value])
+
+
+def hpack_literal(name, value):
+    """A literal header field without indexing, new name, no Huffman."""
+    return (b"\x00" + hpack_int(len(name), 7) + name + hpack_int(len(value), 7) + value)
+
+
+# Indexed :status 200 (static table entry 8).
+HPACK_STATUS_200 = b"\x88"
+
+
+def grpc_trailers(p, message):
+    """A trailers-only answer of the call: UNAVAILABLE (14) and MESSAGE."""
+    block = (HPACK_STATUS_200 + hpack_literal(b"grpc-status", b"14") +
+             hpack_literal(b"grpc-message", message))
+    p.send(h2_frame(H2_HEADERS, block, flags=H2_END_STREAM | H2_END_HEADERS, stream=1))
+
+
+def endless(frame):
+    """SETTINGS, then FRAME again and again until the client goes."""
+    def answer(p):
+        h2_settings(p)
+        while time.monotonic() < p.deadline:
+            p.send(frame * 64)
+    return answer
+
+
+def grpc_trickle(p):
+    """SETTINGS, then a PING frame one byte at a time, again and again."""
+    h2_settings(p)
+    while time.monotonic() < p.deadline:
+        for byte in h2_frame(H2_PING, bytes(8)):
+            p.send(bytes([byte]))
+            time.sleep(TRICKLE_GAP)
+
+
+def grpc_continuation_flood(p):
+    """SETTINGS, a HEADERS without END_HEADERS, then CONTINUATION frames that
+    never end the block."""
+    h2_settings(p)
+    p.send(h2_frame(H2_HEADERS, HPACK_STATUS_200, stream=1))
+    piece = h2_frame(H2_CONTINUATION, hpack_literal(b"x-pad", b"y" * 100), stream=1)
+    while time.monotonic() < p.deadline:
+        p.send(piece * 16)
+
+
+def grpc_longest_frame(p):
+    """SETTINGS, then a frame header announcing 0xffffff bytes, and a few."""
+    h2_settings(p)
+    p.send(h2_frame(H2_HEADERS, bytes(32), length=0xFFFFFF, stream=1))
+
+
+def grpc_bad_hpack_integer(p):
+    """SETTINGS, then a header block holding an indexed field whose integer runs
+    on past any 32-bit value."""
+    h2_settings(p)
+    p.send(h2_frame(H2_HEADERS, b"\xff" + b"\xff" * 12 + b"\x01",
+                    flags=H2_END_STREAM | H2_END_HEADERS, stream=1))
+
+
+def grpc_odd_message(p):
+    """SETTINGS, then UNAVAILABLE with a grpc-message of odd bytes: bad and
+    signed percent escapes, an escape sequence, a NUL, right-to-left override,
+    bytes not UTF-8."""
+    h2_settings(p)
+    grpc_trailers(p, b"%+1%-f% 2%zz%\x1b[2J%00%e2%80%ae\xff\xfe|x;y\r\nz%")
 
 
 def read_h2_preface(p):
@@ -679,12 +793,21 @@ MODES = {
     "tls13-close-without-alpn": close_without_alpn(),
     "tls13-hang-up-without-alpn": close_without_alpn(notify=False),
     "tls13-hang-up-after-client-cert": mode_tls13_hang_up_after_client_cert,
+    "tls13-read-then-close": mode_tls13_read_then_close,
     "h2-grpc-go": lambda p: tls13_close_without_alpn(p, True, h2_settings),
     "h2-goaway": h2_answer(h2_goaway),
     "h2-http1": h2_answer(h2_http1),
     "h2-silent": h2_answer(lambda p: None),
     "h2-long-frame": h2_answer(h2_long_frame),
     "h2-pings": h2_answer(h2_pings),
+    "grpc-endless-ping": h2_answer(endless(h2_frame(H2_PING, bytes(8)))),
+    "grpc-endless-window-update": h2_answer(endless(h2_frame(H2_WINDOW_UPDATE,
+                                                             (1).to_bytes(4, "big")))),
+    "grpc-trickle": h2_answer(grpc_trickle),
+    "grpc-continuation-flood": h2_answer(grpc_continuation_flood),
+    "grpc-longest-frame": h2_answer(grpc_longest_frame),
+    "grpc-bad-hpack-integer": h2_answer(grpc_bad_hpack_integer),
+    "grpc-odd-message": h2_answer(grpc_odd_message),
     "smtp-tls12-rsa-impostor": lambda p: smtp_dialogue(p, b"STARTTLS", b"220 go ahead\r\n",
                                                        rsa_impostor()),
 }

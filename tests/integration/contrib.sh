@@ -113,6 +113,12 @@ object Service "grpc-no-call" {
 	check_command = "tlscheck-grpc"
 	vars.tlscheck_no_service_check = true
 }
+object Service "redis-no-call" {
+	host_name = "db1.example"
+	check_command = "tlscheck"
+	vars.tlscheck_protocol = "redis"
+	vars.tlscheck_no_service_check = true
+}
 object Service "sieve" {
 	host_name = "db1.example"
 	check_command = "tlscheck"
@@ -236,7 +242,7 @@ include "$TEST_DIR/objects.conf"
 CONF
 
 if icinga2 daemon -C -c "$conf" "${defs[@]}" >"$TEST_DIR/icinga2.out" 2>&1 &&
-	grep -q 'Instantiated 27 Services' "$TEST_DIR/icinga2.out"; then
+	grep -q 'Instantiated 28 Services' "$TEST_DIR/icinga2.out"; then
 	ok 'contrib/icinga2/tlscheck.conf and tlscheck-ssl_cert.conf load in Icinga 2 with services of every command'
 else
 	not_ok 'contrib/icinga2/tlscheck.conf and tlscheck-ssl_cert.conf load in Icinga 2 with services of every command'
@@ -321,7 +327,7 @@ function command_line(host, service) {
 }
 
 for (s in [ "pgsql", "tls-ipv6", "smtp-vhost", "address-off", "ldap", "xmpp", "mysql-pinned",
-	"sieve", "kafka", "grpc", "grpc-no-call", "pool", "pool-all", "mail-mx" ]) {
+	"sieve", "kafka", "grpc", "grpc-no-call", "redis-no-call", "pool", "pool-all", "mail-mx" ]) {
 	command_line("db1.example", s)
 }
 command_line("noaddress.example", "no-address")
@@ -368,6 +374,8 @@ command_line 'tlscheck-grpc: the port and --grpc-service' grpc \
 	'/plugins/check_tls_grpc -H db1.example -I 192.0.2.31 -p 2379 -C /etc/ssl/internal-ca.pem -C /etc/ssl/extra.pem --grpc-service etcdserverpb.KV'
 command_line 'tlscheck-grpc: tlscheck_no_service_check to --no-service-check' grpc-no-call \
 	'/plugins/check_tls_grpc -H db1.example -I 192.0.2.31 -C /etc/ssl/internal-ca.pem -C /etc/ssl/extra.pem --no-service-check'
+command_line 'tlscheck: tlscheck_no_service_check to --no-service-check' redis-no-call \
+	'/plugins/check_tls -H db1.example -I 192.0.2.31 -C /etc/ssl/internal-ca.pem -C /etc/ssl/extra.pem -P redis --no-service-check'
 command_line 'address and SNI arrays repeat -I and -S' pool \
 	'/plugins/check_tls -H db1.example -I 192.0.2.41 -I 192.0.2.42 -S www.example -S api.example -C /etc/ssl/internal-ca.pem -C /etc/ssl/extra.pem --allow-mixed'
 command_line 'tlscheck_all_addresses: -A instead of -I' pool-all \

@@ -23,8 +23,9 @@ CHECK_TLS_XMPP=$TLSCHECK_BUILDDIR/plugins/check_tls_xmpp
 CHECK_TLS_KAFKA=$TLSCHECK_BUILDDIR/plugins/check_tls_kafka
 CHECK_TLS_REDIS=$TLSCHECK_BUILDDIR/plugins/check_tls_redis
 CHECK_TLS_MQTT=$TLSCHECK_BUILDDIR/plugins/check_tls_mqtt
+CHECK_TLS_GRPC=$TLSCHECK_BUILDDIR/plugins/check_tls_grpc
 for plugin in "$CHECK_TLS_LDAP" "$CHECK_TLS_MYSQL" "$CHECK_TLS_XMPP" "$CHECK_TLS_KAFKA" \
-	"$CHECK_TLS_REDIS" "$CHECK_TLS_MQTT"; do
+	"$CHECK_TLS_REDIS" "$CHECK_TLS_MQTT" "$CHECK_TLS_GRPC"; do
 	require_plugin "$plugin"
 done
 
@@ -38,7 +39,8 @@ for mode in silent slow-banner garbage huge-line close \
 	tls-cut-record tls-cut-handshake smtp-no-starttls pg-N pg-E pg-S-close mysql-err \
 	ldap-protocol-error ldap-truncated ldap-bad-length xmpp-failure \
 	kafka-lying-length tls-garbage-after h2-grpc-go h2-goaway h2-http1 h2-silent \
-	h2-long-frame h2-pings; do
+	h2-long-frame h2-pings grpc-endless-ping grpc-endless-window-update grpc-trickle \
+	grpc-continuation-flood grpc-longest-frame grpc-bad-hpack-integer grpc-odd-message; do
 	start_peer "$mode" --cert "$TEST_DIR/peer.pem" --key "$TEST_DIR/peer.key" ||
 		bail_out "peer.py $mode did not start"
 	PEER[$mode]=$SERVER_PORT
@@ -252,6 +254,42 @@ hostile 'no SETTINGS ever, -P h2 -t 3:warning: the state of -t' 1 \
 	'^TLS WARNING - 127\.0\.0\.1:[0-9]+ h2: no HTTP/2 SETTINGS frame within 3s: nothing received, ' \
 	'@max-secs=6' -- h2-silent "$CHECK_TLS" -P h2 "${TRUSTED[@]}" -t 3:warning
 
+# --- check_tls_grpc against HTTP/2 peers that never end the call -------------------
+
+# grpc DESC EXIT REASON -- MODE ARGS...: check_tls_grpc under -t 5, one line
+# naming REASON within 4 s (the call's own 3 s are the bound, not -t), the
+# certificate judged all the same.
+grpc_hostile() {
+	local desc=$1 want=$2 reason=$3
+	shift 4
+	local mode=$1
+	shift
+	hostile "$desc" "$want" "^TLS WARNING - 127\\.0\\.0\\.1:[0-9]+ grpc: $reason, certificate 'CN=peer\\.test' " \
+		'@max-secs=4' -- "$mode" "$CHECK_TLS_GRPC" "${TRUSTED[@]}" -t 5 "$@"
+}
+ENDLESS='server sent 64 HTTP/2 frames without ending the gRPC call'
+grpc_hostile 'gRPC: PING frames without end: bounded by the frame count' 1 "$ENDLESS" \
+	-- grpc-endless-ping
+grpc_hostile 'gRPC: WINDOW_UPDATE frames without end: bounded by the frame count' 1 "$ENDLESS" \
+	-- grpc-endless-window-update
+grpc_hostile 'gRPC: CONTINUATION frames without end: bounded' 1 "$ENDLESS" \
+	-- grpc-continuation-flood
+grpc_hostile 'gRPC: a byte every 0.2 s: the call gives up after its 3 s' 1 \
+	'no gRPC answer to Health/Check within 3s: an incomplete answer \([0-9]+ bytes\)' \
+	-- grpc-trickle
+grpc_hostile 'gRPC: a frame of 0xffffff bytes: refused by its header' 1 \
+	'server answered the gRPC call with a frame of 16777215 bytes, above the 16384 allowed: not HTTP/2' \
+	-- grpc-longest-frame
+grpc_hostile 'gRPC: an HPACK integer past 32 bits: a malformed header block' 1 \
+	'malformed HTTP/2 header block: integer longer than 5 octets' \
+	-- grpc-bad-hpack-integer
+# Only %XY with two hex digits is decoded; what it decodes to is quoted like
+# any text of the server's: no escape, no byte outside printable ASCII, no
+# '|' or ';' in the status line.
+grpc_hostile 'gRPC: odd bytes in grpc-message: decoded strictly, quoted' 1 \
+	"gRPC health check failed: grpc-status UNAVAILABLE \\(14\\): '%\\+1%-f% 2%zz%\\?\\[2J\\?{6}/x:y\\?\\?z%'" \
+	-- grpc-odd-message
+
 # --- a chain anyone can copy ------------------------------------------------------
 
 # An impostor with a copy of a trusted chain and not its key: static RSA key
@@ -318,6 +356,38 @@ need("not proven" in found[0]["text"], found[0]["text"])
 need(d["state"] == "WARNING", "state %s" % d["state"])
 need(d["chain"] and d["chain"][0]["subject"] == "CN=victim.test", "chain %s" % d.get("chain"))
 '
+
+# --- a TLS proxy before a dead backend ---------------------------------------------
+
+# TLS 1.3 asking for an optional client certificate, reading the request, then
+# hanging up without a word. Outside HTTP/2 and gRPC that is the service
+# failing, which only may be a refusal: the service's WARNING with a hint, the
+# same with our certificate and without, never a clean OK or a CRITICAL.
+start_peer tls13-read-then-close --cert "$TEST_DIR/peer.pem" --key "$TEST_DIR/peer.key" \
+	--client-ca "$TEST_DIR/ca.pem" || bail_out 'peer.py tls13-read-then-close did not start'
+PEER[read-close]=$SERVER_PORT
+MAY_REQUIRE='\(the server asked for a client certificate: it may require one\)'
+MAY_REFUSE='\(it may have refused our client certificate\)'
+REDIS_CLOSED='no Redis reply to PING within 3s: server closed the connection while we waited for the reply to PING'
+MQTT_CLOSED='no MQTT CONNACK within 3s: server closed the connection while we waited for the answer to CONNECT'
+XMPP_CLOSED='server closed the connection while we waited for the XMPP stream header over TLS'
+for proto in redis mqtt xmpp; do
+	case $proto in
+	redis) closed=$REDIS_CLOSED args=() ;;
+	mqtt) closed=$MQTT_CLOSED args=() ;;
+	xmpp) closed=$XMPP_CLOSED args=(--implicit-tls) ;;
+	esac
+	# The request for a certificate is a note of the long output.
+	expect_check --command=on "proxy before a dead backend, -P $proto ${args[*]}: the service's WARNING, a hint" 1 \
+		"^TLS WARNING - 127\\.0\\.0\\.1:[0-9]+ $proto: $closed $MAY_REQUIRE, " '!ALPN' \
+		'*^OK client-cert: server asks for a client certificate \(none given\)$' '@lines=2' \
+		'@max-secs=3.5' -- read-close "$CHECK_TLS" -P "$proto" "${args[@]}" "${TRUSTED[@]}" -t 3
+	quick "proxy before a dead backend, -P $proto ${args[*]}, ours sent: the same WARNING" 1 \
+		"^TLS WARNING - 127\\.0\\.0\\.1:[0-9]+ $proto: $closed $MAY_REFUSE, " '!ALPN' \
+		'!did not reject' '!CRITICAL' \
+		-- read-close "$CHECK_TLS" -P "$proto" "${args[@]}" "${TRUSTED[@]}" \
+		--client-cert mon.pem --client-key mon.key
+done
 
 # --- the other formats on a failed probe ----------------------------------------
 

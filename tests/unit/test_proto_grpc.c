@@ -178,6 +178,45 @@ static void test_grpc_message_escaped(void **state)
 	       "gRPC health check failed: grpc-status UNAVAILABLE (14): 'down?for?[31m repair%'");
 }
 
+/* Only two hex digits make a byte: a sign or a space after '%' is kept as it
+ * came. */
+static void test_grpc_message_percent_strict(void **state)
+{
+	struct answer a = {.len = 0};
+
+	trailers_only(&a, "14", "a%+1b% 2c%-fd%4");
+	expect(*state, &a, FAULT_REFUSED,
+	       "gRPC health check failed: grpc-status UNAVAILABLE (14): 'a%+1b% 2c%-fd%4'");
+}
+
+/* A negative enum comes as ten bytes, sign-extended: an int32 all the same. */
+static void test_negative_health_status(void **state)
+{
+	struct answer a = {.len = 0};
+
+	health_answer(&a, "\x08\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 11);
+	expect(*state, &a, FAULT_REFUSED, "gRPC health status -1, unknown");
+}
+
+static void test_rst_stream_malformed(void **state)
+{
+	struct answer a = {.len = 0};
+
+	server_settings(&a);
+	put(&a, H2FRAME_RST_STREAM, 0, 1, "\x00\x00\x07", 3);
+	expect(*state, &a, FAULT_PEER, "server sent a malformed RST_STREAM (3 bytes)");
+}
+
+static void test_no_status(void **state)
+{
+	struct answer a = {.len = 0};
+
+	server_settings(&a);
+	put_headers(&a, H2FRAME_FLAG_END_STREAM, FIELDS("server", "odd"));
+	expect(*state, &a, FAULT_PEER,
+	       "not a gRPC server: HTTP/2 answered with no :status and without grpc-status");
+}
+
 static void test_unknown_grpc_status(void **state)
 {
 	struct answer a = {.len = 0};
@@ -464,6 +503,10 @@ int main(void)
 	        FIXTURE_TEST(test_unimplemented_trailers_only),
 	        FIXTURE_TEST(test_grpc_message_escaped),
 	        FIXTURE_TEST(test_unknown_grpc_status),
+	        FIXTURE_TEST(test_grpc_message_percent_strict),
+	        FIXTURE_TEST(test_negative_health_status),
+	        FIXTURE_TEST(test_rst_stream_malformed),
+	        FIXTURE_TEST(test_no_status),
 	        FIXTURE_TEST(test_malformed_grpc_status),
 	        FIXTURE_TEST(test_continuation),
 	        FIXTURE_TEST(test_frame_inside_header_block),

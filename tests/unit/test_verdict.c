@@ -1345,6 +1345,11 @@ static void test_client_verdicts(void **state)
 	assert_rule(&v, "client-cert", STATE_CRITICAL,
 	            "server closed the connection right after the handshake, saying nothing: our "
 	            "client certificate 'CN=monitor' refused, or no service behind TLS");
+	/* The service's failure names the hang-up: no finding of its own. */
+	facts->client.hang_up_in_service = true;
+	judge_facts(&v, facts);
+	assert_null(find_rule(&v, "client-cert"));
+	facts->client.hang_up_in_service = false;
 	/* Not asked for: no word on it, but its expiry is still judged. */
 	facts->client.verdict = FACTS_CLIENT_NOT_SENT;
 	judge_facts(&v, facts);
@@ -1360,8 +1365,8 @@ static void test_client_verdicts(void **state)
 
 /* The ALPN refusal names what was offered, in place of the probe rule; the
  * hang-up after a handshake without ALPN is a WARNING of its own, never the
- * client-cert rule's verdict; with ours sent it may be its refusal too, and is
- * CRITICAL, naming both. */
+ * client-cert rule's verdict; with ours sent it may be its refusal too: the
+ * same WARNING, naming ours. */
 static void test_alpn(void **state)
 {
 	struct client_case k;
@@ -1390,21 +1395,21 @@ static void test_alpn(void **state)
 	facts->client.verdict = FACTS_CLIENT_REJECTED;
 	facts->closed_without_alpn = true;
 	judge_facts(&v, facts);
-	assert_rule(&v, "alpn", STATE_CRITICAL,
-	            "server closed the connection right after the handshake: no ALPN "
-	            "negotiated (try --alpn=h2), or our client certificate 'CN=monitor' "
-	            "refused");
+	assert_rule(&v, "alpn", STATE_WARNING,
+	            "server closed the connection right after the handshake, no ALPN "
+	            "negotiated: try --alpn=h2 (or it refused our client certificate "
+	            "'CN=monitor')");
 	assert_null(find_rule(&v, "client-cert"));
-	assert_int_equal(verdict_worst(&v), STATE_CRITICAL);
+	assert_int_equal(verdict_worst(&v), STATE_WARNING);
 	/* The chain is judged all the same. */
 	assert_non_null(find_rule(&v, "expiry"));
 	facts->alpn_offered = &offered[1];
 	facts->alpn_offered_count = 1;
 	judge_facts(&v, facts);
-	assert_rule(&v, "alpn", STATE_CRITICAL,
-	            "server closed the connection right after the handshake: no ALPN "
-	            "negotiated (offered: http/1.1), or our client certificate 'CN=monitor' "
-	            "refused");
+	assert_rule(&v, "alpn", STATE_WARNING,
+	            "server closed the connection right after the handshake, no ALPN "
+	            "negotiated (offered: http/1.1) (or it refused our client certificate "
+	            "'CN=monitor')");
 	/* Given and not asked for, ours was not sent: the hang-up is the ALPN's. */
 	facts->client.verdict = FACTS_CLIENT_NOT_SENT;
 	judge_facts(&v, facts);
