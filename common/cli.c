@@ -33,6 +33,7 @@ enum {
 	OPT_CLIENT_P12,
 	OPT_PERFDATA_THRESHOLDS,
 	OPT_ALPN,
+	OPT_DNS_SERVER,
 	/* Then the rules' options, by their index in --help order (rule_options). */
 	OPT_RULE_FIRST,
 	/* Then the protocols' own options, one value each, in the order collected. */
@@ -75,6 +76,7 @@ static const struct option shared_options[] = {
 
 static const struct option shared_options_after_rules[] = {
         {"alpn", required_argument, NULL, OPT_ALPN},
+        {"dns-server", required_argument, NULL, OPT_DNS_SERVER},
         {"timeout", required_argument, NULL, 't'},
         {"at", required_argument, NULL, OPT_AT},
         {"output", required_argument, NULL, OPT_OUTPUT},
@@ -282,7 +284,11 @@ static void print_connection_help(FILE *out, const struct tls_protocol *protocol
 	      "     --implicit-tls        start TLS at connect, not with the protocol's upgrade\n"
 	      "     --alpn=PROTO[,PROTO]  ALPN protocols to offer, in order (h2 for gRPC, etcd,\n"
 	      "                           the Kubernetes API), at connect and after STARTTLS;\n"
-	      "                           replaces the protocol's own (up to 8)\n",
+	      "                           replaces the protocol's own (up to 8)\n"
+	      "     --dns-server=ADDR[@PORT]\n"
+	      "                           the name server to ask for DNS records (MX, TLSA),\n"
+	      "                           an IP address, port 53 by default; else those of\n"
+	      "                           /etc/resolv.conf\n",
 	      out);
 	print_service_check_help(out, protocol);
 	if (protocol) {
@@ -728,6 +734,8 @@ static int take_option(int c, const struct cli_plugin *plugin, const struct opti
 		return settings_set_perfdata_thresholds(settings, optarg, f) < 0 ? -1 : 1;
 	case OPT_ALPN:
 		return settings_set_alpn(&settings->probe, optarg, f) < 0 ? -1 : 1;
+	case OPT_DNS_SERVER:
+		return dns_resolver_parse(&settings->probe.dns, optarg, f) < 0 ? -1 : 1;
 	case 'h':
 	case 'V':
 		*help = c;

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "credentials.h"
+#include "dns.h"
 #include "fault.h"
 #include "hostname.h"
 #include "ocsp.h"
@@ -64,6 +65,9 @@ struct settings_probe {
 	 * protocol's upgrade, in place of the profile's own (which is offered
 	 * only when TLS starts at connect) */
 	struct settings_alpn alpn;
+	/* --dns-server: the name server every DNS question goes to (--mx, DANE);
+	 * not given: those of /etc/resolv.conf */
+	struct dns_resolver dns;
 
 	const char *host;              /* as given */
 	char host_ascii[HOSTNAME_MAX]; /* A-labels, lowercase */
