@@ -113,6 +113,10 @@ static enum dane_why usability(const struct dane_input *in, const struct dane_re
 	char *d = v->detail;
 	size_t n = sizeof(v->detail);
 
+	if (r->malformed) {
+		snprintf(d, n, "malformed: fewer than 3 bytes");
+		return DANE_MALFORMED;
+	}
 	if (r->usage > DANE_EE) {
 		snprintf(d, n, "unknown usage %u", r->usage);
 		return DANE_UNKNOWN_USAGE;
@@ -335,6 +339,11 @@ static int judge_usable(struct matcher *m, const struct dane_record *r, struct d
 	bool explained = false;
 
 	v->outcome = DANE_UNMATCHED;
+	if (r->data == NULL) {
+		snprintf(v->detail, sizeof(v->detail), "its %zu bytes of data were not read",
+		         r->len);
+		return 0;
+	}
 	for (size_t i = 0; i < candidates(m, r); i++) {
 		struct dane_verdict why = {0};
 		int ok = matches(m, r, i, f);

@@ -32,13 +32,15 @@ enum dane_usage { DANE_PKIX_TA = 0, DANE_PKIX_EE = 1, DANE_TA = 2, DANE_EE = 3 }
 enum dane_selector { DANE_SELECTOR_CERT = 0, DANE_SELECTOR_SPKI = 1 };
 enum dane_mtype { DANE_MTYPE_EXACT = 0, DANE_MTYPE_SHA256 = 1, DANE_MTYPE_SHA512 = 2 };
 
-/* One TLSA record as the DNS gave it. DATA is borrowed. */
+/* One TLSA record as the DNS gave it. DATA is borrowed; NULL with LEN > 0:
+ * data longer than was kept, which matches nothing here. */
 struct dane_record {
 	uint8_t usage;
 	uint8_t selector;
 	uint8_t mtype;
 	const unsigned char *data;
 	size_t len;
+	bool malformed; /* fewer than the 3 bytes of usage, selector and type */
 };
 
 enum dane_outcome {
@@ -49,6 +51,7 @@ enum dane_outcome {
 
 enum dane_why {
 	DANE_USABLE = 0,
+	DANE_MALFORMED,
 	DANE_UNKNOWN_USAGE,
 	DANE_UNKNOWN_SELECTOR,
 	DANE_UNKNOWN_MTYPE,

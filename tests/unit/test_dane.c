@@ -441,8 +441,17 @@ static void test_unknown_numbers(void **state)
 	expect_unusable(x, 1, DANE_UNKNOWN_SELECTOR, "unknown selector 2");
 	expect_unusable(x, 2, DANE_UNKNOWN_MTYPE, "unknown matching type 255");
 	expect_unusable(x, 3, DANE_UNKNOWN_USAGE, "unknown usage 255");
+	x->records[0].malformed = true;
+	x->records[1].data = NULL;
+	x->records[1].selector = 1;
+	x->records[1].mtype = 0;
+	x->records[1].len = 4000;
+	run(x);
+	expect_unusable(x, 0, DANE_MALFORMED, "malformed: fewer than 3 bytes");
+	assert_int_equal(x->verdicts[1].outcome, DANE_UNMATCHED);
+	assert_string_equal(x->verdicts[1].detail, "its 4000 bytes of data were not read");
 	assert_int_equal(x->summary.records, 4);
-	assert_int_equal(x->summary.usable, 0);
+	assert_int_equal(x->summary.usable, 1);
 	fixture_free(x);
 }
 
@@ -554,7 +563,7 @@ static void test_renewed_leaf(void **state)
 static void test_labels(void **state)
 {
 	static const unsigned char data[] = {0x8a, 0x3f, 0x5c, 0x1d, 0x00, 0x01};
-	struct dane_record r = {3, 1, 1, data, sizeof(data)};
+	struct dane_record r = {3, 1, 1, data, sizeof(data), false};
 	char label[64];
 	char *text;
 
