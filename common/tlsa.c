@@ -72,8 +72,8 @@ static const struct settings_option options[] = {
          "unsigned, is CRITICAL) or if-present",
          set_dane, false, true},
         {"dane-name", "NAME",
-         "the TLSA base domain (default: the name verified; with\n"
-         "--mx each MX host)",
+         "the TLSA base domain (default: HOST, each MX host with\n"
+         "--mx)",
          set_dane_name, false, false},
         {"dane-unmatched", "STATE",
          "a usable TLSA record that matches nothing while another\n"
@@ -87,16 +87,20 @@ const struct settings_option *tlsa_options(void)
 	return options;
 }
 
-/* --dane-name, else the name verified, else the host: a name, not an address. */
+static bool is_name(const char *s)
+{
+	return s != NULL && s[0] != '\0' && !hostname_is_ip_literal(s);
+}
+
+/* --dane-name, else the host connected to (the MX host: RFC 7672 section
+ * 2.2.3), else, for an address, the name verified. */
 static const char *base_domain(const struct settings *s, const char *host, const char *verify)
 {
 	if (s->judge.dane_name[0] != '\0')
 		return s->judge.dane_name;
-	if (verify != NULL && verify[0] != '\0' && !hostname_is_ip_literal(verify))
-		return verify;
-	if (host != NULL && host[0] != '\0' && !hostname_is_ip_literal(host))
+	if (is_name(host))
 		return host;
-	return NULL;
+	return is_name(verify) ? verify : NULL;
 }
 
 void tlsa_lookup(struct tlsa_facts *t, const struct settings *s, const char *host,

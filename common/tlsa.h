@@ -5,10 +5,10 @@
  * The lookup is network work and runs with the probe, under the run's
  * deadline; the matching needs the trust verification's answer (the PKIX
  * usages count only with it) and runs when the target is judged; the rule
- * words what both found. The name looked up is --dane-name, else the name
- * verified, else the host connected to (each MX host with --mx); the port is
- * the one probed. For SMTP the MX host is a reference identifier of DANE-TA
- * too, and the PKIX usages never count (RFC 7672).
+ * words what both found. The name looked up is --dane-name, else the host
+ * connected to (each MX host with --mx), else, when that is an address, the
+ * name verified; the port is the one probed. For SMTP the MX host is a reference identifier of
+ * DANE-TA too, and the PKIX usages never count (RFC 7672).
  *
  * The rule's id is "dane" (verdict.h lists it). A record that matches, on a
  * chain the server proved it holds the key of, vouches for the chain: the
