@@ -84,6 +84,13 @@ struct settings_probe {
 	char verify_name[HOSTNAME_MAX];                 /* ASCII; empty = do not verify */
 };
 
+/* --dane: judge the served chain against the TLSA records of its name. */
+enum settings_dane {
+	SETTINGS_DANE_OFF = 0,
+	SETTINGS_DANE_REQUIRE,    /* no records, or an unsigned answer, is CRITICAL */
+	SETTINGS_DANE_IF_PRESENT, /* judged when signed records are published */
+};
+
 /* How to judge: what the rules read (through facts.judge) and the files that
  * hold what the served chain is held against. */
 struct settings_judge {
@@ -102,6 +109,9 @@ struct settings_judge {
 	char pins[SETTINGS_MAX_PINS][SETTINGS_PIN_SIZE]; /* SHA-256 of the leaf, lowercase hex */
 	size_t pin_count;
 	int min_tls; /* 10 to 13 for TLS 1.0 to 1.3; 0: none */
+	enum settings_dane dane;
+	char dane_name[HOSTNAME_MAX]; /* --dane-name, ASCII; empty: the name checked */
+	bool dane_unmatched_warning;  /* --dane-unmatched=warning */
 };
 
 struct settings {
@@ -130,6 +140,9 @@ struct settings_option {
 	 * last one given counts, set once the protocol is chosen, with the
 	 * thresholds (as -w is): --help still helps past a bad one. */
 	bool repeatable;
+	/* The value may be left out (--dane, --dane=if-present): SET then gets
+	 * NULL. */
+	bool optional_value;
 };
 
 /* Fill S with the defaults: no protocol, no host, any family, trust judged, the

@@ -126,6 +126,21 @@ object Service "mail-mx" {
 	vars.tlscheck_host = "example.org"
 	vars.tlscheck_mx = true
 }
+object Service "mail-dane" {
+	host_name = "db1.example"
+	check_command = "tlscheck-smtp"
+	vars.tlscheck_host = "example.org"
+	vars.tlscheck_mx = true
+	vars.tlscheck_dane = "if-present"
+	vars.tlscheck_dane_unmatched = "warning"
+	vars.tlscheck_dns_server = "192.0.2.53"
+}
+object Service "https-dane" {
+	host_name = "db1.example"
+	check_command = "tlscheck"
+	vars.tlscheck_dane = true
+	vars.tlscheck_dane_name = "www.example"
+}
 object Service "address-off" {
 	host_name = "db1.example"
 	check_command = "tls_pgsql"
@@ -225,7 +240,7 @@ include "$TEST_DIR/objects.conf"
 CONF
 
 if icinga2 daemon -C -c "$conf" "${defs[@]}" >"$TEST_DIR/icinga2.out" 2>&1 &&
-	grep -q 'Instantiated 25 Services' "$TEST_DIR/icinga2.out"; then
+	grep -q 'Instantiated 27 Services' "$TEST_DIR/icinga2.out"; then
 	ok 'contrib/icinga2/tlscheck.conf and tlscheck-ssl_cert.conf load in Icinga 2 with services of every command'
 else
 	not_ok 'contrib/icinga2/tlscheck.conf and tlscheck-ssl_cert.conf load in Icinga 2 with services of every command'
@@ -310,7 +325,7 @@ function command_line(host, service) {
 }
 
 for (s in [ "pgsql", "tls-ipv6", "smtp-vhost", "address-off", "ldap", "xmpp", "mysql-pinned",
-	"sieve", "kafka", "pool", "pool-all", "mail-mx" ]) {
+	"sieve", "kafka", "pool", "pool-all", "mail-mx", "mail-dane", "https-dane" ]) {
 	command_line("db1.example", s)
 }
 command_line("noaddress.example", "no-address")
@@ -359,6 +374,10 @@ command_line 'tlscheck_all_addresses: -A instead of -I' pool-all \
 	'/plugins/check_tls -H db1.example -A -C /etc/ssl/internal-ca.pem -C /etc/ssl/extra.pem'
 command_line 'tlscheck_mx: the mail domain to -H, --mx, no -I' mail-mx \
 	'/plugins/check_tls_smtp -H example.org --mx -C /etc/ssl/internal-ca.pem -C /etc/ssl/extra.pem'
+command_line 'tlscheck_dane: --dane=MODE in one word, with the MX hosts and a resolver' mail-dane \
+	'/plugins/check_tls_smtp -H example.org --mx -C /etc/ssl/internal-ca.pem -C /etc/ssl/extra.pem --dane=if-present --dane-unmatched warning --dns-server 192.0.2.53'
+command_line 'tlscheck_dane = true: --dane alone, and the TLSA base domain' https-dane \
+	'/plugins/check_tls -H db1.example -I 192.0.2.31 -C /etc/ssl/internal-ca.pem -C /etc/ssl/extra.pem --dane --dane-name www.example'
 command_line 'tlscheck_ipv6: address6 to -I, and -6; a false flag passes nothing' tls-ipv6 \
 	'/plugins/check_tls -H db1.example -I 2001:db8::31 -6 -C /etc/ssl/web-ca.pem'
 command_line 'tlscheck_host names the service; flags set' smtp-vhost \
