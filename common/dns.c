@@ -532,8 +532,13 @@ static enum answer_kind ask_server(const struct net_address *server, struct exch
 	enum answer_kind kind;
 
 	deadline_within(&try, dl, TRY_SECONDS);
-	if (ask_udp(server, x, &try, f) < 0)
+	if (ask_udp(server, x, &try, f) < 0) {
+		/* a try's own budget spent: the run's deadline is told apart later */
+		if (f->kind == FAULT_TIMEOUT)
+			fault_set(f, FAULT_RESOLVE, "name server %s did not answer for '%s'",
+			          server->text, x->name);
 		return ANSWER_NEXT;
+	}
 	kind = judge_answer(x, server, st, f);
 	if (kind != ANSWER_TRUNCATED)
 		return kind;
@@ -576,14 +581,8 @@ static int query(struct exchange *x, const struct dns_resolver *r, const struct 
 		return -1;
 	read_servers(r, &servers);
 	fault_set(f, FAULT_RESOLVE, "no name server answered for '%s'", x->name);
-	for (int round = 0; round < ROUNDS; round++) {
-		for (size_t i = 0; i < servers.count; i++) {
-			if (deadline_passed(dl)) {
-				fault_set(f, FAULT_TIMEOUT,
-				          "timeout looking up the %s records of '%s'",
-				          type_name(x->type), x->name);
-				return -1;
-			}
+	for (int round = 0; round < ROUNDS && !deadline_passed(dl); round++) {
+		for (size_t i = 0; i < servers.count && !deadline_passed(dl); i++) {
 			switch (ask_server(&servers.items[i], x, dl, st, f)) {
 			case ANSWER_DONE:
 				return 0;
@@ -596,8 +595,12 @@ static int query(struct exchange *x, const struct dns_resolver *r, const struct 
 			}
 		}
 	}
-	if (!failed)
+	if (!failed) {
+		if (deadline_passed(dl))
+			fault_set(f, FAULT_TIMEOUT, "timeout looking up the %s records of '%s'",
+			          type_name(x->type), x->name);
 		return -1;
+	}
 	*st = servfail;
 	x->answer_len = 0;
 	return 0;

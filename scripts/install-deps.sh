@@ -47,6 +47,10 @@ packages=(
 	python3-minimal iproute2
 	# a DNS server of the test's own, publishing MX records (no system service)
 	dnsmasq-base
+	# DNSSEC for tests/integration/dane.sh: unbound validating zones the test
+	# signs with ldns, dig to see what it answers, and Postfix's posttls-finger,
+	# the reference DANE client (Postfix itself left unconfigured, not started)
+	unbound ldnsutils bind9-dnsutils postfix
 )
 if [ "${1:-}" = bench ]; then
 	# check_smtp and check_ssl_cert, and what check_ssl_cert runs; GNU time for RSS;
@@ -68,6 +72,8 @@ done
 [ "${#missing[@]}" -eq 0 ] && exit 0
 
 export DEBIAN_FRONTEND=noninteractive
+# Postfix installed for posttls-finger only: no mail system configured.
+echo 'postfix postfix/main_mailer_type select No configuration' | debconf-set-selections
 apt-get update -qq
 # Package scripts must not start system-wide services on the test machine: the tests
 # start their own private instances on loopback.

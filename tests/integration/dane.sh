@@ -1,0 +1,175 @@
+#!/bin/bash
+# dane.sh — the DNS lookup against real DNSSEC: unbound validating zones
+# signed at test time (dane.bash), a resolver that does not validate, and a
+# silent one. The MX lookup of check_tls_smtp --mx goes through the same
+# questions as the TLSA lookup (AD, EDNS0), asked of --dns-server or of the
+# resolv.conf of the plugin's own mount namespace.
+#
+# The whole test runs in a network namespace of its own (unshare -n): the
+# resolvers listen on port 53 of loopback addresses no one else has there.
+
+if [ "${TLSCHECK_NETNS:-}" != 1 ]; then
+	TLSCHECK_NETNS=1 exec unshare -n -- "$BASH" "$0" "$@"
+fi
+# shellcheck source=tests/integration/lib.sh
+. "$(dirname "$0")/lib.sh" || exit 99
+ip link set lo up || bail_out 'cannot bring up the loopback of the network namespace'
+# shellcheck source=tests/integration/dane.bash
+. "$(dirname "$0")/dane.bash" || exit 99
+
+require_server 'unbound' command -v unbound
+require_server 'ldns-signzone (ldnsutils)' command -v ldns-signzone
+require_server 'dig (bind9-dnsutils)' command -v dig
+require_server 'aiosmtpd (python3-aiosmtpd)' "$PYTHON" -c 'import aiosmtpd'
+require_server 'certtool (gnutls-bin)' command -v certtool
+require_plugin "$CHECK_TLS_SMTP"
+lib_init
+
+bed_dane_cases || bail_out 'the DNSSEC test bed did not start'
+
+# --- the bed itself, as dig sees it -----------------------------------------------------
+
+# dig_check DESCRIPTION SERVER NAME TYPE PATTERN...: each extended regex PATTERN
+# matches dig +dnssec's answer (its flags line, EDE and status).
+dig_check() {
+	local desc=$1 server=$2 name=$3 type=$4 out p bad=
+	shift 4
+	out=$(dig +dnssec +time=2 +tries=1 @"$server" "$name" "$type" 2>&1)
+	for p in "$@"; do
+		grep -Eq -e "$p" <<<"$out" || bad="$bad '$p'"
+	done
+	if [ -z "$bad" ]; then
+		ok "$desc"
+	else
+		not_ok "$desc"
+		diag "no match for$bad in:"
+		diag "$out"
+	fi
+}
+
+AD='^;; flags: qr rd ra ad;'
+NO_AD='^;; flags: qr rd ra;'
+dig_check 'bed: the root validates (the probe)' "$BED_RESOLVER" . SOA "$AD" 'status: NOERROR'
+dig_check 'bed: a signed TLSA answer has AD' "$BED_RESOLVER" "_$PORT._tcp.ee.test" TLSA \
+	"$AD" 'status: NOERROR' 'IN	TLSA	3 1 1 '
+dig_check 'bed: a name without TLSA in a signed zone: secure NODATA' "$BED_RESOLVER" \
+	"_$PORT._tcp.norecords.test" TLSA "$AD" 'status: NOERROR' 'ANSWER: 0,'
+dig_check 'bed: no such name in a signed zone: secure NXDOMAIN' "$BED_RESOLVER" \
+	"_1._tcp.ee.test" TLSA "$AD" 'status: NXDOMAIN'
+dig_check 'bed: the unsigned zone answers without AD' "$BED_RESOLVER" \
+	"_$PORT._tcp.insecure.test" TLSA "$NO_AD" 'status: NOERROR' 'IN	TLSA	3 1 1 '
+dig_check 'bed: a changed TLSA signature is SERVFAIL with EDE 6' "$BED_RESOLVER" \
+	"_$PORT._tcp.ee.bogus.test" TLSA 'status: SERVFAIL' 'EDE: 6 \(DNSSEC Bogus\)'
+dig_check 'bed: TLSA signatures in the past are SERVFAIL with EDE 7' "$BED_RESOLVER" \
+	"_$PORT._tcp.ee.expired.test" TLSA 'status: SERVFAIL' 'EDE: 7 \(Signature Expired\)'
+dig_check 'bed: a zone signed wholly in the past is SERVFAIL with an EDE' "$BED_RESOLVER" \
+	"_$PORT._tcp.ee.past.test" TLSA 'status: SERVFAIL' 'EDE: [0-9]+ '
+dig_check 'bed: the resolver that does not validate answers without AD' "$BED_PLAIN" \
+	"_$PORT._tcp.ee.test" TLSA "$NO_AD" 'status: NOERROR'
+
+# --- the lookup itself: dns-lookup prints what common/dns answers ---------------------------
+
+DNS_LOOKUP=$TLSCHECK_BUILDDIR/tests/integration/dns-lookup
+require_plugin "$DNS_LOOKUP"
+TLSA_OWNER="_$PORT\\._tcp"
+
+expect_check 'TLSA: a signed answer is secure, its record read' 0 \
+	"^$TLSA_OWNER\\.ee\\.test secure rcode=0 ad=1 records=1$" "*^3 1 1 len=32 $EE$" '@lines=2' \
+	-- "$DNS_LOOKUP" -s "$BED_RESOLVER" tlsa ee.test "$PORT"
+expect_check 'TLSA: the name as given, a trailing dot and capitals' 0 \
+	"^$TLSA_OWNER\\.ee\\.test secure rcode=0 ad=1 records=1$" \
+	-- "$DNS_LOOKUP" -s "$BED_RESOLVER" tlsa EE.Test. "$PORT"
+expect_check 'TLSA: a rollover, both records in order' 0 \
+	"^$TLSA_OWNER\\.rollover\\.test secure rcode=0 ad=1 records=2$" '@lines=3' \
+	-- "$DNS_LOOKUP" -s "$BED_RESOLVER" tlsa rollover.test "$PORT"
+expect_check 'TLSA: 3 1 0 (the whole key) and 3 1 2 (SHA-512)' 0 \
+	"^$TLSA_OWNER\\.ee310\\.test secure" "*^3 1 0 len=91 $(tlsa_data 1 0 "$TEST_DIR/leaf.pem")$" \
+	-- "$DNS_LOOKUP" -s "$BED_RESOLVER" tlsa ee310.test "$PORT"
+expect_check 'TLSA: 3 1 2, 64 bytes' 0 "*^3 1 2 len=64 $(tlsa_data 1 2 "$TEST_DIR/leaf.pem")$" \
+	-- "$DNS_LOOKUP" -s "$BED_RESOLVER" tlsa ee312.test "$PORT"
+expect_check 'TLSA: unusable records are read as published' 0 \
+	"^$TLSA_OWNER\\.unusable\\.test secure rcode=0 ad=1 records=3$" '*^4 1 1 len=32 ' \
+	'*^3 1 1 len=20 ' '*^3 2 1 len=32 ' \
+	-- "$DNS_LOOKUP" -s "$BED_RESOLVER" tlsa unusable.test "$PORT"
+expect_check 'TLSA: records of every length, an answer only TCP holds, one too long to keep' 0 \
+	"^$TLSA_OWNER\\.big\\.test secure rcode=0 ad=1 records=5$" '*^3 0 0 len=[0-9]{3} 30' \
+	'*^2 0 0 len=[0-9]{3} 30' '*^3 1 1 len=3000 too-long $' '@lines=6' \
+	-- "$DNS_LOOKUP" -s "$BED_RESOLVER" tlsa big.test "$PORT"
+expect_check 'TLSA: 40 records, 32 kept, all counted' 0 \
+	"^$TLSA_OWNER\\.many\\.test secure rcode=0 ad=1 records=40$" '@lines=33' \
+	-- "$DNS_LOOKUP" -s "$BED_RESOLVER" tlsa many.test "$PORT"
+expect_check 'TLSA: a name without TLSA records in a signed zone: secure NODATA' 0 \
+	"^$TLSA_OWNER\\.norecords\\.test secure rcode=0 ad=1 records=0 nodata$" '@lines=1' \
+	-- "$DNS_LOOKUP" -s "$BED_RESOLVER" tlsa norecords.test "$PORT"
+expect_check 'TLSA: no such name in a signed zone: secure NXDOMAIN' 0 \
+	"^_1\\._tcp\\.ee\\.test secure rcode=3 ad=1 records=0 nxdomain$" \
+	-- "$DNS_LOOKUP" -s "$BED_RESOLVER" tlsa ee.test 1
+expect_check 'TLSA: the unsigned zone is insecure (the resolver probe says it validates)' 0 \
+	"^$TLSA_OWNER\\.insecure\\.test insecure rcode=0 ad=0 records=1$" \
+	-- "$DNS_LOOKUP" -s "$BED_RESOLVER" tlsa insecure.test "$PORT"
+expect_check 'TLSA: a changed signature is bogus, with EDE 6' 0 \
+	"^$TLSA_OWNER\\.ee\\.bogus\\.test bogus rcode=2 ad=0 records=0 EDE 6 \\(DNSSEC Bogus\\)" \
+	-- "$DNS_LOOKUP" -s "$BED_RESOLVER" tlsa ee.bogus.test "$PORT"
+bed_flush
+expect_check 'TLSA: signatures in the past are bogus, with EDE 7' 0 \
+	"^$TLSA_OWNER\\.ee\\.expired\\.test bogus rcode=2 ad=0 records=0 EDE 7 \\(Signature Expired\\)" \
+	-- "$DNS_LOOKUP" -s "$BED_RESOLVER" tlsa ee.expired.test "$PORT"
+bed_flush
+# unbound names it EDE 7 (Signature Expired) or 9 (DNSKEY Missing), its
+# extra text the key whose signatures expired
+expect_check 'TLSA: a zone signed wholly in the past is bogus, with the EDE unbound gives' 0 \
+	"^$TLSA_OWNER\\.ee\\.past\\.test bogus rcode=2 ad=0 records=0 EDE (7 \\(Signature Expired\\)|9 \\(DNSKEY Missing\\))" \
+	-- "$DNS_LOOKUP" -s "$BED_RESOLVER" tlsa ee.past.test "$PORT"
+expect_check 'TLSA: bogus without EDE, told by asking again with CD' 0 \
+	"^$TLSA_OWNER\\.ee\\.bogus\\.test bogus rcode=2 ad=0 records=0$" \
+	-- "$DNS_LOOKUP" -s "$BED_NO_EDE" tlsa ee.bogus.test "$PORT"
+expect_check 'TLSA: a resolver that does not validate (its probe fails)' 0 \
+	"^$TLSA_OWNER\\.ee\\.test not validated rcode=0 ad=0 records=1$" \
+	-- "$DNS_LOOKUP" -s "$BED_PLAIN" tlsa ee.test "$PORT"
+expect_check 'TLSA: a silent resolver, within the deadline' 1 \
+	"^failed: \\(timeout\\) timeout looking up the TLSA records of '$TLSA_OWNER\\.ee\\.test'" \
+	'@max-secs=2.5' \
+	-- "$DNS_LOOKUP" -s "$BED_SILENT" -t 2 tlsa ee.test "$PORT"
+expect_check 'TLSA: a zone whose name server is silent, within the deadline' 1 \
+	"^failed: " '@max-secs=3.5' \
+	-- "$DNS_LOOKUP" -s "$BED_RESOLVER" -t 3 tlsa ee.silent.test "$PORT"
+with_resolv "$TEST_DIR/resolv.conf" "$DNS_LOOKUP" tlsa ee.test "$PORT"
+expect_check 'TLSA: asked of resolv.conf without --dns-server' 0 \
+	"^$TLSA_OWNER\\.ee\\.test secure rcode=0 ad=1 records=1$" -- "${CMD[@]}"
+expect_check 'TLSA: --dns-server with a port' 0 \
+	"^$TLSA_OWNER\\.ee\\.test secure" -- "$DNS_LOOKUP" -s "$BED_RESOLVER@53" tlsa ee.test "$PORT"
+expect_check 'address records: signed' 0 '^ee\.test secure rcode=0 ad=1 records=0$' \
+	-- "$DNS_LOOKUP" -s "$BED_RESOLVER" address ee.test
+expect_check 'address records: in an unsigned zone' 0 '^insecure\.test insecure rcode=0 ad=0' \
+	-- "$DNS_LOOKUP" -s "$BED_RESOLVER" address insecure.test
+expect_check 'address records: a resolver that does not validate' 0 \
+	'^ee\.test not validated rcode=0 ad=0' -- "$DNS_LOOKUP" -s "$BED_PLAIN" address ee.test
+expect_check 'MX: by preference, through the same questions' 0 '^10 mx1\.test$' '*^20 mx2\.test$' \
+	'@lines=2' -- "$DNS_LOOKUP" -s "$BED_RESOLVER" mx mail.test
+
+# --- MX lookups through the same questions ----------------------------------------------
+
+CA=(-C "$TEST_DIR/root.pem")
+with_resolv "$TEST_DIR/resolv.conf" "$CHECK_TLS_SMTP" -H mail.test --mx -p "$PORT" "${CA[@]}"
+expect_check '--mx, resolv.conf naming the validating resolver: both MX hosts' 0 \
+	"^TLS OK - mail\\.test:$PORT smtp: 2 of 2 MX hosts OK" \
+	-- "${CMD[@]}"
+# The MX hosts' addresses from /etc/hosts, resolv.conf naming the silent
+# server: only --dns-server can have answered the MX question.
+with_hosts "$TEST_DIR/resolv-silent.conf" "$TEST_DIR/hosts" "$CHECK_TLS_SMTP" -H mail.test --mx \
+	-p "$PORT" "${CA[@]}" --dns-server="$BED_RESOLVER"
+expect_check '--mx --dns-server: the MX records asked of it, not of resolv.conf' 0 \
+	"^TLS OK - mail\\.test:$PORT smtp: 2 of 2 MX hosts OK" '@max-secs=2' \
+	-- "${CMD[@]}"
+expect_check '--mx --dns-server naming a silent server: CRITICAL within the deadline' 2 \
+	"^TLS CRITICAL - mail\\.test:$PORT smtp: timeout looking up the MX records of 'mail\\.test'" \
+	'@max-secs=3.5' \
+	-- "$CHECK_TLS_SMTP" -H mail.test --mx -p "$PORT" "${CA[@]}" --dns-server="$BED_SILENT" -t 3
+expect_check '--dns-server takes an address, not a name' 3 \
+	'^check_tls_smtp: --dns-server takes an IP address, optionally @PORT$' \
+	-- "$CHECK_TLS_SMTP" -H mail.test --mx --dns-server=ns.test
+expect_check '--dns-server: a port out of range' 3 \
+	'^check_tls_smtp: --dns-server takes an IP address, optionally @PORT$' \
+	-- "$CHECK_TLS_SMTP" -H mail.test --mx --dns-server=127.0.0.1@65536
+
+finish
