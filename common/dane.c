@@ -308,6 +308,18 @@ out:
 	return rc;
 }
 
+/* Did the CA-store check verify the path up to DEPTH already? It verified
+ * the served path up to where it was anchored: past the top when the store's
+ * own anchor issued it. */
+static bool pkix_covers(const struct matcher *m, int depth)
+{
+	size_t at = m->in->pkix_verified;
+
+	if (!m->in->pkix_trusted || at == DANE_PKIX_NONE)
+		return false;
+	return at == DANE_PKIX_WHOLE_PATH || path_depth(m, at) >= depth;
+}
+
 /* May a DANE-TA record that matched ELEMENT count? 1, 0 (why in V), -1. */
 static int ta_counts(struct matcher *m, size_t element, struct dane_verdict *v, struct fault *f)
 {
@@ -322,6 +334,9 @@ static int ta_counts(struct matcher *m, size_t element, struct dane_verdict *v, 
 	}
 	if (!name_valid(m, v) || !dates_valid(m, depth, v))
 		return 0;
+	/* The costliest step, a signature per certificate: not done twice. */
+	if (pkix_covers(m, depth))
+		return 1;
 	return path_verifies(m, depth, v, f);
 }
 

@@ -161,8 +161,16 @@ static void take_records(struct tlsa_facts *t)
 	}
 }
 
-void tlsa_match(struct tlsa_facts *t, const struct cert_chain *chain, bool pkix_trusted,
-                const struct cert_info *expected_leaf, time_t now)
+/* What of the served path the CA-store check verified (dane.h). */
+static size_t pkix_verified(const struct trust_result *trust)
+{
+	if (trust == NULL || !trust->trusted || !trust->anchor_known)
+		return DANE_PKIX_NONE;
+	return trust->anchor_served ? trust->anchor_index : DANE_PKIX_WHOLE_PATH;
+}
+
+void tlsa_match(struct tlsa_facts *t, const struct cert_chain *chain,
+                const struct trust_result *trust, const struct cert_info *expected_leaf, time_t now)
 {
 	struct dane_verdict file_verdicts[DNS_MAX_TLSA];
 	struct dane_input in = {0};
@@ -178,7 +186,8 @@ void tlsa_match(struct tlsa_facts *t, const struct cert_chain *chain, bool pkix_
 	        .base_domain = t->base,
 	        .mx_host = t->smtp ? t->mx_host : NULL,
 	        .smtp = t->smtp,
-	        .pkix_trusted = pkix_trusted,
+	        .pkix_trusted = trust != NULL && trust->trusted,
+	        .pkix_verified = pkix_verified(trust),
 	        .now = now,
 	};
 	if (dane_match(&in, t->verdicts, &t->summary, &t->failure) < 0)
@@ -186,6 +195,8 @@ void tlsa_match(struct tlsa_facts *t, const struct cert_chain *chain, bool pkix_
 	t->matched = true;
 	if (chain->count > 0)
 		dane_spki_sha256(chain->items[0].crt, t->spki_sha256, &ignored);
+	/* The file's chain is not the one the CA store verified. */
+	in.pkix_verified = DANE_PKIX_NONE;
 	if (expected_leaf == NULL ||
 	    dane_match_leaf(&in, expected_leaf, file_verdicts, &t->file_summary, &ignored) < 0)
 		return;

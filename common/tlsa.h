@@ -27,6 +27,7 @@
 #include "dns.h"
 #include "fault.h"
 #include "hostname.h"
+#include "trust.h"
 
 struct settings; /* settings.h */
 struct settings_judge;
@@ -70,11 +71,12 @@ const struct settings_option *tlsa_options(void);
 void tlsa_lookup(struct tlsa_facts *t, const struct settings *s, const char *host,
                  const char *verify, const struct deadline *dl);
 
-/* Hold the records T found against CHAIN (PKIX_TRUSTED: it passed the CA
- * store) and, when not NULL, against EXPECTED_LEAF, the certificate on disk.
- * Does nothing unless records were found. */
-void tlsa_match(struct tlsa_facts *t, const struct cert_chain *chain, bool pkix_trusted,
-                const struct cert_info *expected_leaf, time_t now);
+/* Hold the records T found against CHAIN (TRUST: what the CA-store check
+ * found, NULL when it did not run) and, when not NULL, against EXPECTED_LEAF,
+ * the certificate on disk. Does nothing unless records were found. */
+void tlsa_match(struct tlsa_facts *t, const struct cert_chain *chain,
+                const struct trust_result *trust, const struct cert_info *expected_leaf,
+                time_t now);
 
 /* Does a record vouch for the served chain: a DANE-EE or DANE-TA record
  * matched it, and the server proved it holds the leaf's key? */
