@@ -489,7 +489,7 @@ static void to_hex(const unsigned char *data, size_t len, char *out)
 	const gnutls_datum_t raw = {(unsigned char *)data, (unsigned)len};
 	size_t size = 2 * len + 1;
 
-	if (len == 0 || gnutls_hex_encode(&raw, out, &size) < 0)
+	if (data == NULL || len == 0 || gnutls_hex_encode(&raw, out, &size) < 0)
 		out[0] = '\0';
 }
 
@@ -502,6 +502,9 @@ void dane_record_label(const struct dane_record *r, size_t index, char *buf, siz
 	if (r->len == 0)
 		snprintf(buf, size, "%u %u %u #%zu (no data)", r->usage, r->selector, r->mtype,
 		         index + 1);
+	else if (r->data == NULL)
+		snprintf(buf, size, "%u %u %u #%zu (%zu bytes)", r->usage, r->selector, r->mtype,
+		         index + 1, r->len);
 	else
 		snprintf(buf, size, "%u %u %u #%zu (%s%s)", r->usage, r->selector, r->mtype,
 		         index + 1, hex, r->len > LABEL_BYTES ? "..." : "");
@@ -509,8 +512,8 @@ void dane_record_label(const struct dane_record *r, size_t index, char *buf, siz
 
 char *dane_record_text(const struct dane_record *r)
 {
-	/* "255 255 255 " and the hex. */
-	size_t size = 13 + 2 * r->len;
+	/* "255 255 255 " and the hex (none when the data was not kept). */
+	size_t size = 13 + (r->data != NULL ? 2 * r->len : 0);
 	char *text = malloc(size);
 	int n;
 

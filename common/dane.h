@@ -121,11 +121,13 @@ int dane_spki_sha256(gnutls_x509_crt_t crt, char hex[65], struct fault *f);
 
 /* The record's name for a text: "3 1 1 #2 (8a3f5c1d...)", INDEX counted from
  * 0 and shown from 1; the data's first 4 bytes in hex, "..." when there is
- * more, "(no data)" when none. Unknown numbers are shown as they are. */
+ * more, "(no data)" when none, "(3000 bytes)" when it was not kept. Unknown
+ * numbers are shown as they are. */
 void dane_record_label(const struct dane_record *r, size_t index, char *buf, size_t size);
 
 /* The record as zone-file text for JSON: "3 1 1 8a3f...": the whole data in
- * hex, allocated (free()), or NULL when out of memory. */
+ * hex (none when it was not kept), allocated (free()), or NULL when out of
+ * memory. */
 char *dane_record_text(const struct dane_record *r);
 
 #endif

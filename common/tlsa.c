@@ -365,6 +365,11 @@ static void judge_records(struct verdict *v, const struct facts *facts)
 	const struct tlsa_facts *t = facts->dane;
 	char list[VERDICT_TEXT_SIZE];
 
+	/* The verdicts below are of those kept: say so where some were not. */
+	if (t->answer->total > t->answer->count)
+		verdict_note(v, rule_dane, "%zu TLSA records at %s, the first %zu judged",
+		             t->answer->total, t->answer->owner, t->answer->count);
+
 	if (t->summary.usable == 0) {
 		list_unusable(t, list, sizeof(list));
 		verdict_add(v, rule_dane, STATE_WARNING,

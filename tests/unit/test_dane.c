@@ -590,6 +590,13 @@ static void test_labels(void **state)
 	text = dane_record_text(&r);
 	assert_string_equal(text, "3 1 1 8a3f");
 	free(text);
+	r.data = NULL;
+	r.len = 3000;
+	dane_record_label(&r, 2, label, sizeof(label));
+	assert_string_equal(label, "3 1 1 #3 (3000 bytes)");
+	text = dane_record_text(&r);
+	assert_string_equal(text, "3 1 1 ");
+	free(text);
 	r.len = 0;
 	dane_record_label(&r, 0, label, sizeof(label));
 	assert_string_equal(label, "3 1 1 #1 (no data)");
