@@ -577,6 +577,7 @@ static int query(struct exchange *x, const struct dns_resolver *r, const struct 
 	bool failed = false;
 
 	memset(st, 0, sizeof(*st));
+	st->ede.code = -1;
 	if (build_query(x, f) < 0)
 		return -1;
 	read_servers(r, &servers);

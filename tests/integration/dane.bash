@@ -314,7 +314,7 @@ bed_dane_cases() {
 			make_leaf leaf issuer mx1.test mx1.test mx2.test ee.test oldkey.test ta-issuer.test \
 				ta-root.test rollover.test ee310.test ee312.test ee301.test pkix.test \
 				unusable.test norecords.test insecure.test ee.bogus.test ee.expired.test \
-				ee.past.test ee.silent.test unrelated.test '-1 day' '+200 days' &&
+				ee.past.test ee.silent.test unrelated.test addr-insecure.test '-1 day' '+200 days' &&
 			make_leaf old issuer mx1.test '-100 days' '+100 days' &&
 			make_leaf renewed issuer mx1.test '-1 hour' '+300 days' &&
 			make_chain served leaf issuer root &&
@@ -374,6 +374,10 @@ bed_dane_cases() {
 	for i in $(seq 1 40); do
 		bed_add test. "$(tlsa many.test "$PORT" 3 1 1 "$(printf '%064x' "$i")")"
 	done
+	# signed TLSA records, the address records unsigned (a CNAME into the
+	# unsigned zone): DANE senders never look the records up
+	bed_add test. 'addr-insecure.test. IN CNAME insecure.test.' \
+		"$(tlsa addr-insecure.test "$PORT" 3 1 1 "$EE")"
 	bed_add insecure.test. 'insecure.test. IN A 127.0.0.1' \
 		"$(tlsa insecure.test "$PORT" 3 1 1 "$EE")"
 	for zone in bogus expired past; do
