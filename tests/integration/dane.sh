@@ -22,6 +22,7 @@ require_server 'ldns-signzone (ldnsutils)' command -v ldns-signzone
 require_server 'dig (bind9-dnsutils)' command -v dig
 require_server 'aiosmtpd (python3-aiosmtpd)' "$PYTHON" -c 'import aiosmtpd'
 require_server 'certtool (gnutls-bin)' command -v certtool
+require_server 'posttls-finger (postfix)' command -v posttls-finger
 require_plugin "$CHECK_TLS_SMTP"
 lib_init
 
@@ -287,7 +288,6 @@ expect_check 'DANE: --mx, each MX host its own records, the stale one named' 2 \
 
 # --- the reference: Postfix's posttls-finger on the same bed ------------------------------
 
-require_server 'posttls-finger (postfix)' command -v posttls-finger
 mkdir -p "$TEST_DIR/postfix"
 printf 'compatibility_level = 3.6\nsmtp_dns_support_level = dnssec\n' >"$TEST_DIR/postfix/main.cf"
 
