@@ -24,11 +24,14 @@
 #   bed_start_no_ede         a third at BED_NO_EDE, validating, without EDE
 #   bed_silent               BED_SILENT port 53 reads questions and never answers
 #   bed_flush                the validating resolver's failures forgotten
+#   bed_hostile              tests/hostile/dns_peer.py at BED_HOSTILE: a name
+#                            server that misbehaves as the question's first label says
 
 BED_RESOLVER=127.0.0.1
 BED_PLAIN=127.0.0.2
 BED_SILENT=127.0.0.3
 BED_NO_EDE=127.0.0.4
+BED_HOSTILE=127.0.0.5
 BED=
 BED_ZONES=()
 declare -A BED_MODE=()
@@ -277,6 +280,23 @@ while time.time() < end:
 	kill_at_exit $!
 }
 
+bed_hostile() {
+	local pid
+	new_server_log dns-peer
+	"$PYTHON" "$TLSCHECK_SRCDIR/tests/hostile/dns_peer.py" "$BED_HOSTILE" \
+		--lifetime "$PEER_LIFETIME" </dev/null >"$SERVER_LOG" 2>&1 &
+	pid=$!
+	kill_at_exit "$pid"
+	for _ in $(seq 1 100); do
+		dig +time=1 +tries=1 @"$BED_HOSTILE" ok.test A >/dev/null 2>&1 && return 0
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	diag 'dns_peer.py did not start'
+	diag_file "$SERVER_LOG"
+	return 1
+}
+
 # tlsa_der SELECTOR PEMFILE: the DER a TLSA record of selector SELECTOR hashes.
 tlsa_der() {
 	if [ "$1" = 1 ]; then
@@ -389,6 +409,7 @@ bed_dane_cases() {
 	bed_start_plain || return 1
 	bed_start_no_ede || return 1
 	bed_silent
+	bed_hostile || return 1
 
 	echo "nameserver $BED_RESOLVER" >"$TEST_DIR/resolv.conf"
 	echo "nameserver $BED_PLAIN" >"$TEST_DIR/resolv-plain.conf"

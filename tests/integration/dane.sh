@@ -70,6 +70,15 @@ dig_check 'bed: the resolver that does not validate answers without AD' "$BED_PL
 
 # --- the lookup itself: dns-lookup prints what common/dns answers ---------------------------
 
+# dane_cmd NAME [ARGS...]: check_tls_smtp --dane for NAME at 127.0.0.1 PORT, asking
+# the validating resolver.
+dane_cmd() {
+	local name=$1
+	shift
+	CMD=("$CHECK_TLS_SMTP" -H "$name" -I 127.0.0.1 -p "$PORT" -C root.pem
+		--dns-server="$BED_RESOLVER" "$@")
+}
+
 DNS_LOOKUP=$TLSCHECK_BUILDDIR/tests/integration/dns-lookup
 require_plugin "$DNS_LOOKUP"
 TLSA_OWNER="_$PORT\\._tcp"
@@ -151,6 +160,45 @@ expect_check 'address records: a resolver that does not validate' 0 \
 expect_check 'MX: by preference, through the same questions' 0 '^10 mx1\.test$' '*^20 mx2\.test$' \
 	'@lines=2' -- "$DNS_LOOKUP" -s "$BED_RESOLVER" mx mail.test
 
+# --- a name server that misbehaves (tests/hostile/dns_peer.py) ---------------------------
+
+# hostile_lookup MODE: CMD, dns-lookup's TLSA question for a name of MODE, asked
+# of the hostile name server under a deadline of 2 s.
+# shellcheck disable=SC2317 # called by expect_check --command
+hostile_lookup() {
+	CMD=("$DNS_LOOKUP" -s "$BED_HOSTILE" -t 2 tlsa "$1.test" "$PORT")
+}
+
+expect_check --command=hostile_lookup 'hostile: records announced and not sent' 1 \
+	"^failed: name server 127\\.0\\.0\\.5 sent a malformed answer$" '@max-secs=1' -- garbage
+expect_check --command=hostile_lookup 'hostile: an OPT option past its record' 1 \
+	"^failed: name server 127\\.0\\.0\\.5 sent a malformed answer$" '@max-secs=1' -- badopt
+expect_check --command=hostile_lookup 'hostile: escape sequences in an EDE, printed escaped' 0 \
+	'^_[0-9]+\._tcp\.edeesc\.test bogus rcode=2 ad=0 records=0 EDE 6 \(DNSSEC Bogus\): sig\\x1b\[2Jfailed\\x0anext line \\xff$' \
+	'@lines=1' -- edeesc
+expect_check --command=hostile_lookup 'hostile: a bare SERVFAIL, with CD too: no verdict on the zone' 1 \
+	"^failed: name server 127\\.0\\.0\\.5 failed to answer for '$TLSA_OWNER\\.servfail\\.test' \\(SERVFAIL\\)$" \
+	-- servfail
+expect_check --command=hostile_lookup 'hostile: REFUSED' 1 \
+	"^failed: name server 127\\.0\\.0\\.5 refused to answer for '$TLSA_OWNER\\.refused\\.test'$" \
+	-- refused
+expect_check --command=hostile_lookup 'hostile: a TLSA record of 60000 bytes over TCP, kept as too long' 0 \
+	"^$TLSA_OWNER\\.longtlsa\\.test secure rcode=0 ad=1 records=1$" '*^3 1 1 len=59997 too-long $' \
+	-- longtlsa
+expect_check --command=hostile_lookup 'hostile: TCP that stalls after the length: within the deadline' 1 \
+	"^failed: \\(timeout\\) timeout looking up the TLSA records of '$TLSA_OWNER\\.tchang\\.test'$" \
+	'@max-secs=2.5' -- tchang
+expect_check --command=hostile_lookup 'hostile: TCP answering another question' 1 \
+	"^failed: name server 127\\.0\\.0\\.5 answered another question$" -- tcwrong
+expect_check --command=hostile_lookup 'hostile: a datagram with another id is not the answer' 0 \
+	"^$TLSA_OWNER\\.wrongid\\.test secure rcode=0 ad=1 records=0 nodata$" -- wrongid
+expect_check --command=dane_cmd 'hostile: the plugin, a garbage answer: UNKNOWN, the resolver at fault' 3 \
+	"^TLS UNKNOWN - mx1\\.test:$PORT smtp: TLSA lookup of $TLSA_OWNER\\.garbage\\.test failed: name server 127\\.0\\.0\\.5 sent a malformed answer" \
+	'@max-secs=2' -- mx1.test --dane --dane-name=garbage.test --dns-server="$BED_HOSTILE" -t 3
+expect_check --command=dane_cmd 'hostile: the plugin, an EDE with escape sequences' 2 \
+	'is bogus \(EDE 6 \(DNSSEC Bogus\): sig\\x1b\[2Jfailed\\x0anext line \\xff\)' "~"$'\e' '@lines=1' \
+	-- mx1.test --dane --dane-name=edeesc.test --dns-server="$BED_HOSTILE"
+
 # --- MX lookups through the same questions ----------------------------------------------
 
 CA=(-C "$TEST_DIR/root.pem")
@@ -179,14 +227,6 @@ expect_check '--dns-server: a port out of range' 3 \
 
 # --- DANE verdicts -----------------------------------------------------------------------
 
-# dane_cmd NAME [ARGS...]: check_tls_smtp --dane for NAME at 127.0.0.1 PORT, asking
-# the validating resolver.
-dane_cmd() {
-	local name=$1
-	shift
-	CMD=("$CHECK_TLS_SMTP" -H "$name" -I 127.0.0.1 -p "$PORT" -C root.pem
-		--dns-server="$BED_RESOLVER" "$@")
-}
 
 EE8="\\(${EE:0:8}\\.\\.\\.\\)"
 OLD8="\\(${OLD:0:8}\\.\\.\\.\\)"
