@@ -19,6 +19,7 @@
 #                            silent (delegated to BED_SILENT, which never answers)
 #   bed_add ZONE LINE...     records, in zone file syntax, owner names absolute
 #   bed_start                sign (children first), start unbound on BED_RESOLVER
+#                            (and ::1)
 #   bed_start_plain          a second unbound at BED_PLAIN, serving the same zones
 #                            without validating (a resolver that does not validate)
 #   bed_start_no_ede         a third at BED_NO_EDE, validating, without EDE
@@ -169,6 +170,8 @@ bed_start() {
 	done
 	bed_unbound_conf "$conf" "$BED_RESOLVER" 'validator iterator' \
 		"trust-anchor-file: \"$BED/root.ds\""
+	# on ::1 too, for --dns-server with an IPv6 address
+	sed -i 's/^  interface: .*/&\n  interface: ::1@53\n  access-control: ::1 allow/' "$conf"
 	bed_launch unbound "$conf" "$BED_RESOLVER"
 }
 

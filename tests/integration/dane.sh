@@ -148,6 +148,10 @@ expect_check 'TLSA: asked of resolv.conf without --dns-server' 0 \
 	"^$TLSA_OWNER\\.ee\\.test secure rcode=0 ad=1 records=1$" -- "${CMD[@]}"
 expect_check 'TLSA: --dns-server with a port' 0 \
 	"^$TLSA_OWNER\\.ee\\.test secure" -- "$DNS_LOOKUP" -s "$BED_RESOLVER@53" tlsa ee.test "$PORT"
+expect_check 'TLSA: --dns-server with an IPv6 address' 0 \
+	"^$TLSA_OWNER\\.ee\\.test secure" -- "$DNS_LOOKUP" -s ::1 tlsa ee.test "$PORT"
+expect_check 'TLSA: --dns-server with an IPv6 address in brackets and a port' 0 \
+	"^$TLSA_OWNER\\.ee\\.test secure" -- "$DNS_LOOKUP" -s '[::1]@53' tlsa ee.test "$PORT"
 expect_check 'address records: signed' 0 '^ee\.test secure rcode=0 ad=1 records=0$' \
 	-- "$DNS_LOOKUP" -s "$BED_RESOLVER" address ee.test
 expect_check 'address records: in an unsigned zone' 0 '^insecure\.test insecure rcode=0 ad=0' \
