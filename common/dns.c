@@ -145,7 +145,8 @@ static size_t encode_name(const char *name, unsigned char *out, size_t room)
 }
 
 /* One question, "NAME IN TYPE", recursion desired, AD (and CD) set, with a
- * random id and an OPT record: EDNS0, payload 1232, DNSSEC OK. */
+ * random id and an OPT record: EDNS0, payload 1232, DNSSEC OK (some
+ * validating resolvers report AD only to a client that sets DO). */
 static int build_query(struct exchange *x, struct fault *f)
 {
 	static const unsigned char opt[OPT_LEN] = {
@@ -577,6 +578,7 @@ static int query(struct exchange *x, const struct dns_resolver *r, const struct 
 	bool failed = false;
 
 	memset(st, 0, sizeof(*st));
+	st->ede.code = -1;
 	if (build_query(x, f) < 0)
 		return -1;
 	read_servers(r, &servers);

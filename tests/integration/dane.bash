@@ -19,16 +19,20 @@
 #                            silent (delegated to BED_SILENT, which never answers)
 #   bed_add ZONE LINE...     records, in zone file syntax, owner names absolute
 #   bed_start                sign (children first), start unbound on BED_RESOLVER
+#                            (and ::1)
 #   bed_start_plain          a second unbound at BED_PLAIN, serving the same zones
 #                            without validating (a resolver that does not validate)
 #   bed_start_no_ede         a third at BED_NO_EDE, validating, without EDE
 #   bed_silent               BED_SILENT port 53 reads questions and never answers
 #   bed_flush                the validating resolver's failures forgotten
+#   bed_hostile              tests/hostile/dns_peer.py at BED_HOSTILE: a name
+#                            server that misbehaves as the question's first label says
 
 BED_RESOLVER=127.0.0.1
 BED_PLAIN=127.0.0.2
 BED_SILENT=127.0.0.3
 BED_NO_EDE=127.0.0.4
+BED_HOSTILE=127.0.0.5
 BED=
 BED_ZONES=()
 declare -A BED_MODE=()
@@ -166,6 +170,8 @@ bed_start() {
 	done
 	bed_unbound_conf "$conf" "$BED_RESOLVER" 'validator iterator' \
 		"trust-anchor-file: \"$BED/root.ds\""
+	# on ::1 too, for --dns-server with an IPv6 address
+	sed -i 's/^  interface: .*/&\n  interface: ::1@53\n  access-control: ::1 allow/' "$conf"
 	bed_launch unbound "$conf" "$BED_RESOLVER"
 }
 
@@ -277,6 +283,23 @@ while time.time() < end:
 	kill_at_exit $!
 }
 
+bed_hostile() {
+	local pid
+	new_server_log dns-peer
+	"$PYTHON" "$TLSCHECK_SRCDIR/tests/hostile/dns_peer.py" "$BED_HOSTILE" \
+		--lifetime "$PEER_LIFETIME" </dev/null >"$SERVER_LOG" 2>&1 &
+	pid=$!
+	kill_at_exit "$pid"
+	for _ in $(seq 1 100); do
+		dig +time=1 +tries=1 @"$BED_HOSTILE" ok.test A >/dev/null 2>&1 && return 0
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	diag 'dns_peer.py did not start'
+	diag_file "$SERVER_LOG"
+	return 1
+}
+
 # tlsa_der SELECTOR PEMFILE: the DER a TLSA record of selector SELECTOR hashes.
 tlsa_der() {
 	if [ "$1" = 1 ]; then
@@ -314,7 +337,7 @@ bed_dane_cases() {
 			make_leaf leaf issuer mx1.test mx1.test mx2.test ee.test oldkey.test ta-issuer.test \
 				ta-root.test rollover.test ee310.test ee312.test ee301.test pkix.test \
 				unusable.test norecords.test insecure.test ee.bogus.test ee.expired.test \
-				ee.past.test ee.silent.test unrelated.test '-1 day' '+200 days' &&
+				ee.past.test ee.silent.test unrelated.test addr-insecure.test '-1 day' '+200 days' &&
 			make_leaf old issuer mx1.test '-100 days' '+100 days' &&
 			make_leaf renewed issuer mx1.test '-1 hour' '+300 days' &&
 			make_chain served leaf issuer root &&
@@ -374,6 +397,10 @@ bed_dane_cases() {
 	for i in $(seq 1 40); do
 		bed_add test. "$(tlsa many.test "$PORT" 3 1 1 "$(printf '%064x' "$i")")"
 	done
+	# signed TLSA records, the address records unsigned (a CNAME into the
+	# unsigned zone): DANE senders never look the records up
+	bed_add test. 'addr-insecure.test. IN CNAME insecure.test.' \
+		"$(tlsa addr-insecure.test "$PORT" 3 1 1 "$EE")"
 	bed_add insecure.test. 'insecure.test. IN A 127.0.0.1' \
 		"$(tlsa insecure.test "$PORT" 3 1 1 "$EE")"
 	for zone in bogus expired past; do
@@ -385,6 +412,7 @@ bed_dane_cases() {
 	bed_start_plain || return 1
 	bed_start_no_ede || return 1
 	bed_silent
+	bed_hostile || return 1
 
 	echo "nameserver $BED_RESOLVER" >"$TEST_DIR/resolv.conf"
 	echo "nameserver $BED_PLAIN" >"$TEST_DIR/resolv-plain.conf"

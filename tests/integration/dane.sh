@@ -22,6 +22,7 @@ require_server 'ldns-signzone (ldnsutils)' command -v ldns-signzone
 require_server 'dig (bind9-dnsutils)' command -v dig
 require_server 'aiosmtpd (python3-aiosmtpd)' "$PYTHON" -c 'import aiosmtpd'
 require_server 'certtool (gnutls-bin)' command -v certtool
+require_server 'posttls-finger (postfix)' command -v posttls-finger
 require_plugin "$CHECK_TLS_SMTP"
 lib_init
 
@@ -68,6 +69,15 @@ dig_check 'bed: the resolver that does not validate answers without AD' "$BED_PL
 	"_$PORT._tcp.ee.test" TLSA "$NO_AD" 'status: NOERROR'
 
 # --- the lookup itself: dns-lookup prints what common/dns answers ---------------------------
+
+# dane_cmd NAME [ARGS...]: check_tls_smtp --dane for NAME at 127.0.0.1 PORT, asking
+# the validating resolver.
+dane_cmd() {
+	local name=$1
+	shift
+	CMD=("$CHECK_TLS_SMTP" -H "$name" -I 127.0.0.1 -p "$PORT" -C root.pem
+		--dns-server="$BED_RESOLVER" "$@")
+}
 
 DNS_LOOKUP=$TLSCHECK_BUILDDIR/tests/integration/dns-lookup
 require_plugin "$DNS_LOOKUP"
@@ -138,14 +148,60 @@ expect_check 'TLSA: asked of resolv.conf without --dns-server' 0 \
 	"^$TLSA_OWNER\\.ee\\.test secure rcode=0 ad=1 records=1$" -- "${CMD[@]}"
 expect_check 'TLSA: --dns-server with a port' 0 \
 	"^$TLSA_OWNER\\.ee\\.test secure" -- "$DNS_LOOKUP" -s "$BED_RESOLVER@53" tlsa ee.test "$PORT"
+expect_check 'TLSA: --dns-server with an IPv6 address' 0 \
+	"^$TLSA_OWNER\\.ee\\.test secure" -- "$DNS_LOOKUP" -s ::1 tlsa ee.test "$PORT"
+expect_check 'TLSA: --dns-server with an IPv6 address in brackets and a port' 0 \
+	"^$TLSA_OWNER\\.ee\\.test secure" -- "$DNS_LOOKUP" -s '[::1]@53' tlsa ee.test "$PORT"
 expect_check 'address records: signed' 0 '^ee\.test secure rcode=0 ad=1 records=0$' \
 	-- "$DNS_LOOKUP" -s "$BED_RESOLVER" address ee.test
 expect_check 'address records: in an unsigned zone' 0 '^insecure\.test insecure rcode=0 ad=0' \
 	-- "$DNS_LOOKUP" -s "$BED_RESOLVER" address insecure.test
+expect_check 'address records: a signed CNAME into an unsigned zone' 0 \
+	'^addr-insecure\.test insecure rcode=0 ad=0' \
+	-- "$DNS_LOOKUP" -s "$BED_RESOLVER" address addr-insecure.test
 expect_check 'address records: a resolver that does not validate' 0 \
 	'^ee\.test not validated rcode=0 ad=0' -- "$DNS_LOOKUP" -s "$BED_PLAIN" address ee.test
 expect_check 'MX: by preference, through the same questions' 0 '^10 mx1\.test$' '*^20 mx2\.test$' \
 	'@lines=2' -- "$DNS_LOOKUP" -s "$BED_RESOLVER" mx mail.test
+
+# --- a name server that misbehaves (tests/hostile/dns_peer.py) ---------------------------
+
+# hostile_lookup MODE: CMD, dns-lookup's TLSA question for a name of MODE, asked
+# of the hostile name server under a deadline of 2 s.
+# shellcheck disable=SC2317 # called by expect_check --command
+hostile_lookup() {
+	CMD=("$DNS_LOOKUP" -s "$BED_HOSTILE" -t 2 tlsa "$1.test" "$PORT")
+}
+
+expect_check --command=hostile_lookup 'hostile: records announced and not sent' 1 \
+	"^failed: name server 127\\.0\\.0\\.5 sent a malformed answer$" '@max-secs=1' -- garbage
+expect_check --command=hostile_lookup 'hostile: an OPT option past its record' 1 \
+	"^failed: name server 127\\.0\\.0\\.5 sent a malformed answer$" '@max-secs=1' -- badopt
+expect_check --command=hostile_lookup 'hostile: escape sequences in an EDE, printed escaped' 0 \
+	'^_[0-9]+\._tcp\.edeesc\.test bogus rcode=2 ad=0 records=0 EDE 6 \(DNSSEC Bogus\): sig\\x1b\[2Jfailed\\x0anext line \\xff$' \
+	'@lines=1' -- edeesc
+expect_check --command=hostile_lookup 'hostile: a bare SERVFAIL, with CD too: no verdict on the zone' 1 \
+	"^failed: name server 127\\.0\\.0\\.5 failed to answer for '$TLSA_OWNER\\.servfail\\.test' \\(SERVFAIL\\)$" \
+	-- servfail
+expect_check --command=hostile_lookup 'hostile: REFUSED' 1 \
+	"^failed: name server 127\\.0\\.0\\.5 refused to answer for '$TLSA_OWNER\\.refused\\.test'$" \
+	-- refused
+expect_check --command=hostile_lookup 'hostile: a TLSA record of 60000 bytes over TCP, kept as too long' 0 \
+	"^$TLSA_OWNER\\.longtlsa\\.test secure rcode=0 ad=1 records=1$" '*^3 1 1 len=59997 too-long $' \
+	-- longtlsa
+expect_check --command=hostile_lookup 'hostile: TCP that stalls after the length: within the deadline' 1 \
+	"^failed: \\(timeout\\) timeout looking up the TLSA records of '$TLSA_OWNER\\.tchang\\.test'$" \
+	'@max-secs=2.5' -- tchang
+expect_check --command=hostile_lookup 'hostile: TCP answering another question' 1 \
+	"^failed: name server 127\\.0\\.0\\.5 answered another question$" -- tcwrong
+expect_check --command=hostile_lookup 'hostile: a datagram with another id is not the answer' 0 \
+	"^$TLSA_OWNER\\.wrongid\\.test secure rcode=0 ad=1 records=0 nodata$" -- wrongid
+expect_check --command=dane_cmd 'hostile: the plugin, a garbage answer: UNKNOWN, the resolver at fault' 3 \
+	"^TLS UNKNOWN - mx1\\.test:$PORT smtp: TLSA lookup of $TLSA_OWNER\\.garbage\\.test failed: name server 127\\.0\\.0\\.5 sent a malformed answer" \
+	'@max-secs=2' -- mx1.test --dane --dane-name=garbage.test --dns-server="$BED_HOSTILE" -t 3
+expect_check --command=dane_cmd 'hostile: the plugin, an EDE with escape sequences' 2 \
+	'is bogus \(EDE 6 \(DNSSEC Bogus\): sig\\x1b\[2Jfailed\\x0anext line \\xff\)' "~"$'\e' '@lines=1' \
+	-- mx1.test --dane --dane-name=edeesc.test --dns-server="$BED_HOSTILE"
 
 # --- MX lookups through the same questions ----------------------------------------------
 
@@ -171,5 +227,171 @@ expect_check '--dns-server takes an address, not a name' 3 \
 expect_check '--dns-server: a port out of range' 3 \
 	'^check_tls_smtp: --dns-server takes an IP address, optionally @PORT$' \
 	-- "$CHECK_TLS_SMTP" -H mail.test --mx --dns-server=127.0.0.1@65536
+
+
+# --- DANE verdicts -----------------------------------------------------------------------
+
+
+EE8="\\(${EE:0:8}\\.\\.\\.\\)"
+OLD8="\\(${OLD:0:8}\\.\\.\\.\\)"
+HEX8='\([0-9a-f]{8}\.\.\.\)'
+at() { printf '_%s\\._tcp\\.%s' "$PORT" "${1//./\\.}"; }
+RENEWED=$(tlsa_data 1 1 "$TEST_DIR/renewed.pem")
+
+expect_check --command=dane_cmd 'DANE: 3 1 1 of the current key: OK, trust from DANE' 0 \
+	"^TLS OK - ee\\.test:$PORT smtp: .*TLSA 3 1 1 #1 $EE8 matches the leaf key \\(1 of 1 usable\\): trust from DANE" \
+	'tlsa_records=1;;;0; tlsa_usable=1;;;0; tlsa_matching=1;;;0;' \
+	-- ee.test --dane
+expect_check --command=dane_cmd 'DANE: 3 1 1 of the old key: CRITICAL, with the served key to paste' 2 \
+	"^TLS CRITICAL - oldkey\\.test:$PORT smtp: none of 1 usable TLSA records at $(at oldkey.test) matches the served chain: the leaf's key is 3 1 1 $EE," \
+	"*TLSA 3 1 1 #1 $OLD8 matches nothing" 'tlsa_matching=0;;;0;' \
+	-- oldkey.test --dane
+expect_check --command=dane_cmd 'DANE: 2 0 1 of the issuing CA' 0 \
+	"^TLS OK - ta-issuer\\.test:$PORT smtp: .*TLSA 2 0 1 #1 $HEX8 matches the certificate of 'CN=tlscheck issuer' on the leaf's path \\(1 of 1 usable\\): trust from DANE" \
+	-- ta-issuer.test --dane
+expect_check --command=dane_cmd 'DANE: 2 0 1 of the root at depth 2' 0 \
+	"^TLS OK - ta-root\\.test:$PORT smtp: .*TLSA 2 0 1 #1 $HEX8 matches the certificate of 'CN=tlscheck root' on the leaf's path \\(1 of 1 usable\\): trust from DANE" \
+	-- ta-root.test --dane
+expect_check --command=dane_cmd 'DANE: 2 0 1 of an unrelated CA the server merely sent: no match' 2 \
+	"^TLS CRITICAL - unrelated\\.test:$PORT_UNRELATED smtp: none of 1 usable TLSA records at _${PORT_UNRELATED}\\._tcp\\.unrelated\\.test matches the served chain" \
+	"*TLSA 2 0 1 #1 $HEX8 matches nothing: it matches 'CN=tlscheck unrelated' \\(certificate 3 of the served chain\\), which is not on the leaf's issuer path" \
+	-- unrelated.test -p "$PORT_UNRELATED" --dane
+expect_check --command=dane_cmd 'DANE: a rollover (old + new): OK, the unmatched record named and counted' 0 \
+	"^TLS OK - rollover\\.test:$PORT smtp: .*TLSA 3 1 1 #[12] $EE8 matches the leaf key \\(1 of 2 usable\\): trust from DANE" \
+	"*TLSA 3 1 1 #[12] $OLD8 matches nothing" 'tlsa_records=2;;;0; tlsa_usable=2;;;0; tlsa_matching=1;;;0;' \
+	-- rollover.test --dane
+expect_check --command=dane_cmd 'DANE: a rollover with --dane-unmatched=warning' 1 \
+	"^TLS WARNING - rollover\\.test:$PORT smtp: TLSA 3 1 1 #[12] $OLD8 matches nothing" \
+	-- rollover.test --dane --dane-unmatched=warning
+expect_check --command=dane_cmd 'DANE: 3 1 0, the whole key' 0 \
+	"TLSA 3 1 0 #1 $HEX8 matches the leaf key \\(1 of 1 usable\\): trust from DANE" \
+	-- ee310.test --dane
+expect_check --command=dane_cmd 'DANE: 3 1 2, SHA-512 of the key' 0 \
+	"TLSA 3 1 2 #1 $HEX8 matches the leaf key \\(1 of 1 usable\\): trust from DANE" \
+	-- ee312.test --dane
+expect_check --command=dane_cmd 'DANE: 3 0 1, SHA-256 of the certificate' 0 \
+	"TLSA 3 0 1 #1 $HEX8 matches the leaf certificate \\(1 of 1 usable\\): trust from DANE" \
+	-- ee301.test --dane
+expect_check --command=dane_cmd 'DANE: a PKIX usage is not for SMTP: WARNING' 1 \
+	"^TLS WARNING - pkix\\.test:$PORT smtp: none of the 1 TLSA records at $(at pkix.test) is usable: 1 1 1 #1 $EE8: usage 1 \\(PKIX-EE\\) is not for SMTP \\(RFC 7672\\)" \
+	-- pkix.test --dane
+expect_check --command=dane_cmd 'DANE: records none usable, each with why: WARNING' 1 \
+	"^TLS WARNING - unusable\\.test:$PORT smtp: none of the 3 TLSA records at $(at unusable.test) is usable: " \
+	'3 1 1 #[123] \([0-9a-f]{8}\.\.\.\): SHA-256 data of 20 bytes, not 32' \
+	'3 2 1 #[123] \([0-9a-f]{8}\.\.\.\): unknown selector 2' \
+	'4 1 1 #[123] \([0-9a-f]{8}\.\.\.\): unknown usage 4' \
+	-- unusable.test --dane
+expect_check --command=dane_cmd 'DANE required, no records (a signed denial): CRITICAL' 2 \
+	"^TLS CRITICAL - norecords\\.test:$PORT smtp: no TLSA records at $(at norecords.test) \\(signed denial\\)" \
+	-- norecords.test --dane
+expect_check --command=dane_cmd 'DANE if present, no records: OK' 0 \
+	"^TLS OK - norecords\\.test:$PORT smtp: " "*dane: no TLSA records at $(at norecords.test)" \
+	-- norecords.test --dane=if-present
+expect_check --command=dane_cmd 'DANE required, an unsigned zone: CRITICAL' 2 \
+	"^TLS CRITICAL - insecure\\.test:$PORT smtp: TLSA answer for $(at insecure.test) is not signed \\(insecure zone\\): DANE is not in force" \
+	-- insecure.test --dane
+expect_check --command=dane_cmd 'DANE if present, an unsigned zone: OK' 0 \
+	"^TLS OK - insecure\\.test:$PORT smtp: " "*dane: TLSA answer for $(at insecure.test) is not signed" \
+	-- insecure.test --dane=if-present
+expect_check --command=dane_cmd 'DANE: a bogus answer: CRITICAL with the EDE' 2 \
+	"^TLS CRITICAL - ee\\.bogus\\.test:$PORT smtp: TLSA answer for $(at ee.bogus.test) is bogus \\(EDE 6 \\(DNSSEC Bogus\\): .*\\): DANE senders defer mail" \
+	-- ee.bogus.test --dane=if-present
+bed_flush
+expect_check --command=dane_cmd 'DANE: expired TLSA signatures: CRITICAL, EDE 7' 2 \
+	"^TLS CRITICAL - ee\\.expired\\.test:$PORT smtp: TLSA answer for $(at ee.expired.test) is bogus \\(EDE 7 \\(Signature Expired\\)" \
+	-- ee.expired.test --dane
+bed_flush
+expect_check --command=dane_cmd 'DANE: a zone signed wholly in the past: CRITICAL, the EDE named' 2 \
+	"^TLS CRITICAL - ee\\.past\\.test:$PORT smtp: TLSA answer for $(at ee.past.test) is bogus \\(EDE (7 \\(Signature Expired\\)|9 \\(DNSKEY Missing\\))" \
+	-- ee.past.test --dane
+expect_check --command=dane_cmd 'DANE: a silent name server, within -t' 2 \
+	"^TLS CRITICAL - ee\\.silent\\.test:$PORT smtp: TLSA lookup of $(at ee.silent.test) failed: timeout looking up the TLSA records" \
+	'@max-secs=3.5' \
+	-- ee.silent.test --dane -t 3
+expect_check --command=dane_cmd 'DANE: a resolver that does not validate: UNKNOWN' 3 \
+	"^TLS UNKNOWN - ee\\.test:$PORT smtp: name server 127\\.0\\.0\\.2 does not validate DNSSEC: the TLSA records of $(at ee.test) cannot be judged" \
+	-- ee.test --dane --dns-server="$BED_PLAIN"
+expect_check --command=dane_cmd 'DANE: a silent resolver, within -t' 2 \
+	"^TLS CRITICAL - ee\\.test:$PORT smtp: TLSA lookup of $(at ee.test) failed: timeout looking up the TLSA records" \
+	'@max-secs=3.5' \
+	-- ee.test --dane --dns-server="$BED_SILENT" -t 3
+expect_check --command=dane_cmd 'DANE: signed records, the address records unsigned: WARNING' 1 \
+	"^TLS WARNING - addr-insecure\\.test:$PORT smtp: the address records of addr-insecure\\.test are not signed: DANE clients will not look its TLSA records up" \
+	-- addr-insecure.test --dane
+expect_check --command=dane_cmd 'DANE: --cert-file, the renewed key in no record: the reload would break DANE' 2 \
+	"reloading renewed\\.pem will break DANE: no TLSA record matches its key \\(3 1 1 $RENEWED\\)" \
+	-- mx1.test --dane --cert-file renewed.pem
+expect_check --command=dane_cmd 'DANE: --cert-file holding the served certificate: no word of a reload' 0 \
+	"^TLS OK - mx1\\.test:$PORT smtp: " '~break DANE' \
+	-- mx1.test --dane --cert-file leaf.pem
+with_resolv "$TEST_DIR/resolv.conf" "$CHECK_TLS_SMTP" -H mail.test --mx -p "$PORT" -C root.pem --dane
+expect_check 'DANE: --mx, each MX host its own records, the stale one named' 2 \
+	"^TLS CRITICAL - mail\\.test:$PORT smtp: 1 of 2 MX hosts OK, mx2\\.test@127\\.0\\.0\\.1: none of 1 usable TLSA records at $(at mx2.test) matches the served chain" \
+	"*'mx1\\.test@127\\.0\\.0\\.1 tlsa_matching'=1;;;0;" "*'mx2\\.test@127\\.0\\.0\\.1 tlsa_matching'=0;;;0;" \
+	-- "${CMD[@]}"
+
+# --- the reference: Postfix's posttls-finger on the same bed ------------------------------
+
+mkdir -p "$TEST_DIR/postfix"
+printf 'compatibility_level = 3.6\nsmtp_dns_support_level = dnssec\n' >"$TEST_DIR/postfix/main.cf"
+
+# postfix_verdict NAME PORT: what posttls-finger -l dane makes of NAME:PORT, in a
+# word: dane-verified, dane-no-match, dane-unusable, tlsa-lookup-error, no-dane.
+postfix_verdict() {
+	local out
+	with_resolv "$TEST_DIR/resolv.conf" env MAIL_CONFIG="$TEST_DIR/postfix" \
+		posttls-finger -t30 -T180 -c -l dane -P /etc/ssl/certs "[$1]:$2"
+	out=$(cd "$TEST_DIR" && timeout 30 "${CMD[@]}" 2>&1 </dev/null)
+	POSTFIX_OUT=$out
+	if grep -q 'TLSA lookup error' <<<"$out"; then
+		echo tlsa-lookup-error
+	elif grep -q 'num=65:no matching DANE TLSA records' <<<"$out"; then
+		echo dane-no-match
+	elif grep -q 'Matched DANE' <<<"$out" && grep -q 'Verified TLS connection' <<<"$out"; then
+		echo dane-verified
+	elif grep -Eq 'all TLSA records unusable|unsupported TLSA certificate usage' <<<"$out"; then
+		echo dane-unusable
+	elif grep -q 'Untrusted TLS connection' <<<"$out"; then
+		echo no-dane
+	else
+		echo unknown
+	fi
+}
+
+# agree NAME POSTFIX EXIT [ARGS...]: posttls-finger says POSTFIX, and check_tls_smtp
+# with ARGS (default --dane) exits EXIT, on the same bed.
+agree() {
+	local name=$1 want=$2 exit=$3 port=$PORT got
+	shift 3
+	[ $# -gt 0 ] || set -- --dane
+	[ "$name" = unrelated.test ] && port=$PORT_UNRELATED
+	got=$(postfix_verdict "$name" "$port")
+	dane_cmd "$name" -p "$port" "$@"
+	run_check "${CMD[@]}"
+	if [ "$got" = "$want" ] && [ "$CHECK_RC" = "$exit" ]; then
+		ok "posttls-finger agrees on $name: $want, exit $exit"
+		return
+	fi
+	not_ok "posttls-finger agrees on $name: $want, exit $exit"
+	diag "posttls-finger: $got; check_tls_smtp $*: exit $CHECK_RC"
+	diag "$POSTFIX_OUT"
+	diag "$CHECK_OUT"
+}
+
+agree ee.test dane-verified 0
+agree oldkey.test dane-no-match 2
+agree ta-issuer.test dane-verified 0
+agree ta-root.test dane-verified 0
+agree unrelated.test dane-no-match 2
+agree rollover.test dane-verified 0
+agree ee310.test dane-verified 0
+agree ee312.test dane-verified 0
+agree ee301.test dane-verified 0
+agree pkix.test dane-unusable 1
+agree unusable.test dane-unusable 1
+agree norecords.test no-dane 0 --dane=if-present
+agree insecure.test no-dane 0 --dane=if-present
+agree ee.bogus.test tlsa-lookup-error 2
+agree ee.expired.test tlsa-lookup-error 2
 
 finish
