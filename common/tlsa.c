@@ -139,10 +139,13 @@ void tlsa_lookup(struct tlsa_facts *t, const struct settings *s, const char *hos
 	}
 }
 
+/* Records a DANE client would use: only those of a validated answer. An
+ * unsigned or unvalidated answer is anyone's to forge, so its records match
+ * nothing and vouch for nothing (RFC 6698 section 4.1). */
 static bool has_records(const struct tlsa_facts *t)
 {
 	return t->looked_up && t->failure.kind == FAULT_NONE && t->answer != NULL &&
-	       t->answer->count > 0;
+	       t->answer->status.security == DNS_SECURE && t->answer->count > 0;
 }
 
 static void take_records(struct tlsa_facts *t)
@@ -154,7 +157,7 @@ static void take_records(struct tlsa_facts *t)
 		        .usage = (uint8_t)r->usage,
 		        .selector = (uint8_t)r->selector,
 		        .mtype = (uint8_t)r->mtype,
-		        .data = r->too_long ? NULL : r->data,
+		        .data = r->data,
 		        .len = r->len,
 		        .malformed = r->malformed,
 		};
@@ -213,7 +216,8 @@ bool tlsa_vouches(const struct facts *facts)
 {
 	const struct tlsa_facts *t = facts->dane;
 
-	if (t == NULL || !t->matched || facts->chain_unproven || probe_failed(facts))
+	if (t == NULL || !t->matched || !has_records(t) || facts->chain_unproven ||
+	    probe_failed(facts))
 		return false;
 	for (size_t i = 0; i < t->summary.records; i++) {
 		if (t->verdicts[i].outcome == DANE_MATCHED && t->records[i].usage >= DANE_TA)

@@ -71,11 +71,11 @@ dig_check 'bed: the resolver that does not validate answers without AD' "$BED_PL
 # --- the lookup itself: dns-lookup prints what common/dns answers ---------------------------
 
 # dane_cmd NAME [ARGS...]: check_tls_smtp --dane for NAME at 127.0.0.1 PORT, asking
-# the validating resolver.
+# the validating resolver; the CA file is DANE_CA, default the root's.
 dane_cmd() {
 	local name=$1
 	shift
-	CMD=("$CHECK_TLS_SMTP" -H "$name" -I 127.0.0.1 -p "$PORT" -C root.pem
+	CMD=("$CHECK_TLS_SMTP" -H "$name" -I 127.0.0.1 -p "$PORT" -C "${DANE_CA:-root.pem}"
 		--dns-server="$BED_RESOLVER" "$@")
 }
 
@@ -293,6 +293,20 @@ expect_check --command=dane_cmd 'DANE required, an unsigned zone: CRITICAL' 2 \
 expect_check --command=dane_cmd 'DANE if present, an unsigned zone: OK' 0 \
 	"^TLS OK - insecure\\.test:$PORT smtp: " "*dane: TLSA answer for $(at insecure.test) is not signed" \
 	-- insecure.test --dane=if-present
+# The unsigned zone's 3 1 1 record matches the leaf, but anyone can forge an
+# unsigned answer: it must not stand in for the CA store nor for the name.
+DANE_CA=unrelated.pem
+expect_check --command=dane_cmd 'DANE if present, an unsigned record matching: no trust from it' 2 \
+	"^TLS CRITICAL - insecure\\.test:$PORT smtp: " '*CRITICAL trust: chain not trusted by unrelated\.pem' \
+	"*CRITICAL name: certificate .* does not match 'elsewhere\\.test'" \
+	"*dane: TLSA answer for $(at insecure.test) is not signed" '~trust from DANE' \
+	-- insecure.test --dane=if-present -N elsewhere.test -v
+expect_check --command=dane_cmd 'DANE: records through a resolver that does not validate: no trust from them' 2 \
+	"^TLS CRITICAL - ee\\.test:$PORT smtp: " '*CRITICAL trust: chain not trusted by unrelated\.pem' \
+	"*CRITICAL name: certificate .* does not match 'elsewhere\\.test'" \
+	'*UNKNOWN dane: name server 127\.0\.0\.2 does not validate DNSSEC' '~trust from DANE' \
+	-- ee.test --dane --dns-server="$BED_PLAIN" -N elsewhere.test -v
+DANE_CA=
 expect_check --command=dane_cmd 'DANE: a bogus answer: CRITICAL with the EDE' 2 \
 	"^TLS CRITICAL - ee\\.bogus\\.test:$PORT smtp: TLSA answer for $(at ee.bogus.test) is bogus \\(EDE 6 \\(DNSSEC Bogus\\): .*\\): DANE senders defer mail" \
 	-- ee.bogus.test --dane=if-present

@@ -266,6 +266,43 @@ static void test_dane_vouches(void **state)
 	rig_free(r);
 }
 
+/* Records of an unsigned or unvalidated answer are anyone's: they neither
+ * match nor vouch, so an untrusted chain under another name stays CRITICAL. */
+static void test_unsigned_never_vouches(void **state)
+{
+	static const enum dns_security unsafe[] = {DNS_INSECURE, DNS_NO_VALIDATION};
+	struct cert_chain empty = {0};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(unsafe) / sizeof(unsafe[0]); i++) {
+		struct rig *r = rig_new(1);
+
+		set_verdict(r, 0, DANE_MATCHED, "");
+		r->judge.dane = SETTINGS_DANE_IF_PRESENT;
+		r->dane.answer->status.security = unsafe[i];
+		snprintf(r->trust.store, sizeof(r->trust.store), "the system store");
+		snprintf(r->trust.reason, sizeof(r->trust.reason),
+		         "self-signed 'CN=mx' is unknown");
+		r->facts.trust = &r->trust;
+		r->facts.name_ascii = "other.example.test";
+		r->facts.name_display = "other.example.test";
+		assert_false(tlsa_vouches(&r->facts));
+		verdict_init(&r->v);
+		verdict_judge(&r->v, &r->facts);
+		expect(r, "trust", STATE_CRITICAL, false, "chain not trusted by the system store");
+		expect(r, "name", STATE_CRITICAL, false, "does not match 'other.example.test'");
+		if (unsafe[i] == DNS_INSECURE)
+			expect(r, "dane", STATE_OK, true, "is not signed: DANE not in force");
+		else
+			expect(r, "dane", STATE_UNKNOWN, false, "does not validate DNSSEC");
+		/* The matcher is not even asked. */
+		r->dane.matched = false;
+		tlsa_match(&r->dane, &empty, &r->trust, NULL, NOW);
+		assert_false(r->dane.matched);
+		rig_free(r);
+	}
+}
+
 static void test_cert_file_and_address(void **state)
 {
 	struct rig *r = rig_new(1);
@@ -339,6 +376,7 @@ int main(void)
 	        cmocka_unit_test(test_insecure_and_absent),
 	        cmocka_unit_test(test_resolver_problems),
 	        cmocka_unit_test(test_dane_vouches),
+	        cmocka_unit_test(test_unsigned_never_vouches),
 	        cmocka_unit_test(test_cert_file_and_address),
 	        cmocka_unit_test(test_options),
 	};
