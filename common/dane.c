@@ -129,6 +129,10 @@ static enum dane_why usability(const struct dane_input *in, const struct dane_re
 		snprintf(d, n, "unknown matching type %u", r->mtype);
 		return DANE_UNKNOWN_MTYPE;
 	}
+	if (r->data == NULL && r->len > 0) {
+		snprintf(d, n, "its %zu bytes of data were not read", r->len);
+		return DANE_NOT_READ;
+	}
 	if (r->mtype == DANE_MTYPE_EXACT && r->len == 0) {
 		snprintf(d, n, "no data");
 		return DANE_NO_DATA;
@@ -354,11 +358,6 @@ static int judge_usable(struct matcher *m, const struct dane_record *r, struct d
 	bool explained = false;
 
 	v->outcome = DANE_UNMATCHED;
-	if (r->data == NULL) {
-		snprintf(v->detail, sizeof(v->detail), "its %zu bytes of data were not read",
-		         r->len);
-		return 0;
-	}
 	for (size_t i = 0; i < candidates(m, r); i++) {
 		struct dane_verdict why = {0};
 		int ok = matches(m, r, i, f);

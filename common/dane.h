@@ -34,7 +34,8 @@ enum dane_selector { DANE_SELECTOR_CERT = 0, DANE_SELECTOR_SPKI = 1 };
 enum dane_mtype { DANE_MTYPE_EXACT = 0, DANE_MTYPE_SHA256 = 1, DANE_MTYPE_SHA512 = 2 };
 
 /* One TLSA record as the DNS gave it. DATA is borrowed; NULL with LEN > 0:
- * data longer than was kept, which matches nothing here. */
+ * data that was not read, judged unusable (DANE_NOT_READ): what is unknown
+ * neither matches nor tells of a mismatch. */
 struct dane_record {
 	uint8_t usage;
 	uint8_t selector;
@@ -58,6 +59,7 @@ enum dane_why {
 	DANE_UNKNOWN_MTYPE,
 	DANE_BAD_LENGTH,     /* a SHA-256 (SHA-512) value that is not 32 (64) bytes */
 	DANE_NO_DATA,        /* exact matching with empty data */
+	DANE_NOT_READ,       /* LEN bytes of data not at hand (DATA NULL) */
 	DANE_PKIX_FOR_SMTP,  /* usage 0/1 on SMTP (RFC 7672 section 3.1.3) */
 	DANE_PKIX_UNTRUSTED, /* usage 0/1 while the CA-store check did not pass */
 };

@@ -434,19 +434,23 @@ static int read_tlsa(const ns_msg *msg, const ns_rr *rr, void *arg)
 	if (out->count == DNS_MAX_TLSA)
 		return 0;
 	t = &out->records[out->count++];
-	memset(t, 0, offsetof(struct dns_tlsa, data));
+	memset(t, 0, sizeof(*t));
 	if (len < 3) {
 		t->malformed = true;
-		t->len = 0;
 		return 0;
 	}
 	t->usage = rdata[0];
 	t->selector = rdata[1];
 	t->mtype = rdata[2];
 	t->len = len - 3;
-	t->too_long = t->len > DNS_TLSA_DATA_MAX;
-	if (!t->too_long)
-		memcpy(t->data, rdata + 3, t->len);
+	if (t->len == 0)
+		return 0;
+	/* The records lie inside a message of at most ANSWER_MAX bytes: they fit. */
+	if (t->len > sizeof(out->pool) - out->pool_used)
+		return -1;
+	memcpy(out->pool + out->pool_used, rdata + 3, t->len);
+	t->data = out->pool + out->pool_used;
+	out->pool_used += t->len;
 	return 0;
 }
 
@@ -462,7 +466,7 @@ int dns_parse_tlsa(const unsigned char *msg, size_t len, struct dns_tlsa_answer 
 	bool truncated;
 	ns_msg m;
 
-	out->count = out->total = 0;
+	out->count = out->total = out->pool_used = 0;
 	if (read_header(msg, len, &m, &out->status, &truncated, f) < 0 ||
 	    read_records(&m, TYPE_TLSA, read_tlsa, out, f) < 0)
 		return -1;
@@ -733,7 +737,7 @@ int dns_lookup_tlsa(const char *base_name, unsigned port, const struct dns_resol
 	struct exchange *x = NULL;
 	int probed = -1, rc = -1;
 
-	out->count = out->total = 0;
+	out->count = out->total = out->pool_used = 0;
 	memset(&out->status, 0, sizeof(out->status));
 	out->status.ede.code = -1;
 	if (owner_name(base_name, port, out->owner, f) < 0)

@@ -27,9 +27,10 @@
 #define DNS_MAX_MX 16
 /* TLSA records kept from one answer (a rollover publishes two or three). */
 #define DNS_MAX_TLSA 32
-/* A TLSA record's data kept up to this size: a whole certificate (matching
- * type 0) of a 4096-bit RSA key fits. A longer one is kept as too long. */
-#define DNS_TLSA_DATA_MAX 2048
+/* Room for the data of every TLSA record of one answer: an answer is at most
+ * 65535 bytes (its TCP length), so the records it holds fit whole, a matching
+ * type 0 record of any length included. */
+#define DNS_TLSA_POOL 65535
 /* An EDE's extra text as kept: escaped, truncated to fit. */
 #define DNS_EDE_TEXT_SIZE 160
 /* "_65535._tcp." before a name. */
@@ -85,19 +86,22 @@ struct dns_tlsa {
 	unsigned usage;    /* 0 PKIX-TA, 1 PKIX-EE, 2 DANE-TA, 3 DANE-EE; any 0-255 */
 	unsigned selector; /* 0 the certificate, 1 its SubjectPublicKeyInfo */
 	unsigned mtype;    /* 0 the whole data, 1 SHA-256, 2 SHA-512 */
-	size_t len;        /* of the data, also when not kept */
-	bool too_long;     /* len > DNS_TLSA_DATA_MAX: data not kept */
+	size_t len;        /* of the data */
 	bool malformed;    /* fewer than 3 bytes of RDATA: usage, selector, mtype 0 */
-	unsigned char data[DNS_TLSA_DATA_MAX];
+	/* LEN bytes in the answer's pool (NULL when LEN is 0): valid while the
+	 * answer is, and not in a copy of it */
+	const unsigned char *data;
 };
 
-/* The TLSA records of a service (about 66 KiB: allocate it). */
+/* The TLSA records of a service (about 66 KiB: allocate it, never copy it). */
 struct dns_tlsa_answer {
 	char owner[DNS_OWNER_SIZE]; /* "_25._tcp.mx.example.com": ASCII, no trailing dot */
 	struct dns_status status;
 	struct dns_tlsa records[DNS_MAX_TLSA]; /* in the answer's order */
 	size_t count;                          /* kept */
 	size_t total;                          /* in the answer; > count past DNS_MAX_TLSA */
+	unsigned char pool[DNS_TLSA_POOL];     /* the records' data */
+	size_t pool_used;
 };
 
 /* --dns-server=ADDR[@PORT]: an IPv4 or IPv6 literal (brackets allowed), port

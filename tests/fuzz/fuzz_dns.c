@@ -25,7 +25,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (dns_parse_tlsa(data, size, &tlsa, &f) == 0) {
 		dns_ede_describe(&tlsa.status.ede, line, sizeof(line));
 		for (size_t i = 0; i < tlsa.count; i++) {
-			if (tlsa.records[i].len > DNS_TLSA_DATA_MAX && !tlsa.records[i].too_long)
+			const struct dns_tlsa *t = &tlsa.records[i];
+
+			/* Every record's data is kept whole, inside the pool. */
+			if ((t->len > 0) != (t->data != NULL) ||
+			    (t->data != NULL && (t->data < tlsa.pool ||
+			                         t->data + t->len > tlsa.pool + tlsa.pool_used)))
 				abort();
 		}
 	}

@@ -340,7 +340,10 @@ bed_dane_cases() {
 				ee.past.test ee.silent.test unrelated.test addr-insecure.test '-1 day' '+200 days' &&
 			make_leaf old issuer mx1.test '-100 days' '+100 days' &&
 			make_leaf renewed issuer mx1.test '-1 hour' '+300 days' &&
+			make_leaf long issuer long.test long.test $(seq -f 'n%03g.long.test' 1 150) \
+				'-1 day' '+200 days' &&
 			make_chain served leaf issuer root &&
+			make_chain served-long long issuer root &&
 			make_chain served-unrelated leaf issuer unrelated
 	} || { diag 'cannot make the test certificates'; return 1; }
 
@@ -350,6 +353,10 @@ bed_dane_cases() {
 	start_smtpd starttls "$TEST_DIR/served-unrelated.pem" "$TEST_DIR/leaf.key" ||
 		return 1
 	PORT_UNRELATED=$SERVER_PORT
+	# a leaf of more than 2048 bytes, for a 3 0 0 record that long
+	start_smtpd starttls "$TEST_DIR/served-long.pem" "$TEST_DIR/long.key" ||
+		return 1
+	PORT_LONG=$SERVER_PORT
 
 	EE=$(tlsa_data 1 1 "$TEST_DIR/leaf.pem")
 	OLD=$(tlsa_data 1 1 "$TEST_DIR/old.pem")
@@ -363,7 +370,7 @@ bed_dane_cases() {
 	bed_zone silent.test. silent
 
 	for host in mx1 mx2 ee oldkey ta-issuer ta-root rollover ee310 ee312 ee301 pkix unusable \
-		norecords unrelated big many; do
+		norecords unrelated big many long; do
 		bed_add test. "$host.test. IN A 127.0.0.1"
 	done
 	bed_add test. \
@@ -394,6 +401,7 @@ bed_dane_cases() {
 		"$(tlsa big.test "$PORT" 2 0 0 "$(tlsa_data 0 0 "$TEST_DIR/root.pem")")" \
 		"$(tlsa big.test "$PORT" 3 1 0 "$(tlsa_data 1 0 "$TEST_DIR/leaf.pem")")" \
 		"$(tlsa big.test "$PORT" 3 1 1 "$(head -c 3000 /dev/zero | od -An -v -tx1 | tr -d ' \n')")"
+	bed_add test. "$(tlsa long.test "$PORT_LONG" 3 0 0 "$(tlsa_data 0 0 "$TEST_DIR/long.pem")")"
 	for i in $(seq 1 40); do
 		bed_add test. "$(tlsa many.test "$PORT" 3 1 1 "$(printf '%064x' "$i")")"
 	done

@@ -34,9 +34,9 @@ static void print_tlsa(const struct dns_tlsa_answer *a)
 	for (size_t i = 0; i < a->count; i++) {
 		const struct dns_tlsa *t = &a->records[i];
 
-		printf("%u %u %u len=%zu%s%s ", t->usage, t->selector, t->mtype, t->len,
-		       t->too_long ? " too-long" : "", t->malformed ? " malformed" : "");
-		for (size_t j = 0; !t->too_long && j < t->len; j++)
+		printf("%u %u %u len=%zu%s ", t->usage, t->selector, t->mtype, t->len,
+		       t->malformed ? " malformed" : "");
+		for (size_t j = 0; j < t->len; j++)
 			printf("%02x", t->data[j]);
 		putchar('\n');
 	}

@@ -392,7 +392,7 @@ static void test_compressed_names(void **state)
 static void test_records_of_every_length(void **state)
 {
 	struct msg *m = calloc(1, sizeof(*m));
-	unsigned char *big = calloc(1, 4000);
+	unsigned char *big = calloc(1, 60000);
 	struct dns_tlsa_answer *a;
 
 	(void)state;
@@ -403,8 +403,10 @@ static void test_records_of_every_length(void **state)
 		put(m, "\3\1\1", n);
 	}
 	put_tlsa(m, 3, 1, 1, NULL, 0);
-	put_tlsa(m, 3, 0, 0, big, DNS_TLSA_DATA_MAX);
-	put_tlsa(m, 3, 0, 0, big, 3000);
+	for (size_t i = 0; i < 60000; i++)
+		big[i] = (unsigned char)i;
+	put_tlsa(m, 3, 0, 0, big, 2048);
+	put_tlsa(m, 3, 0, 0, big, 60000);
 	a = parse_ok(m);
 	assert_int_equal(a->count, 6);
 	for (size_t i = 0; i < 3; i++) {
@@ -413,10 +415,12 @@ static void test_records_of_every_length(void **state)
 	}
 	assert_false(a->records[3].malformed);
 	assert_int_equal(a->records[3].len, 0);
-	assert_int_equal(a->records[4].len, DNS_TLSA_DATA_MAX);
-	assert_false(a->records[4].too_long);
-	assert_int_equal(a->records[5].len, 3000);
-	assert_true(a->records[5].too_long);
+	assert_null(a->records[3].data);
+	/* matching type 0 data of any length an answer holds is kept whole */
+	assert_int_equal(a->records[4].len, 2048);
+	assert_memory_equal(a->records[4].data, big, 2048);
+	assert_int_equal(a->records[5].len, 60000);
+	assert_memory_equal(a->records[5].data, big, 60000);
 	free(a);
 	free(big);
 	free(m);
