@@ -308,6 +308,18 @@ out:
 	return rc;
 }
 
+/* Did the CA-store check verify the path up to DEPTH already? It verified
+ * the served path up to where it was anchored: past the top when the store's
+ * own anchor issued it. */
+static bool pkix_covers(const struct matcher *m, int depth)
+{
+	size_t at = m->in->pkix_verified;
+
+	if (!m->in->pkix_trusted || at == DANE_PKIX_NONE)
+		return false;
+	return at == DANE_PKIX_WHOLE_PATH || path_depth(m, at) >= depth;
+}
+
 /* May a DANE-TA record that matched ELEMENT count? 1, 0 (why in V), -1. */
 static int ta_counts(struct matcher *m, size_t element, struct dane_verdict *v, struct fault *f)
 {
@@ -322,6 +334,9 @@ static int ta_counts(struct matcher *m, size_t element, struct dane_verdict *v, 
 	}
 	if (!name_valid(m, v) || !dates_valid(m, depth, v))
 		return 0;
+	/* The costliest step, a signature per certificate: not done twice. */
+	if (pkix_covers(m, depth))
+		return 1;
 	return path_verifies(m, depth, v, f);
 }
 
@@ -474,7 +489,7 @@ static void to_hex(const unsigned char *data, size_t len, char *out)
 	const gnutls_datum_t raw = {(unsigned char *)data, (unsigned)len};
 	size_t size = 2 * len + 1;
 
-	if (len == 0 || gnutls_hex_encode(&raw, out, &size) < 0)
+	if (data == NULL || len == 0 || gnutls_hex_encode(&raw, out, &size) < 0)
 		out[0] = '\0';
 }
 
@@ -487,6 +502,9 @@ void dane_record_label(const struct dane_record *r, size_t index, char *buf, siz
 	if (r->len == 0)
 		snprintf(buf, size, "%u %u %u #%zu (no data)", r->usage, r->selector, r->mtype,
 		         index + 1);
+	else if (r->data == NULL)
+		snprintf(buf, size, "%u %u %u #%zu (%zu bytes)", r->usage, r->selector, r->mtype,
+		         index + 1, r->len);
 	else
 		snprintf(buf, size, "%u %u %u #%zu (%s%s)", r->usage, r->selector, r->mtype,
 		         index + 1, hex, r->len > LABEL_BYTES ? "..." : "");
@@ -494,8 +512,8 @@ void dane_record_label(const struct dane_record *r, size_t index, char *buf, siz
 
 char *dane_record_text(const struct dane_record *r)
 {
-	/* "255 255 255 " and the hex. */
-	size_t size = 13 + 2 * r->len;
+	/* "255 255 255 " and the hex (none when the data was not kept). */
+	size_t size = 13 + (r->data != NULL ? 2 * r->len : 0);
 	char *text = malloc(size);
 	int n;
 

@@ -7,7 +7,8 @@
  *   - DANE-EE (3 x x) matches the leaf only, names and dates ignored (RFC 7671
  *     section 5.1);
  *   - DANE-TA (2 x x) matches a certificate on the leaf's issuer path, verified
- *     by GnuTLS against a trust list that holds only that certificate, with the
+ *     by GnuTLS against a trust list that holds only that certificate (unless
+ *     the CA-store check verified that stretch of the path already), with the
  *     leaf's name checked against the TLSA base domain (or, for SMTP, the MX
  *     host) and the dates of the path valid (RFC 7671 section 5.2);
  *   - PKIX-TA/PKIX-EE (0/1 x x) count only when the chain passed the CA-store
@@ -82,8 +83,16 @@ struct dane_input {
 	const char *mx_host;            /* SMTP: the MX host, ASCII; NULL: none */
 	bool smtp;
 	bool pkix_trusted; /* the chain passed the CA-store check */
-	time_t now;        /* for DANE-TA's dates */
+	/* How much of the leaf's issuer path that check verified (signatures, CA
+	 * flags, constraints), for DANE-TA to take instead of verifying again:
+	 * DANE_PKIX_WHOLE_PATH (the store's anchor issued its top), a served
+	 * element where it was anchored, or DANE_PKIX_NONE. */
+	size_t pkix_verified;
+	time_t now; /* for DANE-TA's dates */
 };
+
+#define DANE_PKIX_NONE       ((size_t)-1)
+#define DANE_PKIX_WHOLE_PATH ((size_t)-2)
 
 struct dane_summary {
 	size_t records;
@@ -112,11 +121,13 @@ int dane_spki_sha256(gnutls_x509_crt_t crt, char hex[65], struct fault *f);
 
 /* The record's name for a text: "3 1 1 #2 (8a3f5c1d...)", INDEX counted from
  * 0 and shown from 1; the data's first 4 bytes in hex, "..." when there is
- * more, "(no data)" when none. Unknown numbers are shown as they are. */
+ * more, "(no data)" when none, "(3000 bytes)" when it was not kept. Unknown
+ * numbers are shown as they are. */
 void dane_record_label(const struct dane_record *r, size_t index, char *buf, size_t size);
 
 /* The record as zone-file text for JSON: "3 1 1 8a3f...": the whole data in
- * hex, allocated (free()), or NULL when out of memory. */
+ * hex (none when it was not kept), allocated (free()), or NULL when out of
+ * memory. */
 char *dane_record_text(const struct dane_record *r);
 
 #endif

@@ -325,7 +325,7 @@ static bool has_tlsa_counts(const struct report_target *t)
 	       d->answer->status.security == DNS_SECURE;
 }
 
-/* " tlsa_records=2;;;0; tlsa_usable=2;;;0; tlsa_matching=1;;;0;", each with
+/* "tlsa_records=2;;;0; tlsa_usable=2;;;0; tlsa_matching=1;;;0;", each with
  * LABEL as days_left's. */
 static void put_tlsa_perfdata(FILE *out, const char *label, const struct report_target *t)
 {
@@ -334,7 +334,8 @@ static void put_tlsa_perfdata(FILE *out, const char *label, const struct report_
 	static const char *const names[] = {"tlsa_records", "tlsa_usable", "tlsa_matching"};
 
 	for (size_t i = 0; i < 3; i++) {
-		fputc(' ', out);
+		if (i > 0)
+			fputc(' ', out);
 		put_perfdata_label(out, label, names[i]);
 		fprintf(out, "=%zu;;;0;", counts[i]);
 	}
@@ -376,8 +377,10 @@ static void put_targets_perfdata(FILE *out, const struct report_data *d)
 		 * with one, and reads a second as part of the next label. */
 		fputs(any ? " " : "|", out);
 		put_days_perfdata(out, d->targets[i].label, &d->targets[i], d->thresholds);
-		if (has_tlsa_counts(&d->targets[i]))
+		if (has_tlsa_counts(&d->targets[i])) {
+			fputc(' ', out);
 			put_tlsa_perfdata(out, d->targets[i].label, &d->targets[i]);
+		}
 		any = true;
 	}
 	if (any)

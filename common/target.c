@@ -478,8 +478,8 @@ void target_judge(struct target *t, const struct settings *settings, const struc
 			verify_trust(t, j->anchors, j->store_failure);
 	read_staple(t, settings, j->anchors);
 	if (t->dane.looked_up) {
-		tlsa_match(&t->dane, &t->chain, t->facts.trust != NULL && t->facts.trust->trusted,
-		           j->expected_leaf, settings->judge.now);
+		tlsa_match(&t->dane, &t->chain, t->facts.trust, j->expected_leaf,
+		           settings->judge.now);
 		t->facts.dane = &t->dane;
 	}
 	verdict_judge(&t->verdict, &t->facts);

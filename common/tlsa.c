@@ -72,8 +72,8 @@ static const struct settings_option options[] = {
          "unsigned, is CRITICAL) or if-present",
          set_dane, false, true},
         {"dane-name", "NAME",
-         "the TLSA base domain (default: the name verified; with\n"
-         "--mx each MX host)",
+         "the TLSA base domain (default: HOST, each MX host with\n"
+         "--mx)",
          set_dane_name, false, false},
         {"dane-unmatched", "STATE",
          "a usable TLSA record that matches nothing while another\n"
@@ -87,16 +87,20 @@ const struct settings_option *tlsa_options(void)
 	return options;
 }
 
-/* --dane-name, else the name verified, else the host: a name, not an address. */
+static bool is_name(const char *s)
+{
+	return s != NULL && s[0] != '\0' && !hostname_is_ip_literal(s);
+}
+
+/* --dane-name, else the host connected to (the MX host: RFC 7672 section
+ * 2.2.3), else, for an address, the name verified. */
 static const char *base_domain(const struct settings *s, const char *host, const char *verify)
 {
 	if (s->judge.dane_name[0] != '\0')
 		return s->judge.dane_name;
-	if (verify != NULL && verify[0] != '\0' && !hostname_is_ip_literal(verify))
-		return verify;
-	if (host != NULL && host[0] != '\0' && !hostname_is_ip_literal(host))
+	if (is_name(host))
 		return host;
-	return NULL;
+	return is_name(verify) ? verify : NULL;
 }
 
 void tlsa_lookup(struct tlsa_facts *t, const struct settings *s, const char *host,
@@ -157,8 +161,16 @@ static void take_records(struct tlsa_facts *t)
 	}
 }
 
-void tlsa_match(struct tlsa_facts *t, const struct cert_chain *chain, bool pkix_trusted,
-                const struct cert_info *expected_leaf, time_t now)
+/* What of the served path the CA-store check verified (dane.h). */
+static size_t pkix_verified(const struct trust_result *trust)
+{
+	if (trust == NULL || !trust->trusted || !trust->anchor_known)
+		return DANE_PKIX_NONE;
+	return trust->anchor_served ? trust->anchor_index : DANE_PKIX_WHOLE_PATH;
+}
+
+void tlsa_match(struct tlsa_facts *t, const struct cert_chain *chain,
+                const struct trust_result *trust, const struct cert_info *expected_leaf, time_t now)
 {
 	struct dane_verdict file_verdicts[DNS_MAX_TLSA];
 	struct dane_input in = {0};
@@ -174,7 +186,8 @@ void tlsa_match(struct tlsa_facts *t, const struct cert_chain *chain, bool pkix_
 	        .base_domain = t->base,
 	        .mx_host = t->smtp ? t->mx_host : NULL,
 	        .smtp = t->smtp,
-	        .pkix_trusted = pkix_trusted,
+	        .pkix_trusted = trust != NULL && trust->trusted,
+	        .pkix_verified = pkix_verified(trust),
 	        .now = now,
 	};
 	if (dane_match(&in, t->verdicts, &t->summary, &t->failure) < 0)
@@ -182,6 +195,8 @@ void tlsa_match(struct tlsa_facts *t, const struct cert_chain *chain, bool pkix_
 	t->matched = true;
 	if (chain->count > 0)
 		dane_spki_sha256(chain->items[0].crt, t->spki_sha256, &ignored);
+	/* The file's chain is not the one the CA store verified. */
+	in.pkix_verified = DANE_PKIX_NONE;
 	if (expected_leaf == NULL ||
 	    dane_match_leaf(&in, expected_leaf, file_verdicts, &t->file_summary, &ignored) < 0)
 		return;
@@ -349,6 +364,11 @@ static void judge_records(struct verdict *v, const struct facts *facts)
 {
 	const struct tlsa_facts *t = facts->dane;
 	char list[VERDICT_TEXT_SIZE];
+
+	/* The verdicts below are of those kept: say so where some were not. */
+	if (t->answer->total > t->answer->count)
+		verdict_note(v, rule_dane, "%zu TLSA records at %s, the first %zu judged",
+		             t->answer->total, t->answer->owner, t->answer->count);
 
 	if (t->summary.usable == 0) {
 		list_unusable(t, list, sizeof(list));

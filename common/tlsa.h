@@ -5,10 +5,10 @@
  * The lookup is network work and runs with the probe, under the run's
  * deadline; the matching needs the trust verification's answer (the PKIX
  * usages count only with it) and runs when the target is judged; the rule
- * words what both found. The name looked up is --dane-name, else the name
- * verified, else the host connected to (each MX host with --mx); the port is
- * the one probed. For SMTP the MX host is a reference identifier of DANE-TA
- * too, and the PKIX usages never count (RFC 7672).
+ * words what both found. The name looked up is --dane-name, else the host
+ * connected to (each MX host with --mx), else, when that is an address, the
+ * name verified; the port is the one probed. For SMTP the MX host is a reference identifier of
+ * DANE-TA too, and the PKIX usages never count (RFC 7672).
  *
  * The rule's id is "dane" (verdict.h lists it). A record that matches, on a
  * chain the server proved it holds the key of, vouches for the chain: the
@@ -27,6 +27,7 @@
 #include "dns.h"
 #include "fault.h"
 #include "hostname.h"
+#include "trust.h"
 
 struct settings; /* settings.h */
 struct settings_judge;
@@ -70,11 +71,12 @@ const struct settings_option *tlsa_options(void);
 void tlsa_lookup(struct tlsa_facts *t, const struct settings *s, const char *host,
                  const char *verify, const struct deadline *dl);
 
-/* Hold the records T found against CHAIN (PKIX_TRUSTED: it passed the CA
- * store) and, when not NULL, against EXPECTED_LEAF, the certificate on disk.
- * Does nothing unless records were found. */
-void tlsa_match(struct tlsa_facts *t, const struct cert_chain *chain, bool pkix_trusted,
-                const struct cert_info *expected_leaf, time_t now);
+/* Hold the records T found against CHAIN (TRUST: what the CA-store check
+ * found, NULL when it did not run) and, when not NULL, against EXPECTED_LEAF,
+ * the certificate on disk. Does nothing unless records were found. */
+void tlsa_match(struct tlsa_facts *t, const struct cert_chain *chain,
+                const struct trust_result *trust, const struct cert_info *expected_leaf,
+                time_t now);
 
 /* Does a record vouch for the served chain: a DANE-EE or DANE-TA record
  * matched it, and the server proved it holds the leaf's key? */

@@ -473,7 +473,7 @@ static void prefer_latest_copy(const struct trust_anchors *a, gnutls_x509_crt_t 
  * the top of the served path; of its renewed copies, the one that expires last.
  * False when neither is found. */
 static bool find_anchor(const struct trust_anchors *a, const struct cert_chain *chain,
-                        gnutls_x509_crt_t *anchor, bool *served)
+                        gnutls_x509_crt_t *anchor, bool *served, size_t *index)
 {
 	gnutls_x509_trust_list_t list = a->list;
 	size_t path[CERT_MAX_CHAIN];
@@ -484,6 +484,7 @@ static bool find_anchor(const struct trust_anchors *a, const struct cert_chain *
 	for (i = 0; i < n; i++) {
 		if (served_anchor(list, chain->items[path[i]].crt, anchor)) {
 			*served = true;
+			*index = path[i];
 			prefer_latest_copy(a, anchor);
 			return true;
 		}
@@ -509,7 +510,7 @@ static void record_anchor(const struct trust_anchors *a, const struct cert_chain
 	struct fault ignored;
 
 	memset(&one, 0, sizeof(one));
-	if (!find_anchor(a, chain, &anchor, &r->anchor_served) ||
+	if (!find_anchor(a, chain, &anchor, &r->anchor_served, &r->anchor_index) ||
 	    gnutls_x509_crt_export2(anchor, GNUTLS_X509_FMT_DER, &der) < 0 ||
 	    cert_chain_load(&one, &der, 1, &ignored) < 0)
 		goto out;

@@ -45,7 +45,7 @@ done
 # test per protocol family and per judged fact (every protocol's parser is met
 # in hostile.sh). Wall-time assertions are skipped (lib.sh).
 valgrind_tests="hostile hostile-certs files tls smtp pgsql mysql ldap xmpp imap kafka redis mqtt h2
-	mtls ocsp rules dane"
+	mtls ocsp rules dane dane-check"
 vg=$top/_build-valgrind
 rm -rf "$vg" && mkdir -p "$vg" && cd "$vg" || exit 1
 if ../configure -q --enable-werror CFLAGS="-O1 -g" && make -s -j"$jobs"; then

@@ -196,6 +196,11 @@ object Service "ssl_cert-refused" {
 	vars.ssl_cert_protocol = "xmpp-server"
 	vars.ssl_cert_selfsigned = true
 }
+object Service "ssl_cert-dane" {
+	host_name = "web1"
+	check_command = "tlscheck-ssl_cert"
+	vars.ssl_cert_dane = "311"
+}
 object Service "ssl_cert-own" {
 	host_name = "web1"
 	check_command = "tlscheck-ssl_cert"
@@ -240,7 +245,7 @@ include "$TEST_DIR/objects.conf"
 CONF
 
 if icinga2 daemon -C -c "$conf" "${defs[@]}" >"$TEST_DIR/icinga2.out" 2>&1 &&
-	grep -q 'Instantiated 27 Services' "$TEST_DIR/icinga2.out"; then
+	grep -q 'Instantiated 28 Services' "$TEST_DIR/icinga2.out"; then
 	ok 'contrib/icinga2/tlscheck.conf and tlscheck-ssl_cert.conf load in Icinga 2 with services of every command'
 else
 	not_ok 'contrib/icinga2/tlscheck.conf and tlscheck-ssl_cert.conf load in Icinga 2 with services of every command'
@@ -329,7 +334,7 @@ for (s in [ "pgsql", "tls-ipv6", "smtp-vhost", "address-off", "ldap", "xmpp", "m
 	command_line("db1.example", s)
 }
 command_line("noaddress.example", "no-address")
-for (s in [ "ssl_cert-plain", "ssl_cert-smtps", "ssl_cert-pgsql", "ssl_cert-refused", "ssl_cert-own" ]) {
+for (s in [ "ssl_cert-plain", "ssl_cert-smtps", "ssl_cert-pgsql", "ssl_cert-refused", "ssl_cert-own", "ssl_cert-dane" ]) {
 	command_line("web1", s)
 }
 command_line("k8s-shop", "pods web")
@@ -423,6 +428,8 @@ command_line 'tlscheck-ssl_cert: postgres is pgsql; the CA, name, SNI, timeout a
 	ssl_cert-pgsql '/plugins/check_tls -H web1 -I 198.51.100.7 -p 5432 -P pgsql -C /etc/ssl/pg-ca.pem -N db.example.com -S db.example.com -t 30 --client-cert /etc/tlscheck/monitor.pem --client-key /etc/tlscheck/monitor.pem --allow-sha1 --no-verify-name -w 20 -c 15'
 command_line 'tlscheck-ssl_cert: what tlscheck does not judge is refused by name; xmpp-server is xmpp --server' \
 	ssl_cert-refused '/plugins/check_tls -H web1 -I 192.0.2.51 -P xmpp --server --no-verify-trust -w 20 -c 15 --ssl_cert_issuer-has-no-tlscheck-equivalent --ssl_cert_ignore_expiration-has-no-tlscheck-equivalent'
+command_line 'tlscheck-ssl_cert: ssl_cert_dane gives --dane' \
+	ssl_cert-dane '/plugins/check_tls -H web1 -I 192.0.2.51 -w 20 -c 15 --dane'
 command_line 'tlscheck-ssl_cert: tlscheck_* variables win over ssl_cert_*' \
 	ssl_cert-own '/plugins/check_tls -H web1 -I 192.0.2.51 -P ldap --min-tls 1.3 -w 21d -c 15'
 

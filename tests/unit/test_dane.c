@@ -169,6 +169,7 @@ static struct fixture *fixture_new(const int *served, size_t served_count)
 	x->in.records = x->records;
 	x->in.chain = &x->chain;
 	x->in.base_domain = "mx.example.test";
+	x->in.pkix_verified = DANE_PKIX_NONE;
 	x->in.now = NOW;
 	return x;
 }
@@ -358,6 +359,19 @@ static void test_ta_path_must_verify(void **state)
 	run(x);
 	assert_int_equal(x->verdicts[0].outcome, DANE_UNMATCHED);
 	assert_non_null(strstr(x->verdicts[0].detail, "a signature on it is bad"));
+	/* What the CA-store check verified is taken, not verified again (it
+	 * would not have passed this chain: the verdict trusts its word). */
+	x->in.pkix_trusted = true;
+	x->in.pkix_verified = DANE_PKIX_WHOLE_PATH;
+	run(x);
+	assert_int_equal(x->verdicts[0].outcome, DANE_MATCHED);
+	x->in.pkix_verified = 1;
+	run(x);
+	assert_int_equal(x->verdicts[0].outcome, DANE_MATCHED);
+	/* Anchored at the leaf: the leaf's signature was never checked. */
+	x->in.pkix_verified = 0;
+	run(x);
+	assert_int_equal(x->verdicts[0].outcome, DANE_UNMATCHED);
 	fixture_free(x);
 	for (struct made *m = &fake; m != NULL; m = m == &fake ? &forged : NULL) {
 		gnutls_x509_crt_deinit(m->crt);
@@ -575,6 +589,13 @@ static void test_labels(void **state)
 	assert_string_equal(label, "3 1 1 #1 (8a3f)");
 	text = dane_record_text(&r);
 	assert_string_equal(text, "3 1 1 8a3f");
+	free(text);
+	r.data = NULL;
+	r.len = 3000;
+	dane_record_label(&r, 2, label, sizeof(label));
+	assert_string_equal(label, "3 1 1 #3 (3000 bytes)");
+	text = dane_record_text(&r);
+	assert_string_equal(text, "3 1 1 ");
 	free(text);
 	r.len = 0;
 	dane_record_label(&r, 0, label, sizeof(label));
