@@ -76,6 +76,19 @@ check 'DANE-TA stands in for the CA store too' 0 '^TLS OK .*trust from DANE' -- 
 check 'but not the old key: the CA store judges as usual' 2 \
 	'^TLS CRITICAL .*none of 1 usable' '*CRITICAL trust: chain not trusted by unrelated\.pem' \
 	-- oldkey.test -v
+# The unsigned zone's 3 1 1 record matches the leaf, but anyone can forge an
+# unsigned answer: it stands in neither for the CA store nor for the name; nor
+# do records read through a resolver that does not validate.
+check 'an unsigned record that matches: no trust from DANE' 2 \
+	'^TLS CRITICAL ' '*CRITICAL trust: chain not trusted by unrelated\.pem' \
+	"*CRITICAL name: certificate .* does not match 'elsewhere\\.test'" \
+	'*OK dane: TLSA answer for .*insecure\.test is not signed' '~trust from DANE' \
+	-- insecure.test --dane=if-present -N elsewhere.test -v
+check 'records through a resolver that does not validate: no trust from DANE' 2 \
+	'^TLS CRITICAL ' '*CRITICAL trust: chain not trusted by unrelated\.pem' \
+	"*CRITICAL name: certificate .* does not match 'elsewhere\\.test'" \
+	"*UNKNOWN dane: name server $BED_PLAIN does not validate DNSSEC" '~trust from DANE' \
+	-- ee.test --dns-server "$BED_PLAIN" -N elsewhere.test -v
 DANE_CA=
 
 # big.test: 3 0 0 of the leaf and of the issuer, 2 0 0 of the root, 3 1 0 of
@@ -84,6 +97,9 @@ check 'records of every length (over TCP), each read whole' 0 \
 	'^TLS OK .*TLSA 3 0 0 #[1-5] .* matches the leaf certificate \(2 of 4 usable\)' \
 	"*$(printf "$PERF" 5 4 2)" '*TLSA 3 1 1 #[1-5] \(00000000\.\.\.\) is unusable: SHA-256 data of 3000 bytes' \
 	"*TLSA 2 0 0 #[1-5] .* matches nothing: the leaf does not carry the name 'big\.test'" -- big.test -v
+check '3 0 0 of a leaf of more than 2048 bytes: read whole, it matches' 0 \
+	'^TLS OK .*TLSA 3 0 0 #1 .* matches the leaf certificate \(1 of 1 usable\): trust from DANE' \
+	-- long.test "$PORT_LONG"
 check 'more records than are kept: counted, and said' 2 \
 	'^TLS CRITICAL .*none of 32 usable TLSA records' '*40 TLSA records at .*, the first 32 judged' \
 	"*$(printf "$PERF" 32 32 0)" -- many.test -v

@@ -1,9 +1,13 @@
 #!/bin/bash
 # dane.sh — the DNS lookup against real DNSSEC: unbound validating zones
-# signed at test time (dane.bash), a resolver that does not validate, and a
-# silent one. The MX lookup of check_tls_smtp --mx goes through the same
-# questions as the TLSA lookup (AD, EDNS0), asked of --dns-server or of the
-# resolv.conf of the plugin's own mount namespace.
+# signed at test time (dane.bash), a resolver that does not validate, one
+# without Extended DNS Errors, a silent one and a name server that misbehaves
+# (tests/hostile/dns_peer.py). What the lookup answers is read with
+# dns-lookup, before any rule judges it; the MX lookup of check_tls_smtp --mx
+# goes through the same questions (AD, EDNS0), asked of --dns-server or of
+# the resolv.conf of the plugin's own mount namespace. Then the DANE verdicts
+# that turn on the lookup, and Postfix's posttls-finger on the cases
+# dane-check.sh (every DANE verdict) does not compare.
 #
 # The whole test runs in a network namespace of its own (unshare -n): the
 # resolvers listen on port 53 of loopback addresses no one else has there.
@@ -71,11 +75,11 @@ dig_check 'bed: the resolver that does not validate answers without AD' "$BED_PL
 # --- the lookup itself: dns-lookup prints what common/dns answers ---------------------------
 
 # dane_cmd NAME [ARGS...]: check_tls_smtp --dane for NAME at 127.0.0.1 PORT, asking
-# the validating resolver; the CA file is DANE_CA, default the root's.
+# the validating resolver.
 dane_cmd() {
 	local name=$1
 	shift
-	CMD=("$CHECK_TLS_SMTP" -H "$name" -I 127.0.0.1 -p "$PORT" -C "${DANE_CA:-root.pem}"
+	CMD=("$CHECK_TLS_SMTP" -H "$name" -I 127.0.0.1 -p "$PORT" -C root.pem
 		--dns-server="$BED_RESOLVER" "$@")
 }
 
@@ -229,131 +233,28 @@ expect_check '--dns-server: a port out of range' 3 \
 	-- "$CHECK_TLS_SMTP" -H mail.test --mx --dns-server=127.0.0.1@65536
 
 
-# --- DANE verdicts -----------------------------------------------------------------------
+# --- DANE verdicts the lookup decides -----------------------------------------------------
+# (dane-check.sh judges every verdict of the TLSA records; these two turn on
+# what the lookup says of the address records and of the file on disk.)
 
-
-EE8="\\(${EE:0:8}\\.\\.\\.\\)"
-OLD8="\\(${OLD:0:8}\\.\\.\\.\\)"
-HEX8='\([0-9a-f]{8}\.\.\.\)'
-at() { printf '_%s\\._tcp\\.%s' "$PORT" "${1//./\\.}"; }
-RENEWED=$(tlsa_data 1 1 "$TEST_DIR/renewed.pem")
-
-expect_check --command=dane_cmd 'DANE: 3 1 1 of the current key: OK, trust from DANE' 0 \
-	"^TLS OK - ee\\.test:$PORT smtp: .*TLSA 3 1 1 #1 $EE8 matches the leaf key \\(1 of 1 usable\\): trust from DANE" \
-	'tlsa_records=1;;;0; tlsa_usable=1;;;0; tlsa_matching=1;;;0;' \
-	-- ee.test --dane
-expect_check --command=dane_cmd 'DANE: 3 1 1 of the old key: CRITICAL, with the served key to paste' 2 \
-	"^TLS CRITICAL - oldkey\\.test:$PORT smtp: none of 1 usable TLSA records at $(at oldkey.test) matches the served chain: the leaf's key is 3 1 1 $EE," \
-	"*TLSA 3 1 1 #1 $OLD8 matches nothing" 'tlsa_matching=0;;;0;' \
-	-- oldkey.test --dane
-expect_check --command=dane_cmd 'DANE: 2 0 1 of the issuing CA' 0 \
-	"^TLS OK - ta-issuer\\.test:$PORT smtp: .*TLSA 2 0 1 #1 $HEX8 matches the certificate of 'CN=tlscheck issuer' on the leaf's path \\(1 of 1 usable\\): trust from DANE" \
-	-- ta-issuer.test --dane
-expect_check --command=dane_cmd 'DANE: 2 0 1 of the root at depth 2' 0 \
-	"^TLS OK - ta-root\\.test:$PORT smtp: .*TLSA 2 0 1 #1 $HEX8 matches the certificate of 'CN=tlscheck root' on the leaf's path \\(1 of 1 usable\\): trust from DANE" \
-	-- ta-root.test --dane
-expect_check --command=dane_cmd 'DANE: 2 0 1 of an unrelated CA the server merely sent: no match' 2 \
-	"^TLS CRITICAL - unrelated\\.test:$PORT_UNRELATED smtp: none of 1 usable TLSA records at _${PORT_UNRELATED}\\._tcp\\.unrelated\\.test matches the served chain" \
-	"*TLSA 2 0 1 #1 $HEX8 matches nothing: it matches 'CN=tlscheck unrelated' \\(certificate 3 of the served chain\\), which is not on the leaf's issuer path" \
-	-- unrelated.test -p "$PORT_UNRELATED" --dane
-expect_check --command=dane_cmd 'DANE: 3 0 0 of a leaf of more than 2048 bytes: read whole, it matches' 0 \
-	"^TLS OK - long\\.test:$PORT_LONG smtp: .*TLSA 3 0 0 #1 $HEX8 matches the leaf certificate \\(1 of 1 usable\\): trust from DANE" \
-	-- long.test -p "$PORT_LONG" --dane
-expect_check --command=dane_cmd 'DANE: a rollover (old + new): OK, the unmatched record named and counted' 0 \
-	"^TLS OK - rollover\\.test:$PORT smtp: .*TLSA 3 1 1 #[12] $EE8 matches the leaf key \\(1 of 2 usable\\): trust from DANE" \
-	"*TLSA 3 1 1 #[12] $OLD8 matches nothing" 'tlsa_records=2;;;0; tlsa_usable=2;;;0; tlsa_matching=1;;;0;' \
-	-- rollover.test --dane
-expect_check --command=dane_cmd 'DANE: a rollover with --dane-unmatched=warning' 1 \
-	"^TLS WARNING - rollover\\.test:$PORT smtp: TLSA 3 1 1 #[12] $OLD8 matches nothing" \
-	-- rollover.test --dane --dane-unmatched=warning
-expect_check --command=dane_cmd 'DANE: 3 1 0, the whole key' 0 \
-	"TLSA 3 1 0 #1 $HEX8 matches the leaf key \\(1 of 1 usable\\): trust from DANE" \
-	-- ee310.test --dane
-expect_check --command=dane_cmd 'DANE: 3 1 2, SHA-512 of the key' 0 \
-	"TLSA 3 1 2 #1 $HEX8 matches the leaf key \\(1 of 1 usable\\): trust from DANE" \
-	-- ee312.test --dane
-expect_check --command=dane_cmd 'DANE: 3 0 1, SHA-256 of the certificate' 0 \
-	"TLSA 3 0 1 #1 $HEX8 matches the leaf certificate \\(1 of 1 usable\\): trust from DANE" \
-	-- ee301.test --dane
-expect_check --command=dane_cmd 'DANE: a PKIX usage is not for SMTP: WARNING' 1 \
-	"^TLS WARNING - pkix\\.test:$PORT smtp: none of the 1 TLSA records at $(at pkix.test) is usable: 1 1 1 #1 $EE8: usage 1 \\(PKIX-EE\\) is not for SMTP \\(RFC 7672\\)" \
-	-- pkix.test --dane
-expect_check --command=dane_cmd 'DANE: records none usable, each with why: WARNING' 1 \
-	"^TLS WARNING - unusable\\.test:$PORT smtp: none of the 3 TLSA records at $(at unusable.test) is usable: " \
-	'3 1 1 #[123] \([0-9a-f]{8}\.\.\.\): SHA-256 data of 20 bytes, not 32' \
-	'3 2 1 #[123] \([0-9a-f]{8}\.\.\.\): unknown selector 2' \
-	'4 1 1 #[123] \([0-9a-f]{8}\.\.\.\): unknown usage 4' \
-	-- unusable.test --dane
-expect_check --command=dane_cmd 'DANE required, no records (a signed denial): CRITICAL' 2 \
-	"^TLS CRITICAL - norecords\\.test:$PORT smtp: no TLSA records at $(at norecords.test) \\(signed denial\\)" \
-	-- norecords.test --dane
-expect_check --command=dane_cmd 'DANE if present, no records: OK' 0 \
-	"^TLS OK - norecords\\.test:$PORT smtp: " "*dane: no TLSA records at $(at norecords.test)" \
-	-- norecords.test --dane=if-present
-expect_check --command=dane_cmd 'DANE required, an unsigned zone: CRITICAL' 2 \
-	"^TLS CRITICAL - insecure\\.test:$PORT smtp: TLSA answer for $(at insecure.test) is not signed \\(insecure zone\\): DANE is not in force" \
-	-- insecure.test --dane
-expect_check --command=dane_cmd 'DANE if present, an unsigned zone: OK' 0 \
-	"^TLS OK - insecure\\.test:$PORT smtp: " "*dane: TLSA answer for $(at insecure.test) is not signed" \
-	-- insecure.test --dane=if-present
-# The unsigned zone's 3 1 1 record matches the leaf, but anyone can forge an
-# unsigned answer: it must not stand in for the CA store nor for the name.
-DANE_CA=unrelated.pem
-expect_check --command=dane_cmd 'DANE if present, an unsigned record matching: no trust from it' 2 \
-	"^TLS CRITICAL - insecure\\.test:$PORT smtp: " '*CRITICAL trust: chain not trusted by unrelated\.pem' \
-	"*CRITICAL name: certificate .* does not match 'elsewhere\\.test'" \
-	"*dane: TLSA answer for $(at insecure.test) is not signed" '~trust from DANE' \
-	-- insecure.test --dane=if-present -N elsewhere.test -v
-expect_check --command=dane_cmd 'DANE: records through a resolver that does not validate: no trust from them' 2 \
-	"^TLS CRITICAL - ee\\.test:$PORT smtp: " '*CRITICAL trust: chain not trusted by unrelated\.pem' \
-	"*CRITICAL name: certificate .* does not match 'elsewhere\\.test'" \
-	'*UNKNOWN dane: name server 127\.0\.0\.2 does not validate DNSSEC' '~trust from DANE' \
-	-- ee.test --dane --dns-server="$BED_PLAIN" -N elsewhere.test -v
-DANE_CA=
-expect_check --command=dane_cmd 'DANE: a bogus answer: CRITICAL with the EDE' 2 \
-	"^TLS CRITICAL - ee\\.bogus\\.test:$PORT smtp: TLSA answer for $(at ee.bogus.test) is bogus \\(EDE 6 \\(DNSSEC Bogus\\): .*\\): DANE senders defer mail" \
-	-- ee.bogus.test --dane=if-present
-bed_flush
-expect_check --command=dane_cmd 'DANE: expired TLSA signatures: CRITICAL, EDE 7' 2 \
-	"^TLS CRITICAL - ee\\.expired\\.test:$PORT smtp: TLSA answer for $(at ee.expired.test) is bogus \\(EDE 7 \\(Signature Expired\\)" \
-	-- ee.expired.test --dane
-bed_flush
-expect_check --command=dane_cmd 'DANE: a zone signed wholly in the past: CRITICAL, the EDE named' 2 \
-	"^TLS CRITICAL - ee\\.past\\.test:$PORT smtp: TLSA answer for $(at ee.past.test) is bogus \\(EDE (7 \\(Signature Expired\\)|9 \\(DNSKEY Missing\\))" \
-	-- ee.past.test --dane
-expect_check --command=dane_cmd 'DANE: a silent name server, within -t' 2 \
-	"^TLS CRITICAL - ee\\.silent\\.test:$PORT smtp: TLSA lookup of $(at ee.silent.test) failed: timeout looking up the TLSA records" \
-	'@max-secs=3.5' \
-	-- ee.silent.test --dane -t 3
-expect_check --command=dane_cmd 'DANE: a resolver that does not validate: UNKNOWN' 3 \
-	"^TLS UNKNOWN - ee\\.test:$PORT smtp: name server 127\\.0\\.0\\.2 does not validate DNSSEC: the TLSA records of $(at ee.test) cannot be judged" \
-	-- ee.test --dane --dns-server="$BED_PLAIN"
-expect_check --command=dane_cmd 'DANE: a silent resolver, within -t' 2 \
-	"^TLS CRITICAL - ee\\.test:$PORT smtp: TLSA lookup of $(at ee.test) failed: timeout looking up the TLSA records" \
-	'@max-secs=3.5' \
-	-- ee.test --dane --dns-server="$BED_SILENT" -t 3
 expect_check --command=dane_cmd 'DANE: signed records, the address records unsigned: WARNING' 1 \
 	"^TLS WARNING - addr-insecure\\.test:$PORT smtp: the address records of addr-insecure\\.test are not signed: DANE clients will not look its TLSA records up" \
 	-- addr-insecure.test --dane
-expect_check --command=dane_cmd 'DANE: --cert-file, the renewed key in no record: the reload would break DANE' 2 \
-	"reloading renewed\\.pem will break DANE: no TLSA record matches its key \\(3 1 1 $RENEWED\\)" \
-	-- mx1.test --dane --cert-file renewed.pem
 expect_check --command=dane_cmd 'DANE: --cert-file holding the served certificate: no word of a reload' 0 \
 	"^TLS OK - mx1\\.test:$PORT smtp: " '~break DANE' \
 	-- mx1.test --dane --cert-file leaf.pem
-with_resolv "$TEST_DIR/resolv.conf" "$CHECK_TLS_SMTP" -H mail.test --mx -p "$PORT" -C root.pem --dane
-expect_check 'DANE: --mx, each MX host its own records, the stale one named' 2 \
-	"^TLS CRITICAL - mail\\.test:$PORT smtp: 1 of 2 MX hosts OK, mx2\\.test@127\\.0\\.0\\.1: none of 1 usable TLSA records at $(at mx2.test) matches the served chain" \
-	"*'mx1\\.test@127\\.0\\.0\\.1 tlsa_matching'=1;;;0;" "*'mx2\\.test@127\\.0\\.0\\.1 tlsa_matching'=0;;;0;" \
-	-- "${CMD[@]}"
 
 # --- the reference: Postfix's posttls-finger on the same bed ------------------------------
+# The cases dane-check.sh does not compare: the other matching types, an
+# unrelated CA in the chain, unusable records, none, an unsigned zone and
+# expired signatures.
 
 mkdir -p "$TEST_DIR/postfix"
 printf 'compatibility_level = 3.6\nsmtp_dns_support_level = dnssec\n' >"$TEST_DIR/postfix/main.cf"
 
 # postfix_verdict NAME PORT: what posttls-finger -l dane makes of NAME:PORT, in a
-# word: dane-verified, dane-no-match, dane-unusable, tlsa-lookup-error, no-dane.
+# word, into POSTFIX_VERDICT: dane-verified, dane-no-match, dane-unusable,
+# tlsa-lookup-error, no-dane; what it logged into POSTFIX_OUT.
 postfix_verdict() {
 	local out
 	with_resolv "$TEST_DIR/resolv.conf" env MAIL_CONFIG="$TEST_DIR/postfix" \
@@ -361,17 +262,17 @@ postfix_verdict() {
 	out=$(cd "$TEST_DIR" && timeout 30 "${CMD[@]}" 2>&1 </dev/null)
 	POSTFIX_OUT=$out
 	if grep -q 'TLSA lookup error' <<<"$out"; then
-		echo tlsa-lookup-error
+		POSTFIX_VERDICT=tlsa-lookup-error
 	elif grep -q 'num=65:no matching DANE TLSA records' <<<"$out"; then
-		echo dane-no-match
+		POSTFIX_VERDICT=dane-no-match
 	elif grep -q 'Matched DANE' <<<"$out" && grep -q 'Verified TLS connection' <<<"$out"; then
-		echo dane-verified
+		POSTFIX_VERDICT=dane-verified
 	elif grep -Eq 'all TLSA records unusable|unsupported TLSA certificate usage' <<<"$out"; then
-		echo dane-unusable
+		POSTFIX_VERDICT=dane-unusable
 	elif grep -q 'Untrusted TLS connection' <<<"$out"; then
-		echo no-dane
+		POSTFIX_VERDICT=no-dane
 	else
-		echo unknown
+		POSTFIX_VERDICT=unknown
 	fi
 }
 
@@ -382,7 +283,8 @@ agree() {
 	shift 3
 	[ $# -gt 0 ] || set -- --dane
 	[ "$name" = unrelated.test ] && port=$PORT_UNRELATED
-	got=$(postfix_verdict "$name" "$port")
+	postfix_verdict "$name" "$port"
+	got=$POSTFIX_VERDICT
 	dane_cmd "$name" -p "$port" "$@"
 	run_check "${CMD[@]}"
 	if [ "$got" = "$want" ] && [ "$CHECK_RC" = "$exit" ]; then
@@ -395,20 +297,13 @@ agree() {
 	diag "$CHECK_OUT"
 }
 
-agree ee.test dane-verified 0
-agree oldkey.test dane-no-match 2
-agree ta-issuer.test dane-verified 0
-agree ta-root.test dane-verified 0
 agree unrelated.test dane-no-match 2
-agree rollover.test dane-verified 0
 agree ee310.test dane-verified 0
 agree ee312.test dane-verified 0
 agree ee301.test dane-verified 0
-agree pkix.test dane-unusable 1
 agree unusable.test dane-unusable 1
 agree norecords.test no-dane 0 --dane=if-present
 agree insecure.test no-dane 0 --dane=if-present
-agree ee.bogus.test tlsa-lookup-error 2
 agree ee.expired.test tlsa-lookup-error 2
 
 finish
