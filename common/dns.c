@@ -1,6 +1,8 @@
 #include <config.h>
 
+#include <arpa/inet.h>
 #include <arpa/nameser.h>
+#include <netinet/in.h>
 #include <errno.h>
 #include <poll.h>
 #include <resolv.h>
@@ -52,39 +54,91 @@ struct exchange {
 	size_t answer_len;
 };
 
-/* A resolv.conf line: "nameserver ADDRESS" adds ADDRESS, while there is room. */
+/* The name servers to ask, and whose AD bit to believe. */
+struct servers {
+	struct net_address_list list;
+	bool trust_ad; /* every one's: --dns-server, or resolv.conf's "options trust-ad" */
+};
+
+/* "options ndots:2 trust-ad": does the line hold trust-ad? */
+static bool has_trust_ad(char *line)
+{
+	char *save = NULL;
+
+	if (strncmp(line, "options", 7) != 0 || (line[7] != ' ' && line[7] != '\t'))
+		return false;
+	for (char *w = strtok_r(line + 7, " \t\r", &save); w != NULL;
+	     w = strtok_r(NULL, " \t\r", &save)) {
+		if (strcmp(w, "trust-ad") == 0)
+			return true;
+	}
+	return false;
+}
+
+/* A resolv.conf line: "nameserver ADDRESS" adds ADDRESS, while there is room;
+ * "options ... trust-ad" says the AD bits of all may be believed. */
 static int add_server(char *line, unsigned number, void *arg, struct fault *f)
 {
-	struct net_address_list *servers = arg, one;
+	struct servers *servers = arg;
+	struct net_address_list *list = &servers->list, one;
 	char address[NET_ADDRESS_TEXT];
 	struct fault ignored;
 
 	(void)number;
 	(void)f;
-	if (servers->count < MAX_SERVERS && sscanf(line, "nameserver %63s", address) == 1 &&
+	if (list->count < MAX_SERVERS && sscanf(line, "nameserver %63s", address) == 1 &&
 	    hostname_is_ip_literal(address) &&
 	    net_resolve(address, NS_DEFAULTPORT, AF_UNSPEC, NULL, &one, &ignored) == 0)
-		servers->items[servers->count++] = one.items[0];
+		list->items[list->count++] = one.items[0];
+	else if (has_trust_ad(line))
+		servers->trust_ad = true;
 	return 0;
 }
 
 /* R's server, or the "nameserver" lines as glibc reads them; 127.0.0.1 when
  * there are none. */
-static void read_servers(const struct dns_resolver *r, struct net_address_list *servers)
+static void read_servers(const struct dns_resolver *r, struct servers *servers)
 {
 	struct net_address_list one;
 	struct fault ignored;
 
-	servers->count = 0;
+	servers->list.count = 0;
+	servers->trust_ad = false;
 	if (r != NULL && r->given) {
-		servers->items[servers->count++] = r->server;
+		servers->list.items[servers->list.count++] = r->server;
+		servers->trust_ad = true;
 		return;
 	}
 	(void)file_read_lines(RESOLV_CONF, "resolver configuration", RESOLV_CONF_MAX, add_server,
 	                      servers, &ignored);
-	if (servers->count == 0 &&
+	if (servers->list.count == 0 &&
 	    net_resolve("127.0.0.1", NS_DEFAULTPORT, AF_INET, NULL, &one, &ignored) == 0)
-		servers->items[servers->count++] = one.items[0];
+		servers->list.items[servers->list.count++] = one.items[0];
+}
+
+/* 127.0.0.0/8, ::1 or ::ffff:127.x.y.z: a resolver on this host. */
+static bool is_loopback(const struct net_address *a)
+{
+	if (a->sa.ss_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)&a->sa;
+
+		return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+	}
+	if (a->sa.ss_family == AF_INET6) {
+		const struct in6_addr *in6 = &((const struct sockaddr_in6 *)&a->sa)->sin6_addr;
+
+		return IN6_IS_ADDR_LOOPBACK(in6) ||
+		       (IN6_IS_ADDR_V4MAPPED(in6) && in6->s6_addr[12] == 127);
+	}
+	return false;
+}
+
+/* An AD bit is only as good as the path it came over: as glibc (trust-ad)
+ * and Postfix do, believe it from a resolver on this host, from the one
+ * --dns-server names, or where resolv.conf says "options trust-ad". */
+static bool ad_trusted(const struct servers *servers, size_t i)
+{
+	return servers->trust_ad || is_loopback(&servers->list.items[i]);
 }
 
 int dns_resolver_parse(struct dns_resolver *r, const char *text, struct fault *f)
@@ -577,7 +631,7 @@ static const char *type_name(unsigned type)
 static int query(struct exchange *x, const struct dns_resolver *r, const struct deadline *dl,
                  struct dns_status *st, struct fault *f)
 {
-	struct net_address_list servers;
+	struct servers servers;
 	struct dns_status servfail = {0};
 	bool failed = false;
 
@@ -588,8 +642,11 @@ static int query(struct exchange *x, const struct dns_resolver *r, const struct 
 	read_servers(r, &servers);
 	fault_set(f, FAULT_RESOLVE, "no name server answered for '%s'", x->name);
 	for (int round = 0; round < ROUNDS && !deadline_passed(dl); round++) {
-		for (size_t i = 0; i < servers.count && !deadline_passed(dl); i++) {
-			switch (ask_server(&servers.items[i], x, dl, st, f)) {
+		for (size_t i = 0; i < servers.list.count && !deadline_passed(dl); i++) {
+			enum answer_kind kind = ask_server(&servers.list.items[i], x, dl, st, f);
+
+			st->ad_untrusted = !ad_trusted(&servers, i);
+			switch (kind) {
 			case ANSWER_DONE:
 				return 0;
 			case ANSWER_SERVFAIL:
@@ -677,7 +734,7 @@ static int probe_resolver(const struct dns_resolver *r, const struct deadline *d
 	int rc = -1;
 
 	if (x != NULL && query(x, r, dl, &st, f) == 0)
-		rc = st.rcode == ns_r_noerror && st.ad;
+		rc = st.rcode == ns_r_noerror && st.ad && !st.ad_untrusted;
 	free(x);
 	return rc;
 }
@@ -704,6 +761,11 @@ static int judge_security(struct exchange *x, const struct dns_resolver *r,
 			return 0;
 		servfail_fault(st, x->name, f);
 		return -1;
+	}
+	if (st->ad_untrusted) {
+		/* no probe: its AD would be no better */
+		st->security = DNS_NO_VALIDATION;
+		return 0;
 	}
 	if (st->ad) {
 		st->security = DNS_SECURE;

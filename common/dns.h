@@ -48,7 +48,8 @@ enum dns_security {
 	DNS_SECURE,        /* the resolver validated it (AD) */
 	DNS_INSECURE,      /* not validated, and the resolver validates: the zone is unsigned */
 	DNS_BOGUS,         /* the resolver validated the zone and refused the answer */
-	DNS_NO_VALIDATION, /* not validated, and the resolver validates nothing (its probe) */
+	DNS_NO_VALIDATION, /* the resolver validates nothing (its probe), or its AD is not believed
+	                    */
 };
 
 /* An Extended DNS Error (RFC 8914), the first one of an answer. */
@@ -65,6 +66,9 @@ struct dns_status {
 	bool nodata;   /* the name exists, without records of the type asked */
 	int rcode;     /* of the answer kept: 0 NOERROR, 2 SERVFAIL, 3 NXDOMAIN ... */
 	bool ad;       /* the answer's AD bit */
+	/* from a server whose AD is not believed (not on loopback, not
+	 * --dns-server, no "options trust-ad"): DNS_NO_VALIDATION */
+	bool ad_untrusted;
 	struct dns_ede ede;
 	char server[NET_ADDRESS_TEXT]; /* the name server that answered */
 };

@@ -267,11 +267,20 @@ static bool judge_security(struct verdict *v, const struct facts *facts)
 
 	switch (st->security) {
 	case DNS_NO_VALIDATION:
-		verdict_add(
-		        v, rule_dane, STATE_UNKNOWN,
-		        "name server %s does not validate DNSSEC: the TLSA records of %s cannot "
-		        "be judged (--dns-server names one that does)",
-		        st->server, t->answer->owner);
+		if (st->ad_untrusted)
+			verdict_add(
+			        v, rule_dane, STATE_UNKNOWN,
+			        "name server %s is not on this host: its DNSSEC validation (AD) "
+			        "is not believed, the TLSA records of %s cannot be judged "
+			        "(--dns-server names a validating resolver to believe, or "
+			        "'options trust-ad' in /etc/resolv.conf believes this one)",
+			        st->server, t->answer->owner);
+		else
+			verdict_add(
+			        v, rule_dane, STATE_UNKNOWN,
+			        "name server %s does not validate DNSSEC: the TLSA records of %s "
+			        "cannot be judged (--dns-server names one that does)",
+			        st->server, t->answer->owner);
 		return true;
 	case DNS_BOGUS:
 		dns_ede_describe(&st->ede, ede, sizeof(ede));

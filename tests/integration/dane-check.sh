@@ -144,6 +144,15 @@ check 'a zone signed wholly in the past: CRITICAL with its EDE' 2 \
 check 'a resolver that does not validate: UNKNOWN, not a verdict on the zone' 3 \
 	"^TLS UNKNOWN .*name server $BED_PLAIN(:53)? does not validate DNSSEC" \
 	-- ee.test --dns-server "$BED_PLAIN"
+remote_cmd() {
+	with_resolv "$TEST_DIR/$1" "$CHECK_TLS_SMTP" -H ee.test -I 127.0.0.1 -p "$PORT" \
+		-C "$TEST_DIR/root.pem" --dane
+}
+expect_check --command=remote_cmd 'a resolv.conf name server not on this host: its AD not believed, UNKNOWN with the fix' 3 \
+	"^TLS UNKNOWN .*name server $BED_REMOTE is not on this host: its DNSSEC validation \\(AD\\) is not believed, .*--dns-server names a validating resolver to believe, or 'options trust-ad' in /etc/resolv.conf believes this one" \
+	-- resolv-remote.conf
+expect_check --command=remote_cmd 'the same with options trust-ad: believed' 0 \
+	'^TLS OK .*TLSA 3 1 1 #1 .* matches the leaf key' -- resolv-trust-ad.conf
 check 'a silent resolver: within -t, the STATE of -t' 1 \
 	'^TLS WARNING .*TLSA lookup' @max-secs=4 -- ee.test --dns-server "$BED_SILENT" -t 3:warning
 check 'a zone whose name server is silent: within -t' 1 '^TLS WARNING ' @max-secs=4 \

@@ -33,6 +33,7 @@ BED_PLAIN=127.0.0.2
 BED_SILENT=127.0.0.3
 BED_NO_EDE=127.0.0.4
 BED_HOSTILE=127.0.0.5
+BED_REMOTE=192.0.2.53
 BED=
 BED_ZONES=()
 declare -A BED_MODE=()
@@ -170,8 +171,12 @@ bed_start() {
 	done
 	bed_unbound_conf "$conf" "$BED_RESOLVER" 'validator iterator' \
 		"trust-anchor-file: \"$BED/root.ds\""
-	# on ::1 too, for --dns-server with an IPv6 address
+	# on ::1 too, for --dns-server with an IPv6 address; and on BED_REMOTE, an
+	# address not on loopback, whose AD only --dns-server or trust-ad believe
+	ip addr add "$BED_REMOTE/32" dev lo 2>/dev/null
 	sed -i 's/^  interface: .*/&\n  interface: ::1@53\n  access-control: ::1 allow/' "$conf"
+	sed -i "s|^  interface: ::1@53|&\\n  interface: $BED_REMOTE@53\\n  access-control: $BED_REMOTE/32 allow|" \
+		"$conf"
 	bed_launch unbound "$conf" "$BED_RESOLVER"
 }
 
@@ -425,6 +430,8 @@ bed_dane_cases() {
 	echo "nameserver $BED_RESOLVER" >"$TEST_DIR/resolv.conf"
 	echo "nameserver $BED_PLAIN" >"$TEST_DIR/resolv-plain.conf"
 	echo "nameserver $BED_SILENT" >"$TEST_DIR/resolv-silent.conf"
+	echo "nameserver $BED_REMOTE" >"$TEST_DIR/resolv-remote.conf"
+	printf 'nameserver %s\noptions ndots:1 trust-ad\n' "$BED_REMOTE" >"$TEST_DIR/resolv-trust-ad.conf"
 	printf '127.0.0.1 localhost mx1.test mx2.test\n' >"$TEST_DIR/hosts"
 }
 

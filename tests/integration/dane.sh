@@ -150,6 +150,18 @@ expect_check 'TLSA: a zone whose name server is silent, within the deadline' 1 \
 with_resolv "$TEST_DIR/resolv.conf" "$DNS_LOOKUP" tlsa ee.test "$PORT"
 expect_check 'TLSA: asked of resolv.conf without --dns-server' 0 \
 	"^$TLSA_OWNER\\.ee\\.test secure rcode=0 ad=1 records=1$" -- "${CMD[@]}"
+# AD is believed from a resolver on loopback, from --dns-server, or with
+# "options trust-ad" (as glibc and Postfix do), not from any other resolv.conf
+# name server: the path to it may forge the bit.
+with_resolv "$TEST_DIR/resolv-remote.conf" "$DNS_LOOKUP" tlsa ee.test "$PORT"
+expect_check 'TLSA: AD from a resolv.conf name server not on loopback: not believed' 0 \
+	"^$TLSA_OWNER\\.ee\\.test not validated rcode=0 ad=1 records=1$" -- "${CMD[@]}"
+with_resolv "$TEST_DIR/resolv-trust-ad.conf" "$DNS_LOOKUP" tlsa ee.test "$PORT"
+expect_check 'TLSA: the same with options trust-ad: secure' 0 \
+	"^$TLSA_OWNER\\.ee\\.test secure rcode=0 ad=1 records=1$" -- "${CMD[@]}"
+with_resolv "$TEST_DIR/resolv-remote.conf" "$DNS_LOOKUP" -s "$BED_REMOTE" tlsa ee.test "$PORT"
+expect_check 'TLSA: the same named by --dns-server: secure' 0 \
+	"^$TLSA_OWNER\\.ee\\.test secure rcode=0 ad=1 records=1$" -- "${CMD[@]}"
 expect_check 'TLSA: --dns-server with a port' 0 \
 	"^$TLSA_OWNER\\.ee\\.test secure" -- "$DNS_LOOKUP" -s "$BED_RESOLVER@53" tlsa ee.test "$PORT"
 expect_check 'TLSA: --dns-server with an IPv6 address' 0 \

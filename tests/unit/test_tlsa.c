@@ -222,6 +222,12 @@ static void test_resolver_problems(void **state)
 	expect(r, "dane", STATE_UNKNOWN, false,
 	       "name server 127.0.0.1 does not validate DNSSEC: the TLSA records of "
 	       "_25._tcp.mx.example.test cannot be judged");
+	r->dane.answer->status.ad_untrusted = true;
+	judge(r);
+	expect(r, "dane", STATE_UNKNOWN, false,
+	       "name server 127.0.0.1 is not on this host: its DNSSEC validation (AD) is not "
+	       "believed");
+	expect(r, "dane", STATE_UNKNOWN, false, "'options trust-ad' in /etc/resolv.conf");
 	fault_set(&r->dane.failure, FAULT_RESOLVE, "no name server answered");
 	judge(r);
 	expect(r, "dane", STATE_UNKNOWN, false,
