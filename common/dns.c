@@ -558,6 +558,12 @@ static enum answer_kind judge_answer(const struct exchange *x, const struct net_
 	bool truncated;
 	ns_msg m;
 
+	/* TC first: an answer cut inside a record does not parse, and is whole
+	 * over TCP (answers_us() saw the header). */
+	if (x->answer[2] & 0x02) {
+		snprintf(st->server, sizeof(st->server), "%s", server->text);
+		return ANSWER_TRUNCATED;
+	}
 	if (read_header(x->answer, x->answer_len, &m, st, &truncated, f) < 0) {
 		fault_set(f, FAULT_RESOLVE, "name server %s sent a malformed answer", server->text);
 		return ANSWER_NEXT;
@@ -601,8 +607,15 @@ static enum answer_kind ask_server(const struct net_address *server, struct exch
 	kind = judge_answer(x, server, st, f);
 	if (kind != ANSWER_TRUNCATED)
 		return kind;
-	if (ask_tcp(server, x, dl, f) < 0)
+	/* A try of its own: a server that stalls over TCP leaves time for the next. */
+	deadline_within(&try, dl, TRY_SECONDS);
+	if (ask_tcp(server, x, &try, f) < 0) {
+		if (f->kind == FAULT_TIMEOUT)
+			fault_set(f, FAULT_RESOLVE,
+			          "name server %s did not answer for '%s' over TCP", server->text,
+			          x->name);
 		return ANSWER_NEXT;
+	}
 	kind = judge_answer(x, server, st, f);
 	return kind == ANSWER_TRUNCATED ? ANSWER_NEXT : kind;
 }
@@ -753,6 +766,16 @@ static int judge_security(struct exchange *x, const struct dns_resolver *r,
 		st->security = DNS_BOGUS;
 		if (ede_is_dnssec(st->ede.code))
 			return 0;
+		/* A bare SERVFAIL that CD cures says bogus only of a resolver that
+		 * validates: one that does not is failing for another reason. */
+		if (*probed < 0)
+			*probed = probe_resolver(r, dl, f);
+		if (*probed < 0)
+			return -1;
+		if (*probed == 0) {
+			servfail_fault(st, x->name, f);
+			return -1;
+		}
 		x->cd = true;
 		if (query(x, r, dl, &again, f) < 0)
 			return -1;

@@ -9,6 +9,10 @@ garbage), for --lifetime seconds. Standard library only.
   badopt      an OPT record whose option runs past the record
   edeesc      SERVFAIL, EDE 6 with escape sequences and a newline in its text
   servfail    a bare SERVFAIL, asked with CD or not
+  cdonly      a bare SERVFAIL; asked with CD, a TLSA record (a resolver that
+              does not validate, failing for another reason)
+  tcshort     over UDP TC set and the answer cut inside its record; over TCP
+              AD and the whole TLSA record
   refused     REFUSED
   longtlsa    AD and one TLSA record of 60000 bytes (over TCP: TC over UDP)
   tchang      TC over UDP; over TCP a length prefix, then nothing
@@ -74,6 +78,19 @@ def answer(msg, tcp):
         return [header(msg, 0, 2, ar=1) + opt(struct.pack(">HHH", 15, len(text) + 2, 6) + text)]
     if mode == "servfail":
         return [header(msg, 0, 2)]
+    if mode == "cdonly":
+        if not msg[3] & 0x10:
+            return [header(msg, 0, 2)]
+        data = b"\3\1\1" + bytes(32)
+        return [header(msg, 0, 0, an=1) + b"\xc0\x0c" + struct.pack(">HHIH", 52, 1, 300, len(data)) + data]
+    if mode == "tcshort":
+        data = b"\3\1\1" + bytes(32)
+        whole = header(msg, 0x20, 0, an=1) + b"\xc0\x0c" + struct.pack(">HHIH", 52, 1, 300, len(data)) + data
+        if tcp:
+            return [whole]
+        cut = bytearray(whole[:-20])
+        cut[2] |= 0x02
+        return [bytes(cut)]
     if mode == "refused":
         return [header(msg, 0, 5)]
     if mode in ("longtlsa", "tchang", "tcwrong") and not tcp:

@@ -199,12 +199,17 @@ expect_check --command=hostile_lookup 'hostile: escape sequences in an EDE, prin
 expect_check --command=hostile_lookup 'hostile: a bare SERVFAIL, with CD too: no verdict on the zone' 1 \
 	"^failed: name server 127\\.0\\.0\\.5 failed to answer for '$TLSA_OWNER\\.servfail\\.test' \\(SERVFAIL\\)$" \
 	-- servfail
+expect_check --command=hostile_lookup 'hostile: a bare SERVFAIL that CD cures, from a resolver that does not validate: no verdict on the zone' 1 \
+	"^failed: name server 127\\.0\\.0\\.5 failed to answer for '$TLSA_OWNER\\.cdonly\\.test' \\(SERVFAIL\\)$" \
+	-- cdonly
 expect_check --command=hostile_lookup 'hostile: REFUSED' 1 \
 	"^failed: name server 127\\.0\\.0\\.5 refused to answer for '$TLSA_OWNER\\.refused\\.test'$" \
 	-- refused
 expect_check --command=hostile_lookup 'hostile: a TLSA record of 60000 bytes over TCP, kept whole' 0 \
 	"^$TLSA_OWNER\\.longtlsa\\.test secure rcode=0 ad=1 records=1$" '*^3 1 1 len=59997 [0-9a-f]+$' \
 	-- longtlsa
+expect_check --command=hostile_lookup 'hostile: TC set on a datagram cut inside its record: asked again over TCP' 0 \
+	"^$TLSA_OWNER\\.tcshort\\.test secure rcode=0 ad=1 records=1$" '*^3 1 1 len=32 0{64}$' -- tcshort
 expect_check --command=hostile_lookup 'hostile: TCP that stalls after the length: within the deadline' 1 \
 	"^failed: \\(timeout\\) timeout looking up the TLSA records of '$TLSA_OWNER\\.tchang\\.test'$" \
 	'@max-secs=2.5' -- tchang
