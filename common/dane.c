@@ -369,7 +369,8 @@ static int judge_usable(struct matcher *m, const struct dane_record *r, struct d
 		if (r->usage == DANE_TA)
 			ok = ta_counts(m, i, &why, f);
 		else if (r->usage == DANE_PKIX_TA)
-			ok = path_depth(m, i) >= 0;
+			/* on the leaf's path, inside what the CA store verified */
+			ok = path_depth(m, i) >= 0 && pkix_covers(m, path_depth(m, i));
 		if (ok < 0)
 			return -1;
 		if (ok > 0) {

@@ -198,7 +198,9 @@ void tlsa_match(struct tlsa_facts *t, const struct cert_chain *chain,
 	t->matched = true;
 	if (chain->count > 0)
 		dane_spki_sha256(chain->items[0].crt, t->spki_sha256, &ignored);
-	/* The file's chain is not the one the CA store verified. */
+	/* The file's chain is not the one the CA store verified: the PKIX usages
+	 * do not count for it. */
+	in.pkix_trusted = false;
 	in.pkix_verified = DANE_PKIX_NONE;
 	if (expected_leaf == NULL ||
 	    dane_match_leaf(&in, expected_leaf, file_verdicts, &t->file_summary, &ignored) < 0)
@@ -388,6 +390,16 @@ static void judge_records(struct verdict *v, const struct facts *facts)
 		verdict_add(v, rule_dane, STATE_WARNING,
 		            "none of the %zu TLSA records at %s is usable: %s", t->summary.records,
 		            t->answer->owner, list);
+		return;
+	}
+	if (t->summary.matching == 0 && t->answer->total > t->answer->count) {
+		/* One of those not kept may match, as a DANE client would see. */
+		verdict_add(v, rule_dane, STATE_UNKNOWN,
+		            "none of the first %zu of %zu TLSA records at %s matches the served "
+		            "chain, the rest not judged: the leaf's key is 3 1 1 %s",
+		            t->answer->count, t->answer->total, t->answer->owner,
+		            t->spki_sha256[0] ? t->spki_sha256 : "(unknown)");
+		note_others(v, facts, false);
 		return;
 	}
 	if (t->summary.matching == 0) {

@@ -427,10 +427,24 @@ static void test_pkix_needs_the_ca_check(void **state)
 	assert_int_equal(x->verdicts[0].why, DANE_PKIX_UNTRUSTED);
 	assert_int_equal(x->verdicts[1].why, DANE_PKIX_UNTRUSTED);
 	x->in.pkix_trusted = true;
+	x->in.pkix_verified = DANE_PKIX_WHOLE_PATH;
 	run(x);
 	assert_int_equal(x->verdicts[0].outcome, DANE_MATCHED);
 	assert_int_equal(x->verdicts[1].outcome, DANE_MATCHED);
 	assert_int_equal(x->verdicts[1].element, 2);
+	/* PKIX-TA: only inside the path the CA store verified. Anchored at the
+	 * intermediate, the served root above it was never verified. */
+	x->in.pkix_verified = 1;
+	run(x);
+	assert_int_equal(x->verdicts[1].outcome, DANE_UNMATCHED);
+	x->in.pkix_verified = DANE_PKIX_NONE;
+	run(x);
+	assert_int_equal(x->verdicts[1].outcome, DANE_UNMATCHED);
+	add(x, 0, 0, 1, INT);
+	x->in.pkix_verified = 1;
+	run(x);
+	assert_int_equal(x->verdicts[2].outcome, DANE_MATCHED);
+	assert_int_equal(x->verdicts[2].element, 1);
 	fixture_free(x);
 }
 
