@@ -12,13 +12,14 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=$1 seconds=$2
 shift 2
 harnesses=("$@")
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(cli dns h2 hpack kafka ldap mqtt mysql pgsql redis textproto time validity xmpp)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(cli dane dns h2 hpack kafka ldap mqtt mysql pgsql redis textproto time validity xmpp)
 
 # The sources each harness is there to reach: its coverage of them is reported,
 # and a harness that reaches none of their edges fails (a fuzzer that never gets
 # to its parser finds nothing, and says so only here).
 declare -A PARSERS=(
 	[cli]='cli.c'
+	[dane]='dane.c'
 	[dns]='dns.c'
 	[h2]='protocols/h2.c'
 	[hpack]='hpack.c'

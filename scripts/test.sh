@@ -77,7 +77,7 @@ fi
 # FUZZ_SECONDS of new inputs each (scripts/fuzz.sh).
 fz=$top/_build-fuzz
 rm -rf "$fz" && mkdir -p "$fz" && cd "$fz" || exit 1
-harnesses="cli dns h2 hpack kafka ldap mqtt mysql pgsql redis textproto time validity xmpp"
+harnesses="cli dane dns h2 hpack kafka ldap mqtt mysql pgsql redis textproto time validity xmpp"
 if ../configure -q CC=clang --enable-fuzzing --enable-werror CFLAGS="-O1 -g" &&
 	make -s -j"$jobs" $(printf 'tests/fuzz/fuzz_%s ' $harnesses); then
 	# shellcheck disable=SC2086 # one word per harness
