@@ -1,5 +1,6 @@
 #!/bin/bash
-# dane-check.sh — check_tls_smtp --dane against real DNSSEC: the test bed of
+# dane-check.sh — every DANE verdict of check_tls_smtp --dane against real
+# DNSSEC (dane.sh tests the lookup under it, on the same bed): the test bed of
 # dane.bash (unbound validating zones signed at test time, a resolver that
 # does not validate, a silent one) and two STARTTLS listeners, one serving
 # leaf + issuer + root, one leaf + issuer + an unrelated CA. Each case is a
@@ -168,7 +169,8 @@ expect_check --command=remote_cmd 'a resolv.conf name server not on this host: i
 expect_check --command=remote_cmd 'the same with options trust-ad: believed' 0 \
 	'^TLS OK .*TLSA 3 1 1 #1 .* matches the leaf key' -- resolv-trust-ad.conf
 check 'a silent resolver: within -t, the STATE of -t' 1 \
-	'^TLS WARNING .*TLSA lookup' @max-secs=4 -- ee.test --dns-server "$BED_SILENT" -t "$SILENT_T:warning"
+	"^TLS WARNING .*TLSA lookup of _${PORT}\\._tcp\\.ee\\.test failed: timeout looking up the TLSA records of '_${PORT}\\._tcp\\.ee\\.test'" \
+	@max-secs=4 -- ee.test --dns-server "$BED_SILENT" -t "$SILENT_T:warning"
 check 'a zone whose name server is silent: within -t' 1 '^TLS WARNING ' @max-secs=4 \
 	-- ee.silent.test -t "$SILENT_T:warning"
 
