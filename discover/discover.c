@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "discover.h"
+#include "dns.h"
 #include "file.h"
 #include "greeting.h"
 #include "textproto.h"
@@ -25,7 +26,8 @@
 #define BEHIND_TLS_MAX 16
 
 /* The plugin command line written for a listener: "-P NAME -H HOST -p PORT ...". */
-#define ARGV_MAX 16
+#define ARGV_MAX     16
+#define TLSA_SECONDS 2.0 /* one listener's TLSA look-up */
 
 void discover_init(struct discover_run *r, const struct discover_options *options)
 {
@@ -668,6 +670,32 @@ static int check_argv(const struct discover_listener *l, const char **argv, char
 		argv[n++] = "-C";
 		argv[n++] = l->ca_file;
 	}
+	if (l->tlsa_records > 0)
+		argv[n++] = "--dane";
+	return n;
+}
+
+/* How many TLSA records L's name publishes in a validated answer (0 for an
+ * address, an unsigned zone, a resolver that does not validate, or no
+ * answer): those are the listeners a DANE client checks, so their check
+ * should. A short look of its own, asked of the system's resolver. */
+static size_t secure_tlsa(const struct discover_listener *l)
+{
+	struct dns_tlsa_answer *a;
+	struct deadline dl;
+	struct fault ignored;
+	size_t n = 0;
+
+	if (l->check_name[0] == '\0' || hostname_is_ip_literal(l->check_name))
+		return 0;
+	a = calloc(1, sizeof(*a));
+	if (a == NULL)
+		return 0;
+	deadline_start(&dl, TLSA_SECONDS);
+	if (dns_lookup_tlsa(l->check_name, l->port, NULL, &dl, a, &ignored) == 0 &&
+	    a->status.security == DNS_SECURE)
+		n = a->total;
+	free(a);
 	return n;
 }
 
@@ -745,6 +773,7 @@ static void judge(struct discover_run *r, struct discover_listener *l)
 
 	find_store(r, l);
 	choose_check_name(l);
+	l->tlsa_records = secure_tlsa(l);
 	format_command(l, argv, check_argv(l, argv, port, sizeof(port)));
 	if (settings == NULL || check_settings(l, settings, &f) < 0) {
 		l->state = STATE_UNKNOWN;

@@ -192,6 +192,19 @@ expect_check --command=mx_cmd '--mx with two MX hosts: each against its own reco
 	"*CRITICAL dane: none of 1 usable TLSA records at _${PORT}\\._tcp\\.mx2\\.test matches" \
 	"*'mx1\\.test@127\\.0\\.0\\.1 tlsa_matching'=1;;;0;" "*'mx2\\.test@127\\.0\\.0\\.1 tlsa_matching'=0;;;0;" -- -v
 
+# --- tlscheck-discover ----------------------------------------------------------------
+# The listener at an address is checked under its leaf's name (mx1.test), which
+# publishes signed TLSA records: its command carries --dane; read through a
+# resolver that does not validate, the records vouch for nothing, and it does
+# not. Through resolv.conf (a resolver on loopback).
+DISCOVER=$TLSCHECK_BUILDDIR/plugins/tlscheck-discover
+with_resolv "$TEST_DIR/resolv.conf" "$DISCOVER" -C "$TEST_DIR/root.pem" "127.0.0.1:$PORT"
+expect_check 'tlscheck-discover: a listener with signed TLSA records gets --dane' 0 \
+	"*check_tls_smtp -H mx1\\.test -I 127\\.0\\.0\\.1 -p $PORT -C .*root\\.pem --dane$" -- "${CMD[@]}"
+with_resolv "$TEST_DIR/resolv-plain.conf" "$DISCOVER" -C "$TEST_DIR/root.pem" "127.0.0.1:$PORT"
+expect_check 'tlscheck-discover: records no validating resolver vouches for: no --dane' 0 \
+	"*check_tls_smtp -H mx1\\.test -I 127\\.0\\.0\\.1 -p $PORT -C .*root\\.pem$" -- "${CMD[@]}"
+
 # --- JSON -------------------------------------------------------------------------
 run_check "$CHECK_TLS_SMTP" -H rollover.test -I 127.0.0.1 -p "$PORT" -C "$TEST_DIR/root.pem" \
 	--dns-server "$BED_RESOLVER" --dane --output=json
