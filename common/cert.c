@@ -331,6 +331,12 @@ static int find_issuer(const struct cert_chain *chain, size_t index)
 	return c->self_signed ? (int)index : -1;
 }
 
+void cert_chain_link(struct cert_chain *chain)
+{
+	for (size_t i = 0; i < chain->count; i++)
+		chain->items[i].issuer_at = find_issuer(chain, i);
+}
+
 int cert_chain_load(struct cert_chain *chain, const gnutls_datum_t *der, size_t count,
                     struct fault *f)
 {
@@ -345,8 +351,7 @@ int cert_chain_load(struct cert_chain *chain, const gnutls_datum_t *der, size_t 
 			goto out;
 	}
 	chain->cut = count > kept;
-	for (i = 0; i < kept; i++)
-		chain->items[i].issuer_at = find_issuer(chain, i);
+	cert_chain_link(chain);
 	rc = 0;
 out:
 	if (rc < 0)

@@ -73,6 +73,10 @@ struct cert_chain {
 int cert_chain_load(struct cert_chain *chain, const gnutls_datum_t *der, size_t count,
                     struct fault *f);
 
+/* Find again which element issued which (cert_info's issuer_at), for a chain
+ * whose elements were put in place by hand rather than by cert_chain_load(). */
+void cert_chain_link(struct cert_chain *chain);
+
 /* Read the certificate file PATH (PEM, where a bundle's first certificate is
  * the one kept, or DER) through the bounded file reader into CHAIN, zeroed or
  * cleared, as its only element. WHAT names the file for the operator

@@ -193,6 +193,7 @@ static int report(const struct settings *settings, struct check_run *run)
 		        .steps = t->steps,
 		        .step_count = t->step_count,
 		        .dialogue = t->dialogue,
+		        .dane = t->facts.dane,
 		};
 	}
 	verdict_sort(&run->together);

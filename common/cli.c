@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "consistency.h"
+#include "tlsa.h"
 #include "verdict.h"
 #include "when.h"
 
@@ -33,6 +34,7 @@ enum {
 	OPT_CLIENT_P12,
 	OPT_PERFDATA_THRESHOLDS,
 	OPT_ALPN,
+	OPT_DNS_SERVER,
 	/* Then the rules' options, by their index in --help order (rule_options). */
 	OPT_RULE_FIRST,
 	/* Then the protocols' own options, one value each, in the order collected. */
@@ -75,6 +77,7 @@ static const struct option shared_options[] = {
 
 static const struct option shared_options_after_rules[] = {
         {"alpn", required_argument, NULL, OPT_ALPN},
+        {"dns-server", required_argument, NULL, OPT_DNS_SERVER},
         {"timeout", required_argument, NULL, 't'},
         {"at", required_argument, NULL, OPT_AT},
         {"output", required_argument, NULL, OPT_OUTPUT},
@@ -100,6 +103,7 @@ struct given_option {
 static const struct settings_option *(*const rule_tables[])(void) = {
         verdict_options,
         consistency_options,
+        tlsa_options,
 };
 
 /* Every rule's option, in --help order: option OPT_RULE_FIRST + I is ROWS[I]. */
@@ -202,7 +206,7 @@ static void list_rule_options(struct rule_options *r)
 }
 
 /* The rules' options, in the column of the others; a help line of several
- * lines goes on at that column. */
+ * lines goes on at that column, as does one after an option too long for it. */
 static void print_rule_options(FILE *out)
 {
 	struct rule_options rules;
@@ -212,9 +216,14 @@ static void print_rule_options(FILE *out)
 	for (size_t i = 0; i < rules.count; i++) {
 		const struct settings_option *o = rules.rows[i];
 
-		snprintf(left, sizeof(left), "%s%s%s", o->name, o->value_name ? "=" : "",
-		         o->value_name ? o->value_name : "");
-		fprintf(out, "     --%-19s ", left);
+		snprintf(left, sizeof(left), "%s%s%s%s%s", o->name, o->optional_value ? "[" : "",
+		         o->value_name ? "=" : "", o->value_name ? o->value_name : "",
+		         o->optional_value ? "]" : "");
+		/* Too long for its column: the help starts on the next line. */
+		if (strlen(left) > 19)
+			fprintf(out, "     --%s\n%27s", left, "");
+		else
+			fprintf(out, "     --%-19s ", left);
 		for (const char *line = o->help; *line != '\0';) {
 			size_t len = strcspn(line, "\n");
 
@@ -282,7 +291,11 @@ static void print_connection_help(FILE *out, const struct tls_protocol *protocol
 	      "     --implicit-tls        start TLS at connect, not with the protocol's upgrade\n"
 	      "     --alpn=PROTO[,PROTO]  ALPN protocols to offer, in order (h2 for gRPC, etcd,\n"
 	      "                           the Kubernetes API), at connect and after STARTTLS;\n"
-	      "                           replaces the protocol's own (up to 8)\n",
+	      "                           replaces the protocol's own (up to 8)\n"
+	      "     --dns-server=ADDR[@PORT]\n"
+	      "                           the name server to ask for DNS records (MX, TLSA),\n"
+	      "                           an IP address, port 53 by default; else those of\n"
+	      "                           /etc/resolv.conf\n",
 	      out);
 	print_service_check_help(out, protocol);
 	if (protocol) {
@@ -531,9 +544,12 @@ static void table_add_rules(struct option_table *t)
 	for (size_t i = 0; i < r->count; i++) {
 		const struct settings_option *o = r->rows[order[i]];
 
+		int has_arg = o->optional_value ? optional_argument
+		              : o->value_name   ? required_argument
+		                                : no_argument;
+
 		t->rows[t->count++] =
-		        (struct option){o->name, o->value_name ? required_argument : no_argument,
-		                        NULL, OPT_RULE_FIRST + (int)order[i]};
+		        (struct option){o->name, has_arg, NULL, OPT_RULE_FIRST + (int)order[i]};
 	}
 }
 
@@ -728,6 +744,8 @@ static int take_option(int c, const struct cli_plugin *plugin, const struct opti
 		return settings_set_perfdata_thresholds(settings, optarg, f) < 0 ? -1 : 1;
 	case OPT_ALPN:
 		return settings_set_alpn(&settings->probe, optarg, f) < 0 ? -1 : 1;
+	case OPT_DNS_SERVER:
+		return dns_resolver_parse(&settings->probe.dns, optarg, f) < 0 ? -1 : 1;
 	case 'h':
 	case 'V':
 		*help = c;
@@ -1068,6 +1086,9 @@ static int derive_rule_options(const struct raw_args *raw, struct settings *sett
 
 		if (value == NULL)
 			continue;
+		/* An optional value left out was kept as "". */
+		if (rules.rows[i]->optional_value && value[0] == '\0')
+			value = NULL;
 		if (rules.rows[i]->set(&settings->judge, rules.rows[i]->value_name ? value : NULL,
 		                       f) < 0)
 			return -1;

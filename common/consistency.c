@@ -118,8 +118,8 @@ static const struct settings_option options[] = {
         {"allow-mixed", NULL,
          "no WARNING when the addresses of a name serve\n"
          "different certificates",
-         allow_mixed, false},
-        {NULL, NULL, NULL, NULL, false},
+         allow_mixed, false, false},
+        {NULL, NULL, NULL, NULL, false, false},
 };
 
 const struct settings_option *consistency_options(void)

@@ -23,6 +23,7 @@
 #include "ocsp.h"
 #include "state.h"
 #include "threshold.h"
+#include "tlsa.h"
 #include "trust.h"
 
 struct settings_judge; /* settings.h */
@@ -121,6 +122,10 @@ struct facts {
 
 	/* What the served leaf is held against (its file is judge->cert_file). */
 	const struct cert_info *expected_leaf; /* --cert-file's certificate; NULL: none */
+
+	/* --dane: the TLSA records of the target's name, what DNSSEC said of
+	 * them and how each held against the chain; NULL without --dane. */
+	const struct tlsa_facts *dane;
 };
 
 #endif

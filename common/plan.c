@@ -236,7 +236,7 @@ static int use_mx_hosts(struct plan *p, const struct settings *settings, const s
 	struct dns_mx_list mx;
 	struct fault why;
 
-	if (dns_lookup_mx(settings->probe.host_ascii, dl, &mx, &why) < 0) {
+	if (dns_lookup_mx(settings->probe.host_ascii, &settings->probe.dns, dl, &mx, &why) < 0) {
 		if (add_entry(p, 0, settings->probe.host_ascii, f) < 0)
 			return -1;
 		p->entries[0].failure = why;

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -294,19 +295,50 @@ static void put_client_perfdata(FILE *out, const struct verdict *v,
 	fputc(' ', out);
 }
 
+/* "METRIC"; with LABEL, "'LABEL METRIC'". */
+static void put_perfdata_label(FILE *out, const char *label, const char *metric)
+{
+	if (label == NULL) {
+		fputs(metric, out);
+		return;
+	}
+	fputc('\'', out);
+	for (const char *p = label; *p; p++)
+		fputc(*p == '\'' || *p == '=' ? '_' : *p, out);
+	fprintf(out, " %s'", metric);
+}
+
 /* "days_left=..." for T's expiry; with LABEL, "'LABEL days_left'=...". */
 static void put_days_perfdata(FILE *out, const char *label, const struct report_target *t,
                               enum report_thresholds thresholds)
 {
-	if (label != NULL) {
-		fputc('\'', out);
-		for (const char *p = label; *p; p++)
-			fputc(*p == '\'' || *p == '=' ? '_' : *p, out);
-		fputs(" days_left'", out);
-	} else {
-		fputs("days_left", out);
-	}
+	put_perfdata_label(out, label, "days_left");
 	put_days_value(out, &t->verdict->expiry, thresholds);
+}
+
+/* The TLSA records of a signed answer were counted (none is a count too). */
+static bool has_tlsa_counts(const struct report_target *t)
+{
+	const struct tlsa_facts *d = t->dane;
+
+	return d != NULL && d->looked_up && d->failure.kind == FAULT_NONE && d->answer != NULL &&
+	       d->answer->status.security == DNS_SECURE;
+}
+
+/* "tlsa_records=2;;;0; tlsa_usable=2;;;0; tlsa_matching=1;;;0;", each with
+ * LABEL as days_left's. */
+static void put_tlsa_perfdata(FILE *out, const char *label, const struct report_target *t)
+{
+	const struct dane_summary *s = &t->dane->summary;
+	const size_t counts[] = {t->dane->answer->count, s->usable, s->matching};
+	static const char *const names[] = {"tlsa_records", "tlsa_usable", "tlsa_matching"};
+
+	for (size_t i = 0; i < 3; i++) {
+		if (i > 0)
+			fputc(' ', out);
+		put_perfdata_label(out, label, names[i]);
+		fprintf(out, "=%zu;;;0;", counts[i]);
+	}
 }
 
 /* The status line's perfdata: the run's days left, ours, the time taken. */
@@ -317,6 +349,11 @@ static void put_perfdata(FILE *out, const struct report_data *d)
 
 	if (first != NULL) {
 		put_days_perfdata(out, NULL, first, d->thresholds);
+		fputc(' ', out);
+	}
+	/* One target's counts; several targets' are on their own line. */
+	if (!several(d) && has_tlsa_counts(&d->targets[0])) {
+		put_tlsa_perfdata(out, NULL, &d->targets[0]);
 		fputc(' ', out);
 	}
 	/* Our client certificate is the same at every target. */
@@ -340,6 +377,10 @@ static void put_targets_perfdata(FILE *out, const struct report_data *d)
 		 * with one, and reads a second as part of the next label. */
 		fputs(any ? " " : "|", out);
 		put_days_perfdata(out, d->targets[i].label, &d->targets[i], d->thresholds);
+		if (has_tlsa_counts(&d->targets[i])) {
+			fputc(' ', out);
+			put_tlsa_perfdata(out, d->targets[i].label, &d->targets[i]);
+		}
 		any = true;
 	}
 	if (any)
@@ -856,6 +897,70 @@ static void put_json_target_fields(FILE *out, const struct report_target *t)
 		put_json_answers(out, t->verdict->trusted, t->verdict->name_matches);
 }
 
+static const char *dane_outcome_name(enum dane_outcome o)
+{
+	switch (o) {
+	case DANE_MATCHED:
+		return "matched";
+	case DANE_UNMATCHED:
+		return "unmatched";
+	default:
+		return "unusable";
+	}
+}
+
+static void put_json_tlsa_record(FILE *out, const struct tlsa_facts *d, size_t i)
+{
+	const struct dane_verdict *v = &d->verdicts[i];
+	char *text = dane_record_text(&d->records[i]);
+
+	fputs(i == 0 ? "{" : ",{", out);
+	put_json_key(out, true, "record");
+	put_json_string(out, text);
+	put_json_key(out, false, "verdict");
+	put_json_string(out, dane_outcome_name(v->outcome));
+	if (v->outcome == DANE_MATCHED)
+		fprintf(out, ",\"element\":%zu", v->element);
+	put_json_key(out, false, "detail");
+	put_json_string(out, v->detail[0] ? v->detail : NULL);
+	fputc('}', out);
+	free(text);
+}
+
+/* "dane": null without --dane, else what the lookup found and each record's
+ * verdict. */
+static void put_json_dane(FILE *out, const struct report_target *t)
+{
+	const struct tlsa_facts *d = t->dane;
+	char ede[DNS_EDE_TEXT_SIZE + 48];
+
+	put_json_key(out, false, "dane");
+	if (d == NULL || !d->looked_up) {
+		fputs("null", out);
+		return;
+	}
+	fputc('{', out);
+	put_json_key(out, true, "owner");
+	put_json_string(out, d->answer != NULL && d->answer->owner[0] ? d->answer->owner : NULL);
+	put_json_key(out, false, "security");
+	put_json_string(out, d->failure.kind == FAULT_NONE && d->answer != NULL
+	                             ? dns_security_name(d->answer->status.security)
+	                             : NULL);
+	ede[0] = '\0';
+	if (d->answer != NULL)
+		dns_ede_describe(&d->answer->status.ede, ede, sizeof(ede));
+	put_json_key(out, false, "ede");
+	put_json_string(out, ede[0] ? ede : NULL);
+	put_json_key(out, false, "error");
+	put_json_string(out, d->failure.kind != FAULT_NONE ? d->failure.text : NULL);
+	fprintf(out, ",\"usable\":%zu,\"matching\":%zu", d->summary.usable, d->summary.matching);
+	put_json_key(out, false, "records");
+	fputc('[', out);
+	for (size_t i = 0; d->matched && i < d->summary.records; i++)
+		put_json_tlsa_record(out, d, i);
+	fputs("]}", out);
+}
+
 static void put_json_target_details(FILE *out, const struct report_target *t, time_t now)
 {
 	put_json_key(out, false, "findings");
@@ -864,6 +969,7 @@ static void put_json_target_details(FILE *out, const struct report_target *t, ti
 	put_json_chain(out, t, now);
 	put_json_key(out, false, "tls");
 	put_json_tls(out, &t->tls);
+	put_json_dane(out, t);
 }
 
 static void put_json_head(FILE *out, const struct report_data *d)

@@ -67,6 +67,7 @@ struct report_target {
 	const struct facts_step *steps; /* -vv: how long each step took */
 	size_t step_count;
 	const struct net_transcript *dialogue; /* -vvv: before TLS; NULL: none */
+	const struct tlsa_facts *dane;         /* --dane: the TLSA records; NULL: none */
 };
 
 struct report_data {

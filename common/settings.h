@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "credentials.h"
+#include "dns.h"
 #include "fault.h"
 #include "hostname.h"
 #include "ocsp.h"
@@ -64,6 +65,9 @@ struct settings_probe {
 	 * protocol's upgrade, in place of the profile's own (which is offered
 	 * only when TLS starts at connect) */
 	struct settings_alpn alpn;
+	/* --dns-server: the name server every DNS question goes to (--mx, DANE);
+	 * not given: those of /etc/resolv.conf */
+	struct dns_resolver dns;
 
 	const char *host;              /* as given */
 	char host_ascii[HOSTNAME_MAX]; /* A-labels, lowercase */
@@ -78,6 +82,13 @@ struct settings_probe {
 	const char *name_file;                          /* more names, one a line; NULL: none */
 	const char *verify_name_display;                /* name as given; NULL = not verified */
 	char verify_name[HOSTNAME_MAX];                 /* ASCII; empty = do not verify */
+};
+
+/* --dane: judge the served chain against the TLSA records of its name. */
+enum settings_dane {
+	SETTINGS_DANE_OFF = 0,
+	SETTINGS_DANE_REQUIRE,    /* no records, or an unsigned answer, is CRITICAL */
+	SETTINGS_DANE_IF_PRESENT, /* judged when signed records are published */
 };
 
 /* How to judge: what the rules read (through facts.judge) and the files that
@@ -98,6 +109,9 @@ struct settings_judge {
 	char pins[SETTINGS_MAX_PINS][SETTINGS_PIN_SIZE]; /* SHA-256 of the leaf, lowercase hex */
 	size_t pin_count;
 	int min_tls; /* 10 to 13 for TLS 1.0 to 1.3; 0: none */
+	enum settings_dane dane;
+	char dane_name[HOSTNAME_MAX]; /* --dane-name, ASCII; empty: the name checked */
+	bool dane_unmatched_warning;  /* --dane-unmatched=warning */
 };
 
 struct settings {
@@ -126,6 +140,9 @@ struct settings_option {
 	 * last one given counts, set once the protocol is chosen, with the
 	 * thresholds (as -w is): --help still helps past a bad one. */
 	bool repeatable;
+	/* The value may be left out (--dane, --dane=if-present): SET then gets
+	 * NULL. */
+	bool optional_value;
 };
 
 /* Fill S with the defaults: no protocol, no host, any family, trust judged, the

@@ -375,6 +375,11 @@ void target_probe(struct target *t, const struct settings *settings,
 		end_step(t, "over TLS", dl);
 	}
 	close_connection(t);
+	/* The records are judged against a chain: none, no lookup. */
+	if (!t->failed && settings->judge.dane != SETTINGS_DANE_OFF) {
+		tlsa_lookup(&t->dane, settings, t->name->host, t->name->verify, dl);
+		end_step(t, "TLSA lookup", dl);
+	}
 }
 
 bool target_needs_anchors(const struct target *t, const struct settings *settings)
@@ -537,6 +542,11 @@ void target_judge(struct target *t, const struct settings *settings, const struc
 		if (!reuse_trust(t, j->verified_before))
 			verify_trust(t, j->anchors, j->store_failure);
 	read_staple(t, settings, j->anchors);
+	if (t->dane.looked_up) {
+		tlsa_match(&t->dane, &t->chain, t->facts.trust, j->expected_leaf,
+		           settings->judge.now);
+		t->facts.dane = &t->dane;
+	}
 	verdict_judge(&t->verdict, &t->facts);
 }
 
@@ -548,4 +558,5 @@ void target_release(struct target *t)
 	t->probe = NULL;
 	free(t->dialogue);
 	t->dialogue = NULL;
+	tlsa_release(&t->dane);
 }

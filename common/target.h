@@ -34,8 +34,9 @@ struct target_name {
 	const char *display;        /* the name as given, for labels */
 };
 
-/* connect, the protocol before TLS, the handshake, what follows over TLS */
-#define TARGET_MAX_STEPS 4
+/* connect, the protocol before TLS, the handshake, what follows over TLS, the
+ * TLSA lookup */
+#define TARGET_MAX_STEPS 5
 /* What an after() step may say its answer confirmed ("gRPC health SERVING") */
 #define TARGET_CONFIRMED_SIZE 160
 
@@ -88,6 +89,7 @@ struct target {
 	struct fault trust_failure;
 	struct ocsp_staple ocsp;
 	struct fault ocsp_failure; /* GnuTLS could not read the staple */
+	struct tlsa_facts dane;    /* --dane: the TLSA records of the name */
 	struct facts facts;        /* points into the above */
 	struct verdict verdict;
 };

@@ -488,7 +488,7 @@ static int lookup_issuer(gnutls_x509_trust_list_t list, gnutls_x509_crt_t crt,
  * that issued the top of the served path; of its renewed copies, the one that
  * expires last. False when neither is found. */
 static bool find_anchor(const struct trust_anchors *a, const struct cert_chain *chain,
-                        gnutls_x509_crt_t *anchor, bool *owned, bool *served)
+                        gnutls_x509_crt_t *anchor, bool *owned, bool *served, size_t *index)
 {
 	gnutls_x509_trust_list_t list = a->list;
 	size_t path[CERT_MAX_CHAIN];
@@ -500,6 +500,7 @@ static bool find_anchor(const struct trust_anchors *a, const struct cert_chain *
 	for (i = 0; i < n; i++) {
 		if (served_anchor(list, chain->items[path[i]].crt, anchor)) {
 			*served = true;
+			*index = path[i];
 			prefer_latest_copy(a, anchor, owned);
 			return true;
 		}
@@ -522,7 +523,7 @@ static void record_anchor(const struct trust_anchors *a, const struct cert_chain
 	struct cert_info summary;
 	struct fault ignored;
 
-	if (!find_anchor(a, chain, &anchor, &owned, &r->anchor_served) ||
+	if (!find_anchor(a, chain, &anchor, &owned, &r->anchor_served, &r->anchor_index) ||
 	    cert_read_summary(anchor, &summary, &ignored) < 0)
 		goto out;
 	r->anchor_known = true;

@@ -42,6 +42,7 @@ struct trust_result {
 	struct validity_time anchor_not_before_raw;
 	struct validity_time anchor_not_after_raw;
 	bool anchor_served;      /* the server sent it (so it is judged as served) */
+	size_t anchor_index;     /* served: its place in the served chain */
 	bool anchor_self_signed; /* a root; else an intermediate the store holds */
 	bool system_store;       /* the store is the system's, not one the operator named */
 };

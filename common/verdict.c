@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "settings.h"
+#include "tlsa.h"
 #include "verdict.h"
 #include "when.h"
 
@@ -326,6 +327,12 @@ static void judge_name(struct verdict *v, const struct facts *facts)
 	}
 	v->name_matches = VERDICT_NO;
 	format_sans(leaf, sans, sizeof(sans));
+	if (tlsa_vouches(facts)) {
+		verdict_note(v, rule_name,
+		             "certificate '%s' does not match '%s'%s: trust from DANE", leaf->label,
+		             facts->name_display, sans);
+		return;
+	}
 	verdict_add(v, rule_name, STATE_CRITICAL, "certificate '%s' does not match '%s'%s",
 	            leaf->label, facts->name_display, sans);
 }
@@ -352,7 +359,10 @@ static void judge_trust(struct verdict *v, const struct facts *facts)
 	if (t == NULL)
 		return;
 	v->trusted = t->trusted ? VERDICT_YES : VERDICT_NO;
-	if (t->trusted)
+	if (!t->trusted && tlsa_vouches(facts))
+		verdict_note(v, rule_trust, "chain not trusted by %s%s%s: trust from DANE",
+		             t->store, t->reason[0] ? ": " : "", t->reason);
+	else if (t->trusted)
 		verdict_add(v, rule_trust, STATE_OK, "chain trusted by %s", t->store);
 	else if (t->reason[0] != '\0')
 		verdict_add(v, rule_trust, STATE_CRITICAL, "chain not trusted by %s: %s%s",
@@ -1101,6 +1111,7 @@ static const struct verdict_rule {
         {rule_chain, judge_chain},
         {rule_tls_version, judge_tls_version},
         {rule_alpn, judge_alpn},
+        {"dane", tlsa_judge},
 };
 
 /* The rules' options, in --help order. */
@@ -1108,19 +1119,20 @@ static const struct settings_option options[] = {
         {"cert-file", "FILE",
          "the certificate the service should serve (the renewed\n"
          "file on disk): CRITICAL when the live one differs",
-         set_cert_file, false},
+         set_cert_file, false, false},
         {"fingerprint", "SHA256", "pin the leaf's SHA-256 (colons optional); repeatable", add_pin,
-         true},
+         true, false},
         {"min-tls", "VERSION", "CRITICAL below TLS VERSION: 1.0, 1.1, 1.2 or 1.3", set_min_tls,
-         false},
+         false, false},
         {"ocsp", "MODE",
          "the stapled OCSP response: check (default: judged\n"
          "when stapled), require (none is CRITICAL), ignore",
-         set_ocsp, false},
-        {"allow-sha1", NULL, "no WARNING for a SHA-1 signature in the chain", allow_sha1, false},
-        {"allow-weak-rsa", NULL, "no WARNING for an RSA key under 2048 bits", allow_weak_rsa,
+         set_ocsp, false, false},
+        {"allow-sha1", NULL, "no WARNING for a SHA-1 signature in the chain", allow_sha1, false,
          false},
-        {NULL, NULL, NULL, NULL, false},
+        {"allow-weak-rsa", NULL, "no WARNING for an RSA key under 2048 bits", allow_weak_rsa, false,
+         false},
+        {NULL, NULL, NULL, NULL, false, false},
 };
 
 const struct settings_option *verdict_options(void)

@@ -67,6 +67,13 @@
  *                connection right after a handshake that negotiated none, with
  *                no alert and nothing said (grpc-go): WARNING, in place of the
  *                client-cert rule's reading of that silence.
+ *   dane         --dane: the TLSA records of the name against the chain
+ *                (tlsa.h): a usable record matches (OK, and the trust and name
+ *                rules then only note what they found, for a chain the server
+ *                proved its own), none does or the answer is bogus (CRITICAL),
+ *                none is usable or the address records are unsigned (WARNING),
+ *                the resolver does not validate or does not answer (UNKNOWN);
+ *                under require, no records or an unsigned answer (CRITICAL).
  *
  * A new rule is one function in verdict.c and one row of its table. A rule
  * that takes an option declares it there too, in the table of options: its

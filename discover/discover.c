@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "discover.h"
+#include "dns.h"
 #include "file.h"
 #include "greeting.h"
 #include "textproto.h"
@@ -28,7 +29,8 @@
 #define BEHIND_TLS_MAX 16
 
 /* The plugin command line written for a listener: "-P NAME -H HOST -p PORT ...". */
-#define ARGV_MAX 16
+#define ARGV_MAX     16
+#define TLSA_SECONDS 2.0 /* one listener's TLSA look-up */
 
 void discover_init(struct discover_run *r, const struct discover_options *options)
 {
@@ -721,6 +723,7 @@ struct probing {
 	char check_name[HOSTNAME_MAX];
 	bool check_address;
 	char name_refused[FAULT_TEXT_SIZE];
+	size_t tlsa_records; /* in a validated answer: the check gets --dane */
 	char command[DISCOVER_COMMAND_SIZE];
 	enum plugin_state state;
 	bool days_known;
@@ -1180,6 +1183,32 @@ static int check_argv(const struct probing *l, const char **argv, char *port, si
 		argv[n++] = "-C";
 		argv[n++] = l->ca_file;
 	}
+	if (l->tlsa_records > 0)
+		argv[n++] = "--dane";
+	return n;
+}
+
+/* How many TLSA records L's name publishes in a validated answer (0 for an
+ * address, an unsigned zone, a resolver that does not validate, or no
+ * answer): those are the listeners a DANE client checks, so their check
+ * should. A short look of its own, asked of the system's resolver. */
+static size_t secure_tlsa(const struct probing *l)
+{
+	struct dns_tlsa_answer *a;
+	struct deadline dl;
+	struct fault ignored;
+	size_t n = 0;
+
+	if (l->check_name[0] == '\0' || hostname_is_ip_literal(l->check_name))
+		return 0;
+	a = calloc(1, sizeof(*a));
+	if (a == NULL)
+		return 0;
+	deadline_start(&dl, TLSA_SECONDS);
+	if (dns_lookup_tlsa(l->check_name, l->port, NULL, &dl, a, &ignored) == 0 &&
+	    a->status.security == DNS_SECURE)
+		n = a->total;
+	free(a);
 	return n;
 }
 
@@ -1354,6 +1383,7 @@ static int keep_tls(struct discover_listener *l, struct probing *p)
 	l->ca_file = p->ca_file;
 	l->system_trusted = p->system_trusted;
 	l->check_address = p->check_address;
+	l->tlsa_records = p->tlsa_records;
 	l->state = p->state;
 	l->days_known = p->days_known;
 	l->days_left = p->days_left;
@@ -1422,12 +1452,28 @@ static int keep(struct discover_run *r, struct probing *p)
 	return 0;
 }
 
+/* --dane in P's command when its name publishes TLSA records (secure_tlsa()). */
+static void add_dane(struct probing *p)
+{
+	const char *argv[ARGV_MAX];
+	char port[8];
+
+	p->tlsa_records = secure_tlsa(p);
+	if (p->tlsa_records > 0)
+		format_command(p, argv, check_argv(p, argv, port, sizeof(port)));
+}
+
 static void judge_and_keep(struct window *w, struct probing *p)
 {
 	pthread_mutex_lock(&w->lock);
 	/* Judged one at a time: the stores are loaded once, when first needed. */
 	if (p->outcome == DISCOVER_TLS)
 		judge(w->run, p);
+	pthread_mutex_unlock(&w->lock);
+	/* A wait on the name server: not under the lock, which the stores need. */
+	if (p->outcome == DISCOVER_TLS)
+		add_dane(p);
+	pthread_mutex_lock(&w->lock);
 	if (keep(w->run, p) < 0)
 		w->short_of_memory = true;
 	pthread_mutex_unlock(&w->lock);

@@ -99,6 +99,9 @@ struct discover_listener {
 	 * name by -H's own rules: why (printable ASCII), else "". Such a listener
 	 * is judged without a name and written into no engine's configuration. */
 	const char *name_refused;
+	/* TLSA records of _PORT._tcp.CHECK_NAME in a validated (secure) answer:
+	 * the command then carries --dane. */
+	size_t tlsa_records;
 	const char *command; /* as a shell would read it */
 	enum plugin_state state;
 	bool days_known;

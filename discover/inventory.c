@@ -181,6 +181,7 @@ static void json_tls(FILE *out, const struct discover_listener *l)
 	                             : NULL);
 	json_key(out, "summary",
 	         l->target.verdict.count > 0 ? l->target.verdict.items[0].text : "");
+	fprintf(out, ",\"tlsa_records\":%zu", l->tlsa_records);
 	json_key(out, "command", l->name_refused[0] == '\0' ? l->command : NULL);
 	if (l->name_refused[0] != '\0')
 		json_key(out, "not_emitted", l->name_refused);

@@ -12,14 +12,16 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=$1 seconds=$2
 shift 2
 harnesses=("$@")
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(cli grpc h2 hpack kafka ldap mqtt mysql pgsql redis targets textproto time validity
-	xmpp)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(cli dane dns grpc h2 hpack kafka ldap mqtt mysql pgsql redis targets textproto
+	time validity xmpp)
 
 # The sources each harness is there to reach: its coverage of them is reported,
 # and a harness that reaches none of their edges fails (a fuzzer that never gets
 # to its parser finds nothing, and says so only here).
 declare -A PARSERS=(
 	[cli]='cli.c'
+	[dane]='dane.c'
+	[dns]='dns.c'
 	[grpc]='protocols/grpc.c h2frame.c'
 	[h2]='protocols/h2.c h2frame.c'
 	[hpack]='hpack.c'

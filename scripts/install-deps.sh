@@ -51,6 +51,10 @@ packages=(
 	libsqlite3-0 # the one library of the unpacked zabbix_proxy (below) the server does not bring
 	# nmap's port scan in front of tlscheck-discover (tests/integration/discover-scale.sh)
 	nmap
+	# DNSSEC for tests/integration/dane.sh: unbound validating zones the test
+	# signs with ldns, dig to see what it answers, and Postfix's posttls-finger,
+	# the reference DANE client (Postfix itself left unconfigured, not started)
+	unbound ldnsutils bind9-dnsutils postfix
 )
 if [ "${1:-}" = bench ]; then
 	# check_smtp and check_ssl_cert, and what check_ssl_cert runs; GNU time for RSS;
@@ -90,6 +94,8 @@ proxy_missing=0
 [ "${#missing[@]}" -eq 0 ] && [ "$proxy_missing" -eq 0 ] && exit 0
 
 export DEBIAN_FRONTEND=noninteractive
+# Postfix installed for posttls-finger only: no mail system configured.
+echo 'postfix postfix/main_mailer_type select No configuration' | debconf-set-selections
 apt-get update -qq
 [ "$proxy_missing" -eq 0 ] || unpack_zabbix_proxy || exit 1
 [ "${#missing[@]}" -eq 0 ] && exit 0

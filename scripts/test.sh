@@ -45,7 +45,7 @@ done
 # test per protocol family and per judged fact (every protocol's parser is met
 # in hostile.sh). Wall-time assertions are skipped (lib.sh).
 valgrind_tests="hostile hostile-certs files tls smtp pgsql mysql ldap xmpp imap kafka redis mqtt h2 grpc
-	mtls ocsp rules"
+	mtls ocsp rules dane dane-check"
 vg=$top/_build-valgrind
 rm -rf "$vg" && mkdir -p "$vg" && cd "$vg" || exit 1
 if ../configure -q --enable-werror CFLAGS="-O1 -g" && make -s -j"$jobs"; then
@@ -77,7 +77,7 @@ fi
 # FUZZ_SECONDS of new inputs each (scripts/fuzz.sh).
 fz=$top/_build-fuzz
 rm -rf "$fz" && mkdir -p "$fz" && cd "$fz" || exit 1
-harnesses="cli grpc h2 hpack kafka ldap mqtt mysql pgsql redis targets textproto time validity xmpp"
+harnesses="cli dane dns grpc h2 hpack kafka ldap mqtt mysql pgsql redis targets textproto time validity xmpp"
 if ../configure -q CC=clang --enable-fuzzing --enable-werror CFLAGS="-O1 -g" &&
 	make -s -j"$jobs" $(printf 'tests/fuzz/fuzz_%s ' $harnesses); then
 	# shellcheck disable=SC2086 # one word per harness

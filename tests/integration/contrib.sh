@@ -143,6 +143,21 @@ object Service "mail-mx" {
 	vars.tlscheck_host = "example.org"
 	vars.tlscheck_mx = true
 }
+object Service "mail-dane" {
+	host_name = "db1.example"
+	check_command = "tlscheck-smtp"
+	vars.tlscheck_host = "example.org"
+	vars.tlscheck_mx = true
+	vars.tlscheck_dane = "if-present"
+	vars.tlscheck_dane_unmatched = "warning"
+	vars.tlscheck_dns_server = "192.0.2.53"
+}
+object Service "https-dane" {
+	host_name = "db1.example"
+	check_command = "tlscheck"
+	vars.tlscheck_dane = true
+	vars.tlscheck_dane_name = "www.example"
+}
 object Service "address-off" {
 	host_name = "db1.example"
 	check_command = "tls_pgsql"
@@ -198,6 +213,11 @@ object Service "ssl_cert-refused" {
 	vars.ssl_cert_protocol = "xmpp-server"
 	vars.ssl_cert_selfsigned = true
 }
+object Service "ssl_cert-dane" {
+	host_name = "web1"
+	check_command = "tlscheck-ssl_cert"
+	vars.ssl_cert_dane = "311"
+}
 object Service "ssl_cert-own" {
 	host_name = "web1"
 	check_command = "tlscheck-ssl_cert"
@@ -242,7 +262,7 @@ include "$TEST_DIR/objects.conf"
 CONF
 
 if icinga2 daemon -C -c "$conf" "${defs[@]}" >"$TEST_DIR/icinga2.out" 2>&1 &&
-	grep -q 'Instantiated 28 Services' "$TEST_DIR/icinga2.out"; then
+	grep -q 'Instantiated 31 Services' "$TEST_DIR/icinga2.out"; then
 	ok 'contrib/icinga2/tlscheck.conf and tlscheck-ssl_cert.conf load in Icinga 2 with services of every command'
 else
 	not_ok 'contrib/icinga2/tlscheck.conf and tlscheck-ssl_cert.conf load in Icinga 2 with services of every command'
@@ -327,11 +347,12 @@ function command_line(host, service) {
 }
 
 for (s in [ "pgsql", "tls-ipv6", "smtp-vhost", "address-off", "ldap", "xmpp", "mysql-pinned",
-	"sieve", "kafka", "grpc", "grpc-no-call", "redis-no-call", "pool", "pool-all", "mail-mx" ]) {
+	"sieve", "kafka", "grpc", "grpc-no-call", "redis-no-call", "pool", "pool-all", "mail-mx", "mail-dane",
+	"https-dane" ]) {
 	command_line("db1.example", s)
 }
 command_line("noaddress.example", "no-address")
-for (s in [ "ssl_cert-plain", "ssl_cert-smtps", "ssl_cert-pgsql", "ssl_cert-refused", "ssl_cert-own" ]) {
+for (s in [ "ssl_cert-plain", "ssl_cert-smtps", "ssl_cert-pgsql", "ssl_cert-refused", "ssl_cert-own", "ssl_cert-dane" ]) {
 	command_line("web1", s)
 }
 command_line("k8s-shop", "pods web")
@@ -382,6 +403,10 @@ command_line 'tlscheck_all_addresses: -A instead of -I' pool-all \
 	'/plugins/check_tls -H db1.example -A -C /etc/ssl/internal-ca.pem -C /etc/ssl/extra.pem'
 command_line 'tlscheck_mx: the mail domain to -H, --mx, no -I' mail-mx \
 	'/plugins/check_tls_smtp -H example.org --mx -C /etc/ssl/internal-ca.pem -C /etc/ssl/extra.pem'
+command_line 'tlscheck_dane: --dane=MODE in one word, with the MX hosts and a resolver' mail-dane \
+	'/plugins/check_tls_smtp -H example.org --mx -C /etc/ssl/internal-ca.pem -C /etc/ssl/extra.pem --dane=if-present --dane-unmatched warning --dns-server 192.0.2.53'
+command_line 'tlscheck_dane = true: --dane alone, and the TLSA base domain' https-dane \
+	'/plugins/check_tls -H db1.example -I 192.0.2.31 -C /etc/ssl/internal-ca.pem -C /etc/ssl/extra.pem --dane --dane-name www.example'
 command_line 'tlscheck_ipv6: address6 to -I, and -6; a false flag passes nothing' tls-ipv6 \
 	'/plugins/check_tls -H db1.example -I 2001:db8::31 -6 -C /etc/ssl/web-ca.pem'
 command_line 'tlscheck_host names the service; flags set' smtp-vhost \
@@ -427,6 +452,8 @@ command_line 'tlscheck-ssl_cert: postgres is pgsql; the CA, name, SNI, timeout a
 	ssl_cert-pgsql '/plugins/check_tls -H web1 -I 198.51.100.7 -p 5432 -P pgsql -C /etc/ssl/pg-ca.pem -N db.example.com -S db.example.com -t 30 --client-cert /etc/tlscheck/monitor.pem --client-key /etc/tlscheck/monitor.pem --allow-sha1 --no-verify-name -w 20 -c 15'
 command_line 'tlscheck-ssl_cert: what tlscheck does not judge is refused by name; xmpp-server is xmpp --server' \
 	ssl_cert-refused '/plugins/check_tls -H web1 -I 192.0.2.51 -P xmpp --server --no-verify-trust -w 20 -c 15 --ssl_cert_issuer-has-no-tlscheck-equivalent --ssl_cert_ignore_expiration-has-no-tlscheck-equivalent'
+command_line 'tlscheck-ssl_cert: ssl_cert_dane gives --dane' \
+	ssl_cert-dane '/plugins/check_tls -H web1 -I 192.0.2.51 -w 20 -c 15 --dane'
 command_line 'tlscheck-ssl_cert: tlscheck_* variables win over ssl_cert_*' \
 	ssl_cert-own '/plugins/check_tls -H web1 -I 192.0.2.51 -P ldap --min-tls 1.3 -w 21d -c 15'
 

@@ -527,7 +527,7 @@ static void test_json(void **state)
 	        "\"key\":\"RSA 2048\",\"signature\":\"RSA-SHA384\","
 	        "\"sha256\":\"" CA_SHA256 "\",\"sans\":[]}],"
 	        "\"tls\":{\"version\":\"TLSv1.3\",\"cipher\":\"TLS_AES_256_GCM_SHA384\","
-	        "\"group\":\"X25519\",\"alpn\":null}}\n");
+	        "\"group\":\"X25519\",\"alpn\":null},\"dane\":null}\n");
 }
 
 static void test_json_without_chain(void **state)
@@ -549,7 +549,7 @@ static void test_json_without_chain(void **state)
 	        "\"trusted\":null,\"name_matches\":null,"
 	        "\"time\":0.000,\"findings\":[{\"state\":\"UNKNOWN\",\"rule\":\"probe\","
 	        "\"text\":\"cannot read CA file 'x.pem'\"}],\"chain\":[],\"tls\":{\"version\":null,"
-	        "\"cipher\":null,\"group\":null,\"alpn\":null}}\n");
+	        "\"cipher\":null,\"group\":null,\"alpn\":null},\"dane\":null}\n");
 }
 
 static void test_json_escaping(void **state)
