@@ -175,7 +175,9 @@ run_layout() {
 	start_node agent "$AGENT_PORT" "$3" "$AGENT_PLUGINS" "$desc" || return 1
 	[ "$4" = yes ] && { agent_synced "$desc" || return 1; }
 
-	if wait_until 60 "$master_pid" agent_result; then
+	# Generous: after a config sync the agent reloads, which a loaded machine
+	# (the suite runs tests side by side) has taken over a minute to finish.
+	if wait_until 150 "$master_pid" agent_result; then
 		ok "$desc: the master's API shows a result from the agent"
 		expect_agent_result "$desc" "${plugin_args[@]}"
 	else
