@@ -274,8 +274,9 @@ static bool nagios_emittable(const struct discover_listener *l, const struct inv
 	return e->why[0] == '\0';
 }
 
-/* The CA file's path goes into {$TLSCHECK.OPTION}, which the template's item
- * key quotes: the words a Nagios command carries are the ones it carries too. */
+/* The CA file's path goes into {$TLSCHECK.LLD.OPTION}, which the template's
+ * discovery key quotes: the words a Nagios command carries are the ones it
+ * carries too. */
 static void zabbix_unkeyable(struct emitted *e)
 {
 	char quoted[TEXTPROTO_QUOTE_SIZE];
@@ -295,7 +296,7 @@ static bool emittable(const struct discover_listener *l, const struct inventory_
 	e->ca_path[0] = e->why[0] = '\0';
 	if (l->ca_file != NULL)
 		absolute(l->ca_file, e->ca_path, sizeof(e->ca_path));
-	if (l->name_refused[0] != '\0')
+	if (l->name_refused[0] != '\0' && o->verify_name == NULL)
 		snprintf(e->why, sizeof(e->why), "%s", l->name_refused);
 	else if (emitquote_has_control(l->host) || emitquote_has_control(e->ca_path))
 		snprintf(e->why, sizeof(e->why),
@@ -306,7 +307,7 @@ static bool emittable(const struct discover_listener *l, const struct inventory_
 	         !emitquote_nagios_safe(e->ca_path))
 		zabbix_unkeyable(e);
 	else if ((o->format == INVENTORY_ZABBIX || o->format == INVENTORY_ZABBIX_LLD) &&
-	         l->check_name[0] == '\0')
+	         l->check_name[0] == '\0' && o->verify_name == NULL)
 		snprintf(e->why, sizeof(e->why),
 		         "the certificate names no host, and Zabbix checks a host by its name");
 	return e->why[0] == '\0';
@@ -824,9 +825,9 @@ static bool lld_safe(const char *value)
 /* The discovery macros of L, in the order written; false when a value is not
  * lld_safe(). A listener reached by TLS at connect where its protocol would
  * upgrade is checked as plain TLS, as in the import file. */
-static bool lld_values(const struct discover_listener *l, const struct emitted *e,
-                       const char *values[6], char *port, size_t port_size, char *plugin,
-                       size_t plugin_size)
+static bool lld_values(const struct discover_listener *l, const struct inventory_options *o,
+                       const struct emitted *e, const char *values[6], char *port, size_t port_size,
+                       char *plugin, size_t plugin_size)
 {
 	bool plain_tls = l->implicit_tls || !discover_has_own_plugin(l->protocol);
 
@@ -837,7 +838,9 @@ static bool lld_values(const struct discover_listener *l, const struct emitted *
 	values[1] = port;
 	values[2] = l->implicit_tls ? "tls" : l->protocol->name;
 	values[3] = plugin;
-	values[4] = check_host(l);
+	/* The host's own name, when given: a certificate's name would always
+	 * match itself, and a wrong name would never be seen. */
+	values[4] = o->verify_name != NULL ? o->verify_name : check_host(l);
 	values[5] = l->ca_file != NULL ? e->ca_path : SYSTEM_BUNDLE;
 	for (size_t i = 0; i < 6; i++) {
 		if (!lld_safe(values[i]))
@@ -869,7 +872,7 @@ static size_t write_zabbix_lld(FILE *out, const struct discover_run *r,
 		const struct discover_listener *l = services[i].l;
 
 		if (!emittable(l, o, &e) ||
-		    !lld_values(l, &e, values, port, sizeof(port), plugin, sizeof(plugin)))
+		    !lld_values(l, o, &e, values, port, sizeof(port), plugin, sizeof(plugin)))
 			continue;
 		fputs(written++ == 0 ? "{" : ",{", out);
 		for (size_t m = 0; m < 6; m++)

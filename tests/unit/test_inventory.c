@@ -625,6 +625,31 @@ static void test_zabbix_lld_local(void **state)
 	free(text);
 }
 
+/* Zabbix discovery with the host's DNS name: it is every listener's {#NAME},
+ * whatever name its certificate has, and the leaf without a name is checked
+ * for it too. */
+static void test_zabbix_lld_verify_name(void **state)
+{
+	const struct inventory_options o = {
+	        .format = INVENTORY_ZABBIX_LLD, .local = true, .verify_name = "db1.test"};
+	char *text = machine_written(&o, NULL);
+
+	(void)state;
+	assert_string_equal(text, "[{\"{#HOST}\":\"127.0.0.1\",\"{#PORT}\":\"443\","
+	                          "\"{#PROTOCOL}\":\"tls\",\"{#PLUGIN}\":\"check_tls\","
+	                          "\"{#NAME}\":\"db1.test\",\"{#CAFILE}\":"
+	                          "\"/etc/ssl/certs/ca-certificates.crt\"},"
+	                          "{\"{#HOST}\":\"192.0.2.5\",\"{#PORT}\":\"443\","
+	                          "\"{#PROTOCOL}\":\"tls\",\"{#PLUGIN}\":\"check_tls\","
+	                          "\"{#NAME}\":\"db1.test\",\"{#CAFILE}\":"
+	                          "\"/etc/ssl/certs/ca-certificates.crt\"},"
+	                          "{\"{#HOST}\":\"::1\",\"{#PORT}\":\"8443\","
+	                          "\"{#PROTOCOL}\":\"tls\",\"{#PLUGIN}\":\"check_tls\","
+	                          "\"{#NAME}\":\"db1.test\",\"{#CAFILE}\":"
+	                          "\"/etc/ssl/certs/ca-certificates.crt\"}]\n");
+	free(text);
+}
+
 /* Zabbix discovery: the one listener whose values all need no quoting (the
  * hostile leaf and the CA path with '$' in it left out). */
 static void test_zabbix_lld(void **state)
@@ -704,6 +729,7 @@ int main(void)
 	        cmocka_unit_test(test_zabbix_lld_plugins),
 	        cmocka_unit_test(test_zabbix_by_name),
 	        cmocka_unit_test(test_zabbix_lld_local),
+	        cmocka_unit_test(test_zabbix_lld_verify_name),
 	        cmocka_unit_test(test_nagios_localhost),
 	};
 
