@@ -322,8 +322,12 @@ host_args+=(--host ext-lld --ip 127.0.0.1 --dns tls.test --template 'TLS listene
 # And a host whose agent is the test's own, for the agent's discovery rule: it
 # finds the listeners of the namespace again every 5 seconds, with the test's CA.
 # Without a DNS name, each listener is checked for its certificate's own name.
+# It is linked to the template of discovery by external check too, whose
+# prototypes have keys of their own: the import takes both (its ports, the
+# template's default ones, are closed in the namespace).
 host_args+=(--host lld-agent --ip 127.0.0.1 --dns '' --port "$AGENT_PORT"
 	--template 'TLS listeners by tlscheck Zabbix agent'
+	--template 'TLS listeners by tlscheck external check'
 	--macro "{\$TLSCHECK.INTERVAL}=1s" --macro "{\$TLSCHECK.LLD.CAFILE}=$CA_FILE"
 	--macro "{\$TLSCHECK.LLD.INTERVAL}=5s")
 for h in "${zabbix_hosts[@]}"; do
@@ -473,7 +477,7 @@ server_done() {
 	[ "$(count "SELECT count(DISTINCT hostid) FROM history_uint JOIN items USING (itemid)
 		WHERE key_ = 'tlscheck.state'")" -ge 11 ] &&
 	[ "$(count "SELECT count(DISTINCT itemid) FROM history_uint JOIN items USING (itemid)
-		WHERE key_ LIKE 'tlscheck.state[%'")" -ge 10 ] &&
+		WHERE key_ LIKE 'tlscheck.%.state[%'")" -ge 10 ] &&
 		[ "$(count 'SELECT count(*) FROM problem WHERE source = 0 AND object = 0
 			AND r_eventid IS NULL')" -ge 13 ]
 }
@@ -587,6 +591,11 @@ JSON_KEY='check_tls["-H","{HOST.DNS}","-I","{HOST.CONN}","-p","{$TLSCHECK.PORT}"
 
 # expect_items DESC HOST KEY=REGEX...: the last value of each item matches ^REGEX$
 # (days: the days item, json: the master item).
+# lld_prefix HOST: the prefix of the keys of HOST's discovered items, the
+# agent's template's or the external check's.
+lld_prefix() {
+	if [ "$1" = lld-agent ]; then echo tlscheck.agent; else echo tlscheck.external; fi
+}
 expect_items() {
 	local desc=$1 host=$2 pair key want value problems=()
 	shift 2
@@ -595,6 +604,7 @@ expect_items() {
 		case $key in
 		days) key=$DAYS_KEY ;;
 		json) key=$JSON_KEY ;;
+		*\[*) key=$(lld_prefix "$host").$key ;;
 		*) key=tlscheck.$key ;;
 		esac
 		value=$(item_value "$host" "$key")
@@ -664,14 +674,18 @@ expect_items 'discovery by external check, a renewal not loaded (--cert-file by 
 	"summary[$L,$TLS_GOOD]=CRITICAL: .*tls-renewed\\.pem holds one that expires .*: reload the service.*"
 found=$(zabbix_psql zabbix -c "SELECT string_agg(i.key_, ' ' ORDER BY i.key_) FROM items i
 	JOIN hosts h USING (hostid) WHERE h.host IN ('ext-lld', '$DISCOVERED', 'lld-agent')
-	AND i.key_ LIKE 'tlscheck.state[%' AND i.flags = 4" 2>&1)
-want=$(printf 'tlscheck.state[%s]\n' "$L,$TLS_GOOD" "$L,$PGSQL_GOOD" "$L,$TLS_EXPIRING" \
-	"$L,$SMTP_GOOD" "$L,$TLS_GOOD" "$L,$TLS_EXPIRING" "$L,$TLS_CRITICAL" "$L,$SMTP_GOOD" \
-	"$L,$SMTP_EXPIRING" "$L,$PGSQL_GOOD" | sort | paste -sd ' ')
+	AND i.key_ LIKE 'tlscheck.%.state[%' AND i.flags = 4" 2>&1)
+want=$({
+	printf 'tlscheck.external.state[%s]\n' "$L,$TLS_GOOD" "$L,$PGSQL_GOOD" "$L,$TLS_EXPIRING" \
+		"$L,$SMTP_GOOD"
+	printf 'tlscheck.agent.state[%s]\n' "$L,$TLS_GOOD" "$L,$TLS_EXPIRING" "$L,$TLS_CRITICAL" \
+		"$L,$SMTP_GOOD" "$L,$SMTP_EXPIRING" "$L,$PGSQL_GOOD"
+} | sort | paste -sd ' ')
 rules=$(zabbix_psql zabbix -c "SELECT h.host || ' ' || r.state || ' ' || r.error FROM items i
 	JOIN hosts h USING (hostid) JOIN item_rtdata r USING (itemid) WHERE i.flags = 1
 	AND h.status = 0 ORDER BY 1" 2>&1)
-if [ "$found" = "$want" ] && [ "$rules" = "$(printf '%s 0 \n' "$DISCOVERED" ext-lld lld-agent)" ]; then
+if [ "$found" = "$want" ] &&
+	[ "$rules" = "$(printf '%s 0 \n' "$DISCOVERED" ext-lld lld-agent lld-agent)" ]; then
 	ok 'the discovery rules made one listener each of the listeners found, none of a closed port, none twice'
 else
 	not_ok 'the discovery rules made one listener each of the listeners found, none of a closed port, none twice'
@@ -694,8 +708,8 @@ expect_items 'discovered listeners, 10 and 5 days left: WARNING, CRITICAL' lld-a
 	"state[$L,$TLS_EXPIRING]=1" "state[$L,$SMTP_EXPIRING]=1" "state[$L,$TLS_CRITICAL]=2" \
 	"days[$L,$TLS_CRITICAL]=4\.9[0-9]*"
 names=$(zabbix_psql zabbix -c "SELECT i.name FROM items i JOIN hosts h USING (hostid)
-	WHERE h.host = 'lld-agent' AND i.key_ IN ('tlscheck.state[$L,$SMTP_GOOD]',
-	'tlscheck.days[$L,$PGSQL_GOOD]') AND i.flags = 4 ORDER BY 1" 2>&1)
+	WHERE h.host = 'lld-agent' AND i.key_ IN ('tlscheck.agent.state[$L,$SMTP_GOOD]',
+	'tlscheck.agent.days[$L,$PGSQL_GOOD]') AND i.flags = 4 ORDER BY 1" 2>&1)
 if [ "$names" = "TLS pgsql $L:$PGSQL_GOOD: days left
 TLS smtp $L:$SMTP_GOOD: state" ]; then
 	ok 'discovered items are named by their listener'
@@ -809,7 +823,7 @@ fi
 # lld_event HOST PROTOCOL PORT: the event name of a trigger prototype's trigger
 # on HOST, with the summary of the listener's check.
 lld_event() {
-	printf 'TLS on %s %s:%s: %s' "$2" "$L" "$3" "$(item_value "$1" "tlscheck.summary[$L,$3]")"
+	printf 'TLS on %s %s:%s: %s' "$2" "$L" "$3" "$(item_value "$1" "$(lld_prefix "$1").summary[$L,$3]")"
 }
 expect_problems 'discovered by the agent: WARNING for 10 days left, HIGH for 5' \
 	lld-agent "$(lld_event lld-agent tls "$TLS_EXPIRING")" \
