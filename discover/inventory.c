@@ -807,9 +807,18 @@ static size_t write_zabbix(FILE *out, const struct discover_run *r,
 
 /* ---------------------------------------------- what Zabbix discovery gets */
 
-/* The store a check without a CA file of its own is judged against: Debian's
- * bundle of the system's CAs, which the template passes as -C. */
-#define SYSTEM_BUNDLE "/etc/ssl/certs/ca-certificates.crt"
+/* The discovery macros, in the order written. */
+static const char *const lld_macros[] = {"HOST", "PORT",   "PROTOCOL", "PLUGIN",
+                                         "NAME", "CAFILE", "TRUST"};
+#define LLD_MACROS (sizeof(lld_macros) / sizeof(lld_macros[0]))
+
+/* One listener's discovery macros, and the text they point into. */
+struct lld_row {
+	const char *values[LLD_MACROS];
+	char port[8];
+	char plugin[64];
+	char trust[PATH_MAX + 16];
+};
 
 /* A value of a discovery macro: Zabbix substitutes it into item keys and the
  * check's argv unquoted, so only what needs no quoting in either, and no
@@ -819,49 +828,52 @@ static bool lld_safe(const char *value)
 	static const char allowed[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	                              "0123456789._/:+%=-";
 
-	return value[0] != '\0' && strspn(value, allowed) == strlen(value);
+	return strspn(value, allowed) == strlen(value);
 }
 
-/* The discovery macros of L, in the order written; false when a value is not
- * lld_safe(). A listener reached by TLS at connect where its protocol would
- * upgrade is checked as plain TLS, as in the import file. */
+/* The discovery macros of L into ROW; false when a value is not lld_safe(),
+ * or empty where a check needs one. A listener reached by TLS at connect
+ * where its protocol would upgrade is checked as plain TLS, as in the import
+ * file. A chain the system store validates has no {#CAFILE} (the agent's key
+ * then passes no -C) and a {#TRUST} that changes nothing (the key's last
+ * option again): the system store's bundle has no one path on every system. */
 static bool lld_values(const struct discover_listener *l, const struct inventory_options *o,
-                       const struct emitted *e, const char *values[6], char *port, size_t port_size,
-                       char *plugin, size_t plugin_size)
+                       const struct emitted *e, struct lld_row *row)
 {
 	bool plain_tls = l->implicit_tls || !discover_has_own_plugin(l->protocol);
 
-	snprintf(port, port_size, "%u", l->port);
-	snprintf(plugin, plugin_size, "check_tls%s%s", plain_tls ? "" : "_",
+	snprintf(row->port, sizeof(row->port), "%u", l->port);
+	snprintf(row->plugin, sizeof(row->plugin), "check_tls%s%s", plain_tls ? "" : "_",
 	         plain_tls ? "" : l->protocol->name);
-	values[0] = l->host_ascii;
-	values[1] = port;
-	values[2] = l->implicit_tls ? "tls" : l->protocol->name;
-	values[3] = plugin;
+	snprintf(row->trust, sizeof(row->trust), "%s%s",
+	         l->ca_file != NULL ? "--ca-file=" : "--output=json",
+	         l->ca_file != NULL ? e->ca_path : "");
+	row->values[0] = l->host_ascii;
+	row->values[1] = row->port;
+	row->values[2] = l->implicit_tls ? "tls" : l->protocol->name;
+	row->values[3] = row->plugin;
 	/* The host's own name, when given: a certificate's name would always
 	 * match itself, and a wrong name would never be seen. */
-	values[4] = o->verify_name != NULL ? o->verify_name : check_host(l);
-	values[5] = l->ca_file != NULL ? e->ca_path : SYSTEM_BUNDLE;
-	for (size_t i = 0; i < 6; i++) {
-		if (!lld_safe(values[i]))
+	row->values[4] = o->verify_name != NULL ? o->verify_name : check_host(l);
+	row->values[5] = l->ca_file != NULL ? e->ca_path : "";
+	row->values[6] = row->trust;
+	for (size_t i = 0; i < LLD_MACROS; i++) {
+		if (!lld_safe(row->values[i]) || (i != 5 && row->values[i][0] == '\0'))
 			return false;
 	}
 	return true;
 }
 
 /* A JSON array of one object per listener ({#HOST}, {#PORT}, {#PROTOCOL},
- * {#PLUGIN}, {#NAME}, {#CAFILE}), for a Zabbix discovery rule (an agent's
- * UserParameter, or the server's external check) to make items of. With
- * --local a socket seen over IPv4 and IPv6 is one listener, checked over
+ * {#PLUGIN}, {#NAME}, {#CAFILE}, {#TRUST}), for a Zabbix discovery rule (an
+ * agent's UserParameter, or the server's external check) to make items of.
+ * With --local a socket seen over IPv4 and IPv6 is one listener, checked over
  * IPv4, as in the other engines' files. */
 static size_t write_zabbix_lld(FILE *out, const struct discover_run *r,
                                const struct inventory_options *o)
 {
-	static const char *const macros[] = {"HOST",   "PORT", "PROTOCOL",
-	                                     "PLUGIN", "NAME", "CAFILE"};
 	struct service *services = calloc(r->count + 1, sizeof(*services));
-	const char *values[6];
-	char port[8], plugin[64];
+	struct lld_row row;
 	struct emitted e;
 	size_t n, written = 0;
 
@@ -871,12 +883,12 @@ static size_t write_zabbix_lld(FILE *out, const struct discover_run *r,
 	for (size_t i = 0; i < n; i++) {
 		const struct discover_listener *l = services[i].l;
 
-		if (!emittable(l, o, &e) ||
-		    !lld_values(l, o, &e, values, port, sizeof(port), plugin, sizeof(plugin)))
+		if (!emittable(l, o, &e) || !lld_values(l, o, &e, &row))
 			continue;
 		fputs(written++ == 0 ? "{" : ",{", out);
-		for (size_t m = 0; m < 6; m++)
-			fprintf(out, "%s\"{#%s}\":\"%s\"", m == 0 ? "" : ",", macros[m], values[m]);
+		for (size_t m = 0; m < LLD_MACROS; m++)
+			fprintf(out, "%s\"{#%s}\":\"%s\"", m == 0 ? "" : ",", lld_macros[m],
+			        row.values[m]);
 		fputc('}', out);
 	}
 	fputs("]\n", out);

@@ -739,8 +739,8 @@ want_default="-H tls.test -I 127.0.0.1 -p $TLS_GOOD -P tls -t 2 -w 14d -c 7d --o
 # And the listeners the proxy discovered by external check: the name, address,
 # protocol and store found, and the option of the macro's context for that
 # port only.
-want_stale="-H tls.test -I $L -p $TLS_GOOD -P tls -C $CA_FILE -t 2 -w 14d -c 7d --cert-file=$TEST_DIR/tls-renewed.pem --output=json "
-want_pgsql="-H tls.test -I $L -p $PGSQL_GOOD -P pgsql -C $CA_FILE -t 2 -w 14d -c 7d --output=json --output=json "
+want_stale="-H tls.test -I $L -p $TLS_GOOD -P tls --ca-file=$CA_FILE -t 2 -w 14d -c 7d --cert-file=$TEST_DIR/tls-renewed.pem --output=json "
+want_pgsql="-H tls.test -I $L -p $PGSQL_GOOD -P pgsql --ca-file=$CA_FILE -t 2 -w 14d -c 7d --output=json --output=json "
 if grep -Fqx -e "$want" "$ZS/argv.log" 2>/dev/null &&
 	grep -Fqx -e "$want_default" "$ZS/argv.log" && grep -Fqx -e "$want_stale" "$ZP/argv.log" &&
 	grep -Fqx -e "$want_pgsql" "$ZP/argv.log"; then

@@ -617,11 +617,11 @@ static void test_zabbix_lld_local(void **state)
 	assert_string_equal(text, "[{\"{#HOST}\":\"127.0.0.1\",\"{#PORT}\":\"443\","
 	                          "\"{#PROTOCOL}\":\"tls\",\"{#PLUGIN}\":\"check_tls\","
 	                          "\"{#NAME}\":\"web.test\",\"{#CAFILE}\":"
-	                          "\"/etc/ssl/certs/ca-certificates.crt\"},"
+	                          "\"\",\"{#TRUST}\":\"--output=json\"},"
 	                          "{\"{#HOST}\":\"192.0.2.5\",\"{#PORT}\":\"443\","
 	                          "\"{#PROTOCOL}\":\"tls\",\"{#PLUGIN}\":\"check_tls\","
 	                          "\"{#NAME}\":\"other.test\",\"{#CAFILE}\":"
-	                          "\"/etc/ssl/certs/ca-certificates.crt\"}]\n");
+	                          "\"\",\"{#TRUST}\":\"--output=json\"}]\n");
 	free(text);
 }
 
@@ -638,15 +638,15 @@ static void test_zabbix_lld_verify_name(void **state)
 	assert_string_equal(text, "[{\"{#HOST}\":\"127.0.0.1\",\"{#PORT}\":\"443\","
 	                          "\"{#PROTOCOL}\":\"tls\",\"{#PLUGIN}\":\"check_tls\","
 	                          "\"{#NAME}\":\"db1.test\",\"{#CAFILE}\":"
-	                          "\"/etc/ssl/certs/ca-certificates.crt\"},"
+	                          "\"\",\"{#TRUST}\":\"--output=json\"},"
 	                          "{\"{#HOST}\":\"192.0.2.5\",\"{#PORT}\":\"443\","
 	                          "\"{#PROTOCOL}\":\"tls\",\"{#PLUGIN}\":\"check_tls\","
 	                          "\"{#NAME}\":\"db1.test\",\"{#CAFILE}\":"
-	                          "\"/etc/ssl/certs/ca-certificates.crt\"},"
+	                          "\"\",\"{#TRUST}\":\"--output=json\"},"
 	                          "{\"{#HOST}\":\"::1\",\"{#PORT}\":\"8443\","
 	                          "\"{#PROTOCOL}\":\"tls\",\"{#PLUGIN}\":\"check_tls\","
 	                          "\"{#NAME}\":\"db1.test\",\"{#CAFILE}\":"
-	                          "\"/etc/ssl/certs/ca-certificates.crt\"}]\n");
+	                          "\"\",\"{#TRUST}\":\"--output=json\"}]\n");
 	free(text);
 }
 
@@ -658,7 +658,8 @@ static void test_zabbix_lld(void **state)
 	expect(INVENTORY_ZABBIX_LLD, false,
 	       "[{\"{#HOST}\":\"192.0.2.7\",\"{#PORT}\":\"25\",\"{#PROTOCOL}\":\"smtp\","
 	       "\"{#PLUGIN}\":\"check_tls_smtp\",\"{#NAME}\":\"mail.test\","
-	       "\"{#CAFILE}\":\"/nonexistent/ca.pem\"}]\n");
+	       "\"{#CAFILE}\":\"/nonexistent/ca.pem\",\"{#TRUST}\":\"--ca-file=/nonexistent/"
+	       "ca.pem\"}]\n");
 }
 
 /* TLS at connect where IMAP would upgrade is checked as plain TLS; NNTP, which
@@ -688,10 +689,10 @@ static void test_zabbix_lld_plugins(void **state)
 	assert_string_equal(
 	        text, "[{\"{#HOST}\":\"mail.test\",\"{#PORT}\":\"10993\",\"{#PROTOCOL}\":\"tls\","
 	              "\"{#PLUGIN}\":\"check_tls\",\"{#NAME}\":\"mail.test\","
-	              "\"{#CAFILE}\":\"/etc/ssl/certs/ca-certificates.crt\"},"
+	              "\"{#CAFILE}\":\"\",\"{#TRUST}\":\"--output=json\"},"
 	              "{\"{#HOST}\":\"news.test\",\"{#PORT}\":\"119\",\"{#PROTOCOL}\":\"nntp\","
 	              "\"{#PLUGIN}\":\"check_tls\",\"{#NAME}\":\"news.test\","
-	              "\"{#CAFILE}\":\"/etc/ssl/certs/ca-certificates.crt\"}]\n");
+	              "\"{#CAFILE}\":\"\",\"{#TRUST}\":\"--output=json\"}]\n");
 	free(text);
 }
 
