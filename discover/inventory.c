@@ -275,8 +275,9 @@ static bool nagios_emittable(const struct discover_listener *l, const struct inv
 	return e->why[0] == '\0';
 }
 
-/* The CA file's path goes into {$TLSCHECK.OPTION}, which the template's item
- * key quotes: the words a Nagios command carries are the ones it carries too. */
+/* The CA file's path goes into {$TLSCHECK.LLD.OPTION}, which the template's
+ * discovery key quotes: the words a Nagios command carries are the ones it
+ * carries too. */
 static void zabbix_unkeyable(struct emitted *e)
 {
 	char quoted[TEXTPROTO_QUOTE_SIZE];
@@ -296,7 +297,7 @@ static bool emittable(const struct discover_listener *l, const struct inventory_
 	e->ca_path[0] = e->why[0] = '\0';
 	if (l->ca_file != NULL)
 		absolute(l->ca_file, e->ca_path, sizeof(e->ca_path));
-	if (l->name_refused[0] != '\0')
+	if (l->name_refused[0] != '\0' && o->verify_name == NULL)
 		snprintf(e->why, sizeof(e->why), "%s", l->name_refused);
 	else if (emitquote_has_control(l->host) || emitquote_has_control(e->ca_path))
 		snprintf(e->why, sizeof(e->why),
@@ -307,7 +308,7 @@ static bool emittable(const struct discover_listener *l, const struct inventory_
 	         !emitquote_nagios_safe(e->ca_path))
 		zabbix_unkeyable(e);
 	else if ((o->format == INVENTORY_ZABBIX || o->format == INVENTORY_ZABBIX_LLD) &&
-	         l->check_name[0] == '\0')
+	         l->check_name[0] == '\0' && o->verify_name == NULL)
 		snprintf(e->why, sizeof(e->why),
 		         "the certificate names no host, and Zabbix checks a host by its name");
 	return e->why[0] == '\0';
@@ -807,9 +808,18 @@ static size_t write_zabbix(FILE *out, const struct discover_run *r,
 
 /* ---------------------------------------------- what Zabbix discovery gets */
 
-/* The store a check without a CA file of its own is judged against: Debian's
- * bundle of the system's CAs, which the template passes as -C. */
-#define SYSTEM_BUNDLE "/etc/ssl/certs/ca-certificates.crt"
+/* The discovery macros, in the order written. */
+static const char *const lld_macros[] = {"HOST", "PORT",   "PROTOCOL", "PLUGIN",
+                                         "NAME", "CAFILE", "TRUST"};
+#define LLD_MACROS (sizeof(lld_macros) / sizeof(lld_macros[0]))
+
+/* One listener's discovery macros, and the text they point into. */
+struct lld_row {
+	const char *values[LLD_MACROS];
+	char port[8];
+	char plugin[64];
+	char trust[PATH_MAX + 16];
+};
 
 /* A value of a discovery macro: Zabbix substitutes it into item keys and the
  * check's argv unquoted, so only what needs no quoting in either, and no
@@ -819,47 +829,52 @@ static bool lld_safe(const char *value)
 	static const char allowed[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	                              "0123456789._/:+%=-";
 
-	return value[0] != '\0' && strspn(value, allowed) == strlen(value);
+	return strspn(value, allowed) == strlen(value);
 }
 
-/* The discovery macros of L, in the order written; false when a value is not
- * lld_safe(). A listener reached by TLS at connect where its protocol would
- * upgrade is checked as plain TLS, as in the import file. */
-static bool lld_values(const struct discover_listener *l, const struct emitted *e,
-                       const char *values[6], char *port, size_t port_size, char *plugin,
-                       size_t plugin_size)
+/* The discovery macros of L into ROW; false when a value is not lld_safe(),
+ * or empty where a check needs one. A listener reached by TLS at connect
+ * where its protocol would upgrade is checked as plain TLS, as in the import
+ * file. A chain the system store validates has no {#CAFILE} (the agent's key
+ * then passes no -C) and a {#TRUST} that changes nothing (the key's last
+ * option again): the system store's bundle has no one path on every system. */
+static bool lld_values(const struct discover_listener *l, const struct inventory_options *o,
+                       const struct emitted *e, struct lld_row *row)
 {
 	bool plain_tls = l->implicit_tls || !discover_has_own_plugin(l->protocol);
 
-	snprintf(port, port_size, "%u", l->port);
-	snprintf(plugin, plugin_size, "check_tls%s%s", plain_tls ? "" : "_",
+	snprintf(row->port, sizeof(row->port), "%u", l->port);
+	snprintf(row->plugin, sizeof(row->plugin), "check_tls%s%s", plain_tls ? "" : "_",
 	         plain_tls ? "" : l->protocol->name);
-	values[0] = l->host_ascii;
-	values[1] = port;
-	values[2] = l->implicit_tls ? "tls" : l->protocol->name;
-	values[3] = plugin;
-	values[4] = check_host(l);
-	values[5] = l->ca_file != NULL ? e->ca_path : SYSTEM_BUNDLE;
-	for (size_t i = 0; i < 6; i++) {
-		if (!lld_safe(values[i]))
+	snprintf(row->trust, sizeof(row->trust), "%s%s",
+	         l->ca_file != NULL ? "--ca-file=" : "--output=json",
+	         l->ca_file != NULL ? e->ca_path : "");
+	row->values[0] = l->host_ascii;
+	row->values[1] = row->port;
+	row->values[2] = l->implicit_tls ? "tls" : l->protocol->name;
+	row->values[3] = row->plugin;
+	/* The host's own name, when given: a certificate's name would always
+	 * match itself, and a wrong name would never be seen. */
+	row->values[4] = o->verify_name != NULL ? o->verify_name : check_host(l);
+	row->values[5] = l->ca_file != NULL ? e->ca_path : "";
+	row->values[6] = row->trust;
+	for (size_t i = 0; i < LLD_MACROS; i++) {
+		if (!lld_safe(row->values[i]) || (i != 5 && row->values[i][0] == '\0'))
 			return false;
 	}
 	return true;
 }
 
 /* A JSON array of one object per listener ({#HOST}, {#PORT}, {#PROTOCOL},
- * {#PLUGIN}, {#NAME}, {#CAFILE}), for a Zabbix discovery rule (an agent's
- * UserParameter, or the server's external check) to make items of. With
- * --local a socket seen over IPv4 and IPv6 is one listener, checked over
+ * {#PLUGIN}, {#NAME}, {#CAFILE}, {#TRUST}), for a Zabbix discovery rule (an
+ * agent's UserParameter, or the server's external check) to make items of.
+ * With --local a socket seen over IPv4 and IPv6 is one listener, checked over
  * IPv4, as in the other engines' files. */
 static size_t write_zabbix_lld(FILE *out, const struct discover_run *r,
                                const struct inventory_options *o)
 {
-	static const char *const macros[] = {"HOST",   "PORT", "PROTOCOL",
-	                                     "PLUGIN", "NAME", "CAFILE"};
 	struct service *services = calloc(r->count + 1, sizeof(*services));
-	const char *values[6];
-	char port[8], plugin[64];
+	struct lld_row row;
 	struct emitted e;
 	size_t n, written = 0;
 
@@ -869,12 +884,12 @@ static size_t write_zabbix_lld(FILE *out, const struct discover_run *r,
 	for (size_t i = 0; i < n; i++) {
 		const struct discover_listener *l = services[i].l;
 
-		if (!emittable(l, o, &e) ||
-		    !lld_values(l, &e, values, port, sizeof(port), plugin, sizeof(plugin)))
+		if (!emittable(l, o, &e) || !lld_values(l, o, &e, &row))
 			continue;
 		fputs(written++ == 0 ? "{" : ",{", out);
-		for (size_t m = 0; m < 6; m++)
-			fprintf(out, "%s\"{#%s}\":\"%s\"", m == 0 ? "" : ",", macros[m], values[m]);
+		for (size_t m = 0; m < LLD_MACROS; m++)
+			fprintf(out, "%s\"{#%s}\":\"%s\"", m == 0 ? "" : ",", lld_macros[m],
+			        row.values[m]);
 		fputc('}', out);
 	}
 	fputs("]\n", out);

@@ -53,6 +53,10 @@ struct inventory_options {
 	bool local;
 	const char *host_name;
 	const char *endpoint; /* Icinga 2: the command_endpoint of every service; NULL: none */
+	/* Zabbix LLD: the name every listener's check verifies ({#NAME}), the
+	 * Zabbix host's DNS name; NULL: each certificate's own name, which an
+	 * address alone gives no other way to know. */
+	const char *verify_name;
 };
 
 /* Write what R found to OUT. Sorts R's listeners. Returns the number of TLS

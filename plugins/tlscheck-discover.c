@@ -62,13 +62,18 @@ static void help(void)
 	      "                         service definitions on contrib/nagios/commands.cfg;\n"
 	      "                         zabbix: hosts on the template of contrib/zabbix;\n"
 	      "                         zabbix-lld: low-level discovery JSON ({#HOST},\n"
-	      "                         {#PORT}, {#PROTOCOL}, {#PLUGIN}, {#NAME}, {#CAFILE}).\n"
+	      "                         {#PORT}, {#PROTOCOL}, {#PLUGIN}, {#NAME}, {#CAFILE},\n"
+	      "                         {#TRUST}).\n"
+	      "                         --local goes with zabbix-lld, not zabbix\n"
 	      "                         Checked hourly; with --local one service for a\n"
 	      "                         socket seen over IPv4 and IPv6\n"
 	      "     --host-name=NAME    icinga2, nagios: the services go to this existing\n"
 	      "                         host (no host written); default: a host for each\n"
 	      "                         host discovered, or with --local this machine's\n"
-	      "                         own (Icinga 2 NodeName, Nagios localhost)\n"
+	      "                         own (Icinga 2 NodeName, Nagios localhost);\n"
+	      "                         zabbix-lld: {#NAME}, the name every listener's\n"
+	      "                         certificate must match (the Zabbix host's DNS\n"
+	      "                         name); empty or default: each certificate's own\n"
 	      "     --endpoint=NAME     icinga2: command_endpoint = NAME (the agent or\n"
 	      "                         satellite that runs the checks)\n"
 	      " -v, --verbose           list closed ports too\n"
@@ -157,7 +162,8 @@ static int take_option(int c, const char *arg, struct arguments *a)
 		return take_emit(arg, a) < 0 ? -1 : 1;
 	case 'N':
 	case 'P':
-		if (!emitquote_object_name(arg))
+		/* Empty: a Zabbix host without a DNS name ({HOST.DNS}); see parse(). */
+		if (!emitquote_object_name(arg) && !(c == 'N' && arg[0] == '\0'))
 			return bad("--%s: '%.100s' is not a name (letters, digits and ._-:, a "
 			           "letter or digit first, at most %d)",
 			           c == 'N' ? "host-name" : "endpoint", arg, EMITQUOTE_NAME_MAX);
@@ -204,9 +210,21 @@ static int parse(int argc, char **argv, struct arguments *a)
 		return bad("%s", "no target: give HOST[:PORTS], -f FILE or --local");
 	if (rc == 1 && a->inventory.endpoint != NULL && a->inventory.format != INVENTORY_ICINGA2)
 		return bad("%s", "--endpoint goes with --emit=icinga2");
+	if (rc == 1 && a->inventory.host_name != NULL &&
+	    a->inventory.format == INVENTORY_ZABBIX_LLD) {
+		/* The name to verify; empty (no DNS name): the certificates' own. */
+		if (a->inventory.host_name[0] != '\0')
+			a->inventory.verify_name = a->inventory.host_name;
+		a->inventory.host_name = NULL;
+	}
 	if (rc == 1 && a->inventory.host_name != NULL && a->inventory.format != INVENTORY_ICINGA2 &&
 	    a->inventory.format != INVENTORY_NAGIOS)
-		return bad("%s", "--host-name goes with --emit=icinga2 or --emit=nagios");
+		return bad("%s", "--host-name goes with --emit=icinga2, nagios or zabbix-lld");
+	if (rc == 1 && a->inventory.host_name != NULL && a->inventory.host_name[0] == '\0')
+		return bad("%s", "--host-name: empty (only --emit=zabbix-lld takes an empty one)");
+	if (rc == 1 && a->local && a->inventory.format == INVENTORY_ZABBIX)
+		return bad("%s", "--local goes with --emit=zabbix-lld (the agent template of "
+		                 "contrib/zabbix), not --emit=zabbix");
 	return rc;
 }
 

@@ -74,14 +74,27 @@ fi
 # conflicts with zabbix-server-pgsql (installing it removes the server), so its
 # package is unpacked, not installed, here; zabbix_proxy runs from there and
 # makes its SQLite database itself.
+# Its version is the server's: the installed one, or on a fresh machine (the
+# server is installed below) the one apt-get will install.
 proxy_dir=/opt/tlscheck/zabbix-proxy-sqlite3
 unpack_zabbix_proxy() {
-	local tmp rc
+	local tmp rc version
+	version=$(dpkg-query -W -f='${Version}' zabbix-server-pgsql 2>/dev/null)
+	[ -n "$version" ] ||
+		version=$(apt-cache policy zabbix-server-pgsql | sed -n 's/^ *Candidate: //p')
+	case $version in '' | '(none)')
+		echo "install-deps.sh: no version of zabbix-server-pgsql to match zabbix-proxy-sqlite3 to" >&2
+		return 1
+		;;
+	esac
 	tmp=$(mktemp -d)
-	(cd "$tmp" && apt-get download -qq -o APT::Sandbox::User=root zabbix-proxy-sqlite3) &&
+	(cd "$tmp" && apt-get download -qq -o APT::Sandbox::User=root \
+		"zabbix-proxy-sqlite3=$version") &&
 		mkdir -p "$proxy_dir" && dpkg-deb -x "$tmp"/zabbix-proxy-sqlite3_*.deb "$proxy_dir"
 	rc=$?
 	rm -rf "$tmp"
+	[ "$rc" -eq 0 ] ||
+		echo "install-deps.sh: cannot unpack zabbix-proxy-sqlite3 into $proxy_dir" >&2
 	return "$rc"
 }
 
@@ -90,7 +103,7 @@ for p in "${packages[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 proxy_missing=0
-[ -x "$proxy_dir/usr/sbin/zabbix_proxy" ] || proxy_missing=1
+"$proxy_dir/usr/sbin/zabbix_proxy" -V >/dev/null 2>&1 || proxy_missing=1
 [ "${#missing[@]}" -eq 0 ] && [ "$proxy_missing" -eq 0 ] && exit 0
 
 export DEBIAN_FRONTEND=noninteractive

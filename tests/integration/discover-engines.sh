@@ -211,6 +211,11 @@ expect_check '--endpoint goes with --emit=icinga2 only' 3 \
 expect_check '--host-name: a name engines read as code is a bad argument' 3 \
 	"^tlscheck-discover: --host-name: '\\\$host.vars.x\\\$' is not a name " \
 	-- "$DISCOVER" --emit=icinga2 "--host-name=\$host.vars.x\$" "127.0.0.1:$WEB"
+expect_check '--local --emit=zabbix: a bad argument, pointing to zabbix-lld' 3 \
+	'^tlscheck-discover: --local goes with --emit=zabbix-lld \(the agent template of contrib/zabbix\), not --emit=zabbix$' \
+	-- "$DISCOVER" --local --emit=zabbix
+expect_check '--host-name empty: only for --emit=zabbix-lld' 3 \
+	'^tlscheck-discover: --host-name: empty ' -- "$DISCOVER" --emit=icinga2 --host-name= "127.0.0.1:$WEB"
 
 # --- Nagios ---------------------------------------------------------------------
 

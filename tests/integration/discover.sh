@@ -283,10 +283,11 @@ import re
 rows = {r['{#PORT}']: r for r in d}
 need(sorted(rows) == sorted(['$TLS', '$SMTP', '$PG', '$IMAPS']), rows)
 for r in d:
-    need(sorted(r) == sorted(['{#HOST}', '{#PORT}', '{#PROTOCOL}', '{#PLUGIN}', '{#NAME}', '{#CAFILE}']), r)
+    need(sorted(r) == sorted(['{#HOST}', '{#PORT}', '{#PROTOCOL}', '{#PLUGIN}', '{#NAME}', '{#CAFILE}', '{#TRUST}']), r)
     need(all(re.fullmatch(r'[A-Za-z0-9._/:+%=-]+', v) for v in r.values()), r)
 need(rows['$SMTP']['{#PLUGIN}'] == 'check_tls_smtp' and rows['$SMTP']['{#PROTOCOL}'] == 'smtp', rows['$SMTP'])
 need(rows['$SMTP']['{#CAFILE}'] == '$TEST_DIR/other.pem', rows['$SMTP'])
+need(rows['$SMTP']['{#TRUST}'] == '--ca-file=$TEST_DIR/other.pem', rows['$SMTP'])
 need(rows['$IMAPS']['{#PROTOCOL}'] == 'tls' and rows['$IMAPS']['{#PLUGIN}'] == 'check_tls', rows['$IMAPS'])
 need(rows['$PG']['{#HOST}'] == '127.0.0.1' and rows['$PG']['{#NAME}'] == 'db.test', rows['$PG'])
 "

@@ -44,7 +44,7 @@ require_server 'the Zabbix frontend (zabbix-frontend-php)' test -f /usr/share/za
 # Where scripts/install-deps.sh unpacks zabbix-proxy-sqlite3.
 ZABBIX_PROXY_DIR=${ZABBIX_PROXY_DIR:-/opt/tlscheck/zabbix-proxy-sqlite3}
 require_server 'zabbix_proxy (zabbix-proxy-sqlite3, unpacked by scripts/install-deps.sh)' \
-	test -x "$ZABBIX_PROXY_DIR/usr/sbin/zabbix_proxy"
+	"$ZABBIX_PROXY_DIR/usr/sbin/zabbix_proxy" -V
 engines_require_servers
 require_plugin "$CHECK_TLS"
 lib_init
@@ -203,6 +203,18 @@ else
 	diag "expected: $want_rows"
 fi
 diag "tlscheck.discovery took $took ms"
+# With the host's DNS name (the template's {HOST.DNS}): the name every
+# listener's certificate must match, whatever name it has.
+lld=$(zabbix_get 127.0.0.1 "$AGENT_PORT" "tlscheck.discovery[$CA_FILE,tls.test]" 2>&1)
+names=$(printf '%s' "$lld" | "$PYTHON" -c '
+import json, sys
+print(" ".join(sorted(o["{#NAME}"] for o in json.load(sys.stdin))))' 2>&1)
+if [ "$names" = "tls.test tls.test tls.test tls.test tls.test" ]; then
+	ok 'tlscheck.discovery with the host name: {#NAME} is that name on every listener'
+else
+	not_ok 'tlscheck.discovery with the host name: {#NAME} is that name on every listener'
+	diag "value: $lld"
+fi
 expect_value 'tlscheck.discovery without a CA file: still a JSON array' \
 	'tlscheck.discovery' '\[(\{.*\})?\]'
 
@@ -301,7 +313,7 @@ else
 	diag "$CHECK_OUT"
 	diag "$CHECK_ERR"
 fi
-host_args+=(--host ext-lld --ip 127.0.0.1 --dns '' --template 'TLS listeners by tlscheck external check'
+host_args+=(--host ext-lld --ip 127.0.0.1 --dns tls.test --template 'TLS listeners by tlscheck external check'
 	--proxy tlscheck-proxy
 	--macro "{\$TLSCHECK.LLD.PORTS}=$EXT_PORTS"
 	--macro "{\$TLSCHECK.LLD.OPTION}=$CA_OPTION" --macro "{\$TLSCHECK.LLD.INTERVAL}=5s"
@@ -309,8 +321,13 @@ host_args+=(--host ext-lld --ip 127.0.0.1 --dns '' --template 'TLS listeners by 
 	--macro "{\$TLSCHECK.OPTION:\"$TLS_GOOD\"}=--cert-file=$TEST_DIR/tls-renewed.pem")
 # And a host whose agent is the test's own, for the agent's discovery rule: it
 # finds the listeners of the namespace again every 5 seconds, with the test's CA.
-host_args+=(--host lld-agent --ip 127.0.0.1 --dns tls.test --port "$AGENT_PORT"
+# Without a DNS name, each listener is checked for its certificate's own name.
+# It is linked to the template of discovery by external check too, whose
+# prototypes have keys of their own: the import takes both (its ports, the
+# template's default ones, are closed in the namespace).
+host_args+=(--host lld-agent --ip 127.0.0.1 --dns '' --port "$AGENT_PORT"
 	--template 'TLS listeners by tlscheck Zabbix agent'
+	--template 'TLS listeners by tlscheck external check'
 	--macro "{\$TLSCHECK.INTERVAL}=1s" --macro "{\$TLSCHECK.LLD.CAFILE}=$CA_FILE"
 	--macro "{\$TLSCHECK.LLD.INTERVAL}=5s")
 for h in "${zabbix_hosts[@]}"; do
@@ -453,20 +470,28 @@ count() {
 # Every host of one listener but the silent one has a state (the proxy's
 # too), the 10 listeners the discovery rules find (by the agent: gnutls-serv's
 # three, aiosmtpd's two, PostgreSQL; by external check: 2 on the emitted host,
-# 2 on the proxy's ext-lld) have one each, and the 12 problems that should open (5 of them
+# 2 on the proxy's ext-lld) have one each, and the 13 problems that should open (6 of them
 # on discovered listeners) are open.
 # shellcheck disable=SC2317 # called by wait_until
 server_done() {
 	[ "$(count "SELECT count(DISTINCT hostid) FROM history_uint JOIN items USING (itemid)
 		WHERE key_ = 'tlscheck.state'")" -ge 11 ] &&
 	[ "$(count "SELECT count(DISTINCT itemid) FROM history_uint JOIN items USING (itemid)
-		WHERE key_ LIKE 'tlscheck.state[%'")" -ge 10 ] &&
-		[ "$(count 'SELECT count(*) FROM problem WHERE source = 0 AND object = 0')" -ge 12 ]
+		WHERE key_ LIKE 'tlscheck.%.state[%'")" -ge 10 ] &&
+		[ "$(count 'SELECT count(*) FROM problem WHERE source = 0 AND object = 0
+			AND r_eventid IS NULL')" -ge 13 ]
 }
 # shellcheck disable=SC2317 # called by wait_until
 changed_seen() {
 	[ "$(count "SELECT count(*) FROM problem p JOIN triggers t ON t.triggerid = p.objectid
 		WHERE p.source = 0 AND p.object = 0 AND t.priority = 1")" -ge 1 ]
+}
+# The same problem, resolved: last()<>last(#2) is false again at the next check.
+# shellcheck disable=SC2317 # called by wait_until
+changed_resolved() {
+	[ "$(count "SELECT count(*) FROM problem p JOIN triggers t ON t.triggerid = p.objectid
+		WHERE p.source = 0 AND p.object = 0 AND t.priority = 1
+		AND p.r_eventid IS NOT NULL")" -ge 1 ]
 }
 
 setsid zabbix_server -f -c "$ZS/zabbix_server.conf" >"$ZS/stdout.log" 2>&1 &
@@ -537,10 +562,10 @@ fi
 # An operator moves tls-changed to the listener of another certificate.
 if "$PYTHON" "$TLSCHECK_SRCDIR/tests/integration/zabbix-api.py" "$FRONTEND_URL" --set \
 	tls-changed "{\$TLSCHECK.PORT}=$TLS_EXPIRING" >>"$ZS/import.log" 2>&1 &&
-	wait_until 30 "$ZS_PID" changed_seen; then
-	ok 'zabbix_server, a host moved to another certificate: the INFO trigger "changed"'
+	wait_until 30 "$ZS_PID" changed_seen && wait_until 10 "$ZS_PID" changed_resolved; then
+	ok 'zabbix_server, a host moved to another certificate: the INFO trigger "changed", resolved at the next check'
 else
-	not_ok 'zabbix_server, a host moved to another certificate: the INFO trigger "changed"'
+	not_ok 'zabbix_server, a host moved to another certificate: the INFO trigger "changed", resolved at the next check'
 	diag_file "$ZS/import.log"
 fi
 # The server has done its part: what it stored is read below.
@@ -566,6 +591,11 @@ JSON_KEY='check_tls["-H","{HOST.DNS}","-I","{HOST.CONN}","-p","{$TLSCHECK.PORT}"
 
 # expect_items DESC HOST KEY=REGEX...: the last value of each item matches ^REGEX$
 # (days: the days item, json: the master item).
+# lld_prefix HOST: the prefix of the keys of HOST's discovered items, the
+# agent's template's or the external check's.
+lld_prefix() {
+	if [ "$1" = lld-agent ]; then echo tlscheck.agent; else echo tlscheck.external; fi
+}
 expect_items() {
 	local desc=$1 host=$2 pair key want value problems=()
 	shift 2
@@ -574,6 +604,7 @@ expect_items() {
 		case $key in
 		days) key=$DAYS_KEY ;;
 		json) key=$JSON_KEY ;;
+		*\[*) key=$(lld_prefix "$host").$key ;;
 		*) key=tlscheck.$key ;;
 		esac
 		value=$(item_value "$host" "$key")
@@ -631,24 +662,30 @@ else
 	diag "$(tail -n 20 "$ZP/zabbix_proxy.log" 2>&1)"
 fi
 # Discovery by external check on ext-lld, by the proxy: the tls and pgsql
-# ports, not the refused or the silent one; the tls one checked against the
-# renewed file: a stale reload.
-expect_items 'discovery by external check, pgsql: OK, trusted, the name matches' ext-lld \
-	"state[$L,$PGSQL_GOOD]=0" "days[$L,$PGSQL_GOOD]=199\.9[0-9]*" "trusted[$L,$PGSQL_GOOD]=1" \
-	"name_matches[$L,$PGSQL_GOOD]=1" "leaf.sha256[$L,$PGSQL_GOOD]=$SHA"
+# ports, not the refused or the silent one, each checked for the host's DNS
+# name tls.test; the tls one against the renewed file: a stale reload; the
+# pgsql one serves a certificate for db.test: the wrong name, seen.
+expect_items 'discovery by external check, a certificate without the host'"'"'s DNS name: CRITICAL, name_matches 0' ext-lld \
+	"state[$L,$PGSQL_GOOD]=2" "days[$L,$PGSQL_GOOD]=199\.9[0-9]*" "trusted[$L,$PGSQL_GOOD]=1" \
+	"name_matches[$L,$PGSQL_GOOD]=0" "leaf.sha256[$L,$PGSQL_GOOD]=$SHA" \
+	"summary[$L,$PGSQL_GOOD]=CRITICAL: .*does not match 'tls\\.test'.*"
 expect_items 'discovery by external check, a renewal not loaded (--cert-file by a macro context): CRITICAL' \
 	ext-lld "state[$L,$TLS_GOOD]=2" "trusted[$L,$TLS_GOOD]=1" \
 	"summary[$L,$TLS_GOOD]=CRITICAL: .*tls-renewed\\.pem holds one that expires .*: reload the service.*"
 found=$(zabbix_psql zabbix -c "SELECT string_agg(i.key_, ' ' ORDER BY i.key_) FROM items i
 	JOIN hosts h USING (hostid) WHERE h.host IN ('ext-lld', '$DISCOVERED', 'lld-agent')
-	AND i.key_ LIKE 'tlscheck.state[%' AND i.flags = 4" 2>&1)
-want=$(printf 'tlscheck.state[%s]\n' "$L,$TLS_GOOD" "$L,$PGSQL_GOOD" "$L,$TLS_EXPIRING" \
-	"$L,$SMTP_GOOD" "$L,$TLS_GOOD" "$L,$TLS_EXPIRING" "$L,$TLS_CRITICAL" "$L,$SMTP_GOOD" \
-	"$L,$SMTP_EXPIRING" "$L,$PGSQL_GOOD" | sort | paste -sd ' ')
+	AND i.key_ LIKE 'tlscheck.%.state[%' AND i.flags = 4" 2>&1)
+want=$({
+	printf 'tlscheck.external.state[%s]\n' "$L,$TLS_GOOD" "$L,$PGSQL_GOOD" "$L,$TLS_EXPIRING" \
+		"$L,$SMTP_GOOD"
+	printf 'tlscheck.agent.state[%s]\n' "$L,$TLS_GOOD" "$L,$TLS_EXPIRING" "$L,$TLS_CRITICAL" \
+		"$L,$SMTP_GOOD" "$L,$SMTP_EXPIRING" "$L,$PGSQL_GOOD"
+} | sort | paste -sd ' ')
 rules=$(zabbix_psql zabbix -c "SELECT h.host || ' ' || r.state || ' ' || r.error FROM items i
 	JOIN hosts h USING (hostid) JOIN item_rtdata r USING (itemid) WHERE i.flags = 1
 	AND h.status = 0 ORDER BY 1" 2>&1)
-if [ "$found" = "$want" ] && [ "$rules" = "$(printf '%s 0 \n' "$DISCOVERED" ext-lld lld-agent)" ]; then
+if [ "$found" = "$want" ] &&
+	[ "$rules" = "$(printf '%s 0 \n' "$DISCOVERED" ext-lld lld-agent lld-agent)" ]; then
 	ok 'the discovery rules made one listener each of the listeners found, none of a closed port, none twice'
 else
 	not_ok 'the discovery rules made one listener each of the listeners found, none of a closed port, none twice'
@@ -671,8 +708,8 @@ expect_items 'discovered listeners, 10 and 5 days left: WARNING, CRITICAL' lld-a
 	"state[$L,$TLS_EXPIRING]=1" "state[$L,$SMTP_EXPIRING]=1" "state[$L,$TLS_CRITICAL]=2" \
 	"days[$L,$TLS_CRITICAL]=4\.9[0-9]*"
 names=$(zabbix_psql zabbix -c "SELECT i.name FROM items i JOIN hosts h USING (hostid)
-	WHERE h.host = 'lld-agent' AND i.key_ IN ('tlscheck.state[$L,$SMTP_GOOD]',
-	'tlscheck.days[$L,$PGSQL_GOOD]') AND i.flags = 4 ORDER BY 1" 2>&1)
+	WHERE h.host = 'lld-agent' AND i.key_ IN ('tlscheck.agent.state[$L,$SMTP_GOOD]',
+	'tlscheck.agent.days[$L,$PGSQL_GOOD]') AND i.flags = 4 ORDER BY 1" 2>&1)
 if [ "$names" = "TLS pgsql $L:$PGSQL_GOOD: days left
 TLS smtp $L:$SMTP_GOOD: state" ]; then
 	ok 'discovered items are named by their listener'
@@ -702,8 +739,8 @@ want_default="-H tls.test -I 127.0.0.1 -p $TLS_GOOD -P tls -t 2 -w 14d -c 7d --o
 # And the listeners the proxy discovered by external check: the name, address,
 # protocol and store found, and the option of the macro's context for that
 # port only.
-want_stale="-H tls.test -I $L -p $TLS_GOOD -P tls -C $CA_FILE -t 2 -w 14d -c 7d --cert-file=$TEST_DIR/tls-renewed.pem --output=json "
-want_pgsql="-H db.test -I $L -p $PGSQL_GOOD -P pgsql -C $CA_FILE -t 2 -w 14d -c 7d --output=json --output=json "
+want_stale="-H tls.test -I $L -p $TLS_GOOD -P tls --ca-file=$CA_FILE -t 2 -w 14d -c 7d --cert-file=$TEST_DIR/tls-renewed.pem --output=json "
+want_pgsql="-H tls.test -I $L -p $PGSQL_GOOD -P pgsql --ca-file=$CA_FILE -t 2 -w 14d -c 7d --output=json --output=json "
 if grep -Fqx -e "$want" "$ZS/argv.log" 2>/dev/null &&
 	grep -Fqx -e "$want_default" "$ZS/argv.log" && grep -Fqx -e "$want_stale" "$ZP/argv.log" &&
 	grep -Fqx -e "$want_pgsql" "$ZP/argv.log"; then
@@ -728,15 +765,15 @@ else
 	diag "state|error: $error"
 fi
 
-# expect_problems DESC HOST [EVENT NAME...]: the problems open on HOST, by their
-# event names (the listener, and why).
+# expect_problems DESC HOST [EVENT NAME...]: the problems open on HOST (not
+# resolved), by their event names (the listener, and why).
 expect_problems() {
 	local desc=$1 host=$2 got want
 	shift 2
 	got=$(zabbix_psql zabbix -c "SELECT DISTINCT p.name FROM problem p
 		JOIN functions f ON f.triggerid = p.objectid JOIN items USING (itemid)
 		JOIN hosts USING (hostid) WHERE p.source = 0 AND p.object = 0
-		AND host = '$host' ORDER BY 1" 2>&1)
+		AND p.r_eventid IS NULL AND host = '$host' ORDER BY 1" 2>&1)
 	want=$(printf '%s\n' "$@" | sort)
 	if [ "$got" = "$want" ]; then
 		ok "zabbix_server, $desc"
@@ -757,7 +794,9 @@ listener_event() {
 }
 expect_problems '10 days left: the WARNING trigger, with the summary' tls-expiring \
 	"$(listener_event tls-expiring "tls.test tls port $TLS_EXPIRING")"
-expect_problems '5 days left: the HIGH trigger, and not the WARNING one that depends on it' \
+# The WARNING trigger's expression is false on a CRITICAL summary: one alert per
+# problem holds without its dependency on the HIGH one, which is not exercised.
+expect_problems '5 days left: the HIGH trigger only' \
 	tls-critical "$(listener_event tls-critical "tls.test tls port $TLS_CRITICAL")"
 expect_problems 'connection refused: the HIGH trigger' tls-refused \
 	"$(listener_event tls-refused "tls.test tls port $TLS_REFUSED")"
@@ -769,23 +808,30 @@ expect_problems 'no DNS name: the check cannot run' no-dns \
 	"TLS check of no-dns tls port $TLS_GOOD: $(item_value no-dns tlscheck.summary)"
 expect_problems 'a check that gives no value: the nodata trigger' tls-silent \
 	"TLS check of tls-silent tls port $TLS_SILENT gave no result for 30s"
-expect_problems 'a certificate that changed: the INFO trigger with the new SHA-256, then WARNING' \
-	tls-changed "TLS certificate changed on tls.test tls port $TLS_EXPIRING: SHA-256 now $(item_value \
-		tls-changed tlscheck.leaf.sha256)" \
-	"$(listener_event tls-changed "tls.test tls port $TLS_EXPIRING")"
+expect_problems 'a certificate that changed: WARNING open, the INFO trigger resolved since' \
+	tls-changed "$(listener_event tls-changed "tls.test tls port $TLS_EXPIRING")"
+changed=$(zabbix_psql zabbix -c "SELECT p.name FROM problem p JOIN triggers t
+	ON t.triggerid = p.objectid WHERE p.source = 0 AND p.object = 0 AND t.priority = 1" 2>&1)
+if [ "$changed" = "TLS certificate changed on tls.test tls port $TLS_EXPIRING: SHA-256 now $(item_value \
+	tls-changed tlscheck.leaf.sha256)" ]; then
+	ok 'zabbix_server, the INFO trigger "changed": its event name gives the new SHA-256'
+else
+	not_ok 'zabbix_server, the INFO trigger "changed": its event name gives the new SHA-256'
+	diag "problems: $changed"
+fi
 
 # lld_event HOST PROTOCOL PORT: the event name of a trigger prototype's trigger
 # on HOST, with the summary of the listener's check.
 lld_event() {
-	printf 'TLS on %s %s:%s: %s' "$2" "$L" "$3" "$(item_value "$1" "tlscheck.summary[$L,$3]")"
+	printf 'TLS on %s %s:%s: %s' "$2" "$L" "$3" "$(item_value "$1" "$(lld_prefix "$1").summary[$L,$3]")"
 }
-expect_problems 'discovered by the agent: WARNING for 10 days left, HIGH and not WARNING for 5' \
+expect_problems 'discovered by the agent: WARNING for 10 days left, HIGH for 5' \
 	lld-agent "$(lld_event lld-agent tls "$TLS_EXPIRING")" \
 	"$(lld_event lld-agent smtp "$SMTP_EXPIRING")" "$(lld_event lld-agent tls "$TLS_CRITICAL")"
 expect_problems 'the host tlscheck-discover wrote, 10 days left: the WARNING trigger' \
 	"$DISCOVERED" "$(lld_event "$DISCOVERED" tls "$TLS_EXPIRING")"
-expect_problems 'discovered by external check, a stale reload: the HIGH trigger, saying so' \
-	ext-lld "$(lld_event ext-lld tls "$TLS_GOOD")"
+expect_problems 'discovered by external check, a stale reload and a wrong name: the HIGH trigger, saying so' \
+	ext-lld "$(lld_event ext-lld tls "$TLS_GOOD")" "$(lld_event ext-lld pgsql "$PGSQL_GOOD")"
 
 # The value maps name the sentinel and the states.
 mapped=$(zabbix_psql zabbix -c "SELECT string_agg(m.value || '=' || m.newvalue, ',' ORDER BY m.value)

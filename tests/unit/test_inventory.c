@@ -617,11 +617,36 @@ static void test_zabbix_lld_local(void **state)
 	assert_string_equal(text, "[{\"{#HOST}\":\"127.0.0.1\",\"{#PORT}\":\"443\","
 	                          "\"{#PROTOCOL}\":\"tls\",\"{#PLUGIN}\":\"check_tls\","
 	                          "\"{#NAME}\":\"web.test\",\"{#CAFILE}\":"
-	                          "\"/etc/ssl/certs/ca-certificates.crt\"},"
+	                          "\"\",\"{#TRUST}\":\"--output=json\"},"
 	                          "{\"{#HOST}\":\"192.0.2.5\",\"{#PORT}\":\"443\","
 	                          "\"{#PROTOCOL}\":\"tls\",\"{#PLUGIN}\":\"check_tls\","
 	                          "\"{#NAME}\":\"other.test\",\"{#CAFILE}\":"
-	                          "\"/etc/ssl/certs/ca-certificates.crt\"}]\n");
+	                          "\"\",\"{#TRUST}\":\"--output=json\"}]\n");
+	free(text);
+}
+
+/* Zabbix discovery with the host's DNS name: it is every listener's {#NAME},
+ * whatever name its certificate has, and the leaf without a name is checked
+ * for it too. */
+static void test_zabbix_lld_verify_name(void **state)
+{
+	const struct inventory_options o = {
+	        .format = INVENTORY_ZABBIX_LLD, .local = true, .verify_name = "db1.test"};
+	char *text = machine_written(&o, NULL);
+
+	(void)state;
+	assert_string_equal(text, "[{\"{#HOST}\":\"127.0.0.1\",\"{#PORT}\":\"443\","
+	                          "\"{#PROTOCOL}\":\"tls\",\"{#PLUGIN}\":\"check_tls\","
+	                          "\"{#NAME}\":\"db1.test\",\"{#CAFILE}\":"
+	                          "\"\",\"{#TRUST}\":\"--output=json\"},"
+	                          "{\"{#HOST}\":\"192.0.2.5\",\"{#PORT}\":\"443\","
+	                          "\"{#PROTOCOL}\":\"tls\",\"{#PLUGIN}\":\"check_tls\","
+	                          "\"{#NAME}\":\"db1.test\",\"{#CAFILE}\":"
+	                          "\"\",\"{#TRUST}\":\"--output=json\"},"
+	                          "{\"{#HOST}\":\"::1\",\"{#PORT}\":\"8443\","
+	                          "\"{#PROTOCOL}\":\"tls\",\"{#PLUGIN}\":\"check_tls\","
+	                          "\"{#NAME}\":\"db1.test\",\"{#CAFILE}\":"
+	                          "\"\",\"{#TRUST}\":\"--output=json\"}]\n");
 	free(text);
 }
 
@@ -633,7 +658,8 @@ static void test_zabbix_lld(void **state)
 	expect(INVENTORY_ZABBIX_LLD, false,
 	       "[{\"{#HOST}\":\"192.0.2.7\",\"{#PORT}\":\"25\",\"{#PROTOCOL}\":\"smtp\","
 	       "\"{#PLUGIN}\":\"check_tls_smtp\",\"{#NAME}\":\"mail.test\","
-	       "\"{#CAFILE}\":\"/nonexistent/ca.pem\"}]\n");
+	       "\"{#CAFILE}\":\"/nonexistent/ca.pem\",\"{#TRUST}\":\"--ca-file=/nonexistent/"
+	       "ca.pem\"}]\n");
 }
 
 /* TLS at connect where IMAP would upgrade is checked as plain TLS; NNTP, which
@@ -663,10 +689,10 @@ static void test_zabbix_lld_plugins(void **state)
 	assert_string_equal(
 	        text, "[{\"{#HOST}\":\"mail.test\",\"{#PORT}\":\"10993\",\"{#PROTOCOL}\":\"tls\","
 	              "\"{#PLUGIN}\":\"check_tls\",\"{#NAME}\":\"mail.test\","
-	              "\"{#CAFILE}\":\"/etc/ssl/certs/ca-certificates.crt\"},"
+	              "\"{#CAFILE}\":\"\",\"{#TRUST}\":\"--output=json\"},"
 	              "{\"{#HOST}\":\"news.test\",\"{#PORT}\":\"119\",\"{#PROTOCOL}\":\"nntp\","
 	              "\"{#PLUGIN}\":\"check_tls\",\"{#NAME}\":\"news.test\","
-	              "\"{#CAFILE}\":\"/etc/ssl/certs/ca-certificates.crt\"}]\n");
+	              "\"{#CAFILE}\":\"\",\"{#TRUST}\":\"--output=json\"}]\n");
 	free(text);
 }
 
@@ -704,6 +730,7 @@ int main(void)
 	        cmocka_unit_test(test_zabbix_lld_plugins),
 	        cmocka_unit_test(test_zabbix_by_name),
 	        cmocka_unit_test(test_zabbix_lld_local),
+	        cmocka_unit_test(test_zabbix_lld_verify_name),
 	        cmocka_unit_test(test_nagios_localhost),
 	};
 
