@@ -1192,19 +1192,19 @@ static int check_argv(const struct probing *l, const char **argv, char *port, si
  * address, an unsigned zone, a resolver that does not validate, or no
  * answer): those are the listeners a DANE client checks, so their check
  * should. A short look of its own, asked of the system's resolver. */
-static size_t secure_tlsa(const struct probing *l)
+static size_t secure_tlsa(const struct probing *l, double seconds)
 {
 	struct dns_tlsa_answer *a;
 	struct deadline dl;
 	struct fault ignored;
 	size_t n = 0;
 
-	if (l->check_name[0] == '\0' || hostname_is_ip_literal(l->check_name))
+	if (l->check_name[0] == '\0' || hostname_is_ip_literal(l->check_name) || seconds <= 0)
 		return 0;
 	a = calloc(1, sizeof(*a));
 	if (a == NULL)
 		return 0;
-	deadline_start(&dl, TLSA_SECONDS);
+	deadline_start(&dl, seconds < TLSA_SECONDS ? seconds : TLSA_SECONDS);
 	if (dns_lookup_tlsa(l->check_name, l->port, NULL, &dl, a, &ignored) == 0 &&
 	    a->status.security == DNS_SECURE)
 		n = a->total;
@@ -1452,13 +1452,25 @@ static int keep(struct discover_run *r, struct probing *p)
 	return 0;
 }
 
+/* The seconds one listener may take: -t, within what --max-time leaves. 0 when
+ * the run's time is up. */
+static double listener_seconds(const struct discover_run *r)
+{
+	double left;
+
+	if (r->options.max_time <= 0)
+		return r->options.timeout;
+	left = deadline_left_ms(&r->until) / 1000.0;
+	return left < r->options.timeout ? left : r->options.timeout;
+}
+
 /* --dane in P's command when its name publishes TLSA records (secure_tlsa()). */
-static void add_dane(struct probing *p)
+static void add_dane(struct probing *p, double seconds)
 {
 	const char *argv[ARGV_MAX];
 	char port[8];
 
-	p->tlsa_records = secure_tlsa(p);
+	p->tlsa_records = secure_tlsa(p, seconds);
 	if (p->tlsa_records > 0)
 		format_command(p, argv, check_argv(p, argv, port, sizeof(port)));
 }
@@ -1472,18 +1484,28 @@ static void judge_and_keep(struct window *w, struct probing *p)
 	pthread_mutex_unlock(&w->lock);
 	/* A wait on the name server: not under the lock, which the stores need. */
 	if (p->outcome == DISCOVER_TLS)
-		add_dane(p);
+		add_dane(p, listener_seconds(w->run));
 	pthread_mutex_lock(&w->lock);
 	if (keep(w->run, p) < 0)
 		w->short_of_memory = true;
 	pthread_mutex_unlock(&w->lock);
 }
 
-/* The INDEXth listener of the plan, expanded now, found out, judged and kept. */
+/* The INDEXth listener of the plan, expanded now, found out, judged and kept;
+ * counted unfinished when --max-time is up before it starts. */
 static void discover_one(void *context, size_t index)
 {
 	struct window *w = context;
-	struct probing *p = calloc(1, sizeof(*p));
+	double seconds = listener_seconds(w->run);
+	struct probing *p;
+
+	if (seconds <= 0) {
+		pthread_mutex_lock(&w->lock);
+		w->run->unfinished++;
+		pthread_mutex_unlock(&w->lock);
+		return;
+	}
+	p = calloc(1, sizeof(*p));
 
 	if (p == NULL || discover_planned_at(w->run, w->answered[index], &p->place) < 0) {
 		pthread_mutex_lock(&w->lock);
@@ -1498,7 +1520,7 @@ static void discover_one(void *context, size_t index)
 	p->port = p->place.port;
 	p->order = w->answered[index];
 	target_init(&p->target, p->connect_to, &p->name);
-	find_out_one(p, w->run->options.timeout);
+	find_out_one(p, seconds);
 	judge_and_keep(w, p);
 	target_release(&p->target);
 	free(p);
@@ -1614,7 +1636,7 @@ static void knock_on(struct knocking *k, size_t index)
 		knocked_closed(k, index, &f);
 	} else {
 		n->index = index;
-		deadline_start(&n->deadline, k->run->options.timeout);
+		deadline_start(&n->deadline, listener_seconds(k->run));
 		k->active++;
 	}
 }
@@ -1665,6 +1687,11 @@ static void knock_all(struct knocking *k, size_t count)
 	size_t next = 0;
 
 	while (next < count || k->active > 0) {
+		/* --max-time up: the ports not knocked on yet are left out. */
+		if (next < count && listener_seconds(k->run) <= 0) {
+			k->run->unfinished += count - next;
+			next = count;
+		}
 		while (k->active < k->width && next < count)
 			knock_on(k, next++);
 		if (k->active > 0)
@@ -1681,6 +1708,8 @@ int discover_run(struct discover_run *r, struct fault *f)
 
 	if (discover_plan(r, &count, f) < 0 || load_named_stores(r, f) < 0)
 		return -1;
+	if (r->options.max_time > 0)
+		deadline_start(&r->until, r->options.max_time);
 	k.knocks = calloc(k.width, sizeof(*k.knocks));
 	k.polls = calloc(k.width, sizeof(*k.polls));
 	k.found = malloc(sizeof(*k.found));

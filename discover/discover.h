@@ -113,6 +113,9 @@ struct discover_options {
 	const char *ca_files[TRUST_MAX_CA_FILES]; /* -C, in order */
 	size_t ca_file_count;
 	double timeout; /* seconds per listener */
+	/* --max-time: seconds for the whole run, 0 for no bound. What is not found
+	 * out by then is left out, and counted (unfinished). */
+	double max_time;
 	size_t parallel;
 	int verbosity;
 	/* Keep closed listeners too (-v shows them); otherwise they are counted
@@ -133,7 +136,9 @@ struct discover_run {
 	bool plan_ready; /* duplicates merged, each spec's first listener known */
 	struct discover_listener *listeners; /* those found out and kept */
 	size_t count;
-	size_t closed; /* found closed (kept or not) */
+	size_t closed;         /* found closed (kept or not) */
+	size_t unfinished;     /* not found out within --max-time: left out */
+	struct deadline until; /* --max-time's, started by discover_run() */
 	struct discover_text *text;
 	struct trust_anchors *anchors[TRUST_MAX_CA_FILES]; /* of each -C file */
 	struct trust_anchors *system;                      /* loaded when first needed */

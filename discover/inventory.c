@@ -210,7 +210,10 @@ static void write_json(FILE *out, const struct discover_run *r, const struct inv
 			json_key(out, "detail", l->detail);
 		fputc('}', out);
 	}
-	fputs("]}\n", out);
+	fputc(']', out);
+	if (r->unfinished > 0)
+		fprintf(out, ",\"unfinished\":%zu", r->unfinished);
+	fputs("}\n", out);
 }
 
 /* ---------------------------------------------------------------- engines */

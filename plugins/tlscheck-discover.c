@@ -53,6 +53,8 @@ static void help(void)
 	      " -C, --ca-file=FILE      a store to try, besides the system's (repeatable, up to "
 	      "8)\n"
 	      " -t, --timeout=SECONDS   for each listener (default 3)\n"
+	      "     --max-time=SECONDS  for the whole run: what is not found out by then is\n"
+	      "                         left out and counted (a discovery key's Timeout)\n"
 	      " -j, --parallel=N        listeners found out at once (default and at most 32);\n"
 	      "                         the ports of ranges and blocks are first connected\n"
 	      "                         to, 2N at once, and only those that accept found out\n"
@@ -150,6 +152,12 @@ static int take_option(int c, const char *arg, struct arguments *a)
 			return bad("-t: '%.100s' is not a number of seconds from 0.1 to 300", arg);
 		a->discover.timeout = n;
 		return 1;
+	case 'M':
+		if (parse_number(arg, 1, 3600, &n) < 0)
+			return bad("--max-time: '%.100s' is not a number of seconds from 1 to 3600",
+			           arg);
+		a->discover.max_time = n;
+		return 1;
 	case 'j':
 		if (parse_number(arg, 1, WORKERS_MAX_THREADS, &n) < 0 || n != (size_t)n)
 			return bad("-j: '%.100s' is not a whole number from 1 to 32", arg);
@@ -191,6 +199,7 @@ static int parse(int argc, char **argv, struct arguments *a)
 	        {"local", no_argument, NULL, 'L'},
 	        {"ca-file", required_argument, NULL, 'C'},
 	        {"timeout", required_argument, NULL, 't'},
+	        {"max-time", required_argument, NULL, 'M'},
 	        {"parallel", required_argument, NULL, 'j'},
 	        {"json", no_argument, NULL, 'J'},
 	        {"emit", required_argument, NULL, 'E'},
@@ -268,6 +277,12 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	inventory_write(stdout, &run, &a.inventory);
+	/* Not with zabbix-lld: Zabbix takes standard error into the value, and a
+	 * discovery's JSON must stay JSON. */
+	if (run.unfinished > 0 && a.inventory.format != INVENTORY_ZABBIX_LLD)
+		fprintf(stderr,
+		        NAME ": %zu listener%s not found out within --max-time=%g: left out\n",
+		        run.unfinished, run.unfinished == 1 ? "" : "s", a.discover.max_time);
 	exit_code = EXIT_RAN;
 out:
 	discover_release(&run);

@@ -317,4 +317,36 @@ else
 	diag_file "$TEST_DIR/nagios.cfg"
 fi
 
+# --max-time: six listeners that accept and never say a word, found out one at
+# a time (-j 1) with -t 2: 12 s and more unbounded. Within --max-time=3 the run
+# ends in about 3 s; those not reached are left out, counted in the JSON and on
+# standard error, and zabbix-lld (whose standard error Zabbix would take into
+# the value) stays quiet and valid.
+SILENT=()
+for i in 1 2 3 4 5 6; do
+	start_peer silent || bail_out 'the silent peer did not start'
+	SILENT+=("$SERVER_PORT")
+done
+SILENT_LIST=$(
+	IFS=,
+	echo "${SILENT[*]}"
+)
+run_check "$DISCOVER" -j 1 -t 2 --max-time=3 --json "127.0.0.1:$SILENT_LIST"
+if [ "$CHECK_RC" -eq 0 ] && awk -v t="$CHECK_SECS" 'BEGIN { exit !(t < 7) }' &&
+	printf '%s' "$CHECK_OUT" | "$PYTHON" -c '
+import json, sys
+d = json.load(sys.stdin)
+sys.exit(0 if d.get("unfinished", 0) >= 3 and len(d["listeners"]) + d["unfinished"] == 6 else 1)' &&
+	[[ $CHECK_ERR == *"not found out within --max-time=3: left out"* ]]; then
+	ok "--max-time=3: the run ends within it (${CHECK_SECS}s), the listeners not reached counted"
+else
+	not_ok "--max-time=3: the run ends within it (${CHECK_SECS}s), the listeners not reached counted"
+	diag "exit $CHECK_RC; stdout: $CHECK_OUT; stderr: $CHECK_ERR"
+fi
+expect_check '--max-time=3 --emit=zabbix-lld: valid JSON, nothing on standard error, within it' 0 \
+	'^\[' @max-secs=7 \
+	-- "$DISCOVER" -j 1 -t 2 --max-time=3 --emit=zabbix-lld "127.0.0.1:$SILENT_LIST"
+expect_check '--max-time=0: refused' 3 '^tlscheck-discover: --max-time' \
+	-- "$DISCOVER" --max-time=0 127.0.0.1:1
+
 finish
