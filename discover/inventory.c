@@ -535,6 +535,9 @@ static void icinga2_service(FILE *out, const struct service *s, const struct emi
 		fputs("\tvars.tlscheck_implicit_tls = true\n", out);
 	if (e->ca_path[0] != '\0')
 		icinga2_var(out, "tlscheck_ca_file", e->ca_path);
+	/* Its name publishes TLSA records in a validated answer. */
+	if (l->tlsa_records > 0)
+		fputs("\tvars.tlscheck_dane = true\n", out);
 	fputs("}\n\n", out);
 }
 
@@ -596,6 +599,8 @@ static void nagios_service(FILE *out, const struct service *s, const struct emit
 		fputs(" --implicit-tls", out);
 	if (e->ca_path[0] != '\0')
 		fprintf(out, " -C %s", e->ca_path);
+	if (l->tlsa_records > 0)
+		fputs(" --dane", out);
 	fputs("\n}\n\n", out);
 }
 

@@ -201,6 +201,12 @@ DISCOVER=$TLSCHECK_BUILDDIR/plugins/tlscheck-discover
 with_resolv "$TEST_DIR/resolv.conf" "$DISCOVER" -C "$TEST_DIR/root.pem" "127.0.0.1:$PORT"
 expect_check 'tlscheck-discover: a listener with signed TLSA records gets --dane' 0 \
 	"*check_tls_smtp -H mx1\\.test -I 127\\.0\\.0\\.1 -p $PORT -C .*root\\.pem --dane$" -- "${CMD[@]}"
+with_resolv "$TEST_DIR/resolv.conf" "$DISCOVER" -C "$TEST_DIR/root.pem" --emit=icinga2 "127.0.0.1:$PORT"
+expect_check 'tlscheck-discover --emit=icinga2: vars.tlscheck_dane for it' 0 \
+	'*^	vars\.tlscheck_dane = true$' -- "${CMD[@]}"
+with_resolv "$TEST_DIR/resolv.conf" "$DISCOVER" -C "$TEST_DIR/root.pem" --emit=nagios "127.0.0.1:$PORT"
+expect_check 'tlscheck-discover --emit=nagios: --dane in its command arguments' 0 \
+	"*^	check_command +check_tls_smtp_name!mx1\\.test!-p $PORT -C .*root\\.pem --dane$" -- "${CMD[@]}"
 with_resolv "$TEST_DIR/resolv-plain.conf" "$DISCOVER" -C "$TEST_DIR/root.pem" "127.0.0.1:$PORT"
 expect_check 'tlscheck-discover: records no validating resolver vouches for: no --dane' 0 \
 	"*check_tls_smtp -H mx1\\.test -I 127\\.0\\.0\\.1 -p $PORT -C .*root\\.pem$" -- "${CMD[@]}"
