@@ -1204,7 +1204,7 @@ static size_t secure_tlsa(const struct probing *l, double seconds)
 	a = calloc(1, sizeof(*a));
 	if (a == NULL)
 		return 0;
-	deadline_start(&dl, seconds < TLSA_SECONDS ? seconds : TLSA_SECONDS);
+	deadline_start(&dl, seconds);
 	if (dns_lookup_tlsa(l->check_name, l->port, NULL, &dl, a, &ignored) == 0 &&
 	    a->status.security == DNS_SECURE)
 		n = a->total;
@@ -1452,16 +1452,26 @@ static int keep(struct discover_run *r, struct probing *p)
 	return 0;
 }
 
-/* The seconds one listener may take: -t, within what --max-time leaves. 0 when
- * the run's time is up. */
+/* The seconds one listener may take: -t, or 0 once --max-time has less than
+ * that left. A listener is started only with its whole -t ahead of it: cut
+ * short, a slow one would be reported silent, which it is not. */
 static double listener_seconds(const struct discover_run *r)
+{
+	if (r->options.max_time <= 0 ||
+	    deadline_left_ms(&r->until) >= (int)(r->options.timeout * 1000.0))
+		return r->options.timeout;
+	return 0;
+}
+
+/* WANT seconds, or what --max-time has left when that is less. */
+static double seconds_left(const struct discover_run *r, double want)
 {
 	double left;
 
 	if (r->options.max_time <= 0)
-		return r->options.timeout;
+		return want;
 	left = deadline_left_ms(&r->until) / 1000.0;
-	return left < r->options.timeout ? left : r->options.timeout;
+	return left < want ? left : want;
 }
 
 /* --dane in P's command when its name publishes TLSA records (secure_tlsa()). */
@@ -1484,7 +1494,7 @@ static void judge_and_keep(struct window *w, struct probing *p)
 	pthread_mutex_unlock(&w->lock);
 	/* A wait on the name server: not under the lock, which the stores need. */
 	if (p->outcome == DISCOVER_TLS)
-		add_dane(p, listener_seconds(w->run));
+		add_dane(p, seconds_left(w->run, TLSA_SECONDS));
 	pthread_mutex_lock(&w->lock);
 	if (keep(w->run, p) < 0)
 		w->short_of_memory = true;
