@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "discover.h"
@@ -1192,22 +1193,30 @@ static int check_argv(const struct probing *l, const char **argv, char *port, si
  * address, an unsigned zone, a resolver that does not validate, or no
  * answer): those are the listeners a DANE client checks, so their check
  * should. A short look of its own, asked of the system's resolver. */
-static size_t secure_tlsa(const struct probing *l, double seconds)
+static size_t secure_tlsa(const struct probing *l, double seconds, bool *cut)
 {
 	struct dns_tlsa_answer *a;
 	struct deadline dl;
-	struct fault ignored;
+	struct fault f;
 	size_t n = 0;
+	int rc;
 
-	if (l->check_name[0] == '\0' || hostname_is_ip_literal(l->check_name) || seconds <= 0)
+	/* Cut: --max-time gave the look-up less than its time, and it ran out. */
+	*cut = false;
+	if (l->check_name[0] == '\0' || hostname_is_ip_literal(l->check_name))
 		return 0;
+	if (seconds <= 0) {
+		*cut = true;
+		return 0;
+	}
 	a = calloc(1, sizeof(*a));
 	if (a == NULL)
 		return 0;
 	deadline_start(&dl, seconds);
-	if (dns_lookup_tlsa(l->check_name, l->port, NULL, &dl, a, &ignored) == 0 &&
-	    a->status.security == DNS_SECURE)
+	rc = dns_lookup_tlsa(l->check_name, l->port, NULL, &dl, a, &f);
+	if (rc == 0 && a->status.security == DNS_SECURE)
 		n = a->total;
+	*cut = rc < 0 && f.kind == FAULT_TIMEOUT && seconds < TLSA_SECONDS;
 	free(a);
 	return n;
 }
@@ -1475,14 +1484,18 @@ static double seconds_left(const struct discover_run *r, double want)
 }
 
 /* --dane in P's command when its name publishes TLSA records (secure_tlsa()). */
-static void add_dane(struct probing *p, double seconds)
+/* Returns false when --max-time cut the look-up short: the listener is then
+ * not fully found out. */
+static bool add_dane(struct probing *p, double seconds)
 {
 	const char *argv[ARGV_MAX];
 	char port[8];
+	bool cut;
 
-	p->tlsa_records = secure_tlsa(p, seconds);
+	p->tlsa_records = secure_tlsa(p, seconds, &cut);
 	if (p->tlsa_records > 0)
 		format_command(p, argv, check_argv(p, argv, port, sizeof(port)));
+	return !cut;
 }
 
 static void judge_and_keep(struct window *w, struct probing *p)
@@ -1493,10 +1506,11 @@ static void judge_and_keep(struct window *w, struct probing *p)
 		judge(w->run, p);
 	pthread_mutex_unlock(&w->lock);
 	/* A wait on the name server: not under the lock, which the stores need. */
-	if (p->outcome == DISCOVER_TLS)
-		add_dane(p, seconds_left(w->run, TLSA_SECONDS));
+	bool whole = p->outcome != DISCOVER_TLS || add_dane(p, seconds_left(w->run, TLSA_SECONDS));
 	pthread_mutex_lock(&w->lock);
-	if (keep(w->run, p) < 0)
+	if (!whole)
+		w->run->unfinished++; /* left out whole, not kept without its --dane */
+	else if (keep(w->run, p) < 0)
 		w->short_of_memory = true;
 	pthread_mutex_unlock(&w->lock);
 }
@@ -1608,7 +1622,7 @@ static int knock_address(struct knocking *k, const struct discover_place *place,
 	struct fault ignored;
 
 	if (k->looked_up != place->connect_to) {
-		deadline_start(&dl, k->run->options.timeout);
+		deadline_start(&dl, seconds_left(k->run, k->run->options.timeout));
 		k->looked_up = place->connect_to;
 		k->lookup_failed =
 		        net_resolve(place->connect_to, 0, AF_UNSPEC, &dl, k->found, &ignored) < 0 ||
@@ -1630,9 +1644,16 @@ static void knock_on(struct knocking *k, size_t index)
 	int rc;
 
 	/* Listed one by one (or by nmap, or --local), it is expected to answer. */
-	if (discover_planned_at(k->run, index, &place) < 0 || !place.knock ||
-	    knock_address(k, &place, &n->address) < 0) {
+	if (discover_planned_at(k->run, index, &place) < 0 || !place.knock) {
 		answered(k, index);
+		return;
+	}
+	/* The address look-up may have taken what --max-time had left. */
+	if (knock_address(k, &place, &n->address) < 0 || listener_seconds(k->run) <= 0) {
+		if (listener_seconds(k->run) <= 0)
+			k->run->unfinished++;
+		else
+			answered(k, index);
 		return;
 	}
 	n->others = k->found->count > 1 && !hostname_is_ip_literal(place.connect_to);
@@ -1709,6 +1730,24 @@ static void knock_all(struct knocking *k, size_t count)
 	}
 }
 
+/* With --max-time, the listeners are found out from a place that moves with
+ * the clock: a run that cannot reach them all leaves out another tail each
+ * time, so that a machine with more than one run can take is discovered over a
+ * few runs instead of never at its end. (The output is sorted all the same.) */
+static void rotate_answered(struct knocking *k, const struct discover_run *r)
+{
+	size_t n = k->answered_count, at, i;
+	size_t *rotated;
+
+	if (r->options.max_time <= 0 || n < 2 || (rotated = malloc(n * sizeof(*rotated))) == NULL)
+		return;
+	at = (size_t)time(NULL) % n;
+	for (i = 0; i < n; i++)
+		rotated[i] = k->answered[(at + i) % n];
+	memcpy(k->answered, rotated, n * sizeof(*rotated));
+	free(rotated);
+}
+
 int discover_run(struct discover_run *r, struct fault *f)
 {
 	struct knocking k = {.run = r, .width = DISCOVER_KNOCKS_PER_WORKER * r->options.parallel};
@@ -1716,10 +1755,10 @@ int discover_run(struct discover_run *r, struct fault *f)
 	size_t count;
 	int rc = -1;
 
-	if (discover_plan(r, &count, f) < 0 || load_named_stores(r, f) < 0)
-		return -1;
 	if (r->options.max_time > 0)
 		deadline_start(&r->until, r->options.max_time);
+	if (discover_plan(r, &count, f) < 0 || load_named_stores(r, f) < 0)
+		return -1;
 	k.knocks = calloc(k.width, sizeof(*k.knocks));
 	k.polls = calloc(k.width, sizeof(*k.polls));
 	k.found = malloc(sizeof(*k.found));
@@ -1728,6 +1767,7 @@ int discover_run(struct discover_run *r, struct fault *f)
 		goto out;
 	}
 	knock_all(&k, count);
+	rotate_answered(&k, r);
 	w.answered = k.answered;
 	pthread_mutex_init(&w.lock, NULL);
 	workers_run(k.answered_count, r->options.parallel, discover_one, &w);

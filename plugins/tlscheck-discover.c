@@ -215,6 +215,9 @@ static int parse(int argc, char **argv, struct arguments *a)
 	opterr = 0;
 	while (rc == 1 && (c = getopt_long(argc, argv, "f:C:t:j:vhV", options, NULL)) != -1)
 		rc = take_option(c, optarg, a);
+	if (rc == 1 && a->discover.max_time > 0 && a->discover.max_time < a->discover.timeout)
+		return bad("--max-time=%g is shorter than -t %g: no listener could be found out",
+		           a->discover.max_time, a->discover.timeout);
 	if (rc == 1 && optind == argc && a->file_count == 0 && !a->local)
 		return bad("%s", "no target: give HOST[:PORTS], -f FILE or --local");
 	if (rc == 1 && a->inventory.endpoint != NULL && a->inventory.format != INVENTORY_ICINGA2)

@@ -348,5 +348,8 @@ expect_check '--max-time=3 --emit=zabbix-lld: valid JSON, nothing on standard er
 	-- "$DISCOVER" -j 1 -t 2 --max-time=3 --emit=zabbix-lld "127.0.0.1:$SILENT_LIST"
 expect_check '--max-time=0: refused' 3 '^tlscheck-discover: --max-time' \
 	-- "$DISCOVER" --max-time=0 127.0.0.1:1
+expect_check '--max-time shorter than -t: refused (it would find nothing out)' 3 \
+	'^tlscheck-discover: --max-time=2 is shorter than -t 3' \
+	-- "$DISCOVER" --max-time=2 -t 3 127.0.0.1:1
 
 finish
